@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace KonPro.StreamingAvatar.Api;
+
+// CUSTOM: adapts the generated client's JSON settings to what KonPro servers send and accept.
+public partial class KonProApiClient
+{
+    static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings)
+    {
+        // CUSTOM: an absent optional field takes its server default; null would be a different request.
+        settings.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        // CUSTOM: older deployments send the envelope code as a string ("SUCCESS", "100").
+        settings.Converters.Add(new LenientInt32Converter());
+    }
+}
+
+/// <summary>
+/// Reads a 32-bit integer written as a JSON number or as a string. Older KonPro deployments send the
+/// envelope <c>code</c> as <c>"SUCCESS"</c> (read as 100) or as a numeric string; any other string reads as 0,
+/// which is never a success code.
+/// </summary>
+public sealed class LenientInt32Converter : JsonConverter<int>
+{
+    /// <summary>The envelope code of a successful call.</summary>
+    public const int SuccessCode = 100;
+
+    /// <inheritdoc />
+    public override int Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number:
+                return reader.TryGetInt32(out var number) ? number : (int)reader.GetDouble();
+            case JsonTokenType.String:
+                var text = reader.GetString();
+                if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+                {
+                    return parsed;
+                }
+
+                return string.Equals(text, "SUCCESS", StringComparison.OrdinalIgnoreCase) ? SuccessCode : 0;
+            default:
+                throw new JsonException($"Expected a number or a string, found {reader.TokenType}.");
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, int value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteNumberValue(value);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+
+namespace KonPro.StreamingAvatar;
+
+/// <summary>
+/// One real-time event of a streaming avatar session. Every event of the protocol has a sealed subclass;
+/// events the SDK does not know arrive as <see cref="UnknownStreamingEvent"/>. Fields the SDK does not know
+/// are kept in <see cref="ExtraFields"/>.
+/// </summary>
+public abstract record StreamingEvent
+{
+    private static readonly IReadOnlyDictionary<string, JsonElement> NoExtraFields =
+        FrozenDictionary<string, JsonElement>.Empty;
+
+    /// <summary>The event's wire name, one of <see cref="StreamingEvents"/> (or any name, for unknown events).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The task the event belongs to, when it has one.</summary>
+    public string? TaskId { get; init; }
+
+    /// <summary>The session the event belongs to.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>When the SDK received the event (from the client's <see cref="TimeProvider"/>).</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>Fields of the wire message that this record does not model, by name.</summary>
+    public IReadOnlyDictionary<string, JsonElement> ExtraFields { get; init; } = NoExtraFields;
+}
+
+/// <summary>The avatar began speaking a task (<c>avatar_start_talking</c>).</summary>
+public sealed record AvatarStartTalking : StreamingEvent
+{
+    /// <inheritdoc />
+    public override string Name => StreamingEvents.AvatarStartTalking;
+}
+
+/// <summary>A chunk of the words the avatar is speaking (<c>avatar_talking_message</c>).</summary>
+public sealed record AvatarTalkingMessage : StreamingEvent
+{
+    /// <inheritdoc />
+    public override string Name => StreamingEvents.AvatarTalkingMessage;
+
+    /// <summary>The chunk of words.</summary>
+    public string Message { get; init; } = string.Empty;
+}
+
+/// <summary>The avatar sent the last chunk of a task's words (<c>avatar_end_message</c>).</summary>
+public sealed record AvatarEndMessage : StreamingEvent
+{
+    /// <inheritdoc />
+    public override string Name => StreamingEvents.AvatarEndMessage;
+}
+
+/// <summary>The avatar stopped speaking a task (<c>avatar_stop_talking</c>).</summary>
+public sealed record AvatarStopTalking : StreamingEvent
+{
+    /// <inheritdoc />
+    public override string Name => StreamingEvents.AvatarStopTalking;
+
+    /// <summary>How long the avatar spoke, in milliseconds (less than planned when interrupted).</summary>
+    public long DurationMs { get; init; }
+}
+
+/// <summary>User voice activity began (<c>user_start</c>).</summary>
+public sealed record UserStart : StreamingEvent
+{
+    /// <inheritdoc />
+    public override string Name => StreamingEvents.UserStart;
+}
+
+/// <summary>User voice activity ended (<c>user_stop</c>).</summary>
+public sealed record UserStop : StreamingEvent
+{
+    /// <inheritdoc />
+    public override string Name => StreamingEvents.UserStop;
+}
+
+/// <summary>Transcribed user speech or a typed user message (<c>user_talking_message</c>).</summary>
+public sealed record UserTalkingMessage : StreamingEvent
+{
+    /// <inheritdoc />
+    public override string Name => StreamingEvents.UserTalkingMessage;
+
+    /// <summary>What the user said or typed.</summary>
+    public string Message { get; init; } = string.Empty;
+}
+
+/// <summary>The user's message is complete (<c>user_end_message</c>).</summary>
+public sealed record UserEndMessage : StreamingEvent
+{
+    /// <inheritdoc />
+    public override string Name => StreamingEvents.UserEndMessage;
+}
+
+/// <summary>The user has been silent for a while (<c>user_silence</c>).</summary>
+public sealed record UserSilence : StreamingEvent
+{
+    /// <inheritdoc />
+    public override string Name => StreamingEvents.UserSilence;
+
+    /// <summary>How many silence prompts have been given so far.</summary>
+    public int SilenceTimes { get; init; }
+
+    /// <summary>The server's count-down before it acts on the silence.</summary>
+    public int CountDown { get; init; }
+}
+
+/// <summary>The stream is ready (<c>stream_ready</c>): the chat socket is open or, with a room, its tracks are subscribed.</summary>
+public sealed record StreamReady : StreamingEvent
+{
+    /// <inheritdoc />
+    public override string Name => StreamingEvents.StreamReady;
+}
+
+/// <summary>The chat socket or room closed (<c>stream_disconnected</c>).</summary>
+public sealed record StreamDisconnected : StreamingEvent
+{
+    /// <inheritdoc />
+    public override string Name => StreamingEvents.StreamDisconnected;
+
+    /// <summary>Why the stream closed.</summary>
+    public DisconnectReason Reason { get; init; }
+
+    /// <summary>The WebSocket close status, when the server sent one.</summary>
+    public int? CloseStatus { get; init; }
+
+    /// <summary>The WebSocket close reason text, when the server sent one.</summary>
+    public string? CloseDescription { get; init; }
+}
+
+/// <summary>The connection quality changed (<c>connection_quality_changed</c>).</summary>
+public sealed record ConnectionQualityChanged : StreamingEvent
+{
+    /// <inheritdoc />
+    public override string Name => StreamingEvents.ConnectionQualityChanged;
+
+    /// <summary>The new quality.</summary>
+    public ConnectionQuality Quality { get; init; }
+}
+
+/// <summary>An event whose name the SDK does not know; it is passed through, never dropped.</summary>
+public sealed record UnknownStreamingEvent : StreamingEvent
+{
+    /// <summary>Creates an unknown event with its wire name and raw JSON.</summary>
+    /// <param name="name">The wire name of the event.</param>
+    /// <param name="rawJson">The whole wire message.</param>
+    public UnknownStreamingEvent(string name, string rawJson)
+    {
+        EventName = name;
+        RawJson = rawJson;
+    }
+
+    private string EventName { get; }
+
+    /// <inheritdoc />
+    public override string Name => EventName;
+
+    /// <summary>The whole wire message, as received.</summary>
+    public string RawJson { get; }
+}
