@@ -7,6 +7,9 @@ namespace KonPro.StreamingAvatar.Api;
 // CUSTOM: adapts the generated client's JSON settings to what KonPro servers send and accept.
 public partial class KonProApiClient
 {
+    // CUSTOM: read bodies as text so that ApiException.Response carries the error body (status, code, message).
+    partial void Initialize() => ReadResponseAsString = true;
+
     static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings)
     {
         // CUSTOM: an absent optional field takes its server default; null would be a different request.
