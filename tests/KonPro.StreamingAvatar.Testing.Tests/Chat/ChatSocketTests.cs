@@ -113,7 +113,7 @@ public sealed class ChatSocketTests
         }
 
         await WaitUntilAsync(() => server.WireMock.LogEntries.Any(e => e.RequestMessage?.Path == "/v1/ws/streaming.chat"));
-        server.WireMock.LogEntries.Should().Contain(e => e.RequestMessage?.Path == "/v1/ws/streaming.chat");
+        server.WireMock.LogEntries.Select(e => e.RequestMessage?.Path).Should().Contain("/v1/ws/streaming.chat");
     }
 
     [Fact]
