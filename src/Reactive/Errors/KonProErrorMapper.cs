@@ -18,7 +18,10 @@ internal static class KonProErrorMapper
     {
         ArgumentNullException.ThrowIfNull(exception);
         var details = Parse(exception.StatusCode, exception.Response, exception.Headers, operation, redactor);
-        return Create(details, exception);
+
+        // The generated exception is not kept as the inner exception: its message and ToString() carry the raw
+        // response body, which is not redacted.
+        return Create(details, innerException: null);
     }
 
     public static KonProApiException FromEnvelope(int status, int code, string? message, string operation, SecretRedactor redactor)
