@@ -8,7 +8,8 @@ public partial class StreamingAvatar
 {
     private async Task ConnectAsync(StartAvatarResponse session, StartAvatarRequest request, CancellationToken cancellationToken)
     {
-        var socketToken = _rest.Credential.IsApiKey ? session.AccessToken : _rest.Credential.Secret;
+        // The chat socket takes the session token, or the API key when the client runs on one.
+        var socketToken = _rest.Credential.Secret;
         var url = ChatSocketUrl.Build(
             _rest.BaseUri,
             session.SessionId,
@@ -18,7 +19,14 @@ public partial class StreamingAvatar
             liveKitTransport: request.VoiceChatTransport == VoiceChatTransport.LiveKit);
         Log.ChatSocketConnecting(_logger, SecretRedactor.RedactUrl(url));
 
-        var chat = _chatFactory(new ChatChannelRequest(url, session.SessionId, _options.ReconnectPolicy));
+        var chat = _chatFactory(new ChatChannelRequest(
+            _rest.BaseUri,
+            session.SessionId,
+            socketToken,
+            SilenceResponse: request.UseSilencePrompt ?? false,
+            PushToTalk: request.EnablePushToTalk ?? false,
+            LiveKitTransport: request.VoiceChatTransport == VoiceChatTransport.LiveKit,
+            _options.ReconnectPolicy));
         var subscriptions = new CompositeSubscription(
             chat.Events.Subscribe(new DelegateObserver<StreamingEvent>(e => Ingest(e, EventChannel.ChatSocket))),
             chat.Status.Subscribe(new DelegateObserver<ChatChannelStatus>(OnChatStatus)));
@@ -51,11 +59,23 @@ public partial class StreamingAvatar
             throw new TimeoutException($"The stream was not ready within {_options.StreamReadyTimeout.TotalSeconds} s (StreamingAvatarOptions.StreamReadyTimeout).");
         }
 
-        if (!TransitionIf(SessionState.Connecting, SessionState.Connected))
+        lock (_gate)
         {
-            var state = CurrentState;
-            throw new InvalidOperationException($"The session closed while connecting (state {state}, reason {DisconnectReason}).");
+            if (_chatClosed is { } closed)
+            {
+                throw new InvalidOperationException(
+                    $"The chat socket closed while the session was starting: {closed.Reason} (close status {closed.CloseStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).");
+            }
+
+            if (_state != SessionState.Connecting)
+            {
+                throw new InvalidOperationException($"The session left the Connecting state while connecting (state {_state}).");
+            }
+
+            SetStateLocked(SessionState.Connected);
         }
+
+        DrainState();
 
         Ingest(new StreamReady { SessionId = session.SessionId, ReceivedAt = _time.GetUtcNow() }, EventChannel.Client);
     }
@@ -82,24 +102,25 @@ public partial class StreamingAvatar
 
     private void OnChatClosed(ChatChannelStatus.Closed closed)
     {
-        bool stopping;
         lock (_gate)
         {
-            stopping = _state is SessionState.Disconnecting or SessionState.Closed || _stopTask is not null;
-        }
+            _chatClosed = closed;
+            if (_stopTask is not null || _state is SessionState.Disconnecting or SessionState.Closed)
+            {
+                return;
+            }
 
-        if (stopping)
-        {
-            return;
-        }
-
-        // The server (or the network) ended the session's socket for good: close this side, in the background
-        // so the socket's own loop is not blocked, and stop a session that may still live on the server.
-        var mayStillLive = closed.Reason is Reason.NetworkLost or Reason.ServerClosed;
-        lock (_gate)
-        {
             _disconnectReason ??= closed.Reason;
-            _stopTask ??= CloseAfterDropAsync(closed, mayStillLive);
+            if (_state is SessionState.Creating or SessionState.Starting or SessionState.Connecting)
+            {
+                // The start in progress sees the closed socket and fails (and stops the session).
+                return;
+            }
+
+            // The server (or the network) ended the session's socket for good: close this side, in the background
+            // so the socket's own loop is not blocked, and stop a session that may still live on the server.
+            var mayStillLive = closed.Reason is Reason.NetworkLost or Reason.ServerClosed;
+            _stopTask = CloseAfterDropAsync(closed, mayStillLive);
         }
     }
 

@@ -44,6 +44,7 @@ public partial class StreamingAvatar : IAsyncDisposable
     private IDisposable? _chatSubscriptions;
     private IDisposable? _roomSubscription;
     private Reason? _disconnectReason;
+    private ChatChannelStatus.Closed? _chatClosed;
     private Task? _stopTask;
     private int _disposed;
 
@@ -273,7 +274,7 @@ public partial class StreamingAvatar : IAsyncDisposable
             TransitionIf(SessionState.Starting, SessionState.Connecting);
             await ConnectAsync(session, request, linked.Token).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is not InvalidOperationException || CurrentState != SessionState.Closed)
+        catch (Exception exception)
         {
             await FailStartAsync(session.SessionId).ConfigureAwait(false);
             if (_disposed != 0 && exception is OperationCanceledException && !cancellationToken.IsCancellationRequested)

@@ -43,11 +43,18 @@ internal abstract record ChatChannelStatus
     internal sealed record Closed(DisconnectReason Reason, int? CloseStatus, string? Description) : ChatChannelStatus;
 }
 
-/// <summary>Where and how to open the chat socket.</summary>
+/// <summary>Where and how to open the chat socket. <see cref="ToString"/> never shows the token.</summary>
 internal sealed record ChatChannelRequest(
-    Uri Url,
+    Uri BaseUri,
     string SessionId,
-    ReconnectPolicy? ReconnectPolicy);
+    string SessionToken,
+    bool SilenceResponse,
+    bool PushToTalk,
+    bool LiveKitTransport,
+    ReconnectPolicy? ReconnectPolicy)
+{
+    public override string ToString() => $"ChatChannelRequest {{ BaseUri = {BaseUri}, SessionId = {SessionId}, SessionToken = {SecretRedactor.Mask} }}";
+}
 
 /// <summary>Builds the chat socket URL of DESIGN.md: the scheme follows the base URL (<c>ws://</c> for <c>http://</c>).</summary>
 internal static class ChatSocketUrl
