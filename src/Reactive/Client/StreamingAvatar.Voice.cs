@@ -1,0 +1,6 @@
+namespace KonPro.StreamingAvatar;
+
+public partial class StreamingAvatar
+{
+    private Task StopVoiceChatCoreAsync() => Task.CompletedTask;
+}
