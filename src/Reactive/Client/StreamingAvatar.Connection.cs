@@ -173,8 +173,22 @@ public partial class StreamingAvatar
         }
     }
 
-    private IChatChannel CreateChatChannel(ChatChannelRequest request) =>
-        throw new NotSupportedException("The chat socket is wired in the next step.");
+    private IChatChannel CreateChatChannel(ChatChannelRequest request) => new ChatSocketChannel(
+        new Realtime.ChatSocketOptions
+        {
+            BaseUri = request.BaseUri,
+            SessionId = request.SessionId,
+            SessionToken = request.SessionToken,
+            SilenceResponse = request.SilenceResponse,
+            PushToTalk = request.PushToTalk,
+            LiveKitTransport = request.LiveKitTransport,
+            ReconnectPolicy = request.ReconnectPolicy,
+            IsSessionAlive = () => CurrentState is not (SessionState.Disconnecting or SessionState.Closed),
+            TimeProvider = _time,
+            Scheduler = _scheduler,
+            Logger = _logger,
+        },
+        _logger);
 }
 
 /// <summary>Forwards <see cref="IObserver{T}.OnNext"/> to a delegate; ignores errors and completion.</summary>

@@ -223,16 +223,22 @@ internal enum EventChannel
 }
 
 /// <summary>
-/// Drops an event that already arrived on the other channel (chat socket vs. room data channel) within a short
-/// window. Repeats on the same channel (two identical chunks of one task) are real and pass.
+/// Drops duplicated events: one that already arrived on the other channel (chat socket vs. room data channel)
+/// within a short window; a task's once-only event (start, stop, end of message) seen again for the same task; and
+/// an exact repeat of the previous event of the same channel arriving within <see cref="RepeatWindow"/> (a resent
+/// message). Other repeats (two identical chunks of speech some time apart) are real and pass.
 /// </summary>
 internal sealed class CrossChannelDeduplicator
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RepeatWindow = TimeSpan.FromMilliseconds(250);
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly LinkedList<(string Key, EventChannel Channel, long At)> _recent = new();
+    private readonly Dictionary<EventChannel, (string Key, long At)> _last = [];
+    private readonly HashSet<string> _onceSeen = new(StringComparer.Ordinal);
+    private readonly Queue<string> _onceOrder = new();
 
     public CrossChannelDeduplicator(TimeProvider time) => _time = time;
 
@@ -247,6 +253,26 @@ internal sealed class CrossChannelDeduplicator
         var now = _time.GetTimestamp();
         lock (_gate)
         {
+            if (IsOncePerTask(evt))
+            {
+                if (!_onceSeen.Add(key))
+                {
+                    return false;
+                }
+
+                _onceOrder.Enqueue(key);
+                if (_onceOrder.Count > 1024)
+                {
+                    _onceSeen.Remove(_onceOrder.Dequeue());
+                }
+            }
+            else if (_last.TryGetValue(channel, out var last) && last.Key == key && _time.GetElapsedTime(last.At, now) <= RepeatWindow)
+            {
+                return false;
+            }
+
+            _last[channel] = (key, now);
+
             while (_recent.First is { } oldest && _time.GetElapsedTime(oldest.Value.At, now) > Window)
             {
                 _recent.RemoveFirst();
@@ -276,11 +302,15 @@ internal sealed class CrossChannelDeduplicator
     {
         AvatarTalkingMessage m => $"{m.Name}|{m.TaskId}|{m.Message}",
         UserTalkingMessage m => $"{m.Name}|{m.TaskId}|{m.Message}",
-        AvatarStopTalking s => $"{s.Name}|{s.TaskId}|{s.DurationMs}",
+        AvatarStopTalking s => $"{s.Name}|{s.TaskId}",
         UserSilence s => $"{s.Name}|{s.SilenceTimes}|{s.CountDown}",
         ConnectionQualityChanged q => $"{q.Name}|{q.Quality}",
+        UnknownStreamingEvent u => $"{u.Name}|{u.TaskId}|{u.RawJson.Length}",
         _ => $"{evt.Name}|{evt.TaskId}",
     };
+
+    private static bool IsOncePerTask(StreamingEvent evt) =>
+        evt.TaskId is not null && evt is AvatarStartTalking or AvatarStopTalking or AvatarEndMessage or UserEndMessage;
 }
 
 /// <summary>The progress of recent tasks by id, so a handle finds events that arrived before it existed.</summary>

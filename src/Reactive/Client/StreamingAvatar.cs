@@ -189,15 +189,20 @@ public partial class StreamingAvatar : IAsyncDisposable
         }
 
         DrainState();
+
+        // The call is not cancelled with the caller's token: if the caller gives up after the server created the
+        // session, the answer still arrives (bounded by a timeout) and the session is stopped, so nothing is left open.
+        var call = CreateSessionCallAsync(wire);
         NewSessionResponse response;
         try
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-            response = await _rest.CallAsync(
-                "NewSession",
-                (api, ct) => api.NewSessionAsync(wire, ct),
-                r => (r.Code, r.Message),
-                linked.Token).ConfigureAwait(false);
+            response = await call.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !call.IsCompleted)
+        {
+            CloseLocally(Reason.StartFailed, closeStatus: null, description: null);
+            _ = StopWhenCreatedAsync(call);
+            throw;
         }
         catch
         {
@@ -230,12 +235,12 @@ public partial class StreamingAvatar : IAsyncDisposable
         }
 
         Log.SessionCreated(_logger, session.SessionId);
-        if (stopNow || cancellationToken.IsCancellationRequested)
+        if (stopNow)
         {
-            // Cancelled or disposed while the server created the session: leave nothing open.
+            // Disposed or stopped while the server created the session: leave nothing open.
             await FailStartAsync(session.SessionId).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new ObjectDisposedException(nameof(StreamingAvatar));
+            ThrowIfDisposed();
+            throw new OperationCanceledException("The avatar was stopped while the session was being created; the session was stopped.");
         }
 
         return session;
@@ -347,6 +352,27 @@ public partial class StreamingAvatar : IAsyncDisposable
 
     /// <inheritdoc />
     public override string ToString() => $"StreamingAvatar {{ SessionId = {SessionId}, State = {CurrentState} }}";
+
+    private async Task<NewSessionResponse> CreateSessionCallAsync(NewSessionRequest wire)
+    {
+        using var timeout = new CancellationTokenSource(StopOnFailureTimeout * 6, _time);
+        return await _rest.CallAsync("NewSession", (api, ct) => api.NewSessionAsync(wire, ct), r => (r.Code, r.Message), timeout.Token).ConfigureAwait(false);
+    }
+
+    private async Task StopWhenCreatedAsync(Task<NewSessionResponse> call)
+    {
+        try
+        {
+            var response = await call.ConfigureAwait(false);
+            _redactor.Add(response.Data.Access_token);
+            await FailStartAsync(response.Data.Session_id).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // nothing was created, or the stop failed and was logged
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed != 0, this);
 
