@@ -30,12 +30,31 @@ internal static class Program
 
         if (args[0] == "--quick")
         {
-            return await QuickSuite.RunAsync(Console.Out);
+            return await QuickSuite.RunAsync(Console.Out, [10, 100]);
+        }
+
+        if (args[0] == "--load")
+        {
+            var sizes = args.Length > 1 ? args[1].Split(',').Select(int.Parse).ToArray() : [10, 100, 1000];
+            foreach (var size in sizes)
+            {
+                foreach (var line in await Load.LoadRunner.RunAsync(size, Console.Error))
+                {
+                    Console.WriteLine(line);
+                }
+            }
+
+            return 0;
         }
 
         if (args[0] == "--full")
         {
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).RunAll();
+            foreach (var line in await Load.LoadRunner.RunAsync(1000, Console.Error))
+            {
+                Console.WriteLine(line);
+            }
+
             return 0;
         }
 

@@ -9,19 +9,28 @@ internal static class QuickSuite
 {
     private static readonly TimeSpan Slice = TimeSpan.FromSeconds(1);
 
-    public static async Task<int> RunAsync(TextWriter output)
+    public static async Task<int> RunAsync(TextWriter output, IReadOnlyList<int> loadSizes)
     {
-        foreach (var line in FrameEncode())
+        await WriteAsync(output, await RestOverhead.RunAsync());
+        await WriteAsync(output, EventPipeline());
+        await WriteAsync(output, FrameEncode());
+        await WriteAsync(output, await EventLatency.RunAsync());
+        foreach (var sessions in loadSizes)
         {
-            await output.WriteLineAsync(line.ToString());
-        }
-
-        foreach (var line in EventPipeline())
-        {
-            await output.WriteLineAsync(line.ToString());
+            await WriteAsync(output, await Load.LoadRunner.RunAsync(sessions, Console.Error));
         }
 
         return 0;
+    }
+
+    private static async Task WriteAsync(TextWriter output, IEnumerable<QuickLine> lines)
+    {
+        foreach (var line in lines)
+        {
+            await output.WriteLineAsync(line.ToString());
+        }
+
+        await output.FlushAsync();
     }
 
     /// <summary>Benchmark 3.</summary>
