@@ -1,1 +1,64 @@
-Console.WriteLine("not yet implemented");
+using BenchmarkDotNet.Running;
+using KonPro.Benchmarks.Quick;
+
+namespace KonPro.Benchmarks;
+
+/// <summary>Entry point: <c>--quick</c> (one line per benchmark), <c>--full</c> (BenchmarkDotNet + load), or BenchmarkDotNet's own arguments.</summary>
+internal static class Program
+{
+    private const string Help = """
+        KonPro.Benchmarks: the SDK's costs, each beside its raw baseline measured in the same run.
+
+        Usage:
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --quick
+              every benchmark once, one line each: name: value unit (baseline value unit, ratio R)
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --full
+              the BenchmarkDotNet suite (the report in docs/benchmarks.md), then the load runs
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --load 10,100,1000
+              only the load runs: N concurrent sessions against the in-process fake server
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- [BenchmarkDotNet arguments]
+              e.g. --filter *FrameEncode*
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(Help);
+            return args.Length == 0 ? 1 : 0;
+        }
+
+        if (args[0] == "--quick")
+        {
+            return await QuickSuite.RunAsync(Console.Out, [10, 100]);
+        }
+
+        if (args[0] == "--load")
+        {
+            var sizes = args.Length > 1 ? args[1].Split(',').Select(int.Parse).ToArray() : [10, 100, 1000];
+            foreach (var size in sizes)
+            {
+                foreach (var line in await Load.LoadRunner.RunAsync(size, Console.Error))
+                {
+                    Console.WriteLine(line);
+                }
+            }
+
+            return 0;
+        }
+
+        if (args[0] == "--full")
+        {
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).RunAll();
+            foreach (var line in await Load.LoadRunner.RunAsync(1000, Console.Error))
+            {
+                Console.WriteLine(line);
+            }
+
+            return 0;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}

@@ -1,0 +1,365 @@
+using System.Reactive.Linq;
+using Microsoft.Extensions.Logging;
+
+namespace KonPro.StreamingAvatar;
+
+/// <remarks>
+/// <para><b>The observable contract.</b> <see cref="Events"/> is hot and multicast: a subscriber sees the events
+/// that arrive after it subscribed, in arrival order, with no replay. <see cref="State"/>,
+/// <see cref="IsAvatarTalking"/> and <see cref="IsUserTalking"/> replay their current value to each new subscriber,
+/// then push changes. Values are delivered one at a time, never concurrently, on the thread that received them
+/// (the chat socket's receive loop, the room's thread, or the thread of the call that changed the state); do not
+/// block in a handler. A subscriber (or an <see cref="On"/> handler) that throws is logged and skipped: it keeps
+/// its subscription and the others still get the value. A malformed message is logged and dropped; an event that
+/// arrives on both the chat socket and the room's data channel is delivered once. Every stream completes (never
+/// faults) when the session closes or the avatar is disposed; <see cref="Events"/> ends with a
+/// <see cref="StreamDisconnected"/> event that carries the reason.</para>
+/// </remarks>
+public partial class StreamingAvatar
+{
+    private readonly EventHub<StreamingEvent> _events;
+    private readonly EventHub<SessionState> _stateHub;
+    private readonly EventHub<bool> _avatarTalking;
+    private readonly EventHub<bool> _userTalking;
+    private readonly CrossChannelDeduplicator _dedup;
+    private readonly SpeakTracker _speaks = new();
+    private readonly Dictionary<(string Name, Action<StreamingEvent> Handler), Stack<IDisposable>> _handlers = [];
+    private ConnectionQuality _connectionQuality = ConnectionQuality.Unknown;
+
+    /// <summary>
+    /// Every event of the session, typed (see <see cref="StreamingEvent"/>): hot, multicast, in arrival order,
+    /// duplicates dropped; completes when the session closes or the avatar is disposed. See the class remarks for the full contract.
+    /// </summary>
+    public virtual IObservable<StreamingEvent> Events => _events.AsObservable();
+
+    /// <summary>The session's state: replays the current value, then each change; completes after <see cref="SessionState.Closed"/>.</summary>
+    public virtual IObservable<SessionState> State => _stateHub.AsObservable();
+
+    /// <summary>Whether the avatar is speaking (between <see cref="AvatarStartTalking"/> and <see cref="AvatarStopTalking"/>); replays the current value.</summary>
+    public virtual IObservable<bool> IsAvatarTalking => _avatarTalking.AsObservable();
+
+    /// <summary>Whether the user is speaking (between <see cref="UserStart"/> and <see cref="UserStop"/>); replays the current value.</summary>
+    public virtual IObservable<bool> IsUserTalking => _userTalking.AsObservable();
+
+    /// <summary>The latest connection quality (from <see cref="ConnectionQualityChanged"/>; <see cref="ConnectionQuality.Unknown"/> until one arrives).</summary>
+    public virtual ConnectionQuality ConnectionQuality
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connectionQuality;
+            }
+        }
+    }
+
+    /// <summary>The avatar began speaking a task. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<AvatarStartTalking> AvatarStartTalking => Events.OfType<AvatarStartTalking>();
+
+    /// <summary>The avatar stopped speaking a task. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<AvatarStopTalking> AvatarStopTalking => Events.OfType<AvatarStopTalking>();
+
+    /// <summary>Chunks of the words the avatar speaks. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<AvatarTalkingMessage> AvatarTalkingMessage => Events.OfType<AvatarTalkingMessage>();
+
+    /// <summary>The avatar sent a task's last chunk. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<AvatarEndMessage> AvatarEndMessage => Events.OfType<AvatarEndMessage>();
+
+    /// <summary>User voice activity began. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<UserStart> UserStart => Events.OfType<UserStart>();
+
+    /// <summary>User voice activity ended. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<UserStop> UserStop => Events.OfType<UserStop>();
+
+    /// <summary>Transcribed user speech or typed user messages. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<UserTalkingMessage> UserTalkingMessage => Events.OfType<UserTalkingMessage>();
+
+    /// <summary>The user's message is complete. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<UserEndMessage> UserEndMessage => Events.OfType<UserEndMessage>();
+
+    /// <summary>The user has been silent for a while. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<UserSilence> UserSilence => Events.OfType<UserSilence>();
+
+    /// <summary>The stream is ready. Hot (a late subscriber misses it; check <see cref="CurrentState"/>); completes with <see cref="Events"/>.</summary>
+    public IObservable<StreamReady> StreamReady => Events.OfType<StreamReady>();
+
+    /// <summary>The stream closed, with the reason. Hot; the last event of <see cref="Events"/>.</summary>
+    public IObservable<StreamDisconnected> StreamDisconnected => Events.OfType<StreamDisconnected>();
+
+    /// <summary>The connection quality changed. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<ConnectionQualityChanged> ConnectionQualityChanged => Events.OfType<ConnectionQualityChanged>();
+
+    /// <summary>
+    /// Registers a handler for the events named <paramref name="eventName"/> (one of <see cref="StreamingEvents"/>, or
+    /// any wire name). A handler that throws is logged and keeps receiving later events. Registering the same handler
+    /// twice calls it twice.
+    /// </summary>
+    /// <param name="eventName">The event's wire name, e.g. <see cref="StreamingEvents.AvatarStartTalking"/>.</param>
+    /// <param name="handler">Called with each such event, on the thread that received it.</param>
+    /// <returns>This instance, for chaining.</returns>
+    public virtual StreamingAvatar On(string eventName, Action<StreamingEvent> handler)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        // Subscribed straight to the hub (no Rx operator in between), so a handler that throws stays subscribed.
+        var subscription = _events.AsObservable().Subscribe(new NamedEventObserver(eventName, handler));
+        lock (_handlers)
+        {
+            if (!_handlers.TryGetValue((eventName, handler), out var stack))
+            {
+                stack = new Stack<IDisposable>();
+                _handlers[(eventName, handler)] = stack;
+            }
+
+            stack.Push(subscription);
+        }
+
+        return this;
+    }
+
+    /// <summary>Unregisters a handler registered with <see cref="On"/> (one registration per call); unknown handlers are ignored.</summary>
+    /// <param name="eventName">The event's wire name.</param>
+    /// <param name="handler">The handler given to <see cref="On"/>.</param>
+    /// <returns>This instance, for chaining.</returns>
+    public virtual StreamingAvatar Off(string eventName, Action<StreamingEvent> handler)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        IDisposable? subscription = null;
+        lock (_handlers)
+        {
+            if (_handlers.TryGetValue((eventName, handler), out var stack) && stack.TryPop(out subscription) && stack.Count == 0)
+            {
+                _handlers.Remove((eventName, handler));
+            }
+        }
+
+        subscription?.Dispose();
+        return this;
+    }
+
+    /// <summary>Takes in one event from a channel: drops cross-channel duplicates, updates derived state, publishes.</summary>
+    internal void Ingest(StreamingEvent evt, EventChannel channel)
+    {
+        if (!_dedup.ShouldDeliver(evt, channel))
+        {
+            return;
+        }
+
+        switch (evt)
+        {
+            case global::KonPro.StreamingAvatar.AvatarStartTalking start:
+                _avatarTalking.OnNextIfChanged(true);
+                if (start.TaskId is { } startedTask)
+                {
+                    _speaks.Track(startedTask).MarkStarted(start);
+                }
+
+                break;
+            case global::KonPro.StreamingAvatar.AvatarStopTalking stop:
+                _avatarTalking.OnNextIfChanged(false);
+                if (stop.TaskId is { } stoppedTask)
+                {
+                    _speaks.Track(stoppedTask).MarkEnded(SpeakOutcome.Completed, stop.DurationMs);
+                }
+
+                break;
+            case global::KonPro.StreamingAvatar.UserStart:
+                _userTalking.OnNextIfChanged(true);
+                break;
+            case global::KonPro.StreamingAvatar.UserStop:
+                _userTalking.OnNextIfChanged(false);
+                break;
+            case global::KonPro.StreamingAvatar.ConnectionQualityChanged quality:
+                lock (_gate)
+                {
+                    _connectionQuality = quality.Quality;
+                }
+
+                break;
+        }
+
+        _events.OnNext(evt);
+    }
+
+    private void OnSubscriberError(Exception exception, StreamingEvent? evt) =>
+        Log.SubscriberThrew(_logger, exception, evt?.Name ?? "completion");
+
+    private void OnStateSubscriberError<T>(Exception exception, T value) =>
+        Log.SubscriberThrew(_logger, exception, typeof(T).Name + " " + value);
+}
+
+/// <summary>Calls a handler for the events of one name; ignores completion.</summary>
+internal sealed class NamedEventObserver(string eventName, Action<StreamingEvent> handler) : IObserver<StreamingEvent>
+{
+    public void OnNext(StreamingEvent value)
+    {
+        if (string.Equals(value.Name, eventName, StringComparison.Ordinal))
+        {
+            handler(value);
+        }
+    }
+
+    public void OnError(Exception error)
+    {
+    }
+
+    public void OnCompleted()
+    {
+    }
+}
+
+/// <summary>Where an event came from.</summary>
+internal enum EventChannel
+{
+    /// <summary>The chat socket.</summary>
+    ChatSocket,
+
+    /// <summary>The LiveKit room's data channel.</summary>
+    Room,
+
+    /// <summary>The SDK itself (stream ready, disconnected).</summary>
+    Client,
+}
+
+/// <summary>
+/// Drops duplicated events: one that already arrived on the other channel (chat socket vs. room data channel)
+/// within a short window; a task's once-only event (start, stop, end of message) seen again for the same task; and
+/// an exact repeat of the previous event of the same channel arriving within <see cref="RepeatWindow"/> (a resent
+/// message). Other repeats (two identical chunks of speech some time apart) are real and pass.
+/// </summary>
+internal sealed class CrossChannelDeduplicator
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RepeatWindow = TimeSpan.FromMilliseconds(250);
+
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly LinkedList<(string Key, EventChannel Channel, long At)> _recent = new();
+    private readonly Dictionary<EventChannel, (string Key, long At)> _last = [];
+    private readonly HashSet<string> _onceSeen = new(StringComparer.Ordinal);
+    private readonly Queue<string> _onceOrder = new();
+
+    public CrossChannelDeduplicator(TimeProvider time) => _time = time;
+
+    public bool ShouldDeliver(StreamingEvent evt, EventChannel channel)
+    {
+        if (channel == EventChannel.Client)
+        {
+            return true;
+        }
+
+        var key = KeyOf(evt);
+        var now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            if (IsOncePerTask(evt))
+            {
+                if (!_onceSeen.Add(key))
+                {
+                    return false;
+                }
+
+                _onceOrder.Enqueue(key);
+                if (_onceOrder.Count > 1024)
+                {
+                    _onceSeen.Remove(_onceOrder.Dequeue());
+                }
+            }
+            else if (_last.TryGetValue(channel, out var last) && last.Key == key && _time.GetElapsedTime(last.At, now) <= RepeatWindow)
+            {
+                return false;
+            }
+
+            _last[channel] = (key, now);
+
+            while (_recent.First is { } oldest && _time.GetElapsedTime(oldest.Value.At, now) > Window)
+            {
+                _recent.RemoveFirst();
+            }
+
+            for (var node = _recent.First; node is not null; node = node.Next)
+            {
+                if (node.Value.Channel != channel && node.Value.Key == key)
+                {
+                    // The twin from the other channel: consume it, drop this one.
+                    _recent.Remove(node);
+                    return false;
+                }
+            }
+
+            _recent.AddLast((key, channel, now));
+            if (_recent.Count > 512)
+            {
+                _recent.RemoveFirst();
+            }
+
+            return true;
+        }
+    }
+
+    internal static string KeyOf(StreamingEvent evt) => evt switch
+    {
+        AvatarTalkingMessage m => $"{m.Name}|{m.TaskId}|{m.Message}",
+        UserTalkingMessage m => $"{m.Name}|{m.TaskId}|{m.Message}",
+        AvatarStopTalking s => $"{s.Name}|{s.TaskId}",
+        UserSilence s => $"{s.Name}|{s.SilenceTimes}|{s.CountDown}",
+        ConnectionQualityChanged q => $"{q.Name}|{q.Quality}",
+        UnknownStreamingEvent u => $"{u.Name}|{u.TaskId}|{u.RawJson.Length}",
+        _ => $"{evt.Name}|{evt.TaskId}",
+    };
+
+    private static bool IsOncePerTask(StreamingEvent evt) =>
+        evt.TaskId is not null && evt is AvatarStartTalking or AvatarStopTalking or AvatarEndMessage or UserEndMessage;
+}
+
+/// <summary>The progress of recent tasks by id, so a handle finds events that arrived before it existed.</summary>
+internal sealed class SpeakTracker
+{
+    private const int Capacity = 256;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, SpeakProgress> _byId = new(StringComparer.Ordinal);
+    private readonly Queue<string> _order = new();
+    private TimeProvider _time = TimeProvider.System;
+
+    public void UseTimeProvider(TimeProvider time) => _time = time;
+
+    public SpeakProgress Track(string taskId)
+    {
+        lock (_gate)
+        {
+            if (_byId.TryGetValue(taskId, out var progress))
+            {
+                return progress;
+            }
+
+            progress = new SpeakProgress(taskId, _time);
+            _byId[taskId] = progress;
+            _order.Enqueue(taskId);
+            while (_order.Count > Capacity && _order.TryDequeue(out var oldest))
+            {
+                if (_byId.Remove(oldest, out var old) && !old.IsDone)
+                {
+                    // Far too old to matter, but never leave a waiter hanging.
+                    old.MarkEnded(SpeakOutcome.SessionClosed, durationMs: null);
+                }
+            }
+
+            return progress;
+        }
+    }
+
+    public void EndAll(SpeakOutcome outcome)
+    {
+        SpeakProgress[] pending;
+        lock (_gate)
+        {
+            pending = [.. _byId.Values.Where(p => !p.IsDone)];
+        }
+
+        foreach (var progress in pending)
+        {
+            progress.MarkEnded(outcome, durationMs: null);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace KonPro.StreamingAvatar;
+
+/// <summary>
+/// Where the API is and which credential to use: a session <see cref="Token"/> (from <c>create_token</c>; safe
+/// for browsers, devices and workers) or an <see cref="ApiKey"/> (secret, server side only). Set exactly one.
+/// <see cref="ToString"/> never shows either.
+/// </summary>
+public sealed class StreamingAvatarApiConfig
+{
+    /// <summary>The default base URL of the KonPro API.</summary>
+    public const string DefaultBasePath = "https://api.konpro.ai";
+
+    /// <summary>A session token from <c>create_token</c>, sent as <c>Authorization: Bearer</c> (and on the chat socket).</summary>
+    public string? Token { get; set; }
+
+    /// <summary>The account's API key, sent as <c>x-api-key</c>. Never ship it to a browser or device.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The base URL of the API (default <see cref="DefaultBasePath"/>); <c>http://</c> bases use <c>ws://</c> for the chat socket.</summary>
+    public string BasePath { get; set; } = DefaultBasePath;
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"StreamingAvatarApiConfig {{ BasePath = {BasePath}, Token = {(Token is null ? "null" : SecretRedactor.Mask)}, ApiKey = {(ApiKey is null ? "null" : SecretRedactor.Mask)} }}";
+
+    internal Uri GetBaseUri()
+    {
+        if (!Uri.TryCreate(BasePath, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"BasePath must be an absolute http:// or https:// URL; was '{BasePath}'.", nameof(BasePath));
+        }
+
+        return uri;
+    }
+
+    internal KonProCredential GetCredential()
+    {
+        var hasToken = !string.IsNullOrWhiteSpace(Token);
+        var hasKey = !string.IsNullOrWhiteSpace(ApiKey);
+        return (hasToken, hasKey) switch
+        {
+            (true, false) => KonProCredential.SessionToken(Token!),
+            (false, true) => KonProCredential.ApiKey(ApiKey!),
+            (true, true) => throw new ArgumentException("Set either Token or ApiKey, not both.", nameof(Token)),
+            _ => throw new ArgumentException("Set Token (a session token from create_token) or ApiKey (server side only).", nameof(Token)),
+        };
+    }
+}

@@ -1,0 +1,39 @@
+using System.Diagnostics.Metrics;
+using System.Reactive.Concurrency;
+using Microsoft.Extensions.Logging;
+
+namespace KonPro.StreamingAvatar;
+
+/// <summary>How a <see cref="StreamingAvatar"/> logs, keeps time, keeps the session alive and reconnects.</summary>
+public sealed class StreamingAvatarOptions
+{
+    /// <summary>Where logs go (none when null). Tokens and keys are redacted, including the chat socket URL's <c>session_token</c>.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Runs every timer (keep-alive, reconnect back-off); <see cref="DefaultScheduler.Instance"/> when null. Tests pass a <c>HistoricalScheduler</c>.</summary>
+    public IScheduler? Scheduler { get; set; }
+
+    /// <summary>The clock for timestamps, durations and timeouts; <see cref="System.TimeProvider.System"/> when null.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Creates the <c>KonPro.StreamingAvatar</c> meter (dependency injection sets it); a private meter when null.</summary>
+    public IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>Whether to call <c>keep_alive</c> automatically while the session lives (off by default).</summary>
+    public bool AutoKeepAlive { get; set; }
+
+    /// <summary>
+    /// The automatic keep-alive interval. When null, or longer than half of the session's idle timeout, half of
+    /// the idle timeout is used (60 s for the default 120 s), which stays safely below it.
+    /// </summary>
+    public TimeSpan? KeepAliveInterval { get; set; }
+
+    /// <summary>Whether and how to reconnect the chat socket after a drop it may recover from; null (the default) never reconnects.</summary>
+    public ReconnectPolicy? ReconnectPolicy { get; set; }
+
+    /// <summary>Joins the LiveKit room; null runs on the chat socket alone (see <see cref="IAvatarRoomConnector"/>).</summary>
+    public IAvatarRoomConnector? RoomConnector { get; set; }
+
+    /// <summary>How long <c>CreateStartAvatarAsync</c>/<c>StartSessionAsync</c> wait for the stream to be ready (30 s by default).</summary>
+    public TimeSpan StreamReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace KonPro.StreamingAvatar;
+
+/// <summary>
+/// The SDK's traces and metrics, both named <see cref="Name"/>: one span per REST call, and the histograms of
+/// call durations, time to <c>StreamReady</c> and speak-to-<c>AvatarStartTalking</c> latency, plus a reconnect counter.
+/// </summary>
+internal sealed class KonProTelemetry : IDisposable
+{
+    public const string Name = "KonPro.StreamingAvatar";
+
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+
+    public KonProTelemetry(IMeterFactory? meterFactory = null)
+    {
+        var version = typeof(KonProTelemetry).Assembly.GetName().Version?.ToString();
+        if (meterFactory is null)
+        {
+            _meter = new Meter(Name, version);
+            _ownsMeter = true;
+        }
+        else
+        {
+            _meter = meterFactory.Create(new MeterOptions(Name) { Version = version });
+        }
+
+        ActivitySource = new ActivitySource(Name, version);
+        CallDuration = _meter.CreateHistogram<double>("konpro.streaming_avatar.call.duration", "s", "Duration of KonPro REST calls.");
+        TimeToStreamReady = _meter.CreateHistogram<double>("konpro.streaming_avatar.stream_ready.duration", "s", "Time from starting an avatar to StreamReady.");
+        SpeakLatency = _meter.CreateHistogram<double>("konpro.streaming_avatar.speak.latency", "s", "Time from a speak call to the avatar starting to talk.");
+        Reconnects = _meter.CreateCounter<long>("konpro.streaming_avatar.reconnects", "{reconnect}", "Chat socket reconnects.");
+    }
+
+    public ActivitySource ActivitySource { get; }
+
+    public Histogram<double> CallDuration { get; }
+
+    public Histogram<double> TimeToStreamReady { get; }
+
+    public Histogram<double> SpeakLatency { get; }
+
+    public Counter<long> Reconnects { get; }
+
+    public void Dispose()
+    {
+        ActivitySource.Dispose();
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using KonPro.StreamingAvatar.Api;
+using Microsoft.Extensions.Logging;
+
+namespace KonPro.StreamingAvatar;
+
+/// <summary>
+/// The generated REST client plus what every call needs: the credential, a span, a duration metric, a log line,
+/// and the translation of every error shape into <see cref="KonProApiException"/>.
+/// </summary>
+internal sealed class KonProRestClient : IDisposable
+{
+    private readonly HttpClient _forwardingClient;
+    private readonly HttpClient? _ownedClient;
+    private readonly ILogger _logger;
+    private readonly KonProTelemetry _telemetry;
+    private readonly TimeProvider _time;
+
+    public KonProRestClient(
+        HttpClient? httpClient,
+        Uri baseUri,
+        KonProCredential credential,
+        ILogger logger,
+        KonProTelemetry telemetry,
+        TimeProvider time,
+        SecretRedactor redactor)
+    {
+        _ownedClient = httpClient is null ? new HttpClient() : null;
+        var inner = httpClient ?? _ownedClient!;
+        Credential = credential;
+        _forwardingClient = new HttpClient(new CredentialForwardingHandler(inner, () => Credential), disposeHandler: true)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        BaseUri = baseUri;
+        Api = new KonProApiClient(_forwardingClient)
+        {
+            BaseUrl = baseUri.ToString(),
+            // CUSTOM: keep the raw body of error answers, so every envelope shape can be read.
+            ReadResponseAsString = true,
+        };
+        _logger = logger;
+        _telemetry = telemetry;
+        _time = time;
+        Redactor = redactor;
+        redactor.Add(credential.Secret);
+    }
+
+    public IKonProApiClient Api { get; }
+
+    public Uri BaseUri { get; }
+
+    public KonProCredential Credential { get; }
+
+    public SecretRedactor Redactor { get; }
+
+    /// <summary>Runs one REST call with its span, metric, log line and error translation.</summary>
+    /// <param name="operation">The operation's name (e.g. <c>NewSession</c>).</param>
+    /// <param name="call">The generated client's call.</param>
+    /// <param name="envelope">Reads the envelope code and message of a 2xx answer (null when the answer has none).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<T> CallAsync<T>(
+        string operation,
+        Func<IKonProApiClient, CancellationToken, Task<T>> call,
+        Func<T, (int Code, string? Message)>? envelope,
+        CancellationToken cancellationToken)
+    {
+        using var activity = _telemetry.ActivitySource.StartActivity("KonPro " + operation, ActivityKind.Client);
+        activity?.SetTag("konpro.operation", operation);
+        activity?.SetTag("server.address", BaseUri.Host);
+        var started = _time.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var result = await call(Api, cancellationToken).ConfigureAwait(false);
+            if (envelope is not null)
+            {
+                var (code, message) = envelope(result);
+                if (code != LenientInt32Converter.SuccessCode && code != 0)
+                {
+                    throw KonProErrorMapper.FromEnvelope(200, code, message, operation, Redactor);
+                }
+            }
+
+            outcome = "success";
+            Log.CallSucceeded(_logger, operation, _time.GetElapsedTime(started).TotalMilliseconds);
+            return result;
+        }
+        catch (ApiException exception)
+        {
+            var mapped = KonProErrorMapper.FromApiException(exception, operation, Redactor);
+            Fail(activity, mapped);
+            throw mapped;
+        }
+        catch (KonProApiException mapped)
+        {
+            Fail(activity, mapped);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = "cancelled";
+            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
+            throw;
+        }
+        catch (HttpRequestException exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "network");
+            Log.CallFailedWithoutAnswer(_logger, operation, Redactor.Redact(exception.Message) ?? "network error");
+            throw;
+        }
+        finally
+        {
+            _telemetry.CallDuration.Record(
+                _time.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("konpro.operation", operation),
+                new KeyValuePair<string, object?>("konpro.outcome", outcome));
+        }
+    }
+
+    public void Dispose()
+    {
+        _forwardingClient.Dispose();
+        _ownedClient?.Dispose();
+    }
+
+    private void Fail(Activity? activity, KonProApiException exception)
+    {
+        activity?.SetStatus(ActivityStatusCode.Error, exception.ErrorCode);
+        activity?.SetTag("http.response.status_code", exception.Status);
+        activity?.SetTag("konpro.error.code", exception.ErrorCode);
+        Log.CallFailed(_logger, exception.Operation ?? "call", exception.Status, exception.ErrorCode, exception.RequestId);
+    }
+}

@@ -1,0 +1,98 @@
+using Wire = KonPro.StreamingAvatar.Api;
+
+namespace KonPro.StreamingAvatar;
+
+/// <summary>Maps the friendly request types onto the generated wire DTOs.</summary>
+internal static class RequestMapping
+{
+    /// <summary>The <c>source</c> every session created by this SDK declares.</summary>
+    public const string Source = "sdk";
+
+    public static Wire.NewSessionRequest ToWire(StartAvatarRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var wire = new Wire.NewSessionRequest
+        {
+            Avatar_id = request.AvatarName,
+            Quality = request.Quality is { } quality ? ToWire(quality) : null,
+            Knowledge_base_id = request.KnowledgeId,
+            Knowledge_base = request.KnowledgeBase,
+            Voice = request.Voice is { } voice ? ToWire(voice) : null,
+            Language = request.Language,
+            Version = request.Version,
+            Video_encoding = request.VideoEncoding is { } encoding ? ToWire(encoding) : null,
+            Source = Source,
+            Stt_settings = request.SttSettings is { } stt ? ToWire(stt) : null,
+            Ia_is_livekit_transport = request.VoiceChatTransport is { } transport ? transport == VoiceChatTransport.LiveKit : null,
+            Silence_response = request.UseSilencePrompt,
+            Activity_idle_timeout = request.ActivityIdleTimeout,
+            Enable_push_to_talk = request.EnablePushToTalk,
+            Livekit_settings = request.LiveKitSettings is { } livekit
+                ? new Wire.LiveKitSettings { Url = livekit.Url, Room = livekit.Room, Token = livekit.Token }
+                : null,
+        };
+#pragma warning disable CS0612, CS0618 // the deprecated flag is still forwarded for callers that set it
+        wire.Disable_idle_timeout = request.DisableIdleTimeout;
+#pragma warning restore CS0612, CS0618
+        return wire;
+    }
+
+    public static Wire.TaskRequest ToWire(string sessionId, SpeakRequest request) => new()
+    {
+        Session_id = sessionId,
+        Text = request.Text,
+        Task_type = request.TaskType == TaskType.Talk ? Wire.TaskType.Talk : Wire.TaskType.Repeat,
+        Task_mode = request.TaskMode == TaskMode.Async ? Wire.TaskMode.Async : Wire.TaskMode.Sync,
+    };
+
+    private static Wire.VoiceSetting ToWire(VoiceSetting voice) => new()
+    {
+        Voice_id = voice.VoiceId,
+        Rate = voice.Rate,
+        Emotion = voice.Emotion is { } emotion ? ToWire(emotion) : null,
+        Elevenlabs_settings = voice.ElevenLabsSettings is { } eleven
+            ? new Wire.ElevenLabsSettings
+            {
+                Stability = eleven.Stability,
+                Similarity_boost = eleven.SimilarityBoost,
+                Style = eleven.Style,
+                Use_speaker_boost = eleven.UseSpeakerBoost,
+                Model_id = eleven.ModelId is { } model ? ToWire(model) : null,
+            }
+            : null,
+    };
+
+    private static Wire.SttSettings ToWire(SttSettings stt) => new()
+    {
+        Provider = stt.Provider switch
+        {
+            null => null,
+            SttProvider.Gladia => Wire.SttProvider.Gladia,
+            SttProvider.AssemblyAi => Wire.SttProvider.Assembly_ai,
+            _ => Wire.SttProvider.Deepgram,
+        },
+        Confidence = stt.Confidence,
+    };
+
+    private static Wire.AvatarQuality ToWire(AvatarQuality quality) => quality switch
+    {
+        AvatarQuality.Low => Wire.AvatarQuality.Low,
+        AvatarQuality.High => Wire.AvatarQuality.High,
+        _ => Wire.AvatarQuality.Medium,
+    };
+
+    private static Wire.VoiceEmotion ToWire(VoiceEmotion emotion) => emotion switch
+    {
+        VoiceEmotion.Excited => Wire.VoiceEmotion.Excited,
+        VoiceEmotion.Serious => Wire.VoiceEmotion.Serious,
+        VoiceEmotion.Friendly => Wire.VoiceEmotion.Friendly,
+        VoiceEmotion.Soothing => Wire.VoiceEmotion.Soothing,
+        _ => Wire.VoiceEmotion.Broadcaster,
+    };
+
+    private static Wire.VideoEncoding ToWire(VideoEncoding encoding) =>
+        encoding == VideoEncoding.H264 ? Wire.VideoEncoding.H264 : Wire.VideoEncoding.VP8;
+
+    private static Wire.ElevenLabsModel ToWire(ElevenLabsModel model) =>
+        model == ElevenLabsModel.ElevenMultilingualV2 ? Wire.ElevenLabsModel.Eleven_multilingual_v2 : Wire.ElevenLabsModel.Eleven_flash_v2_5;
+}

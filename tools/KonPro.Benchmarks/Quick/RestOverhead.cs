@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using KonPro.Benchmarks.Micro;
+using KonPro.StreamingAvatar;
+
+namespace KonPro.Benchmarks.Quick;
+
+/// <summary>Benchmark 1 in quick mode: SDK and raw calls interleaved, compared by their medians.</summary>
+internal static class RestOverhead
+{
+    private const int Iterations = 400;
+
+    public static async Task<IReadOnlyList<QuickLine>> RunAsync()
+    {
+        await using var session = await AvatarSession.StartAsync();
+        var rawKeepAlive = session.CreateRawCall("/v1/streaming/keep_alive", $$"""{"session_id":"{{session.SessionId}}"}""");
+        var rawSpeak = session.CreateRawCall(
+            "/v1/streaming/task", $$"""{"session_id":"{{session.SessionId}}","text":"Hi.","task_type":"repeat","task_mode":"async"}""");
+        var speak = new SpeakRequest { Text = "Hi.", TaskType = TaskType.Repeat, TaskMode = TaskMode.Async };
+
+        var lines = new List<QuickLine>();
+        lines.AddRange(await CompareAsync("rest-keep-alive", () => session.Avatar.KeepAliveAsync(), rawKeepAlive.SendAsync));
+        lines.AddRange(await CompareAsync("rest-speak", () => session.Avatar.SpeakAsync(speak), rawSpeak.SendAsync));
+        return lines;
+    }
+
+    private static async Task<IEnumerable<QuickLine>> CompareAsync(string name, Func<Task> sdk, Func<Task> raw)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            await sdk();
+            await raw();
+        }
+
+        var sdkTimes = new List<double>(Iterations);
+        var rawTimes = new List<double>(Iterations);
+        long sdkBytes = 0, rawBytes = 0;
+        for (var i = 0; i < Iterations; i++)
+        {
+            // Alternate which goes first so that neither always meets a warmer connection pool.
+            if (i % 2 == 0)
+            {
+                sdkBytes += await TimeAsync(sdk, sdkTimes);
+                rawBytes += await TimeAsync(raw, rawTimes);
+            }
+            else
+            {
+                rawBytes += await TimeAsync(raw, rawTimes);
+                sdkBytes += await TimeAsync(sdk, sdkTimes);
+            }
+        }
+
+        var sdkMedian = Measure.Percentile(sdkTimes, 50);
+        var rawMedian = Measure.Percentile(rawTimes, 50);
+        return
+        [
+            new QuickLine(name, sdkMedian, "us/call", rawMedian, "us/call"),
+            // Process-wide bytes per call: the in-process fake's share is the same on both sides.
+            new QuickLine($"{name}-alloc", (double)sdkBytes / Iterations, "B/call", (double)rawBytes / Iterations, "B/call"),
+        ];
+    }
+
+    private static async Task<long> TimeAsync(Func<Task> call, List<double> times)
+    {
+        var before = GC.GetTotalAllocatedBytes(precise: false);
+        var start = Stopwatch.GetTimestamp();
+        await call();
+        times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        return GC.GetTotalAllocatedBytes(precise: false) - before;
+    }
+}
