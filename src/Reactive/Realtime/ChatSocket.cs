@@ -47,7 +47,7 @@ internal sealed class ChatSocket : IAsyncDisposable
 
     private WebSocket? _socket;
     private ChatSocketStatus? _currentStatus;
-    private Task? _receiveLoop;
+    private volatile Task? _receiveLoop;
     private int _started;
     private int _disposed;
     private bool _finished;
@@ -119,7 +119,9 @@ internal sealed class ChatSocket : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                var reason = ex is ChatSocketHandshakeException handshake ? handshake.Reason : DisconnectReason.NetworkLost;
+                var reason = Volatile.Read(ref _disposed) != 0 ? DisconnectReason.ClientStop
+                    : ex is ChatSocketHandshakeException handshake ? handshake.Reason
+                    : DisconnectReason.NetworkLost;
                 Finish(new ChatSocketStatus.Closed(reason, null, null));
                 if (Volatile.Read(ref _disposed) != 0 && !cancellationToken.IsCancellationRequested)
                 {
@@ -212,7 +214,8 @@ internal sealed class ChatSocket : IAsyncDisposable
     /// <summary>
     /// Closes the socket (a normal close handshake, bounded by <see cref="ChatSocketOptions.CloseTimeout"/>), stops
     /// reconnecting, and completes the streams after a final <see cref="ChatSocketStatus.Closed"/>. Idempotent;
-    /// safe while a message is being received or a reconnect is waiting.
+    /// safe while a message is being received or a reconnect is waiting, and from an observer (which must not
+    /// block on the returned task: the receive loop it waits for is the observer's caller).
     /// </summary>
     /// <returns>Completes when the receive loop has ended.</returns>
     public async ValueTask DisposeAsync()

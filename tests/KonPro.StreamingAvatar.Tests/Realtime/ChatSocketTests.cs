@@ -427,6 +427,23 @@ public sealed class ChatSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_observer_may_dispose_the_socket_from_its_callback()
+    {
+        var socket = CreateSocket();
+        var disposing = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var _ = socket.Events.Subscribe(e => disposing.TrySetResult(socket.DisposeAsync().AsTask()));
+        var eventsDone = socket.Events.LastOrDefaultAsync().ToTask();
+        await socket.ConnectAsync();
+        var server = await _connector.AcceptAsync();
+
+        await server.SendTextAsync("""{"event_type":"user_start"}""");
+
+        await (await disposing.Task.WaitAsync(TestTimeouts.Wait)).WaitAsync(TestTimeouts.Wait);
+        await eventsDone.WaitAsync(TestTimeouts.Wait);
+        socket.CurrentStatus.Should().BeOfType<ChatSocketStatus.Closed>().Which.Reason.Should().Be(DisconnectReason.ClientStop);
+    }
+
+    [Fact]
     public async Task A_refused_first_connection_is_final_and_reported()
     {
         await using var socket = CreateSocket(ReconnectPolicy.Default);
