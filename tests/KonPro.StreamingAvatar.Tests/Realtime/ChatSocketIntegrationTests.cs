@@ -242,6 +242,25 @@ public sealed class ChatSocketIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Failed_reconnects_give_up_and_never_log_the_token()
+    {
+        var (token, sessionId) = await _sessions.NewStartedSessionAsync();
+        var logger = new ListLogger();
+        var policy = new ReconnectPolicy { MaxAttempts = 2, InitialDelay = TimeSpan.FromMilliseconds(20), JitterRatio = 0 };
+        await using var socket = new ChatSocket(_sessions.Options(token, sessionId, policy) with { Logger = logger });
+        var closed = NextStatus<ChatSocketStatus.Closed>(socket);
+        await socket.ConnectAsync();
+
+        _server.Faults.RefuseChatSockets(true, sessionId);
+        _server.Faults.AbortChat(sessionId);
+
+        (await closed).Should().Be(new ChatSocketStatus.Closed(DisconnectReason.NetworkLost, null, null));
+        logger.Messages.Should().Contain(m => m.Contains("session_token=***", StringComparison.Ordinal));
+        logger.Messages.Should().Contain(m => m.Contains("HTTP 503", StringComparison.Ordinal), "each refused attempt is logged");
+        logger.Messages.Should().NotContain(m => m.Contains(token, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Dispose_closes_the_socket_normally()
     {
         var (token, sessionId) = await _sessions.NewStartedSessionAsync();

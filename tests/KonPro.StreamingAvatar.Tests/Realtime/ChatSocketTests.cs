@@ -162,7 +162,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
 
         // Rx detaches the observer that threw; the loop and everyone else carry on.
         (await next.WaitAsync(TestTimeouts.Wait)).Should().BeOfType<UserStop>();
-        _logger.Messages.Should().Contain(m => m.StartsWith("2012 ", StringComparison.Ordinal));
+        _logger.Messages.Should().Contain(m => m.StartsWith("4012 ", StringComparison.Ordinal));
         socket.CurrentStatus.Should().Be(new ChatSocketStatus.Open(false));
     }
 
@@ -480,6 +480,6 @@ public sealed class ChatSocketTests : IAsyncLifetime
 
         _logger.Messages.Should().Contain(m => m.Contains("session_token=***", StringComparison.Ordinal));
         _logger.Messages.Should().NotContain(m => m.Contains(Token, StringComparison.Ordinal));
-        _logger.Messages.Should().Contain(m => m.StartsWith("2005 ", StringComparison.Ordinal), "the malformed message is logged");
+        _logger.Messages.Should().Contain(m => m.StartsWith("4005 ", StringComparison.Ordinal), "the malformed message is logged");
     }
 }
