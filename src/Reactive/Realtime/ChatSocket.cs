@@ -293,9 +293,15 @@ internal sealed class ChatSocket : IAsyncDisposable
                 PublishStatus(new ChatSocketStatus.Open(Reconnected: true));
             }
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (Exception) when (token.IsCancellationRequested || Volatile.Read(ref _disposed) != 0)
         {
-            // Disposed.
+            // Disposed: whatever the socket threw on being aborted, DisposeAsync publishes the final status.
+        }
+        catch (Exception ex)
+        {
+            // Not expected; still, the streams must end with a status rather than hang or fault.
+            ChatSocketLog.ReceiveFailed(_logger, ex);
+            final = new ChatSocketStatus.Closed(DisconnectReason.NetworkLost, null, null);
         }
         finally
         {
