@@ -246,7 +246,11 @@ internal sealed class ChatSocket : IAsyncDisposable
             await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        Finish(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, (int)WebSocketCloseStatus.NormalClosure, "client_closed"));
+        // With a connection, the client closed it normally (1000); without one (disposed before or during the
+        // handshake) there was nothing to close.
+        Finish(loop is not null
+            ? new ChatSocketStatus.Closed(DisconnectReason.ClientStop, (int)WebSocketCloseStatus.NormalClosure, "client_closed")
+            : new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null));
         Volatile.Read(ref _socket)?.Dispose();
         _lifetime.Dispose();
     }
