@@ -116,6 +116,23 @@ public sealed class SpeakingTests
     }
 
     [Fact]
+    public async Task A_throwing_responder_is_a_processing_error_on_rest_and_leaves_the_socket_open()
+    {
+        await using var server = await Servers.StartAsync();
+        server.Responder = _ => throw new InvalidOperationException("model down");
+        using var api = new ApiClient(server);
+        var (token, sessionId) = await api.NewSessionAsync();
+        await using var chat = await ChatClient.ConnectAsync(server, sessionId, token);
+
+        var answer = await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = "hi", task_type = "talk" }, Credential.Bearer(token));
+        await chat.SendTypedAsync("first");
+        await chat.SendTypedAsync("second");
+
+        answer.ShouldBeError(HttpStatusCode.InternalServerError, "PROCESSING_ERROR");
+        await chat.WaitForAsync(e => Is(e, "user_talking_message") && e.GetProperty("message").GetString() == "second");
+    }
+
+    [Fact]
     public async Task The_time_scale_changes_delays_not_the_order_of_events()
     {
         async Task<IReadOnlyList<string>> RunAsync(double scale)
