@@ -155,6 +155,21 @@ public sealed class AccountTests
         server.GetSession(sessionId!)!.Status.Should().Be(Api.SessionStatus.Closed);
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/streaming/no_such_thing")]
+    [InlineData("GET", "/v1/streaming/new")]
+    [InlineData("PUT", "/v2/anything")]
+    public async Task Unknown_routes_answer_404_in_the_error_envelope(string method, string path)
+    {
+        await using var server = await Servers.StartAsync();
+        using var api = new ApiClient(server);
+
+        var answer = await api.SendAsync(new HttpMethod(method), path, null, null);
+
+        answer.ShouldBeError(HttpStatusCode.NotFound, "RESOURCE_NOT_FOUND");
+        server.Journal.RestCalls.Should().ContainSingle(c => c.OperationId == "unknown" && c.Route == path);
+    }
+
     private static IEnumerable<string?> Ids(ApiAnswer page) =>
         page.Data.GetProperty("data").EnumerateArray().Select(s => s.GetProperty("session_id").GetString());
 }
