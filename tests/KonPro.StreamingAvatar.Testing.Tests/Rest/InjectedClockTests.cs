@@ -25,6 +25,17 @@ public sealed class InjectedClockTests
     }
 
     [Fact]
+    public async Task The_default_duration_limit_is_600_seconds()
+    {
+        await using var server = await KonProFakeServer.StartAsync();
+        using var api = new ApiClient(server);
+
+        var created = await api.PostAsync("/v1/streaming/new", new { });
+
+        created.Data.GetProperty("session_duration_limit").GetInt32().Should().Be(600);
+    }
+
+    [Fact]
     public async Task The_duration_limit_and_token_lifetime_follow_an_injected_clock()
     {
         var clock = new ManualTimeProvider();
