@@ -63,6 +63,8 @@ public sealed class AccountTests
 
         Ids(closed).Should().Equal(stopped);
         closed.Data.GetProperty("data")[0].GetProperty("api_key_type").GetString().Should().Be("session_token");
+        closed.Data.GetProperty("data")[0].GetProperty("avatar_id").GetString().Should().Be("default");
+        closed.Data.GetProperty("data")[0].GetProperty("voice_name").GetString().Should().Be("en-US-1");
         Ids(future).Should().BeEmpty();
         Ids(past).Should().HaveCount(2);
     }
