@@ -1,8 +1,6 @@
-using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using KonPro.StreamingAvatar.Api;
-using KonPro.StreamingAvatar.Testing.Sessions;
 using WireMock;
 using WireMock.Types;
 using WireMock.Util;
