@@ -516,7 +516,7 @@ internal static class StreamingEventParser
     private static bool TryReadReason(ref Utf8JsonReader reader, out DisconnectReason reason)
     {
         reason = DisconnectReason.NetworkLost;
-        // Names only ("IdleTimeout", "idle_timeout" is not a name): a number would map to any value, defined or not.
+        // Enum member names only (e.g. "IdleTimeout"): a number would parse to any value, defined or not.
         var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
         if (string.IsNullOrEmpty(text) || !char.IsLetter(text[0]) || !Enum.TryParse(text, ignoreCase: true, out reason)
             || !Enum.IsDefined(reason))
