@@ -1,1 +1,94 @@
-Console.WriteLine("not yet implemented");
+using System.Globalization;
+using System.Runtime.InteropServices;
+using KonPro.StreamingAvatar.Testing;
+
+// The command-line host of the KonPro fake server: serves until Ctrl+C or SIGTERM.
+const string Usage = """
+    konpro-fake-server: an offline fake of the KonPro Streaming Avatar API (REST + chat WebSocket) on 127.0.0.1.
+
+    Usage: konpro-fake-server [options]
+
+    Options:
+      --port <n>            TCP port on 127.0.0.1 (default 5080; 0 picks a free port)
+      --api-key <key>       an accepted API key (repeatable; default konpro-dev-key)
+      --time-scale <x>      multiplies every delay (1 = real time, 0.01 = a hundred times faster; default 1)
+      --max-sessions <n>    concurrent sessions per API key (default 20)
+      --rate-limit <n>      requests per second before 429 RATE_LIMIT_EXCEEDED (default: no limit)
+      --no-admin            do not serve WireMock's admin API (/__admin)
+      -h, --help            show this help
+
+    When ready it prints one line: KonPro fake server listening on http://127.0.0.1:<port>
+    """;
+
+var options = new KonProFakeServerOptions { Port = 5080, StartAdminInterface = true };
+var keys = new List<string>();
+try
+{
+    for (var i = 0; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "-h" or "--help" or "-?":
+                Console.WriteLine(Usage);
+                return 0;
+            case "--port":
+                options.Port = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture);
+                break;
+            case "--api-key":
+                keys.Add(Next(args, ref i));
+                break;
+            case "--time-scale":
+                options.TimeScale = double.Parse(Next(args, ref i), CultureInfo.InvariantCulture);
+                break;
+            case "--max-sessions":
+                options.MaxConcurrentSessions = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture);
+                break;
+            case "--rate-limit":
+                options.RateLimitPerSecond = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture);
+                break;
+            case "--no-admin":
+                options.StartAdminInterface = false;
+                break;
+            default:
+                throw new ArgumentException($"Unknown option '{args[i]}'.");
+        }
+    }
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine("Run with --help for the options.");
+    return 2;
+}
+
+if (keys.Count > 0)
+{
+    options.ApiKeys.Clear();
+    foreach (var key in keys)
+    {
+        options.ApiKeys.Add(key);
+    }
+}
+
+var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.TrySetResult();
+};
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.TrySetResult();
+});
+
+await using (var server = await KonProFakeServer.StartAsync(options))
+{
+    Console.WriteLine($"KonPro fake server listening on {server.Url}");
+    await stop.Task;
+}
+
+return 0;
+
+static string Next(string[] args, ref int i) =>
+    ++i < args.Length ? args[i] : throw new ArgumentException($"Option '{args[i - 1]}' needs a value.");

@@ -10,7 +10,8 @@ namespace KonPro.StreamingAvatar;
 /// </summary>
 public abstract record StreamingEvent
 {
-    private static readonly IReadOnlyDictionary<string, JsonElement> NoExtraFields =
+    /// <summary>The shared empty <see cref="ExtraFields"/> of events without unknown fields.</summary>
+    internal static readonly IReadOnlyDictionary<string, JsonElement> NoExtraFields =
         FrozenDictionary<string, JsonElement>.Empty;
 
     /// <summary>The event's wire name, one of <see cref="StreamingEvents"/> (or any name, for unknown events).</summary>

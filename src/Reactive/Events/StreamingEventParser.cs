@@ -1,0 +1,540 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace KonPro.StreamingAvatar;
+
+/// <summary>
+/// Parses one wire message (a UTF-8 JSON object) into a typed <see cref="StreamingEvent"/> without
+/// reflection and without a serializer: one <see cref="Utf8JsonReader"/> pass finds the event's name, a
+/// second one reads the fields of that event. Unknown names become <see cref="UnknownStreamingEvent"/>;
+/// fields the event does not model (or that carry an unexpected JSON type) go to
+/// <see cref="StreamingEvent.ExtraFields"/>, whose dictionary is only allocated when there are any.
+/// </summary>
+/// <remarks>
+/// A typical event costs the record plus its message string; a <see cref="StreamingEventParserCache"/>
+/// (one per socket) lets consecutive events of the same task share one task id string.
+/// </remarks>
+internal static class StreamingEventParser
+{
+    /// <summary>The name property on the chat socket.</summary>
+    internal const string ChatSocketNameProperty = "event_type";
+
+    /// <summary>The name property on the LiveKit data channel.</summary>
+    internal const string DataChannelNameProperty = "type";
+
+    private static readonly JsonReaderOptions ReaderOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+        MaxDepth = 64,
+    };
+
+    private enum Kind
+    {
+        Unknown,
+        AvatarStartTalking,
+        AvatarTalkingMessage,
+        AvatarEndMessage,
+        AvatarStopTalking,
+        UserStart,
+        UserStop,
+        UserTalkingMessage,
+        UserEndMessage,
+        UserSilence,
+        StreamReady,
+        StreamDisconnected,
+        ConnectionQualityChanged,
+    }
+
+    /// <summary>Parses one message.</summary>
+    /// <param name="utf8Json">The whole message.</param>
+    /// <param name="nameProperty"><c>event_type</c> on the chat socket, <c>type</c> on the LiveKit data channel.</param>
+    /// <param name="sessionId">The session the message came from (used when the message does not name one).</param>
+    /// <param name="receivedAt">When the message arrived.</param>
+    /// <param name="evt">The event, when the message is a JSON object with a string name.</param>
+    /// <returns><see langword="false"/> for malformed input: not JSON, not an object, or no string name.</returns>
+    internal static bool TryParse(
+        ReadOnlySpan<byte> utf8Json,
+        string nameProperty,
+        string? sessionId,
+        DateTimeOffset receivedAt,
+        [NotNullWhen(true)] out StreamingEvent? evt) =>
+        TryParse(utf8Json, nameProperty, sessionId, receivedAt, cache: null, out evt);
+
+    /// <summary>Parses one message, reusing the task id strings remembered by <paramref name="cache"/>.</summary>
+    /// <param name="utf8Json">The whole message.</param>
+    /// <param name="nameProperty"><c>event_type</c> on the chat socket, <c>type</c> on the LiveKit data channel.</param>
+    /// <param name="sessionId">The session the message came from (used when the message does not name one).</param>
+    /// <param name="receivedAt">When the message arrived.</param>
+    /// <param name="cache">A per-connection cache of the last task id, or <see langword="null"/>.</param>
+    /// <param name="evt">The event, when the message is a JSON object with a string name.</param>
+    /// <returns><see langword="false"/> for malformed input: not JSON, not an object, or no string name.</returns>
+    internal static bool TryParse(
+        ReadOnlySpan<byte> utf8Json,
+        string nameProperty,
+        string? sessionId,
+        DateTimeOffset receivedAt,
+        StreamingEventParserCache? cache,
+        [NotNullWhen(true)] out StreamingEvent? evt)
+    {
+        ArgumentNullException.ThrowIfNull(nameProperty);
+        evt = null;
+        try
+        {
+            if (!TryFindKind(utf8Json, nameProperty, out var kind, out var unknownName))
+            {
+                return false;
+            }
+
+            evt = ReadEvent(utf8Json, nameProperty, kind, unknownName, sessionId, receivedAt, cache);
+            return true;
+        }
+        catch (JsonException)
+        {
+            evt = null;
+            return false;
+        }
+    }
+
+    // First pass: validate the whole document and find the name. Allocates only for unknown names.
+    private static bool TryFindKind(ReadOnlySpan<byte> utf8Json, string nameProperty, out Kind kind, out string? unknownName)
+    {
+        kind = Kind.Unknown;
+        unknownName = null;
+        var found = false;
+        var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isName = !found && reader.ValueTextEquals(nameProperty);
+            reader.Read();
+            if (isName && reader.TokenType == JsonTokenType.String)
+            {
+                found = true;
+                kind = KindOf(ref reader);
+                if (kind == Kind.Unknown)
+                {
+                    unknownName = reader.GetString();
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        // Reject trailing content after the object (the reader throws on a second value).
+        while (reader.Read())
+        {
+        }
+
+        return found;
+    }
+
+    private static Kind KindOf(ref Utf8JsonReader reader)
+    {
+        // u8 literals: compared against the raw bytes, no string is created for known names.
+        if (reader.ValueTextEquals("avatar_talking_message"u8)) return Kind.AvatarTalkingMessage;
+        if (reader.ValueTextEquals("user_talking_message"u8)) return Kind.UserTalkingMessage;
+        if (reader.ValueTextEquals("avatar_start_talking"u8)) return Kind.AvatarStartTalking;
+        if (reader.ValueTextEquals("avatar_stop_talking"u8)) return Kind.AvatarStopTalking;
+        if (reader.ValueTextEquals("avatar_end_message"u8)) return Kind.AvatarEndMessage;
+        if (reader.ValueTextEquals("user_end_message"u8)) return Kind.UserEndMessage;
+        if (reader.ValueTextEquals("user_start"u8)) return Kind.UserStart;
+        if (reader.ValueTextEquals("user_stop"u8)) return Kind.UserStop;
+        if (reader.ValueTextEquals("user_silence"u8)) return Kind.UserSilence;
+        if (reader.ValueTextEquals("stream_ready"u8)) return Kind.StreamReady;
+        if (reader.ValueTextEquals("stream_disconnected"u8)) return Kind.StreamDisconnected;
+        if (reader.ValueTextEquals("connection_quality_changed"u8)) return Kind.ConnectionQualityChanged;
+        return Kind.Unknown;
+    }
+
+    // Second pass: read the fields the event models; keep the rest.
+    private static StreamingEvent ReadEvent(
+        ReadOnlySpan<byte> utf8Json,
+        string nameProperty,
+        Kind kind,
+        string? unknownName,
+        string? sessionId,
+        DateTimeOffset receivedAt,
+        StreamingEventParserCache? cache)
+    {
+        string? taskId = null;
+        string? message = null;
+        string? messageSessionId = null;
+        long durationMs = 0;
+        int silenceTimes = 0;
+        int countDown = 0;
+        var quality = ConnectionQuality.Unknown;
+        var closeStatus = (int?)null;
+        string? closeDescription = null;
+        var reason = DisconnectReason.NetworkLost;
+        Dictionary<string, JsonElement>? extra = null;
+        var nameSeen = false;
+
+        var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = Field.Other;
+            if (!nameSeen && reader.ValueTextEquals(nameProperty))
+            {
+                field = Field.Name;
+            }
+            else if (reader.ValueTextEquals("task_id"u8))
+            {
+                field = Field.TaskId;
+            }
+            else if (reader.ValueTextEquals("session_id"u8))
+            {
+                field = Field.SessionId;
+            }
+            else if (HasMessage(kind) && reader.ValueTextEquals("message"u8))
+            {
+                field = Field.Message;
+            }
+            else if (kind == Kind.AvatarStopTalking && reader.ValueTextEquals("duration_ms"u8))
+            {
+                field = Field.DurationMs;
+            }
+            else if (kind == Kind.UserSilence && reader.ValueTextEquals("silence_times"u8))
+            {
+                field = Field.SilenceTimes;
+            }
+            else if (kind == Kind.UserSilence && reader.ValueTextEquals("count_down"u8))
+            {
+                field = Field.CountDown;
+            }
+            else if (kind == Kind.ConnectionQualityChanged && reader.ValueTextEquals("quality"u8))
+            {
+                field = Field.Quality;
+            }
+            else if (kind == Kind.StreamDisconnected && reader.ValueTextEquals("reason"u8))
+            {
+                field = Field.Reason;
+            }
+            else if (kind == Kind.StreamDisconnected && reader.ValueTextEquals("close_status"u8))
+            {
+                field = Field.CloseStatus;
+            }
+            else if (kind == Kind.StreamDisconnected && reader.ValueTextEquals("close_description"u8))
+            {
+                field = Field.CloseDescription;
+            }
+
+            // Only unknown fields need their name as a string.
+            var otherName = field == Field.Other ? reader.GetString()! : null;
+            reader.Read();
+
+            var taken = field switch
+            {
+                Field.Name => nameSeen = true,
+                Field.TaskId => TryReadTaskId(ref reader, cache, out taskId),
+                Field.SessionId => TryReadSessionId(ref reader, sessionId, out messageSessionId),
+                Field.Message => TryReadString(ref reader, out message),
+                Field.DurationMs => TryReadInt64(ref reader, out durationMs),
+                Field.SilenceTimes => TryReadInt32(ref reader, out silenceTimes),
+                Field.CountDown => TryReadInt32(ref reader, out countDown),
+                Field.Quality => TryReadQuality(ref reader, out quality),
+                Field.Reason => TryReadReason(ref reader, out reason),
+                Field.CloseStatus => TryReadNullableInt32(ref reader, out closeStatus),
+                Field.CloseDescription => TryReadString(ref reader, out closeDescription),
+                _ => false,
+            };
+
+            if (!taken)
+            {
+                // An unknown field, or a known one with an unexpected JSON type: pass it through as data.
+                otherName ??= FieldName(field, nameProperty);
+                extra ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                extra[otherName] = JsonElement.ParseValue(ref reader);
+            }
+            else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+        }
+
+        var sid = messageSessionId ?? sessionId;
+        var extras = extra ?? StreamingEvent.NoExtraFields;
+
+        // Every record is built with one object initializer: one allocation, no `with` copy.
+        return kind switch
+        {
+            Kind.AvatarStartTalking => new AvatarStartTalking
+            {
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
+            },
+            Kind.AvatarTalkingMessage => new AvatarTalkingMessage
+            {
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, Message = message ?? string.Empty,
+            },
+            Kind.AvatarEndMessage => new AvatarEndMessage
+            {
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
+            },
+            Kind.AvatarStopTalking => new AvatarStopTalking
+            {
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, DurationMs = durationMs,
+            },
+            Kind.UserStart => new UserStart
+            {
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
+            },
+            Kind.UserStop => new UserStop
+            {
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
+            },
+            Kind.UserTalkingMessage => new UserTalkingMessage
+            {
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, Message = message ?? string.Empty,
+            },
+            Kind.UserEndMessage => new UserEndMessage
+            {
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
+            },
+            Kind.UserSilence => new UserSilence
+            {
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, SilenceTimes = silenceTimes, CountDown = countDown,
+            },
+            Kind.StreamReady => new StreamReady
+            {
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
+            },
+            Kind.StreamDisconnected => new StreamDisconnected
+            {
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
+                Reason = reason, CloseStatus = closeStatus, CloseDescription = closeDescription,
+            },
+            Kind.ConnectionQualityChanged => new ConnectionQualityChanged
+            {
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, Quality = quality,
+            },
+            _ => new UnknownStreamingEvent(unknownName!, Encoding.UTF8.GetString(utf8Json))
+            {
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
+            },
+        };
+    }
+
+    private enum Field
+    {
+        Other,
+        Name,
+        TaskId,
+        SessionId,
+        Message,
+        DurationMs,
+        SilenceTimes,
+        CountDown,
+        Quality,
+        Reason,
+        CloseStatus,
+        CloseDescription,
+    }
+
+    private static bool HasMessage(Kind kind) =>
+        kind is Kind.AvatarTalkingMessage or Kind.UserTalkingMessage;
+
+    private static string FieldName(Field field, string nameProperty) => field switch
+    {
+        Field.Name => nameProperty,
+        Field.TaskId => "task_id",
+        Field.SessionId => "session_id",
+        Field.Message => "message",
+        Field.DurationMs => "duration_ms",
+        Field.SilenceTimes => "silence_times",
+        Field.CountDown => "count_down",
+        Field.Quality => "quality",
+        Field.Reason => "reason",
+        Field.CloseStatus => "close_status",
+        Field.CloseDescription => "close_description",
+        _ => throw new ArgumentOutOfRangeException(nameof(field)),
+    };
+
+    private static bool TryReadTaskId(ref Utf8JsonReader reader, StreamingEventParserCache? cache, out string? taskId)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                taskId = null;
+                return true;
+            case JsonTokenType.String:
+                if (cache?.LastTaskId is { } last && reader.ValueTextEquals(last))
+                {
+                    taskId = last;
+                    return true;
+                }
+
+                taskId = reader.GetString();
+                break;
+            case JsonTokenType.Number:
+                // The number's own text, so 42 and "42" name the same task.
+                var raw = reader.ValueSpan; // the reader runs over one span, never a sequence
+                if (cache?.LastTaskId is { } lastNumber && AsciiEquals(raw, lastNumber))
+                {
+                    taskId = lastNumber;
+                    return true;
+                }
+
+                taskId = Encoding.UTF8.GetString(raw);
+                break;
+            default:
+                taskId = null;
+                return false;
+        }
+
+        if (cache is not null)
+        {
+            cache.LastTaskId = taskId;
+        }
+
+        return true;
+    }
+
+    private static bool AsciiEquals(ReadOnlySpan<byte> bytes, string text)
+    {
+        if (bytes.Length != text.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] != text[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryReadSessionId(ref Utf8JsonReader reader, string? known, out string? sessionId)
+    {
+        if (reader.TokenType == JsonTokenType.String && known is not null && reader.ValueTextEquals(known))
+        {
+            sessionId = known;
+            return true;
+        }
+
+        return TryReadString(ref reader, out sessionId);
+    }
+
+    private static bool TryReadString(ref Utf8JsonReader reader, out string? value)
+    {
+        if (reader.TokenType is JsonTokenType.String or JsonTokenType.Null)
+        {
+            value = reader.GetString();
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
+
+    private static bool TryReadInt64(ref Utf8JsonReader reader, out long value)
+    {
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            if (reader.TryGetInt64(out value))
+            {
+                return true;
+            }
+
+            if (reader.TryGetDouble(out var d) && d is >= long.MinValue and <= long.MaxValue)
+            {
+                value = (long)Math.Round(d, MidpointRounding.AwayFromZero);
+                return true;
+            }
+        }
+        else if (reader.TokenType == JsonTokenType.String
+            && long.TryParse(reader.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out value))
+        {
+            // A number sent as a string ("1200"): rare, so the string it costs is acceptable.
+            return true;
+        }
+
+        value = 0;
+        return false;
+    }
+
+    private static bool TryReadInt32(ref Utf8JsonReader reader, out int value)
+    {
+        if (TryReadInt64(ref reader, out var wide) && wide is >= int.MinValue and <= int.MaxValue)
+        {
+            value = (int)wide;
+            return true;
+        }
+
+        value = 0;
+        return false;
+    }
+
+    private static bool TryReadNullableInt32(ref Utf8JsonReader reader, out int? value)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            value = null;
+            return true;
+        }
+
+        var ok = TryReadInt32(ref reader, out var v);
+        value = ok ? v : null;
+        return ok;
+    }
+
+    private static bool TryReadQuality(ref Utf8JsonReader reader, out ConnectionQuality quality)
+    {
+        quality = ConnectionQuality.Unknown;
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+
+        if (reader.ValueTextEquals("GOOD"u8) || reader.ValueTextEquals("good"u8))
+        {
+            quality = ConnectionQuality.Good;
+            return true;
+        }
+
+        if (reader.ValueTextEquals("BAD"u8) || reader.ValueTextEquals("bad"u8))
+        {
+            quality = ConnectionQuality.Bad;
+            return true;
+        }
+
+        return reader.ValueTextEquals("UNKNOWN"u8) || reader.ValueTextEquals("unknown"u8);
+    }
+
+    private static bool TryReadReason(ref Utf8JsonReader reader, out DisconnectReason reason)
+    {
+        reason = DisconnectReason.NetworkLost;
+        // Enum member names only (e.g. "IdleTimeout"): a number would parse to any value, defined or not.
+        var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        if (string.IsNullOrEmpty(text) || !char.IsLetter(text[0]) || !Enum.TryParse(text, ignoreCase: true, out reason)
+            || !Enum.IsDefined(reason))
+        {
+            reason = DisconnectReason.NetworkLost;
+            return false;
+        }
+
+        return true;
+    }
+}
+
+/// <summary>
+/// Per-connection memory of the parser (the last task id), so that the many events of one task share one
+/// string. Not thread-safe: one per receive loop.
+/// </summary>
+internal sealed class StreamingEventParserCache
+{
+    /// <summary>The task id of the last event that had one.</summary>
+    internal string? LastTaskId { get; set; }
+}

@@ -1,0 +1,558 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace KonPro.StreamingAvatar.Realtime;
+
+/// <summary>
+/// The client of the KonPro chat WebSocket: receives the server's events, sends audio and text frames, and
+/// reconnects after a retryable drop.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Observable contract.</b> <see cref="Events"/>, <see cref="Diagnostics"/> and <see cref="Status"/> are hot.
+/// One receive loop per socket calls <c>OnNext</c> of <see cref="Events"/> and <see cref="Diagnostics"/>, so
+/// calls are never concurrent; they run on the loop's thread-pool thread, so a slow observer delays the next
+/// message. <see cref="Status"/> replays the latest status to new subscribers. Nothing calls
+/// <c>OnError</c>: a malformed or oversized message is a <see cref="Diagnostics"/> value, a drop is a
+/// <see cref="ChatSocketStatus.Reconnecting"/> or <see cref="ChatSocketStatus.Closed"/> value. All three
+/// complete when the socket closes for good (after <see cref="ChatSocketStatus.Closed"/>) or is disposed.
+/// </para>
+/// <para>
+/// <see cref="Events"/> carries the server's events only; the client events (<c>stream_ready</c>,
+/// <c>stream_disconnected</c>) are the owner's to derive from <see cref="Status"/>, since with a LiveKit room
+/// the stream is ready when the room is.
+/// </para>
+/// </remarks>
+internal sealed class ChatSocket : IAsyncDisposable
+{
+    private const int InitialReceiveBufferBytes = 16 * 1024;
+    private const int PreviewChars = 256;
+
+    private readonly ChatSocketOptions _options;
+    private readonly IWebSocketConnector _connector;
+    private readonly ILogger _logger;
+    private readonly string _redactedUri;
+    private readonly Subject<StreamingEvent> _events = new();
+    private readonly Subject<ChatSocketDiagnostic> _diagnostics = new();
+    private readonly ReplaySubject<ChatSocketStatus> _status = new(1);
+    private readonly Lock _statusGate = new();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly FrameEncoder _encoder = new();
+    private readonly StreamingEventParserCache _parserCache = new();
+    private readonly CancellationTokenSource _lifetime = new();
+
+    private WebSocket? _socket;
+    private ChatSocketStatus? _currentStatus;
+    private volatile Task? _receiveLoop;
+    private int _started;
+    private int _disposed;
+    private bool _finished;
+    private long _droppedAudioFrames;
+
+    /// <summary>Creates a chat socket; nothing happens on the network until <see cref="ConnectAsync"/>.</summary>
+    /// <param name="options">Where to connect and how to behave (validated here).</param>
+    /// <param name="connector">The network seam; <see langword="null"/> uses <see cref="ClientWebSocket"/>.</param>
+    /// <exception cref="ArgumentException">An option is missing or out of range.</exception>
+    internal ChatSocket(ChatSocketOptions options, IWebSocketConnector? connector = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _connector = connector ?? new ClientWebSocketConnector();
+        _logger = options.Logger;
+        _redactedUri = options.RedactedUri();
+    }
+
+    /// <summary>The server's events, in arrival order. Hot; completes when the socket closes for good or is disposed.</summary>
+    internal IObservable<StreamingEvent> Events => _events.AsObservable();
+
+    /// <summary>Messages that could not become events (malformed, oversized, binary). Hot; completes with <see cref="Events"/>.</summary>
+    internal IObservable<ChatSocketDiagnostic> Diagnostics => _diagnostics.AsObservable();
+
+    /// <summary>
+    /// The socket's status: <see cref="ChatSocketStatus.Connecting"/>, <see cref="ChatSocketStatus.Open"/>,
+    /// <see cref="ChatSocketStatus.Reconnecting"/>, and finally <see cref="ChatSocketStatus.Closed"/>. Replays the
+    /// latest status (nothing before <see cref="ConnectAsync"/>); completes after <see cref="ChatSocketStatus.Closed"/>.
+    /// </summary>
+    internal IObservable<ChatSocketStatus> Status => _status.AsObservable();
+
+    /// <summary>The latest status, or <see langword="null"/> before <see cref="ConnectAsync"/>.</summary>
+    internal ChatSocketStatus? CurrentStatus => Volatile.Read(ref _currentStatus);
+
+    /// <summary>Whether the socket is open now (audio sent while it is not is dropped).</summary>
+    internal bool IsOpen => Volatile.Read(ref _socket) is { State: WebSocketState.Open };
+
+    /// <summary>How many audio frames were dropped because the socket was not open (reconnecting).</summary>
+    internal long DroppedAudioFrames => Interlocked.Read(ref _droppedAudioFrames);
+
+    /// <summary>Completes when the receive loop has ended (the socket closed for good or was disposed).</summary>
+    internal Task Completion => _receiveLoop ?? Task.CompletedTask;
+
+    /// <summary>Opens the socket and starts the receive loop. Call once.</summary>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <exception cref="InvalidOperationException">Already called.</exception>
+    /// <exception cref="ObjectDisposedException">Disposed.</exception>
+    /// <exception cref="ChatSocketHandshakeException">The server refused the upgrade with an HTTP status.</exception>
+    /// <exception cref="WebSocketException">The connection could not be made.</exception>
+    /// <remarks>A failed first connection is final: the status becomes <see cref="ChatSocketStatus.Closed"/> and the streams complete.</remarks>
+    internal async Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException("The chat socket is already connected; create a new one to connect again.");
+        }
+
+        PublishStatus(new ChatSocketStatus.Connecting());
+        ChatSocketLog.Connecting(_logger, _redactedUri);
+
+        WebSocket socket;
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token))
+        {
+            try
+            {
+                socket = await _connector.ConnectAsync(_options.BuildUri(), linked.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                var reason = Volatile.Read(ref _disposed) != 0 ? DisconnectReason.ClientStop
+                    : ex is ChatSocketHandshakeException handshake ? handshake.Reason
+                    : DisconnectReason.NetworkLost;
+                Finish(new ChatSocketStatus.Closed(reason, null, null));
+                if (Volatile.Read(ref _disposed) != 0 && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new ObjectDisposedException(nameof(ChatSocket));
+                }
+
+                throw;
+            }
+        }
+
+        Volatile.Write(ref _socket, socket);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposed during the handshake: DisposeAsync saw no socket to close.
+            socket.Abort();
+            socket.Dispose();
+            Finish(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null));
+            throw new ObjectDisposedException(nameof(ChatSocket));
+        }
+
+        ChatSocketLog.Opened(_logger, _redactedUri);
+        PublishStatus(new ChatSocketStatus.Open(Reconnected: false));
+        _receiveLoop = Task.Run(() => RunAsync(socket), CancellationToken.None);
+    }
+
+    /// <summary>Sends one chunk of 16 kHz mono PCM16 as an <c>AudioRawFrame</c>.</summary>
+    /// <param name="pcm16">The samples (usually 512 of them, 1,024 bytes).</param>
+    /// <param name="cancellationToken">Cancels waiting for the sender and the send.</param>
+    /// <returns>Completes when the frame is handed to the socket. While the socket is not open (connecting or
+    /// reconnecting) the chunk is dropped, since late audio is of no use, and counted in <see cref="DroppedAudioFrames"/>.</returns>
+    /// <exception cref="ObjectDisposedException">Disposed.</exception>
+    internal async ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var socket = Volatile.Read(ref _socket);
+            if (socket is not { State: WebSocketState.Open })
+            {
+                Interlocked.Increment(ref _droppedAudioFrames);
+                return;
+            }
+
+            var frame = _encoder.EncodeAudio(pcm16.Span);
+            try
+            {
+                await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                // The connection dropped under the send; the receive loop reports it and reconnects.
+                Interlocked.Increment(ref _droppedAudioFrames);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Sends a typed user message as a <c>TextFrame</c> (the avatar answers it as a talk task).</summary>
+    /// <param name="text">The message.</param>
+    /// <param name="cancellationToken">Cancels waiting for the sender and the send.</param>
+    /// <returns>Completes when the frame is handed to the socket.</returns>
+    /// <exception cref="InvalidOperationException">The socket is not open.</exception>
+    /// <exception cref="ObjectDisposedException">Disposed.</exception>
+    internal async ValueTask SendTextAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var socket = Volatile.Read(ref _socket);
+            if (socket is not { State: WebSocketState.Open })
+            {
+                throw new InvalidOperationException("The chat socket is not open.");
+            }
+
+            var frame = _encoder.EncodeText(text);
+            await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Closes the socket (a normal close handshake, bounded by <see cref="ChatSocketOptions.CloseTimeout"/>), stops
+    /// reconnecting, and completes the streams after a final <see cref="ChatSocketStatus.Closed"/>. Idempotent;
+    /// safe while a message is being received or a reconnect is waiting, and from an observer (which must not
+    /// block on the returned task: the receive loop it waits for is the observer's caller).
+    /// </summary>
+    /// <returns>Completes when the receive loop has ended.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        var loop = _receiveLoop;
+        var socket = Volatile.Read(ref _socket);
+        if (socket is not null && loop is not null
+            && await TryCloseOutputAsync(socket, WebSocketCloseStatus.NormalClosure, "client_closed").ConfigureAwait(false))
+        {
+            try
+            {
+                // Give the server the close timeout to answer; the loop ends when it does.
+                await loop.WaitAsync(_options.CloseTimeout, _options.TimeProvider).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        if (loop is not null)
+        {
+            await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        // With a connection, the client closed it normally (1000); without one (disposed before or during the
+        // handshake) there was nothing to close.
+        Finish(loop is not null
+            ? new ChatSocketStatus.Closed(DisconnectReason.ClientStop, (int)WebSocketCloseStatus.NormalClosure, "client_closed")
+            : new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null));
+        Volatile.Read(ref _socket)?.Dispose();
+        _lifetime.Dispose();
+    }
+
+    private async Task RunAsync(WebSocket socket)
+    {
+        var token = _lifetime.Token;
+        var buffer = new BufferHolder(ArrayPool<byte>.Shared.Rent(InitialReceiveBufferBytes));
+        ChatSocketStatus.Closed? final = null;
+        try
+        {
+            while (true)
+            {
+                var (closeStatus, description) = await ReceiveUntilClosedAsync(socket, buffer, token).ConfigureAwait(false);
+                await CompleteCloseAsync(socket).ConfigureAwait(false);
+                socket.Dispose();
+
+                if (Volatile.Read(ref _disposed) != 0)
+                {
+                    return; // DisposeAsync publishes the final status.
+                }
+
+                var reason = ChatSocketCloseStatus.ToReason(closeStatus);
+                var next = await ReconnectAsync(reason, closeStatus, description, token).ConfigureAwait(false);
+                if (next is null)
+                {
+                    if (Volatile.Read(ref _disposed) == 0)
+                    {
+                        final = new ChatSocketStatus.Closed(reason, closeStatus, description);
+                    }
+
+                    return;
+                }
+
+                socket = next;
+                Volatile.Write(ref _socket, socket);
+                if (Volatile.Read(ref _disposed) != 0)
+                {
+                    socket.Abort();
+                    return;
+                }
+
+                ChatSocketLog.Opened(_logger, _redactedUri);
+                PublishStatus(new ChatSocketStatus.Open(Reconnected: true));
+            }
+        }
+        catch (Exception) when (token.IsCancellationRequested || Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposed: whatever the socket threw on being aborted, DisposeAsync publishes the final status.
+        }
+        catch (Exception ex)
+        {
+            // Not expected; still, the streams must end with a status rather than hang or fault.
+            ChatSocketLog.ReceiveFailed(_logger, ex);
+            final = new ChatSocketStatus.Closed(DisconnectReason.NetworkLost, null, null);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer.Buffer);
+            if (final is not null)
+            {
+                ChatSocketLog.Closed(_logger, final.Reason, final.CloseStatus, final.Description);
+                Finish(final);
+            }
+        }
+    }
+
+    // Receives messages until the connection closes. Returns the close status, or null when the connection
+    // ended without a close handshake.
+    private async Task<(int? CloseStatus, string? Description)> ReceiveUntilClosedAsync(
+        WebSocket socket, BufferHolder holder, CancellationToken token)
+    {
+        var max = _options.MaxMessageBytes;
+        var count = 0;
+        long total = 0;
+        var oversized = false;
+        try
+        {
+            while (true)
+            {
+                if (!oversized && count == holder.Buffer.Length)
+                {
+                    if (count > max)
+                    {
+                        oversized = true;
+                    }
+                    else
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(holder.Buffer.Length * 2, max + 1));
+                        holder.Buffer.AsSpan(0, count).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(holder.Buffer);
+                        holder.Buffer = larger;
+                    }
+                }
+
+                var target = oversized ? holder.Buffer.AsMemory() : holder.Buffer.AsMemory(count);
+                var result = await socket.ReceiveAsync(target, token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return ((int?)socket.CloseStatus ?? (int)WebSocketCloseStatus.Empty, socket.CloseStatusDescription);
+                }
+
+                total += result.Count;
+                if (!oversized)
+                {
+                    count += result.Count;
+                    oversized = count > max;
+                }
+
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                if (oversized)
+                {
+                    ChatSocketLog.Oversized(_logger, max, total);
+                    Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.Oversized, total, null));
+                }
+                else if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    ChatSocketLog.UnexpectedBinary(_logger, count);
+                    Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.UnexpectedBinary, count, null));
+                }
+                else
+                {
+                    Dispatch(holder.Buffer.AsSpan(0, count));
+                }
+
+                count = 0;
+                total = 0;
+                oversized = false;
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException && !token.IsCancellationRequested)
+        {
+            ChatSocketLog.ReceiveFailed(_logger, ex);
+            return (null, null);
+        }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _disposed) != 0)
+        {
+            return (null, null);
+        }
+    }
+
+    private void Dispatch(ReadOnlySpan<byte> message)
+    {
+        if (StreamingEventParser.TryParse(
+                message,
+                StreamingEventParser.ChatSocketNameProperty,
+                _options.SessionId,
+                _options.TimeProvider.GetUtcNow(),
+                _parserCache,
+                out var evt))
+        {
+            try
+            {
+                _events.OnNext(evt);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // An observer's bug must not end the receive loop (and with it every other observer's stream).
+                ChatSocketLog.ObserverFailed(_logger, evt.Name, ex);
+            }
+
+            return;
+        }
+
+        ChatSocketLog.Malformed(_logger, message.Length);
+        string? preview;
+        try
+        {
+            var text = Encoding.UTF8.GetString(message[..Math.Min(message.Length, PreviewChars * 4)]);
+            preview = text.Length > PreviewChars ? text[..PreviewChars] : text;
+        }
+        catch (ArgumentException)
+        {
+            preview = null;
+        }
+
+        Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.Malformed, message.Length, preview));
+    }
+
+    private void Report(ChatSocketDiagnostic diagnostic) => _diagnostics.OnNext(diagnostic);
+
+    // Tries the reconnect policy. Returns the new socket, or null when the socket stays closed.
+    private async Task<WebSocket?> ReconnectAsync(DisconnectReason reason, int? closeStatus, string? description, CancellationToken token)
+    {
+        var policy = _options.ReconnectPolicy;
+        if (policy is null || !ChatSocketCloseStatus.IsRetryable(reason) || !SessionAlive())
+        {
+            return null;
+        }
+
+        var jitter = policy.CreateJitterSource();
+        for (var attempt = 1; attempt <= policy.MaxAttempts; attempt++)
+        {
+            var delay = policy.GetDelay(attempt, jitter);
+            ChatSocketLog.Reconnecting(_logger, reason, closeStatus, attempt, delay);
+            // The timer is armed before the status goes out, so whoever drives a virtual clock on seeing the
+            // status finds it armed.
+            var wait = SchedulerDelay.DelayAsync(_options.Scheduler, delay, token);
+            PublishStatus(new ChatSocketStatus.Reconnecting(attempt, delay, reason, closeStatus, description));
+            await wait.ConfigureAwait(false);
+            if (!SessionAlive() || Volatile.Read(ref _disposed) != 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                return await _connector.ConnectAsync(_options.BuildUri(), token).ConfigureAwait(false);
+            }
+            catch (ChatSocketHandshakeException ex) when (!ChatSocketCloseStatus.IsRetryable(ex.Reason))
+            {
+                // The server says the session is gone or the token no longer valid: stop trying.
+                ChatSocketLog.ReconnectFailed(_logger, attempt, ex);
+                return null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                ChatSocketLog.ReconnectFailed(_logger, attempt, ex);
+            }
+        }
+
+        return null;
+    }
+
+    private bool SessionAlive() => _options.IsSessionAlive?.Invoke() ?? true;
+
+    // Answers the server's close frame (best effort) so that the server sees a clean handshake.
+    private async Task CompleteCloseAsync(WebSocket socket)
+    {
+        if (socket.State == WebSocketState.CloseReceived)
+        {
+            await TryCloseOutputAsync(socket, WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
+        }
+    }
+
+    // Sends a close frame (best effort). Returns whether it went out.
+    private async Task<bool> TryCloseOutputAsync(WebSocket socket, WebSocketCloseStatus status, string? description)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return false;
+        }
+
+        using var timeout = new CancellationTokenSource(_options.CloseTimeout, _options.TimeProvider);
+        try
+        {
+            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
+                return true;
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            ChatSocketLog.CloseHandshakeFailed(_logger, ex);
+            return false;
+        }
+    }
+
+    private void PublishStatus(ChatSocketStatus status)
+    {
+        lock (_statusGate)
+        {
+            if (!_finished)
+            {
+                Volatile.Write(ref _currentStatus, status);
+                _status.OnNext(status);
+            }
+        }
+    }
+
+    // Publishes the final status once and completes every stream.
+    private void Finish(ChatSocketStatus.Closed closed)
+    {
+        lock (_statusGate)
+        {
+            if (_finished)
+            {
+                return;
+            }
+
+            _finished = true;
+            Volatile.Write(ref _currentStatus, closed);
+            _status.OnNext(closed);
+            _status.OnCompleted();
+        }
+
+        _events.OnCompleted();
+        _diagnostics.OnCompleted();
+    }
+
+    private sealed class BufferHolder(byte[] buffer)
+    {
+        public byte[] Buffer { get; set; } = buffer;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using KonPro.StreamingAvatar.Testing.Speech;
+using KonPro.StreamingAvatar.Testing.Sessions;
+
+namespace KonPro.StreamingAvatar.Testing.Chat;
+
+/// <summary>
+/// One accepted chat socket. Everything sent goes through one outbox and one writer task, so
+/// <see cref="WebSocket.SendAsync(ArraySegment{byte}, WebSocketMessageType, bool, CancellationToken)"/> is never called concurrently.
+/// WireMock owns the receive loop.
+/// </summary>
+internal sealed class ChatConnection
+{
+    private readonly WebSocket _socket;
+    private readonly Func<ChatFaultSettings> _faults;
+    private readonly Channel<Outgoing> _outbox = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly MemoryStream _incoming = new();
+    private readonly Task _writer;
+    private volatile bool _closing;
+    private int _silenceTimes;
+
+    public ChatConnection(WebSocket socket, Guid id, Func<ChatFaultSettings> faults, VoiceActivityDetector vad)
+    {
+        _socket = socket;
+        _faults = faults;
+        Id = id;
+        Vad = vad;
+        _writer = Task.Run(WriteAsync);
+    }
+
+    public Guid Id { get; }
+
+    public FakeSession? Session { get; set; }
+
+    public VoiceActivityDetector Vad { get; }
+
+    public ITimer? SilenceTimer { get; set; }
+
+    /// <summary>Counts one more <c>user_silence</c> prompt; returns the new count.</summary>
+    public int CountSilence() => Interlocked.Increment(ref _silenceTimes);
+
+    public void ResetSilenceCount() => Interlocked.Exchange(ref _silenceTimes, 0);
+
+    public Task Completion => _writer;
+
+    public void SendEvent(string json)
+    {
+        if (_closing)
+        {
+            return;
+        }
+
+        var faults = _faults();
+        var copies = faults.Duplicate ? 2 : 1;
+        for (var i = 0; i < copies; i++)
+        {
+            _outbox.Writer.TryWrite(new Outgoing(json, faults.SplitFrames, null, null));
+        }
+    }
+
+    public void SendRaw(string text)
+    {
+        if (!_closing)
+        {
+            _outbox.Writer.TryWrite(new Outgoing(text, _faults().SplitFrames, null, null));
+        }
+    }
+
+    public void Close(int status, string reason)
+    {
+        _closing = true;
+        _outbox.Writer.TryWrite(new Outgoing(null, 0, status, reason));
+        _outbox.Writer.TryComplete();
+    }
+
+    public void Abort()
+    {
+        _closing = true;
+        _outbox.Writer.TryComplete();
+        _socket.Abort();
+    }
+
+    /// <summary>Adds a received piece; returns the whole message once its last piece arrived.</summary>
+    public byte[]? Reassemble(ReadOnlySpan<byte> piece, bool endOfMessage)
+    {
+        _incoming.Write(piece);
+        if (!endOfMessage)
+        {
+            return null;
+        }
+
+        var message = _incoming.ToArray();
+        _incoming.SetLength(0);
+        return message;
+    }
+
+    public void Ended()
+    {
+        _closing = true;
+        _outbox.Writer.TryComplete();
+        SilenceTimer?.Dispose();
+        Session?.Detach(this);
+    }
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await foreach (var item in _outbox.Reader.ReadAllAsync().ConfigureAwait(false))
+            {
+                if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+                {
+                    return;
+                }
+
+                if (item.CloseStatus is { } status)
+                {
+                    await _socket.CloseOutputAsync((WebSocketCloseStatus)status, item.CloseReason, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
+
+                await SendTextAsync(item.Text!, item.SplitFrames).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            // The socket went away; there is nobody left to write to.
+        }
+    }
+
+    private async Task SendTextAsync(string text, int splitFrames)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var parts = Math.Clamp(splitFrames, 1, Math.Max(1, bytes.Length));
+        var size = (bytes.Length + parts - 1) / parts;
+        var offset = 0;
+        do
+        {
+            var count = Math.Min(size, bytes.Length - offset);
+            var last = offset + count >= bytes.Length;
+            await _socket.SendAsync(new ArraySegment<byte>(bytes, offset, count), WebSocketMessageType.Text, last, CancellationToken.None).ConfigureAwait(false);
+            offset += count;
+        }
+        while (offset < bytes.Length);
+    }
+
+    private sealed record Outgoing(string? Text, int SplitFrames, int? CloseStatus, string? CloseReason);
+}

@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using Google.Protobuf;
+using KonPro.StreamingAvatar.Api;
+using KonPro.StreamingAvatar.Api.Frames;
+using KonPro.StreamingAvatar.Testing.Speech;
+using KonPro.StreamingAvatar.Testing.Rest;
+using KonPro.StreamingAvatar.Testing.Sessions;
+using Microsoft.AspNetCore.Http;
+using WireMock.WebSockets;
+
+namespace KonPro.StreamingAvatar.Testing.Chat;
+
+/// <summary>
+/// The chat socket's behaviour: authenticates and binds each accepted socket to its session, decodes the
+/// client's protobuf frames (text, audio through the voice activity detector) and answers them.
+/// </summary>
+internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
+{
+    public const string Path = "/v1/ws/streaming.chat";
+    private const string ItemKey = "KonPro.ChatConnection";
+
+    public bool Refuses(HttpContext context) => core.Faults.ChatFor(context.Request.Query["session_id"].FirstOrDefault()).Refuse;
+
+    /// <summary>Called as soon as the upgrade is accepted, before any message: authenticate and bind, or close.</summary>
+    public void OnAccepted(HttpContext context, WebSocket socket)
+    {
+        var query = context.Request.Query;
+        var sessionId = query["session_id"].FirstOrDefault();
+        var token = query["session_token"].FirstOrDefault();
+        var connection = new ChatConnection(
+            socket,
+            Guid.NewGuid(),
+            () => core.Faults.ChatFor(sessionId),
+            new VoiceActivityDetector(core.Options.VoiceActivityThreshold, core.Options.UtteranceEndSilence));
+        context.Items[ItemKey] = connection;
+
+        var tokenRecord = string.IsNullOrEmpty(token) ? null : core.Store.FindToken(token);
+        var isApiKey = core.Store.IsApiKey(token);
+        if (tokenRecord is null && !isApiKey)
+        {
+            connection.Close(4401, "unauthorized");
+            return;
+        }
+
+        var session = string.IsNullOrEmpty(sessionId) ? null : core.Store.Find(sessionId);
+        if (session is null || session.Phase == SessionPhase.Closed)
+        {
+            connection.Close(4404, "session_not_found");
+            return;
+        }
+
+        var owns = tokenRecord is not null ? tokenRecord.SessionId == session.Id : session.Settings.OwnerApiKey == token;
+        if (!owns)
+        {
+            connection.Close(4401, "unauthorized");
+            return;
+        }
+
+        connection.Session = session;
+        session.Attach(connection);
+        if (IsTrue(query["silence_response"].FirstOrDefault()) || session.Settings.SilenceResponse)
+        {
+            connection.SilenceTimer = core.Clock.CreatePeriodicTimer(() => PromptSilence(connection), core.Options.SilencePromptAfter);
+        }
+    }
+
+    public void OnEnded(HttpContext context)
+    {
+        if (context.Items.TryGetValue(ItemKey, out var value) && value is ChatConnection connection)
+        {
+            connection.Ended();
+        }
+    }
+
+    /// <summary>WireMock's message handler: called once per received WebSocket frame.</summary>
+    public Task OnMessageAsync(WebSocketMessage message, IWebSocketContext context)
+    {
+        if (!context.HttpContext.Items.TryGetValue(ItemKey, out var value) || value is not ChatConnection connection)
+        {
+            return Task.CompletedTask;
+        }
+
+        var piece = message.MessageType == WebSocketMessageType.Text
+            ? Encoding.UTF8.GetBytes(message.Text ?? string.Empty)
+            : message.Bytes ?? [];
+        var whole = connection.Reassemble(piece, message.EndOfMessage);
+        if (whole is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var sessionId = connection.Session?.Id;
+        var at = core.Clock.UtcNow;
+        if (message.MessageType == WebSocketMessageType.Text)
+        {
+            core.Journal.Add(new ChatFrameRecord(at, sessionId, connection.Id, ChatFrameKind.TextMessage, null, Encoding.UTF8.GetString(whole), whole.Length));
+            return Task.CompletedTask;
+        }
+
+        Frame frame;
+        try
+        {
+            frame = Frame.Parser.ParseFrom(whole);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            core.Journal.Add(new ChatFrameRecord(at, sessionId, connection.Id, ChatFrameKind.Malformed, null, null, whole.Length));
+            return Task.CompletedTask;
+        }
+
+        var (kind, text) = frame.FrameCase switch
+        {
+            Frame.FrameOneofCase.Text => (ChatFrameKind.Text, frame.Text.Text),
+            Frame.FrameOneofCase.Audio => (ChatFrameKind.Audio, (string?)null),
+            Frame.FrameOneofCase.Transcription => (ChatFrameKind.Transcription, frame.Transcription.Text),
+            _ => (ChatFrameKind.Empty, null),
+        };
+        core.Journal.Add(new ChatFrameRecord(at, sessionId, connection.Id, kind, frame, text, whole.Length));
+        if (connection.Session is not { } session || session.Phase == SessionPhase.Closed)
+        {
+            return Task.CompletedTask;
+        }
+
+        try
+        {
+            switch (kind)
+            {
+                case ChatFrameKind.Text when !string.IsNullOrWhiteSpace(text):
+                    UserSaid(connection, session, text!, alwaysAnswer: true);
+                    break;
+                case ChatFrameKind.Transcription when !string.IsNullOrWhiteSpace(text):
+                    UserSaid(connection, session, text!, alwaysAnswer: false);
+                    break;
+                case ChatFrameKind.Audio:
+                    OnAudio(connection, session, frame.Audio);
+                    break;
+            }
+        }
+#pragma warning disable CA1031 // a failing responder hook must not take the socket down; the frame is journaled already
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            // The user's words were answered by no reply; the socket and the session go on.
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void OnAudio(ChatConnection connection, FakeSession session, AudioRawFrame audio)
+    {
+        switch (connection.Vad.Process(audio.Audio.Span, (int)audio.SampleRate))
+        {
+            case VoiceActivity.Started:
+                session.Touch();
+                ResetSilence(connection);
+                session.Broadcast(ChatEvents.UserStart(session.Id));
+                break;
+            case VoiceActivity.Stopped:
+                session.Touch();
+                session.Broadcast(ChatEvents.UserStop(session.Id));
+                var transcript = core.Store.Transcripts.TryDequeue(out var queued)
+                    ? queued
+                    : string.Create(CultureInfo.InvariantCulture, $"[speech {connection.Vad.LastUtterance.TotalSeconds:0.0} s]");
+                UserSaid(connection, session, transcript, alwaysAnswer: false);
+                break;
+            default:
+                if (connection.Vad.InSpeech)
+                {
+                    ResetSilence(connection);
+                }
+
+                break;
+        }
+    }
+
+    private void UserSaid(ChatConnection connection, FakeSession session, string text, bool alwaysAnswer)
+    {
+        session.Touch();
+        ResetSilence(connection);
+        var taskId = speech.NextTaskId();
+        session.Broadcast(ChatEvents.UserTalkingMessage(session.Id, taskId, text));
+        session.Broadcast(ChatEvents.UserEndMessage(session.Id, taskId));
+        if (session.Phase == SessionPhase.Started && (alwaysAnswer || session.IsListening))
+        {
+            speech.Speak(session, TaskType.Talk, text);
+        }
+    }
+
+    private void ResetSilence(ChatConnection connection)
+    {
+        connection.ResetSilenceCount();
+        var period = core.Clock.ToReal(core.Options.SilencePromptAfter);
+        connection.SilenceTimer?.Change(period, period);
+    }
+
+    private void PromptSilence(ChatConnection connection)
+    {
+        if (connection.Session is not { } session || connection.Vad.InSpeech)
+        {
+            return;
+        }
+
+        var times = connection.CountSilence();
+        var max = core.Options.MaxSilencePrompts;
+        if (times > max)
+        {
+            connection.SilenceTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        connection.SendEvent(ChatEvents.UserSilence(session.Id, times, max - times));
+    }
+
+    private static bool IsTrue(string? value) =>
+        string.Equals(value, "true", StringComparison.OrdinalIgnoreCase) || value == "1";
+}

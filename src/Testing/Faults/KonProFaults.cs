@@ -1,0 +1,207 @@
+using KonPro.StreamingAvatar.Testing.Chat;
+using KonPro.StreamingAvatar.Testing.Sessions;
+
+namespace KonPro.StreamingAvatar.Testing;
+
+/// <summary>
+/// Faults a test switches on for the whole server (no session id) or for one session: REST latency and
+/// canned errors, and chat socket trouble (abrupt or chosen closes, malformed, unknown, duplicated, oversized
+/// or split events, refused sockets). Thread-safe.
+/// </summary>
+public sealed class KonProFaults
+{
+    private readonly Lock _gate = new();
+    private readonly List<FailRule> _failRules = [];
+    private readonly Dictionary<string, TimeSpan> _sessionLatency = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChatFaultSettings> _sessionChat = new(StringComparer.Ordinal);
+    private TimeSpan _latency;
+    private ChatFaultSettings _chat = new(false, 0, false);
+
+    internal KonProFaults()
+    {
+    }
+
+    internal SessionStore? Sessions { get; set; }
+
+    /// <summary>Delays every REST answer (or only the answers about one session) by this much model time.</summary>
+    /// <param name="latency">The added latency; <see cref="TimeSpan.Zero"/> removes it.</param>
+    /// <param name="sessionId">Only calls about this session, or null for every call.</param>
+    public void AddLatency(TimeSpan latency, string? sessionId = null)
+    {
+        lock (_gate)
+        {
+            if (sessionId is null)
+            {
+                _latency = latency;
+            }
+            else
+            {
+                _sessionLatency[sessionId] = latency;
+            }
+        }
+    }
+
+    /// <summary>Answers the next <paramref name="count"/> calls of an operation with <paramref name="answer"/> instead of the real answer.</summary>
+    /// <param name="operationId">The operation (see <see cref="KonProOperationIds"/>).</param>
+    /// <param name="count">How many calls fail.</param>
+    /// <param name="answer">The answer they get.</param>
+    /// <param name="sessionId">Only calls about this session, or null for every call.</param>
+    public void FailNext(string operationId, int count, FaultAnswer answer, string? sessionId = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(operationId);
+        ArgumentNullException.ThrowIfNull(answer);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        lock (_gate)
+        {
+            _failRules.Add(new FailRule(operationId, sessionId, answer) { Remaining = count });
+        }
+    }
+
+    /// <summary>Sends every chat event twice (on every socket, or on one session's sockets).</summary>
+    /// <param name="enabled">Whether events are duplicated.</param>
+    /// <param name="sessionId">One session, or null for every socket.</param>
+    public void DuplicateEvents(bool enabled, string? sessionId = null) =>
+        UpdateChat(sessionId, s => s with { Duplicate = enabled });
+
+    /// <summary>Splits every chat event into this many WebSocket frames (0 or 1 sends each event in one frame).</summary>
+    /// <param name="frames">How many frames each event spans.</param>
+    /// <param name="sessionId">One session, or null for every socket.</param>
+    public void SplitEvents(int frames, string? sessionId = null) =>
+        UpdateChat(sessionId, s => s with { SplitFrames = Math.Max(0, frames) });
+
+    /// <summary>Refuses new chat sockets with HTTP 503 (for every session, or for one).</summary>
+    /// <param name="enabled">Whether new sockets are refused.</param>
+    /// <param name="sessionId">One session, or null for every socket.</param>
+    public void RefuseChatSockets(bool enabled, string? sessionId = null) =>
+        UpdateChat(sessionId, s => s with { Refuse = enabled });
+
+    /// <summary>Closes a session's chat sockets with the given status and reason (e.g. 1011, 1012, 1001); the session lives on.</summary>
+    /// <param name="sessionId">The session, or null for every session's sockets.</param>
+    /// <param name="closeStatus">The WebSocket close status.</param>
+    /// <param name="reason">The close reason text.</param>
+    /// <returns>How many sockets were closed.</returns>
+    public int CloseChat(string? sessionId, int closeStatus, string reason) =>
+        ForEachSocket(sessionId, c => c.Close(closeStatus, reason));
+
+    /// <summary>Drops a session's chat sockets abruptly, without a close handshake (a network loss).</summary>
+    /// <param name="sessionId">The session, or null for every session's sockets.</param>
+    /// <returns>How many sockets were dropped.</returns>
+    public int AbortChat(string? sessionId) => ForEachSocket(sessionId, c => c.Abort());
+
+    /// <summary>Sends a text message as given on a session's chat sockets (for malformed or hand-made events).</summary>
+    /// <param name="sessionId">The session, or null for every session's sockets.</param>
+    /// <param name="text">The message.</param>
+    /// <returns>How many sockets it was sent on.</returns>
+    public int SendRawChatMessage(string? sessionId, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return ForEachSocket(sessionId, c => c.SendRaw(text));
+    }
+
+    /// <summary>Sends a message that is not valid JSON on a session's chat sockets.</summary>
+    /// <param name="sessionId">The session, or null for every session's sockets.</param>
+    /// <returns>How many sockets it was sent on.</returns>
+    public int SendMalformedEvent(string? sessionId) =>
+        SendRawChatMessage(sessionId, "{\"event_type\": \"avatar_talking_message\", \"message\": ");
+
+    /// <summary>Sends an event with an unknown <c>event_type</c> and an unknown field on a session's chat sockets.</summary>
+    /// <param name="sessionId">The session, or null for every session's sockets.</param>
+    /// <param name="eventType">The unknown event name.</param>
+    /// <returns>How many sockets it was sent on.</returns>
+    public int SendUnknownEvent(string? sessionId, string eventType = "avatar_mood_changed") =>
+        ForEachSocket(sessionId, c => c.SendRaw(ChatEvents.Unknown(eventType, c.Session?.Id ?? string.Empty)));
+
+    /// <summary>Sends an <c>avatar_talking_message</c> whose message is <paramref name="size"/> characters long.</summary>
+    /// <param name="sessionId">The session, or null for every session's sockets.</param>
+    /// <param name="size">The message's length (default 1 MiB).</param>
+    /// <returns>How many sockets it was sent on.</returns>
+    public int SendOversizedEvent(string? sessionId, int size = 1 << 20) =>
+        ForEachSocket(sessionId, c => c.SendRaw(ChatEvents.Oversized(c.Session?.Id ?? string.Empty, size)));
+
+    /// <summary>Turns every fault off.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _failRules.Clear();
+            _sessionLatency.Clear();
+            _sessionChat.Clear();
+            _latency = TimeSpan.Zero;
+            _chat = new ChatFaultSettings(false, 0, false);
+        }
+    }
+
+    internal TimeSpan LatencyFor(string? sessionId)
+    {
+        lock (_gate)
+        {
+            return sessionId is not null && _sessionLatency.TryGetValue(sessionId, out var l) ? l : _latency;
+        }
+    }
+
+    internal FaultAnswer? TakeFailure(string operationId, string? sessionId)
+    {
+        lock (_gate)
+        {
+            var rule = _failRules.FirstOrDefault(r =>
+                r.OperationId == operationId && (r.SessionId is null || r.SessionId == sessionId));
+            if (rule is null)
+            {
+                return null;
+            }
+
+            if (--rule.Remaining <= 0)
+            {
+                _failRules.Remove(rule);
+            }
+
+            return rule.Answer;
+        }
+    }
+
+    internal ChatFaultSettings ChatFor(string? sessionId)
+    {
+        lock (_gate)
+        {
+            return sessionId is not null && _sessionChat.TryGetValue(sessionId, out var s) ? s : _chat;
+        }
+    }
+
+    private void UpdateChat(string? sessionId, Func<ChatFaultSettings, ChatFaultSettings> change)
+    {
+        lock (_gate)
+        {
+            if (sessionId is null)
+            {
+                _chat = change(_chat);
+            }
+            else
+            {
+                _sessionChat[sessionId] = change(_sessionChat.TryGetValue(sessionId, out var s) ? s : _chat);
+            }
+        }
+    }
+
+    private int ForEachSocket(string? sessionId, Action<ChatConnection> action)
+    {
+        var sessions = sessionId is null
+            ? Sessions?.All() ?? []
+            : Sessions?.Find(sessionId) is { } one ? [one] : [];
+        var count = 0;
+        foreach (var socket in sessions.SelectMany(s => s.Sockets))
+        {
+            action(socket);
+            count++;
+        }
+
+        return count;
+    }
+
+    private sealed record FailRule(string OperationId, string? SessionId, FaultAnswer Answer)
+    {
+        public int Remaining { get; set; }
+    }
+}
+
+/// <summary>The chat socket faults in force for one socket.</summary>
+internal sealed record ChatFaultSettings(bool Duplicate, int SplitFrames, bool Refuse);

@@ -1,0 +1,166 @@
+using KonPro.StreamingAvatar.Testing.Chat;
+using KonPro.StreamingAvatar.Testing.Rest;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+
+namespace KonPro.StreamingAvatar.Testing;
+
+/// <summary>
+/// An offline, stateful fake of the KonPro Streaming Avatar API on WireMock.Net: every REST operation (on KonPro's
+/// routes and the older aliases), the chat WebSocket, a believable avatar, faults and a journal. It binds
+/// 127.0.0.1 only. Dispose it to close its sockets and stop its timers.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = 0.01 });
+/// var token = await server.CreateSessionTokenAsync();
+/// </code>
+/// </example>
+public sealed class KonProFakeServer : IAsyncDisposable
+{
+    private readonly FakeServerCore _core;
+    private int _disposed;
+
+    private KonProFakeServer(FakeServerCore core, WireMockServer wireMock)
+    {
+        _core = core;
+        WireMock = wireMock;
+    }
+
+    /// <summary>The base URL, <c>http://127.0.0.1:PORT</c> (no trailing slash).</summary>
+    public string Url => _core.BaseUrl;
+
+    /// <summary>The chat socket's URL, <c>ws://127.0.0.1:PORT/v1/ws/streaming.chat</c> (without the query).</summary>
+    public Uri ChatUrl => new(_core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + ChatHub.Path);
+
+    /// <summary>The first configured API key (header <c>x-api-key</c>).</summary>
+    public string ApiKey => _core.Options.ApiKeys[0];
+
+    /// <summary>The underlying WireMock server: its request log, its WebSocket registry and (when started) its admin API.</summary>
+    public WireMockServer WireMock { get; }
+
+    /// <summary>Every REST call and chat frame the server saw.</summary>
+    public KonProJournal Journal => _core.Journal;
+
+    /// <summary>The fault switches.</summary>
+    public KonProFaults Faults => _core.Faults;
+
+    /// <summary>
+    /// Replaces the avatar's offline responder of talk tasks (and of user input); null restores the default, which is
+    /// deterministic: the knowledge base's opening line, then <c>You said: &lt;text&gt;.</c>, then the prompt it answers under.
+    /// </summary>
+    public Func<AvatarReplyContext, string>? Responder
+    {
+        get => _core.Store.Responder;
+        set => _core.Store.Responder = value;
+    }
+
+    /// <summary>Every session so far, oldest first.</summary>
+    public IReadOnlyList<FakeSessionSnapshot> Sessions => [.. _core.Store.All().Select(s => s.Snapshot())];
+
+    /// <summary>Starts a fake server with the default options on a free port.</summary>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The started server.</returns>
+    public static Task<KonProFakeServer> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(new KonProFakeServerOptions(), cancellationToken);
+
+    /// <summary>Starts a fake server.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The started server.</returns>
+    public static Task<KonProFakeServer> StartAsync(KonProFakeServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var core = new FakeServerCore(options);
+        var sessions = new SessionEndpoints(core);
+        var account = new AccountEndpoints(core);
+        var hub = new ChatHub(core, sessions);
+        var pipeline = new RestPipeline(core);
+        var settings = new WireMockServerSettings
+        {
+            Urls = [$"http://127.0.0.1:{options.Port}"],
+            StartAdminInterface = options.StartAdminInterface,
+            MaxRequestLogCount = options.MaxRequestLogCount,
+            PreWireMockMiddlewareInit = app => ChatSocketMiddleware.Install(app, hub),
+        };
+        var wireMock = WireMockServer.Start(settings);
+        try
+        {
+            core.BaseUrl = wireMock.Urls[0].TrimEnd('/');
+            RestRoutes.Map(wireMock, pipeline, sessions, account);
+            wireMock.Given(Request.Create().WithPath(ChatHub.Path).UsingGet().WithWebSocketUpgrade())
+                .RespondWith(Response.Create().WithWebSocket(ws => ws
+                    .WithMessageHandler(hub.OnMessageAsync)
+                    .WithMaxMessageSize(64 * 1024)
+                    .WithCloseTimeout(TimeSpan.FromDays(1))));
+        }
+        catch
+        {
+            wireMock.Stop();
+            wireMock.Dispose();
+            throw;
+        }
+
+        return Task.FromResult(new KonProFakeServer(core, wireMock));
+    }
+
+    /// <summary>Issues a session token as <c>create_token</c> would (without an HTTP call), under <see cref="ApiKey"/>.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A fresh, single-use session token.</returns>
+    public Task<string> CreateSessionTokenAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_core.Store.IssueToken(ApiKey));
+    }
+
+    /// <summary>The current state of one session, or null when the id is unknown.</summary>
+    /// <param name="sessionId">The session's id.</param>
+    /// <returns>The snapshot, or null.</returns>
+    public FakeSessionSnapshot? GetSession(string sessionId) => _core.Store.Find(sessionId)?.Snapshot();
+
+    /// <summary>Queues what the next user utterance heard on a chat socket is transcribed as (first in, first out).</summary>
+    /// <param name="transcript">The words.</param>
+    public void EnqueueTranscript(string transcript)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(transcript);
+        _core.Store.Transcripts.Enqueue(transcript);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"KonProFakeServer {Url}";
+
+    /// <summary>Closes every chat socket (1001), stops every session timer and the server.</summary>
+    /// <returns>A task that completes when the server has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        var sessions = _core.Store.All();
+        var writers = new List<Task>();
+        foreach (var session in sessions)
+        {
+            foreach (var socket in session.Sockets)
+            {
+                socket.Close(1001, "server_shutdown");
+                writers.Add(socket.Completion);
+            }
+        }
+
+        await Task.WhenAny(Task.WhenAll(writers), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        foreach (var session in sessions)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+
+        WireMock.Stop();
+        WireMock.Dispose();
+    }
+}

@@ -1,0 +1,87 @@
+namespace KonPro.StreamingAvatar.Testing;
+
+/// <summary>
+/// Settings of a <see cref="KonProFakeServer"/>. Every duration is in the server's model time: the
+/// <see cref="TimeScale"/> multiplies it into real time (0.01 makes a 600 s session limit last 6 s).
+/// </summary>
+public sealed class KonProFakeServerOptions
+{
+    /// <summary>The API key every fake server accepts unless <see cref="ApiKeys"/> is changed.</summary>
+    public const string DefaultApiKey = "konpro-dev-key";
+
+    /// <summary>The accepted API keys (header <c>x-api-key</c>); the first is <see cref="KonProFakeServer.ApiKey"/>.</summary>
+    public IList<string> ApiKeys { get; } = [DefaultApiKey];
+
+    /// <summary>The TCP port on 127.0.0.1; 0 (the default) picks a free port.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Multiplies every delay of the server (1.0 = real time, 0.01 = a hundred times faster). Must be positive.</summary>
+    public double TimeScale { get; set; } = 1.0;
+
+    /// <summary>The clock of every timer and delay; tests may pass a fake one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>How many sessions one API key may have open at once (429 <c>CONCURRENCY_LIMIT_EXCEEDED</c> beyond).</summary>
+    public int MaxConcurrentSessions { get; set; } = 20;
+
+    /// <summary>The maximum age of a session, reported as <c>session_duration_limit</c> (default 600 s).</summary>
+    public TimeSpan SessionDurationLimit { get; set; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>How long a session token from <c>create_token</c> stays valid (default one hour).</summary>
+    public TimeSpan SessionTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>When set, requests beyond this many per second of model time answer 429 <c>RATE_LIMIT_EXCEEDED</c>.</summary>
+    public int? RateLimitPerSecond { get; set; }
+
+    /// <summary>The avatar's speaking pace at voice rate 1.0 (default 150 words per minute).</summary>
+    public double WordsPerMinute { get; set; } = 150;
+
+    /// <summary>How many words each <c>avatar_talking_message</c> carries (default 3).</summary>
+    public int WordsPerChunk { get; set; } = 3;
+
+    /// <summary>The RMS level (of signed 16-bit samples) above which a chunk of audio counts as speech (default 500).</summary>
+    public double VoiceActivityThreshold { get; set; } = 500;
+
+    /// <summary>How much quiet audio ends an utterance (default 0.5 s of audio).</summary>
+    public TimeSpan UtteranceEndSilence { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>With <c>silence_response</c>, how long without user speech before each <c>user_silence</c> (default 10 s).</summary>
+    public TimeSpan SilencePromptAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>With <c>silence_response</c>, how many <c>user_silence</c> prompts a socket gets at most (default 3).</summary>
+    public int MaxSilencePrompts { get; set; } = 3;
+
+    /// <summary>Whether WireMock's admin API (<c>/__admin</c>) is served (default false; the CLI turns it on).</summary>
+    public bool StartAdminInterface { get; set; }
+
+    /// <summary>The LiveKit room URL that <c>new</c> returns (default an unresolvable <c>wss://livekit.konpro-fake.invalid</c>: the fake serves no room).</summary>
+    public string LiveKitUrl { get; set; } = "wss://livekit.konpro-fake.invalid";
+
+    /// <summary>How many entries WireMock's own request log keeps (default 1000).</summary>
+    public int MaxRequestLogCount { get; set; } = 1000;
+
+    internal void Validate()
+    {
+        if (ApiKeys.Count == 0 || ApiKeys.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("At least one API key is required and none may be blank.", nameof(ApiKeys));
+        }
+
+        if (!(TimeScale > 0) || double.IsInfinity(TimeScale))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TimeScale), TimeScale, "The time scale must be a positive number.");
+        }
+
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Port), Port, "The port must be between 0 and 65535.");
+        }
+
+        if (MaxConcurrentSessions < 1 || WordsPerMinute <= 0 || WordsPerChunk < 1 || MaxSilencePrompts < 0)
+        {
+            throw new ArgumentException("MaxConcurrentSessions, WordsPerMinute and WordsPerChunk must be positive.");
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+    }
+}

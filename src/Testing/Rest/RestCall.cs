@@ -1,0 +1,40 @@
+using System.Text.Json;
+using KonPro.StreamingAvatar.Testing.Sessions;
+using WireMock;
+
+namespace KonPro.StreamingAvatar.Testing.Rest;
+
+/// <summary>Who may call an operation.</summary>
+internal enum Access
+{
+    ApiKeyOnly,
+    ApiKeyOrSessionToken,
+}
+
+/// <summary>One authenticated REST call on its way to an endpoint.</summary>
+internal sealed class RestCall(IRequestMessage request, string operationId, CredentialKind credential, string? apiKey, TokenRecord? token)
+{
+    private JsonElement? _body;
+
+    public IRequestMessage Request { get; } = request;
+
+    public string OperationId { get; } = operationId;
+
+    public CredentialKind Credential { get; } = credential;
+
+    /// <summary>The account's API key: the one sent, or the one the session token was issued under.</summary>
+    public string OwnerApiKey { get; } = apiKey ?? token?.ApiKey ?? string.Empty;
+
+    public TokenRecord? Token { get; } = token;
+
+    public JsonElement Body => _body ??= JsonFields.ParseObject(Request.Body);
+
+    public string? Query(string name)
+    {
+        var values = Request.Query is not null && Request.Query.TryGetValue(name, out var list) ? list : null;
+        return values is { Count: > 0 } ? values[0] : null;
+    }
+}
+
+/// <summary>An answer before it becomes a WireMock response.</summary>
+internal sealed record RestAnswer(int Status, string Body, int? RetryAfterSeconds = null);

@@ -1,0 +1,162 @@
+using System.Text;
+using System.Text.Json;
+using KonPro.StreamingAvatar.Api;
+using WireMock;
+using WireMock.Types;
+using WireMock.Util;
+
+namespace KonPro.StreamingAvatar.Testing.Rest;
+
+/// <summary>
+/// What every REST call goes through: faults (latency, canned answers), the rate limit, authentication, the
+/// endpoint, the error envelope and the journal.
+/// </summary>
+internal sealed class RestPipeline(FakeServerCore core)
+{
+    private readonly Lock _rateGate = new();
+    private long _windowStart = core.Clock.Timestamp();
+    private int _windowCount;
+    private int _requestCounter;
+
+    public async Task<IResponseMessage> HandleAsync(string operationId, Access access, IRequestMessage request, Func<RestCall, Task<object>> endpoint)
+    {
+        var at = core.Clock.UtcNow;
+        var sessionId = JsonFields.TryGetSessionId(request.Body);
+        var credential = CredentialKind.None;
+        RestAnswer answer;
+        try
+        {
+            var latency = core.Faults.LatencyFor(sessionId);
+            if (latency > TimeSpan.Zero)
+            {
+                await core.Clock.DelayAsync(latency, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            CheckRateLimit();
+            var fault = core.Faults.TakeFailure(operationId, sessionId);
+            if (fault is not null)
+            {
+                answer = new RestAnswer(fault.Status, fault.Body, fault.RetryAfterSeconds);
+            }
+            else
+            {
+                var call = Authenticate(request, operationId, access);
+                credential = call.Credential;
+                var data = await endpoint(call).ConfigureAwait(false);
+                answer = new RestAnswer(200, JsonSerializer.Serialize(data, data.GetType(), core.Json));
+            }
+        }
+        catch (RestError error)
+        {
+            answer = ErrorAnswer(error);
+        }
+#pragma warning disable CA1031 // an internal error is an answer (500 PROCESSING_ERROR), never a crash of the fake
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            answer = ErrorAnswer(new RestError(500, "PROCESSING_ERROR", "internal error"));
+        }
+
+        core.Journal.Add(new RestCallRecord(at, operationId, request.Method, request.Path, credential, sessionId, request.Body, answer.Status, answer.Body));
+        return ToResponse(answer);
+    }
+
+    private RestCall Authenticate(IRequestMessage request, string operationId, Access access)
+    {
+        var apiKey = Header(request, "x-api-key");
+        if (apiKey is not null)
+        {
+            return core.Store.IsApiKey(apiKey)
+                ? new RestCall(request, operationId, CredentialKind.ApiKey, apiKey, null)
+                : throw RestError.Unauthorized("invalid API key");
+        }
+
+        var authorization = Header(request, "Authorization");
+        if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var token = core.Store.FindToken(authorization["Bearer ".Length..].Trim())
+                ?? throw RestError.Unauthorized("invalid or expired session token");
+            return access == Access.ApiKeyOnly
+                ? throw RestError.Forbidden("a session token cannot call this endpoint")
+                : new RestCall(request, operationId, CredentialKind.SessionToken, null, token);
+        }
+
+        throw RestError.Unauthorized("missing API key or session token");
+    }
+
+    private void CheckRateLimit()
+    {
+        if (core.Options.RateLimitPerSecond is not { } limit)
+        {
+            return;
+        }
+
+        lock (_rateGate)
+        {
+            if (core.Clock.ModelElapsedSince(_windowStart) >= TimeSpan.FromSeconds(1))
+            {
+                _windowStart = core.Clock.Timestamp();
+                _windowCount = 0;
+            }
+
+            if (++_windowCount > limit)
+            {
+                throw new RestError(429, "RATE_LIMIT_EXCEEDED", "rate limit exceeded") { RetryAfterSeconds = 1 };
+            }
+        }
+    }
+
+    private RestAnswer ErrorAnswer(RestError error)
+    {
+        var body = new ErrorResponse
+        {
+            Error = new ApiError
+            {
+                Code = error.Code,
+                Message = error.Message,
+                Details = error.Field is null ? null : new ErrorDetails { Field = error.Field, Reason = error.Reason },
+            },
+            Request_id = $"req-{Interlocked.Increment(ref _requestCounter):x8}",
+        };
+        return new RestAnswer(error.Status, JsonSerializer.Serialize(body, core.Json), error.RetryAfterSeconds);
+    }
+
+    private static string? Header(IRequestMessage request, string name)
+    {
+        if (request.Headers is null)
+        {
+            return null;
+        }
+
+        foreach (var (key, values) in request.Headers)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase) && values.Count > 0)
+            {
+                return values[0];
+            }
+        }
+
+        return null;
+    }
+
+    private static ResponseMessage ToResponse(RestAnswer answer)
+    {
+        var response = new ResponseMessage
+        {
+            StatusCode = answer.Status,
+            BodyData = new BodyData
+            {
+                BodyAsString = answer.Body,
+                DetectedBodyType = BodyType.String,
+                Encoding = Encoding.UTF8,
+            },
+        };
+        response.AddHeader("Content-Type", "application/json; charset=utf-8");
+        if (answer.RetryAfterSeconds is { } retry)
+        {
+            response.AddHeader("Retry-After", retry.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return response;
+    }
+}

@@ -1,0 +1,224 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using KonPro.StreamingAvatar.Api;
+using KonPro.StreamingAvatar.Testing.Sessions;
+
+namespace KonPro.StreamingAvatar.Testing.Rest;
+
+/// <summary>The session operations: create_token, new, start, task, interrupt, listening, keep_alive, stop.</summary>
+internal sealed class SessionEndpoints(FakeServerCore core)
+{
+    private const int MaxTaskText = 1000;
+    private int _taskCounter;
+
+    public Task<object> CreateTokenAsync(RestCall call) =>
+        Task.FromResult<object>(new CreateTokenResponse { Data = new TokenData { Token = core.Store.IssueToken(call.OwnerApiKey) } });
+
+    public Task<object> NewAsync(RestCall call)
+    {
+        if (call.Token?.SessionId is not null)
+        {
+            throw RestError.Unauthorized("session token already used");
+        }
+
+        var body = call.Body;
+        var avatarId = JsonFields.String(body, "avatar_id") ?? JsonFields.String(body, "avatar_name") ?? "default";
+        JsonFields.Enum<AvatarQuality>(body, "quality");
+        var kbId = JsonFields.String(body, "knowledge_base_id");
+        var kbPrompt = JsonFields.String(body, "knowledge_base");
+        var voice = JsonFields.Object(body, "voice");
+        string? voiceId = null;
+        double rate = 1;
+        if (voice is { } v)
+        {
+            voiceId = JsonFields.String(v, "voice_id", "voice");
+            rate = JsonFields.Number(v, "rate", "voice", 0.5, 1.5) ?? 1;
+            JsonFields.Enum<VoiceEmotion>(v, "emotion", "voice");
+            if (JsonFields.Object(v, "elevenlabs_settings", "voice") is { } eleven)
+            {
+                const string prefix = "voice.elevenlabs_settings";
+                JsonFields.Number(eleven, "stability", prefix, 0, 1);
+                JsonFields.Number(eleven, "similarity_boost", prefix, 0, 1);
+                JsonFields.Number(eleven, "style", prefix, 0, 1);
+                JsonFields.Bool(eleven, "use_speaker_boost", prefix);
+                JsonFields.Enum<ElevenLabsModel>(eleven, "model_id", prefix);
+            }
+        }
+
+        var language = JsonFields.String(body, "language");
+        if (language is not null && !IsBasicLanguageCode(language))
+        {
+            throw RestError.Validation("language", "must be a basic language code such as en or ja");
+        }
+
+        JsonFields.String(body, "version");
+        JsonFields.Enum<VideoEncoding>(body, "video_encoding");
+        JsonFields.String(body, "source");
+        var disableIdle = JsonFields.Bool(body, "disable_idle_timeout") ?? false;
+        if (JsonFields.Object(body, "stt_settings") is { } stt)
+        {
+            JsonFields.Enum<SttProvider>(stt, "provider", "stt_settings");
+            JsonFields.Number(stt, "confidence", "stt_settings", 0, 1);
+        }
+
+        JsonFields.Bool(body, "ia_is_livekit_transport");
+        var silence = JsonFields.Bool(body, "silence_response") ?? false;
+        var idle = JsonFields.Integer(body, "activity_idle_timeout", null, 30, 3600) ?? 120;
+        JsonFields.Bool(body, "enable_push_to_talk");
+        if (JsonFields.Object(body, "livekit_settings") is { } livekit)
+        {
+            JsonFields.String(livekit, "url", "livekit_settings");
+            JsonFields.String(livekit, "room", "livekit_settings");
+            JsonFields.String(livekit, "token", "livekit_settings");
+        }
+
+        var avatar = core.Store.FindAvatar(avatarId) ?? throw RestError.NotFound($"avatar not found: {avatarId}");
+        if (avatar.Status != AvatarStatus.ACTIVE)
+        {
+            throw RestError.Validation("avatar_id", "is not active");
+        }
+
+        if (kbId is not null && core.Store.FindKnowledgeBase(kbId) is null)
+        {
+            throw RestError.NotFound($"knowledge base not found: {kbId}");
+        }
+
+        var createdWith = call.Credential == CredentialKind.SessionToken ? "session_token" : "api_key";
+        var session = core.Store.TryCreate(
+            call.OwnerApiKey,
+            id => new FakeSessionSettings(id, call.OwnerApiKey, createdWith, avatarId, voiceId ?? avatar.Default_voice, rate, kbId, kbPrompt, idle, disableIdle, silence),
+            call.Token,
+            (s, status, reason) => s.TryClose(status, reason))
+            ?? throw new RestError(429, "CONCURRENCY_LIMIT_EXCEEDED", "concurrent limit reached");
+
+        var chat = core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.chat";
+        return Task.FromResult<object>(new NewSessionResponse
+        {
+            Code = 100,
+            Message = "success",
+            Data = new SessionInfo
+            {
+                Session_id = session.Id,
+                Access_token = "lk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+                Url = core.Options.LiveKitUrl,
+                Is_paid = false,
+                Session_duration_limit = (int)Math.Ceiling(core.Options.SessionDurationLimit.TotalSeconds),
+                Realtime_endpoint = chat,
+            },
+        });
+    }
+
+    public Task<object> StartAsync(RestCall call)
+    {
+        var session = Resolve(call);
+        if (!session.TryStart())
+        {
+            throw RestError.State(session.StateWord);
+        }
+
+        session.Touch();
+        return Task.FromResult(Ok());
+    }
+
+    public async Task<object> TaskAsync(RestCall call)
+    {
+        var body = call.Body;
+        var session = Resolve(call);
+        var text = JsonFields.String(body, "text", null, MaxTaskText) ?? throw RestError.Validation("text", "is required");
+        if (text.Trim().Length == 0)
+        {
+            throw RestError.Validation("text", "must not be empty");
+        }
+
+        var type = JsonFields.Enum<TaskType>(body, "task_type") ?? TaskType.Repeat;
+        var mode = JsonFields.Enum<TaskMode>(body, "task_mode") ?? TaskMode.Sync;
+        RequireStarted(session);
+        session.Touch();
+        var job = Speak(session, type, text);
+        var duration = mode == TaskMode.Async ? (long)job.Plan.Total.TotalMilliseconds : await job.Done.ConfigureAwait(false);
+        return new TaskResponse { Code = 100, Message = "success", Data = new TaskData { Task_id = job.TaskId, Duration_ms = duration } };
+    }
+
+    public Task<object> InterruptAsync(RestCall call)
+    {
+        var session = Resolve(call);
+        RequireStarted(session);
+        session.Touch();
+        session.Speaker.Interrupt();
+        return Task.FromResult(Ok());
+    }
+
+    public Task<object> ListeningAsync(RestCall call, bool listening)
+    {
+        var session = Resolve(call);
+        RequireStarted(session);
+        session.Touch();
+        session.IsListening = listening;
+        return Task.FromResult(Ok());
+    }
+
+    public Task<object> KeepAliveAsync(RestCall call)
+    {
+        var session = Resolve(call);
+        if (session.Phase == SessionPhase.Closed)
+        {
+            throw RestError.State(session.StateWord);
+        }
+
+        session.Touch();
+        return Task.FromResult(Ok());
+    }
+
+    public Task<object> StopAsync(RestCall call)
+    {
+        var session = Resolve(call);
+        session.TryClose(1000, "session_stopped");
+        return Task.FromResult(Ok());
+    }
+
+    /// <summary>Queues speech for a task or a user's input; talk tasks speak the responder's reply.</summary>
+    internal Speech.SpeechJob Speak(FakeSession session, TaskType type, string text)
+    {
+        var taskId = $"task-{Interlocked.Increment(ref _taskCounter):x8}";
+        var spoken = type == TaskType.Repeat ? text : core.Reply(ReplyContext(session, text));
+        return session.Speaker.Enqueue(taskId, type == TaskType.Repeat ? TaskType.Repeat : TaskType.Talk, text, spoken, session.Settings.VoiceRate);
+    }
+
+    internal string NextTaskId() => $"task-{Interlocked.Increment(ref _taskCounter):x8}";
+
+    private AvatarReplyContext ReplyContext(FakeSession session, string text)
+    {
+        var kb = session.Settings.KnowledgeBaseId is { } id ? core.Store.FindKnowledgeBase(id) : null;
+        return new AvatarReplyContext(session.Id, text, kb?.Prompt ?? session.Settings.KnowledgeBasePrompt, kb?.Opening, session.Settings.KnowledgeBaseId);
+    }
+
+    private FakeSession Resolve(RestCall call)
+    {
+        var id = JsonFields.RequiredString(call.Body, "session_id");
+        var session = core.Store.Find(id) ?? throw RestError.NotFound($"session not found: {id}");
+        if (call.Credential == CredentialKind.SessionToken && call.Token!.SessionId != id)
+        {
+            throw RestError.Forbidden("the session token does not own this session");
+        }
+
+        if (session.Settings.OwnerApiKey != call.OwnerApiKey)
+        {
+            throw RestError.Forbidden("the session belongs to another account");
+        }
+
+        return session;
+    }
+
+    private static void RequireStarted(FakeSession session)
+    {
+        if (session.Phase != SessionPhase.Started)
+        {
+            throw RestError.State(session.StateWord);
+        }
+    }
+
+    private static bool IsBasicLanguageCode(string language) =>
+        language.Length is 2 or 3 && language.All(c => c is >= 'a' and <= 'z');
+
+    private static object Ok() => new StatusResponse { Code = 100, Message = "success", Data = new StatusData { Status = "success" } };
+}
