@@ -349,6 +349,21 @@ internal sealed class SpeakTracker
         }
     }
 
+    /// <summary>Flags (or unflags) every pending task as being interrupted.</summary>
+    public void SetInterruptRequested(bool requested)
+    {
+        lock (_gate)
+        {
+            foreach (var progress in _byId.Values)
+            {
+                if (!progress.IsDone)
+                {
+                    progress.InterruptRequested = requested;
+                }
+            }
+        }
+    }
+
     public void EndAll(SpeakOutcome outcome)
     {
         SpeakProgress[] pending;
