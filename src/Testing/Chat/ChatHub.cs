@@ -123,17 +123,26 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
             return Task.CompletedTask;
         }
 
-        switch (kind)
+        try
         {
-            case ChatFrameKind.Text when !string.IsNullOrWhiteSpace(text):
-                UserSaid(connection, session, text!, alwaysAnswer: true);
-                break;
-            case ChatFrameKind.Transcription when !string.IsNullOrWhiteSpace(text):
-                UserSaid(connection, session, text!, alwaysAnswer: false);
-                break;
-            case ChatFrameKind.Audio:
-                OnAudio(connection, session, frame.Audio);
-                break;
+            switch (kind)
+            {
+                case ChatFrameKind.Text when !string.IsNullOrWhiteSpace(text):
+                    UserSaid(connection, session, text!, alwaysAnswer: true);
+                    break;
+                case ChatFrameKind.Transcription when !string.IsNullOrWhiteSpace(text):
+                    UserSaid(connection, session, text!, alwaysAnswer: false);
+                    break;
+                case ChatFrameKind.Audio:
+                    OnAudio(connection, session, frame.Audio);
+                    break;
+            }
+        }
+#pragma warning disable CA1031 // a failing responder hook must not take the socket down; the frame is journaled already
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            // The user's words were answered by no reply; the socket and the session go on.
         }
 
         return Task.CompletedTask;

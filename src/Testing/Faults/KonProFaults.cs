@@ -76,17 +76,17 @@ public sealed class KonProFaults
         UpdateChat(sessionId, s => s with { Refuse = enabled });
 
     /// <summary>Closes a session's chat sockets with the given status and reason (e.g. 1011, 1012, 1001); the session lives on.</summary>
-    /// <param name="sessionId">The session.</param>
+    /// <param name="sessionId">The session, or null for every session's sockets.</param>
     /// <param name="closeStatus">The WebSocket close status.</param>
     /// <param name="reason">The close reason text.</param>
     /// <returns>How many sockets were closed.</returns>
-    public int CloseChat(string sessionId, int closeStatus, string reason) =>
+    public int CloseChat(string? sessionId, int closeStatus, string reason) =>
         ForEachSocket(sessionId, c => c.Close(closeStatus, reason));
 
     /// <summary>Drops a session's chat sockets abruptly, without a close handshake (a network loss).</summary>
-    /// <param name="sessionId">The session.</param>
+    /// <param name="sessionId">The session, or null for every session's sockets.</param>
     /// <returns>How many sockets were dropped.</returns>
-    public int AbortChat(string sessionId) => ForEachSocket(sessionId, c => c.Abort());
+    public int AbortChat(string? sessionId) => ForEachSocket(sessionId, c => c.Abort());
 
     /// <summary>Sends a text message as given on a session's chat sockets (for malformed or hand-made events).</summary>
     /// <param name="sessionId">The session.</param>
@@ -181,22 +181,19 @@ public sealed class KonProFaults
         }
     }
 
-    private int ForEachSocket(string sessionId, Action<ChatConnection> action)
+    private int ForEachSocket(string? sessionId, Action<ChatConnection> action)
     {
-        ArgumentException.ThrowIfNullOrEmpty(sessionId);
-        var session = Sessions?.Find(sessionId);
-        if (session is null)
-        {
-            return 0;
-        }
-
-        var sockets = session.Sockets;
-        foreach (var socket in sockets)
+        var sessions = sessionId is null
+            ? Sessions?.All() ?? []
+            : Sessions?.Find(sessionId) is { } one ? [one] : [];
+        var count = 0;
+        foreach (var socket in sessions.SelectMany(s => s.Sockets))
         {
             action(socket);
+            count++;
         }
 
-        return sockets.Count;
+        return count;
     }
 
     private sealed record FailRule(string OperationId, string? SessionId, FaultAnswer Answer)

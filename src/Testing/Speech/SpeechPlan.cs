@@ -16,12 +16,12 @@ internal sealed class SpeechPlan
     public static SpeechPlan For(string text, double wordsPerMinute, double rate, int wordsPerChunk)
     {
         var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        var perWord = TimeSpan.FromMinutes(1 / (wordsPerMinute * rate));
+        var perWordMs = 60_000 / (wordsPerMinute * rate);
         var chunks = new List<(string, TimeSpan)>();
         for (var i = 0; i < words.Length; i += wordsPerChunk)
         {
             var slice = words.Skip(i).Take(wordsPerChunk).ToArray();
-            chunks.Add((string.Join(' ', slice), perWord * slice.Length));
+            chunks.Add((string.Join(' ', slice), TimeSpan.FromMilliseconds(Math.Round(perWordMs * slice.Length))));
         }
 
         return new SpeechPlan(chunks);

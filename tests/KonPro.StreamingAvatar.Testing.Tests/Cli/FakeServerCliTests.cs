@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace KonPro.StreamingAvatar.Testing.Tests.Cli;
+
+public sealed partial class FakeServerCliTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task The_cli_prints_its_url_serves_the_api_and_admin_and_stops_on_sigterm()
+    {
+        using var process = Start("--port", "0", "--api-key", "cli-key", "--time-scale", "0.05");
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(Wait);
+            var match = ReadyLine().Match(line ?? string.Empty);
+            match.Success.Should().BeTrue(line);
+            var url = match.Groups["url"].Value;
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = Wait };
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/streaming/create_token") { Content = new StringContent("{}") };
+            request.Headers.Add("x-api-key", "cli-key");
+            using var answer = await http.SendAsync(request);
+            using var admin = await http.GetAsync("/__admin/requests");
+
+            answer.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await answer.Content.ReadAsStringAsync()).Should().Contain("\"token\":\"st_");
+            admin.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await admin.Content.ReadAsStringAsync()).Should().Contain("/v1/streaming/create_token");
+        }
+        finally
+        {
+            Signal(process);
+        }
+
+        await process.WaitForExitAsync().WaitAsync(Wait);
+        process.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task The_cli_has_help()
+    {
+        using var process = Start("--help");
+
+        var output = await process.StandardOutput.ReadToEndAsync().WaitAsync(Wait);
+        await process.WaitForExitAsync().WaitAsync(Wait);
+
+        process.ExitCode.Should().Be(0);
+        output.Should().Contain("--port").And.Contain("--api-key").And.Contain("--time-scale");
+    }
+
+    [Fact]
+    public async Task The_cli_rejects_an_unknown_option()
+    {
+        using var process = Start("--bogus");
+
+        var error = await process.StandardError.ReadToEndAsync().WaitAsync(Wait);
+        await process.WaitForExitAsync().WaitAsync(Wait);
+
+        process.ExitCode.Should().Be(2);
+        error.Should().Contain("--bogus");
+    }
+
+    private static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(CliAssembly());
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    private static void Signal(Process process)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>tools/KonPro.FakeServer/bin/&lt;configuration&gt;/net10.0/KonPro.FakeServer.dll, built before the tests (a project reference).</summary>
+    private static string CliAssembly()
+    {
+        var testDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testDir.Name;
+        var configuration = testDir.Parent!.Name;
+        var root = testDir;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Directory.Packages.props")))
+        {
+            root = root.Parent;
+        }
+
+        root.Should().NotBeNull("the tests run inside the repository");
+        var path = Path.Combine(root!.FullName, "tools", "KonPro.FakeServer", "bin", configuration, framework, "KonPro.FakeServer.dll");
+        File.Exists(path).Should().BeTrue(path);
+        return path;
+    }
+
+    [GeneratedRegex(@"^KonPro fake server listening on (?<url>http://127\.0\.0\.1:\d+)$")]
+    private static partial Regex ReadyLine();
+}
