@@ -41,6 +41,6 @@ internal static partial class ChatSocketLog
     [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Voice chat pump stopped after {Chunks} chunks ({Reason})")]
     internal static partial void PumpStopped(ILogger logger, long chunks, string reason);
 
-    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Voice chat pump failed to send a chunk")]
-    internal static partial void PumpSendFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Voice chat pump failed (reading the source or sending a chunk)")]
+    internal static partial void PumpFailed(ILogger logger, Exception exception);
 }

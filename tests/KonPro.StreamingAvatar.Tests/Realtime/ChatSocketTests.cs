@@ -21,7 +21,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _connector.DisposeAsync();
 
-    private ChatSocket CreateSocket(ReconnectPolicy? policy = null, Func<bool>? alive = null, int maxMessageBytes = 1024 * 1024) =>
+    private ChatSocket CreateSocket(ReconnectPolicy? policy = null, Func<bool>? alive = null, int maxMessageBytes = 1024 * 1024, TimeSpan? closeTimeout = null) =>
         new(
             new ChatSocketOptions
             {
@@ -34,6 +34,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
                 TimeProvider = new FixedTimeProvider(Now),
                 Logger = _logger,
                 MaxMessageBytes = maxMessageBytes,
+                CloseTimeout = closeTimeout ?? TimeSpan.FromMilliseconds(200), // the in-memory server rarely answers a close
             },
             _connector);
 
@@ -364,7 +365,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
     [Fact]
     public async Task Dispose_closes_normally_completes_every_stream_and_is_idempotent()
     {
-        var socket = CreateSocket(ReconnectPolicy.Default);
+        var socket = CreateSocket(ReconnectPolicy.Default, closeTimeout: TestTimeouts.Wait);
         var eventsDone = socket.Events.LastOrDefaultAsync().ToTask();
         var diagnosticsDone = socket.Diagnostics.LastOrDefaultAsync().ToTask();
         var lastStatus = socket.Status.LastAsync().ToTask();
