@@ -45,6 +45,7 @@ public partial class StreamingAvatar : IAsyncDisposable
     private IDisposable? _roomSubscription;
     private Reason? _disconnectReason;
     private ChatChannelStatus.Closed? _chatClosed;
+    private bool _socketSilencePrompt;
     private Task? _stopTask;
     private int _disposed;
 
