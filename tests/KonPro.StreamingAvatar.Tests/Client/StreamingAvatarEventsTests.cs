@@ -141,7 +141,7 @@ public sealed class StreamingAvatarEventsTests
 
         (await events.WaitForAsync<StreamDisconnected>()).Reason.Should().Be(DisconnectReason.NetworkLost);
         await events.WaitForCompletionAsync();
-        await StreamingAvatarLifecycleTests.WaitUntilAsync(() => scope.Server.GetSession(session.SessionId)!.Status == Api.SessionStatus.Closed);
+        await Wait.UntilAsync(() => scope.Server.GetSession(session.SessionId)!.Status == Api.SessionStatus.Closed);
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public sealed class StreamingAvatarEventsTests
 
         scope.Server.Faults.CloseChat(session.SessionId, 1012, "restart");
         await states.WaitForAsync(s => s == SessionState.Reconnecting);
-        await StreamingAvatarLifecycleTests.WaitUntilAsync(() => states.Items.SkipWhile(s => s != SessionState.Reconnecting).Contains(SessionState.Connected));
+        await Wait.UntilAsync(() => states.Items.SkipWhile(s => s != SessionState.Reconnecting).Contains(SessionState.Connected));
         var handle = await avatar.SpeakAsync(new SpeakRequest { Text = "Back again.", TaskType = TaskType.Repeat, TaskMode = TaskMode.Async });
 
         var result = await handle.WaitForCompletionAsync(FakeServerScope.Patience);
@@ -196,7 +196,7 @@ public sealed class StreamingAvatarEventsTests
         request.Headers.Add("x-api-key", scope.Server.ApiKey);
         (await scope.Http.SendAsync(request)).EnsureSuccessStatusCode();
 
-        await StreamingAvatarLifecycleTests.WaitUntilAsync(() => avatar.CurrentState == SessionState.Closed);
+        await Wait.UntilAsync(() => avatar.CurrentState == SessionState.Closed);
         avatar.DisconnectReason.Should().Be(DisconnectReason.ClientStop);
         await FluentActions.Awaiting(() => avatar.KeepAliveAsync()).Should().ThrowAsync<InvalidOperationException>();
     }
@@ -246,9 +246,9 @@ public sealed class StreamingAvatarEventsTests
         scheduler.AdvanceBy(TimeSpan.FromSeconds(29));
         scope.Calls(KonProOperationIds.KeepAlive).Should().BeEmpty();
         scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
-        await StreamingAvatarLifecycleTests.WaitUntilAsync(() => scope.Calls(KonProOperationIds.KeepAlive).Count == 1);
+        await Wait.UntilAsync(() => scope.Calls(KonProOperationIds.KeepAlive).Count == 1);
         scheduler.AdvanceBy(TimeSpan.FromSeconds(60));
-        await StreamingAvatarLifecycleTests.WaitUntilAsync(() => scope.Calls(KonProOperationIds.KeepAlive).Count == 3);
+        await Wait.UntilAsync(() => scope.Calls(KonProOperationIds.KeepAlive).Count == 3);
 
         await avatar.StopAvatarAsync();
         scheduler.AdvanceBy(TimeSpan.FromMinutes(10));

@@ -13,7 +13,7 @@ public sealed class StreamingAvatarRoomTests
         using var events = new EventRecorder<StreamingEvent>(avatar.Events);
 
         var start = avatar.CreateStartAvatarAsync(new StartAvatarRequest { EnablePushToTalk = true });
-        await StreamingAvatarLifecycleTests.WaitUntilAsync(() => connector.Request is not null);
+        await Wait.UntilAsync(() => connector.Request is not null);
         avatar.CurrentState.Should().Be(SessionState.Connecting, "the room's media is not ready yet");
         events.Items.OfType<StreamReady>().Should().BeEmpty();
         connector.Room.SetMediaReady();

@@ -52,13 +52,13 @@ public sealed class StreamingAvatarVoiceTests
         await avatar.StartVoiceChatAsync(new StartVoiceChatRequest { AudioSource = push, IsInputAudioMuted = true });
         avatar.IsInputAudioMuted.Should().BeTrue();
         push.Push(tone);
-        await StreamingAvatarLifecycleTests.WaitUntilAsync(() => AudioFrames(scope).Count >= 2);
+        await Wait.UntilAsync(() => AudioFrames(scope).Count >= 2);
 
         AudioFrames(scope).Should().OnlyContain(f => IsSilent(f), "muted input sends zeros");
         avatar.UnmuteInputAudio();
         avatar.IsInputAudioMuted.Should().BeFalse();
         push.Push(tone);
-        await StreamingAvatarLifecycleTests.WaitUntilAsync(() => AudioFrames(scope).Any(f => !IsSilent(f)));
+        await Wait.UntilAsync(() => AudioFrames(scope).Any(f => !IsSilent(f)));
         avatar.MuteInputAudio();
         avatar.IsInputAudioMuted.Should().BeTrue();
         await avatar.CloseVoiceChatAsync();
@@ -105,12 +105,12 @@ public sealed class StreamingAvatarVoiceTests
 
         await avatar.StartVoiceChatAsync(new StartVoiceChatRequest { AudioSource = push });
         push.Push(tone);
-        await StreamingAvatarLifecycleTests.WaitUntilAsync(() => AudioFrames(scope).Count >= 2);
+        await Wait.UntilAsync(() => AudioFrames(scope).Count >= 2);
         AudioFrames(scope).Should().OnlyContain(f => IsSilent(f), "audio waits for push-to-talk");
 
         await avatar.PushToTalkStartAsync();
         push.Push(tone);
-        await StreamingAvatarLifecycleTests.WaitUntilAsync(() => AudioFrames(scope).Any(f => !IsSilent(f)));
+        await Wait.UntilAsync(() => AudioFrames(scope).Any(f => !IsSilent(f)));
         await avatar.PushToTalkStopAsync();
         await avatar.CloseVoiceChatAsync();
     }
@@ -128,7 +128,7 @@ public sealed class StreamingAvatarVoiceTests
 
         (await events.WaitForAsync<UserSilence>()).SilenceTimes.Should().BeGreaterThan(0);
         avatar.CurrentState.Should().Be(SessionState.Connected);
-        await StreamingAvatarLifecycleTests.WaitUntilAsync(() => scope.Server.GetSession(session.SessionId)!.OpenSockets == 1);
+        await Wait.UntilAsync(() => scope.Server.GetSession(session.SessionId)!.OpenSockets == 1);
         await avatar.CloseVoiceChatAsync();
     }
 
