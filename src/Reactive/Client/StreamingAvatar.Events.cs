@@ -22,7 +22,7 @@ public partial class StreamingAvatar
     private readonly EventHub<bool> _avatarTalking;
     private readonly EventHub<bool> _userTalking;
     private readonly CrossChannelDeduplicator _dedup;
-    private readonly SpeakTracker _speaks = new();
+    private readonly SpeakTracker _speaks;
     private readonly Dictionary<(string Name, Action<StreamingEvent> Handler), Stack<IDisposable>> _handlers = [];
     private ConnectionQuality _connectionQuality = ConnectionQuality.Unknown;
 
@@ -320,9 +320,9 @@ internal sealed class SpeakTracker
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SpeakProgress> _byId = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
-    private TimeProvider _time = TimeProvider.System;
+    private readonly TimeProvider _time;
 
-    public void UseTimeProvider(TimeProvider time) => _time = time;
+    public SpeakTracker(TimeProvider time) => _time = time;
 
     public SpeakProgress Track(string taskId)
     {

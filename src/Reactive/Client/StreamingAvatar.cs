@@ -93,6 +93,7 @@ public partial class StreamingAvatar : IAsyncDisposable
         _avatarTalking = new EventHub<bool>(replayLatest: true, OnStateSubscriberError, hasInitial: true, false);
         _userTalking = new EventHub<bool>(replayLatest: true, OnStateSubscriberError, hasInitial: true, false);
         _dedup = new CrossChannelDeduplicator(_time);
+        _speaks = new SpeakTracker(_time);
     }
 
     /// <summary>For mocking: a subclass overrides the members it uses; nothing else works on such an instance.</summary>
@@ -103,6 +104,7 @@ public partial class StreamingAvatar : IAsyncDisposable
         _avatarTalking = new EventHub<bool>(replayLatest: true, (_, _) => { }, hasInitial: true, false);
         _userTalking = new EventHub<bool>(replayLatest: true, (_, _) => { }, hasInitial: true, false);
         _dedup = new CrossChannelDeduplicator(TimeProvider.System);
+        _speaks = new SpeakTracker(TimeProvider.System);
     }
 
     /// <summary>The id of the session, once <see cref="NewSessionAsync"/> (or <see cref="CreateStartAvatarAsync"/>) created it.</summary>
@@ -283,7 +285,7 @@ public partial class StreamingAvatar : IAsyncDisposable
         catch (Exception exception)
         {
             await FailStartAsync(session.SessionId).ConfigureAwait(false);
-            if (_disposed != 0 && exception is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            if (_disposed != 0 && !cancellationToken.IsCancellationRequested)
             {
                 throw new ObjectDisposedException(nameof(StreamingAvatar), exception);
             }
@@ -345,8 +347,9 @@ public partial class StreamingAvatar : IAsyncDisposable
 
         await _lifetime.CancelAsync().ConfigureAwait(false);
         CloseLocally(Reason.ClientStop, closeStatus: null, description: null);
-        _rest.Dispose();
-        _telemetry.Dispose();
+        // Null only on a mocking instance.
+        _rest?.Dispose();
+        _telemetry?.Dispose();
         _lifetime.Dispose();
         GC.SuppressFinalize(this);
     }

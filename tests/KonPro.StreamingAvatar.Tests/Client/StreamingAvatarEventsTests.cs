@@ -59,6 +59,7 @@ public sealed class StreamingAvatarEventsTests
         await using var scope = await FakeServerScope.StartAsync();
         var avatar = await scope.CreateAvatarAsync();
         var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await scope.WaitForSocketAsync(session.SessionId);
         using var events = new EventRecorder<StreamingEvent>(avatar.Events);
 
         scope.Server.Faults.SendMalformedEvent(session.SessionId).Should().Be(1);
@@ -77,6 +78,7 @@ public sealed class StreamingAvatarEventsTests
         await using var scope = await FakeServerScope.StartAsync();
         var avatar = await scope.CreateAvatarAsync();
         var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await scope.WaitForSocketAsync(session.SessionId);
         using var events = new EventRecorder<StreamingEvent>(avatar.Events);
         scope.Server.Faults.DuplicateEvents(true, session.SessionId);
 
@@ -135,6 +137,7 @@ public sealed class StreamingAvatarEventsTests
         await using var scope = await FakeServerScope.StartAsync();
         var avatar = await scope.CreateAvatarAsync();
         var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await scope.WaitForSocketAsync(session.SessionId);
         using var events = new EventRecorder<StreamingEvent>(avatar.Events);
 
         scope.Server.Faults.AbortChat(session.SessionId);
@@ -153,6 +156,7 @@ public sealed class StreamingAvatarEventsTests
             ReconnectPolicy = new ReconnectPolicy { InitialDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200), MaxAttempts = 5 },
         });
         var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await scope.WaitForSocketAsync(session.SessionId);
         using var states = new EventRecorder<SessionState>(avatar.State);
 
         scope.Server.Faults.CloseChat(session.SessionId, 1012, "restart");
@@ -171,6 +175,7 @@ public sealed class StreamingAvatarEventsTests
         await using var scope = await FakeServerScope.StartAsync();
         var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { ReconnectPolicy = new ReconnectPolicy() });
         var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await scope.WaitForSocketAsync(session.SessionId);
         using var events = new EventRecorder<StreamingEvent>(avatar.Events);
         using var states = new EventRecorder<SessionState>(avatar.State);
 
@@ -187,6 +192,7 @@ public sealed class StreamingAvatarEventsTests
         await using var scope = await FakeServerScope.StartAsync();
         var avatar = await scope.CreateAvatarAsync(useApiKey: true);
         var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await scope.WaitForSocketAsync(session.SessionId);
 
         // Stop it on the server behind this client's back, with a raw call carrying the API key.
         using var request = new HttpRequestMessage(HttpMethod.Post, scope.Server.Url + "/v1/streaming/stop")

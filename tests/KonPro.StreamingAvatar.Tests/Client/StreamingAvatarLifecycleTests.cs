@@ -20,7 +20,7 @@ public sealed class StreamingAvatarLifecycleTests
         avatar.SessionId.Should().Be(session.SessionId);
         avatar.CurrentState.Should().Be(SessionState.Connected);
         (await events.WaitForAsync<StreamReady>()).SessionId.Should().Be(session.SessionId);
-        scope.Server.GetSession(session.SessionId)!.OpenSockets.Should().Be(1);
+        await scope.WaitForSocketAsync(session.SessionId);
         var newCall = scope.Calls(KonProOperationIds.NewSession).Should().ContainSingle().Subject;
         newCall.Credential.Should().Be(CredentialKind.SessionToken);
         var body = JsonDocument.Parse(newCall.RequestBody!).RootElement;
@@ -39,7 +39,7 @@ public sealed class StreamingAvatarLifecycleTests
 
         avatar.CurrentState.Should().Be(SessionState.Connected);
         scope.Calls(KonProOperationIds.NewSession).Single().Credential.Should().Be(CredentialKind.ApiKey);
-        scope.Server.GetSession(session.SessionId)!.OpenSockets.Should().Be(1);
+        await scope.WaitForSocketAsync(session.SessionId);
     }
 
     [Fact]
