@@ -132,6 +132,27 @@ public sealed class StreamingAvatarVoiceTests
         await avatar.CloseVoiceChatAsync();
     }
 
+    [Fact]
+    public async Task Disposal_stops_voice_chat_and_no_audio_follows()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        var avatar = new StreamingAvatar(await scope.TokenConfigAsync(), scope.Http);
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await using var push = new PushAudioSource();
+        await avatar.StartVoiceChatAsync(new StartVoiceChatRequest { AudioSource = push });
+        push.Push(AudioClips.SpeechLike(TimeSpan.FromMilliseconds(64)));
+        await Wait.UntilAsync(() => AudioFrames(scope).Count >= 2);
+
+        await avatar.DisposeAsync();
+        var after = AudioFrames(scope).Count;
+        push.Push(AudioClips.SpeechLike(TimeSpan.FromMilliseconds(320)));
+        await Task.Delay(200); // gives a (wrongly) surviving pump time to send; bounds an absence check, not a speed
+
+        avatar.IsVoiceChatActive.Should().BeFalse();
+        AudioFrames(scope).Count.Should().Be(after);
+        scope.Server.GetSession(session.SessionId)!.Status.Should().Be(Api.SessionStatus.Closed);
+    }
+
     private static bool IsSilent(ChatFrameRecord frame) => frame.Frame!.Audio.Audio.Span.IndexOfAnyExcept((byte)0) < 0;
 
     private static List<ChatFrameRecord> AudioFrames(FakeServerScope scope) =>
