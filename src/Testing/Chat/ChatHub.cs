@@ -190,7 +190,7 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
 
     private void ResetSilence(ChatConnection connection)
     {
-        connection.SilenceTimes = 0;
+        connection.ResetSilenceCount();
         var period = core.Clock.ToReal(core.Options.SilencePromptAfter);
         connection.SilenceTimer?.Change(period, period);
     }
@@ -202,7 +202,7 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
             return;
         }
 
-        var times = ++connection.SilenceTimes;
+        var times = connection.CountSilence();
         var max = core.Options.MaxSilencePrompts;
         if (times > max)
         {

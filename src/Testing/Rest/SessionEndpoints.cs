@@ -100,7 +100,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
             {
                 Session_id = session.Id,
                 Access_token = "lk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
-                Url = "wss://livekit.konpro-fake.invalid",
+                Url = core.Options.LiveKitUrl,
                 Is_paid = false,
                 Session_duration_limit = (int)Math.Ceiling(core.Options.SessionDurationLimit.TotalSeconds),
                 Realtime_endpoint = chat,

@@ -188,7 +188,8 @@ internal sealed class FakeSession
         }
     }
 
-    public TimeSpan Age => (ClosedAt ?? _clock.UtcNow) - CreatedAt;
+    /// <summary>How long the session has lived (until it closed), in model time.</summary>
+    public TimeSpan Age => TimeSpan.FromTicks((long)(((ClosedAt ?? _clock.UtcNow) - CreatedAt).Ticks / _clock.Scale));
 
     public FakeSessionSnapshot Snapshot()
     {

@@ -25,6 +25,36 @@ public sealed class InjectedClockTests
     }
 
     [Fact]
+    public async Task The_history_reports_how_long_a_session_lasted()
+    {
+        var clock = new ManualTimeProvider();
+        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeProvider = clock });
+        using var api = new ApiClient(server);
+        var (token, sessionId) = await api.NewSessionAsync();
+
+        clock.Advance(TimeSpan.FromSeconds(95));
+        await api.PostAsync("/v1/streaming/stop", new { session_id = sessionId }, Credential.Bearer(token));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var history = await api.GetAsync("/v1/streaming/sessions/history");
+
+        var item = history.Data.GetProperty("data")[0];
+        item.GetProperty("duration").GetInt64().Should().Be(95);
+        item.GetProperty("status").GetString().Should().Be("closed");
+        item.GetProperty("created_at").GetInt64().Should().Be(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds());
+    }
+
+    [Fact]
+    public async Task The_default_duration_limit_is_600_seconds()
+    {
+        await using var server = await KonProFakeServer.StartAsync();
+        using var api = new ApiClient(server);
+
+        var created = await api.PostAsync("/v1/streaming/new", new { });
+
+        created.Data.GetProperty("session_duration_limit").GetInt32().Should().Be(600);
+    }
+
+    [Fact]
     public async Task The_duration_limit_and_token_lifetime_follow_an_injected_clock()
     {
         var clock = new ManualTimeProvider();

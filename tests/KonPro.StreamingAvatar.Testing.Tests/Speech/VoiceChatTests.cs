@@ -106,19 +106,22 @@ public sealed class VoiceChatTests
     }
 
     [Fact]
-    public async Task Voice_input_resets_the_idle_timer()
+    public async Task User_input_resets_the_idle_timer()
     {
-        await using var server = await Servers.StartAsync(o => o.TimeScale = 0.01); // 30 s idle = 300 ms
+        var clock = new ManualTimeProvider();
+        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeProvider = clock });
         using var api = new ApiClient(server);
         var (token, sessionId) = await api.NewSessionAsync(new { activity_idle_timeout = 30 });
         await using var chat = await ChatClient.ConnectAsync(server, sessionId, token);
 
-        for (var i = 0; i < 6; i++)
-        {
-            await Task.Delay(100);
-            await chat.SendTypedAsync($"still here {i}");
-        }
-
+        clock.Advance(TimeSpan.FromSeconds(29));
+        await chat.SendTypedAsync("still here");
+        await chat.WaitForAsync("user_end_message");
+        clock.Advance(TimeSpan.FromSeconds(29));
         server.GetSession(sessionId)!.Status.Should().NotBe(Api.SessionStatus.Closed);
+        clock.Advance(TimeSpan.FromSeconds(31)); // the talk reply (1.6 s) was spoken during the advance before; nothing since
+
+        var closed = await chat.WaitClosedAsync();
+        ((int?)closed.Status).Should().Be(4001);
     }
 }
