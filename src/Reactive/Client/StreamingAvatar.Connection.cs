@@ -34,7 +34,7 @@ public partial class StreamingAvatar
             if (_options.RoomConnector is { } connector)
             {
                 var room = await connector.ConnectAsync(new AvatarRoomConnectRequest(session.SessionId, session.Url, session.AccessToken), linked.Token).ConfigureAwait(false);
-                var roomSubscription = room.DataMessages.Subscribe(new DelegateObserver<ReadOnlyMemory<byte>>(OnRoomMessage));
+                var roomSubscription = room.DataMessages.Subscribe(new RoomObserver(this));
                 lock (_gate)
                 {
                     _room = room;
@@ -209,6 +209,17 @@ public partial class StreamingAvatar
         CloseLocally(closed.Reason, closed.CloseStatus, closed.Description);
     }
 
+    /// <summary>The room ended on its own (not because the session is stopping): the stream is gone, so the session closes.</summary>
+    private void OnRoomClosed(Exception? error)
+    {
+        if (error is not null)
+        {
+            Log.RoomFailed(_logger, _redactor.Redact(error.Message) ?? error.GetType().Name);
+        }
+
+        OnChatClosed(new ChatChannelStatus.Closed(Reason.ServerClosed, CloseStatus: null, Description: "room_closed"));
+    }
+
     private void OnRoomMessage(ReadOnlyMemory<byte> message)
     {
         string? sessionId;
@@ -243,6 +254,15 @@ public partial class StreamingAvatar
             Logger = _logger,
         },
         _logger);
+
+    private sealed class RoomObserver(StreamingAvatar owner) : IObserver<ReadOnlyMemory<byte>>
+    {
+        public void OnNext(ReadOnlyMemory<byte> value) => owner.OnRoomMessage(value);
+
+        public void OnError(Exception error) => owner.OnRoomClosed(error);
+
+        public void OnCompleted() => owner.OnRoomClosed(error: null);
+    }
 }
 
 /// <summary>Forwards <see cref="IObserver{T}.OnNext"/> to a delegate; ignores errors and completion.</summary>

@@ -41,4 +41,23 @@ public sealed class StreamingAvatarRoomTests
         await avatar.StopAvatarAsync();
         connector.Room.Disposed.Should().BeTrue();
     }
+
+    [Fact]
+    public async Task A_room_that_closes_on_its_own_ends_the_session_with_stream_disconnected()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        var connector = new InMemoryRoomConnector();
+        connector.Room.SetMediaReady();
+        var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { RoomConnector = connector });
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        using var events = new EventRecorder<StreamingEvent>(avatar.Events);
+
+        connector.Room.Close();
+
+        var disconnected = await events.WaitForAsync<StreamDisconnected>();
+        disconnected.Reason.Should().Be(DisconnectReason.ServerClosed);
+        disconnected.CloseDescription.Should().Be("room_closed");
+        await events.WaitForCompletionAsync();
+        await Wait.UntilAsync(() => scope.Server.GetSession(session.SessionId)!.Status == Api.SessionStatus.Closed);
+    }
 }

@@ -34,6 +34,9 @@ internal sealed class InMemoryRoom : IAvatarRoom
 
     public void Send(string json) => _data.OnNext(Encoding.UTF8.GetBytes(json));
 
+    /// <summary>The room ends on its own (the server closed it).</summary>
+    public void Close() => _data.OnCompleted();
+
     public Task PublishAsync(string message, CancellationToken cancellationToken = default)
     {
         lock (Published)
