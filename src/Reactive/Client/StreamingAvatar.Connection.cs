@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Reason = KonPro.StreamingAvatar.DisconnectReason;
 
@@ -8,16 +7,6 @@ public partial class StreamingAvatar
 {
     private async Task ConnectAsync(StartAvatarResponse session, StartAvatarRequest request, CancellationToken cancellationToken)
     {
-        // The chat socket takes the session token, or the API key when the client runs on one.
-        var url = ChatSocketUrl.Build(
-            _rest.BaseUri,
-            session.SessionId,
-            _rest.Credential.Secret,
-            silenceResponse: request.UseSilencePrompt ?? false,
-            pushToTalk: request.EnablePushToTalk ?? false,
-            liveKitTransport: request.VoiceChatTransport == VoiceChatTransport.LiveKit);
-        Log.ChatSocketConnecting(_logger, SecretRedactor.RedactUrl(url));
-
         var (chat, subscriptions) = OpenChat(session, request, request.UseSilencePrompt ?? false);
         lock (_gate)
         {
@@ -75,6 +64,8 @@ public partial class StreamingAvatar
         var chat = _chatFactory(new ChatChannelRequest(
             _rest.BaseUri,
             session.SessionId,
+            // The chat socket takes the session token, or the API key when the client runs on one; the socket
+            // logs its URL with the token masked.
             _rest.Credential.Secret,
             SilenceResponse: silencePrompt,
             PushToTalk: request.EnablePushToTalk ?? false,
