@@ -8,8 +8,8 @@ namespace KonPro.StreamingAvatar;
 /// that arrive after it subscribed, in arrival order, with no replay. <see cref="State"/>,
 /// <see cref="IsAvatarTalking"/> and <see cref="IsUserTalking"/> replay their current value to each new subscriber,
 /// then push changes. Values are delivered one at a time, never concurrently, on the thread that received them
-/// (the chat socket's receive loop, the room's thread, or the thread of the call that changed the state); do not
-/// block in a handler. A subscriber (or an <see cref="On"/> handler) that throws is logged and skipped: it keeps
+/// (the chat socket's receive loop, the room's thread, the thread of the call that changed the state, or a
+/// thread-pool thread for a stop or a drop); never while the client holds a lock of its own. Do not block in a handler. A subscriber (or an <see cref="On"/> handler) that throws is logged and skipped: it keeps
 /// its subscription and the others still get the value. A malformed message is logged and dropped; an event that
 /// arrives on both the chat socket and the room's data channel is delivered once. Every stream completes (never
 /// faults) when the session closes or the avatar is disposed; <see cref="Events"/> ends with a

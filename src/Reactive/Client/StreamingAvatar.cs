@@ -316,7 +316,7 @@ public partial class StreamingAvatar : IAsyncDisposable
                     return Task.CompletedTask;
                 }
 
-                _stopTask = StopCoreAsync(Reason.ClientStop, callServer: _state != SessionState.Closed);
+                _stopTask = StopOffLockAsync(callServer: _state != SessionState.Closed);
             }
 
             stop = _stopTask;
@@ -379,6 +379,13 @@ public partial class StreamingAvatar : IAsyncDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed != 0, this);
+
+    /// <summary>Runs the stop off the caller's lock, so state subscribers are never called while it is held.</summary>
+    private async Task StopOffLockAsync(bool callServer)
+    {
+        await Task.Yield();
+        await StopCoreAsync(Reason.ClientStop, callServer).ConfigureAwait(false);
+    }
 
     private async Task StopCoreAsync(Reason reason, bool callServer)
     {
