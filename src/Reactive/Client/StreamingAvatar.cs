@@ -20,6 +20,16 @@ namespace KonPro.StreamingAvatar;
 /// <para>Without a <see cref="StreamingAvatarOptions.RoomConnector"/> the SDK runs on the chat socket alone:
 /// events, typed messages and voice chat work, there is no audio or video of the avatar.</para>
 /// </remarks>
+/// <example>
+/// <code>
+/// await using var avatar = new StreamingAvatar(new StreamingAvatarApiConfig { Token = sessionToken });
+/// using var words = avatar.AvatarTalkingMessage.Subscribe(m => Console.Write(m.Message));
+/// await avatar.CreateStartAvatarAsync(new StartAvatarRequest { Quality = AvatarQuality.High, Language = "en" });
+/// var task = await avatar.SpeakAsync(new SpeakRequest { Text = "Hello!", TaskType = TaskType.Repeat, TaskMode = TaskMode.Async });
+/// await task.WaitForCompletionAsync(TimeSpan.FromSeconds(30));
+/// await avatar.StopAvatarAsync();
+/// </code>
+/// </example>
 public partial class StreamingAvatar : IAsyncDisposable
 {
     private static readonly TimeSpan StopOnFailureTimeout = TimeSpan.FromSeconds(10);
