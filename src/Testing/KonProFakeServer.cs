@@ -106,6 +106,7 @@ public sealed class KonProFakeServer : IAsyncDisposable
             throw;
         }
 
+        Log.ServerStarted(core.Logger, core.BaseUrl);
         return Task.FromResult(new KonProFakeServer(core, wireMock));
     }
 
