@@ -59,7 +59,12 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
         }
 
         connection.Session = session;
-        session.Attach(connection);
+        if (!session.TryAttach(connection))
+        {
+            Refuse(connection, sessionId, 4404, "session_not_found");
+            return;
+        }
+
         Log.ChatSocketBound(core.Logger, connection.Id, session.Id);
         if (IsTrue(query["silence_response"].FirstOrDefault()) || session.Settings.SilenceResponse)
         {
