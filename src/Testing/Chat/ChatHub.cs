@@ -167,7 +167,7 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
             case VoiceActivity.Stopped:
                 session.Touch();
                 session.Broadcast(ChatEvents.UserStop(session.Id));
-                var transcript = core.Store.Transcripts.TryDequeue(out var queued)
+                var transcript = core.Store.TryDequeueTranscript(session.Id, out var queued)
                     ? queued
                     : string.Create(CultureInfo.InvariantCulture, $"[speech {connection.Vad.LastUtterance.TotalSeconds:0.0} s]");
                 UserSaid(connection, session, transcript, alwaysAnswer: false);
