@@ -97,7 +97,20 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     stop.TrySetResult();
 });
 
-await using (var server = await KonProFakeServer.StartAsync(options))
+KonProFakeServer server;
+try
+{
+    server = await KonProFakeServer.StartAsync(options);
+}
+#pragma warning disable CA1031 // any failure to start (a port in use, a bad option) is reported, not thrown
+catch (Exception ex)
+#pragma warning restore CA1031
+{
+    Console.Error.WriteLine($"Could not start the fake server: {ex.Message}");
+    return 1;
+}
+
+await using (server)
 {
     Console.WriteLine($"KonPro fake server listening on {server.Url}");
     await stop.Task;

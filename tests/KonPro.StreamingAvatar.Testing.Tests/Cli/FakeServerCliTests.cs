@@ -66,6 +66,20 @@ public sealed partial class FakeServerCliTests
     }
 
     [Fact]
+    public async Task The_cli_reports_a_port_in_use()
+    {
+        await using var busy = await KonProFakeServer.StartAsync();
+        var port = new Uri(busy.Url).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var process = Start("--port", port);
+
+        var error = await process.StandardError.ReadToEndAsync().WaitAsync(Wait);
+        await process.WaitForExitAsync().WaitAsync(Wait);
+
+        process.ExitCode.Should().Be(1);
+        error.Should().Contain("Could not start the fake server");
+    }
+
+    [Fact]
     public async Task The_cli_has_help()
     {
         using var process = Start("--help");
