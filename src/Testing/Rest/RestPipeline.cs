@@ -55,9 +55,11 @@ internal sealed class RestPipeline(FakeServerCore core)
         catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
         {
+            Log.ProcessingError(core.Logger, ex, operationId);
             answer = ErrorAnswer(new RestError(500, "PROCESSING_ERROR", "internal error"));
         }
 
+        Log.RestCall(core.Logger, request.Method, request.Path, operationId, credential, answer.Status);
         core.Journal.Add(new RestCallRecord(at, operationId, request.Method, request.Path, credential, sessionId, request.Body, answer.Status, answer.Body));
         return ToResponse(answer);
     }
