@@ -106,6 +106,7 @@ public sealed class KonProFakeServer : IAsyncDisposable
             throw;
         }
 
+        Log.ServerStarted(core.Logger, core.BaseUrl);
         return Task.FromResult(new KonProFakeServer(core, wireMock));
     }
 
@@ -123,12 +124,16 @@ public sealed class KonProFakeServer : IAsyncDisposable
     /// <returns>The snapshot, or null.</returns>
     public FakeSessionSnapshot? GetSession(string sessionId) => _core.Store.Find(sessionId)?.Snapshot();
 
-    /// <summary>Queues what the next user utterance heard on a chat socket is transcribed as (first in, first out).</summary>
+    /// <summary>
+    /// Queues what the next user utterance heard on a chat socket is transcribed as (first in, first out). Without a
+    /// transcript an utterance reads <c>[speech 1.2 s]</c>, naming its length.
+    /// </summary>
     /// <param name="transcript">The words.</param>
-    public void EnqueueTranscript(string transcript)
+    /// <param name="sessionId">Only for this session's utterances (taken before the server-wide queue), or null for any session.</param>
+    public void EnqueueTranscript(string transcript, string? sessionId = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(transcript);
-        _core.Store.Transcripts.Enqueue(transcript);
+        _core.Store.EnqueueTranscript(transcript, sessionId);
     }
 
     /// <inheritdoc />

@@ -56,6 +56,13 @@ public class KonProAdminClient : IDisposable
     public virtual async Task<string> CreateTokenAsync(CancellationToken cancellationToken = default)
     {
         var response = await _rest.CallAsync("CreateToken", (api, ct) => api.CreateTokenAsync(new CreateTokenRequest(), ct), envelope: null, cancellationToken).ConfigureAwait(false);
+        if (response.Error is System.Text.Json.JsonElement { ValueKind: not System.Text.Json.JsonValueKind.Null } error)
+        {
+            // create_token reports failures in its own envelope: {"error": {...}, "data": null}, even with HTTP 200.
+            var body = "{\"error\":" + error.GetRawText() + "}";
+            throw KonProErrorMapper.Create(KonProErrorMapper.Parse(200, body, headers: null, "CreateToken", _rest.Redactor), innerException: null);
+        }
+
         if (string.IsNullOrEmpty(response.Data?.Token))
         {
             throw new KonProApiException("KonPro CreateToken failed: the answer carried no token.");

@@ -43,7 +43,17 @@ public partial class StreamingAvatar
     public virtual async Task InterruptAsync(CancellationToken cancellationToken = default)
     {
         var sessionId = RequireStarted(nameof(InterruptAsync));
-        await SessionCallAsync("InterruptTask", sessionId, (api, body, ct) => api.InterruptTaskAsync(body, ct), cancellationToken).ConfigureAwait(false);
+        _speaks.SetInterruptRequested(true);
+        try
+        {
+            await SessionCallAsync("InterruptTask", sessionId, (api, body, ct) => api.InterruptTaskAsync(body, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _speaks.SetInterruptRequested(false);
+            throw;
+        }
+
         _speaks.EndAll(SpeakOutcome.Interrupted);
     }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Reason = KonPro.StreamingAvatar.DisconnectReason;
 
@@ -8,32 +7,12 @@ public partial class StreamingAvatar
 {
     private async Task ConnectAsync(StartAvatarResponse session, StartAvatarRequest request, CancellationToken cancellationToken)
     {
-        // The chat socket takes the session token, or the API key when the client runs on one.
-        var socketToken = _rest.Credential.Secret;
-        var url = ChatSocketUrl.Build(
-            _rest.BaseUri,
-            session.SessionId,
-            socketToken,
-            silenceResponse: request.UseSilencePrompt ?? false,
-            pushToTalk: request.EnablePushToTalk ?? false,
-            liveKitTransport: request.VoiceChatTransport == VoiceChatTransport.LiveKit);
-        Log.ChatSocketConnecting(_logger, SecretRedactor.RedactUrl(url));
-
-        var chat = _chatFactory(new ChatChannelRequest(
-            _rest.BaseUri,
-            session.SessionId,
-            socketToken,
-            SilenceResponse: request.UseSilencePrompt ?? false,
-            PushToTalk: request.EnablePushToTalk ?? false,
-            LiveKitTransport: request.VoiceChatTransport == VoiceChatTransport.LiveKit,
-            _options.ReconnectPolicy));
-        var subscriptions = new CompositeSubscription(
-            chat.Events.Subscribe(new DelegateObserver<StreamingEvent>(e => Ingest(e, EventChannel.ChatSocket))),
-            chat.Status.Subscribe(new DelegateObserver<ChatChannelStatus>(OnChatStatus)));
+        var (chat, subscriptions) = OpenChat(session, request, request.UseSilencePrompt ?? false);
         lock (_gate)
         {
             _chat = chat;
             _chatSubscriptions = subscriptions;
+            _socketSilencePrompt = request.UseSilencePrompt ?? false;
         }
 
         using var timeout = new CancellationTokenSource(_options.StreamReadyTimeout, _time);
@@ -44,7 +23,7 @@ public partial class StreamingAvatar
             if (_options.RoomConnector is { } connector)
             {
                 var room = await connector.ConnectAsync(new AvatarRoomConnectRequest(session.SessionId, session.Url, session.AccessToken), linked.Token).ConfigureAwait(false);
-                var roomSubscription = room.DataMessages.Subscribe(new DelegateObserver<ReadOnlyMemory<byte>>(OnRoomMessage));
+                var roomSubscription = room.DataMessages.Subscribe(new RoomObserver(this));
                 lock (_gate)
                 {
                     _room = room;
@@ -78,6 +57,72 @@ public partial class StreamingAvatar
         DrainState();
 
         Ingest(new StreamReady { SessionId = session.SessionId, ReceivedAt = _time.GetUtcNow() }, EventChannel.Client);
+    }
+
+    private (IChatChannel Chat, IDisposable Subscriptions) OpenChat(StartAvatarResponse session, StartAvatarRequest request, bool silencePrompt)
+    {
+        var chat = _chatFactory(new ChatChannelRequest(
+            _rest.BaseUri,
+            session.SessionId,
+            // The chat socket takes the session token, or the API key when the client runs on one; the socket
+            // logs its URL with the token masked.
+            _rest.Credential.Secret,
+            SilenceResponse: silencePrompt,
+            PushToTalk: request.EnablePushToTalk ?? false,
+            LiveKitTransport: request.VoiceChatTransport == VoiceChatTransport.LiveKit,
+            _options.ReconnectPolicy));
+        var subscriptions = new CompositeSubscription(
+            chat.Events.Subscribe(new DelegateObserver<StreamingEvent>(e => Ingest(e, EventChannel.ChatSocket))),
+            chat.Status.Subscribe(new DelegateObserver<ChatChannelStatus>(status =>
+            {
+                // Only the current socket speaks for the session (a replaced one closes quietly).
+                if (ReferenceEquals(Volatile.Read(ref _chat), chat))
+                {
+                    OnChatStatus(status);
+                }
+            })));
+        return (chat, subscriptions);
+    }
+
+    /// <summary>Replaces the chat socket with one opened with another silence-prompt setting.</summary>
+    private async Task ReopenChatAsync(bool silencePrompt, CancellationToken cancellationToken)
+    {
+        StartAvatarResponse session;
+        StartAvatarRequest request;
+        lock (_gate)
+        {
+            session = _session!;
+            request = _request!;
+        }
+
+        var (chat, subscriptions) = OpenChat(session, request, silencePrompt);
+        try
+        {
+            await chat.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            subscriptions.Dispose();
+            await chat.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        IChatChannel? old;
+        IDisposable? oldSubscriptions;
+        lock (_gate)
+        {
+            old = _chat;
+            oldSubscriptions = _chatSubscriptions;
+            _chat = chat;
+            _chatSubscriptions = subscriptions;
+            _socketSilencePrompt = silencePrompt;
+        }
+
+        oldSubscriptions?.Dispose();
+        if (old is not null)
+        {
+            await old.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private void OnChatStatus(ChatChannelStatus status)
@@ -155,6 +200,17 @@ public partial class StreamingAvatar
         CloseLocally(closed.Reason, closed.CloseStatus, closed.Description);
     }
 
+    /// <summary>The room ended on its own (not because the session is stopping): the stream is gone, so the session closes.</summary>
+    private void OnRoomClosed(Exception? error)
+    {
+        if (error is not null)
+        {
+            Log.RoomFailed(_logger, _redactor.Redact(error.Message) ?? error.GetType().Name);
+        }
+
+        OnChatClosed(new ChatChannelStatus.Closed(Reason.ServerClosed, CloseStatus: null, Description: "room_closed"));
+    }
+
     private void OnRoomMessage(ReadOnlyMemory<byte> message)
     {
         string? sessionId;
@@ -189,6 +245,15 @@ public partial class StreamingAvatar
             Logger = _logger,
         },
         _logger);
+
+    private sealed class RoomObserver(StreamingAvatar owner) : IObserver<ReadOnlyMemory<byte>>
+    {
+        public void OnNext(ReadOnlyMemory<byte> value) => owner.OnRoomMessage(value);
+
+        public void OnError(Exception error) => owner.OnRoomClosed(error);
+
+        public void OnCompleted() => owner.OnRoomClosed(error: null);
+    }
 }
 
 /// <summary>Forwards <see cref="IObserver{T}.OnNext"/> to a delegate; ignores errors and completion.</summary>

@@ -8,8 +8,8 @@ namespace KonPro.StreamingAvatar;
 /// that arrive after it subscribed, in arrival order, with no replay. <see cref="State"/>,
 /// <see cref="IsAvatarTalking"/> and <see cref="IsUserTalking"/> replay their current value to each new subscriber,
 /// then push changes. Values are delivered one at a time, never concurrently, on the thread that received them
-/// (the chat socket's receive loop, the room's thread, or the thread of the call that changed the state); do not
-/// block in a handler. A subscriber (or an <see cref="On"/> handler) that throws is logged and skipped: it keeps
+/// (the chat socket's receive loop, the room's thread, the thread of the call that changed the state, or a
+/// thread-pool thread for a stop or a drop); never while the client holds a lock of its own. Do not block in a handler. A subscriber (or an <see cref="On"/> handler) that throws is logged and skipped: it keeps
 /// its subscription and the others still get the value. A malformed message is logged and dropped; an event that
 /// arrives on both the chat socket and the room's data channel is delivered once. Every stream completes (never
 /// faults) when the session closes or the avatar is disposed; <see cref="Events"/> ends with a
@@ -22,7 +22,7 @@ public partial class StreamingAvatar
     private readonly EventHub<bool> _avatarTalking;
     private readonly EventHub<bool> _userTalking;
     private readonly CrossChannelDeduplicator _dedup;
-    private readonly SpeakTracker _speaks = new();
+    private readonly SpeakTracker _speaks;
     private readonly Dictionary<(string Name, Action<StreamingEvent> Handler), Stack<IDisposable>> _handlers = [];
     private ConnectionQuality _connectionQuality = ConnectionQuality.Unknown;
 
@@ -320,9 +320,9 @@ internal sealed class SpeakTracker
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SpeakProgress> _byId = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
-    private TimeProvider _time = TimeProvider.System;
+    private readonly TimeProvider _time;
 
-    public void UseTimeProvider(TimeProvider time) => _time = time;
+    public SpeakTracker(TimeProvider time) => _time = time;
 
     public SpeakProgress Track(string taskId)
     {
@@ -346,6 +346,21 @@ internal sealed class SpeakTracker
             }
 
             return progress;
+        }
+    }
+
+    /// <summary>Flags (or unflags) every pending task as being interrupted.</summary>
+    public void SetInterruptRequested(bool requested)
+    {
+        lock (_gate)
+        {
+            foreach (var progress in _byId.Values)
+            {
+                if (!progress.IsDone)
+                {
+                    progress.InterruptRequested = requested;
+                }
+            }
         }
     }
 

@@ -20,6 +20,16 @@ namespace KonPro.StreamingAvatar;
 /// <para>Without a <see cref="StreamingAvatarOptions.RoomConnector"/> the SDK runs on the chat socket alone:
 /// events, typed messages and voice chat work, there is no audio or video of the avatar.</para>
 /// </remarks>
+/// <example>
+/// <code>
+/// await using var avatar = new StreamingAvatar(new StreamingAvatarApiConfig { Token = sessionToken });
+/// using var words = avatar.AvatarTalkingMessage.Subscribe(m => Console.Write(m.Message));
+/// await avatar.CreateStartAvatarAsync(new StartAvatarRequest { Quality = AvatarQuality.High, Language = "en" });
+/// var task = await avatar.SpeakAsync(new SpeakRequest { Text = "Hello!", TaskType = TaskType.Repeat, TaskMode = TaskMode.Async });
+/// await task.WaitForCompletionAsync(TimeSpan.FromSeconds(30));
+/// await avatar.StopAvatarAsync();
+/// </code>
+/// </example>
 public partial class StreamingAvatar : IAsyncDisposable
 {
     private static readonly TimeSpan StopOnFailureTimeout = TimeSpan.FromSeconds(10);
@@ -45,6 +55,7 @@ public partial class StreamingAvatar : IAsyncDisposable
     private IDisposable? _roomSubscription;
     private Reason? _disconnectReason;
     private ChatChannelStatus.Closed? _chatClosed;
+    private bool _socketSilencePrompt;
     private Task? _stopTask;
     private int _disposed;
 
@@ -92,6 +103,7 @@ public partial class StreamingAvatar : IAsyncDisposable
         _avatarTalking = new EventHub<bool>(replayLatest: true, OnStateSubscriberError, hasInitial: true, false);
         _userTalking = new EventHub<bool>(replayLatest: true, OnStateSubscriberError, hasInitial: true, false);
         _dedup = new CrossChannelDeduplicator(_time);
+        _speaks = new SpeakTracker(_time);
     }
 
     /// <summary>For mocking: a subclass overrides the members it uses; nothing else works on such an instance.</summary>
@@ -102,6 +114,7 @@ public partial class StreamingAvatar : IAsyncDisposable
         _avatarTalking = new EventHub<bool>(replayLatest: true, (_, _) => { }, hasInitial: true, false);
         _userTalking = new EventHub<bool>(replayLatest: true, (_, _) => { }, hasInitial: true, false);
         _dedup = new CrossChannelDeduplicator(TimeProvider.System);
+        _speaks = new SpeakTracker(TimeProvider.System);
     }
 
     /// <summary>The id of the session, once <see cref="NewSessionAsync"/> (or <see cref="CreateStartAvatarAsync"/>) created it.</summary>
@@ -282,7 +295,7 @@ public partial class StreamingAvatar : IAsyncDisposable
         catch (Exception exception)
         {
             await FailStartAsync(session.SessionId).ConfigureAwait(false);
-            if (_disposed != 0 && exception is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            if (_disposed != 0 && !cancellationToken.IsCancellationRequested)
             {
                 throw new ObjectDisposedException(nameof(StreamingAvatar), exception);
             }
@@ -313,7 +326,7 @@ public partial class StreamingAvatar : IAsyncDisposable
                     return Task.CompletedTask;
                 }
 
-                _stopTask = StopCoreAsync(Reason.ClientStop, callServer: _state != SessionState.Closed);
+                _stopTask = StopOffLockAsync(callServer: _state != SessionState.Closed);
             }
 
             stop = _stopTask;
@@ -344,8 +357,9 @@ public partial class StreamingAvatar : IAsyncDisposable
 
         await _lifetime.CancelAsync().ConfigureAwait(false);
         CloseLocally(Reason.ClientStop, closeStatus: null, description: null);
-        _rest.Dispose();
-        _telemetry.Dispose();
+        // Null only on a mocking instance.
+        _rest?.Dispose();
+        _telemetry?.Dispose();
         _lifetime.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -375,6 +389,13 @@ public partial class StreamingAvatar : IAsyncDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed != 0, this);
+
+    /// <summary>Runs the stop off the caller's lock, so state subscribers are never called while it is held.</summary>
+    private async Task StopOffLockAsync(bool callServer)
+    {
+        await Task.Yield();
+        await StopCoreAsync(Reason.ClientStop, callServer).ConfigureAwait(false);
+    }
 
     private async Task StopCoreAsync(Reason reason, bool callServer)
     {

@@ -32,9 +32,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Automatic keep-alive of session {SessionId} failed: {Reason}")]
     public static partial void KeepAliveFailed(ILogger logger, string? sessionId, string reason);
 
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Connecting the chat socket {Url}")]
-    public static partial void ChatSocketConnecting(ILogger logger, string url);
-
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "An event subscriber threw while handling {EventName}; other subscribers still get the event")]
     public static partial void SubscriberThrew(ILogger logger, Exception exception, string eventName);
 

@@ -45,9 +45,6 @@ internal sealed partial class SecretRedactor
         return TokenQuery().Replace(text, "$1=" + Mask);
     }
 
-    /// <summary>Masks the token parameters of a URL (for logs of the chat socket address).</summary>
-    public static string RedactUrl(Uri url) => TokenQuery().Replace(url.ToString(), "$1=" + Mask);
-
     [GeneratedRegex("((?:session_token|access_token|token|api_key))=[^&#\\s]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TokenQuery();
 }

@@ -5,6 +5,8 @@ namespace KonPro.StreamingAvatar;
 /// whatever envelope the server used (the current <c>{"error":{...},"request_id":...}</c>, the legacy numeric
 /// <c>{"code":400112,"message":...}</c>, <c>{"detail":...}</c>, or a 2xx answer with a non-success code).
 /// Catch a subclass to branch on the kind of failure; the message never contains a token or API key.
+/// A server that cannot be reached at all surfaces as <see cref="HttpRequestException"/> (no answer, no error code),
+/// and a cancelled call as <see cref="OperationCanceledException"/>.
 /// </summary>
 public class KonProApiException : Exception
 {

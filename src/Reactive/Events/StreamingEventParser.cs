@@ -516,8 +516,16 @@ internal static class StreamingEventParser
     private static bool TryReadReason(ref Utf8JsonReader reader, out DisconnectReason reason)
     {
         reason = DisconnectReason.NetworkLost;
-        return reader.TokenType == JsonTokenType.String
-            && Enum.TryParse(reader.GetString(), ignoreCase: true, out reason);
+        // Enum member names only (e.g. "IdleTimeout"): a number would parse to any value, defined or not.
+        var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        if (string.IsNullOrEmpty(text) || !char.IsLetter(text[0]) || !Enum.TryParse(text, ignoreCase: true, out reason)
+            || !Enum.IsDefined(reason))
+        {
+            reason = DisconnectReason.NetworkLost;
+            return false;
+        }
+
+        return true;
     }
 }
 

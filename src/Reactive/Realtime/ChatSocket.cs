@@ -47,7 +47,7 @@ internal sealed class ChatSocket : IAsyncDisposable
 
     private WebSocket? _socket;
     private ChatSocketStatus? _currentStatus;
-    private Task? _receiveLoop;
+    private volatile Task? _receiveLoop;
     private int _started;
     private int _disposed;
     private bool _finished;
@@ -119,7 +119,9 @@ internal sealed class ChatSocket : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                var reason = ex is ChatSocketHandshakeException handshake ? handshake.Reason : DisconnectReason.NetworkLost;
+                var reason = Volatile.Read(ref _disposed) != 0 ? DisconnectReason.ClientStop
+                    : ex is ChatSocketHandshakeException handshake ? handshake.Reason
+                    : DisconnectReason.NetworkLost;
                 Finish(new ChatSocketStatus.Closed(reason, null, null));
                 if (Volatile.Read(ref _disposed) != 0 && !cancellationToken.IsCancellationRequested)
                 {
@@ -212,7 +214,8 @@ internal sealed class ChatSocket : IAsyncDisposable
     /// <summary>
     /// Closes the socket (a normal close handshake, bounded by <see cref="ChatSocketOptions.CloseTimeout"/>), stops
     /// reconnecting, and completes the streams after a final <see cref="ChatSocketStatus.Closed"/>. Idempotent;
-    /// safe while a message is being received or a reconnect is waiting.
+    /// safe while a message is being received or a reconnect is waiting, and from an observer (which must not
+    /// block on the returned task: the receive loop it waits for is the observer's caller).
     /// </summary>
     /// <returns>Completes when the receive loop has ended.</returns>
     public async ValueTask DisposeAsync()
@@ -243,7 +246,11 @@ internal sealed class ChatSocket : IAsyncDisposable
             await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        Finish(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, (int)WebSocketCloseStatus.NormalClosure, "client_closed"));
+        // With a connection, the client closed it normally (1000); without one (disposed before or during the
+        // handshake) there was nothing to close.
+        Finish(loop is not null
+            ? new ChatSocketStatus.Closed(DisconnectReason.ClientStop, (int)WebSocketCloseStatus.NormalClosure, "client_closed")
+            : new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null));
         Volatile.Read(ref _socket)?.Dispose();
         _lifetime.Dispose();
     }
@@ -290,9 +297,15 @@ internal sealed class ChatSocket : IAsyncDisposable
                 PublishStatus(new ChatSocketStatus.Open(Reconnected: true));
             }
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (Exception) when (token.IsCancellationRequested || Volatile.Read(ref _disposed) != 0)
         {
-            // Disposed.
+            // Disposed: whatever the socket threw on being aborted, DisposeAsync publishes the final status.
+        }
+        catch (Exception ex)
+        {
+            // Not expected; still, the streams must end with a status rather than hang or fault.
+            ChatSocketLog.ReceiveFailed(_logger, ex);
+            final = new ChatSocketStatus.Closed(DisconnectReason.NetworkLost, null, null);
         }
         finally
         {

@@ -29,8 +29,10 @@ public sealed record AvatarRoomConnectRequest(string SessionId, string Url, stri
 public interface IAvatarRoom : IAsyncDisposable
 {
     /// <summary>
-    /// The data channel's messages: UTF-8 JSON events with the event name in <c>type</c>. Completes when the room
-    /// closes. The SDK parses them into the same <see cref="StreamingAvatar.Events"/> stream as the chat socket.
+    /// The data channel's messages: UTF-8 JSON events with the event name in <c>type</c>. The SDK parses them into
+    /// the same <see cref="StreamingAvatar.Events"/> stream as the chat socket. Complete it (or fail it) when the room
+    /// closes: if the session still lives, it closes with <see cref="StreamDisconnected"/>
+    /// (<see cref="DisconnectReason.ServerClosed"/>, description <c>room_closed</c>).
     /// </summary>
     IObservable<ReadOnlyMemory<byte>> DataMessages { get; }
 

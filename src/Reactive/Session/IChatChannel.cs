@@ -55,30 +55,3 @@ internal sealed record ChatChannelRequest(
 {
     public override string ToString() => $"ChatChannelRequest {{ BaseUri = {BaseUri}, SessionId = {SessionId}, SessionToken = {SecretRedactor.Mask} }}";
 }
-
-/// <summary>Builds the chat socket URL of DESIGN.md: the scheme follows the base URL (<c>ws://</c> for <c>http://</c>).</summary>
-internal static class ChatSocketUrl
-{
-    public const string Path = "v1/ws/streaming.chat";
-
-    public static Uri Build(Uri baseUri, string sessionId, string sessionToken, bool silenceResponse, bool pushToTalk, bool liveKitTransport)
-    {
-        var builder = new UriBuilder(baseUri)
-        {
-            Scheme = baseUri.Scheme == Uri.UriSchemeHttp ? "ws" : "wss",
-        };
-        var basePath = builder.Path.EndsWith('/') ? builder.Path : builder.Path + "/";
-        builder.Path = basePath + Path;
-        var query = "session_id=" + Uri.EscapeDataString(sessionId)
-            + "&session_token=" + Uri.EscapeDataString(sessionToken)
-            + "&silence_response=" + (silenceResponse ? "true" : "false")
-            + "&push_to_talk=" + (pushToTalk ? "true" : "false");
-        if (liveKitTransport)
-        {
-            query += "&arch_version=v2";
-        }
-
-        builder.Query = query;
-        return builder.Uri;
-    }
-}

@@ -86,10 +86,18 @@ internal sealed class SpeakProgress
 
     public bool IsDone => _completed.Task.IsCompleted;
 
+    /// <summary>Set while an interrupt is on its way: a stop that arrives meanwhile is the interrupt's doing.</summary>
+    public bool InterruptRequested { get; set; }
+
     public void MarkStarted(AvatarStartTalking evt) => _started.TrySetResult(evt);
 
     public void MarkEnded(SpeakOutcome outcome, long? durationMs)
     {
+        if (outcome == SpeakOutcome.Completed && InterruptRequested)
+        {
+            outcome = SpeakOutcome.Interrupted;
+        }
+
         if (_completed.TrySetResult(new SpeakResult(TaskId, outcome, durationMs)))
         {
             _started.TrySetCanceled();

@@ -41,7 +41,7 @@ public sealed class PushAudioSource : IAudioSource
     public bool IsRealTime => true;
 
     /// <summary>Adds captured audio (copied; the caller may reuse <paramref name="pcm16"/>).</summary>
-    /// <param name="pcm16">16 kHz mono PCM16 bytes.</param>
+    /// <param name="pcm16">16 kHz mono PCM16 bytes: whole samples (an even count), so that dropping a buffer keeps the samples aligned.</param>
     /// <returns><see langword="false"/> when the source is already completed (the audio is ignored).</returns>
     public bool Push(ReadOnlySpan<byte> pcm16)
     {

@@ -19,6 +19,7 @@ internal sealed class ChatConnection
     private readonly MemoryStream _incoming = new();
     private readonly Task _writer;
     private volatile bool _closing;
+    private int _silenceTimes;
 
     public ChatConnection(WebSocket socket, Guid id, Func<ChatFaultSettings> faults, VoiceActivityDetector vad)
     {
@@ -37,7 +38,10 @@ internal sealed class ChatConnection
 
     public ITimer? SilenceTimer { get; set; }
 
-    public int SilenceTimes { get; set; }
+    /// <summary>Counts one more <c>user_silence</c> prompt; returns the new count.</summary>
+    public int CountSilence() => Interlocked.Increment(ref _silenceTimes);
+
+    public void ResetSilenceCount() => Interlocked.Exchange(ref _silenceTimes, 0);
 
     public Task Completion => _writer;
 

@@ -16,6 +16,7 @@ public sealed class KonProFaults
     private readonly Dictionary<string, ChatFaultSettings> _sessionChat = new(StringComparer.Ordinal);
     private TimeSpan _latency;
     private ChatFaultSettings _chat = new(false, 0, false);
+    private bool _stringSuccessCodes;
 
     internal KonProFaults()
     {
@@ -57,6 +58,19 @@ public sealed class KonProFaults
         }
     }
 
+    /// <summary>
+    /// Writes the success code of every session-call envelope as the string <c>"SUCCESS"</c> instead of the number 100,
+    /// as some older deployments do.
+    /// </summary>
+    /// <param name="enabled">Whether success codes are strings.</param>
+    public void StringSuccessCodes(bool enabled)
+    {
+        lock (_gate)
+        {
+            _stringSuccessCodes = enabled;
+        }
+    }
+
     /// <summary>Sends every chat event twice (on every socket, or on one session's sockets).</summary>
     /// <param name="enabled">Whether events are duplicated.</param>
     /// <param name="sessionId">One session, or null for every socket.</param>
@@ -76,46 +90,47 @@ public sealed class KonProFaults
         UpdateChat(sessionId, s => s with { Refuse = enabled });
 
     /// <summary>Closes a session's chat sockets with the given status and reason (e.g. 1011, 1012, 1001); the session lives on.</summary>
-    /// <param name="sessionId">The session.</param>
+    /// <param name="sessionId">The session, or null for every session's sockets.</param>
     /// <param name="closeStatus">The WebSocket close status.</param>
     /// <param name="reason">The close reason text.</param>
     /// <returns>How many sockets were closed.</returns>
-    public int CloseChat(string sessionId, int closeStatus, string reason) =>
+    public int CloseChat(string? sessionId, int closeStatus, string reason) =>
         ForEachSocket(sessionId, c => c.Close(closeStatus, reason));
 
     /// <summary>Drops a session's chat sockets abruptly, without a close handshake (a network loss).</summary>
-    /// <param name="sessionId">The session.</param>
+    /// <param name="sessionId">The session, or null for every session's sockets.</param>
     /// <returns>How many sockets were dropped.</returns>
-    public int AbortChat(string sessionId) => ForEachSocket(sessionId, c => c.Abort());
+    public int AbortChat(string? sessionId) => ForEachSocket(sessionId, c => c.Abort());
 
     /// <summary>Sends a text message as given on a session's chat sockets (for malformed or hand-made events).</summary>
-    /// <param name="sessionId">The session.</param>
+    /// <param name="sessionId">The session, or null for every session's sockets.</param>
     /// <param name="text">The message.</param>
     /// <returns>How many sockets it was sent on.</returns>
-    public int SendRawChatMessage(string sessionId, string text)
+    public int SendRawChatMessage(string? sessionId, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         return ForEachSocket(sessionId, c => c.SendRaw(text));
     }
 
     /// <summary>Sends a message that is not valid JSON on a session's chat sockets.</summary>
-    /// <param name="sessionId">The session.</param>
+    /// <param name="sessionId">The session, or null for every session's sockets.</param>
     /// <returns>How many sockets it was sent on.</returns>
-    public int SendMalformedEvent(string sessionId) => SendRawChatMessage(sessionId, "{\"event_type\": \"avatar_talking_message\", \"message\": ");
+    public int SendMalformedEvent(string? sessionId) =>
+        SendRawChatMessage(sessionId, "{\"event_type\": \"avatar_talking_message\", \"message\": ");
 
     /// <summary>Sends an event with an unknown <c>event_type</c> and an unknown field on a session's chat sockets.</summary>
-    /// <param name="sessionId">The session.</param>
+    /// <param name="sessionId">The session, or null for every session's sockets.</param>
     /// <param name="eventType">The unknown event name.</param>
     /// <returns>How many sockets it was sent on.</returns>
-    public int SendUnknownEvent(string sessionId, string eventType = "avatar_mood_changed") =>
-        SendRawChatMessage(sessionId, ChatEvents.Unknown(eventType, sessionId));
+    public int SendUnknownEvent(string? sessionId, string eventType = "avatar_mood_changed") =>
+        ForEachSocket(sessionId, c => c.SendRaw(ChatEvents.Unknown(eventType, c.Session?.Id ?? string.Empty)));
 
     /// <summary>Sends an <c>avatar_talking_message</c> whose message is <paramref name="size"/> characters long.</summary>
-    /// <param name="sessionId">The session.</param>
+    /// <param name="sessionId">The session, or null for every session's sockets.</param>
     /// <param name="size">The message's length (default 1 MiB).</param>
     /// <returns>How many sockets it was sent on.</returns>
-    public int SendOversizedEvent(string sessionId, int size = 1 << 20) =>
-        SendRawChatMessage(sessionId, ChatEvents.Oversized(sessionId, size));
+    public int SendOversizedEvent(string? sessionId, int size = 1 << 20) =>
+        ForEachSocket(sessionId, c => c.SendRaw(ChatEvents.Oversized(c.Session?.Id ?? string.Empty, size)));
 
     /// <summary>Turns every fault off.</summary>
     public void Reset()
@@ -126,6 +141,7 @@ public sealed class KonProFaults
             _sessionLatency.Clear();
             _sessionChat.Clear();
             _latency = TimeSpan.Zero;
+            _stringSuccessCodes = false;
             _chat = new ChatFaultSettings(false, 0, false);
         }
     }
@@ -135,6 +151,17 @@ public sealed class KonProFaults
         lock (_gate)
         {
             return sessionId is not null && _sessionLatency.TryGetValue(sessionId, out var l) ? l : _latency;
+        }
+    }
+
+    internal bool UseStringSuccessCodes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stringSuccessCodes;
+            }
         }
     }
 
@@ -181,22 +208,19 @@ public sealed class KonProFaults
         }
     }
 
-    private int ForEachSocket(string sessionId, Action<ChatConnection> action)
+    private int ForEachSocket(string? sessionId, Action<ChatConnection> action)
     {
-        ArgumentException.ThrowIfNullOrEmpty(sessionId);
-        var session = Sessions?.Find(sessionId);
-        if (session is null)
-        {
-            return 0;
-        }
-
-        var sockets = session.Sockets;
-        foreach (var socket in sockets)
+        var sessions = sessionId is null
+            ? Sessions?.All() ?? []
+            : Sessions?.Find(sessionId) is { } one ? [one] : [];
+        var count = 0;
+        foreach (var socket in sessions.SelectMany(s => s.Sockets))
         {
             action(socket);
+            count++;
         }
 
-        return sockets.Count;
+        return count;
     }
 
     private sealed record FailRule(string OperationId, string? SessionId, FaultAnswer Answer)

@@ -19,4 +19,9 @@ public sealed record RestCallRecord(
     string? SessionId,
     string? RequestBody,
     int Status,
-    string ResponseBody);
+    string ResponseBody)
+{
+    /// <summary>The call in one line, without bodies (an answer may carry a session token).</summary>
+    /// <returns>For example <c>POST /v1/streaming/new (newSession, SessionToken) -> 200</c>.</returns>
+    public override string ToString() => $"{Method} {Route} ({OperationId}, {Credential}) -> {Status}";
+}

@@ -10,7 +10,7 @@ internal static class JsonFields
     {
         if (string.IsNullOrWhiteSpace(body))
         {
-            return JsonDocument.Parse("{}").RootElement.Clone();
+            body = "{}"; // an absent body takes every default
         }
 
         try

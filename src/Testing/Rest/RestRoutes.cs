@@ -30,7 +30,19 @@ internal static class RestRoutes
             .RespondWith(Respond(pipeline, KonProOperationIds.UpdateKnowledgeBase, Access.ApiKeyOnly, account.UpdateKnowledgeBaseAsync));
         server.Given(Request.Create().WithPath(new RegexMatcher(@"^/v1/streaming/knowledge_base/[^/]+$")).UsingDelete())
             .RespondWith(Respond(pipeline, KonProOperationIds.DeleteKnowledgeBase, Access.ApiKeyOnly, account.DeleteKnowledgeBaseAsync));
+
+        // Any other path or method under the API answers in KonPro's error envelope rather than WireMock's own 404.
+        server.Given(Request.Create().WithPath(new RegexMatcher(@"^/v[0-9]+/")).UsingAnyMethod())
+            .AtPriority(UnknownRoutePriority)
+            .RespondWith(Respond(pipeline, UnknownOperation, Access.ApiKeyOrSessionToken, call =>
+                throw RestError.NotFound($"no such operation: {call.Request.Method} {call.Request.Path}")));
     }
+
+    /// <summary>The journal's operation id of calls to paths that are no operation of the spec.</summary>
+    public const string UnknownOperation = "unknown";
+
+    // WireMock tries mappings in ascending priority; the catch-all goes last.
+    private const int UnknownRoutePriority = 1_000_000;
 
     private static void Post(WireMockServer server, RestPipeline pipeline, string operationId, Access access, Func<RestCall, Task<object>> endpoint, params string[] paths) =>
         server.Given(Request.Create().WithPath(paths).UsingPost()).RespondWith(Respond(pipeline, operationId, access, endpoint));

@@ -148,11 +148,18 @@ internal sealed class FakeSession
         _idleTimer?.Change(_clock.ToReal(_idleTimeout), Timeout.InfiniteTimeSpan);
     }
 
-    public void Attach(ChatConnection connection)
+    /// <summary>Binds a socket; false when the session has closed meanwhile.</summary>
+    public bool TryAttach(ChatConnection connection)
     {
         lock (_gate)
         {
+            if (Phase == SessionPhase.Closed)
+            {
+                return false;
+            }
+
             _sockets.Add(connection);
+            return true;
         }
     }
 
@@ -188,7 +195,8 @@ internal sealed class FakeSession
         }
     }
 
-    public TimeSpan Age => (ClosedAt ?? _clock.UtcNow) - CreatedAt;
+    /// <summary>How long the session has lived (until it closed), in model time.</summary>
+    public TimeSpan Age => TimeSpan.FromTicks((long)(((ClosedAt ?? _clock.UtcNow) - CreatedAt).Ticks / _clock.Scale));
 
     public FakeSessionSnapshot Snapshot()
     {

@@ -131,6 +131,7 @@ internal sealed class AvatarSpeaker : IAsyncDisposable
             }
 
             _session.Broadcast(ChatEvents.AvatarTalkingMessage(id, job.TaskId, text));
+            _session.Touch(); // a speaking avatar is an active session
             var started = _clock.Timestamp();
             try
             {

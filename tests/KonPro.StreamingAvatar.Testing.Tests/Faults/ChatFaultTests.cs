@@ -45,6 +45,24 @@ public sealed class ChatFaultTests
     }
 
     [Fact]
+    public async Task Every_session_socket_can_be_closed_at_once()
+    {
+        await using var server = await Servers.StartAsync();
+        using var api = new ApiClient(server);
+        var (tokenA, a) = await api.NewSessionAsync();
+        var (tokenB, b) = await api.NewSessionAsync();
+        await using var chatA = await ChatClient.ConnectAsync(server, a, tokenA);
+        await using var chatB = await ChatClient.ConnectAsync(server, b, tokenB);
+        await ChatSocketTests.WaitForSocketAsync(server, a, 1);
+        await ChatSocketTests.WaitForSocketAsync(server, b, 1);
+
+        server.Faults.CloseChat(null, 1011, "internal_error").Should().Be(2);
+
+        ((int?)(await chatA.WaitClosedAsync()).Status).Should().Be(1011);
+        ((int?)(await chatB.WaitClosedAsync()).Status).Should().Be(1011);
+    }
+
+    [Fact]
     public async Task Malformed_and_unknown_events_are_sent_and_the_stream_goes_on()
     {
         await using var server = await Servers.StartAsync();

@@ -63,6 +63,8 @@ public sealed class AccountTests
 
         Ids(closed).Should().Equal(stopped);
         closed.Data.GetProperty("data")[0].GetProperty("api_key_type").GetString().Should().Be("session_token");
+        closed.Data.GetProperty("data")[0].GetProperty("avatar_id").GetString().Should().Be("default");
+        closed.Data.GetProperty("data")[0].GetProperty("voice_name").GetString().Should().Be("en-US-1");
         Ids(future).Should().BeEmpty();
         Ids(past).Should().HaveCount(2);
     }
@@ -153,6 +155,21 @@ public sealed class AccountTests
         (await api.PostAsync("/v1/streaming.task", new { session_id = sessionId, text = "hi", task_mode = "async" }, bearer)).Status.Should().Be(HttpStatusCode.OK);
         (await api.PostAsync("/v1/streaming.stop", new { session_id = sessionId }, bearer)).Status.Should().Be(HttpStatusCode.OK);
         server.GetSession(sessionId!)!.Status.Should().Be(Api.SessionStatus.Closed);
+    }
+
+    [Theory]
+    [InlineData("GET", "/v1/streaming/no_such_thing")]
+    [InlineData("GET", "/v1/streaming/new")]
+    [InlineData("PUT", "/v2/anything")]
+    public async Task Unknown_routes_answer_404_in_the_error_envelope(string method, string path)
+    {
+        await using var server = await Servers.StartAsync();
+        using var api = new ApiClient(server);
+
+        var answer = await api.SendAsync(new HttpMethod(method), path, null, null);
+
+        answer.ShouldBeError(HttpStatusCode.NotFound, "RESOURCE_NOT_FOUND");
+        server.Journal.RestCalls.Should().ContainSingle(c => c.OperationId == "unknown" && c.Route == path);
     }
 
     private static IEnumerable<string?> Ids(ApiAnswer page) =>

@@ -121,6 +121,10 @@ public sealed class AuthenticationTests
 
         server.ToString().Should().NotContain(server.ApiKey);
         new KonProFakeServerOptions().ToString().Should().NotContain(KonProFakeServerOptions.DefaultApiKey);
-        server.Journal.ToString().Should().NotContain(token);
+        using var api = new ApiClient(server);
+        var issued = await api.CreateTokenAsync();
+        server.Journal.RestCalls.Should().ContainSingle().Which.ToString().Should().NotContain(issued).And.Contain("createToken");
+        server.Sessions.Should().BeEmpty();
+        token.Should().NotBe(issued);
     }
 }

@@ -63,12 +63,12 @@ public sealed class SpeakingTests
     [Fact]
     public async Task Interrupt_stops_the_speech_reports_the_time_spoken_and_drops_the_queue()
     {
-        await using var server = await Servers.StartAsync();
+        await using var server = await Servers.StartAsync(o => o.TimeScale = 0.1);
         using var api = new ApiClient(server);
         var (token, sessionId) = await api.NewSessionAsync();
         await using var chat = await ChatClient.ConnectAsync(server, sessionId, token);
         await Chat.ChatSocketTests.WaitForSocketAsync(server, sessionId, 1);
-        var longText = string.Join(' ', Enumerable.Repeat("ab", 200)); // 80 s model, 1.6 s real
+        var longText = string.Join(' ', Enumerable.Repeat("ab", 200)); // 80 s model, 8 s real: the interrupt comes long before the end
         var speaking = api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = longText }, Credential.Bearer(token));
         await chat.WaitForAsync("avatar_talking_message");
         await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = "never spoken", task_mode = "async" }, Credential.Bearer(token));
@@ -113,6 +113,23 @@ public sealed class SpeakingTests
         await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = "price?", task_type = "talk" }, Credential.Bearer(token));
 
         server.GetSession(sessionId)!.Tasks.Single().SpokenText.Should().Be("Echo from kb-sales: price? / Welcome! Looking for a plan?");
+    }
+
+    [Fact]
+    public async Task A_throwing_responder_is_a_processing_error_on_rest_and_leaves_the_socket_open()
+    {
+        await using var server = await Servers.StartAsync();
+        server.Responder = _ => throw new InvalidOperationException("model down");
+        using var api = new ApiClient(server);
+        var (token, sessionId) = await api.NewSessionAsync();
+        await using var chat = await ChatClient.ConnectAsync(server, sessionId, token);
+
+        var answer = await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = "hi", task_type = "talk" }, Credential.Bearer(token));
+        await chat.SendTypedAsync("first");
+        await chat.SendTypedAsync("second");
+
+        answer.ShouldBeError(HttpStatusCode.InternalServerError, "PROCESSING_ERROR");
+        await chat.WaitForAsync(e => Is(e, "user_talking_message") && e.GetProperty("message").GetString() == "second");
     }
 
     [Fact]

@@ -40,6 +40,27 @@ public sealed class VoiceChatTests
     }
 
     [Fact]
+    public async Task A_session_transcript_is_taken_before_the_server_wide_queue()
+    {
+        await using var server = await Servers.StartAsync();
+        using var api = new ApiClient(server);
+        var (tokenA, a) = await api.NewSessionAsync();
+        var (_, b) = await api.NewSessionAsync();
+        await using var chat = await ChatClient.ConnectAsync(server, a, tokenA);
+        server.EnqueueTranscript("for anyone");
+        server.EnqueueTranscript("for a only", a);
+        server.EnqueueTranscript("for b only", b);
+
+        await Pcm.SpeakAsync(chat, toneChunks: 5);
+        await Pcm.SpeakAsync(chat, toneChunks: 5);
+        await Pcm.SpeakAsync(chat, toneChunks: 5);
+
+        await chat.WaitForAsync(e => e.GetProperty("event_type").GetString() == "user_end_message" && chat.All.Count(x => x.GetProperty("event_type").GetString() == "user_end_message") == 3);
+        chat.All.Where(e => e.GetProperty("event_type").GetString() == "user_talking_message").Select(e => e.GetProperty("message").GetString())
+            .Should().Equal("for a only", "for anyone", "[speech 0.2 s]");
+    }
+
+    [Fact]
     public async Task Without_listening_an_utterance_is_transcribed_but_not_answered()
     {
         await using var server = await Servers.StartAsync();
@@ -106,19 +127,22 @@ public sealed class VoiceChatTests
     }
 
     [Fact]
-    public async Task Voice_input_resets_the_idle_timer()
+    public async Task User_input_resets_the_idle_timer()
     {
-        await using var server = await Servers.StartAsync(o => o.TimeScale = 0.01); // 30 s idle = 300 ms
+        var clock = new ManualTimeProvider();
+        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeProvider = clock });
         using var api = new ApiClient(server);
         var (token, sessionId) = await api.NewSessionAsync(new { activity_idle_timeout = 30 });
         await using var chat = await ChatClient.ConnectAsync(server, sessionId, token);
 
-        for (var i = 0; i < 6; i++)
-        {
-            await Task.Delay(100);
-            await chat.SendTypedAsync($"still here {i}");
-        }
-
+        clock.Advance(TimeSpan.FromSeconds(29));
+        await chat.SendTypedAsync("still here");
+        await chat.WaitForAsync("user_end_message");
+        clock.Advance(TimeSpan.FromSeconds(29));
         server.GetSession(sessionId)!.Status.Should().NotBe(Api.SessionStatus.Closed);
+        clock.Advance(TimeSpan.FromSeconds(31)); // the talk reply (1.6 s) was spoken during the advance before; nothing since
+
+        var closed = await chat.WaitClosedAsync();
+        ((int?)closed.Status).Should().Be(4001);
     }
 }

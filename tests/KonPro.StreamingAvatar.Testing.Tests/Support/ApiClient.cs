@@ -52,11 +52,14 @@ internal sealed class ApiClient(KonProFakeServer server) : IDisposable
         return answer.Body.GetProperty("data").GetProperty("token").GetString()!;
     }
 
-    /// <summary>create_token, new (with the token and the given body) and optionally start.</summary>
+    /// <summary>
+    /// create_token, new (with the token and the given body) and optionally start. Without a body the session gets the
+    /// longest idle timeout, so a slow, loaded machine does not close it in the middle of a test.
+    /// </summary>
     public async Task<(string Token, string SessionId)> NewSessionAsync(object? body = null, bool start = true)
     {
         var token = await CreateTokenAsync();
-        var created = await PostAsync("/v1/streaming/new", body ?? new { }, Credential.Bearer(token));
+        var created = await PostAsync("/v1/streaming/new", body ?? new { activity_idle_timeout = 3600 }, Credential.Bearer(token));
         created.Status.Should().Be(HttpStatusCode.OK, created.Text);
         var sessionId = created.Body.GetProperty("data").GetProperty("session_id").GetString()!;
         if (start)

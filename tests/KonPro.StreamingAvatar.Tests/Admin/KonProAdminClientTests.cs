@@ -135,3 +135,20 @@ public sealed class KonProAdminClientTests
         admin.ToString().Should().NotContain("sk-very-secret");
     }
 }
+
+public sealed class KonProAdminClientEnvelopeTests
+{
+    [Fact]
+    public async Task Create_token_error_envelope_in_a_200_answer_is_an_exception()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        using var admin = scope.CreateAdmin();
+        scope.Server.Faults.FailNext(KonProOperationIds.CreateToken, 1, FaultAnswer.Raw(200, """{"error":{"code":"INVALID_API_KEY","message":"key revoked"},"data":null}"""));
+
+        var act = () => admin.CreateTokenAsync();
+
+        var thrown = await act.Should().ThrowAsync<KonProAuthenticationException>();
+        thrown.Which.ApiMessage.Should().Be("key revoked");
+        thrown.Which.Operation.Should().Be("CreateToken");
+    }
+}

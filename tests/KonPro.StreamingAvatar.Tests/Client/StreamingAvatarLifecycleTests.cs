@@ -20,7 +20,7 @@ public sealed class StreamingAvatarLifecycleTests
         avatar.SessionId.Should().Be(session.SessionId);
         avatar.CurrentState.Should().Be(SessionState.Connected);
         (await events.WaitForAsync<StreamReady>()).SessionId.Should().Be(session.SessionId);
-        scope.Server.GetSession(session.SessionId)!.OpenSockets.Should().Be(1);
+        await scope.WaitForSocketAsync(session.SessionId);
         var newCall = scope.Calls(KonProOperationIds.NewSession).Should().ContainSingle().Subject;
         newCall.Credential.Should().Be(CredentialKind.SessionToken);
         var body = JsonDocument.Parse(newCall.RequestBody!).RootElement;
@@ -39,7 +39,7 @@ public sealed class StreamingAvatarLifecycleTests
 
         avatar.CurrentState.Should().Be(SessionState.Connected);
         scope.Calls(KonProOperationIds.NewSession).Single().Credential.Should().Be(CredentialKind.ApiKey);
-        scope.Server.GetSession(session.SessionId)!.OpenSockets.Should().Be(1);
+        await scope.WaitForSocketAsync(session.SessionId);
     }
 
     [Fact]
@@ -104,13 +104,13 @@ public sealed class StreamingAvatarLifecycleTests
         using var created = new EventRecorder<SessionState>(avatar.State);
 
         var start = avatar.CreateStartAvatarAsync(new StartAvatarRequest(), cancel.Token);
-        await WaitUntilAsync(() => scope.Server.Sessions.Count == 1);
+        await Wait.UntilAsync(() => scope.Server.Sessions.Count == 1);
         await cancel.CancelAsync();
         var act = () => start;
 
         await act.Should().ThrowAsync<OperationCanceledException>();
         scope.Server.Faults.AddLatency(TimeSpan.Zero);
-        await WaitUntilAsync(() => scope.Server.Sessions.All(s => s.Status == Api.SessionStatus.Closed));
+        await Wait.UntilAsync(() => scope.Server.Sessions.All(s => s.Status == Api.SessionStatus.Closed));
         avatar.CurrentState.Should().Be(SessionState.Closed);
         avatar.DisconnectReason.Should().Be(DisconnectReason.StartFailed);
     }
@@ -171,19 +171,5 @@ public sealed class StreamingAvatarLifecycleTests
         await act.Should().ThrowAsync<Exception>();
         avatar.CurrentState.Should().Be(SessionState.Closed);
         scope.Calls(KonProOperationIds.StopSession).Should().ContainSingle();
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + FakeServerScope.Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The condition did not become true in time.");
-            }
-
-            await Task.Delay(10);
-        }
     }
 }

@@ -15,21 +15,6 @@ public sealed class RedactionTests
     }
 
     [Fact]
-    public void Socket_url_is_logged_without_its_token()
-    {
-        var url = ChatSocketUrl.Build(new Uri("http://127.0.0.1:5000"), "s-1", "tok-secret", silenceResponse: true, pushToTalk: false, liveKitTransport: true);
-
-        url.Scheme.Should().Be("ws");
-        url.AbsolutePath.Should().Be("/v1/ws/streaming.chat");
-        url.Query.Should().Contain("session_id=s-1").And.Contain("silence_response=true").And.Contain("push_to_talk=false").And.Contain("arch_version=v2");
-        SecretRedactor.RedactUrl(url).Should().NotContain("tok-secret");
-    }
-
-    [Fact]
-    public void Https_base_gives_a_wss_socket() =>
-        ChatSocketUrl.Build(new Uri("https://api.konpro.ai"), "s", "t", false, false, false).Scheme.Should().Be("wss");
-
-    [Fact]
     public void Config_options_and_responses_never_show_secrets()
     {
         var config = new StreamingAvatarApiConfig { Token = "tok-1", ApiKey = "key-1" };

@@ -97,6 +97,18 @@ public sealed class StreamingEventParserTests
         disconnected.CloseDescription.Should().Be("idle_timeout");
     }
 
+    [Theory]
+    [InlineData("\"3\"")]
+    [InlineData("\"SomethingElse\"")]
+    [InlineData("7")]
+    public void A_disconnect_reason_that_is_not_a_name_is_kept_as_an_extra_field(string reason)
+    {
+        var evt = Parse($$"""{"event_type":"stream_disconnected","reason":{{reason}}}""");
+
+        evt.Should().BeOfType<StreamDisconnected>().Which.Reason.Should().Be(DisconnectReason.NetworkLost);
+        evt.ExtraFields["reason"].GetRawText().Should().Be(reason);
+    }
+
     [Fact]
     public void Unknown_event_names_pass_through_with_the_raw_json()
     {

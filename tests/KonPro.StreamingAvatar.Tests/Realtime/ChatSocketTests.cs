@@ -162,7 +162,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
 
         // Rx detaches the observer that threw; the loop and everyone else carry on.
         (await next.WaitAsync(TestTimeouts.Wait)).Should().BeOfType<UserStop>();
-        _logger.Messages.Should().Contain(m => m.StartsWith("2012 ", StringComparison.Ordinal));
+        _logger.Messages.Should().Contain(m => m.StartsWith("4012 ", StringComparison.Ordinal));
         socket.CurrentStatus.Should().Be(new ChatSocketStatus.Open(false));
     }
 
@@ -427,6 +427,68 @@ public sealed class ChatSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_observer_may_dispose_the_socket_from_its_callback()
+    {
+        var socket = CreateSocket();
+        var disposing = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var _ = socket.Events.Subscribe(e => disposing.TrySetResult(socket.DisposeAsync().AsTask()));
+        var eventsDone = socket.Events.LastOrDefaultAsync().ToTask();
+        await socket.ConnectAsync();
+        var server = await _connector.AcceptAsync();
+
+        await server.SendTextAsync("""{"event_type":"user_start"}""");
+
+        await (await disposing.Task.WaitAsync(TestTimeouts.Wait)).WaitAsync(TestTimeouts.Wait);
+        await eventsDone.WaitAsync(TestTimeouts.Wait);
+        socket.CurrentStatus.Should().BeOfType<ChatSocketStatus.Closed>().Which.Reason.Should().Be(DisconnectReason.ClientStop);
+    }
+
+    private sealed class HangingConnector : IWebSocketConnector
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+
+    [Fact]
+    public async Task Dispose_during_the_handshake_cancels_it_and_closes_as_a_client_stop()
+    {
+        var connector = new HangingConnector();
+        var socket = new ChatSocket(new ChatSocketOptions { BaseUri = new Uri("http://fake.local"), SessionId = "s", SessionToken = Token }, connector);
+        var connecting = socket.ConnectAsync();
+        await connector.Entered.Task.WaitAsync(TestTimeouts.Wait);
+
+        await socket.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Wait);
+
+        await FluentActions.Awaiting(() => connecting.WaitAsync(TestTimeouts.Wait)).Should().ThrowAsync<ObjectDisposedException>();
+        socket.CurrentStatus.Should().Be(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null), "no connection was there to close");
+    }
+
+    [Fact]
+    public async Task A_message_of_exactly_the_maximum_size_is_kept()
+    {
+        await using var socket = CreateSocket(maxMessageBytes: 2048);
+        var received = socket.Events.FirstAsync().ToTask();
+        var diagnostics = new List<ChatSocketDiagnostic>();
+        using var _ = socket.Diagnostics.Subscribe(diagnostics.Add);
+        await socket.ConnectAsync();
+        var server = await _connector.AcceptAsync();
+        const string prefix = "{\"event_type\":\"avatar_talking_message\",\"message\":\"";
+        var json = prefix + new string('m', 2048 - prefix.Length - 2) + "\"}";
+        System.Text.Encoding.UTF8.GetByteCount(json).Should().Be(2048);
+
+        await server.SendFragmentedAsync(json, 1000, 2047);
+
+        (await received.WaitAsync(TestTimeouts.Wait)).Should().BeOfType<AvatarTalkingMessage>().Which.Message.Should().HaveLength(2048 - prefix.Length - 2);
+        diagnostics.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_refused_first_connection_is_final_and_reported()
     {
         await using var socket = CreateSocket(ReconnectPolicy.Default);
@@ -463,6 +525,6 @@ public sealed class ChatSocketTests : IAsyncLifetime
 
         _logger.Messages.Should().Contain(m => m.Contains("session_token=***", StringComparison.Ordinal));
         _logger.Messages.Should().NotContain(m => m.Contains(Token, StringComparison.Ordinal));
-        _logger.Messages.Should().Contain(m => m.StartsWith("2005 ", StringComparison.Ordinal), "the malformed message is logged");
+        _logger.Messages.Should().Contain(m => m.StartsWith("4005 ", StringComparison.Ordinal), "the malformed message is logged");
     }
 }

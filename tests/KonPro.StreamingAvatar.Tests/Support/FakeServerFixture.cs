@@ -43,6 +43,10 @@ internal sealed class FakeServerScope : IAsyncDisposable
 
     public KonProAdminClient CreateAdmin() => new(ApiKeyConfig(), Http);
 
+    /// <summary>The fake binds an accepted socket to its session a moment after the handshake; wait for that.</summary>
+    public Task WaitForSocketAsync(string sessionId, int count = 1) =>
+        Wait.UntilAsync(() => Server.GetSession(sessionId)?.OpenSockets == count);
+
     public IReadOnlyList<RestCallRecord> Calls(string operationId) =>
         [.. Server.Journal.RestCalls.Where(c => c.OperationId == operationId)];
 

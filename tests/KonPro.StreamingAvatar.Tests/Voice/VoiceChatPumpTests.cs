@@ -169,3 +169,36 @@ public sealed class VoiceChatPumpTests
         await pump.Invoking(p => p.StartAsync()).Should().ThrowAsync<InvalidOperationException>();
     }
 }
+
+public sealed class VoiceChatPumpWithWavTests
+{
+    [Fact]
+    public async Task A_48k_stereo_wav_is_sent_as_paced_16k_mono_chunks_in_virtual_time()
+    {
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var clock = new ManualScheduler(start);
+        var frames = Enumerable.Range(0, 48_000 / 4).Select(i => new[] { Math.Sin(i / 30.0) * 0.5, Math.Sin(i / 30.0) * 0.5 }).ToArray(); // 250 ms
+        await using var source = new WavFileAudioSource(new MemoryStream(WavBuilder.Build(48_000, 2, 16, false, frames)));
+        var sent = System.Threading.Channels.Channel.CreateUnbounded<(TimeSpan At, int Length)>();
+        await using var pump = new VoiceChatPump(source, (chunk, _) =>
+        {
+            sent.Writer.TryWrite((clock.Now - start, chunk.Length));
+            return ValueTask.CompletedTask;
+        }, clock);
+
+        await pump.StartAsync();
+        var times = new List<TimeSpan>();
+        for (var k = 0; k < 8; k++)
+        {
+            using var cts = new CancellationTokenSource(TestTimeouts.Wait);
+            var (at, length) = await sent.Reader.ReadAsync(cts.Token);
+            length.Should().Be(1024);
+            times.Add(at);
+            clock.AdvanceBy(TimeSpan.FromMilliseconds(32));
+        }
+
+        await pump.Completion.WaitAsync(TestTimeouts.Wait);
+        times.Should().Equal(Enumerable.Range(0, 8).Select(k => TimeSpan.FromMilliseconds(32 * k)), "250 ms of audio is 4,000 samples: 8 chunks");
+        pump.ChunksSent.Should().Be(8);
+    }
+}

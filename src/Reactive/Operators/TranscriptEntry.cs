@@ -1,0 +1,19 @@
+namespace KonPro.StreamingAvatar;
+
+/// <summary>Who said a <see cref="TranscriptEntry"/>.</summary>
+public enum Speaker
+{
+    /// <summary>The user (transcribed speech or a typed message).</summary>
+    User,
+
+    /// <summary>The avatar.</summary>
+    Avatar,
+}
+
+/// <summary>One turn of the conversation.</summary>
+/// <param name="Speaker">Who spoke.</param>
+/// <param name="Text">What was said, the message chunks joined by single spaces where a chunk boundary has none.</param>
+/// <param name="TaskId">The task, when the events named one.</param>
+/// <param name="StartedAt">When the first chunk (or the avatar's start) arrived.</param>
+/// <param name="EndedAt">When the turn's end arrived.</param>
+public sealed record TranscriptEntry(Speaker Speaker, string Text, string? TaskId, DateTimeOffset StartedAt, DateTimeOffset EndedAt);

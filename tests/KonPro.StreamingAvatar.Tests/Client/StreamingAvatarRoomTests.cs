@@ -1,0 +1,63 @@
+using KonPro.StreamingAvatar.Tests.Support;
+
+namespace KonPro.StreamingAvatar.Tests.Client;
+
+public sealed class StreamingAvatarRoomTests
+{
+    [Fact]
+    public async Task With_a_room_the_stream_is_ready_when_its_media_is_and_data_channel_events_merge_without_duplicates()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        var connector = new InMemoryRoomConnector();
+        var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { RoomConnector = connector });
+        using var events = new EventRecorder<StreamingEvent>(avatar.Events);
+
+        var start = avatar.CreateStartAvatarAsync(new StartAvatarRequest { EnablePushToTalk = true });
+        await Wait.UntilAsync(() => connector.Request is not null);
+        avatar.CurrentState.Should().Be(SessionState.Connecting, "the room's media is not ready yet");
+        events.Items.OfType<StreamReady>().Should().BeEmpty();
+        connector.Room.SetMediaReady();
+        var session = await start;
+
+        connector.Request!.SessionId.Should().Be(session.SessionId);
+        connector.Request.AccessToken.Should().Be(session.AccessToken);
+        (await events.WaitForAsync<StreamReady>()).SessionId.Should().Be(session.SessionId);
+
+        var handle = await avatar.SpeakAsync(new SpeakRequest { Text = "Room test.", TaskType = TaskType.Repeat, TaskMode = TaskMode.Sync });
+        await handle.WaitForCompletionAsync(FakeServerScope.Patience);
+        // The same start event again, now from the data channel (name in "type"): a duplicate.
+        connector.Room.Send($$"""{"type":"avatar_start_talking","task_id":"{{handle.TaskId}}"}""");
+        connector.Room.Send("""{"type":"connection_quality_changed","quality":"GOOD"}""");
+        connector.Room.Send("not json at all");
+        await events.WaitForAsync<ConnectionQualityChanged>();
+
+        events.Items.OfType<AvatarStartTalking>().Where(e => e.TaskId == handle.TaskId).Should().ContainSingle();
+        avatar.ConnectionQuality.Should().Be(ConnectionQuality.Good);
+
+        await avatar.PushToTalkStartAsync();
+        await avatar.PushToTalkStopAsync();
+        connector.Room.Published.Should().Equal("push_to_talk:start", "push_to_talk:stop");
+
+        await avatar.StopAvatarAsync();
+        connector.Room.Disposed.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_room_that_closes_on_its_own_ends_the_session_with_stream_disconnected()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        var connector = new InMemoryRoomConnector();
+        connector.Room.SetMediaReady();
+        var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { RoomConnector = connector });
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        using var events = new EventRecorder<StreamingEvent>(avatar.Events);
+
+        connector.Room.Close();
+
+        var disconnected = await events.WaitForAsync<StreamDisconnected>();
+        disconnected.Reason.Should().Be(DisconnectReason.ServerClosed);
+        disconnected.CloseDescription.Should().Be("room_closed");
+        await events.WaitForCompletionAsync();
+        await Wait.UntilAsync(() => scope.Server.GetSession(session.SessionId)!.Status == Api.SessionStatus.Closed);
+    }
+}

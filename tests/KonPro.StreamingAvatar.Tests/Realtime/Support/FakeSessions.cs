@@ -1,0 +1,58 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using KonPro.StreamingAvatar.Realtime;
+using KonPro.StreamingAvatar.Testing;
+
+namespace KonPro.StreamingAvatar.Tests.Realtime.Support;
+
+/// <summary>Creates and drives sessions on a fake server over its REST API, for chat socket integration tests.</summary>
+internal sealed class FakeSessions(KonProFakeServer server) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = new Uri(server.Url), Timeout = TestTimeouts.Wait };
+
+    public KonProFakeServer Server { get; } = server;
+
+    public static async Task<(KonProFakeServer Server, FakeSessions Sessions)> StartAsync(double timeScale = 0.02)
+    {
+        var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = timeScale });
+        return (server, new FakeSessions(server));
+    }
+
+    /// <summary>create_token, new and start; returns the token and session id.</summary>
+    public async Task<(string Token, string SessionId)> NewStartedSessionAsync()
+    {
+        var token = await Server.CreateSessionTokenAsync();
+        var created = await PostAsync(token, "/v1/streaming/new", new { });
+        var sessionId = created.GetProperty("data").GetProperty("session_id").GetString()!;
+        await PostAsync(token, "/v1/streaming/start", new { session_id = sessionId });
+        return (token, sessionId);
+    }
+
+    public Task<JsonElement> SpeakAsync(string token, string sessionId, string text) =>
+        PostAsync(token, "/v1/streaming/task", new { session_id = sessionId, text, task_type = "repeat", task_mode = "async" });
+
+    public Task<JsonElement> StopAsync(string token, string sessionId) =>
+        PostAsync(token, "/v1/streaming/stop", new { session_id = sessionId });
+
+    public ChatSocketOptions Options(string token, string sessionId, ReconnectPolicy? policy = null) => new()
+    {
+        BaseUri = new Uri(Server.Url),
+        SessionId = sessionId,
+        SessionToken = token,
+        ReconnectPolicy = policy,
+    };
+
+    private async Task<JsonElement> PostAsync(string token, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.Should().BeTrue(text);
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,40 @@
+namespace KonPro.Demo;
+
+/// <summary>What the demo runs against.</summary>
+internal sealed class DemoSettings
+{
+    public string? BaseUrl { get; set; }
+
+    public string? ApiKey { get; set; }
+
+    public string? Token { get; set; }
+
+    public double TimeScale { get; set; } = 0.2;
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    public bool UseEmbeddedFake => BaseUrl is null;
+
+    public void Validate()
+    {
+        if (BaseUrl is not null && ApiKey is null && Token is null)
+        {
+            throw new ArgumentException("--base-url needs --api-key or --token.");
+        }
+
+        if (ApiKey is not null && Token is not null)
+        {
+            throw new ArgumentException("Give --api-key or --token, not both.");
+        }
+
+        if (BaseUrl is not null && !Uri.TryCreate(BaseUrl, UriKind.Absolute, out _))
+        {
+            throw new ArgumentException($"--base-url must be an absolute URL; was '{BaseUrl}'.");
+        }
+
+        if (!(TimeScale > 0) || Timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("--time-scale and --timeout must be positive.");
+        }
+    }
+}
