@@ -10,7 +10,8 @@ namespace KonPro.StreamingAvatar;
 internal sealed class EventHub<T>
 {
     private readonly Lock _gate = new();
-    private readonly Queue<Action> _pending = new();
+    // Values travel without a closure (Action is null); subscriptions and completion carry their work.
+    private readonly Queue<(T Value, Action? Work)> _pending = new();
     private readonly bool _replayLatest;
     private readonly Action<Exception, T?> _onObserverError;
     private IObserver<T>[] _observers = [];
@@ -74,7 +75,7 @@ internal sealed class EventHub<T>
                 _hasLatest = true;
             }
 
-            _pending.Enqueue(() => Deliver(value));
+            _pending.Enqueue((value, null));
         }
     }
 
@@ -103,7 +104,7 @@ internal sealed class EventHub<T>
             }
 
             _completed = true;
-            _pending.Enqueue(() =>
+            _pending.Enqueue((default!, () =>
             {
                 IObserver<T>[] observers;
                 lock (_gate)
@@ -126,7 +127,7 @@ internal sealed class EventHub<T>
                         _onObserverError(exception, default);
                     }
                 }
-            });
+            }));
         }
 
         Drain();
@@ -138,7 +139,7 @@ internal sealed class EventHub<T>
         var subscription = new Subscription(this, observer);
         lock (_gate)
         {
-            _pending.Enqueue(() =>
+            _pending.Enqueue((default!, () =>
             {
                 if (subscription.IsDisposed)
                 {
@@ -178,7 +179,7 @@ internal sealed class EventHub<T>
                         _onObserverError(exception, default);
                     }
                 }
-            });
+            }));
         }
 
         Drain();
@@ -227,17 +228,24 @@ internal sealed class EventHub<T>
 
         while (true)
         {
-            Action next;
+            (T Value, Action? Work) next;
             lock (_gate)
             {
-                if (!_pending.TryDequeue(out next!))
+                if (!_pending.TryDequeue(out next))
                 {
                     _draining = false;
                     return;
                 }
             }
 
-            next();
+            if (next.Work is { } work)
+            {
+                work();
+            }
+            else
+            {
+                Deliver(next.Value);
+            }
         }
     }
 

@@ -29,6 +29,41 @@ public sealed class CrossChannelDeduplicatorTests
     }
 
     [Fact]
+    public void Different_unknown_events_of_the_same_length_are_all_delivered()
+    {
+        var dedup = new CrossChannelDeduplicator(new ManualTime());
+
+        dedup.ShouldDeliver(new UnknownStreamingEvent("probe", """{"event_type":"probe","seq":1}"""), EventChannel.ChatSocket).Should().BeTrue();
+        dedup.ShouldDeliver(new UnknownStreamingEvent("probe", """{"event_type":"probe","seq":2}"""), EventChannel.ChatSocket).Should().BeTrue();
+        dedup.ShouldDeliver(new UnknownStreamingEvent("probe", """{"event_type":"probe","seq":2}"""), EventChannel.ChatSocket)
+            .Should().BeFalse("an identical resend is still a duplicate");
+    }
+
+    [Fact]
+    public void Checking_an_event_allocates_nothing_in_steady_state()
+    {
+        var time = new ManualTime();
+        var dedup = new CrossChannelDeduplicator(time);
+        var events = Enumerable.Range(0, 64).Select(i => new AvatarTalkingMessage { TaskId = "t1", Message = $"chunk {i}" }).ToArray();
+        foreach (var evt in events)
+        {
+            dedup.ShouldDeliver(evt, EventChannel.ChatSocket);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 0; round < 20; round++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            foreach (var evt in events)
+            {
+                dedup.ShouldDeliver(evt, EventChannel.ChatSocket);
+            }
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
+
+    [Fact]
     public void A_task_starts_and_stops_once()
     {
         var time = new ManualTime();

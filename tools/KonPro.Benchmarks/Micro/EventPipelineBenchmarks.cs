@@ -1,4 +1,3 @@
-using System.Reactive.Subjects;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using KonPro.StreamingAvatar;
@@ -12,7 +11,10 @@ namespace KonPro.Benchmarks.Micro;
 [MemoryDiagnoser]
 public class EventPipelineBenchmarks
 {
+    private readonly byte[][][] _rounds = EventMessages.Rounds(4096);
+
     private Pipeline? _pipeline;
+    private int _next;
 
     /// <summary>How many subscribers receive each event.</summary>
     [Params(1, 10)]
@@ -27,30 +29,22 @@ public class EventPipelineBenchmarks
     public void Cleanup() => _pipeline?.Dispose();
 
     /// <summary>The floor: one reader pass over every message of the mix.</summary>
-    [Benchmark(Baseline = true, OperationsPerInvoke = 13)]
-    public int RawReaderPass()
-    {
-        var tokens = 0;
-        foreach (var message in EventMessages.Mix)
-        {
-            var reader = new Utf8JsonReader(message);
-            while (reader.Read())
-            {
-                tokens++;
-            }
-        }
+    [Benchmark(Baseline = true, OperationsPerInvoke = EventMessages.PerRound)]
+    public int RawReaderPass() => Quick.QuickSuite.RawPass(_rounds[_next++ % _rounds.Length]);
 
-        return tokens;
-    }
+    /// <summary>Parse and dispatch every message of the mix (a new round of task ids each call).</summary>
+    [Benchmark(OperationsPerInvoke = EventMessages.PerRound)]
+    public long ParseAndDispatch() => _pipeline!.Dispatch(_rounds[_next++ % _rounds.Length]);
 
-    /// <summary>Parse and dispatch every message of the mix.</summary>
-    [Benchmark(OperationsPerInvoke = 13)]
-    public long ParseAndDispatch() => _pipeline!.Dispatch(EventMessages.Mix);
-
-    /// <summary>The SDK's receive path without a socket: parse, then publish on the event stream.</summary>
+    /// <summary>
+    /// The SDK's receive path without a socket: the chat socket's parse (with its per-connection cache), then
+    /// <c>StreamingAvatar.Ingest</c> (dedupe, state, the <c>Events</c> hub) to the subscribers.
+    /// </summary>
     internal sealed class Pipeline : IDisposable
     {
-        private readonly Subject<StreamingEvent> _events = new();
+        private readonly StreamingAvatar.StreamingAvatar _avatar =
+            new(new StreamingAvatarApiConfig { Token = "benchmark-token", BasePath = "http://127.0.0.1:9" });
+        private readonly StreamingEventParserCache _cache = new();
         private readonly List<IDisposable> _subscriptions = [];
         private long _seen;
 
@@ -58,18 +52,23 @@ public class EventPipelineBenchmarks
         {
             for (var i = 0; i < subscribers; i++)
             {
-                _subscriptions.Add(_events.Subscribe(_ => _seen++));
+                _subscriptions.Add(_avatar.Events.Subscribe(_ => _seen++));
             }
         }
 
+        public IObservable<StreamingEvent> Events => _avatar.Events;
+
+        /// <summary>Events delivered so far, summed over subscribers.</summary>
+        public long Seen => _seen;
+
         public long Dispatch(byte[][] messages)
         {
-            var now = DateTimeOffset.UtcNow;
             foreach (var message in messages)
             {
-                if (StreamingEventParser.TryParse(message, StreamingEventParser.ChatSocketNameProperty, "s", now, out var evt))
+                if (StreamingEventParser.TryParse(
+                    message, StreamingEventParser.ChatSocketNameProperty, EventMessages.SessionId, DateTimeOffset.UtcNow, _cache, out var evt))
                 {
-                    _events.OnNext(evt);
+                    _avatar.Ingest(evt, EventChannel.ChatSocket);
                 }
             }
 
@@ -79,7 +78,7 @@ public class EventPipelineBenchmarks
         public void Dispose()
         {
             _subscriptions.ForEach(s => s.Dispose());
-            _events.Dispose();
+            _avatar.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 }

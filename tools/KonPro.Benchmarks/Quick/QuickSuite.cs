@@ -48,19 +48,38 @@ internal static class QuickSuite
     /// <summary>Benchmark 2.</summary>
     internal static IEnumerable<QuickLine> EventPipeline()
     {
-        var messages = EventMessages.Mix;
-        var batch = messages.Length * 100;
-        var raw = Measure.Throughput(() => { for (var i = 0; i < 100; i++) { RawPass(messages); } }, batch, Slice);
+        var rounds = EventMessages.Rounds(4096);
+        const int perOperation = 64;
+        var batch = EventMessages.PerRound * perOperation;
+        var next = 0;
+        var raw = Measure.Throughput(
+            () => { for (var i = 0; i < perOperation; i++) { RawPass(rounds[next++ % rounds.Length]); } }, batch, Slice);
         foreach (var subscribers in new[] { 1, 10 })
         {
             using var pipeline = new EventPipelineBenchmarks.Pipeline(subscribers);
-            var sdk = Measure.Throughput(() => { for (var i = 0; i < 100; i++) { pipeline.Dispatch(messages); } }, batch, Slice);
+            long dispatched = 0;
+            var sdk = Measure.Throughput(
+                () =>
+                {
+                    for (var i = 0; i < perOperation; i++)
+                    {
+                        pipeline.Dispatch(rounds[next++ % rounds.Length]);
+                        dispatched += EventMessages.PerRound;
+                    }
+                },
+                batch,
+                Slice);
+            if (pipeline.Seen != dispatched * subscribers)
+            {
+                throw new InvalidOperationException($"The pipeline delivered {pipeline.Seen} events; expected {dispatched * subscribers}.");
+            }
+
             yield return new QuickLine($"event-pipeline-{subscribers}", sdk.PerSecond, "events/s", raw.PerSecond, "events/s");
             yield return new QuickLine($"event-pipeline-{subscribers}-alloc", sdk.BytesPerItem, "B/event", raw.BytesPerItem, "B/event");
         }
     }
 
-    private static int RawPass(byte[][] messages)
+    internal static int RawPass(byte[][] messages)
     {
         var tokens = 0;
         foreach (var message in messages)
