@@ -76,6 +76,11 @@ public sealed class KonProFakeServer : IAsyncDisposable
         options.Validate();
         cancellationToken.ThrowIfCancellationRequested();
 
+        if (options.Port != 0)
+        {
+            EnsurePortIsFree(options.Port);
+        }
+
         var core = new FakeServerCore(options);
         var sessions = new SessionEndpoints(core);
         var account = new AccountEndpoints(core);
@@ -109,6 +114,21 @@ public sealed class KonProFakeServer : IAsyncDisposable
 
         Log.ServerStarted(core.Logger, core.BaseUrl);
         return new KonProFakeServer(core, wireMock);
+    }
+
+    // WireMock only notices a taken port when its start times out; a quick probe gives a clear error at once.
+    private static void EnsurePortIsFree(int port)
+    {
+        try
+        {
+            var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            probe.Start();
+            probe.Stop();
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            throw new InvalidOperationException($"Port {port} on 127.0.0.1 is in use.", ex);
+        }
     }
 
     /// <summary>Issues a session token as <c>create_token</c> would (without an HTTP call), under <see cref="ApiKey"/>.</summary>
