@@ -76,7 +76,7 @@ public sealed partial class FakeServerCliTests
         await process.WaitForExitAsync().WaitAsync(Wait);
 
         process.ExitCode.Should().Be(1);
-        error.Should().Contain("Could not start the fake server");
+        error.Should().Contain("Could not start the fake server").And.Contain($"Port {port} on 127.0.0.1 is in use");
     }
 
     [Fact]
