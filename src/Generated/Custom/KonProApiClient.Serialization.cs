@@ -10,6 +10,15 @@ public partial class KonProApiClient
     // CUSTOM: read bodies as text so that ApiException.Response carries the error body (status, code, message).
     partial void Initialize() => ReadResponseAsString = true;
 
+    /// <summary>
+    /// Runs on each request just before it is sent. The SDK puts its credential here, so that secrets never land on
+    /// the <c>DefaultRequestHeaders</c> of an <see cref="HttpClient"/> that other clients of the process share.
+    /// </summary>
+    // CUSTOM: the generated client has no per-request hook that callers can set; PrepareRequest is its partial seam.
+    public Action<HttpRequestMessage>? RequestPreparer { get; set; }
+
+    partial void PrepareRequest(HttpClient client, HttpRequestMessage request, string url) => RequestPreparer?.Invoke(request);
+
     static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings)
     {
         // CUSTOM: an absent optional field takes its server default; null would be a different request.

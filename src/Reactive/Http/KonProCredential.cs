@@ -5,10 +5,13 @@ namespace KonPro.StreamingAvatar;
 /// <summary>A session token or an API key, and how it is sent. <see cref="ToString"/> never shows the secret.</summary>
 internal sealed class KonProCredential
 {
+    private readonly AuthenticationHeaderValue? _bearer;
+
     private KonProCredential(string secret, bool isApiKey)
     {
         Secret = secret;
         IsApiKey = isApiKey;
+        _bearer = isApiKey ? null : new AuthenticationHeaderValue("Bearer", secret);
     }
 
     public string Secret { get; }
@@ -19,17 +22,16 @@ internal sealed class KonProCredential
 
     public static KonProCredential ApiKey(string apiKey) => new(apiKey, isApiKey: true);
 
+    /// <summary>Puts the credential on one request (the generated client builds a new request per call).</summary>
     public void Apply(HttpRequestMessage request)
     {
-        request.Headers.Remove("x-api-key");
-        request.Headers.Authorization = null;
         if (IsApiKey)
         {
             request.Headers.TryAddWithoutValidation("x-api-key", Secret);
         }
         else
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
+            request.Headers.Authorization = _bearer;
         }
     }
 

@@ -10,7 +10,6 @@ namespace KonPro.StreamingAvatar;
 /// </summary>
 internal sealed class KonProRestClient : IDisposable
 {
-    private readonly HttpClient _forwardingClient;
     private readonly HttpClient? _ownedClient;
     private readonly ILogger _logger;
     private readonly KonProTelemetry _telemetry;
@@ -26,18 +25,15 @@ internal sealed class KonProRestClient : IDisposable
         SecretRedactor redactor)
     {
         _ownedClient = httpClient is null ? new HttpClient() : null;
-        var inner = httpClient ?? _ownedClient!;
         Credential = credential;
-        _forwardingClient = new HttpClient(new CredentialForwardingHandler(inner, () => Credential), disposeHandler: true)
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
         BaseUri = baseUri;
-        Api = new KonProApiClient(_forwardingClient)
+        Api = new KonProApiClient(httpClient ?? _ownedClient!)
         {
             BaseUrl = baseUri.ToString(),
-            // CUSTOM: keep the raw body of error answers, so every envelope shape can be read.
+            // Keep the raw body of error answers, so every envelope shape can be read.
             ReadResponseAsString = true,
+            // The credential goes on each request, never on the (possibly shared) client's default headers.
+            RequestPreparer = credential.Apply,
         };
         _logger = logger;
         _telemetry = telemetry;
@@ -120,7 +116,6 @@ internal sealed class KonProRestClient : IDisposable
 
     public void Dispose()
     {
-        _forwardingClient.Dispose();
         _ownedClient?.Dispose();
     }
 
