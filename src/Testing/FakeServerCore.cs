@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using KonPro.StreamingAvatar.Testing.Rest;
 using KonPro.StreamingAvatar.Testing.Sessions;
 using KonPro.StreamingAvatar.Testing.Time;
@@ -15,7 +17,10 @@ internal sealed class FakeServerCore
         Store = new SessionStore(Clock, options);
         Faults = new KonProFaults { Sessions = Store };
         Json = WireJson.CreateOptions();
+        Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KonPro.StreamingAvatar.Testing");
     }
+
+    public ILogger Logger { get; }
 
     public KonProFakeServerOptions Options { get; }
 
@@ -31,6 +36,15 @@ internal sealed class FakeServerCore
 
     /// <summary>http://127.0.0.1:PORT, once the server listens.</summary>
     public string BaseUrl { get; set; } = string.Empty;
+
+    /// <summary>Closes a session (stop, idle timeout, duration limit) and logs it.</summary>
+    public void Close(Sessions.FakeSession session, int status, string reason)
+    {
+        if (session.TryClose(status, reason))
+        {
+            Log.SessionClosed(Logger, session.Id, status, reason);
+        }
+    }
 
     public string Reply(AvatarReplyContext context) =>
         (Store.Responder ?? Speech.DefaultResponder.Reply)(context);

@@ -70,11 +70,16 @@ public sealed class KonProFakeServer : IAsyncDisposable
     /// <param name="options">The settings.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The started server.</returns>
-    public static Task<KonProFakeServer> StartAsync(KonProFakeServerOptions options, CancellationToken cancellationToken = default)
+    public static async Task<KonProFakeServer> StartAsync(KonProFakeServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         cancellationToken.ThrowIfCancellationRequested();
+
+        if (options.Port != 0)
+        {
+            EnsurePortIsFree(options.Port);
+        }
 
         var core = new FakeServerCore(options);
         var sessions = new SessionEndpoints(core);
@@ -88,7 +93,8 @@ public sealed class KonProFakeServer : IAsyncDisposable
             MaxRequestLogCount = options.MaxRequestLogCount,
             PreWireMockMiddlewareInit = app => ChatSocketMiddleware.Install(app, hub),
         };
-        var wireMock = WireMockServer.Start(settings);
+        // WireMock starts Kestrel synchronously; keep the caller's thread free while it does.
+        var wireMock = await Task.Run(() => WireMockServer.Start(settings), cancellationToken).ConfigureAwait(false);
         try
         {
             core.BaseUrl = wireMock.Urls[0].TrimEnd('/');
@@ -106,7 +112,23 @@ public sealed class KonProFakeServer : IAsyncDisposable
             throw;
         }
 
-        return Task.FromResult(new KonProFakeServer(core, wireMock));
+        Log.ServerStarted(core.Logger, core.BaseUrl);
+        return new KonProFakeServer(core, wireMock);
+    }
+
+    // WireMock only notices a taken port when its start times out; a quick probe gives a clear error at once.
+    private static void EnsurePortIsFree(int port)
+    {
+        try
+        {
+            var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            probe.Start();
+            probe.Stop();
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            throw new InvalidOperationException($"Port {port} on 127.0.0.1 is in use.", ex);
+        }
     }
 
     /// <summary>Issues a session token as <c>create_token</c> would (without an HTTP call), under <see cref="ApiKey"/>.</summary>
@@ -123,12 +145,16 @@ public sealed class KonProFakeServer : IAsyncDisposable
     /// <returns>The snapshot, or null.</returns>
     public FakeSessionSnapshot? GetSession(string sessionId) => _core.Store.Find(sessionId)?.Snapshot();
 
-    /// <summary>Queues what the next user utterance heard on a chat socket is transcribed as (first in, first out).</summary>
+    /// <summary>
+    /// Queues what the next user utterance heard on a chat socket is transcribed as (first in, first out). Without a
+    /// transcript an utterance reads <c>[speech 1.2 s]</c>, naming its length.
+    /// </summary>
     /// <param name="transcript">The words.</param>
-    public void EnqueueTranscript(string transcript)
+    /// <param name="sessionId">Only for this session's utterances (taken before the server-wide queue), or null for any session.</param>
+    public void EnqueueTranscript(string transcript, string? sessionId = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(transcript);
-        _core.Store.Transcripts.Enqueue(transcript);
+        _core.Store.EnqueueTranscript(transcript, sessionId);
     }
 
     /// <inheritdoc />
@@ -144,17 +170,24 @@ public sealed class KonProFakeServer : IAsyncDisposable
         }
 
         var sessions = _core.Store.All();
-        var writers = new List<Task>();
-        foreach (var session in sessions)
+        foreach (var socket in sessions.SelectMany(s => s.Sockets))
         {
-            foreach (var socket in session.Sockets)
-            {
-                socket.Close(1001, "server_shutdown");
-                writers.Add(socket.Completion);
-            }
+            socket.Close(1001, "server_shutdown");
         }
 
-        await Task.WhenAny(Task.WhenAll(writers), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        // Give clients a moment to answer the close; a socket still open then is dropped, so that stopping the host
+        // does not wait for a client that never answers.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(1);
+        while (sessions.Any(s => s.Sockets.Count > 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
+        foreach (var socket in sessions.SelectMany(s => s.Sockets))
+        {
+            socket.Abort();
+        }
+
         foreach (var session in sessions)
         {
             await session.DisposeAsync().ConfigureAwait(false);

@@ -57,6 +57,9 @@ public sealed class KonProFakeServerOptions
     /// <summary>The LiveKit room URL that <c>new</c> returns (default an unresolvable <c>wss://livekit.konpro-fake.invalid</c>: the fake serves no room).</summary>
     public string LiveKitUrl { get; set; } = "wss://livekit.konpro-fake.invalid";
 
+    /// <summary>Where the fake logs sessions, sockets and calls (default: nowhere). Keys and tokens are never logged.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
     /// <summary>How many entries WireMock's own request log keeps (default 1000).</summary>
     public int MaxRequestLogCount { get; set; } = 1000;
 

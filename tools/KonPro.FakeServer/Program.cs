@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using KonPro.StreamingAvatar.Testing;
+using Microsoft.Extensions.Logging;
 
 // The command-line host of the KonPro fake server: serves until Ctrl+C or SIGTERM.
 const string Usage = """
@@ -15,6 +16,7 @@ const string Usage = """
       --max-sessions <n>    concurrent sessions per API key (default 20)
       --rate-limit <n>      requests per second before 429 RATE_LIMIT_EXCEEDED (default: no limit)
       --no-admin            do not serve WireMock's admin API (/__admin)
+      -v, --verbose         log sessions, sockets and calls to standard error
       -h, --help            show this help
 
     When ready it prints one line: KonPro fake server listening on http://127.0.0.1:<port>
@@ -22,6 +24,7 @@ const string Usage = """
 
 var options = new KonProFakeServerOptions { Port = 5080, StartAdminInterface = true };
 var keys = new List<string>();
+var verbose = false;
 try
 {
     for (var i = 0; i < args.Length; i++)
@@ -49,6 +52,9 @@ try
             case "--no-admin":
                 options.StartAdminInterface = false;
                 break;
+            case "-v" or "--verbose":
+                verbose = true;
+                break;
             default:
                 throw new ArgumentException($"Unknown option '{args[i]}'.");
         }
@@ -70,6 +76,15 @@ if (keys.Count > 0)
     }
 }
 
+// Standard output carries the one ready line only; logs go to standard error.
+using var loggerFactory = LoggerFactory.Create(logging =>
+{
+    logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
+    logging.AddSimpleConsole(console => console.SingleLine = true);
+    logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+});
+options.LoggerFactory = loggerFactory;
+
 var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 Console.CancelKeyPress += (_, e) =>
 {
@@ -82,7 +97,20 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     stop.TrySetResult();
 });
 
-await using (var server = await KonProFakeServer.StartAsync(options))
+KonProFakeServer server;
+try
+{
+    server = await KonProFakeServer.StartAsync(options);
+}
+#pragma warning disable CA1031 // any failure to start (a port in use, a bad option) is reported, not thrown
+catch (Exception ex)
+#pragma warning restore CA1031
+{
+    Console.Error.WriteLine($"Could not start the fake server: {ex.Message}");
+    return 1;
+}
+
+await using (server)
 {
     Console.WriteLine($"KonPro fake server listening on {server.Url}");
     await stop.Task;

@@ -43,8 +43,6 @@ internal sealed class ChatConnection
 
     public void ResetSilenceCount() => Interlocked.Exchange(ref _silenceTimes, 0);
 
-    public Task Completion => _writer;
-
     public void SendEvent(string json)
     {
         if (_closing)

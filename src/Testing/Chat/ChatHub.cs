@@ -40,26 +40,32 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
         var isApiKey = core.Store.IsApiKey(token);
         if (tokenRecord is null && !isApiKey)
         {
-            connection.Close(4401, "unauthorized");
+            Refuse(connection, sessionId, 4401, "unauthorized");
             return;
         }
 
         var session = string.IsNullOrEmpty(sessionId) ? null : core.Store.Find(sessionId);
         if (session is null || session.Phase == SessionPhase.Closed)
         {
-            connection.Close(4404, "session_not_found");
+            Refuse(connection, sessionId, 4404, "session_not_found");
             return;
         }
 
         var owns = tokenRecord is not null ? tokenRecord.SessionId == session.Id : session.Settings.OwnerApiKey == token;
         if (!owns)
         {
-            connection.Close(4401, "unauthorized");
+            Refuse(connection, sessionId, 4401, "unauthorized");
             return;
         }
 
         connection.Session = session;
-        session.Attach(connection);
+        if (!session.TryAttach(connection))
+        {
+            Refuse(connection, sessionId, 4404, "session_not_found");
+            return;
+        }
+
+        Log.ChatSocketBound(core.Logger, connection.Id, session.Id);
         if (IsTrue(query["silence_response"].FirstOrDefault()) || session.Settings.SilenceResponse)
         {
             connection.SilenceTimer = core.Clock.CreatePeriodicTimer(() => PromptSilence(connection), core.Options.SilencePromptAfter);
@@ -142,7 +148,8 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
         catch (Exception ex) when (ex is not OutOfMemoryException)
 #pragma warning restore CA1031
         {
-            // The user's words were answered by no reply; the socket and the session go on.
+            // The user's words get no reply; the socket and the session go on.
+            Log.ResponderFailed(core.Logger, ex, session.Id);
         }
 
         return Task.CompletedTask;
@@ -160,7 +167,7 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
             case VoiceActivity.Stopped:
                 session.Touch();
                 session.Broadcast(ChatEvents.UserStop(session.Id));
-                var transcript = core.Store.Transcripts.TryDequeue(out var queued)
+                var transcript = core.Store.TryDequeueTranscript(session.Id, out var queued)
                     ? queued
                     : string.Create(CultureInfo.InvariantCulture, $"[speech {connection.Vad.LastUtterance.TotalSeconds:0.0} s]");
                 UserSaid(connection, session, transcript, alwaysAnswer: false);
@@ -211,6 +218,12 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
         }
 
         connection.SendEvent(ChatEvents.UserSilence(session.Id, times, max - times));
+    }
+
+    private void Refuse(ChatConnection connection, string? sessionId, int status, string reason)
+    {
+        Log.ChatSocketRefused(core.Logger, connection.Id, sessionId, status, reason);
+        connection.Close(status, reason);
     }
 
     private static bool IsTrue(string? value) =>

@@ -16,6 +16,7 @@ public sealed class KonProFaults
     private readonly Dictionary<string, ChatFaultSettings> _sessionChat = new(StringComparer.Ordinal);
     private TimeSpan _latency;
     private ChatFaultSettings _chat = new(false, 0, false);
+    private bool _stringSuccessCodes;
 
     internal KonProFaults()
     {
@@ -54,6 +55,19 @@ public sealed class KonProFaults
         lock (_gate)
         {
             _failRules.Add(new FailRule(operationId, sessionId, answer) { Remaining = count });
+        }
+    }
+
+    /// <summary>
+    /// Writes the success code of every session-call envelope as the string <c>"SUCCESS"</c> instead of the number 100,
+    /// as some older deployments do.
+    /// </summary>
+    /// <param name="enabled">Whether success codes are strings.</param>
+    public void StringSuccessCodes(bool enabled)
+    {
+        lock (_gate)
+        {
+            _stringSuccessCodes = enabled;
         }
     }
 
@@ -127,6 +141,7 @@ public sealed class KonProFaults
             _sessionLatency.Clear();
             _sessionChat.Clear();
             _latency = TimeSpan.Zero;
+            _stringSuccessCodes = false;
             _chat = new ChatFaultSettings(false, 0, false);
         }
     }
@@ -136,6 +151,17 @@ public sealed class KonProFaults
         lock (_gate)
         {
             return sessionId is not null && _sessionLatency.TryGetValue(sessionId, out var l) ? l : _latency;
+        }
+    }
+
+    internal bool UseStringSuccessCodes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stringSuccessCodes;
+            }
         }
     }
 

@@ -27,7 +27,7 @@ public enum ChatFrameKind
 /// <summary>One message a client sent on the chat socket, reassembled from its frames and decoded.</summary>
 /// <param name="At">When the message was complete.</param>
 /// <param name="SessionId">The session the socket is bound to.</param>
-/// <param name="ConnectionId">The socket's connection id (as in WireMock's registry).</param>
+/// <param name="ConnectionId">The fake's id of the socket (its logs name it too).</param>
 /// <param name="Kind">What the message was.</param>
 /// <param name="Frame">The decoded protobuf frame, for binary messages that decoded.</param>
 /// <param name="Text">The text of a text message, or of a TextFrame / TranscriptionFrame.</param>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using KonPro.StreamingAvatar.Api;
 using WireMock;
 using WireMock.Types;
@@ -43,7 +44,7 @@ internal sealed class RestPipeline(FakeServerCore core)
                 var call = Authenticate(request, operationId, access);
                 credential = call.Credential;
                 var data = await endpoint(call).ConfigureAwait(false);
-                answer = new RestAnswer(200, JsonSerializer.Serialize(data, data.GetType(), core.Json));
+                answer = new RestAnswer(200, Envelope(data));
             }
         }
         catch (RestError error)
@@ -54,11 +55,29 @@ internal sealed class RestPipeline(FakeServerCore core)
         catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
         {
+            Log.ProcessingError(core.Logger, ex, operationId);
             answer = ErrorAnswer(new RestError(500, "PROCESSING_ERROR", "internal error"));
         }
 
+        Log.RestCall(core.Logger, request.Method, request.Path, operationId, credential, answer.Status);
         core.Journal.Add(new RestCallRecord(at, operationId, request.Method, request.Path, credential, sessionId, request.Body, answer.Status, answer.Body));
         return ToResponse(answer);
+    }
+
+    private string Envelope(object data)
+    {
+        if (!core.Faults.UseStringSuccessCodes)
+        {
+            return JsonSerializer.Serialize(data, data.GetType(), core.Json);
+        }
+
+        var node = JsonSerializer.SerializeToNode(data, data.GetType(), core.Json);
+        if (node is JsonObject envelope && envelope["code"] is JsonValue code && code.TryGetValue<int>(out var value) && value == 100)
+        {
+            envelope["code"] = "SUCCESS";
+        }
+
+        return node!.ToJsonString(core.Json);
     }
 
     private RestCall Authenticate(IRequestMessage request, string operationId, Access access)

@@ -88,8 +88,9 @@ internal sealed class SessionEndpoints(FakeServerCore core)
             call.OwnerApiKey,
             id => new FakeSessionSettings(id, call.OwnerApiKey, createdWith, avatarId, voiceId ?? avatar.Default_voice, rate, kbId, kbPrompt, idle, disableIdle, silence),
             call.Token,
-            (s, status, reason) => s.TryClose(status, reason))
+            core.Close)
             ?? throw new RestError(429, "CONCURRENCY_LIMIT_EXCEEDED", "concurrent limit reached");
+        Log.SessionCreated(core.Logger, session.Id, avatarId);
 
         var chat = core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.chat";
         return Task.FromResult<object>(new NewSessionResponse
@@ -172,7 +173,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
     public Task<object> StopAsync(RestCall call)
     {
         var session = Resolve(call);
-        session.TryClose(1000, "session_stopped");
+        core.Close(session, 1000, "session_stopped");
         return Task.FromResult(Ok());
     }
 

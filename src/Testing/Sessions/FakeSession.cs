@@ -148,11 +148,18 @@ internal sealed class FakeSession
         _idleTimer?.Change(_clock.ToReal(_idleTimeout), Timeout.InfiniteTimeSpan);
     }
 
-    public void Attach(ChatConnection connection)
+    /// <summary>Binds a socket; false when the session has closed meanwhile.</summary>
+    public bool TryAttach(ChatConnection connection)
     {
         lock (_gate)
         {
+            if (Phase == SessionPhase.Closed)
+            {
+                return false;
+            }
+
             _sockets.Add(connection);
+            return true;
         }
     }
 

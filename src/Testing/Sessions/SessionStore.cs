@@ -25,7 +25,25 @@ internal sealed class SessionStore
         Seed();
     }
 
-    public ConcurrentQueue<string> Transcripts { get; } = new();
+    private readonly ConcurrentQueue<string> _transcripts = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _sessionTranscripts = new(StringComparer.Ordinal);
+
+    public void EnqueueTranscript(string transcript, string? sessionId)
+    {
+        var queue = sessionId is null ? _transcripts : _sessionTranscripts.GetOrAdd(sessionId, _ => new ConcurrentQueue<string>());
+        queue.Enqueue(transcript);
+    }
+
+    /// <summary>The next scripted transcript: the session's own first, then the server-wide queue.</summary>
+    public bool TryDequeueTranscript(string sessionId, out string transcript)
+    {
+        if (_sessionTranscripts.TryGetValue(sessionId, out var own) && own.TryDequeue(out transcript!))
+        {
+            return true;
+        }
+
+        return _transcripts.TryDequeue(out transcript!);
+    }
 
     public Func<AvatarReplyContext, string>? Responder { get; set; }
 

@@ -40,6 +40,46 @@ public sealed partial class FakeServerCliTests
     }
 
     [Fact]
+    public async Task The_cli_logs_to_standard_error_when_verbose()
+    {
+        using var process = Start("--port", "0", "--verbose");
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(Wait);
+            var url = ReadyLine().Match(line ?? string.Empty).Groups["url"].Value;
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = Wait };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/streaming/create_token") { Content = new StringContent("{}") };
+            request.Headers.Add("x-api-key", KonProFakeServerOptions.DefaultApiKey);
+            using var answer = await http.SendAsync(request);
+            answer.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        finally
+        {
+            Signal(process);
+        }
+
+        await process.WaitForExitAsync().WaitAsync(Wait);
+        var log = await errors.WaitAsync(Wait);
+        log.Should().Contain("createToken").And.NotContain(KonProFakeServerOptions.DefaultApiKey);
+        (await process.StandardOutput.ReadToEndAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_cli_reports_a_port_in_use()
+    {
+        await using var busy = await KonProFakeServer.StartAsync();
+        var port = new Uri(busy.Url).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var process = Start("--port", port);
+
+        var error = await process.StandardError.ReadToEndAsync().WaitAsync(Wait);
+        await process.WaitForExitAsync().WaitAsync(Wait);
+
+        process.ExitCode.Should().Be(1);
+        error.Should().Contain("Could not start the fake server").And.Contain($"Port {port} on 127.0.0.1 is in use");
+    }
+
+    [Fact]
     public async Task The_cli_has_help()
     {
         using var process = Start("--help");

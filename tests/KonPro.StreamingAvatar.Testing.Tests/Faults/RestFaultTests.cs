@@ -85,6 +85,24 @@ public sealed class RestFaultTests
     }
 
     [Fact]
+    public async Task Success_codes_can_be_sent_as_strings()
+    {
+        await using var server = await Servers.StartAsync();
+        using var api = new ApiClient(server);
+        server.Faults.StringSuccessCodes(true);
+
+        var avatars = await api.GetAsync("/v1/streaming/avatars");
+        var token = await api.PostAsync("/v1/streaming/create_token", new { });
+        server.Faults.StringSuccessCodes(false);
+        var again = await api.GetAsync("/v1/streaming/avatars");
+
+        avatars.Body.GetProperty("code").GetString().Should().Be("SUCCESS");
+        avatars.Data.GetArrayLength().Should().BeGreaterThan(0);
+        token.Body.TryGetProperty("code", out _).Should().BeFalse();
+        again.Body.GetProperty("code").GetInt32().Should().Be(100);
+    }
+
+    [Fact]
     public async Task A_failure_can_target_one_session()
     {
         await using var server = await Servers.StartAsync();

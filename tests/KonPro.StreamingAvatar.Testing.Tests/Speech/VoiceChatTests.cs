@@ -40,6 +40,27 @@ public sealed class VoiceChatTests
     }
 
     [Fact]
+    public async Task A_session_transcript_is_taken_before_the_server_wide_queue()
+    {
+        await using var server = await Servers.StartAsync();
+        using var api = new ApiClient(server);
+        var (tokenA, a) = await api.NewSessionAsync();
+        var (_, b) = await api.NewSessionAsync();
+        await using var chat = await ChatClient.ConnectAsync(server, a, tokenA);
+        server.EnqueueTranscript("for anyone");
+        server.EnqueueTranscript("for a only", a);
+        server.EnqueueTranscript("for b only", b);
+
+        await Pcm.SpeakAsync(chat, toneChunks: 5);
+        await Pcm.SpeakAsync(chat, toneChunks: 5);
+        await Pcm.SpeakAsync(chat, toneChunks: 5);
+
+        await chat.WaitForAsync(e => e.GetProperty("event_type").GetString() == "user_end_message" && chat.All.Count(x => x.GetProperty("event_type").GetString() == "user_end_message") == 3);
+        chat.All.Where(e => e.GetProperty("event_type").GetString() == "user_talking_message").Select(e => e.GetProperty("message").GetString())
+            .Should().Equal("for a only", "for anyone", "[speech 0.2 s]");
+    }
+
+    [Fact]
     public async Task Without_listening_an_utterance_is_transcribed_but_not_answered()
     {
         await using var server = await Servers.StartAsync();
