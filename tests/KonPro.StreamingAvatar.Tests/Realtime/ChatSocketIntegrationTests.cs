@@ -38,6 +38,7 @@ public sealed class ChatSocketIntegrationTests : IAsyncLifetime
         var names = socket.Events.TakeUntil(e => e is AvatarStopTalking).Select(e => e.Name).ToList().ToTask();
 
         await socket.ConnectAsync();
+        await _sessions.WaitForChatSocketAsync(sessionId);
         await _sessions.SpeakAsync(token, sessionId, "Hello there from the fake avatar");
 
         var said = await utterance;
@@ -136,6 +137,7 @@ public sealed class ChatSocketIntegrationTests : IAsyncLifetime
         var closed = NextStatus<ChatSocketStatus.Closed>(socket);
         var eventsDone = socket.Events.LastOrDefaultAsync().ToTask();
         await socket.ConnectAsync();
+        await _sessions.WaitForChatSocketAsync(sessionId);
 
         await _sessions.StopAsync(token, sessionId);
 
@@ -154,6 +156,7 @@ public sealed class ChatSocketIntegrationTests : IAsyncLifetime
         var reconnecting = NextStatus<ChatSocketStatus.Reconnecting>(socket);
         var reopened = NextStatus<ChatSocketStatus.Open>(socket, o => o.Reconnected);
         await socket.ConnectAsync();
+        await _sessions.WaitForChatSocketAsync(sessionId);
 
         var dropped = abrupt ? _server.Faults.AbortChat(sessionId) : _server.Faults.CloseChat(sessionId, 1012, "service_restart");
         dropped.Should().Be(1);
@@ -163,6 +166,7 @@ public sealed class ChatSocketIntegrationTests : IAsyncLifetime
         status.Reason.Should().Be(abrupt ? DisconnectReason.NetworkLost : DisconnectReason.ServerClosed);
         status.CloseStatus.Should().Be(abrupt ? null : 1012);
         await reopened;
+        await _sessions.WaitForChatSocketAsync(sessionId, binding: 2);
 
         var utterance = Next(socket.Events.Utterances());
         await _sessions.SpeakAsync(token, sessionId, "still here");
@@ -179,6 +183,7 @@ public sealed class ChatSocketIntegrationTests : IAsyncLifetime
         using var _ = socket.Diagnostics.Subscribe(diagnostics.Add);
         var utterance = Next(socket.Events.Utterances());
         await socket.ConnectAsync();
+        await _sessions.WaitForChatSocketAsync(sessionId);
 
         await _sessions.SpeakAsync(token, sessionId, "split into many little frames");
 
@@ -194,10 +199,11 @@ public sealed class ChatSocketIntegrationTests : IAsyncLifetime
         var diagnostics = socket.Diagnostics.Take(2).ToList().ToTask();
         var unknown = Next(socket.Events.OfType<UnknownStreamingEvent>());
         await socket.ConnectAsync();
+        await _sessions.WaitForChatSocketAsync(sessionId);
 
-        _server.Faults.SendMalformedEvent(sessionId);
-        _server.Faults.SendOversizedEvent(sessionId);
-        _server.Faults.SendUnknownEvent(sessionId, "avatar_mood_changed");
+        _server.Faults.SendMalformedEvent(sessionId).Should().Be(1);
+        _server.Faults.SendOversizedEvent(sessionId).Should().Be(1);
+        _server.Faults.SendUnknownEvent(sessionId, "avatar_mood_changed").Should().Be(1);
 
         (await unknown).Name.Should().Be("avatar_mood_changed");
         (await diagnostics.WaitAsync(TestTimeouts.Wait)).Select(d => d.Kind)
@@ -217,6 +223,7 @@ public sealed class ChatSocketIntegrationTests : IAsyncLifetime
         var deduplicated = socket.Events.Deduplicate(TimeSpan.FromSeconds(5), DefaultScheduler.Instance)
             .TakeUntil(e => e is AvatarStopTalking).ToList().ToTask();
         await socket.ConnectAsync();
+        await _sessions.WaitForChatSocketAsync(sessionId);
 
         await _sessions.SpeakAsync(token, sessionId, "one two three four five six");
 
@@ -250,9 +257,10 @@ public sealed class ChatSocketIntegrationTests : IAsyncLifetime
         await using var socket = new ChatSocket(_sessions.Options(token, sessionId, policy) with { Logger = logger });
         var closed = NextStatus<ChatSocketStatus.Closed>(socket);
         await socket.ConnectAsync();
+        await _sessions.WaitForChatSocketAsync(sessionId);
 
         _server.Faults.RefuseChatSockets(true, sessionId);
-        _server.Faults.AbortChat(sessionId);
+        _server.Faults.AbortChat(sessionId).Should().Be(1);
 
         (await closed).Should().Be(new ChatSocketStatus.Closed(DisconnectReason.NetworkLost, null, null));
         logger.Messages.Should().Contain(m => m.Contains("session_token=***", StringComparison.Ordinal));

@@ -46,7 +46,13 @@ public sealed class VoiceChatPumpTests
         {
             var (at, _) = await recorder.NextAsync();
             at.Should().Be(TimeSpan.FromMilliseconds(32 * k), "chunk {0} is due at {0} × 32 ms", k);
-            clock.AdvanceBy(TimeSpan.FromMilliseconds(32));
+            if (k < 4)
+            {
+                // Advance only once the pump waits on the clock for the next chunk: advancing earlier races
+                // its loop (the timer would be armed after the advance, 32 ms too late, and never fire).
+                await clock.WaitForPendingAsync();
+                clock.AdvanceBy(TimeSpan.FromMilliseconds(32));
+            }
         }
 
         await pump.Completion.WaitAsync(TestTimeouts.Wait);
@@ -110,6 +116,7 @@ public sealed class VoiceChatPumpTests
 
         await pump.StartAsync();
         (await recorder.NextAsync()).Should().Match<(TimeSpan At, byte[] Bytes)>(c => c.At == TimeSpan.Zero && c.Bytes.All(b => b == 0));
+        await clock.WaitForPendingAsync();
         clock.AdvanceBy(TimeSpan.FromMilliseconds(32));
         (await recorder.NextAsync()).Should().Match<(TimeSpan At, byte[] Bytes)>(c => c.At == TimeSpan.FromMilliseconds(32) && c.Bytes.All(b => b == 0));
 
@@ -141,6 +148,7 @@ public sealed class VoiceChatPumpTests
         var pump = new VoiceChatPump(source, recorder.Send, clock);
         await pump.StartAsync();
         await recorder.NextAsync();
+        await clock.WaitForPendingAsync(); // the pump now waits on the clock for the second chunk
 
         await pump.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Wait);
 
@@ -194,7 +202,11 @@ public sealed class VoiceChatPumpWithWavTests
             var (at, length) = await sent.Reader.ReadAsync(cts.Token);
             length.Should().Be(1024);
             times.Add(at);
-            clock.AdvanceBy(TimeSpan.FromMilliseconds(32));
+            if (k < 7)
+            {
+                await clock.WaitForPendingAsync(); // advancing before the pump armed its timer would race it
+                clock.AdvanceBy(TimeSpan.FromMilliseconds(32));
+            }
         }
 
         await pump.Completion.WaitAsync(TestTimeouts.Wait);

@@ -7,7 +7,7 @@ using KonPro.StreamingAvatar.Testing;
 namespace KonPro.StreamingAvatar.Tests.Realtime.Support;
 
 /// <summary>Creates and drives sessions on a fake server over its REST API, for chat socket integration tests.</summary>
-internal sealed class FakeSessions(KonProFakeServer server) : IDisposable
+internal sealed class FakeSessions(KonProFakeServer server, ChatSocketBindings bindings) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = new Uri(server.Url), Timeout = TestTimeouts.Wait };
 
@@ -15,8 +15,9 @@ internal sealed class FakeSessions(KonProFakeServer server) : IDisposable
 
     public static async Task<(KonProFakeServer Server, FakeSessions Sessions)> StartAsync(double timeScale = 0.02)
     {
-        var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = timeScale });
-        return (server, new FakeSessions(server));
+        var bindings = new ChatSocketBindings();
+        var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = timeScale, LoggerFactory = bindings });
+        return (server, new FakeSessions(server, bindings));
     }
 
     /// <summary>create_token, new and start; returns the token and session id.</summary>
@@ -27,6 +28,18 @@ internal sealed class FakeSessions(KonProFakeServer server) : IDisposable
         var sessionId = created.GetProperty("data").GetProperty("session_id").GetString()!;
         await PostAsync(token, "/v1/streaming/start", new { session_id = sessionId });
         return (token, sessionId);
+    }
+
+    /// <summary>
+    /// Waits until the fake has bound the <paramref name="binding"/>-th chat socket of the session (1 for the first
+    /// connection, 2 after one reconnect) and still lists a socket on it. The client sees its socket open a
+    /// moment before the fake binds it, and events, stops and faults reach bound sockets only. The timeout only
+    /// bounds the wait.
+    /// </summary>
+    public async Task WaitForChatSocketAsync(string sessionId, int binding = 1)
+    {
+        await bindings.WaitAsync(sessionId, binding, TestTimeouts.Wait);
+        Server.GetSession(sessionId)!.OpenSockets.Should().BeGreaterThan(0, "the socket the fake bound is still attached");
     }
 
     public Task<JsonElement> SpeakAsync(string token, string sessionId, string text) =>

@@ -5,7 +5,9 @@ namespace KonPro.StreamingAvatar.Tests.Realtime.Support;
 
 /// <summary>
 /// A thread-safe virtual-time scheduler: work scheduled from any thread runs only when the test advances the
-/// clock, in due-time order, on the test's thread.
+/// clock, in due-time order, on the test's thread. Code under test that schedules from its own asynchronous
+/// loop races a test that advances the clock, so a test first waits (<see cref="WaitForPendingAsync"/>) until
+/// the work it means to run is actually queued, and only then advances.
 /// </summary>
 internal sealed class ManualScheduler(DateTimeOffset start) : IScheduler
 {
@@ -13,6 +15,7 @@ internal sealed class ManualScheduler(DateTimeOffset start) : IScheduler
     private readonly List<Item> _queue = [];
     private DateTimeOffset _now = start;
     private long _sequence;
+    private TaskCompletionSource _changed = NewSignal();
 
     public DateTimeOffset Now
     {
@@ -50,9 +53,41 @@ internal sealed class ManualScheduler(DateTimeOffset start) : IScheduler
         {
             item.Sequence = _sequence++;
             _queue.Add(item);
+            _changed.TrySetResult();
+            _changed = NewSignal();
         }
 
         return Disposable.Create(() => item.Cancelled = true);
+    }
+
+    /// <summary>
+    /// Waits (in real time, bounded by <see cref="TestTimeouts.Wait"/>) until at least <paramref name="count"/>
+    /// work items wait for the clock. Throws <see cref="TimeoutException"/> when they never come.
+    /// </summary>
+    public async Task WaitForPendingAsync(int count = 1)
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Wait;
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_queue.Count(i => !i.Cancelled) >= count)
+                {
+                    return;
+                }
+
+                changed = _changed.Task;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"Fewer than {count} work items were scheduled within {TestTimeouts.Wait}.");
+            }
+
+            await changed.WaitAsync(left);
+        }
     }
 
     public void AdvanceBy(TimeSpan time)
@@ -86,6 +121,8 @@ internal sealed class ManualScheduler(DateTimeOffset start) : IScheduler
             next.Action(this);
         }
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private sealed class Item(DateTimeOffset due, long sequence, Func<IScheduler, IDisposable> action)
     {
