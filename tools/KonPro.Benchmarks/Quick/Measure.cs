@@ -11,7 +11,7 @@ internal static class Measure
     public static (double PerSecond, double BytesPerItem) Throughput(Action operation, int batch, TimeSpan duration)
     {
         var warmUp = Stopwatch.StartNew();
-        while (warmUp.Elapsed < TimeSpan.FromMilliseconds(200))
+        while (warmUp.Elapsed < TimeSpan.FromSeconds(1))
         {
             operation();
         }
