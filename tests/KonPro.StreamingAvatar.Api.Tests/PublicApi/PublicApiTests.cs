@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using PublicApiGenerator;
 
 namespace KonPro.StreamingAvatar.Api.Tests.PublicApi;
@@ -36,5 +35,6 @@ public sealed class PublicApiTests
         generated.Should().Be(approved, $"the public API changed: review {receivedPath} and, if intended, copy it over {approvedPath}");
     }
 
-    private static string Folder([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    // Found from the repository root, not [CallerFilePath]: deterministic CI builds map source paths to /_/.
+    private static string Folder() => Path.Combine(RepositoryPaths.Root, "tests", "KonPro.StreamingAvatar.Api.Tests", "PublicApi");
 }

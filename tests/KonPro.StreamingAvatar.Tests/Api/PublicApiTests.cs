@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using PublicApiGenerator;
 
 namespace KonPro.StreamingAvatar.Tests.PublicApi;
@@ -27,5 +26,15 @@ public sealed class PublicApiTests
         generated.Should().Be(approved, $"the public API changed: review {receivedPath} and, if intended, copy it over {approvedPath}");
     }
 
-    private static string Folder([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    // Found from the repository root, not [CallerFilePath]: deterministic CI builds map source paths to /_/.
+    private static string Folder()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "KonPro.StreamingAvatar.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return Path.Combine(directory!.FullName, "tests", "KonPro.StreamingAvatar.Tests", "Api");
+    }
 }
