@@ -59,6 +59,7 @@ public sealed class GenerationPipelineTests : IDisposable
 
         CopyDirectory(Path.Combine(RepositoryPaths.Root, "openapi"), Path.Combine(_work.FullName, "openapi"));
         CopyDirectory(Path.Combine(RepositoryPaths.Root, "src", "Generated"), Path.Combine(_work.FullName, "src", "Generated"));
+        CopyDirectory(Path.Combine(RepositoryPaths.Root, "src", "Custom"), Path.Combine(_work.FullName, "src", "Custom"));
     }
 
     private static void CopyDirectory(string from, string to)
