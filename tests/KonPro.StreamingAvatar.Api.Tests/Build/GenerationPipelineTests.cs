@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KonPro.StreamingAvatar.TestSupport;
 
 namespace KonPro.StreamingAvatar.Api.Tests.Build;
 

@@ -1,3 +1,4 @@
+using KonPro.StreamingAvatar.TestSupport;
 using Microsoft.OpenApi.Models;
 using Microsoft.OpenApi.Readers;
 

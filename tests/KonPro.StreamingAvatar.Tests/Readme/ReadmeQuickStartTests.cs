@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using KonPro.StreamingAvatar;
 using KonPro.StreamingAvatar.Testing;
+using KonPro.StreamingAvatar.TestSupport;
 
 // A namespace outside KonPro.*, as in a user's project, so that the snippet reads exactly as users write it.
 namespace ReadmeSamples;
@@ -32,8 +33,8 @@ public sealed partial class ReadmeQuickStartTests
     [Fact]
     public void The_README_shows_the_quick_start_verbatim()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "KonPro.StreamingAvatar.Tests", "Readme", "ReadmeQuickStartTests.cs"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        var source = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "KonPro.StreamingAvatar.Tests", "Readme", "ReadmeQuickStartTests.cs"));
 
         var snippet = Region().Match(source).Groups["code"].Value;
         var lines = snippet.Split('\n').Where(l => l.Trim().Length > 0).Select(l => l.TrimEnd()).ToList();
@@ -75,17 +76,6 @@ public sealed partial class ReadmeQuickStartTests
         await avatar.StopAvatarAsync();
         // README:end
         result.Outcome.Should().Be(SpeakOutcome.Completed);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "KonPro.StreamingAvatar.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory!.FullName;
     }
 
     [GeneratedRegex(@"// README:quick-start\r?\n(?<code>.*?)\r?\n\s*// README:end", RegexOptions.Singleline)]

@@ -1,6 +1,9 @@
-namespace KonPro.StreamingAvatar.Api.Tests;
+namespace KonPro.StreamingAvatar.TestSupport;
 
-/// <summary>Finds files of the repository from the test's output folder.</summary>
+/// <summary>
+/// Finds files of the repository from the test's output folder (not with [CallerFilePath]: deterministic CI builds
+/// map source paths to /_/). Linked into every test project (tests/Shared).
+/// </summary>
 internal static class RepositoryPaths
 {
     private static readonly Lazy<string> RootPath = new(FindRoot);
