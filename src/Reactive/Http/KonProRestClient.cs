@@ -29,9 +29,8 @@ internal sealed class KonProRestClient : IDisposable
         BaseUri = baseUri;
         Api = new KonProApiClient(httpClient ?? _ownedClient!)
         {
+            // The client keeps error bodies as text (src/Custom/Api), so every envelope shape can be read.
             BaseUrl = baseUri.ToString(),
-            // Keep the raw body of error answers, so every envelope shape can be read.
-            ReadResponseAsString = true,
             // The credential goes on each request, never on the (possibly shared) client's default headers.
             RequestPreparer = credential.Apply,
         };

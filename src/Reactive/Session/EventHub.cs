@@ -188,13 +188,8 @@ internal sealed class EventHub<T>
 
     private void Deliver(T value)
     {
-        IObserver<T>[] observers;
-        lock (_gate)
-        {
-            observers = _observers;
-        }
-
-        foreach (var observer in observers)
+        // The array is copy-on-write (replaced under the gate, never changed in place), so the hot path needs no lock.
+        foreach (var observer in Volatile.Read(ref _observers))
         {
             Safe(observer, value);
         }

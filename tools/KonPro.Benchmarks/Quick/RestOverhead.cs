@@ -23,7 +23,6 @@ internal static class RestOverhead
         var generated = new KonPro.StreamingAvatar.Api.KonProApiClient(session.Http)
         {
             BaseUrl = session.Server.Url,
-            ReadResponseAsString = true,
             RequestPreparer = request => request.Headers.Authorization = bearer,
         };
         var keepAliveBody = new KonPro.StreamingAvatar.Api.SessionIdRequest { Session_id = session.SessionId };
