@@ -1,3 +1,4 @@
+using KonPro.StreamingAvatar.Events;
 using Microsoft.Extensions.Logging;
 using Reason = KonPro.StreamingAvatar.DisconnectReason;
 

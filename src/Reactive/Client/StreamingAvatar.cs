@@ -1,6 +1,7 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using KonPro.StreamingAvatar.Api;
+using KonPro.StreamingAvatar.Events;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reason = KonPro.StreamingAvatar.DisconnectReason;
@@ -102,7 +103,7 @@ public partial class StreamingAvatar : IAsyncDisposable
         _stateHub = new EventHub<SessionState>(replayLatest: true, OnStateSubscriberError, hasInitial: true, SessionState.Inactive);
         _avatarTalking = new EventHub<bool>(replayLatest: true, OnStateSubscriberError, hasInitial: true, false);
         _userTalking = new EventHub<bool>(replayLatest: true, OnStateSubscriberError, hasInitial: true, false);
-        _dedup = new CrossChannelDeduplicator(_time);
+        _dedup = new EventDeduplicator(_time);
         _speaks = new SpeakTracker(_time);
     }
 
@@ -113,7 +114,7 @@ public partial class StreamingAvatar : IAsyncDisposable
         _stateHub = new EventHub<SessionState>(replayLatest: true, (_, _) => { }, hasInitial: true, SessionState.Inactive);
         _avatarTalking = new EventHub<bool>(replayLatest: true, (_, _) => { }, hasInitial: true, false);
         _userTalking = new EventHub<bool>(replayLatest: true, (_, _) => { }, hasInitial: true, false);
-        _dedup = new CrossChannelDeduplicator(TimeProvider.System);
+        _dedup = new EventDeduplicator(TimeProvider.System);
         _speaks = new SpeakTracker(TimeProvider.System);
     }
 
