@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using KonPro.StreamingAvatar.Events;
+using KonPro.StreamingAvatar.Speaking;
 using Microsoft.Extensions.Logging;
 
 namespace KonPro.StreamingAvatar;
@@ -216,71 +217,5 @@ internal sealed class NamedEventObserver(string eventName, Action<StreamingEvent
 
     public void OnCompleted()
     {
-    }
-}
-
-/// <summary>The progress of recent tasks by id, so a handle finds events that arrived before it existed.</summary>
-internal sealed class SpeakTracker
-{
-    private const int Capacity = 256;
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, SpeakProgress> _byId = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
-    private readonly TimeProvider _time;
-
-    public SpeakTracker(TimeProvider time) => _time = time;
-
-    public SpeakProgress Track(string taskId)
-    {
-        lock (_gate)
-        {
-            if (_byId.TryGetValue(taskId, out var progress))
-            {
-                return progress;
-            }
-
-            progress = new SpeakProgress(taskId, _time);
-            _byId[taskId] = progress;
-            _order.Enqueue(taskId);
-            while (_order.Count > Capacity && _order.TryDequeue(out var oldest))
-            {
-                if (_byId.Remove(oldest, out var old) && !old.IsDone)
-                {
-                    // Far too old to matter, but never leave a waiter hanging.
-                    old.MarkEnded(SpeakOutcome.SessionClosed, durationMs: null);
-                }
-            }
-
-            return progress;
-        }
-    }
-
-    /// <summary>Flags (or unflags) every pending task as being interrupted.</summary>
-    public void SetInterruptRequested(bool requested)
-    {
-        lock (_gate)
-        {
-            foreach (var progress in _byId.Values)
-            {
-                if (!progress.IsDone)
-                {
-                    progress.InterruptRequested = requested;
-                }
-            }
-        }
-    }
-
-    public void EndAll(SpeakOutcome outcome)
-    {
-        SpeakProgress[] pending;
-        lock (_gate)
-        {
-            pending = [.. _byId.Values.Where(p => !p.IsDone)];
-        }
-
-        foreach (var progress in pending)
-        {
-            progress.MarkEnded(outcome, durationMs: null);
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using KonPro.StreamingAvatar.Api;
 using KonPro.StreamingAvatar.Events;
+using KonPro.StreamingAvatar.Speaking;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reason = KonPro.StreamingAvatar.DisconnectReason;

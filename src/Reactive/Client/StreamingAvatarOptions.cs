@@ -34,6 +34,13 @@ public sealed class StreamingAvatarOptions
     /// <summary>Joins the LiveKit room; null runs on the chat socket alone (see <see cref="IAvatarRoomConnector"/>).</summary>
     public IAvatarRoomConnector? RoomConnector { get; set; }
 
+    /// <summary>
+    /// After the chat socket reconnected, how long (beyond the task's planned duration) a pending task's
+    /// <see cref="SpeakHandle.Completed"/> waits for the task's end before it ends as <see cref="SpeakOutcome.Unknown"/>
+    /// (its end may have been sent while the socket was down). 10 s by default; timed on <see cref="Scheduler"/>.
+    /// </summary>
+    public TimeSpan SpeakOutcomeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long <c>CreateStartAvatarAsync</c>/<c>StartSessionAsync</c> wait for the stream to be ready (30 s by default).</summary>
     public TimeSpan StreamReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
