@@ -28,7 +28,11 @@ public sealed class StreamingAvatarOptions
     /// </summary>
     public TimeSpan? KeepAliveInterval { get; set; }
 
-    /// <summary>Whether and how to reconnect the chat socket after a drop it may recover from; null (the default) never reconnects.</summary>
+    /// <summary>
+    /// Whether and how to reconnect the chat socket after a drop it may recover from; null (the default) never reconnects.
+    /// A server that goes silent (no data, no answer to the client's ping sent every 20 s within 10 s) counts as a
+    /// network loss, detected within 30 s.
+    /// </summary>
     public ReconnectPolicy? ReconnectPolicy { get; set; }
 
     /// <summary>Joins the LiveKit room; null runs on the chat socket alone (see <see cref="IAvatarRoomConnector"/>).</summary>
