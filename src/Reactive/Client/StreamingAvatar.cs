@@ -208,10 +208,22 @@ public partial class StreamingAvatar : IAsyncDisposable
         // The call is not cancelled with the caller's token: if the caller gives up after the server created the
         // session, the answer still arrives (bounded by a timeout) and the session is stopped, so nothing is left open.
         var call = CreateSessionCallAsync(wire);
-        NewSessionResponse response;
+        StartAvatarResponse session;
         try
         {
-            response = await call.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var response = await call.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var data = response.Data;
+            if (string.IsNullOrEmpty(data?.Session_id))
+            {
+                throw new KonProApiException("The answer to NewSession carries no session (no data.session_id); no session was created on this instance.");
+            }
+
+            session = new StartAvatarResponse(data.Session_id, data.Access_token, data.Url)
+            {
+                IsPaid = data.Is_paid ?? false,
+                SessionDurationLimit = TimeSpan.FromSeconds(data.Session_duration_limit),
+                RealtimeEndpoint = data.Realtime_endpoint,
+            };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !call.IsCompleted)
         {
@@ -221,6 +233,8 @@ public partial class StreamingAvatar : IAsyncDisposable
         }
         catch
         {
+            // Whatever failed (a refusal, a network error, an answer that is not a complete session), no session
+            // exists on this instance: it is reusable.
             lock (_gate)
             {
                 if (_state == SessionState.Creating)
@@ -233,13 +247,6 @@ public partial class StreamingAvatar : IAsyncDisposable
             throw;
         }
 
-        var data = response.Data;
-        var session = new StartAvatarResponse(data.Session_id, data.Access_token, data.Url)
-        {
-            IsPaid = data.Is_paid ?? false,
-            SessionDurationLimit = TimeSpan.FromSeconds(data.Session_duration_limit),
-            RealtimeEndpoint = data.Realtime_endpoint,
-        };
         _redactor.Add(session.AccessToken);
         var stopNow = false;
         lock (_gate)
