@@ -1,3 +1,4 @@
+using KonPro.StreamingAvatar.Events;
 using Microsoft.Extensions.Logging;
 using Reason = KonPro.StreamingAvatar.DisconnectReason;
 
@@ -130,6 +131,8 @@ public partial class StreamingAvatar
         switch (status)
         {
             case ChatChannelStatus.Open { Reconnected: true }:
+                // Armed before the state says Connected, so whoever drives a virtual clock on seeing it finds the timers armed.
+                _speaks.BoundPendingAfterReconnect(_scheduler, _options.SpeakOutcomeTimeout);
                 if (TransitionIf(SessionState.Reconnecting, SessionState.Connected))
                 {
                     _telemetry.Reconnects.Add(1);

@@ -1,30 +1,35 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.StreamingAvatar.Events;
 
 /// <summary>
-/// Drops events that arrive twice: the twin of an event from the other channel (chat socket and LiveKit data
-/// channel carry the same events), a message resent on one channel within <see cref="RepeatWindow"/>, and a
-/// second copy of an event that happens once per task (start, end, stop). Costs no allocation per event in steady
-/// state: keys are value structs and the recent events live in a ring.
+/// The SDK's one definition of "the same event" (DESIGN.md, Events): an event that arrives on both the chat socket
+/// and the room's data channel is delivered once; identical consecutive events on one channel are different
+/// events (the same word spoken twice). So an event is dropped only when it is the twin of an event that arrived
+/// on the other channel within <see cref="Window"/> and has not been paired yet; copies pair one to one.
 /// </summary>
-internal sealed class CrossChannelDeduplicator
+/// <remarks>
+/// Costs no allocation per event in steady state: keys are value structs and the recent events live in a ring.
+/// Times come from the session's <see cref="TimeProvider"/> (the clock of every timestamp in the SDK).
+/// </remarks>
+internal sealed class EventDeduplicator
 {
+    /// <summary>How far apart the two channels' copies of one event may arrive.</summary>
+    internal static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
+
     private const int RecentCapacity = 512;
-    private const int OnceCapacity = 1024;
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan RepeatWindow = TimeSpan.FromMilliseconds(250);
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly Recent[] _recent = new Recent[RecentCapacity];
-    private readonly Last[] _last = new Last[Enum.GetValues<EventChannel>().Length];
-    private readonly HashSet<EventKey> _onceSeen = [];
-    private readonly Queue<EventKey> _onceOrder = new();
     private int _recentStart;
     private int _recentCount;
     private int _channelsSeen;
 
-    public CrossChannelDeduplicator(TimeProvider time) => _time = time;
+    public EventDeduplicator(TimeProvider time) => _time = time;
 
+    /// <summary>Whether <paramref name="evt"/>, just arrived on <paramref name="channel"/>, is a new event.</summary>
+    /// <param name="evt">The event.</param>
+    /// <param name="channel">Where it came from; events the SDK builds itself always pass.</param>
+    /// <returns><see langword="false"/> when it is the other channel's copy of an event already delivered.</returns>
     public bool ShouldDeliver(StreamingEvent evt, EventChannel channel)
     {
         if (channel == EventChannel.Client)
@@ -37,26 +42,6 @@ internal sealed class CrossChannelDeduplicator
         lock (_gate)
         {
             _channelsSeen |= 1 << (int)channel;
-            ref var last = ref _last[(int)channel];
-            if (IsOncePerTask(evt))
-            {
-                if (!_onceSeen.Add(key))
-                {
-                    return false;
-                }
-
-                _onceOrder.Enqueue(key);
-                if (_onceOrder.Count > OnceCapacity)
-                {
-                    _onceSeen.Remove(_onceOrder.Dequeue());
-                }
-            }
-            else if (last.IsSet && last.Key == key && _time.GetElapsedTime(last.At, now) <= RepeatWindow)
-            {
-                return false;
-            }
-
-            last = new Last(true, key, now);
             ExpireOlderThanWindow(now);
 
             // Only when two channels deliver can an event have a twin to consume.
@@ -69,9 +54,6 @@ internal sealed class CrossChannelDeduplicator
             return true;
         }
     }
-
-    private static bool IsOncePerTask(StreamingEvent evt) =>
-        evt.TaskId is not null && evt is AvatarStartTalking or AvatarStopTalking or AvatarEndMessage or UserEndMessage;
 
     private void ExpireOlderThanWindow(long now)
     {
@@ -110,13 +92,18 @@ internal sealed class CrossChannelDeduplicator
         _recentCount++;
     }
 
-    /// <summary>What makes two events the same event: name, task, and the payload that tells copies from new events.</summary>
+    /// <summary>
+    /// What makes two copies one event: name, task and payload (message, duration, counters, quality, the raw JSON of
+    /// an unknown event). The arrival time, the session id and the property that named the event (which differs
+    /// between the channels) do not count.
+    /// </summary>
     internal readonly record struct EventKey(string Name, string? TaskId, string? Text, long Number)
     {
         public static EventKey Of(StreamingEvent evt) => evt switch
         {
             AvatarTalkingMessage m => new(m.Name, m.TaskId, m.Message, 0),
             UserTalkingMessage m => new(m.Name, m.TaskId, m.Message, 0),
+            AvatarStopTalking s => new(s.Name, s.TaskId, null, s.DurationMs),
             UserSilence s => new(s.Name, s.TaskId, null, ((long)s.SilenceTimes << 32) | (uint)s.CountDown),
             ConnectionQualityChanged q => new(q.Name, q.TaskId, null, (long)q.Quality),
             UnknownStreamingEvent u => new(u.Name, u.TaskId, u.RawJson, 0),
@@ -125,6 +112,4 @@ internal sealed class CrossChannelDeduplicator
     }
 
     private readonly record struct Recent(EventKey Key, EventChannel Channel, long At, bool Consumed);
-
-    private readonly record struct Last(bool IsSet, EventKey Key, long At);
 }

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.StreamingAvatar.Events;
 
 /// <summary>
 /// A hot, multicast stream that never lets one subscriber hurt another: values are delivered in the order they
@@ -82,16 +82,30 @@ internal sealed class EventHub<T>
     /// <summary>Publishes <paramref name="value"/> only when it differs from the latest one.</summary>
     public bool OnNextIfChanged(T value)
     {
+        var changed = EnqueueIfChanged(value);
+        Drain();
+        return changed;
+    }
+
+    /// <summary>Queues <paramref name="value"/> only when it differs from the latest one; call <see cref="Drain"/> to deliver.</summary>
+    public bool EnqueueIfChanged(T value)
+    {
         lock (_gate)
         {
             if (_completed || (_hasLatest && EqualityComparer<T>.Default.Equals(_latest, value)))
             {
                 return false;
             }
-        }
 
-        OnNext(value);
-        return true;
+            if (_replayLatest)
+            {
+                _latest = value;
+                _hasLatest = true;
+            }
+
+            _pending.Enqueue((value, null));
+            return true;
+        }
     }
 
     public void OnCompleted()

@@ -1,4 +1,6 @@
-namespace KonPro.StreamingAvatar.Tests.Session;
+using KonPro.StreamingAvatar.Events;
+
+namespace KonPro.StreamingAvatar.Tests.Events;
 
 public sealed class EventHubTests
 {

@@ -11,6 +11,13 @@ public enum SpeakOutcome
 
     /// <summary>The session closed (or the avatar was disposed) before the task finished.</summary>
     SessionClosed,
+
+    /// <summary>
+    /// The chat socket reconnected while the task was pending and the task's end did not arrive within its planned
+    /// duration plus <see cref="StreamingAvatarOptions.SpeakOutcomeTimeout"/> after the reconnect: its end may have been
+    /// sent while the socket was down, so whether the avatar finished it is unknown.
+    /// </summary>
+    Unknown,
 }
 
 /// <summary>The end of a spoken task.</summary>
@@ -22,8 +29,10 @@ public sealed record SpeakResult(string TaskId, SpeakOutcome Outcome, long? Dura
 /// <summary>
 /// A task the avatar was asked to speak (returned by <c>SpeakAsync</c>). <see cref="Started"/> completes at the
 /// task's <see cref="AvatarStartTalking"/> event; <see cref="Completed"/> at its <see cref="AvatarStopTalking"/>,
-/// as <see cref="SpeakOutcome.Interrupted"/> when <c>InterruptAsync</c> cut it, or as
-/// <see cref="SpeakOutcome.SessionClosed"/> when the session ended first. Neither task ever faults.
+/// as <see cref="SpeakOutcome.Interrupted"/> when <c>InterruptAsync</c> cut it, as
+/// <see cref="SpeakOutcome.SessionClosed"/> when the session ended first, or as <see cref="SpeakOutcome.Unknown"/>
+/// when its end may have been lost during a reconnect (a bounded wait, see
+/// <see cref="StreamingAvatarOptions.SpeakOutcomeTimeout"/>). So <see cref="Completed"/> always ends; neither task ever faults.
 /// </summary>
 public sealed class SpeakHandle
 {
@@ -69,6 +78,7 @@ internal sealed class SpeakProgress
 {
     private readonly TaskCompletionSource<AvatarStartTalking> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<SpeakResult> _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IDisposable? _outcomeDeadline;
 
     public SpeakProgress(string taskId, TimeProvider timeProvider)
     {
@@ -86,10 +96,23 @@ internal sealed class SpeakProgress
 
     public bool IsDone => _completed.Task.IsCompleted;
 
+    /// <summary>How long the server planned the speech to last, when it said.</summary>
+    public long? PlannedDurationMs { get; set; }
+
     /// <summary>Set while an interrupt is on its way: a stop that arrives meanwhile is the interrupt's doing.</summary>
     public bool InterruptRequested { get; set; }
 
     public void MarkStarted(AvatarStartTalking evt) => _started.TrySetResult(evt);
+
+    /// <summary>Keeps the timer that ends the task as unknown after a reconnect (replacing an earlier one); disposed when the task ends.</summary>
+    public void SetOutcomeDeadline(IDisposable timer)
+    {
+        Interlocked.Exchange(ref _outcomeDeadline, timer)?.Dispose();
+        if (IsDone)
+        {
+            Interlocked.Exchange(ref _outcomeDeadline, null)?.Dispose();
+        }
+    }
 
     public void MarkEnded(SpeakOutcome outcome, long? durationMs)
     {
@@ -101,6 +124,7 @@ internal sealed class SpeakProgress
         if (_completed.TrySetResult(new SpeakResult(TaskId, outcome, durationMs)))
         {
             _started.TrySetCanceled();
+            Interlocked.Exchange(ref _outcomeDeadline, null)?.Dispose();
         }
     }
 }
