@@ -18,7 +18,11 @@ internal sealed class FakeServerCore
         Faults = new KonProFaults { Sessions = Store };
         Json = WireJson.CreateOptions();
         Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KonPro.StreamingAvatar.Testing");
+        RealtimeAudio = new Realtime.RealtimeAudioHub(this);
     }
+
+    /// <summary>The sessions' realtime audio sockets.</summary>
+    public Realtime.RealtimeAudioHub RealtimeAudio { get; }
 
     public ILogger Logger { get; }
 

@@ -91,7 +91,11 @@ public sealed class KonProFakeServer : IAsyncDisposable
             Urls = [$"http://127.0.0.1:{options.Port}"],
             StartAdminInterface = options.StartAdminInterface,
             MaxRequestLogCount = options.MaxRequestLogCount,
-            PreWireMockMiddlewareInit = app => ChatSocketMiddleware.Install(app, hub),
+            PreWireMockMiddlewareInit = app =>
+            {
+                ChatSocketMiddleware.Install(app, hub);
+                core.RealtimeAudio.Install(app);
+            },
         };
         // WireMock starts Kestrel synchronously; keep the caller's thread free while it does.
         var wireMock = await Task.Run(() => WireMockServer.Start(settings), cancellationToken).ConfigureAwait(false);
@@ -170,6 +174,7 @@ public sealed class KonProFakeServer : IAsyncDisposable
         }
 
         var sessions = _core.Store.All();
+        _core.RealtimeAudio.CloseAll(1001, "server_shutdown");
         foreach (var socket in sessions.SelectMany(s => s.Sockets))
         {
             socket.Close(1001, "server_shutdown");

@@ -1,6 +1,6 @@
 namespace KonPro.StreamingAvatar;
 
-/// <summary>Creates SDK result types for your own tests (for example, what a mocked <see cref="StreamingAvatar.SpeakAsync"/> returns).</summary>
+/// <summary>Creates SDK result types for your own tests (for example, what a mocked <see cref="StreamingAvatar.SpeakAsync(SpeakRequest, CancellationToken)"/> returns).</summary>
 public static class StreamingAvatarModelFactory
 {
     /// <summary>Creates a speak handle, optionally already started and ended.</summary>

@@ -92,7 +92,6 @@ internal sealed class SessionEndpoints(FakeServerCore core)
             ?? throw new RestError(429, "CONCURRENCY_LIMIT_EXCEEDED", "concurrent limit reached");
         Log.SessionCreated(core.Logger, session.Id, avatarId);
 
-        var chat = core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.chat";
         return Task.FromResult<object>(new NewSessionResponse
         {
             Code = 100,
@@ -104,7 +103,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
                 Url = core.Options.LiveKitUrl,
                 Is_paid = false,
                 Session_duration_limit = (int)Math.Ceiling(core.Options.SessionDurationLimit.TotalSeconds),
-                Realtime_endpoint = chat,
+                Realtime_endpoint = core.RealtimeAudio.EndpointFor(session),
             },
         });
     }
