@@ -16,6 +16,7 @@ internal sealed class FakeServerCore
         Clock = new ScaledClock(options.TimeProvider, options.TimeScale);
         Store = new SessionStore(Clock, options);
         Faults = new KonProFaults { Sessions = Store };
+        Journal = new KonProJournal(options.MaxJournalEntries);
         Json = WireJson.CreateOptions();
         Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KonPro.StreamingAvatar.Testing");
         RealtimeAudio = new Realtime.RealtimeAudioHub(this);
@@ -34,7 +35,7 @@ internal sealed class FakeServerCore
 
     public KonProFaults Faults { get; }
 
-    public KonProJournal Journal { get; } = new();
+    public KonProJournal Journal { get; }
 
     public JsonSerializerOptions Json { get; }
 
