@@ -71,7 +71,8 @@ internal sealed class KonProRestClient : IDisposable
             if (envelope is not null)
             {
                 var (code, message) = envelope(result);
-                if (code != LenientInt32Converter.SuccessCode && code != 0)
+                // Only the success code is a success: 0 (or a string the converter could not read) is not.
+                if (code != LenientInt32Converter.SuccessCode)
                 {
                     throw KonProErrorMapper.FromEnvelope(200, code, message, operation, Redactor);
                 }
@@ -83,7 +84,7 @@ internal sealed class KonProRestClient : IDisposable
         }
         catch (ApiException exception)
         {
-            var mapped = KonProErrorMapper.FromApiException(exception, operation, Redactor);
+            var mapped = KonProErrorMapper.FromApiException(exception, operation, Redactor, _time);
             Fail(activity, mapped);
             throw mapped;
         }
