@@ -41,6 +41,7 @@ public static class KonProServiceCollectionExtensions
                     LoggerFactory = sp.GetService<ILoggerFactory>(),
                     MeterFactory = sp.GetService<IMeterFactory>(),
                     TimeProvider = sp.GetService<TimeProvider>(),
+                    Retry = options.Retry,
                 });
         });
         return services.AddHttpClient(KonProStreamingAvatarOptions.HttpClientName);
@@ -69,6 +70,7 @@ public static class KonProServiceCollectionExtensions
                     KeepAliveInterval = settings.KeepAliveInterval,
                     ReconnectPolicy = settings.ReconnectPolicy,
                     StreamReadyTimeout = settings.StreamReadyTimeout,
+                    Retry = settings.Retry,
                 });
         }
     }

@@ -28,6 +28,9 @@ public sealed class KonProStreamingAvatarOptions
     /// <summary>See <see cref="StreamingAvatarOptions.ReconnectPolicy"/>.</summary>
     public ReconnectPolicy? ReconnectPolicy { get; set; }
 
+    /// <summary>See <see cref="StreamingAvatarOptions.Retry"/>; used by the avatars and the admin client.</summary>
+    public KonProRetryOptions Retry { get; set; } = new();
+
     /// <summary>See <see cref="StreamingAvatarOptions.StreamReadyTimeout"/>.</summary>
     public TimeSpan StreamReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
