@@ -42,7 +42,7 @@ public class KonProAdminClient : IDisposable
         options ??= new KonProAdminClientOptions();
         ILogger logger = options.LoggerFactory?.CreateLogger<KonProAdminClient>() ?? NullLogger<KonProAdminClient>.Instance;
         _telemetry = new KonProTelemetry(options.MeterFactory);
-        _rest = new KonProRestClient(httpClient, config.GetBaseUri(), credential, logger, _telemetry, options.TimeProvider ?? TimeProvider.System, new SecretRedactor());
+        _rest = new KonProRestClient(httpClient, config.GetBaseUri(), credential, logger, _telemetry, options.TimeProvider ?? TimeProvider.System, new SecretRedactor(), options.Retry);
     }
 
     /// <summary>For mocking: a subclass overrides the members it uses.</summary>

@@ -11,4 +11,7 @@ public sealed class KonProAdminClientOptions
 
     /// <summary>Creates the <c>KonPro.StreamingAvatar</c> meter; a private meter when null.</summary>
     public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>How REST calls are retried and timed out (on by default; <see cref="KonProRetryOptions.None"/> turns retries off).</summary>
+    public KonProRetryOptions Retry { get; set; } = new();
 }

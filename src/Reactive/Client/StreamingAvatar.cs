@@ -98,7 +98,7 @@ public partial class StreamingAvatar : IAsyncDisposable
         _scheduler = _options.Scheduler ?? DefaultScheduler.Instance;
         _time = _options.TimeProvider ?? TimeProvider.System;
         _telemetry = new KonProTelemetry(_options.MeterFactory);
-        _rest = new KonProRestClient(httpClient, baseUri, credential, _logger, _telemetry, _time, _redactor);
+        _rest = new KonProRestClient(httpClient, baseUri, credential, _logger, _telemetry, _time, _redactor, _options.Retry);
         _chatFactory = chatFactory ?? CreateChatChannel;
         _events = new EventHub<StreamingEvent>(replayLatest: false, OnSubscriberError);
         _stateHub = new EventHub<SessionState>(replayLatest: true, OnStateSubscriberError, hasInitial: true, SessionState.Inactive);

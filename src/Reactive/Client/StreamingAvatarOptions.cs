@@ -45,6 +45,9 @@ public sealed class StreamingAvatarOptions
     /// </summary>
     public TimeSpan SpeakOutcomeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How REST calls are retried and timed out (on by default; <see cref="KonProRetryOptions.None"/> turns retries off).</summary>
+    public KonProRetryOptions Retry { get; set; } = new();
+
     /// <summary>How long <c>CreateStartAvatarAsync</c>/<c>StartSessionAsync</c> wait for the stream to be ready (30 s by default).</summary>
     public TimeSpan StreamReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

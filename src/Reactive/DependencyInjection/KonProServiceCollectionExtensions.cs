@@ -117,7 +117,7 @@ public static class KonProServiceCollectionExtensions
             return new KonProAdminClient(
                 config,
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
-                new KonProAdminClientOptions { LoggerFactory = options.LoggerFactory, MeterFactory = options.MeterFactory, TimeProvider = options.TimeProvider });
+                new KonProAdminClientOptions { LoggerFactory = options.LoggerFactory, MeterFactory = options.MeterFactory, TimeProvider = options.TimeProvider, Retry = options.Retry });
         });
 
         // The admin client is a long-lived singleton holding one HttpClient, so the handler must notice DNS changes by
