@@ -110,6 +110,11 @@ try {
   out({ type: 'connect_failed', message: String(err?.message ?? err) });
   await finish();
 }
-createInterface({ input: process.stdin }).on('line', (line) => {
-  onCommand(line).catch((err) => out({ type: 'error', message: String(err?.message ?? err) }));
-});
+createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    onCommand(line).catch((err) => out({ type: 'error', message: String(err?.message ?? err) }));
+  })
+  .on('close', () => {
+    // The test is done with this client: leave and exit.
+    if (!finished) onCommand('{"cmd":"disconnect"}').catch(() => finish());
+  });
