@@ -396,6 +396,7 @@ internal sealed class FfiClient
         FfiEvent.MessageOneofCase.Disconnect => evt.Disconnect.AsyncId,
         FfiEvent.MessageOneofCase.Dispose => evt.Dispose.AsyncId,
         FfiEvent.MessageOneofCase.PublishTrack => evt.PublishTrack.AsyncId,
+        FfiEvent.MessageOneofCase.UnpublishTrack => evt.UnpublishTrack.AsyncId,
         FfiEvent.MessageOneofCase.PublishData => evt.PublishData.AsyncId,
         FfiEvent.MessageOneofCase.CaptureAudioFrame => evt.CaptureAudioFrame.AsyncId,
         _ => null,
