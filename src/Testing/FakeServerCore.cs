@@ -34,6 +34,9 @@ internal sealed class FakeServerCore
 
     public JsonSerializerOptions Json { get; }
 
+    /// <summary>The LiveKit-compatible rooms, when <see cref="KonProFakeRoomOptions.Enabled"/>.</summary>
+    public Room.FakeRoomHost? Room { get; set; }
+
     /// <summary>http://127.0.0.1:PORT, once the server listens.</summary>
     public string BaseUrl { get; set; } = string.Empty;
 
@@ -42,6 +45,7 @@ internal sealed class FakeServerCore
     {
         if (session.TryClose(status, reason))
         {
+            session.Room?.Close();
             Log.SessionClosed(Logger, session.Id, status, reason);
         }
     }

@@ -18,7 +18,7 @@ namespace KonPro.StreamingAvatar.Testing;
 /// var token = await server.CreateSessionTokenAsync();
 /// </code>
 /// </example>
-public sealed class KonProFakeServer : IAsyncDisposable
+public sealed partial class KonProFakeServer : IAsyncDisposable
 {
     private readonly FakeServerCore _core;
     private int _disposed;
@@ -98,6 +98,7 @@ public sealed class KonProFakeServer : IAsyncDisposable
         try
         {
             core.BaseUrl = wireMock.Urls[0].TrimEnd('/');
+            core.Room = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, cancellationToken).ConfigureAwait(false) : null;
             RestRoutes.Map(wireMock, pipeline, sessions, account);
             wireMock.Given(Request.Create().WithPath(ChatHub.Path).UsingGet().WithWebSocketUpgrade())
                 .RespondWith(Response.Create().WithWebSocket(ws => ws
@@ -107,6 +108,7 @@ public sealed class KonProFakeServer : IAsyncDisposable
         }
         catch
         {
+            await (core.Room?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
             wireMock.Stop();
             wireMock.Dispose();
             throw;
@@ -195,5 +197,6 @@ public sealed class KonProFakeServer : IAsyncDisposable
 
         WireMock.Stop();
         WireMock.Dispose();
+        await (_core.Room?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
     }
 }

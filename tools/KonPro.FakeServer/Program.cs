@@ -16,6 +16,13 @@ const string Usage = """
       --max-sessions <n>    concurrent sessions per API key (default 20)
       --rate-limit <n>      requests per second before 429 RATE_LIMIT_EXCEEDED (default: no limit)
       --no-admin            do not serve WireMock's admin API (/__admin)
+      --room                serve a LiveKit-compatible room per session (needs Node.js 20+ with npm on the PATH;
+                            WebRTC ignores loopback: on CI run inside a network namespace, eng/netns-run)
+      --room-host <host>    the host that room URLs name (default: the host the client used for `new`)
+      --room-listen <ip>    the address the room's signalling listens on (default 127.0.0.1)
+      --event-delivery <d>  where events go: chat-only, chat-and-room (default with --room), room-only
+                            (the reference service: the chat socket carries only user_start/user_stop/user_silence)
+      --install-room        install the room program's dependencies (npm ci, from its lock file) and exit
       -v, --verbose         log sessions, sockets and calls to standard error
       -h, --help            show this help
 
@@ -25,6 +32,7 @@ const string Usage = """
 var options = new KonProFakeServerOptions { Port = 5080, StartAdminInterface = true };
 var keys = new List<string>();
 var verbose = false;
+var installRoomOnly = false;
 try
 {
     for (var i = 0; i < args.Length; i++)
@@ -51,6 +59,27 @@ try
                 break;
             case "--no-admin":
                 options.StartAdminInterface = false;
+                break;
+            case "--room":
+                options.Room.Enabled = true;
+                break;
+            case "--room-host":
+                options.Room.AdvertisedHost = Next(args, ref i);
+                break;
+            case "--room-listen":
+                options.Room.ListenAddress = Next(args, ref i);
+                break;
+            case "--event-delivery":
+                options.EventDelivery = Next(args, ref i) switch
+                {
+                    "chat-only" => FakeEventDelivery.ChatOnly,
+                    "chat-and-room" => FakeEventDelivery.ChatAndRoom,
+                    "room-only" => FakeEventDelivery.RoomOnly,
+                    var other => throw new ArgumentException($"Unknown event delivery '{other}' (chat-only, chat-and-room, room-only)."),
+                };
+                break;
+            case "--install-room":
+                installRoomOnly = true;
                 break;
             case "-v" or "--verbose":
                 verbose = true;
@@ -96,6 +125,20 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     context.Cancel = true;
     stop.TrySetResult();
 });
+
+if (installRoomOnly)
+{
+    try
+    {
+        Console.WriteLine($"Fake LiveKit room installed in {await KonProFakeServer.InstallRoomAsync(options.Room)}");
+        return 0;
+    }
+    catch (InvalidOperationException ex)
+    {
+        Console.Error.WriteLine(ex.Message);
+        return 1;
+    }
+}
 
 KonProFakeServer server;
 try

@@ -4,7 +4,7 @@ namespace KonPro.StreamingAvatar.Testing;
 /// What the fake server saw, to assert on: every REST call and every message received on a chat socket.
 /// Thread-safe; the lists returned are snapshots.
 /// </summary>
-public sealed class KonProJournal
+public sealed partial class KonProJournal
 {
     private readonly Lock _gate = new();
     private readonly List<RestCallRecord> _restCalls = [];
@@ -46,6 +46,8 @@ public sealed class KonProJournal
             _restCalls.Clear();
             _chatFrames.Clear();
         }
+
+        ClearRoomActivity();
     }
 
     internal void Add(RestCallRecord record)
