@@ -24,7 +24,7 @@ public partial class StreamingAvatar
             if (_options.RoomConnector is { } connector)
             {
                 var room = await connector.ConnectAsync(new AvatarRoomConnectRequest(session.SessionId, session.Url, session.AccessToken), linked.Token).ConfigureAwait(false);
-                var roomSubscription = room.DataMessages.Subscribe(new RoomObserver(this));
+                var roomSubscription = new CompositeSubscription(room.DataMessages.Subscribe(new RoomObserver(this)), SubscribeRoomQuality(room));
                 lock (_gate)
                 {
                     _room = room;
@@ -211,7 +211,7 @@ public partial class StreamingAvatar
             Log.RoomFailed(_logger, _redactor.Redact(error.Message) ?? error.GetType().Name);
         }
 
-        OnChatClosed(new ChatChannelStatus.Closed(Reason.ServerClosed, CloseStatus: null, Description: "room_closed"));
+        OnChatClosed(RoomClosedStatus(Volatile.Read(ref _room)));
     }
 
     private void OnRoomMessage(ReadOnlyMemory<byte> message)
