@@ -1,3 +1,4 @@
+using KonPro.StreamingAvatar.Events;
 using KonPro.StreamingAvatar.Voice;
 
 namespace KonPro.StreamingAvatar;
