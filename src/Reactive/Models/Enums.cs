@@ -129,7 +129,7 @@ public enum SessionState
     /// <summary>The chat socket dropped and is reconnecting.</summary>
     Reconnecting,
 
-    /// <summary>The session is being stopped.</summary>
+    /// <summary>The session is being closed: stopped by the client, after a failed start, or after the server or the network ended it.</summary>
     Disconnecting,
 
     /// <summary>The session is over.</summary>

@@ -1,3 +1,4 @@
+using System.Reactive;
 using KonPro.StreamingAvatar.Events;
 
 namespace KonPro.StreamingAvatar.Tests.Events;
@@ -11,12 +12,12 @@ public sealed class EventHubTests
         var hub = new EventHub<int>(replayLatest: false, (e, _) => errors.Add(e));
         var seen = new List<int>();
         var thrower = new List<int>();
-        hub.AsObservable().Subscribe(new DelegateObserver<int>(v =>
+        hub.AsObservable().Subscribe(Observer.Create<int>(v =>
         {
             thrower.Add(v);
             throw new InvalidOperationException("boom");
         }));
-        hub.AsObservable().Subscribe(new DelegateObserver<int>(seen.Add));
+        hub.AsObservable().Subscribe(Observer.Create<int>(seen.Add));
 
         hub.OnNext(1);
         hub.OnNext(2);
@@ -31,7 +32,7 @@ public sealed class EventHubTests
     {
         var hub = new EventHub<string>(replayLatest: true, (_, _) => { }, hasInitial: true, "a");
         var early = new List<string>();
-        hub.AsObservable().Subscribe(new DelegateObserver<string>(early.Add));
+        hub.AsObservable().Subscribe(Observer.Create<string>(early.Add));
 
         hub.OnNext("b");
         hub.OnNextIfChanged("b").Should().BeFalse();
@@ -51,7 +52,7 @@ public sealed class EventHubTests
         var hub = new EventHub<int>(replayLatest: false, (_, _) => { });
         var first = new List<int>();
         var second = new List<int>();
-        hub.AsObservable().Subscribe(new DelegateObserver<int>(v =>
+        hub.AsObservable().Subscribe(Observer.Create<int>(v =>
         {
             first.Add(v);
             if (v == 1)
@@ -59,7 +60,7 @@ public sealed class EventHubTests
                 hub.OnNext(2);
             }
         }));
-        hub.AsObservable().Subscribe(new DelegateObserver<int>(second.Add));
+        hub.AsObservable().Subscribe(Observer.Create<int>(second.Add));
 
         hub.OnNext(1);
 
@@ -74,7 +75,7 @@ public sealed class EventHubTests
         var inside = 0;
         var overlaps = 0;
         var count = 0;
-        hub.AsObservable().Subscribe(new DelegateObserver<int>(_ =>
+        hub.AsObservable().Subscribe(Observer.Create<int>(_ =>
         {
             if (Interlocked.Increment(ref inside) > 1)
             {
@@ -103,7 +104,7 @@ public sealed class EventHubTests
     {
         var hub = new EventHub<int>(replayLatest: false, (_, _) => { });
         var seen = new List<int>();
-        var subscription = hub.AsObservable().Subscribe(new DelegateObserver<int>(seen.Add));
+        var subscription = hub.AsObservable().Subscribe(Observer.Create<int>(seen.Add));
 
         hub.OnNext(1);
         subscription.Dispose();
