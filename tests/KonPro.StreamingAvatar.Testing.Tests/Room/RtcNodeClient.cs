@@ -54,7 +54,7 @@ internal sealed class RtcNodeClient : IAsyncDisposable
     {
         if (!Directory.Exists(Path.Combine(Folder, "node_modules", "@livekit", "rtc-node")))
         {
-            throw new InvalidOperationException($"The room test client is not installed: run `npm ci` in {Folder} (outside the namespace).");
+            throw new InvalidOperationException($"The room test client is not installed: run `npm install --no-save` in {Folder} (outside the namespace; .ci/run does).");
         }
 
         var start = new ProcessStartInfo("node")
