@@ -24,11 +24,11 @@ public sealed class RoomTests
         (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
         await using var chat = await ChatClient.ConnectAsync(server, sessionId, token);
 
-        await using var client = RtcNodeClient.Start(url, accessToken);
+        await using var client = NodeRoomClient.StartRtcNode(url, accessToken);
         var connected = await client.WaitForAsync("connected");
         connected.GetProperty("participants").EnumerateArray().Select(p => p.GetString()).Should().Contain("avatar");
-        await client.WaitForAsync(m => RtcNodeClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "video", "video track");
-        await client.WaitForAsync(m => RtcNodeClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "video", "video track");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
         server.Journal.RoomActivity.Should().Contain(r => r.Kind == RoomActivityKind.ParticipantJoined && r.SessionId == sessionId && r.Identity == "client");
 
         // The avatar speaks: its events arrive on the data channel only, in order.
@@ -89,14 +89,14 @@ public sealed class RoomTests
         await using var server = await StartAsync(FakeEventDelivery.ChatAndRoom);
         using var api = new ApiClient(server);
         var (token, sessionId, url, accessToken) = await NewSessionAsync(api);
-        await using var client = RtcNodeClient.Start(url, accessToken);
+        await using var client = NodeRoomClient.StartRtcNode(url, accessToken);
         var connected = await client.WaitForAsync("connected");
         connected.GetProperty("participants").GetArrayLength().Should().Be(0, "the avatar joins at start");
 
         (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
-        await client.WaitForAsync(m => RtcNodeClient.Type(m) == "participant_connected" && m.GetProperty("identity").GetString() == "avatar", "the avatar arriving");
-        await client.WaitForAsync(m => RtcNodeClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "video", "video track");
-        await client.WaitForAsync(m => RtcNodeClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "participant_connected" && m.GetProperty("identity").GetString() == "avatar", "the avatar arriving");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "video", "video track");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
         await using var chat = await ChatClient.ConnectAsync(server, sessionId, token);
 
         (await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = "hello", task_mode = "async" }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
@@ -105,6 +105,36 @@ public sealed class RoomTests
         string[] expected = ["avatar_start_talking", "avatar_talking_message", "avatar_end_message", "avatar_stop_talking"];
         client.AvatarData.Select(e => e.GetProperty("type").GetString()).Should().Equal(expected);
         chat.EventTypes.Should().Equal(expected);
+    }
+
+    [Fact]
+    public async Task The_JavaScript_SDK_joins_with_the_query_token_on_protocol_15_gets_the_events_and_is_disconnected_on_stop()
+    {
+        RoomNamespace.RequireAddress();
+        await using var server = await StartAsync(FakeEventDelivery.RoomOnly);
+        using var api = new ApiClient(server);
+        var (token, sessionId, url, accessToken) = await NewSessionAsync(api);
+        (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+
+        await using var client = NodeRoomClient.StartLivekitClient(url, accessToken);
+
+        (await client.WaitForAsync("head")).GetProperty("status").GetInt32().Should().Be(200);
+        (await client.WaitForAsync("connected")).GetProperty("participants").EnumerateArray().Select(p => p.GetString()).Should().Contain("avatar");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "video", "video track");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
+        server.Journal.RoomActivity.Should().ContainSingle(r => r.Kind == RoomActivityKind.ParticipantJoined)
+            .Which.Text.Should().StartWith("protocol 15", "livekit-client speaks signalling protocol 15");
+
+        (await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = "hello", task_mode = "async" }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        await client.WaitForAsync(_ => client.AvatarData.Any(e => e.GetProperty("type").GetString() == "avatar_stop_talking"), "avatar_stop_talking");
+        client.AvatarData.Select(e => e.GetProperty("type").GetString()).Should().Equal(
+            "avatar_start_talking", "avatar_talking_message", "avatar_end_message", "avatar_stop_talking");
+
+        await client.SendAsync(new { cmd = "publish_data", text = "\"push_to_talk:stop\"" });
+        await WaitAsync(() => server.Journal.RoomActivity.Any(r => r.Kind == RoomActivityKind.PushToTalkStop), "push_to_talk:stop in the journal");
+
+        (await api.PostAsync("/v1/streaming/stop", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        (await client.WaitForAsync("disconnected")).GetProperty("reason").GetInt32().Should().Be(5, "the room's leave says ROOM_DELETED");
     }
 
     [Fact]
@@ -117,11 +147,11 @@ public sealed class RoomTests
         var parts = accessToken.Split('.');
         var forged = $"{parts[0]}.{parts[1]}.{Convert.ToBase64String(new byte[32]).TrimEnd('=').Replace('+', '-').Replace('/', '_')}";
 
-        await using var client = RtcNodeClient.Start(url, forged);
+        await using var client = NodeRoomClient.StartRtcNode(url, forged);
 
         var failed = await client.WaitForAsync("connect_failed");
         failed.GetProperty("message").GetString().Should().NotBeNullOrEmpty();
-        client.Messages.Should().NotContain(m => RtcNodeClient.Type(m) == "connected");
+        client.Messages.Should().NotContain(m => NodeRoomClient.Type(m) == "connected");
         server.Journal.RoomActivity.Should().BeEmpty();
     }
 
@@ -143,7 +173,7 @@ public sealed class RoomTests
 
     private static async Task WaitAsync(Func<bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + RtcNodeClient.Wait;
+        var deadline = DateTime.UtcNow + NodeRoomClient.Wait;
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
