@@ -155,6 +155,49 @@ public sealed class RoomTests
         server.Journal.RoomActivity.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task The_room_program_lives_and_dies_with_the_server()
+    {
+        RoomNamespace.RequireAddress();
+        var server = await StartAsync(FakeEventDelivery.ChatAndRoom);
+        var rooms = ChildProcesses.Of(Environment.ProcessId, "main.js");
+        rooms.Should().ContainSingle("the server runs one room program");
+
+        await server.DisposeAsync();
+
+        ChildProcesses.IsAlive(rooms[0]).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task The_cli_serves_rooms_with_room_and_its_room_program_ends_with_it()
+    {
+        RoomNamespace.RequireAddress();
+        using var process = Cli.FakeServerCliTests.Start("--port", "0", "--room", "--event-delivery", "room-only", "--time-scale", "0.5");
+        int room;
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(NodeRoomClient.Wait);
+            var url = line!.Split(' ')[^1];
+            room = ChildProcesses.Of(process.Id, "main.js").Should().ContainSingle().Subject;
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = NodeRoomClient.Wait };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/streaming/new") { Content = new StringContent("{}") };
+            request.Headers.Add("x-api-key", KonProFakeServerOptions.DefaultApiKey);
+            using var answer = await http.SendAsync(request);
+            answer.StatusCode.Should().Be(HttpStatusCode.OK);
+            using var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            body.RootElement.GetProperty("data").GetProperty("url").GetString().Should().StartWith("ws://127.0.0.1:");
+            body.RootElement.GetProperty("data").GetProperty("access_token").GetString()!.Split('.').Should().HaveCount(3, "a JWT");
+        }
+        finally
+        {
+            Cli.FakeServerCliTests.Signal(process);
+        }
+
+        await process.WaitForExitAsync().WaitAsync(NodeRoomClient.Wait);
+        process.ExitCode.Should().Be(0);
+        ChildProcesses.IsAlive(room).Should().BeFalse();
+    }
+
     /// <summary>create_token and new; returns the session and the room's URL and access token.</summary>
     private static async Task<(string Token, string SessionId, string Url, string AccessToken)> NewSessionAsync(ApiClient api)
     {
