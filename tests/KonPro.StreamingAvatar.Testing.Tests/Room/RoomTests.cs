@@ -57,6 +57,8 @@ public sealed class RoomTests
         (video.GetProperty("frames").GetInt32() / seconds).Should().BeGreaterThan(0.7 * 15, "the fake publishes 15 frames per second");
         video.GetProperty("width").GetInt32().Should().Be(320);
         video.GetProperty("height").GetInt32().Should().Be(240);
+        video.GetProperty("talkingFrames").GetInt32().Should().BePositive("the video shows when the avatar talks");
+        video.GetProperty("idleFrames").GetInt32().Should().BePositive("and when it does not");
         var audio = client.Latest("audio_stats")!.Value;
         audio.GetProperty("sampleRate").GetInt32().Should().Be(48000);
         (audio.GetProperty("samples").GetInt64() / 48000.0).Should().BeGreaterThan(1.5);
