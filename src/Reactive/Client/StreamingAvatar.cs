@@ -84,7 +84,7 @@ public partial class StreamingAvatar : IAsyncDisposable
         var logger = options.LoggerFactory?.CreateLogger<StreamingAvatar>() ?? NullLogger<StreamingAvatar>.Instance;
         var redactor = new SecretRedactor();
         _telemetry = new KonProTelemetry(options.MeterFactory);
-        _rest = new KonProRestClient(httpClient, baseUri, credential, logger, _telemetry, options.TimeProvider ?? TimeProvider.System, redactor);
+        _rest = new KonProRestClient(httpClient, baseUri, credential, logger, _telemetry, options.TimeProvider ?? TimeProvider.System, redactor, options.Retry);
         _engine = new SessionEngine(_rest, options, logger, _telemetry, redactor, connector ?? new ClientWebSocketConnector());
     }
 
