@@ -540,7 +540,8 @@ internal static class StreamingEventParser
                 return true;
             }
 
-            if (reader.TryGetDouble(out var d) && d is >= long.MinValue and <= long.MaxValue)
+            // Strictly inside: (double)long.MaxValue is 2^63, one past the largest long.
+            if (reader.TryGetDouble(out var d) && d > long.MinValue && d < long.MaxValue)
             {
                 value = (long)Math.Round(d, MidpointRounding.AwayFromZero);
                 return true;
