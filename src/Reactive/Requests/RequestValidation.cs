@@ -92,7 +92,7 @@ internal static class RequestValidation
     /// <summary>
     /// The rules of a task's or a typed message's text: not empty; valid Unicode (no unpaired UTF-16 surrogate, which
     /// would otherwise be sent as U+FFFD); at most <see cref="SpeakRequest.MaxTextLength"/> Unicode scalar values
-    /// (code points, as the service counts them: an emoji such as U+1F600 is one, although it takes two UTF-16
+    /// (code points: an emoji such as U+1F600 is one, although it takes two UTF-16
     /// chars); at least one visible character.
     /// </summary>
     private static void ValidateText(string? text, string paramName, string field)

@@ -7,8 +7,8 @@ namespace KonPro.StreamingAvatar;
 public sealed class SpeakRequest
 {
     /// <summary>
-    /// The most characters one task (or typed message) may carry, counted as Unicode scalar values (code points), as
-    /// the service counts them: a letter, a CJK character or an emoji such as U+1F600 is one, although the emoji takes
+    /// The most characters one task (or typed message) may carry, counted as Unicode scalar values (code points): a
+    /// letter, a CJK character or an emoji such as U+1F600 is one, although the emoji takes
     /// two UTF-16 <see cref="char"/>s; an emoji built of several code points (a flag, a skin tone, a family) counts
     /// each of them.
     /// </summary>
