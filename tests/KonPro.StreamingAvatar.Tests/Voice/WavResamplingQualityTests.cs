@@ -45,6 +45,22 @@ public sealed class WavResamplingQualityTests(ITestOutputHelper output)
         Rms(middle.Zip(expected, (a, b) => a - b).ToArray()).Should().BeLessThan(0.05 * Rms(expected), "the output is the same tone at the same time, not delayed");
     }
 
+    [Theory]
+    [InlineData(48_000, 0)]
+    [InlineData(48_000, 1)]
+    [InlineData(48_000, 30)]
+    [InlineData(8_000, 5)]
+    [InlineData(44_100, 12_289)]
+    public async Task Short_and_odd_lengths_resample_to_the_matching_length(int rate, int frames)
+    {
+        var input = Tone(440, rate, seconds: (double)frames / rate, amplitude: 0.3);
+
+        var resampled = await DecodeAsync(WavBuilder.Build(rate, 1, 16, false, input.Select(s => new[] { s }).ToArray()));
+
+        var expected = (double)frames * 16_000 / rate;
+        resampled.Length.Should().BeInRange((int)Math.Floor(expected) - 2, (int)Math.Ceiling(expected) + 2);
+    }
+
     private static double[] Tone(int frequency, int rate, double seconds, double amplitude) =>
         Enumerable.Range(0, (int)(rate * seconds)).Select(i => amplitude * Math.Sin(2 * Math.PI * frequency * i / rate)).ToArray();
 
