@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace KonPro.StreamingAvatar;
 
@@ -11,6 +12,8 @@ namespace KonPro.StreamingAvatar;
 /// second one reads the fields of that event. Unknown names become <see cref="UnknownStreamingEvent"/>;
 /// fields the event does not model (or that carry an unexpected JSON type) go to
 /// <see cref="StreamingEvent.ExtraFields"/>, whose dictionary is only allocated when there are any.
+/// No input makes it throw: whatever a server or a room peer sends, a bad message is a <see langword="false"/>
+/// (the caller reports it as a malformed-message diagnostic) and the receive loop goes on.
 /// </summary>
 /// <remarks>
 /// A typical event costs the record plus its message string; a <see cref="StreamingEventParserCache"/>
@@ -54,7 +57,11 @@ internal static class StreamingEventParser
     /// <param name="sessionId">The session the message came from (used when the message does not name one).</param>
     /// <param name="receivedAt">When the message arrived.</param>
     /// <param name="evt">The event, when the message is a JSON object with a string name.</param>
-    /// <returns><see langword="false"/> for malformed input: not JSON, not an object, or no string name.</returns>
+    /// <returns>
+    /// <see langword="false"/> for malformed input: not JSON (truncated, trailing data, nested deeper than 64), not an
+    /// object, no string name, or a string anywhere in it that is not text (invalid UTF-8, an escaped lone surrogate).
+    /// Never throws for any input.
+    /// </returns>
     internal static bool TryParse(
         ReadOnlySpan<byte> utf8Json,
         string nameProperty,
@@ -70,7 +77,11 @@ internal static class StreamingEventParser
     /// <param name="receivedAt">When the message arrived.</param>
     /// <param name="cache">A per-connection cache of the last task id, or <see langword="null"/>.</param>
     /// <param name="evt">The event, when the message is a JSON object with a string name.</param>
-    /// <returns><see langword="false"/> for malformed input: not JSON, not an object, or no string name.</returns>
+    /// <returns>
+    /// <see langword="false"/> for malformed input: not JSON (truncated, trailing data, nested deeper than 64), not an
+    /// object, no string name, or a string anywhere in it that is not text (invalid UTF-8, an escaped lone surrogate).
+    /// Never throws for any input.
+    /// </returns>
     internal static bool TryParse(
         ReadOnlySpan<byte> utf8Json,
         string nameProperty,
@@ -91,50 +102,131 @@ internal static class StreamingEventParser
             evt = ReadEvent(utf8Json, nameProperty, kind, unknownName, sessionId, receivedAt, cache);
             return true;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
+            // JsonException: not JSON, nested too deep, truncated, trailing data. The others cannot come from input
+            // the first pass accepted (it checks every string); they are caught so that no input ever escapes as an
+            // exception into a receive loop.
             evt = null;
             return false;
         }
     }
 
-    // First pass: validate the whole document and find the name. Allocates only for unknown names.
+    // First pass: validate the whole document (JSON syntax, UTF-8 and escapes of every string) and find the
+    // name. Allocates only for unknown names. After it, no string of the message can fail to decode.
     private static bool TryFindKind(ReadOnlySpan<byte> utf8Json, string nameProperty, out Kind kind, out string? unknownName)
     {
         kind = Kind.Unknown;
         unknownName = null;
         var found = false;
+
+        // One vectorized pass over the whole message: outside strings the reader accepts ASCII only, so this is
+        // the UTF-8 check of every string, at a fraction of the cost of checking each one.
+        if (!Utf8.IsValid(utf8Json))
+        {
+            return false;
+        }
+
         var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isName = !found && reader.ValueTextEquals(nameProperty);
-            reader.Read();
-            if (isName && reader.TokenType == JsonTokenType.String)
-            {
-                found = true;
-                kind = KindOf(ref reader);
-                if (kind == Kind.Unknown)
-                {
-                    unknownName = reader.GetString();
-                }
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        // Reject trailing content after the object (the reader throws on a second value).
+        // Every token to the end: a second value after the object makes the reader throw.
         while (reader.Read())
         {
+            if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.String))
+            {
+                continue;
+            }
+
+            if (!IsValidText(ref reader))
+            {
+                return false;
+            }
+
+            if (found || reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1
+                || !reader.ValueTextEquals(nameProperty))
+            {
+                continue;
+            }
+
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                // Not a name: its tokens (if a container) are validated by the loop; a later name may still come.
+                continue;
+            }
+
+            if (!IsValidText(ref reader))
+            {
+                return false;
+            }
+
+            found = true;
+            kind = KindOf(ref reader);
+            if (kind == Kind.Unknown)
+            {
+                unknownName = reader.GetString();
+            }
         }
 
         return found;
+    }
+
+    // A string token decodes to UTF-16: its bytes are valid UTF-8 (checked for the whole message) and its \\u
+    // escapes pair their surrogates. The reader has checked the escapes' syntax (\\u takes four hex digits).
+    private static bool IsValidText(ref Utf8JsonReader reader) =>
+        !reader.ValueIsEscaped || HasPairedSurrogateEscapes(reader.ValueSpan); // one span, never a sequence
+
+    private static bool HasPairedSurrogateEscapes(ReadOnlySpan<byte> raw)
+    {
+        var i = raw.IndexOf((byte)'\\');
+        while (i >= 0 && i < raw.Length - 1)
+        {
+            if (raw[i + 1] != (byte)'u')
+            {
+                i += 2;
+            }
+            else
+            {
+                var unit = Hex4(raw.Slice(i + 2, 4));
+                i += 6;
+                if (char.IsLowSurrogate((char)unit))
+                {
+                    return false;
+                }
+
+                if (char.IsHighSurrogate((char)unit))
+                {
+                    // Only an escaped low surrogate can follow (a raw one would be invalid UTF-8).
+                    if (i + 6 > raw.Length || raw[i] != (byte)'\\' || raw[i + 1] != (byte)'u'
+                        || !char.IsLowSurrogate((char)Hex4(raw.Slice(i + 2, 4))))
+                    {
+                        return false;
+                    }
+
+                    i += 6;
+                }
+            }
+
+            var next = raw[i..].IndexOf((byte)'\\');
+            i = next < 0 ? -1 : i + next;
+        }
+
+        return true;
+    }
+
+    private static int Hex4(ReadOnlySpan<byte> digits)
+    {
+        var value = 0;
+        foreach (var d in digits)
+        {
+            value = (value << 4) | (d <= '9' ? d - '0' : (d | 0x20) - 'a' + 10);
+        }
+
+        return value;
     }
 
     private static Kind KindOf(ref Utf8JsonReader reader)
@@ -448,7 +540,8 @@ internal static class StreamingEventParser
                 return true;
             }
 
-            if (reader.TryGetDouble(out var d) && d is >= long.MinValue and <= long.MaxValue)
+            // Strictly inside: (double)long.MaxValue is 2^63, one past the largest long.
+            if (reader.TryGetDouble(out var d) && d > long.MinValue && d < long.MaxValue)
             {
                 value = (long)Math.Round(d, MidpointRounding.AwayFromZero);
                 return true;

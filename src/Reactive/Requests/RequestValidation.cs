@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace KonPro.StreamingAvatar;
 
@@ -61,6 +62,14 @@ internal static class RequestValidation
                 "request.Language");
         }
 
+        WellFormed(request.AvatarName, "request.AvatarName");
+        WellFormed(request.KnowledgeId, "request.KnowledgeId");
+        WellFormed(request.KnowledgeBase, "request.KnowledgeBase");
+        WellFormed(request.Version, "request.Version");
+        WellFormed(request.Voice?.VoiceId, "request.Voice.VoiceId");
+        WellFormed(request.LiveKitSettings?.Url, "request.LiveKitSettings.Url");
+        WellFormed(request.LiveKitSettings?.Room, "request.LiveKitSettings.Room");
+        WellFormed(request.LiveKitSettings?.Token, "request.LiveKitSettings.Token");
         Defined(request.Quality, "request.Quality");
         Defined(request.VideoEncoding, "request.VideoEncoding");
         Defined(request.VoiceChatTransport, "request.VoiceChatTransport");
@@ -69,19 +78,7 @@ internal static class RequestValidation
     public static void Validate(SpeakRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (string.IsNullOrWhiteSpace(request.Text))
-        {
-            throw new ArgumentException("Text must not be empty (1 to 1000 characters).", "request.Text");
-        }
-
-        if (request.Text.Length > SpeakRequest.MaxTextLength)
-        {
-            throw new ArgumentOutOfRangeException(
-                "request.Text",
-                request.Text.Length,
-                string.Create(CultureInfo.InvariantCulture, $"Text must be at most {SpeakRequest.MaxTextLength} characters (was {request.Text.Length}); split it with SpeakRequest.SplitText."));
-        }
-
+        ValidateText(request.Text, "request.Text", "Text");
         Defined<TaskType>(request.TaskType, "request.TaskType");
         Defined<TaskMode>(request.TaskMode, "request.TaskMode");
     }
@@ -89,18 +86,127 @@ internal static class RequestValidation
     public static void ValidateMessage(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (string.IsNullOrWhiteSpace(text))
+        ValidateText(text, nameof(text), "The message");
+    }
+
+    /// <summary>
+    /// The rules of a task's or a typed message's text: not empty; valid Unicode (no unpaired UTF-16 surrogate, which
+    /// would otherwise be sent as U+FFFD); at most <see cref="SpeakRequest.MaxTextLength"/> Unicode scalar values
+    /// (code points: an emoji such as U+1F600 is one, although it takes two UTF-16
+    /// chars); at least one visible character.
+    /// </summary>
+    private static void ValidateText(string? text, string paramName, string field)
+    {
+        if (string.IsNullOrEmpty(text))
         {
-            throw new ArgumentException("The message must not be empty (1 to 1000 characters).", nameof(text));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"{field} must not be empty (1 to {SpeakRequest.MaxTextLength} characters)."),
+                paramName);
         }
 
-        if (text.Length > SpeakRequest.MaxTextLength)
+        var scalars = 0;
+        var visible = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            Rune rune;
+            if (!char.IsSurrogate(c))
+            {
+                rune = new Rune(c);
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                rune = new Rune(c, text[++i]);
+            }
+            else
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"{field} is not valid Unicode: it has an unpaired surrogate U+{(int)c:X4} at index {i}. Pair it or remove it; it is not sent as a replacement character."),
+                    paramName);
+            }
+
+            scalars++;
+            visible = visible || IsVisible(rune);
+        }
+
+        if (scalars > SpeakRequest.MaxTextLength)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(text),
-                text.Length,
-                string.Create(CultureInfo.InvariantCulture, $"The message must be at most {SpeakRequest.MaxTextLength} characters; split it with SpeakRequest.SplitText."));
+                paramName,
+                scalars,
+                string.Create(CultureInfo.InvariantCulture, $"{field} must be at most {SpeakRequest.MaxTextLength} characters, counted as Unicode code points (an emoji such as U+1F600 is 1, a flag is 2); it has {scalars}. Split it with SpeakRequest.SplitText."));
         }
+
+        if (!visible)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"{field} must contain at least one visible character; it has only white space, zero-width, formatting or other invisible characters ({scalars} code points)."),
+                paramName);
+        }
+    }
+
+    /// <summary>Whether a character shows on its own: not white space, a control, a format (zero-width) character, a combining mark or a blank filler.</summary>
+    internal static bool IsVisible(Rune rune)
+    {
+        if (Rune.IsWhiteSpace(rune))
+        {
+            return false;
+        }
+
+        switch (Rune.GetUnicodeCategory(rune))
+        {
+            case UnicodeCategory.Control:
+            case UnicodeCategory.Format:
+            case UnicodeCategory.SpaceSeparator:
+            case UnicodeCategory.LineSeparator:
+            case UnicodeCategory.ParagraphSeparator:
+            case UnicodeCategory.NonSpacingMark:
+            case UnicodeCategory.EnclosingMark:
+            case UnicodeCategory.Surrogate:
+                // Unassigned code points count as visible: they may be characters newer than this runtime's tables.
+                return false;
+        }
+
+        // Letters and symbols that render blank: Hangul fillers, the braille blank, the Mongolian vowel separator.
+        return rune.Value is not (0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x2800 or 0x180E);
+    }
+
+    // Every string the request sends: an unpaired surrogate would silently become U+FFFD on the wire. The message
+    // names the field and the position, never the value (a token may be one of them).
+    private static void WellFormed(string? value, string paramName)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        var at = IndexOfUnpairedSurrogate(value);
+        if (at >= 0)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"{paramName["request.".Length..]} is not valid Unicode: it has an unpaired surrogate U+{(int)value[at]:X4} at index {at}."),
+                paramName);
+        }
+    }
+
+    private static int IndexOfUnpairedSurrogate(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (!char.IsSurrogate(value[i]))
+            {
+                continue;
+            }
+
+            if (!char.IsHighSurrogate(value[i]) || i + 1 == value.Length || !char.IsLowSurrogate(value[i + 1]))
+            {
+                return i;
+            }
+
+            i++;
+        }
+
+        return -1;
     }
 
     internal static bool IsBasicLanguageCode(string language)
