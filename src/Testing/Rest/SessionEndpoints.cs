@@ -92,7 +92,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
             ?? throw new RestError(429, "CONCURRENCY_LIMIT_EXCEEDED", "concurrent limit reached");
         Log.SessionCreated(core.Logger, session.Id, avatarId);
 
-        var chat = core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.chat";
+        var chat = core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + ChatProtocol.Path;
         return Task.FromResult<object>(new NewSessionResponse
         {
             Code = 100,
@@ -173,7 +173,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
     public Task<object> StopAsync(RestCall call)
     {
         var session = Resolve(call);
-        core.Close(session, 1000, "session_stopped");
+        core.Close(session, ChatCloseStatus.SessionStopped, ChatCloseStatus.SessionStoppedReason);
         return Task.FromResult(Ok());
     }
 
