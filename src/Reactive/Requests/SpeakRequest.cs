@@ -6,7 +6,7 @@ namespace KonPro.StreamingAvatar;
 public sealed class SpeakRequest
 {
     /// <summary>The most characters one task may carry.</summary>
-    public const int MaxTextLength = Api.KonProLimits.MaxTaskTextLength;
+    public const int MaxTextLength = 1000;
 
     /// <summary>The text: not empty, at most <see cref="MaxTextLength"/> characters (see <see cref="SplitText"/>).</summary>
     public string Text { get; set; } = string.Empty;

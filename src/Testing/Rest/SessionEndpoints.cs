@@ -92,7 +92,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
             ?? throw new RestError(429, "CONCURRENCY_LIMIT_EXCEEDED", "concurrent limit reached");
         Log.SessionCreated(core.Logger, session.Id, avatarId);
 
-        var chat = core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + ChatProtocol.Path;
+        var chat = core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.chat";
         return Task.FromResult<object>(new NewSessionResponse
         {
             Code = 100,
