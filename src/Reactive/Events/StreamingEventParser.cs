@@ -22,10 +22,10 @@ namespace KonPro.StreamingAvatar;
 internal static class StreamingEventParser
 {
     /// <summary>The name property on the chat socket.</summary>
-    internal const string ChatSocketNameProperty = "event_type";
+    internal const string ChatSocketNameProperty = Api.ChatProtocol.EventNameProperty;
 
     /// <summary>The name property on the LiveKit data channel.</summary>
-    internal const string DataChannelNameProperty = "type";
+    internal const string DataChannelNameProperty = Api.ChatProtocol.RoomEventNameProperty;
 
     private static readonly JsonReaderOptions ReaderOptions = new()
     {
@@ -437,12 +437,12 @@ internal static class StreamingEventParser
     private static string FieldName(Field field, string nameProperty) => field switch
     {
         Field.Name => nameProperty,
-        Field.TaskId => "task_id",
-        Field.SessionId => "session_id",
-        Field.Message => "message",
-        Field.DurationMs => "duration_ms",
-        Field.SilenceTimes => "silence_times",
-        Field.CountDown => "count_down",
+        Field.TaskId => Api.ChatEventFields.TaskId,
+        Field.SessionId => Api.ChatEventFields.SessionId,
+        Field.Message => Api.ChatEventFields.Message,
+        Field.DurationMs => Api.ChatEventFields.DurationMs,
+        Field.SilenceTimes => Api.ChatEventFields.SilenceTimes,
+        Field.CountDown => Api.ChatEventFields.CountDown,
         Field.Quality => "quality",
         Field.Reason => "reason",
         Field.CloseStatus => "close_status",

@@ -8,31 +8,31 @@ namespace KonPro.StreamingAvatar;
 public static class StreamingEvents
 {
     /// <summary>The avatar began speaking a task.</summary>
-    public const string AvatarStartTalking = "avatar_start_talking";
+    public const string AvatarStartTalking = Api.ChatEventNames.AvatarStartTalking;
 
     /// <summary>The avatar stopped speaking a task (finished or interrupted).</summary>
-    public const string AvatarStopTalking = "avatar_stop_talking";
+    public const string AvatarStopTalking = Api.ChatEventNames.AvatarStopTalking;
 
     /// <summary>A chunk of the words the avatar is speaking.</summary>
-    public const string AvatarTalkingMessage = "avatar_talking_message";
+    public const string AvatarTalkingMessage = Api.ChatEventNames.AvatarTalkingMessage;
 
     /// <summary>The avatar sent the last chunk of a task's words.</summary>
-    public const string AvatarEndMessage = "avatar_end_message";
+    public const string AvatarEndMessage = Api.ChatEventNames.AvatarEndMessage;
 
     /// <summary>Transcribed user speech or a typed user message.</summary>
-    public const string UserTalkingMessage = "user_talking_message";
+    public const string UserTalkingMessage = Api.ChatEventNames.UserTalkingMessage;
 
     /// <summary>The user's message is complete.</summary>
-    public const string UserEndMessage = "user_end_message";
+    public const string UserEndMessage = Api.ChatEventNames.UserEndMessage;
 
     /// <summary>User voice activity began.</summary>
-    public const string UserStart = "user_start";
+    public const string UserStart = Api.ChatEventNames.UserStart;
 
     /// <summary>User voice activity ended.</summary>
-    public const string UserStop = "user_stop";
+    public const string UserStop = Api.ChatEventNames.UserStop;
 
     /// <summary>The user has been silent for a while (with the silence prompt enabled).</summary>
-    public const string UserSilence = "user_silence";
+    public const string UserSilence = Api.ChatEventNames.UserSilence;
 
     /// <summary>The stream (room tracks or, without a room, the chat socket) is ready.</summary>
     public const string StreamReady = "stream_ready";

@@ -6,19 +6,19 @@ namespace KonPro.StreamingAvatar.Realtime;
 internal static class ChatSocketCloseStatus
 {
     /// <summary><c>stop</c> was called (<c>session_stopped</c>).</summary>
-    internal const int SessionStopped = 1000;
+    internal const int SessionStopped = Api.ChatCloseStatus.SessionStopped;
 
     /// <summary>No activity for <c>activity_idle_timeout</c> (<c>idle_timeout</c>).</summary>
-    internal const int IdleTimeout = 4001;
+    internal const int IdleTimeout = Api.ChatCloseStatus.IdleTimeout;
 
     /// <summary><c>session_duration_limit</c> reached (<c>duration_limit</c>).</summary>
-    internal const int DurationLimit = 4002;
+    internal const int DurationLimit = Api.ChatCloseStatus.DurationLimit;
 
     /// <summary>Bad or expired session token, or a session it does not own (<c>unauthorized</c>).</summary>
-    internal const int Unauthorized = 4401;
+    internal const int Unauthorized = Api.ChatCloseStatus.Unauthorized;
 
     /// <summary>Unknown session (<c>session_not_found</c>).</summary>
-    internal const int SessionNotFound = 4404;
+    internal const int SessionNotFound = Api.ChatCloseStatus.SessionNotFound;
 
     /// <summary>Maps a close status (<see langword="null"/> when the connection ended without a close handshake) to a reason.</summary>
     /// <param name="closeStatus">The status the server sent, or <see langword="null"/>.</param>

@@ -101,14 +101,14 @@ internal sealed record ChatSocketOptions
         var builder = new StringBuilder()
             .Append(scheme).Append("://").Append(BaseUri.Authority)
             .Append(BaseUri.AbsolutePath.TrimEnd('/'))
-            .Append("/v1/ws/streaming.chat")
-            .Append("?session_id=").Append(Uri.EscapeDataString(SessionId))
-            .Append("&session_token=").Append(escapeToken ? Uri.EscapeDataString(token) : token)
-            .Append("&silence_response=").Append(SilenceResponse ? "true" : "false")
-            .Append("&push_to_talk=").Append(PushToTalk ? "true" : "false");
+            .Append(Api.ChatProtocol.Path)
+            .Append('?').Append(Api.ChatProtocol.SessionIdParameter).Append('=').Append(Uri.EscapeDataString(SessionId))
+            .Append('&').Append(Api.ChatProtocol.SessionTokenParameter).Append('=').Append(escapeToken ? Uri.EscapeDataString(token) : token)
+            .Append('&').Append(Api.ChatProtocol.SilenceResponseParameter).Append('=').Append(SilenceResponse ? "true" : "false")
+            .Append('&').Append(Api.ChatProtocol.PushToTalkParameter).Append('=').Append(PushToTalk ? "true" : "false");
         if (LiveKitTransport)
         {
-            builder.Append("&arch_version=v2");
+            builder.Append('&').Append(Api.ChatProtocol.ArchVersionParameter).Append('=').Append(Api.ChatProtocol.LiveKitArchVersion);
         }
 
         return builder.ToString();

@@ -14,13 +14,13 @@ namespace KonPro.StreamingAvatar.Realtime;
 internal sealed class FrameEncoder
 {
     /// <summary>The sample rate of the chat socket's audio.</summary>
-    internal const int SampleRate = 16_000;
+    internal const int SampleRate = Api.ChatProtocol.AudioSampleRate;
 
     /// <summary>The channel count of the chat socket's audio.</summary>
-    internal const int Channels = 1;
+    internal const int Channels = Api.ChatProtocol.AudioChannels;
 
     /// <summary>Samples per audio chunk (32 ms at 16 kHz).</summary>
-    internal const int SamplesPerChunk = 512;
+    internal const int SamplesPerChunk = Api.ChatProtocol.AudioSamplesPerChunk;
 
     /// <summary>Bytes per audio chunk (512 PCM16 samples).</summary>
     internal const int BytesPerChunk = SamplesPerChunk * 2;

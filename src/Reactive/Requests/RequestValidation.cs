@@ -9,10 +9,10 @@ namespace KonPro.StreamingAvatar;
 /// </summary>
 internal static class RequestValidation
 {
-    public const double MinVoiceRate = 0.5;
-    public const double MaxVoiceRate = 1.5;
-    public const int MinActivityIdleTimeout = 30;
-    public const int MaxActivityIdleTimeout = 3600;
+    public const double MinVoiceRate = Api.KonProLimits.MinVoiceRate;
+    public const double MaxVoiceRate = Api.KonProLimits.MaxVoiceRate;
+    public const int MinActivityIdleTimeout = Api.KonProLimits.MinActivityIdleTimeout;
+    public const int MaxActivityIdleTimeout = Api.KonProLimits.MaxActivityIdleTimeout;
 
     public static void Validate(StartAvatarRequest request)
     {

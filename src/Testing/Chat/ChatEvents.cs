@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using KonPro.StreamingAvatar.Api;
 
 namespace KonPro.StreamingAvatar.Testing.Chat;
 
@@ -6,39 +7,39 @@ namespace KonPro.StreamingAvatar.Testing.Chat;
 internal static class ChatEvents
 {
     public static string AvatarStartTalking(string sessionId, string taskId) =>
-        Build("avatar_start_talking", sessionId, new() { ["task_id"] = taskId });
+        Build(ChatEventNames.AvatarStartTalking, sessionId, new() { [ChatEventFields.TaskId] = taskId });
 
     public static string AvatarTalkingMessage(string sessionId, string taskId, string message) =>
-        Build("avatar_talking_message", sessionId, new() { ["task_id"] = taskId, ["message"] = message });
+        Build(ChatEventNames.AvatarTalkingMessage, sessionId, new() { [ChatEventFields.TaskId] = taskId, [ChatEventFields.Message] = message });
 
     public static string AvatarEndMessage(string sessionId, string taskId) =>
-        Build("avatar_end_message", sessionId, new() { ["task_id"] = taskId });
+        Build(ChatEventNames.AvatarEndMessage, sessionId, new() { [ChatEventFields.TaskId] = taskId });
 
     public static string AvatarStopTalking(string sessionId, string taskId, long durationMs) =>
-        Build("avatar_stop_talking", sessionId, new() { ["task_id"] = taskId, ["duration_ms"] = durationMs });
+        Build(ChatEventNames.AvatarStopTalking, sessionId, new() { [ChatEventFields.TaskId] = taskId, [ChatEventFields.DurationMs] = durationMs });
 
-    public static string UserStart(string sessionId) => Build("user_start", sessionId, []);
+    public static string UserStart(string sessionId) => Build(ChatEventNames.UserStart, sessionId, []);
 
-    public static string UserStop(string sessionId) => Build("user_stop", sessionId, []);
+    public static string UserStop(string sessionId) => Build(ChatEventNames.UserStop, sessionId, []);
 
     public static string UserTalkingMessage(string sessionId, string taskId, string message) =>
-        Build("user_talking_message", sessionId, new() { ["task_id"] = taskId, ["message"] = message });
+        Build(ChatEventNames.UserTalkingMessage, sessionId, new() { [ChatEventFields.TaskId] = taskId, [ChatEventFields.Message] = message });
 
     public static string UserEndMessage(string sessionId, string taskId) =>
-        Build("user_end_message", sessionId, new() { ["task_id"] = taskId });
+        Build(ChatEventNames.UserEndMessage, sessionId, new() { [ChatEventFields.TaskId] = taskId });
 
     public static string UserSilence(string sessionId, int silenceTimes, int countDown) =>
-        Build("user_silence", sessionId, new() { ["silence_times"] = silenceTimes, ["count_down"] = countDown });
+        Build(ChatEventNames.UserSilence, sessionId, new() { [ChatEventFields.SilenceTimes] = silenceTimes, [ChatEventFields.CountDown] = countDown });
 
     public static string Unknown(string eventType, string sessionId) =>
         Build(eventType, sessionId, new() { ["unexpected_field"] = new JsonObject { ["nested"] = true } });
 
     public static string Oversized(string sessionId, int size) =>
-        Build("avatar_talking_message", sessionId, new() { ["task_id"] = "task-oversized", ["message"] = new string('a', Math.Max(0, size)) });
+        Build(ChatEventNames.AvatarTalkingMessage, sessionId, new() { [ChatEventFields.TaskId] = "task-oversized", [ChatEventFields.Message] = new string('a', Math.Max(0, size)) });
 
     private static string Build(string eventType, string sessionId, Dictionary<string, JsonNode?> fields)
     {
-        var json = new JsonObject { ["event_type"] = eventType, ["session_id"] = sessionId };
+        var json = new JsonObject { [ChatProtocol.EventNameProperty] = eventType, [ChatEventFields.SessionId] = sessionId };
         foreach (var (name, value) in fields)
         {
             json[name] = value;

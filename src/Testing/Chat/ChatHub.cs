@@ -18,21 +18,21 @@ namespace KonPro.StreamingAvatar.Testing.Chat;
 /// </summary>
 internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
 {
-    public const string Path = "/v1/ws/streaming.chat";
+    public const string Path = ChatProtocol.Path;
     private const string ItemKey = "KonPro.ChatConnection";
     private int _open;
 
     /// <summary>How many accepted chat sockets have not ended yet.</summary>
     public int OpenConnections => Volatile.Read(ref _open);
 
-    public bool Refuses(HttpContext context) => core.Faults.ChatFor(context.Request.Query["session_id"].FirstOrDefault()).Refuse;
+    public bool Refuses(HttpContext context) => core.Faults.ChatFor(context.Request.Query[ChatProtocol.SessionIdParameter].FirstOrDefault()).Refuse;
 
     /// <summary>Called as soon as the upgrade is accepted, before any message: authenticate and bind, or close.</summary>
     public void OnAccepted(HttpContext context, WebSocket socket)
     {
         var query = context.Request.Query;
-        var sessionId = query["session_id"].FirstOrDefault();
-        var token = query["session_token"].FirstOrDefault();
+        var sessionId = query[ChatProtocol.SessionIdParameter].FirstOrDefault();
+        var token = query[ChatProtocol.SessionTokenParameter].FirstOrDefault();
         var connection = new ChatConnection(
             socket,
             Guid.NewGuid(),
@@ -47,33 +47,33 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
         var isApiKey = core.Store.IsApiKey(token);
         if (tokenRecord is null && !isApiKey)
         {
-            Refuse(connection, sessionId, 4401, "unauthorized");
+            Refuse(connection, sessionId, ChatCloseStatus.Unauthorized, ChatCloseStatus.UnauthorizedReason);
             return;
         }
 
         var session = string.IsNullOrEmpty(sessionId) ? null : core.Store.Find(sessionId);
         if (session is null || session.Phase == SessionPhase.Closed)
         {
-            Refuse(connection, sessionId, 4404, "session_not_found");
+            Refuse(connection, sessionId, ChatCloseStatus.SessionNotFound, ChatCloseStatus.SessionNotFoundReason);
             return;
         }
 
         var owns = tokenRecord is not null ? tokenRecord.SessionId == session.Id : session.Settings.OwnerApiKey == token;
         if (!owns)
         {
-            Refuse(connection, sessionId, 4401, "unauthorized");
+            Refuse(connection, sessionId, ChatCloseStatus.Unauthorized, ChatCloseStatus.UnauthorizedReason);
             return;
         }
 
         connection.Session = session;
         if (!session.TryAttach(connection))
         {
-            Refuse(connection, sessionId, 4404, "session_not_found");
+            Refuse(connection, sessionId, ChatCloseStatus.SessionNotFound, ChatCloseStatus.SessionNotFoundReason);
             return;
         }
 
         Log.ChatSocketBound(core.Logger, connection.Id, session.Id);
-        if (IsTrue(query["silence_response"].FirstOrDefault()) || session.Settings.SilenceResponse)
+        if (IsTrue(query[ChatProtocol.SilenceResponseParameter].FirstOrDefault()) || session.Settings.SilenceResponse)
         {
             connection.SilenceTimer = core.Clock.CreatePeriodicTimer(() => PromptSilence(connection), core.Options.SilencePromptAfter);
         }

@@ -23,7 +23,7 @@ internal sealed class AccountEndpoints(FakeServerCore core)
     public Task<object> HistoryAsync(RestCall call)
     {
         var page = ParseInt(call.Query("page"), "page", 1, int.MaxValue) ?? 1;
-        var pageSize = ParseInt(call.Query("page_size"), "page_size", 1, 100) ?? 10;
+        var pageSize = ParseInt(call.Query("page_size"), "page_size", 1, KonProLimits.MaxHistoryPageSize) ?? 10;
         var from = ParseDate(call.Query("date_from"), "date_from");
         var to = ParseDate(call.Query("date_to"), "date_to");
         SessionStatus? status = null;

@@ -8,7 +8,7 @@ namespace KonPro.StreamingAvatar.Testing.Rest;
 /// <summary>The session operations: create_token, new, start, task, interrupt, listening, keep_alive, stop.</summary>
 internal sealed class SessionEndpoints(FakeServerCore core)
 {
-    private const int MaxTaskText = 1000;
+    private const int MaxTaskText = KonProLimits.MaxTaskTextLength;
     private int _taskCounter;
 
     public Task<object> CreateTokenAsync(RestCall call) =>
@@ -32,7 +32,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
         if (voice is { } v)
         {
             voiceId = JsonFields.String(v, "voice_id", "voice");
-            rate = JsonFields.Number(v, "rate", "voice", 0.5, 1.5) ?? 1;
+            rate = JsonFields.Number(v, "rate", "voice", KonProLimits.MinVoiceRate, KonProLimits.MaxVoiceRate) ?? 1;
             JsonFields.Enum<VoiceEmotion>(v, "emotion", "voice");
             if (JsonFields.Object(v, "elevenlabs_settings", "voice") is { } eleven)
             {
@@ -63,7 +63,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
 
         JsonFields.Bool(body, "ia_is_livekit_transport");
         var silence = JsonFields.Bool(body, "silence_response") ?? false;
-        var idle = JsonFields.Integer(body, "activity_idle_timeout", null, 30, 3600) ?? 120;
+        var idle = JsonFields.Integer(body, "activity_idle_timeout", null, KonProLimits.MinActivityIdleTimeout, KonProLimits.MaxActivityIdleTimeout) ?? 120;
         JsonFields.Bool(body, "enable_push_to_talk");
         if (JsonFields.Object(body, "livekit_settings") is { } livekit)
         {
@@ -172,7 +172,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
     public Task<object> StopAsync(RestCall call)
     {
         var session = Resolve(call);
-        core.Close(session, 1000, "session_stopped");
+        core.Close(session, ChatCloseStatus.SessionStopped, ChatCloseStatus.SessionStoppedReason);
         return Task.FromResult(Ok());
     }
 

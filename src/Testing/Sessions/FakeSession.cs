@@ -34,10 +34,10 @@ internal sealed class FakeSession
         Speaker = new AvatarSpeaker(this, clock, options);
         if (!settings.DisableIdleTimeout)
         {
-            _idleTimer = clock.CreateTimer(() => closeRequested(this, 4001, "idle_timeout"), _idleTimeout);
+            _idleTimer = clock.CreateTimer(() => closeRequested(this, ChatCloseStatus.IdleTimeout, ChatCloseStatus.IdleTimeoutReason), _idleTimeout);
         }
 
-        _durationTimer = clock.CreateTimer(() => closeRequested(this, 4002, "duration_limit"), options.SessionDurationLimit);
+        _durationTimer = clock.CreateTimer(() => closeRequested(this, ChatCloseStatus.DurationLimit, ChatCloseStatus.DurationLimitReason), options.SessionDurationLimit);
     }
 
     public FakeSessionSettings Settings { get; }

@@ -64,6 +64,17 @@ public sealed class ChatProtocolTests
         Contract.RoomEvents.Values.Should().OnlyContain(e => e.Payload["properties"]![ChatProtocol.RoomEventNameProperty] != null);
     }
 
+    [Fact]
+    public void Audio_format_is_the_documents()
+    {
+        var audio = ChatContract.LoadDocument()["components"]!["messages"]!["audioFrame"]!["x-audio"]!;
+
+        audio["sample_rate"]!.GetValue<int>().Should().Be(ChatProtocol.AudioSampleRate);
+        audio["num_channels"]!.GetValue<int>().Should().Be(ChatProtocol.AudioChannels);
+        audio["samples_per_chunk"]!.GetValue<int>().Should().Be(ChatProtocol.AudioSamplesPerChunk);
+        audio["encoding"]!.GetValue<string>().Should().Be("pcm_s16le");
+    }
+
     private static List<T> ConstantsOf<T>(Type type) =>
         [.. type.GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral && f.FieldType == typeof(T))

@@ -19,9 +19,12 @@ public sealed class FakeCloseStatusesFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Sessions here never idle out (activity_idle_timeout 3600 s is 72 s at the fake's time scale of 0.02), so
+        // every close below is the one its scenario asks for, however loaded the machine.
+        var noIdle = new { activity_idle_timeout = 3600 };
         await using (var wire = await FakeWire.StartAsync())
         {
-            var (token, sessionId) = await wire.NewSessionAsync();
+            var (token, sessionId) = await wire.NewSessionAsync(noIdle);
             await using (var badToken = await wire.ConnectAsync(wire.ChatUri(sessionId, "not-a-session-token")))
             {
                 SessionEnds["bad token"] = await badToken.Closed.WaitAsync(FakeWire.Patience);
@@ -38,14 +41,7 @@ public sealed class FakeCloseStatusesFixture : IAsyncLifetime
                 SessionEnds["stop"] = await stopped.Closed.WaitAsync(FakeWire.Patience);
             }
 
-            // activity_idle_timeout's minimum, 30 s, is 0.6 s at the fake's time scale.
-            var (idleToken, idleSession) = await wire.NewSessionAsync(new { activity_idle_timeout = 30 });
-            await using (var idle = await wire.ConnectAsync(wire.ChatUri(idleSession, idleToken), idleSession))
-            {
-                SessionEnds["idle timeout"] = await idle.Closed.WaitAsync(FakeWire.Patience);
-            }
-
-            var (lastToken, lastSession) = await wire.NewSessionAsync();
+            var (lastToken, lastSession) = await wire.NewSessionAsync(noIdle);
             var open = await wire.ConnectAsync(wire.ChatUri(lastSession, lastToken), lastSession);
             await using (open)
             {
@@ -54,12 +50,15 @@ public sealed class FakeCloseStatusesFixture : IAsyncLifetime
             }
         }
 
-        await using (var limited = await FakeWire.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromSeconds(30)))
-        {
-            var (token, sessionId) = await limited.NewSessionAsync();
-            await using var socket = await limited.ConnectAsync(limited.ChatUri(sessionId, token), sessionId);
-            SessionEnds["duration limit"] = await socket.Closed.WaitAsync(FakeWire.Patience);
-        }
+        // The timers: a 300 s duration limit and a 150 s idle timeout are 6 s and 3 s here, long enough for the
+        // socket to be bound first on a loaded machine.
+        await using var timers = await FakeWire.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromSeconds(300));
+        var (idleToken, idleSession) = await timers.NewSessionAsync(new { activity_idle_timeout = 150 });
+        var (limitToken, limitSession) = await timers.NewSessionAsync(noIdle);
+        await using var idle = await timers.ConnectAsync(timers.ChatUri(idleSession, idleToken), idleSession);
+        await using var limited = await timers.ConnectAsync(timers.ChatUri(limitSession, limitToken), limitSession);
+        SessionEnds["idle timeout"] = await idle.Closed.WaitAsync(FakeWire.Patience);
+        SessionEnds["duration limit"] = await limited.Closed.WaitAsync(FakeWire.Patience);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

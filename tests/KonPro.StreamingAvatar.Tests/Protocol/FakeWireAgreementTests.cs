@@ -18,8 +18,8 @@ public sealed class FakeWireAgreementTests
     public async Task A_scripted_session_sends_every_documented_event_as_the_document_describes_it()
     {
         var contract = ChatContract.Current;
-        await using var wire = await FakeWire.StartAsync();
-        var (token, sessionId) = await wire.NewSessionAsync();
+        await using var wire = await FakeWire.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
+        var (token, sessionId) = await wire.NewSessionAsync(new { activity_idle_timeout = 3600 });
         await using var socket = await wire.ConnectAsync(wire.ChatUri(sessionId, token, silenceResponse: true), sessionId);
 
         await wire.PostAsync(token, "/v1/streaming/task", new { session_id = sessionId, text = "Hello from the agreement test", task_type = "repeat", task_mode = "async" });

@@ -33,4 +33,13 @@ public static class ChatProtocol
 
     /// <summary>The value of <see cref="ArchVersionParameter"/> for the LiveKit transport: <c>v2</c>.</summary>
     public const string LiveKitArchVersion = "v2";
+
+    /// <summary>The sample rate of the audio in <c>AudioRawFrame</c>s: 16,000 Hz (signed 16-bit little-endian PCM).</summary>
+    public const int AudioSampleRate = 16_000;
+
+    /// <summary>The channel count of the audio in <c>AudioRawFrame</c>s: mono.</summary>
+    public const int AudioChannels = 1;
+
+    /// <summary>Samples per <c>AudioRawFrame</c>: 512 (32 ms at 16 kHz).</summary>
+    public const int AudioSamplesPerChunk = 512;
 }
