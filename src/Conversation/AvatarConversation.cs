@@ -157,7 +157,6 @@ public sealed class AvatarConversation : IAsyncDisposable
         }
 
         _turns.OnCompleted();
-        _turns.Dispose();
         _telemetry.Dispose();
         _lifetime.Dispose();
     }

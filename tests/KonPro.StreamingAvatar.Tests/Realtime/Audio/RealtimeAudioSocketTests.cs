@@ -13,9 +13,9 @@ public sealed class RealtimeAudioSocketTests
     [Fact]
     public async Task An_utterance_is_spoken_for_the_length_of_its_audio_and_its_handle_completes()
     {
-        await using var scope = await FakeServerScope.StartAsync(o => o.TimeScale = 0.1);
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 0.1; o.SessionDurationLimit = TimeSpan.FromHours(1); });
         var avatar = await scope.CreateAvatarAsync();
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var sent = new List<string>();
         await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector(sent, []) });
         using var events = new EventRecorder<RealtimeAudioEvent>(socket.Events);
@@ -37,9 +37,9 @@ public sealed class RealtimeAudioSocketTests
     [Fact]
     public async Task Audio_from_an_sdk_audio_source_is_resampled_to_24_kHz()
     {
-        await using var scope = await FakeServerScope.StartAsync(o => o.TimeScale = 0.1);
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 0.1; o.SessionDurationLimit = TimeSpan.FromHours(1); });
         var avatar = await scope.CreateAvatarAsync();
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var sent = new List<string>();
         await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector(sent, []) });
         await using var source = new PcmStreamAudioSource(new MemoryStream(AudioClips.Tone(TimeSpan.FromSeconds(2))));
@@ -74,9 +74,9 @@ public sealed class RealtimeAudioSocketTests
     [Fact]
     public async Task An_interrupt_cuts_the_utterance_short()
     {
-        await using var scope = await FakeServerScope.StartAsync(o => o.TimeScale = 0.5);
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 0.5; o.SessionDurationLimit = TimeSpan.FromHours(1); });
         var avatar = await scope.CreateAvatarAsync();
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         await using var socket = await RealtimeAudioSocket.OpenAsync(avatar);
 
         var utterance = await socket.SpeakAsync(Pcm24k(TimeSpan.FromSeconds(20)));
@@ -91,9 +91,9 @@ public sealed class RealtimeAudioSocketTests
     [Fact]
     public async Task A_refused_message_arrives_as_data_and_the_socket_stays_open()
     {
-        await using var scope = await FakeServerScope.StartAsync();
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
         var avatar = await scope.CreateAvatarAsync();
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         await using var socket = await RealtimeAudioSocket.OpenAsync(avatar);
         using var errors = new EventRecorder<RealtimeAudioError>(socket.Errors);
 
@@ -110,9 +110,9 @@ public sealed class RealtimeAudioSocketTests
     [Fact]
     public async Task Listening_and_keep_alives_go_out_and_keep_alives_are_automatic()
     {
-        await using var scope = await FakeServerScope.StartAsync();
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
         var avatar = await scope.CreateAvatarAsync();
-        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var sent = new List<string>();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector(sent, []), TimeProvider = clock });
@@ -134,9 +134,9 @@ public sealed class RealtimeAudioSocketTests
     [Fact]
     public async Task Stopping_the_session_closes_the_socket_for_good_and_ends_what_was_open()
     {
-        await using var scope = await FakeServerScope.StartAsync(o => o.TimeScale = 1);
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 1; o.SessionDurationLimit = TimeSpan.FromHours(1); });
         var avatar = await scope.CreateAvatarAsync();
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         await using var socket = await RealtimeAudioSocket.OpenAsync(avatar);
         using var states = new EventRecorder<RealtimeAudioState>(socket.State);
         using var events = new EventRecorder<RealtimeAudioEvent>(socket.Events);
@@ -156,9 +156,9 @@ public sealed class RealtimeAudioSocketTests
     [Fact]
     public async Task An_abrupt_loss_reconnects_and_ends_the_utterance_in_progress_as_interrupted()
     {
-        await using var scope = await FakeServerScope.StartAsync(o => o.TimeScale = 1);
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 1; o.SessionDurationLimit = TimeSpan.FromHours(1); });
         var avatar = await scope.CreateAvatarAsync();
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var opened = new List<RecordingWebSocket>();
         var policy = new ReconnectPolicy { InitialDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50), JitterSeed = 1 };
         await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector([], opened), ReconnectPolicy = policy });
@@ -178,9 +178,9 @@ public sealed class RealtimeAudioSocketTests
     [Fact]
     public async Task The_endpoint_is_the_credential_so_logs_messages_and_to_string_never_show_it()
     {
-        await using var scope = await FakeServerScope.StartAsync();
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
         var avatar = await scope.CreateAvatarAsync();
-        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var secret = session.RealtimeEndpoint!.Split('/').Last();
         var logs = new Logs();
         using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
