@@ -239,7 +239,16 @@ public sealed class AvatarConversation : IAsyncDisposable
         {
             if (end.Error is null && !interrupted)
             {
-                _history.AddRange(updates.ToChatResponse().Messages.Where(static m => m.Contents.Count > 0));
+                foreach (var message in updates.ToChatResponse().Messages.Where(static m => m.Contents.Count > 0))
+                {
+                    // Streamed tokens carry their spacing; the kept text reads as one clean message.
+                    if (message.Contents is [TextContent only])
+                    {
+                        only.Text = only.Text.Trim();
+                    }
+
+                    _history.Add(message);
+                }
             }
             else if (end.SpokenPieces.Count > 0)
             {

@@ -59,8 +59,8 @@ public sealed class AvatarConversationTests
         await using var loop = await Loopback.StartAsync();
         var avatar = await loop.StartAvatarAsync();
         var model = new ScriptedChatClient(TimeProvider.System);
-        model.Enqueue(Step.Say("It is noon."));
-        model.Enqueue(Step.Say("You are welcome."));
+        model.Enqueue(Step.Say("It is noon. "));
+        model.Enqueue(Step.Say(" You are welcome."));
         var conversation = loop.Own(new AvatarConversation(avatar, model));
         using var turns = new Recorder<ConversationTurn>(conversation.Turns);
         var microphone = loop.Own(new PushAudioSource());
