@@ -66,7 +66,8 @@ public sealed class AvatarConversation : IAsyncDisposable
         _options.Validate();
         _avatar = avatar;
         _chat = chatClient;
-        _voice = voice ?? new RepeatVoice(avatar, _options.MaxPieceLength);
+        _voice = voice
+            ?? (_options.RealtimeVoice is { } own ? new RealtimeAnswerVoice(own, _options.MaxPieceLength) : new RepeatVoice(avatar, _options.MaxPieceLength));
         _time = _options.TimeProvider ?? TimeProvider.System;
         _logger = _options.LoggerFactory?.CreateLogger<AvatarConversation>() ?? NullLogger<AvatarConversation>.Instance;
         _telemetry = new ConversationTelemetry(_options.MeterFactory);
@@ -83,9 +84,15 @@ public sealed class AvatarConversation : IAsyncDisposable
                 .Subscribe(entry => Enqueue(entry.Text.Trim(), UserTurnSource.Voice)));
         }
 
-        if (_options.BargeIn)
+        if (_options.BargeIn && _options.RealtimeVoice is null)
         {
             subscriptions.Add(avatar.Events.BargeIn(CutShortAsync).Subscribe(static _ => { }));
+        }
+        else if (_options.BargeIn)
+        {
+            // Own-voice speech does not show on the session's events: the user starting to speak while an answer is
+            // being said is the barge-in.
+            subscriptions.Add(avatar.UserStart.Subscribe(start => { _ = BargeInOnOwnVoiceAsync(); }));
         }
 
         _subscriptions = new CompositeSubscription(subscriptions);
@@ -150,7 +157,6 @@ public sealed class AvatarConversation : IAsyncDisposable
         }
 
         _turns.OnCompleted();
-        _turns.Dispose();
         _telemetry.Dispose();
         _lifetime.Dispose();
     }
@@ -206,7 +212,11 @@ public sealed class AvatarConversation : IAsyncDisposable
             var tokens = TokensAsync(messages, updates, () => firstToken ??= _time.GetTimestamp(), cancel.Token);
             var speech = await _voice.SpeakAsync(tokens, cancel.Token).ConfigureAwait(false);
             _ = speech.Started.ContinueWith(
-                _ => firstSpeech = _time.GetTimestamp(),
+                _ =>
+                {
+                    firstSpeech = _time.GetTimestamp();
+                    active.IsSpeaking = true;
+                },
                 CancellationToken.None,
                 TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
@@ -229,7 +239,16 @@ public sealed class AvatarConversation : IAsyncDisposable
         {
             if (end.Error is null && !interrupted)
             {
-                _history.AddRange(updates.ToChatResponse().Messages.Where(static m => m.Contents.Count > 0));
+                foreach (var message in updates.ToChatResponse().Messages.Where(static m => m.Contents.Count > 0))
+                {
+                    // Streamed tokens carry their spacing; the kept text reads as one clean message.
+                    if (message.Contents is [TextContent only])
+                    {
+                        only.Text = only.Text.Trim();
+                    }
+
+                    _history.Add(message);
+                }
             }
             else if (end.SpokenPieces.Count > 0)
             {
@@ -296,6 +315,21 @@ public sealed class AvatarConversation : IAsyncDisposable
         await _voice.InterruptAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    private async Task BargeInOnOwnVoiceAsync()
+    {
+        ActiveTurn? active;
+        lock (_gate)
+        {
+            active = _active;
+        }
+
+        if (active is { IsSpeaking: true, IsCancelled: false })
+        {
+            active.Cancel();
+            await InterruptQuietlyAsync().ConfigureAwait(false);
+        }
+    }
+
     private async Task InterruptQuietlyAsync()
     {
         try
@@ -329,6 +363,8 @@ public sealed class AvatarConversation : IAsyncDisposable
         private readonly Lock _gate = new();
         private Task _superseded = Task.CompletedTask;
         private bool _cancelled;
+
+        public bool IsSpeaking { get; set; }
 
         public bool IsCancelled
         {

@@ -25,6 +25,12 @@ public sealed class AvatarConversationOptions
     /// <summary>The longest spoken piece, 1 to <see cref="SpeakRequest.MaxTextLength"/> (the default).</summary>
     public int MaxPieceLength { get; set; } = SpeakRequest.MaxTextLength;
 
+    /// <summary>
+    /// Speaks answers with your own voice instead of <c>repeat</c> tasks: each sentence is turned into PCM by your
+    /// text-to-speech and streamed over the session's realtime audio socket. Null (the default) uses <c>repeat</c>.
+    /// </summary>
+    public RealtimeVoice? RealtimeVoice { get; set; }
+
     /// <summary>The clock of the latency figures (the system clock when null).</summary>
     public TimeProvider? TimeProvider { get; set; }
 

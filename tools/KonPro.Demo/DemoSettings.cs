@@ -13,6 +13,15 @@ internal sealed class DemoSettings
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>--llm: run the conversation pipeline instead of the scripted conversation.</summary>
+    public bool Llm { get; set; }
+
+    public string? LlmUrl { get; set; }
+
+    public string? LlmKey { get; set; }
+
+    public string? LlmModel { get; set; }
+
     public bool UseEmbeddedFake => BaseUrl is null;
 
     public void Validate()
@@ -30,6 +39,16 @@ internal sealed class DemoSettings
         if (BaseUrl is not null && !Uri.TryCreate(BaseUrl, UriKind.Absolute, out _))
         {
             throw new ArgumentException($"--base-url must be an absolute URL; was '{BaseUrl}'.");
+        }
+
+        if (!Llm && (LlmUrl ?? LlmKey ?? LlmModel) is not null)
+        {
+            throw new ArgumentException("--llm-url, --llm-key and --llm-model need --llm.");
+        }
+
+        if (LlmUrl is not null && !Uri.TryCreate(LlmUrl, UriKind.Absolute, out _))
+        {
+            throw new ArgumentException("--llm-url must be an absolute URL.");
         }
 
         if (!(TimeScale > 0) || Timeout <= TimeSpan.Zero)

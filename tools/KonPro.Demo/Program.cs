@@ -20,6 +20,15 @@ const string Usage = """
       --token <token>      a session token to use directly (no admin call)
       --time-scale <x>     the embedded fake's time scale (default 0.2; 1 = real time)
       --timeout <seconds>  give up after this long (default 120)
+
+    Bring your own LLM (the conversation pipeline, KonPro.StreamingAvatar.Conversation):
+      --llm                run a conversation between the avatar and a chat model instead of the script: typed and
+                           voice turns, answers spoken sentence by sentence as they stream, and a barge-in.
+                           Without --llm-url the model is a small deterministic STAND-IN that ships with the demo
+                           (offline; not an LLM).
+      --llm-url <url>      an OpenAI-compatible endpoint, e.g. https://api.openai.com/v1 or http://localhost:11434/v1
+      --llm-key <key>      its API key (never printed)
+      --llm-model <name>   the model (default gpt-4o-mini)
       -h, --help           show this help
 
     Exit code: 0 when every step succeeded, 1 when a step failed or timed out, 2 for bad arguments.
@@ -51,6 +60,18 @@ try
             case "--timeout":
                 settings.Timeout = TimeSpan.FromSeconds(double.Parse(Next(args, ref i), CultureInfo.InvariantCulture));
                 break;
+            case "--llm":
+                settings.Llm = true;
+                break;
+            case "--llm-url":
+                settings.LlmUrl = Next(args, ref i);
+                break;
+            case "--llm-key":
+                settings.LlmKey = Next(args, ref i);
+                break;
+            case "--llm-model":
+                settings.LlmModel = Next(args, ref i);
+                break;
             default:
                 throw new ArgumentException($"Unknown option '{args[i]}'.");
         }
@@ -65,7 +86,9 @@ catch (Exception ex) when (ex is ArgumentException or FormatException or Overflo
     return 2;
 }
 
-return await new ConversationScript(settings).RunAsync();
+return settings.Llm
+    ? await new KonPro.Demo.Llm.LlmScript(settings).RunAsync()
+    : await new ConversationScript(settings).RunAsync();
 
 static string Next(string[] args, ref int i) =>
     ++i < args.Length ? args[i] : throw new ArgumentException($"Option '{args[i - 1]}' needs a value.");

@@ -23,7 +23,7 @@ public sealed class AvatarConversationTests
             Step.Say(" opens at nine. ", TimeSpan.FromSeconds(2)),
             Step.Say("Enjoy!", TimeSpan.FromSeconds(2)));
         using var meter = new LatencyListener();
-        var conversation = loop.Own(new AvatarConversation(avatar, model, new AvatarConversationOptions { SystemPrompt = "You are a museum guide.", TimeProvider = clock }));
+        var conversation = loop.Own(new AvatarConversation(avatar, model, new AvatarConversationOptions { SystemPrompt = "You are a museum guide.", TimeProvider = clock, MeterFactory = meter.Factory }));
         using var started = new Recorder<AvatarStartTalking>(avatar.AvatarStartTalking);
 
         var answer = conversation.SendAsync("Where is the museum?");
@@ -59,8 +59,8 @@ public sealed class AvatarConversationTests
         await using var loop = await Loopback.StartAsync();
         var avatar = await loop.StartAvatarAsync();
         var model = new ScriptedChatClient(TimeProvider.System);
-        model.Enqueue(Step.Say("It is noon."));
-        model.Enqueue(Step.Say("You are welcome."));
+        model.Enqueue(Step.Say("It is noon. "));
+        model.Enqueue(Step.Say(" You are welcome."));
         var conversation = loop.Own(new AvatarConversation(avatar, model));
         using var turns = new Recorder<ConversationTurn>(conversation.Turns);
         var microphone = loop.Own(new PushAudioSource());
@@ -124,7 +124,7 @@ public sealed class AvatarConversationTests
         model.Enqueue(Step.Say("Fine so far. Then"), Step.Fail(new HttpRequestException("model unavailable")));
         model.Enqueue(Step.Say("Back again."));
         using var meter = new LatencyListener();
-        var conversation = loop.Own(new AvatarConversation(avatar, model));
+        var conversation = loop.Own(new AvatarConversation(avatar, model, new AvatarConversationOptions { MeterFactory = meter.Factory }));
 
         var failed = await conversation.SendAsync("first").WaitAsync(Loopback.Patience);
         var next = await conversation.SendAsync("second").WaitAsync(Loopback.Patience);
@@ -218,7 +218,7 @@ public sealed class AvatarConversationTests
         clock.Advance(by);
     }
 
-    /// <summary>Collects the conversation's measurements from the SDK's meter.</summary>
+    /// <summary>Collects the conversation's measurements from the SDK's meter (only this test's meter, not those of tests running beside it).</summary>
     private sealed class LatencyListener : IDisposable
     {
         private readonly MeterListener _listener = new();
@@ -228,7 +228,7 @@ public sealed class AvatarConversationTests
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == "KonPro.StreamingAvatar" && instrument.Name.Contains(".conversation.", StringComparison.Ordinal))
+                if (instrument.Meter.Name == "KonPro.StreamingAvatar" && Factory.Created(instrument.Meter) && instrument.Name.Contains(".conversation.", StringComparison.Ordinal))
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
@@ -238,8 +238,46 @@ public sealed class AvatarConversationTests
             _listener.Start();
         }
 
+        public TestMeterFactory Factory { get; } = new();
+
         public IReadOnlyList<double> Values(string name) => [.. _values.Where(v => v.Name == name).Select(v => Math.Round(v.Value, 6))];
 
-        public void Dispose() => _listener.Dispose();
+        public void Dispose()
+        {
+            _listener.Dispose();
+            Factory.Dispose();
+        }
+    }
+
+    private sealed class TestMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options);
+            lock (_meters)
+            {
+                _meters.Add(meter);
+            }
+
+            return meter;
+        }
+
+        public bool Created(Meter meter)
+        {
+            lock (_meters)
+            {
+                return _meters.Contains(meter);
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_meters)
+            {
+                _meters.ForEach(m => m.Dispose());
+            }
+        }
     }
 }

@@ -16,14 +16,15 @@ internal sealed class Loopback : IAsyncDisposable
 
     public HttpClient Http { get; } = new();
 
+    /// <summary>A fake at the given time scale whose sessions outlive a slow, loaded machine (an hour of model time).</summary>
     public static async Task<Loopback> StartAsync(double timeScale = 0.02) =>
-        new(await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = timeScale }));
+        new(await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = timeScale, SessionDurationLimit = TimeSpan.FromHours(1) }));
 
     public async Task<StreamingAvatar> StartAvatarAsync()
     {
         var avatar = new StreamingAvatar(new StreamingAvatarApiConfig { Token = await Server.CreateSessionTokenAsync(), BasePath = Server.Url }, Http);
         _owned.Add(avatar);
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         return avatar;
     }
 

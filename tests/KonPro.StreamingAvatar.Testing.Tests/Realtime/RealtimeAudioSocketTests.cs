@@ -104,6 +104,25 @@ public sealed class RealtimeAudioSocketTests
         client.Seen.Should().NotContain(m => Type(m) == "agent.speak_ended");
     }
 
+    [Fact]
+    public async Task The_alpha_buffer_clear_interrupts_like_agent_interrupt()
+    {
+        await using var server = await Servers.StartAsync(o => o.TimeScale = 0.5);
+        using var api = new ApiClient(server);
+        var (_, _, endpoint) = await NewSessionAsync(api, start: true);
+        await using var client = await RealtimeClient.ConnectAsync(endpoint);
+        await client.NextAsync("session.state_updated", m => State(m) == "connected");
+
+        await client.SendAsync(new { type = "agent.audio_buffer_append", audio = Pcm(TimeSpan.FromSeconds(10)) });
+        var started = await client.NextAsync("agent.speak_started");
+        await client.SendAsync(new { type = "agent.audio_buffer_clear" });
+
+        var cut = await client.NextAsync("agent.speak_interrupted");
+        cut["event_id"]!.GetValue<string>().Should().Be(Id(started));
+        cut["duration_ms"]!.GetValue<long>().Should().BeLessThan(10_000);
+        await client.NextAsync("agent.state", m => State(m) == "idle");
+    }
+
     [Theory]
     [InlineData("this is not json", "invalid_json")]
     [InlineData("[1, 2]", "invalid_json")]

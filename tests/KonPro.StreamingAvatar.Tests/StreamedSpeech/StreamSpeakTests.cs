@@ -11,9 +11,9 @@ public sealed class StreamSpeakTests
     [Fact]
     public async Task Speaks_each_sentence_as_it_arrives_in_order_with_one_handle()
     {
-        await using var scope = await FakeServerScope.StartAsync();
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
         var avatar = await scope.CreateAvatarAsync();
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var tokens = Channel.CreateUnbounded<string>();
 
         var handle = await avatar.SpeakAsync(tokens.Reader.ReadAllAsync());
@@ -41,9 +41,9 @@ public sealed class StreamSpeakTests
     [Fact]
     public async Task Never_sends_a_task_over_the_limit()
     {
-        await using var scope = await FakeServerScope.StartAsync();
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
         var avatar = await scope.CreateAvatarAsync();
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var text = string.Join(' ', Enumerable.Range(0, 600).Select(i => $"word{i}"));
 
         var handle = await avatar.SpeakAsync(SentenceSplitterTests.Chunks(text, 17));
@@ -59,9 +59,9 @@ public sealed class StreamSpeakTests
     [Fact]
     public async Task An_interrupt_stops_reading_the_stream_and_ends_the_utterance_as_interrupted()
     {
-        await using var scope = await FakeServerScope.StartAsync(o => o.TimeScale = 0.5);
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 0.5; o.SessionDurationLimit = TimeSpan.FromHours(1); });
         var avatar = await scope.CreateAvatarAsync();
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var source = new EndlessSentences();
 
         var handle = await avatar.SpeakAsync(source.ReadAsync());
@@ -81,9 +81,9 @@ public sealed class StreamSpeakTests
     [Fact]
     public async Task Cancelling_stops_the_stream_without_interrupting_what_was_sent()
     {
-        await using var scope = await FakeServerScope.StartAsync();
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
         var avatar = await scope.CreateAvatarAsync();
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var source = new EndlessSentences();
         using var cancel = new CancellationTokenSource();
 
@@ -101,9 +101,9 @@ public sealed class StreamSpeakTests
     [Fact]
     public async Task A_failing_source_is_reported_in_the_result_after_what_was_already_said()
     {
-        await using var scope = await FakeServerScope.StartAsync();
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
         var avatar = await scope.CreateAvatarAsync();
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
 
         var handle = await avatar.SpeakAsync(FailAfter("First sentence. Second", new InvalidOperationException("model went away")));
 
@@ -116,12 +116,12 @@ public sealed class StreamSpeakTests
     [Fact]
     public async Task Rejects_bad_input_and_an_unstarted_session_before_anything_is_sent()
     {
-        await using var scope = await FakeServerScope.StartAsync();
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
         var avatar = await scope.CreateAvatarAsync();
 
         var notStarted = () => avatar.SpeakAsync(SentenceSplitterTests.Chunks("Hi.", 1));
         await notStarted.Should().ThrowAsync<InvalidOperationException>();
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var tooLong = () => avatar.SpeakAsync(SentenceSplitterTests.Chunks("Hi.", 1), new SpeakStreamOptions { MaxPieceLength = 1001 });
         var nullText = () => avatar.SpeakAsync((IAsyncEnumerable<string>)null!);
 

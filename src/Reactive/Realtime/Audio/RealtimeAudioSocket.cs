@@ -1,0 +1,602 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using KonPro.StreamingAvatar.Voice;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KonPro.StreamingAvatar;
+
+/// <summary>
+/// The session's realtime audio socket (bring your own voice): stream your own speech audio and the avatar lip-syncs
+/// it. Open it with the URL <c>new</c> returned (<see cref="StartAvatarResponse.RealtimeEndpoint"/>): the URL is the
+/// credential, so nothing else is sent, and it is only ever logged redacted. Audio is PCM16 mono, resampled to 24 kHz.
+/// Each utterance is a <see cref="RealtimeUtterance"/> that completes when the avatar has spoken it.
+/// </summary>
+/// <remarks>
+/// <para><b>The observable contract</b> (as the chat socket's): <see cref="Events"/> is hot, with no replay, every
+/// server message typed, in arrival order, from the one receive loop (never concurrently); <see cref="State"/> replays
+/// the current state. A refused message arrives as a <see cref="RealtimeAudioError"/> (also on <see cref="Errors"/>),
+/// never as <c>OnError</c>; the socket stays open. Both streams complete after <see cref="RealtimeAudioState.Closed"/>.</para>
+/// <para>An abrupt loss (or close 1001, 1011, 1012) is retried with <see cref="RealtimeAudioSocketOptions.ReconnectPolicy"/>;
+/// utterances in progress then end as interrupted. Closes 1000 and 4xxx are final. A keep-alive is sent every
+/// <see cref="RealtimeAudioSocketOptions.KeepAliveInterval"/>. Audio may be sent as soon as the socket is open: the
+/// server buffers it until the session is connected.</para>
+/// </remarks>
+public sealed class RealtimeAudioSocket : IAsyncDisposable
+{
+    /// <summary>The socket's sample rate: PCM16 mono at 24 kHz.</summary>
+    public const int SampleRate = 24_000;
+
+    private static readonly int[] FinalCloses = [1000, 4001, 4002, 4401, 4403, 4404];
+
+    private readonly Uri _endpoint;
+    private readonly string _redacted;
+    private readonly RealtimeAudioSocketOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Func<Uri, CancellationToken, Task<WebSocket>> _connect;
+    private readonly Lock _gate = new();
+    private readonly Subject<RealtimeAudioEvent> _events = new();
+    private readonly BehaviorSubject<RealtimeAudioState> _state = new(RealtimeAudioState.Connecting);
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Dictionary<string, RealtimeUtterance> _utterances = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly string _idPrefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+    private WebSocket? _socket;
+    private Task? _run;
+    private ITimer? _keepAlive;
+    private bool _closed;
+    private int _disposed;
+    private int _ids;
+
+    /// <summary>Creates a client of a realtime audio socket (not yet connected: see <see cref="ConnectAsync"/>).</summary>
+    /// <param name="endpoint">The <c>realtime_endpoint</c> exactly as <c>new</c> returned it (an absolute ws:// or wss:// URL).</param>
+    /// <param name="options">Keep-alive, reconnect, logging and time; defaults when null.</param>
+    /// <exception cref="ArgumentException">The endpoint is not an absolute ws:// or wss:// URL (the message never repeats it).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public RealtimeAudioSocket(string endpoint, RealtimeAudioSocketOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(endpoint);
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != "ws" && uri.Scheme != "wss"))
+        {
+            throw new ArgumentException("The realtime endpoint must be an absolute ws:// or wss:// URL, exactly as the session's realtime_endpoint gave it.", nameof(endpoint));
+        }
+
+        _options = options ?? new RealtimeAudioSocketOptions();
+        _options.Validate();
+        _endpoint = uri;
+        _redacted = $"{uri.Scheme}://{uri.Authority}/{SecretRedactor.Mask}";
+        _time = _options.TimeProvider ?? TimeProvider.System;
+        _logger = _options.LoggerFactory?.CreateLogger<RealtimeAudioSocket>() ?? NullLogger<RealtimeAudioSocket>.Instance;
+        _connect = _options.Connect ?? ConnectClientAsync;
+    }
+
+    /// <summary>Every server message, typed: hot, no replay, in arrival order; completes after the socket closed for good.</summary>
+    public IObservable<RealtimeAudioEvent> Events => _events.AsObservable();
+
+    /// <summary>The messages the server refused (<c>error</c>): hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<RealtimeAudioError> Errors => Events.OfType<RealtimeAudioError>();
+
+    /// <summary>The socket's state: replays the current one, then each change; completes after <see cref="RealtimeAudioState.Closed"/>.</summary>
+    public IObservable<RealtimeAudioState> State => _state.AsObservable();
+
+    /// <summary>The current state.</summary>
+    public RealtimeAudioState CurrentState => _state.Value;
+
+    /// <summary>The endpoint with everything after the host hidden (what logs show).</summary>
+    public string RedactedEndpoint => _redacted;
+
+    internal int MaxBytesPerMessage => (int)(_options.MaxAudioPerMessage.TotalSeconds * SampleRate) * 2;
+
+    /// <summary>Opens the socket the started session's <c>new</c> named (<see cref="StartAvatarResponse.RealtimeEndpoint"/>).</summary>
+    /// <param name="avatar">The avatar whose session to speak for.</param>
+    /// <param name="options">Keep-alive, reconnect, logging and time; defaults when null.</param>
+    /// <param name="cancellationToken">Cancels the connect.</param>
+    /// <returns>The connected socket.</returns>
+    /// <exception cref="InvalidOperationException">The avatar has no session, or its session has no realtime endpoint.</exception>
+    public static async Task<RealtimeAudioSocket> OpenAsync(StreamingAvatar avatar, RealtimeAudioSocketOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(avatar);
+        var endpoint = avatar.SessionInfo?.RealtimeEndpoint;
+        if (string.IsNullOrEmpty(endpoint))
+        {
+            throw new InvalidOperationException("The avatar has no session with a realtime endpoint; create the session first.");
+        }
+
+        var socket = new RealtimeAudioSocket(endpoint, options);
+        try
+        {
+            await socket.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            await socket.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Opens the socket and starts receiving; returns when it is open (audio may be sent at once).</summary>
+    /// <param name="cancellationToken">Cancels the connect.</param>
+    /// <returns>A task that completes when the socket is open.</returns>
+    /// <exception cref="InvalidOperationException">It was already connected, or closed.</exception>
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            if (_socket is not null || _closed)
+            {
+                throw new InvalidOperationException("ConnectAsync may be called once, on a socket that is not closed.");
+            }
+        }
+
+        Log.RealtimeAudioConnecting(_logger, _redacted);
+        var socket = await _connect(_endpoint, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _socket = socket;
+        }
+
+        _run = Task.Run(() => RunAsync(socket));
+        if (_options.KeepAliveInterval > TimeSpan.Zero)
+        {
+            _keepAlive = _time.CreateTimer(_ => _ = KeepAliveQuietlyAsync(), null, _options.KeepAliveInterval, _options.KeepAliveInterval);
+        }
+    }
+
+    /// <summary>Begins an utterance of your own audio; append to it, then end it.</summary>
+    /// <param name="sampleRate">The rate of the PCM16 mono audio you will append (8,000 to 192,000 Hz; resampled to 24 kHz).</param>
+    /// <returns>The utterance.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The sample rate is out of range.</exception>
+    public RealtimeUtterance BeginUtterance(int sampleRate = SampleRate)
+    {
+        if (sampleRate is < 8_000 or > 192_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "The sample rate must be between 8000 and 192000 Hz.");
+        }
+
+        var utterance = new RealtimeUtterance(this, NextId("utt"), sampleRate, _time);
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                utterance.MarkEnded(SpeakOutcome.SessionClosed, null);
+            }
+            else
+            {
+                _utterances[utterance.EventId] = utterance;
+            }
+        }
+
+        return utterance;
+    }
+
+    /// <summary>Says one buffer of PCM16 mono audio as one utterance (sent in messages of about a second, then ended).</summary>
+    /// <param name="pcm16">Whole 16-bit little-endian samples.</param>
+    /// <param name="sampleRate">Their rate (resampled to 24 kHz).</param>
+    /// <param name="cancellationToken">Cancels the sends.</param>
+    /// <returns>The utterance; await its <see cref="RealtimeUtterance.Completed"/> for the end of the speech.</returns>
+    /// <exception cref="ArgumentException">The audio has an odd number of bytes (nothing was sent).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The sample rate is out of range.</exception>
+    public async Task<RealtimeUtterance> SpeakAsync(ReadOnlyMemory<byte> pcm16, int sampleRate = SampleRate, CancellationToken cancellationToken = default)
+    {
+        if (pcm16.Length % 2 != 0)
+        {
+            throw new ArgumentException($"PCM16 audio is whole 2-byte samples; got {pcm16.Length} bytes.", nameof(pcm16));
+        }
+
+        var utterance = BeginUtterance(sampleRate);
+        await utterance.AppendAsync(pcm16, cancellationToken).ConfigureAwait(false);
+        await utterance.EndAsync(cancellationToken).ConfigureAwait(false);
+        return utterance;
+    }
+
+    /// <summary>Says what an audio source gives, to its end, as one utterance (the first message short, then about a second each).</summary>
+    /// <param name="source">The source (the SDK's sources give 16 kHz PCM16 mono); not disposed.</param>
+    /// <param name="sampleRate">The source's rate (default 16 kHz; resampled to 24 kHz).</param>
+    /// <param name="cancellationToken">Cancels reading and sending.</param>
+    /// <returns>The utterance, once it was ended.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The sample rate is out of range.</exception>
+    public async Task<RealtimeUtterance> SpeakAsync(IAudioSource source, int sampleRate = AudioClips.SampleRate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var utterance = BeginUtterance(sampleRate);
+        var first = sampleRate / 4 * 2;
+        var rest = sampleRate * 2;
+        var buffer = new ArrayBufferWriter<byte>();
+        var read = new byte[4096];
+        var sent = false;
+        while (true)
+        {
+            var count = await source.ReadAsync(read, cancellationToken).ConfigureAwait(false);
+            if (count == 0)
+            {
+                break;
+            }
+
+            buffer.Write(read.AsSpan(0, count));
+            if (buffer.WrittenCount >= (sent ? rest : first))
+            {
+                var whole = buffer.WrittenCount / 2 * 2;
+                await utterance.AppendAsync(buffer.WrittenMemory[..whole].ToArray(), cancellationToken).ConfigureAwait(false);
+                var left = buffer.WrittenSpan[whole..].ToArray();
+                buffer.Clear();
+                buffer.Write(left);
+                sent = true;
+            }
+        }
+
+        var tail = buffer.WrittenCount / 2 * 2;
+        if (tail > 0)
+        {
+            await utterance.AppendAsync(buffer.WrittenMemory[..tail].ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+
+        await utterance.EndAsync(cancellationToken).ConfigureAwait(false);
+        return utterance;
+    }
+
+    /// <summary>Interrupts the avatar (<c>agent.interrupt</c>): the utterance it speaks and those queued end as interrupted.</summary>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the message was sent.</returns>
+    /// <exception cref="InvalidOperationException">The socket is not open.</exception>
+    public Task InterruptAsync(CancellationToken cancellationToken = default) => SendControlAsync("agent.interrupt", NextId("evt"), cancellationToken);
+
+    /// <summary>Puts the avatar in listening mode (<c>agent.start_listening</c>).</summary>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the message was sent.</returns>
+    /// <exception cref="InvalidOperationException">The socket is not open.</exception>
+    public Task StartListeningAsync(CancellationToken cancellationToken = default) => SendControlAsync("agent.start_listening", NextId("evt"), cancellationToken);
+
+    /// <summary>Ends listening mode (<c>agent.stop_listening</c>).</summary>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the message was sent.</returns>
+    /// <exception cref="InvalidOperationException">The socket is not open.</exception>
+    public Task StopListeningAsync(CancellationToken cancellationToken = default) => SendControlAsync("agent.stop_listening", NextId("evt"), cancellationToken);
+
+    /// <summary>Keeps the session alive (<c>session.keep_alive</c>); sent automatically every <see cref="RealtimeAudioSocketOptions.KeepAliveInterval"/>.</summary>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the message was sent.</returns>
+    /// <exception cref="InvalidOperationException">The socket is not open.</exception>
+    public Task KeepAliveAsync(CancellationToken cancellationToken = default) => SendControlAsync("session.keep_alive", NextId("evt"), cancellationToken);
+
+    /// <summary>Closes the socket (normal closure), ends the utterances in progress as closed and completes the streams.</summary>
+    /// <returns>A task that completes when everything is released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        WebSocket? socket;
+        lock (_gate)
+        {
+            socket = _socket;
+        }
+
+        if (socket is { State: WebSocketState.Open })
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), _time);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client_closed", timeout.Token).ConfigureAwait(false);
+                if (_run is { } run)
+                {
+                    await run.WaitAsync(TimeSpan.FromSeconds(2), _time).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or TimeoutException or ObjectDisposedException)
+            {
+                // The server did not answer the close in time; the socket is dropped.
+            }
+        }
+
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        CloseForGood(1000, "client_closed");
+        socket?.Abort();
+        socket?.Dispose();
+        _lifetime.Dispose();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"RealtimeAudioSocket {{ Endpoint = {_redacted}, State = {CurrentState} }}";
+
+    internal Task SendSpeakAsync(string eventId, ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
+    {
+        var json = new ArrayBufferWriter<byte>(audio.Length * 4 / 3 + 96);
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "agent.speak");
+            writer.WriteString("event_id", eventId);
+            writer.WriteBase64String("audio", audio.Span);
+            writer.WriteEndObject();
+        }
+
+        return SendAsync(json.WrittenMemory, cancellationToken);
+    }
+
+    internal Task SendControlAsync(string type, string eventId, CancellationToken cancellationToken)
+    {
+        var json = new ArrayBufferWriter<byte>(96);
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", type);
+            writer.WriteString("event_id", eventId);
+            writer.WriteEndObject();
+        }
+
+        return SendAsync(json.WrittenMemory, cancellationToken);
+    }
+
+    private static async Task<WebSocket> ConnectClientAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        try
+        {
+            socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
+            await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task SendAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
+    {
+        WebSocket socket;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            if (_closed)
+            {
+                throw new InvalidOperationException("The realtime audio socket is closed.");
+            }
+
+            socket = _socket ?? throw new InvalidOperationException("Call ConnectAsync before sending.");
+        }
+
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private string NextId(string kind) => $"{kind}_{_idPrefix}_{Interlocked.Increment(ref _ids)}";
+
+    /// <summary>The one receive loop: receives until the socket closes, then reconnects or closes for good.</summary>
+    private async Task RunAsync(WebSocket socket)
+    {
+        var jitter = _options.ReconnectPolicy?.CreateJitterSource();
+        while (true)
+        {
+            var (status, description) = await ReceiveUntilClosedAsync(socket).ConfigureAwait(false);
+            if (_disposed != 0 || _options.ReconnectPolicy is null || (status is { } s && FinalCloses.Contains(s)) || (status is >= 4000 and < 5000))
+            {
+                CloseForGood(status, description);
+                return;
+            }
+
+            EndUtterances(SpeakOutcome.Interrupted);
+            SetState(RealtimeAudioState.Reconnecting);
+            var next = await ReconnectAsync(_options.ReconnectPolicy, jitter!, description ?? status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "connection lost").ConfigureAwait(false);
+            if (next is null)
+            {
+                CloseForGood(status, description);
+                return;
+            }
+
+            socket.Dispose();
+            socket = next;
+        }
+    }
+
+    private async Task<WebSocket?> ReconnectAsync(ReconnectPolicy policy, Random jitter, string reason)
+    {
+        for (var attempt = 1; attempt <= policy.MaxAttempts; attempt++)
+        {
+            var delay = policy.GetDelay(attempt, jitter);
+            Log.RealtimeAudioReconnecting(_logger, reason, attempt, delay.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(delay, _time, _lifetime.Token).ConfigureAwait(false);
+                var socket = await _connect(_endpoint, _lifetime.Token).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    if (_disposed != 0)
+                    {
+                        socket.Dispose();
+                        return null;
+                    }
+
+                    _socket = socket;
+                }
+
+                return socket;
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException)
+            {
+                reason = ex.GetType().Name;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<(int? Status, string? Description)> ReceiveUntilClosedAsync(WebSocket socket)
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        try
+        {
+            while (true)
+            {
+                buffer.Clear();
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer.GetMemory(16 * 1024), _lifetime.Token).ConfigureAwait(false);
+                    buffer.Advance(result.Count);
+                }
+                while (!result.EndOfMessage);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return ((int?)socket.CloseStatus, socket.CloseStatusDescription);
+                }
+
+                if (result.MessageType == WebSocketMessageType.Text)
+                {
+                    Dispatch(RealtimeAudioEventParser.Parse(Encoding.UTF8.GetString(buffer.WrittenSpan), _time.GetUtcNow()));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            return (null, null); // abrupt loss, or disposal
+        }
+    }
+
+    private void Dispatch(RealtimeAudioEvent evt)
+    {
+        switch (evt)
+        {
+            case RealtimeSpeakStarted:
+                Find(evt.EventId, remove: false)?.MarkStarted();
+                break;
+            case RealtimeSpeakEnded ended:
+                Find(evt.EventId, remove: true)?.MarkEnded(SpeakOutcome.Completed, ended.DurationMs);
+                break;
+            case RealtimeSpeakInterrupted cut:
+                Find(evt.EventId, remove: true)?.MarkEnded(SpeakOutcome.Interrupted, cut.DurationMs);
+                break;
+            case RealtimeSessionStateUpdated updated:
+                switch (updated.State)
+                {
+                    case "connecting":
+                        SetState(RealtimeAudioState.Connecting);
+                        break;
+                    case "connected":
+                        SetState(RealtimeAudioState.Connected);
+                        break;
+                    case "closing" or "closed":
+                        SetState(RealtimeAudioState.Closing);
+                        break;
+                }
+
+                break;
+            case RealtimeAudioError error:
+                Log.RealtimeAudioRefused(_logger, error.Code, error.Message);
+                break;
+        }
+
+        lock (_events)
+        {
+            _events.OnNext(evt);
+        }
+    }
+
+    private RealtimeUtterance? Find(string? eventId, bool remove)
+    {
+        if (eventId is null)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            if (!_utterances.TryGetValue(eventId, out var utterance))
+            {
+                return null;
+            }
+
+            if (remove)
+            {
+                _utterances.Remove(eventId);
+            }
+
+            return utterance;
+        }
+    }
+
+    private void EndUtterances(SpeakOutcome outcome)
+    {
+        List<RealtimeUtterance> open;
+        lock (_gate)
+        {
+            open = [.. _utterances.Values];
+            _utterances.Clear();
+        }
+
+        foreach (var utterance in open)
+        {
+            utterance.MarkEnded(outcome, null);
+        }
+    }
+
+    private void SetState(RealtimeAudioState state)
+    {
+        lock (_events)
+        {
+            if (!_closed && _state.Value != state)
+            {
+                _state.OnNext(state);
+            }
+        }
+    }
+
+    /// <summary>The one close path: whatever the cause, the utterances end, the timer stops and the streams complete.</summary>
+    private void CloseForGood(int? status, string? description)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+        }
+
+        _keepAlive?.Dispose();
+        EndUtterances(SpeakOutcome.SessionClosed);
+        Log.RealtimeAudioClosed(_logger, status, description);
+        lock (_events)
+        {
+            _state.OnNext(RealtimeAudioState.Closed);
+            _state.OnCompleted();
+            _events.OnCompleted();
+        }
+    }
+
+    private async Task KeepAliveQuietlyAsync()
+    {
+        try
+        {
+            await KeepAliveAsync(_lifetime.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or InvalidOperationException or OperationCanceledException or ObjectDisposedException)
+        {
+            Log.RealtimeAudioKeepAliveFailed(_logger, ex.GetType().Name);
+        }
+    }
+}

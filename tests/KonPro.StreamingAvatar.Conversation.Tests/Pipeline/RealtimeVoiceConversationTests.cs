@@ -1,0 +1,90 @@
+using System.Buffers.Binary;
+using System.Reactive.Linq;
+using System.Runtime.CompilerServices;
+using KonPro.StreamingAvatar.Conversation.Tests.Support;
+using KonPro.StreamingAvatar.Testing;
+using KonPro.StreamingAvatar.Voice;
+using static KonPro.StreamingAvatar.Conversation.Tests.Support.ScriptedChatClient;
+
+namespace KonPro.StreamingAvatar.Conversation.Tests.Pipeline;
+
+public sealed class RealtimeVoiceConversationTests
+{
+    [Fact]
+    public async Task Answers_are_spoken_in_your_own_voice_over_the_realtime_socket_sentence_by_sentence()
+    {
+        await using var loop = await Loopback.StartAsync(timeScale: 0.1);
+        var avatar = await loop.StartAvatarAsync();
+        var socket = loop.Own(await RealtimeAudioSocket.OpenAsync(avatar));
+        using var events = new Recorder<RealtimeAudioEvent>(socket.Events);
+        var spokenByTts = new List<string>();
+        var voice = new RealtimeVoice(socket, (text, ct) => Speech(text, spokenByTts, ct), sampleRate: 16_000);
+        var model = new ScriptedChatClient(TimeProvider.System);
+        model.Enqueue(Step.Say("Hello there. How "), Step.Say("are you?"));
+        var conversation = loop.Own(new AvatarConversation(avatar, model, new AvatarConversationOptions { RealtimeVoice = voice }));
+
+        var turn = await conversation.SendAsync("Hi!").WaitAsync(Loopback.Patience);
+
+        turn.SpokenPieces.Should().Equal("Hello there.", "How are you?");
+        turn.Interrupted.Should().BeFalse();
+        turn.FirstSpeechLatency.Should().NotBeNull();
+        spokenByTts.Should().Equal("Hello there.", "How are you?");
+        var ended = events.Items.OfType<RealtimeSpeakEnded>().ToList();
+        ended.Should().HaveCount(2);
+        ended.Select(e => e.DurationMs).Should().Equal(200, 300);
+        loop.TaskTexts().Should().BeEmpty("no repeat task is sent when the voice is your own");
+        conversation.History.Select(m => m.Text).Should().Equal("Hi!", "Hello there. How are you?");
+    }
+
+    [Fact]
+    public async Task The_user_speaking_over_your_own_voice_interrupts_it_and_trims_the_history()
+    {
+        await using var loop = await Loopback.StartAsync(timeScale: 0.5);
+        var avatar = await loop.StartAvatarAsync();
+        var socket = loop.Own(await RealtimeAudioSocket.OpenAsync(avatar));
+        var voice = new RealtimeVoice(socket, (text, ct) => Speech(text, [], ct, msPerWord: 1000), sampleRate: 16_000);
+        var model = new ScriptedChatClient(TimeProvider.System);
+        model.Enqueue(Step.Say("One two three four five six seven eight nine ten. "), Step.Say("Eleven twelve. "), Step.Hang());
+        model.Enqueue(Step.Say("Okay."));
+        var conversation = loop.Own(new AvatarConversation(avatar, model, new AvatarConversationOptions { RealtimeVoice = voice }));
+        var microphone = loop.Own(new PushAudioSource());
+        await avatar.StartVoiceChatAsync(new StartVoiceChatRequest { AudioSource = microphone });
+        await avatar.StopListeningAsync();
+        using var started = new Recorder<RealtimeSpeakStarted>(socket.Events.OfType<RealtimeSpeakStarted>());
+
+        var answer = conversation.SendAsync("Count for me.");
+        await started.WaitForAsync(s => s.Count == 1);
+        loop.Server.EnqueueTranscript("enough");
+        microphone.Push(AudioClips.SpeechLike(TimeSpan.FromMilliseconds(600)));
+        microphone.Push(AudioClips.Silence(TimeSpan.FromMilliseconds(1500)));
+        var cut = await answer.WaitAsync(Loopback.Patience);
+
+        await model.Cancelled.WaitAsync(Loopback.Patience);
+        cut.Interrupted.Should().BeTrue();
+        cut.SpokenPieces.Should().Equal("One two three four five six seven eight nine ten.");
+        await Loopback.UntilAsync(() => conversation.History.Count == 4);
+        conversation.History.Select(m => m.Text).Should().Equal("Count for me.", "One two three four five six seven eight nine ten.", "enough", "Okay.");
+    }
+
+    /// <summary>A stand-in text-to-speech: a tone of a set length per word, at 16 kHz, in two chunks.</summary>
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Speech(string text, List<string> log, [EnumeratorCancellation] CancellationToken cancellationToken, int msPerWord = 100)
+    {
+        lock (log)
+        {
+            log.Add(text);
+        }
+
+        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        var samples = words * msPerWord * 16;
+        var pcm = new byte[samples * 2];
+        for (var i = 0; i < samples; i++)
+        {
+            BinaryPrimitives.WriteInt16LittleEndian(pcm.AsSpan(i * 2), (short)(Math.Sin(i * 0.07) * 5000));
+        }
+
+        await Task.Yield();
+        cancellationToken.ThrowIfCancellationRequested();
+        yield return pcm.AsMemory(0, pcm.Length / 2 / 2 * 2);
+        yield return pcm.AsMemory(pcm.Length / 2 / 2 * 2);
+    }
+}

@@ -1,0 +1,263 @@
+using System.Buffers.Binary;
+using System.Net.WebSockets;
+using System.Text.Json;
+using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.StreamingAvatar.Voice;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KonPro.StreamingAvatar.Tests.Realtime.Audio;
+
+public sealed class RealtimeAudioSocketTests
+{
+    [Fact]
+    public async Task An_utterance_is_spoken_for_the_length_of_its_audio_and_its_handle_completes()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 0.1; o.SessionDurationLimit = TimeSpan.FromHours(1); });
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        var sent = new List<string>();
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector(sent, []) });
+        using var events = new EventRecorder<RealtimeAudioEvent>(socket.Events);
+        using var states = new EventRecorder<RealtimeAudioState>(socket.State);
+
+        var utterance = await socket.SpeakAsync(Pcm24k(TimeSpan.FromMilliseconds(2500)));
+
+        await utterance.Started.WaitAsync(FakeServerScope.Patience);
+        var result = await utterance.WaitForCompletionAsync(FakeServerScope.Patience);
+        result.Should().Be(new RealtimeSpeakResult(utterance.EventId, SpeakOutcome.Completed, 2500));
+        events.Items.OfType<RealtimeSpeakStarted>().Should().ContainSingle(e => e.EventId == utterance.EventId);
+        states.Items.Should().ContainInOrder(RealtimeAudioState.Connecting, RealtimeAudioState.Connected);
+        var speaks = Messages(sent).Where(m => Type(m) == "agent.speak").ToList();
+        speaks.Select(m => Convert.FromBase64String(m.GetProperty("audio").GetString()!).Length).Should().Equal(48_000, 48_000, 24_000);
+        speaks.Should().OnlyContain(m => m.GetProperty("event_id").GetString() == utterance.EventId);
+        Messages(sent).Last().GetProperty("type").GetString().Should().Be("agent.speak_end");
+    }
+
+    [Fact]
+    public async Task Audio_from_an_sdk_audio_source_is_resampled_to_24_kHz()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 0.1; o.SessionDurationLimit = TimeSpan.FromHours(1); });
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        var sent = new List<string>();
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector(sent, []) });
+        await using var source = new PcmStreamAudioSource(new MemoryStream(AudioClips.Tone(TimeSpan.FromSeconds(2))));
+
+        var utterance = await socket.SpeakAsync(source);
+
+        var result = await utterance.WaitForCompletionAsync(FakeServerScope.Patience);
+        result.Outcome.Should().Be(SpeakOutcome.Completed);
+        result.DurationMs.Should().BeInRange(1999, 2000);
+        var audio = Messages(sent).Where(m => Type(m) == "agent.speak").Select(m => Convert.FromBase64String(m.GetProperty("audio").GetString()!)).ToList();
+        audio[0].Length.Should().BeLessThan(48_000, "the first message is short, so the avatar starts soon");
+        audio.Sum(a => a.Length).Should().BeInRange(95_990, 96_000);
+    }
+
+    [Fact]
+    public void The_resampler_keeps_a_tone_a_tone_across_chunk_boundaries()
+    {
+        var tone = AudioClips.Tone(TimeSpan.FromMilliseconds(500), frequencyHz: 300, amplitude: 0.5);
+        var resampler = new PcmResampler(16_000, 24_000);
+
+        var output = tone.Chunk(1022).SelectMany(c => resampler.Process(c)).ToArray();
+
+        output.Length.Should().BeInRange((12_000 - 2) * 2, 12_000 * 2);
+        for (var i = 0; i < (output.Length / 2) - 1; i++)
+        {
+            var a = BinaryPrimitives.ReadInt16LittleEndian(output.AsSpan(i * 2));
+            var expected = 0.5 * short.MaxValue * Math.Sin(2 * Math.PI * 300 * i / 24_000.0);
+            Math.Abs(a - expected).Should().BeLessThan(400, $"sample {i} follows the tone");
+        }
+    }
+
+    [Fact]
+    public async Task An_interrupt_cuts_the_utterance_short()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 0.5; o.SessionDurationLimit = TimeSpan.FromHours(1); });
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar);
+
+        var utterance = await socket.SpeakAsync(Pcm24k(TimeSpan.FromSeconds(20)));
+        await utterance.Started.WaitAsync(FakeServerScope.Patience);
+        await socket.InterruptAsync();
+
+        var result = await utterance.WaitForCompletionAsync(FakeServerScope.Patience);
+        result.Outcome.Should().Be(SpeakOutcome.Interrupted);
+        result.DurationMs.Should().BeLessThan(20_000);
+    }
+
+    [Fact]
+    public async Task A_refused_message_arrives_as_data_and_the_socket_stays_open()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar);
+        using var errors = new EventRecorder<RealtimeAudioError>(socket.Errors);
+
+        await socket.SendControlAsync("agent.dance", "evt-x", CancellationToken.None);
+
+        var error = await errors.WaitForAsync(_ => true);
+        error.Code.Should().Be("unknown_type");
+        error.RefusedEventId.Should().Be("evt-x");
+        var utterance = await socket.SpeakAsync(Pcm24k(TimeSpan.FromMilliseconds(200)));
+        (await utterance.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Completed);
+        socket.CurrentState.Should().Be(RealtimeAudioState.Connected);
+    }
+
+    [Fact]
+    public async Task Listening_and_keep_alives_go_out_and_keep_alives_are_automatic()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
+        var avatar = await scope.CreateAvatarAsync();
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        var sent = new List<string>();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector(sent, []), TimeProvider = clock });
+        using var events = new EventRecorder<RealtimeAudioEvent>(socket.Events);
+
+        await socket.StartListeningAsync();
+        await events.WaitForAsync<RealtimeAgentState>(s => s.State == "listening");
+        scope.Server.GetSession(session.SessionId)!.IsListening.Should().BeTrue();
+        await socket.StopListeningAsync();
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await Wait.UntilAsync(() => Messages(sent).Any(m => Type(m) == "session.keep_alive"));
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await Wait.UntilAsync(() => Messages(sent).Count(m => Type(m) == "session.keep_alive") == 2);
+
+        Messages(sent).Select(Type).Should().ContainInOrder("agent.start_listening", "agent.stop_listening", "session.keep_alive", "session.keep_alive");
+        Messages(sent).Should().OnlyContain(m => m.GetProperty("event_id").GetString()!.Length > 0);
+    }
+
+    [Fact]
+    public async Task Stopping_the_session_closes_the_socket_for_good_and_ends_what_was_open()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 1; o.SessionDurationLimit = TimeSpan.FromHours(1); });
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar);
+        using var states = new EventRecorder<RealtimeAudioState>(socket.State);
+        using var events = new EventRecorder<RealtimeAudioEvent>(socket.Events);
+        var utterance = await socket.SpeakAsync(Pcm24k(TimeSpan.FromSeconds(30)));
+        await utterance.Started.WaitAsync(FakeServerScope.Patience);
+
+        await avatar.StopAvatarAsync();
+
+        await states.WaitForCompletionAsync();
+        await events.WaitForCompletionAsync();
+        states.Items.Should().EndWith(RealtimeAudioState.Closed);
+        (await utterance.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().BeOneOf(SpeakOutcome.Interrupted, SpeakOutcome.SessionClosed);
+        var late = () => socket.KeepAliveAsync();
+        await late.Should().ThrowAsync<InvalidOperationException>();
+    }
+
+    [Fact]
+    public async Task An_abrupt_loss_reconnects_and_ends_the_utterance_in_progress_as_interrupted()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 1; o.SessionDurationLimit = TimeSpan.FromHours(1); });
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        var opened = new List<RecordingWebSocket>();
+        var policy = new ReconnectPolicy { InitialDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50), JitterSeed = 1 };
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector([], opened), ReconnectPolicy = policy });
+        using var states = new EventRecorder<RealtimeAudioState>(socket.State);
+        var utterance = await socket.SpeakAsync(Pcm24k(TimeSpan.FromSeconds(30)));
+        await utterance.Started.WaitAsync(FakeServerScope.Patience);
+
+        opened[0].Abort();
+
+        (await utterance.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Interrupted);
+        await states.WaitForAsync(s => s == RealtimeAudioState.Reconnecting);
+        await Wait.UntilAsync(() => opened.Count == 2 && socket.CurrentState == RealtimeAudioState.Connected);
+        var next = await socket.SpeakAsync(Pcm24k(TimeSpan.FromMilliseconds(100)));
+        (await next.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Completed);
+    }
+
+    [Fact]
+    public async Task The_endpoint_is_the_credential_so_logs_messages_and_to_string_never_show_it()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
+        var avatar = await scope.CreateAvatarAsync();
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        var secret = session.RealtimeEndpoint!.Split('/').Last();
+        var logs = new Logs();
+        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { LoggerFactory = factory });
+        await socket.SendControlAsync("agent.dance", "evt-x", CancellationToken.None);
+        await socket.SpeakAsync(Pcm24k(TimeSpan.FromMilliseconds(100)));
+        await socket.DisposeAsync();
+
+        logs.Messages.Should().Contain(m => m.Contains("/***", StringComparison.Ordinal));
+        logs.Messages.Should().NotContain(m => m.Contains(secret, StringComparison.Ordinal));
+        socket.ToString().Should().NotContain(secret);
+        socket.RedactedEndpoint.Should().NotContain(secret);
+        var bad = () => new RealtimeAudioSocket("https://example.test/" + secret);
+        bad.Should().Throw<ArgumentException>().Which.Message.Should().NotContain(secret);
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_before_anything_is_sent()
+    {
+        await using var socket = new RealtimeAudioSocket("ws://127.0.0.1:9/v1/ws/streaming.realtime/x");
+
+        var notConnected = () => socket.KeepAliveAsync();
+        var odd = () => socket.SpeakAsync(new byte[3]);
+        var rate = () => socket.BeginUtterance(4_000);
+        var relative = () => new RealtimeAudioSocket("/v1/ws/streaming.realtime/x");
+        var options = () => new RealtimeAudioSocket("ws://127.0.0.1:9/x", new RealtimeAudioSocketOptions { MaxAudioPerMessage = TimeSpan.FromMinutes(1) });
+
+        await notConnected.Should().ThrowAsync<InvalidOperationException>();
+        (await odd.Should().ThrowAsync<ArgumentException>()).Which.ParamName.Should().Be("pcm16");
+        rate.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("sampleRate");
+        relative.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("endpoint");
+        options.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("MaxAudioPerMessage");
+    }
+
+    private static byte[] Pcm24k(TimeSpan duration)
+    {
+        var samples = (int)(duration.TotalSeconds * 24_000);
+        var bytes = new byte[samples * 2];
+        for (var i = 0; i < samples; i++)
+        {
+            BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(i * 2), (short)(Math.Sin(i * 0.05) * 6000));
+        }
+
+        return bytes;
+    }
+
+    private static List<JsonElement> Messages(List<string> sent)
+    {
+        lock (sent)
+        {
+            return [.. sent.Select(s => JsonDocument.Parse(s).RootElement)];
+        }
+    }
+
+    private static string? Type(JsonElement message) => message.GetProperty("type").GetString();
+
+    private sealed class Logs : ILoggerProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+        public IReadOnlyList<string> Messages => [.. _messages];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(_messages);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string> messages) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                messages.Enqueue($"{formatter(state, exception)} {exception}");
+        }
+    }
+}
