@@ -40,17 +40,6 @@ internal sealed class EventHub<T>
         }
     }
 
-    public T Latest
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _latest;
-            }
-        }
-    }
-
     public IObservable<T> AsObservable() => new HubObservable(this);
 
     public void OnNext(T value)

@@ -89,6 +89,8 @@ internal sealed class EventIngest
     /// <summary>Takes in one event from a channel (see the class summary).</summary>
     public void Ingest(StreamingEvent evt, EventChannel channel)
     {
+        bool avatarChanged;
+        var userChanged = false;
         lock (_gate)
         {
             if (!_dedup.ShouldDeliver(evt, channel))
@@ -105,22 +107,31 @@ internal sealed class EventIngest
                     _speaks.Track(stoppedTask).MarkEnded(SpeakOutcome.Completed, stop.DurationMs);
                     break;
                 case UserStart:
-                    UserTalking.EnqueueIfChanged(true);
+                    userChanged = UserTalking.EnqueueIfChanged(true);
                     break;
                 case UserStop:
-                    UserTalking.EnqueueIfChanged(false);
+                    userChanged = UserTalking.EnqueueIfChanged(false);
                     break;
                 case ConnectionQualityChanged quality:
                     _connectionQuality = quality.Quality;
                     break;
             }
 
-            AvatarTalking.EnqueueIfChanged(_avatarTalkingTracker.Apply(evt));
+            avatarChanged = AvatarTalking.EnqueueIfChanged(_avatarTalkingTracker.Apply(evt));
             Events.Enqueue(evt);
         }
 
-        AvatarTalking.Drain();
-        UserTalking.Drain();
+        // Flags first (a subscriber of an event sees the flags it implies), then the event.
+        if (avatarChanged)
+        {
+            AvatarTalking.Drain();
+        }
+
+        if (userChanged)
+        {
+            UserTalking.Drain();
+        }
+
         Events.Drain();
     }
 

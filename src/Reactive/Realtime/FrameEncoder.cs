@@ -41,9 +41,6 @@ internal sealed class FrameEncoder
     private byte[] _buffer = new byte[BytesPerChunk + 64];
     private ulong _nextId = 1;
 
-    /// <summary>The id the next frame gets (ids count up from 1 per encoder).</summary>
-    internal ulong NextId => _nextId;
-
     /// <summary>Encodes a chunk of 16 kHz mono PCM16 as a <c>Frame{audio: AudioRawFrame}</c>.</summary>
     /// <param name="pcm16">The samples, little-endian.</param>
     /// <returns>The frame's bytes, valid until the next call.</returns>

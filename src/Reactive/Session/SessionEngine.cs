@@ -439,6 +439,20 @@ internal sealed class SessionEngine : IAsyncDisposable
             throw new TimeoutException($"The stream was not ready within {_options.StreamReadyTimeout.TotalSeconds} s (StreamingAvatarOptions.StreamReadyTimeout).");
         }
 
+        ThrowIfClosedDuringStart();
+        if (!State.TryMove(SessionState.Connecting, SessionState.Connected))
+        {
+            throw new InvalidOperationException($"The session left the Connecting state while connecting (state {State.Current}).");
+        }
+
+        // A close that arrived between the check and the move saw Connecting and left it to the start to fail.
+        ThrowIfClosedDuringStart();
+
+        Ingest.StreamReady(session.SessionId);
+    }
+
+    private void ThrowIfClosedDuringStart()
+    {
         lock (_gate)
         {
             if (_chatClosedDuringStart is { } closed)
@@ -447,13 +461,6 @@ internal sealed class SessionEngine : IAsyncDisposable
                     $"The chat socket closed while the session was starting: {closed.Reason} (close status {closed.CloseStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).");
             }
         }
-
-        if (!State.TryMove(SessionState.Connecting, SessionState.Connected))
-        {
-            throw new InvalidOperationException($"The session left the Connecting state while connecting (state {State.Current}).");
-        }
-
-        Ingest.StreamReady(session.SessionId);
     }
 
     private void OnChatStatus(ChatSocketStatus status)

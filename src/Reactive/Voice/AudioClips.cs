@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace KonPro.StreamingAvatar.Voice;
 
 /// <summary>
@@ -29,7 +27,7 @@ public static class AudioClips
         var pcm = new byte[samples * 2];
         for (var i = 0; i < samples; i++)
         {
-            Write(pcm, i, amplitude * Math.Sin(2 * Math.PI * frequencyHz * i / SampleRate));
+            Pcm16.Write(pcm, i, amplitude * Math.Sin(2 * Math.PI * frequencyHz * i / SampleRate));
         }
 
         return pcm;
@@ -68,7 +66,7 @@ public static class AudioClips
                 var envelope = Math.Sin(Math.PI * progress);
                 phase += 2 * Math.PI * (pitch + (glide * progress)) / SampleRate;
                 var voice = (0.6 * Math.Sin(phase)) + (0.3 * Math.Sin(2 * phase)) + (0.1 * Math.Sin(3 * phase));
-                Write(pcm, i, amplitude * envelope * voice);
+                Pcm16.Write(pcm, i, amplitude * envelope * voice);
             }
 
             i += pause; // silence (the array is zeroed)
@@ -94,7 +92,4 @@ public static class AudioClips
             throw new ArgumentOutOfRangeException(nameof(amplitude), amplitude, "amplitude must be between 0 and 1.");
         }
     }
-
-    private static void Write(byte[] pcm, int index, double value) =>
-        BinaryPrimitives.WriteInt16LittleEndian(pcm.AsSpan(index * 2), (short)Math.Clamp(Math.Round(value * short.MaxValue), short.MinValue, short.MaxValue));
 }
