@@ -76,7 +76,8 @@ public sealed class LiveKitRoomTests
         audio.Seconds.Should().BeGreaterThan(1.5);
         audio.Peak.Should().BeGreaterThan(1000, "the avatar's audio carries a tone while it talks");
         room.Statistics.VideoFramesDelivered.Should().BeGreaterThanOrEqualTo(video.Frames);
-        tracks.Should().BeEmpty("both tracks were subscribed before the session was ready");
+        tracks.Select(t => (t.Kind, t.Subscribed, t.ParticipantIdentity)).Should().BeEquivalentTo(
+            [(AvatarTrackKind.Video, true, "avatar"), (AvatarTrackKind.Audio, true, "avatar")], "both tracks were subscribed before the session was ready");
 
         // Publishing over the room: push-to-talk, a typed message, the microphone.
         await avatar.PushToTalkStartAsync();
