@@ -133,6 +133,34 @@ public sealed class LiveKitRoomTests
         FfiClient.LiveHandles.Should().Be(handlesBefore);
     }
 
+    [Fact]
+    public async Task On_the_LiveKit_transport_typed_messages_push_to_talk_and_voice_chat_go_over_the_room()
+    {
+        RoomNamespace.RequireAddress();
+        await using var fake = await FakeSession.StartAsync(FakeEventDelivery.RoomOnly);
+        await using var avatar = new StreamingAvatar(
+            new StreamingAvatarApiConfig { Token = fake.Token, BasePath = fake.Server.Url },
+            httpClient: null,
+            new StreamingAvatarOptions { RoomConnector = new LiveKitRoomConnector() });
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest { VoiceChatTransport = VoiceChatTransport.LiveKit, EnablePushToTalk = true });
+        var voice = new PushAudioSource();
+
+        await avatar.SendMessageAsync("typed over the room");
+        await avatar.PushToTalkStartAsync();
+        await avatar.StartVoiceChatAsync(new StartVoiceChatRequest { AudioSource = voice });
+        voice.Push(Tone(seconds: 2));
+        await fake.WaitForAsync(() => fake.Server.Journal.RoomActivity.Any(r => r.Kind == RoomActivityKind.AudioReceived && r.AudioLevel > 0.05), "the voice in the journal");
+        await avatar.PushToTalkStopAsync();
+        await avatar.CloseVoiceChatAsync();
+
+        var activity = fake.Server.Journal.RoomActivity.Where(r => r.SessionId == session.SessionId).ToList();
+        activity.Should().Contain(r => r.Kind == RoomActivityKind.UserMessage && r.Text == "typed over the room");
+        activity.Select(r => r.Kind).Should().ContainInOrder(RoomActivityKind.PushToTalkStart, RoomActivityKind.TrackPublished, RoomActivityKind.AudioReceived);
+        await fake.WaitForAsync(() => fake.Server.Journal.RoomActivity.Any(r => r.Kind == RoomActivityKind.PushToTalkStop), "push_to_talk:stop");
+        var track = activity.Single(r => r.Kind == RoomActivityKind.TrackPublished);
+        activity.Where(r => r.Kind == RoomActivityKind.AudioReceived).Should().OnlyContain(r => r.TrackSid == track.TrackSid);
+    }
+
     /// <summary>Consecutive repeats of a name collapsed (the number of talking chunks depends on pacing).</summary>
     private static List<string> Collapse(IEnumerable<string> names)
     {
