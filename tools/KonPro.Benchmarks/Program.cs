@@ -16,6 +16,9 @@ internal static class Program
               the BenchmarkDotNet suite (the report in docs/benchmarks.md), then the load runs
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --load 10,100,1000
               only the load runs: N concurrent sessions against the in-process fake server
+          eng/netns-run dotnet tools/KonPro.Benchmarks/bin/Release/net10.0/KonPro.Benchmarks.dll --room [frames/s]
+              the LiveKit room: video frames/s delivered to a .NET subscriber and allocation per frame, beside the
+              fake room's publish rate (default 30), inside a network namespace (WebRTC ignores loopback)
           dotnet run -c Release --project tools/KonPro.Benchmarks -- [BenchmarkDotNet arguments]
               e.g. --filter *FrameEncode*
         """;
@@ -45,6 +48,12 @@ internal static class Program
             }
 
             return 0;
+        }
+
+        if (args[0] == "--room")
+        {
+            var rate = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 30;
+            return await Room.RoomRunner.RunAsync(rate, TimeSpan.FromSeconds(10), Console.Out);
         }
 
         if (args[0] == "--full")

@@ -28,8 +28,9 @@ internal sealed class ConversationScript(DemoSettings settings)
             string? apiKey = settings.ApiKey;
             if (settings.UseEmbeddedFake)
             {
-                fake = await StepAsync("Start the embedded fake server", () =>
-                    KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = settings.TimeScale }, ct));
+                var fakeOptions = new KonProFakeServerOptions { TimeScale = settings.TimeScale };
+                fakeOptions.Room.Enabled = settings.Room && KonPro.StreamingAvatar.LiveKit.LiveKitPlatform.IsSupported;
+                fake = await StepAsync("Start the embedded fake server", () => KonProFakeServer.StartAsync(fakeOptions, ct));
                 fake.Responder = context => $"You said \"{context.UserText}\". Happy to help!";
                 baseUrl = fake.Url;
                 apiKey = fake.ApiKey;
@@ -49,10 +50,11 @@ internal sealed class ConversationScript(DemoSettings settings)
                 token = await StepAsync("Create a session token (admin client)", () => admin.CreateTokenAsync(ct));
             }
 
+            using var room = RoomView.TryCreate(settings, out var roomConnector);
             await using var avatar = new Avatar(
                 new StreamingAvatarApiConfig { Token = token, BasePath = baseUrl },
                 http,
-                new StreamingAvatarOptions { AutoKeepAlive = true });
+                new StreamingAvatarOptions { AutoKeepAlive = true, RoomConnector = roomConnector });
             using var counting = avatar.Events.Subscribe(e =>
             {
                 lock (_eventCounts)
@@ -74,6 +76,7 @@ internal sealed class ConversationScript(DemoSettings settings)
             var session = await StepAsync("Start the avatar (new + start + chat socket)", () =>
                 avatar.CreateStartAvatarAsync(new StartAvatarRequest { Quality = AvatarQuality.Medium, Language = "en", ActivityIdleTimeout = 300 }, ct));
             AnsiConsole.MarkupLine($"  session [blue]{Markup.Escape(session.SessionId)}[/]");
+            room?.Attach(avatar);
 
             var repeat = await StepAsync("Speak (REPEAT)", () => avatar.SpeakAsync(
                 new SpeakRequest { Text = "Welcome to the KonPro streaming avatar demo.", TaskType = TaskType.Repeat, TaskMode = TaskMode.Async }, ct));
@@ -114,6 +117,11 @@ internal sealed class ConversationScript(DemoSettings settings)
                 await StepAsync("Start voice chat with a generated audio clip", () => avatar.StartVoiceChatAsync(new StartVoiceChatRequest { AudioSource = source }, ct));
                 await StepAsync("  ... until the avatar answered the voice", () => voiceReply);
                 await StepAsync("Close voice chat", () => avatar.CloseVoiceChatAsync(ct));
+            }
+
+            if (room is not null)
+            {
+                await StepAsync("Room: frame counts and the snapshot", () => room.FinishAsync(ct));
             }
 
             await StepAsync("Keep alive", () => avatar.KeepAliveAsync(ct));

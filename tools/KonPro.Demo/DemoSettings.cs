@@ -22,6 +22,12 @@ internal sealed class DemoSettings
 
     public string? LlmModel { get; set; }
 
+    /// <summary>Join the session's LiveKit room too (the embedded fake then hosts one).</summary>
+    public bool Room { get; set; }
+
+    /// <summary>Where <c>--room</c> writes the PNG snapshot of the talking avatar.</summary>
+    public string SnapshotPath { get; set; } = "avatar-snapshot.png";
+
     public bool UseEmbeddedFake => BaseUrl is null;
 
     public void Validate()

@@ -20,6 +20,12 @@ const string Usage = """
       --token <token>      a session token to use directly (no admin call)
       --time-scale <x>     the embedded fake's time scale (default 0.2; 1 = real time)
       --timeout <seconds>  give up after this long (default 120)
+      --room               also join the session's LiveKit room (the embedded fake hosts one; needs Node.js 20+):
+                           shows the avatar's tracks, video and audio frame counts and rates, and writes a PNG
+                           snapshot of the talking avatar. WebRTC ignores loopback: on a machine whose only
+                           network is loopback, run it inside eng/netns-run. Where LiveKit's native library is not
+                           shipped (it is for linux-x64), says so and runs on the chat socket alone.
+      --snapshot <file>    where --room writes the PNG (default avatar-snapshot.png)
 
     Bring your own LLM (the conversation pipeline, KonPro.StreamingAvatar.Conversation):
       --llm                run a conversation between the avatar and a chat model instead of the script: typed and
@@ -56,6 +62,12 @@ try
                 break;
             case "--time-scale":
                 settings.TimeScale = double.Parse(Next(args, ref i), CultureInfo.InvariantCulture);
+                break;
+            case "--room":
+                settings.Room = true;
+                break;
+            case "--snapshot":
+                settings.SnapshotPath = Next(args, ref i);
                 break;
             case "--timeout":
                 settings.Timeout = TimeSpan.FromSeconds(double.Parse(Next(args, ref i), CultureInfo.InvariantCulture));

@@ -66,8 +66,8 @@ internal sealed class MediaPump<TFrame, TSample> : IObservable<TFrame>
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        // Not disposed: a completed subject tells late subscribers it has completed.
         _subject.OnCompleted();
-        _subject.Dispose();
     }
 
     private async Task DeliverAsync()

@@ -19,7 +19,7 @@ namespace KonPro.StreamingAvatar.LiveKit.Native;
 /// continuation by <c>async_id</c>, or the room or stream it belongs to by handle. Handlers run on the dispatcher and
 /// must be quick (media is copied and queued onwards, see <c>LiveKitMediaPump</c>).</item>
 /// <item>Every handle is owned by an <see cref="FfiHandle"/> and dropped once; <see cref="LiveHandles"/> counts them.</item>
-/// <item>Leases: the server is initialized by the first <see cref="Acquire"/> and disposed when the last lease is
+/// <item>Leases: the server is initialized by the first <see cref="AcquireAsync"/> and disposed when the last lease is
 /// released (off the dispatcher and off any native thread), so no native thread outlives the last room.</item>
 /// </list>
 /// </summary>
@@ -68,28 +68,31 @@ internal sealed class FfiClient
     /// <summary>Takes a lease on the process's FFI server, initializing it (and loading the native library) if needed.</summary>
     /// <exception cref="PlatformNotSupportedException">No native library ships for this platform.</exception>
     /// <exception cref="LiveKitNativeException">The native library could not be loaded.</exception>
-    public static FfiClient Acquire(ILogger? logger = null)
+    public static async Task<FfiClient> AcquireAsync(ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         LiveKitPlatform.EnsureSupported();
-        Task previous;
-        lock (LeaseGate)
+        while (true)
         {
-            previous = s_lastShutdown;
-        }
-
-        // A server still shutting down must finish before a new one starts (one FFI server per process).
-        previous.GetAwaiter().GetResult();
-        lock (LeaseGate)
-        {
-            if (s_current is null)
+            Task previous;
+            lock (LeaseGate)
             {
-                var client = new FfiClient(logger ?? NullLogger.Instance);
-                client.Initialize();
-                s_current = client;
+                previous = s_lastShutdown;
+                if (previous.IsCompleted)
+                {
+                    if (s_current is null)
+                    {
+                        var client = new FfiClient(logger ?? NullLogger.Instance);
+                        client.Initialize();
+                        s_current = client;
+                    }
+
+                    s_leases++;
+                    return s_current;
+                }
             }
 
-            s_leases++;
-            return s_current;
+            // A server still shutting down must finish before a new one starts (one FFI server per process).
+            await previous.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -25,7 +25,7 @@ internal sealed partial class LiveKitRoom : IAvatarRoom
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _mediaReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly BufferedSubject<ReadOnlyMemory<byte>> _data = new();
-    private readonly Subject<AvatarRoomTrack> _tracks = new();
+    private readonly ReplaySubject<AvatarRoomTrack> _tracks = new();
     private readonly BehaviorSubject<ConnectionQuality> _quality = new(KonPro.StreamingAvatar.ConnectionQuality.Unknown);
     private readonly MediaPump<AvatarVideoFrame, byte> _video;
     private readonly MediaPump<AvatarAudioFrame, short> _audio;

@@ -49,7 +49,7 @@ public sealed class LiveKitRoomConnector : IAvatarRoomConnector
         }
 
         LiveKitPlatform.EnsureSupported();
-        var ffi = FfiClient.Acquire(_logger);
+        var ffi = await FfiClient.AcquireAsync(_logger, cancellationToken).ConfigureAwait(false);
         var room = new LiveKitRoom(ffi, _options, _logger);
         try
         {

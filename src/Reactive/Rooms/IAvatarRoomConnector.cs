@@ -67,7 +67,7 @@ public interface IAvatarRoom : IAsyncDisposable
     /// </summary>
     IObservable<AvatarAudioFrame> AudioFrames => Observable.Empty<AvatarAudioFrame>();
 
-    /// <summary>The avatar's tracks as they are subscribed (and unsubscribed). Hot; completes when the room closes.</summary>
+    /// <summary>The avatar's tracks as they are subscribed (and unsubscribed); each subscriber first gets those so far. Completes when the room closes.</summary>
     IObservable<AvatarRoomTrack> Tracks => Observable.Empty<AvatarRoomTrack>();
 
     /// <summary>The local participant's connection quality, as LiveKit measures it. Hot; completes when the room closes.</summary>

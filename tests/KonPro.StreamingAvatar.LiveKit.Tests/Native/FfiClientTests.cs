@@ -18,7 +18,7 @@ public sealed class FfiClientTests
     public async Task Loads_initializes_and_answers_a_request_with_an_owned_handle_that_is_dropped_once()
     {
         var before = FfiClient.LiveHandles;
-        var client = FfiClient.Acquire();
+        var client = await FfiClient.AcquireAsync();
         try
         {
             var response = client.Request(NewAudioSource());
@@ -44,7 +44,7 @@ public sealed class FfiClientTests
     [Fact]
     public async Task Correlates_each_asynchronous_result_with_its_request_by_async_id()
     {
-        var client = FfiClient.Acquire();
+        var client = await FfiClient.AcquireAsync();
         try
         {
             using var source = client.Own(client.Request(NewAudioSource()).NewAudioSource.Source.Handle);
@@ -91,8 +91,8 @@ public sealed class FfiClientTests
     [Fact]
     public async Task The_last_lease_disposes_the_server_and_a_later_lease_starts_a_new_one()
     {
-        var first = FfiClient.Acquire();
-        var second = FfiClient.Acquire();
+        var first = await FfiClient.AcquireAsync();
+        var second = await FfiClient.AcquireAsync();
         second.Should().BeSameAs(first, "one FFI server per process");
 
         first.Release();
@@ -102,7 +102,7 @@ public sealed class FfiClientTests
         await FfiClient.WhenShutDownAsync().WaitAsync(Bound);
         FfiClient.IsRunning.Should().BeFalse();
 
-        var third = FfiClient.Acquire();
+        var third = await FfiClient.AcquireAsync();
         try
         {
             third.Should().NotBeSameAs(first);
@@ -119,7 +119,7 @@ public sealed class FfiClientTests
     [Fact]
     public async Task An_invalid_request_is_a_typed_error_not_a_crash()
     {
-        var client = FfiClient.Acquire();
+        var client = await FfiClient.AcquireAsync();
         try
         {
             var act = () => client.Request(new FfiRequest { CaptureAudioFrame = new CaptureAudioFrameRequest { SourceHandle = 987_654_321 } });

@@ -1,0 +1,69 @@
+using KonPro.StreamingAvatar.LiveKit.Native;
+using KonPro.StreamingAvatar.LiveKit.Tests.Native;
+using Microsoft.Extensions.DependencyInjection;
+using LiveKitQuality = KonPro.StreamingAvatar.LiveKit.Proto.ConnectionQuality;
+using LiveKitReason = KonPro.StreamingAvatar.LiveKit.Proto.DisconnectReason;
+
+namespace KonPro.StreamingAvatar.LiveKit.Tests.Rooms;
+
+/// <summary>What the connector does before anything goes over the wire, and how it maps LiveKit's terms.</summary>
+[Collection(FfiCollection.Name)]
+public sealed class LiveKitRoomConnectorTests
+{
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("ftp://example.test/room")]
+    [InlineData("/relative/room")]
+    public async Task A_bad_room_url_is_refused_before_the_native_core_is_even_started(string url)
+    {
+        var connect = () => new LiveKitRoomConnector().ConnectAsync(new AvatarRoomConnectRequest("s1", url, "secret-token"));
+
+        (await connect.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("ws, wss, http or https").And.NotContain("secret-token");
+        FfiClient.IsRunning.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task An_empty_token_is_refused_before_the_native_core_is_even_started()
+    {
+        var connect = () => new LiveKitRoomConnector().ConnectAsync(new AvatarRoomConnectRequest("s1", "ws://127.0.0.1:1/room", " "));
+
+        await connect.Should().ThrowAsync<ArgumentException>().WithMessage("*token*");
+        FfiClient.IsRunning.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Options_out_of_range_are_refused_when_the_connector_is_made()
+    {
+        var make = () => new LiveKitRoomConnector(new LiveKitRoomOptions { VideoQueueFrames = 0 });
+
+        make.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("VideoQueueFrames");
+    }
+
+    [Theory]
+    [InlineData((int)LiveKitReason.RoomDeleted, DisconnectReason.ServerClosed, "ROOM_DELETED")]
+    [InlineData((int)LiveKitReason.ServerShutdown, DisconnectReason.ServerClosed, "SERVER_SHUTDOWN")]
+    [InlineData((int)LiveKitReason.ClientInitiated, DisconnectReason.ClientStop, "CLIENT_INITIATED")]
+    [InlineData((int)LiveKitReason.JoinFailure, DisconnectReason.StartFailed, "JOIN_FAILURE")]
+    [InlineData((int)LiveKitReason.SignalClose, DisconnectReason.NetworkLost, "SIGNAL_CLOSE")]
+    [InlineData((int)LiveKitReason.DuplicateIdentity, DisconnectReason.Unauthorized, "DUPLICATE_IDENTITY")]
+    [InlineData((int)LiveKitReason.UnknownReason, DisconnectReason.ServerClosed, "UNKNOWN_REASON")]
+    public void LiveKits_disconnect_reason_is_mapped_and_its_raw_name_kept(int reason, DisconnectReason mapped, string raw) =>
+        LiveKitReasons.Map((LiveKitReason)reason).Should().Be(new AvatarRoomDisconnect(mapped, raw));
+
+    [Theory]
+    [InlineData((int)LiveKitQuality.QualityExcellent, ConnectionQuality.Good)]
+    [InlineData((int)LiveKitQuality.QualityGood, ConnectionQuality.Good)]
+    [InlineData((int)LiveKitQuality.QualityPoor, ConnectionQuality.Bad)]
+    [InlineData((int)LiveKitQuality.QualityLost, ConnectionQuality.Bad)]
+    public void LiveKits_connection_quality_is_mapped(int quality, ConnectionQuality mapped) =>
+        LiveKitReasons.Map((LiveKitQuality)quality).Should().Be(mapped);
+
+    [Fact]
+    public void AddKonProLiveKit_makes_the_connector_the_one_every_session_gets()
+    {
+        var services = new ServiceCollection().AddKonProLiveKit(o => o.VideoQueueFrames = 4);
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IAvatarRoomConnector>().Should().BeOfType<LiveKitRoomConnector>();
+    }
+}
