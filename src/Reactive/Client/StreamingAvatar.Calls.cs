@@ -23,7 +23,7 @@ public partial class StreamingAvatar
         var body = RequestMapping.ToWire(sessionId, request);
         var sentAt = _time.GetUtcNow();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-        var response = await _rest.CallAsync("SendTask", (api, ct) => api.SendTaskAsync(body, ct), r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
+        var response = await _rest.CallAsync("SendTask", body, static (api, body, ct) => api.SendTaskAsync(body, ct), static r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
         var taskId = response.Data.Task_id;
         var progress = _speaks.Track(taskId);
         if (IsClosed)
@@ -100,7 +100,7 @@ public partial class StreamingAvatar
     {
         var body = new SessionIdRequest { Session_id = sessionId };
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-        await _rest.CallAsync(operation, (api, ct) => call(api, body, ct), r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
+        await _rest.CallAsync(operation, body, call, static r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
     }
 
     private async Task RecordSpeakLatencyAsync(SpeakProgress progress, DateTimeOffset sentAt)

@@ -60,9 +60,26 @@ internal sealed class KonProRestClient : IDisposable
     /// <param name="call">The generated client's call.</param>
     /// <param name="envelope">Reads the envelope code and message of a 2xx answer (null when the answer has none).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<T> CallAsync<T>(
+    public Task<T> CallAsync<T>(
         string operation,
         Func<IKonProApiClient, CancellationToken, Task<T>> call,
+        Func<T, (int Code, string? Message)>? envelope,
+        CancellationToken cancellationToken) =>
+        CallAsync(operation, call, static (api, call, ct) => call(api, ct), envelope, cancellationToken);
+
+    /// <summary>
+    /// Runs one REST call whose body travels as <paramref name="state"/>, so that callers pass static lambdas and a
+    /// call allocates no closure.
+    /// </summary>
+    /// <param name="operation">The operation's name (e.g. <c>KeepAlive</c>).</param>
+    /// <param name="state">What the call needs (its request body).</param>
+    /// <param name="call">The generated client's call.</param>
+    /// <param name="envelope">Reads the envelope code and message of a 2xx answer (null when the answer has none).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<T> CallAsync<TState, T>(
+        string operation,
+        TState state,
+        Func<IKonProApiClient, TState, CancellationToken, Task<T>> call,
         Func<T, (int Code, string? Message)>? envelope,
         CancellationToken cancellationToken)
     {
@@ -75,9 +92,9 @@ internal sealed class KonProRestClient : IDisposable
         try
         {
             var result = await Resilience.For(operation).ExecuteAsync(
-                static (context, state) => state.Self.AttemptAsync(state.Operation, state.Call, state.Envelope, context.CancellationToken),
+                static (context, args) => args.Self.AttemptAsync(args.Operation, args.State, args.Call, args.Envelope, context.CancellationToken),
                 context,
-                (Self: this, Operation: operation, Call: call, Envelope: envelope)).ConfigureAwait(false);
+                (Self: this, Operation: operation, State: state, Call: call, Envelope: envelope)).ConfigureAwait(false);
             outcome = "success";
             Log.CallSucceeded(_logger, operation, _time.GetElapsedTime(started).TotalMilliseconds);
             return result;
@@ -116,16 +133,17 @@ internal sealed class KonProRestClient : IDisposable
     }
 
     /// <summary>One attempt: the generated call, its error translated, and the envelope code checked.</summary>
-    private async ValueTask<T> AttemptAsync<T>(
+    private async ValueTask<T> AttemptAsync<TState, T>(
         string operation,
-        Func<IKonProApiClient, CancellationToken, Task<T>> call,
+        TState state,
+        Func<IKonProApiClient, TState, CancellationToken, Task<T>> call,
         Func<T, (int Code, string? Message)>? envelope,
         CancellationToken cancellationToken)
     {
         T result;
         try
         {
-            result = await call(Api, cancellationToken).ConfigureAwait(false);
+            result = await call(Api, state, cancellationToken).ConfigureAwait(false);
         }
         catch (ApiException exception)
         {

@@ -18,11 +18,12 @@ internal sealed class FloorSession : IAsyncDisposable
     private readonly Wire.TaskRequest _taskBody = new() { Session_id = ConstantEndpoint.SessionId, Text = "Hi.", Task_type = Wire.TaskType.Repeat, Task_mode = Wire.TaskMode.Async };
     private readonly SpeakRequest _speak = new() { Text = "Hi.", TaskType = StreamingAvatar.TaskType.Repeat, TaskMode = StreamingAvatar.TaskMode.Async };
 
-    private FloorSession(ConstantEndpoint endpoint, HttpClient http, StreamingAvatar.StreamingAvatar avatar, Wire.KonProApiClient generated)
+    private FloorSession(ConstantEndpoint endpoint, HttpClient http, StreamingAvatar.StreamingAvatar avatar, StreamingAvatar.StreamingAvatar bare, Wire.KonProApiClient generated)
     {
         _endpoint = endpoint;
         Http = http;
         Avatar = avatar;
+        AvatarWithoutResilience = bare;
         Generated = generated;
         RawKeepAlive = new RawPost(http, new Uri(endpoint.Url + "/v1/streaming/keep_alive"), $$"""{"session_id":"{{ConstantEndpoint.SessionId}}"}""");
         RawSpeak = new RawPost(http, new Uri(endpoint.Url + "/v1/streaming/task"), $$"""{"session_id":"{{ConstantEndpoint.SessionId}}","text":"Hi.","task_type":"repeat","task_mode":"async"}""");
@@ -31,6 +32,9 @@ internal sealed class FloorSession : IAsyncDisposable
     public HttpClient Http { get; }
 
     public StreamingAvatar.StreamingAvatar Avatar { get; }
+
+    /// <summary>The same SDK with retries off and no timeouts: the Polly pipeline's share of the cost.</summary>
+    public StreamingAvatar.StreamingAvatar AvatarWithoutResilience { get; }
 
     public Wire.KonProApiClient Generated { get; }
 
@@ -44,14 +48,21 @@ internal sealed class FloorSession : IAsyncDisposable
         var http = new HttpClient();
         var avatar = new StreamingAvatar.StreamingAvatar(new StreamingAvatarApiConfig { Token = Token, BasePath = endpoint.Url }, http);
         await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        var noRetry = new KonProRetryOptions { Enabled = false, AttemptTimeout = Timeout.InfiniteTimeSpan, TotalTimeout = Timeout.InfiniteTimeSpan };
+        var bare = new StreamingAvatar.StreamingAvatar(new StreamingAvatarApiConfig { Token = Token, BasePath = endpoint.Url }, http, new StreamingAvatarOptions { Retry = noRetry });
+        await bare.CreateStartAvatarAsync(new StartAvatarRequest());
         var bearer = new AuthenticationHeaderValue("Bearer", Token);
         var generated = new Wire.KonProApiClient(http) { BaseUrl = endpoint.Url, RequestPreparer = request => request.Headers.Authorization = bearer };
-        return new FloorSession(endpoint, http, avatar, generated);
+        return new FloorSession(endpoint, http, avatar, bare, generated);
     }
 
     public Task SdkKeepAliveAsync() => Avatar.KeepAliveAsync();
 
     public async Task SdkSpeakAsync() => await Avatar.SpeakAsync(_speak).ConfigureAwait(false);
+
+    public Task SdkKeepAliveWithoutResilienceAsync() => AvatarWithoutResilience.KeepAliveAsync();
+
+    public async Task SdkSpeakWithoutResilienceAsync() => await AvatarWithoutResilience.SpeakAsync(_speak).ConfigureAwait(false);
 
     public Task GeneratedKeepAliveAsync() => Generated.KeepAliveAsync(_keepAliveBody);
 
@@ -60,6 +71,7 @@ internal sealed class FloorSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Avatar.DisposeAsync();
+        await AvatarWithoutResilience.DisposeAsync();
         Http.Dispose();
         await _endpoint.DisposeAsync();
     }

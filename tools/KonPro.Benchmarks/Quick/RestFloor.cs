@@ -4,8 +4,9 @@ using KonPro.Benchmarks.Floor;
 namespace KonPro.Benchmarks.Quick;
 
 /// <summary>
-/// Benchmark 1 at the floor: the SDK, the generated client and a raw POST against the constant-envelope Kestrel
-/// endpoint, interleaved (the order rotates every call), compared by medians, with allocated bytes per call.
+/// Benchmark 1 at the floor: the SDK (with and without its retry/timeout pipeline), the generated client and a raw POST
+/// against the constant-envelope Kestrel endpoint, interleaved (the order rotates every round), compared by medians,
+/// with allocated bytes per call (process-wide; the endpoint's share is the same on every side).
 /// </summary>
 internal static class RestFloor
 {
@@ -16,16 +17,26 @@ internal static class RestFloor
     {
         await using var floor = await FloorSession.StartAsync();
         var lines = new List<QuickLine>();
-        lines.AddRange(await CompareAsync("floor-keep-alive", floor.SdkKeepAliveAsync, floor.GeneratedKeepAliveAsync, floor.RawKeepAlive.SendAsync));
-        lines.AddRange(await CompareAsync("floor-speak", floor.SdkSpeakAsync, floor.GeneratedSendTaskAsync, floor.RawSpeak.SendAsync));
+        lines.AddRange(await CompareAsync(
+            "floor-keep-alive",
+            floor.RawKeepAlive.SendAsync,
+            ("sdk", floor.SdkKeepAliveAsync),
+            ("sdk-without-retry-pipeline", floor.SdkKeepAliveWithoutResilienceAsync),
+            ("generated-client", floor.GeneratedKeepAliveAsync)));
+        lines.AddRange(await CompareAsync(
+            "floor-speak",
+            floor.RawSpeak.SendAsync,
+            ("sdk", floor.SdkSpeakAsync),
+            ("sdk-without-retry-pipeline", floor.SdkSpeakWithoutResilienceAsync),
+            ("generated-client", floor.GeneratedSendTaskAsync)));
         return lines;
     }
 
-    private static async Task<IEnumerable<QuickLine>> CompareAsync(string name, Func<Task> sdk, Func<Task> generated, Func<Task> raw)
+    private static async Task<IEnumerable<QuickLine>> CompareAsync(string name, Func<Task> raw, params (string Name, Func<Task> Call)[] clients)
     {
-        Func<Task>[] calls = [sdk, generated, raw];
-        var times = new[] { new List<double>(Iterations), new List<double>(Iterations), new List<double>(Iterations) };
-        var bytes = new long[3];
+        var calls = clients.Select(c => c.Call).Append(raw).ToArray();
+        var times = calls.Select(_ => new List<double>(Iterations)).ToArray();
+        var bytes = new long[calls.Length];
         for (var i = 0; i < WarmUp; i++)
         {
             foreach (var call in calls)
@@ -36,24 +47,23 @@ internal static class RestFloor
 
         for (var i = 0; i < Iterations; i++)
         {
-            for (var k = 0; k < 3; k++)
+            for (var k = 0; k < calls.Length; k++)
             {
-                var which = (i + k) % 3;
+                var which = (i + k) % calls.Length;
                 bytes[which] += await TimeAsync(calls[which], times[which]);
             }
         }
 
-        var sdkMedian = Measure.Percentile(times[0], 50);
-        var generatedMedian = Measure.Percentile(times[1], 50);
-        var rawMedian = Measure.Percentile(times[2], 50);
-        return
-        [
-            new QuickLine($"{name}-sdk", sdkMedian, "us/call", rawMedian, "us/call"),
-            new QuickLine($"{name}-generated-client", generatedMedian, "us/call", rawMedian, "us/call"),
-            // Process-wide bytes per call, the endpoint's share included on every side (it is the same for all three).
-            new QuickLine($"{name}-sdk-alloc", (double)bytes[0] / Iterations, "B/call", (double)bytes[2] / Iterations, "B/call"),
-            new QuickLine($"{name}-generated-client-alloc", (double)bytes[1] / Iterations, "B/call", (double)bytes[2] / Iterations, "B/call"),
-        ];
+        var rawMedian = Measure.Percentile(times[^1], 50);
+        var rawBytes = (double)bytes[^1] / Iterations;
+        var lines = new List<QuickLine>();
+        for (var k = 0; k < clients.Length; k++)
+        {
+            lines.Add(new QuickLine($"{name}-{clients[k].Name}", Measure.Percentile(times[k], 50), "us/call", rawMedian, "us/call"));
+            lines.Add(new QuickLine($"{name}-{clients[k].Name}-alloc", (double)bytes[k] / Iterations, "B/call", rawBytes, "B/call"));
+        }
+
+        return lines;
     }
 
     private static async Task<long> TimeAsync(Func<Task> call, List<double> times)
