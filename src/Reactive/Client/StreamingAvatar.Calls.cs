@@ -99,8 +99,8 @@ public partial class StreamingAvatar
         CancellationToken cancellationToken)
     {
         var body = new SessionIdRequest { Session_id = sessionId };
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-        await _rest.CallAsync(operation, body, call, static r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token) : null;
+        await _rest.CallAsync(operation, body, call, static r => (r.Code, r.Message), linked?.Token ?? _lifetime.Token).ConfigureAwait(false);
     }
 
     private async Task RecordSpeakLatencyAsync(SpeakProgress progress, DateTimeOffset sentAt)

@@ -81,7 +81,20 @@ internal sealed class FloorSession : IAsyncDisposable
     {
         private readonly byte[] _body = Encoding.UTF8.GetBytes(json);
         private readonly AuthenticationHeaderValue _authorization = new("Bearer", Token);
+        private static readonly MediaTypeWithQualityHeaderValue Accept = new("application/json");
         private readonly MediaTypeHeaderValue _json = new("application/json");
+
+        /// <summary>The same POST with what every generated call also does: an <c>Accept</c> header and <c>ResponseHeadersRead</c>.</summary>
+        public async Task SendLikeGeneratedAsync()
+        {
+            using var content = new ByteArrayContent(_body);
+            content.Headers.ContentType = _json;
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+            request.Headers.Authorization = _authorization;
+            request.Headers.Accept.Add(Accept);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            _ = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        }
 
         public async Task SendAsync()
         {
