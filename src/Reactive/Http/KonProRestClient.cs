@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using KonPro.StreamingAvatar.Api;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -60,7 +61,7 @@ internal sealed class KonProRestClient : IDisposable
     /// <param name="call">The generated client's call.</param>
     /// <param name="envelope">Reads the envelope code and message of a 2xx answer (null when the answer has none).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public Task<T> CallAsync<T>(
+    public ValueTask<T> CallAsync<T>(
         string operation,
         Func<IKonProApiClient, CancellationToken, Task<T>> call,
         Func<T, (int Code, string? Message)>? envelope,
@@ -76,14 +77,17 @@ internal sealed class KonProRestClient : IDisposable
     /// <param name="call">The generated client's call.</param>
     /// <param name="envelope">Reads the envelope code and message of a 2xx answer (null when the answer has none).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<T> CallAsync<TState, T>(
+    // Pooled async frames: a call's own state machine is reused rather than allocated (every caller awaits it once).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<T> CallAsync<TState, T>(
         string operation,
         TState state,
         Func<IKonProApiClient, TState, CancellationToken, Task<T>> call,
         Func<T, (int Code, string? Message)>? envelope,
         CancellationToken cancellationToken)
     {
-        using var activity = _telemetry.ActivitySource.StartActivity("KonPro " + operation, ActivityKind.Client);
+        // The span's name is built only when someone listens: a call without listeners allocates nothing for tracing.
+        using var activity = _telemetry.ActivitySource.HasListeners() ? _telemetry.ActivitySource.StartActivity("KonPro " + operation, ActivityKind.Client) : null;
         activity?.SetTag("konpro.operation", operation);
         activity?.SetTag("server.address", BaseUri.Host);
         var started = _time.GetTimestamp();
@@ -133,6 +137,7 @@ internal sealed class KonProRestClient : IDisposable
     }
 
     /// <summary>One attempt: the generated call, its error translated, and the envelope code checked.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<T> AttemptAsync<TState, T>(
         string operation,
         TState state,
