@@ -14,6 +14,8 @@ internal static class Program
               every benchmark once, one line each: name: value unit (baseline value unit, ratio R)
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --full
               the BenchmarkDotNet suite (the report in docs/benchmarks.md), then the load runs
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor
+              only the REST calls against the constant-envelope Kestrel endpoint (SDK, generated client, raw POST)
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --load 10,100,1000
               only the load runs: N concurrent sessions against the in-process fake server
           eng/netns-run dotnet tools/KonPro.Benchmarks/bin/Release/net10.0/KonPro.Benchmarks.dll --room [frames/s]
@@ -34,6 +36,16 @@ internal static class Program
         if (args[0] == "--quick")
         {
             return await QuickSuite.RunAsync(Console.Out, [10, 100]);
+        }
+
+        if (args[0] == "--rest-floor")
+        {
+            foreach (var line in await Quick.RestFloor.RunAsync())
+            {
+                Console.WriteLine(line);
+            }
+
+            return 0;
         }
 
         if (args[0] == "--load")

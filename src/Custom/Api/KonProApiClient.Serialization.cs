@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace KonPro.StreamingAvatar.Api;
 
@@ -28,6 +29,8 @@ public partial class KonProApiClient
         // CUSTOM: a required field sent as null is an incomplete answer, not a result with a null inside (the
         // generated DTOs mark required fields [JsonRequired] through src/Generated/Templates, so absent ones fail too).
         settings.RespectNullableAnnotations = true;
+        // CUSTOM: source-generated metadata for the API's bodies (KonProJsonContext), reflection only for anything else.
+        settings.TypeInfoResolver = JsonTypeInfoResolver.Combine(KonProJsonContext.Default, new DefaultJsonTypeInfoResolver());
     }
 }
 

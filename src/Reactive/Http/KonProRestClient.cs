@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using KonPro.StreamingAvatar.Api;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -60,13 +61,33 @@ internal sealed class KonProRestClient : IDisposable
     /// <param name="call">The generated client's call.</param>
     /// <param name="envelope">Reads the envelope code and message of a 2xx answer (null when the answer has none).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<T> CallAsync<T>(
+    public ValueTask<T> CallAsync<T>(
         string operation,
         Func<IKonProApiClient, CancellationToken, Task<T>> call,
         Func<T, (int Code, string? Message)>? envelope,
+        CancellationToken cancellationToken) =>
+        CallAsync(operation, call, static (api, call, ct) => call(api, ct), envelope, cancellationToken);
+
+    /// <summary>
+    /// Runs one REST call whose body travels as <paramref name="state"/>, so that callers pass static lambdas and a
+    /// call allocates no closure.
+    /// </summary>
+    /// <param name="operation">The operation's name (e.g. <c>KeepAlive</c>).</param>
+    /// <param name="state">What the call needs (its request body).</param>
+    /// <param name="call">The generated client's call.</param>
+    /// <param name="envelope">Reads the envelope code and message of a 2xx answer (null when the answer has none).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    // Pooled async frames: a call's own state machine is reused rather than allocated (every caller awaits it once).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<T> CallAsync<TState, T>(
+        string operation,
+        TState state,
+        Func<IKonProApiClient, TState, CancellationToken, Task<T>> call,
+        Func<T, (int Code, string? Message)>? envelope,
         CancellationToken cancellationToken)
     {
-        using var activity = _telemetry.ActivitySource.StartActivity("KonPro " + operation, ActivityKind.Client);
+        // The span's name is built only when someone listens: a call without listeners allocates nothing for tracing.
+        using var activity = _telemetry.ActivitySource.HasListeners() ? _telemetry.ActivitySource.StartActivity("KonPro " + operation, ActivityKind.Client) : null;
         activity?.SetTag("konpro.operation", operation);
         activity?.SetTag("server.address", BaseUri.Host);
         var started = _time.GetTimestamp();
@@ -75,9 +96,9 @@ internal sealed class KonProRestClient : IDisposable
         try
         {
             var result = await Resilience.For(operation).ExecuteAsync(
-                static (context, state) => state.Self.AttemptAsync(state.Operation, state.Call, state.Envelope, context.CancellationToken),
+                static (context, args) => args.Self.AttemptAsync(args.Operation, args.State, args.Call, args.Envelope, context.CancellationToken),
                 context,
-                (Self: this, Operation: operation, Call: call, Envelope: envelope)).ConfigureAwait(false);
+                (Self: this, Operation: operation, State: state, Call: call, Envelope: envelope)).ConfigureAwait(false);
             outcome = "success";
             Log.CallSucceeded(_logger, operation, _time.GetElapsedTime(started).TotalMilliseconds);
             return result;
@@ -116,16 +137,18 @@ internal sealed class KonProRestClient : IDisposable
     }
 
     /// <summary>One attempt: the generated call, its error translated, and the envelope code checked.</summary>
-    private async ValueTask<T> AttemptAsync<T>(
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<T> AttemptAsync<TState, T>(
         string operation,
-        Func<IKonProApiClient, CancellationToken, Task<T>> call,
+        TState state,
+        Func<IKonProApiClient, TState, CancellationToken, Task<T>> call,
         Func<T, (int Code, string? Message)>? envelope,
         CancellationToken cancellationToken)
     {
         T result;
         try
         {
-            result = await call(Api, cancellationToken).ConfigureAwait(false);
+            result = await call(Api, state, cancellationToken).ConfigureAwait(false);
         }
         catch (ApiException exception)
         {

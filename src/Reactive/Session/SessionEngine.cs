@@ -236,7 +236,7 @@ internal sealed class SessionEngine : IAsyncDisposable
         var body = RequestMapping.ToWire(sessionId, request);
         var sentAt = _time.GetUtcNow();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-        var response = await _rest.CallAsync("SendTask", (api, ct) => api.SendTaskAsync(body, ct), r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
+        var response = await _rest.CallAsync("SendTask", body, static (api, body, ct) => api.SendTaskAsync(body, ct), static r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
         var taskId = response.Data.Task_id;
         var planned = response.Data.Duration_ms > 0 ? response.Data.Duration_ms : (long?)null;
         var progress = Ingest.Speaks.Track(taskId);
@@ -599,8 +599,9 @@ internal sealed class SessionEngine : IAsyncDisposable
         CancellationToken cancellationToken)
     {
         var body = new SessionIdRequest { Session_id = sessionId };
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-        await _rest.CallAsync(operation, (api, ct) => call(api, body, ct), r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
+        // The keep-alive family runs often: skip the linked token source when the caller's token cannot cancel.
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token) : null;
+        await _rest.CallAsync(operation, body, call, static r => (r.Code, r.Message), linked?.Token ?? _lifetime.Token).ConfigureAwait(false);
     }
 
     private async Task AutoKeepAliveAsync()

@@ -12,6 +12,7 @@ internal static class QuickSuite
     public static async Task<int> RunAsync(TextWriter output, IReadOnlyList<int> loadSizes)
     {
         await WriteAsync(output, await RestOverhead.RunAsync());
+        await WriteAsync(output, await RestFloor.RunAsync());
         await WriteAsync(output, EventPipeline());
         await WriteAsync(output, FrameEncode());
         await WriteAsync(output, await EventLatency.RunAsync());

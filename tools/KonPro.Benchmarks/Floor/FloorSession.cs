@@ -1,0 +1,109 @@
+using System.Net.Http.Headers;
+using System.Text;
+using KonPro.StreamingAvatar;
+using Wire = KonPro.StreamingAvatar.Api;
+
+namespace KonPro.Benchmarks.Floor;
+
+/// <summary>
+/// A started SDK session on the <see cref="ConstantEndpoint"/>, the generated client alone, and raw POSTs of the same
+/// pre-serialized bodies, all on one <see cref="HttpClient"/> with the same bearer token.
+/// </summary>
+internal sealed class FloorSession : IAsyncDisposable
+{
+    private const string Token = "floor-session-token";
+
+    private readonly ConstantEndpoint _endpoint;
+    private readonly Wire.SessionIdRequest _keepAliveBody = new() { Session_id = ConstantEndpoint.SessionId };
+    private readonly Wire.TaskRequest _taskBody = new() { Session_id = ConstantEndpoint.SessionId, Text = "Hi.", Task_type = Wire.TaskType.Repeat, Task_mode = Wire.TaskMode.Async };
+    private readonly SpeakRequest _speak = new() { Text = "Hi.", TaskType = StreamingAvatar.TaskType.Repeat, TaskMode = StreamingAvatar.TaskMode.Async };
+
+    private FloorSession(ConstantEndpoint endpoint, HttpClient http, StreamingAvatar.StreamingAvatar avatar, StreamingAvatar.StreamingAvatar bare, Wire.KonProApiClient generated)
+    {
+        _endpoint = endpoint;
+        Http = http;
+        Avatar = avatar;
+        AvatarWithoutResilience = bare;
+        Generated = generated;
+        RawKeepAlive = new RawPost(http, new Uri(endpoint.Url + "/v1/streaming/keep_alive"), $$"""{"session_id":"{{ConstantEndpoint.SessionId}}"}""");
+        RawSpeak = new RawPost(http, new Uri(endpoint.Url + "/v1/streaming/task"), $$"""{"session_id":"{{ConstantEndpoint.SessionId}}","text":"Hi.","task_type":"repeat","task_mode":"async"}""");
+    }
+
+    public HttpClient Http { get; }
+
+    public StreamingAvatar.StreamingAvatar Avatar { get; }
+
+    /// <summary>The same SDK with retries off and no timeouts: the Polly pipeline's share of the cost.</summary>
+    public StreamingAvatar.StreamingAvatar AvatarWithoutResilience { get; }
+
+    public Wire.KonProApiClient Generated { get; }
+
+    public RawPost RawKeepAlive { get; }
+
+    public RawPost RawSpeak { get; }
+
+    public static async Task<FloorSession> StartAsync()
+    {
+        var endpoint = await ConstantEndpoint.StartAsync();
+        var http = new HttpClient();
+        var avatar = new StreamingAvatar.StreamingAvatar(new StreamingAvatarApiConfig { Token = Token, BasePath = endpoint.Url }, http);
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        var noRetry = new KonProRetryOptions { Enabled = false, AttemptTimeout = Timeout.InfiniteTimeSpan, TotalTimeout = Timeout.InfiniteTimeSpan };
+        var bare = new StreamingAvatar.StreamingAvatar(new StreamingAvatarApiConfig { Token = Token, BasePath = endpoint.Url }, http, new StreamingAvatarOptions { Retry = noRetry });
+        await bare.CreateStartAvatarAsync(new StartAvatarRequest());
+        var bearer = new AuthenticationHeaderValue("Bearer", Token);
+        var generated = new Wire.KonProApiClient(http) { BaseUrl = endpoint.Url, RequestPreparer = request => request.Headers.Authorization = bearer };
+        return new FloorSession(endpoint, http, avatar, bare, generated);
+    }
+
+    public Task SdkKeepAliveAsync() => Avatar.KeepAliveAsync();
+
+    public async Task SdkSpeakAsync() => await Avatar.SpeakAsync(_speak).ConfigureAwait(false);
+
+    public Task SdkKeepAliveWithoutResilienceAsync() => AvatarWithoutResilience.KeepAliveAsync();
+
+    public async Task SdkSpeakWithoutResilienceAsync() => await AvatarWithoutResilience.SpeakAsync(_speak).ConfigureAwait(false);
+
+    public Task GeneratedKeepAliveAsync() => Generated.KeepAliveAsync(_keepAliveBody);
+
+    public Task GeneratedSendTaskAsync() => Generated.SendTaskAsync(_taskBody);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Avatar.DisposeAsync();
+        await AvatarWithoutResilience.DisposeAsync();
+        Http.Dispose();
+        await _endpoint.DisposeAsync();
+    }
+
+    /// <summary>The raw floor: a POST of a pre-serialized body with the bearer token, the answer read as bytes.</summary>
+    internal sealed class RawPost(HttpClient http, Uri uri, string json)
+    {
+        private readonly byte[] _body = Encoding.UTF8.GetBytes(json);
+        private readonly AuthenticationHeaderValue _authorization = new("Bearer", Token);
+        private static readonly MediaTypeWithQualityHeaderValue Accept = new("application/json");
+        private readonly MediaTypeHeaderValue _json = new("application/json");
+
+        /// <summary>The same POST with what every generated call also does: an <c>Accept</c> header and <c>ResponseHeadersRead</c>.</summary>
+        public async Task SendLikeGeneratedAsync()
+        {
+            using var content = new ByteArrayContent(_body);
+            content.Headers.ContentType = _json;
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+            request.Headers.Authorization = _authorization;
+            request.Headers.Accept.Add(Accept);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            _ = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        }
+
+        public async Task SendAsync()
+        {
+            using var content = new ByteArrayContent(_body);
+            content.Headers.ContentType = _json;
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+            request.Headers.Authorization = _authorization;
+            using var response = await http.SendAsync(request).ConfigureAwait(false);
+            _ = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        }
+    }
+}

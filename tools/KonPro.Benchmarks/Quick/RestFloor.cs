@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using KonPro.Benchmarks.Floor;
+
+namespace KonPro.Benchmarks.Quick;
+
+/// <summary>
+/// Benchmark 1 at the floor: the SDK (with and without its retry/timeout pipeline), the generated client and a raw POST
+/// against the constant-envelope Kestrel endpoint, interleaved (the order rotates every round), compared by medians,
+/// with allocated bytes per call (process-wide; the endpoint's share is the same on every side).
+/// </summary>
+internal static class RestFloor
+{
+    private const int WarmUp = 1000;
+    private const int Iterations = 3000;
+
+    public static async Task<IReadOnlyList<QuickLine>> RunAsync()
+    {
+        await using var floor = await FloorSession.StartAsync();
+        // A first pass warms everything up (JIT tiers, the connection pool); the second pass is the one reported.
+        await MeasureAsync(floor);
+        return await MeasureAsync(floor);
+    }
+
+    private static async Task<IReadOnlyList<QuickLine>> MeasureAsync(FloorSession floor)
+    {
+        var lines = new List<QuickLine>();
+        lines.AddRange(await CompareAsync(
+            "floor-keep-alive",
+            floor.RawKeepAlive.SendAsync,
+            ("sdk", floor.SdkKeepAliveAsync),
+            ("sdk-without-retry-pipeline", floor.SdkKeepAliveWithoutResilienceAsync),
+            ("generated-client", floor.GeneratedKeepAliveAsync),
+            ("raw-with-accept-and-headers-read", floor.RawKeepAlive.SendLikeGeneratedAsync)));
+        lines.AddRange(await CompareAsync(
+            "floor-speak",
+            floor.RawSpeak.SendAsync,
+            ("sdk", floor.SdkSpeakAsync),
+            ("sdk-without-retry-pipeline", floor.SdkSpeakWithoutResilienceAsync),
+            ("generated-client", floor.GeneratedSendTaskAsync),
+            ("raw-with-accept-and-headers-read", floor.RawSpeak.SendLikeGeneratedAsync)));
+        return lines;
+    }
+
+    private static async Task<IEnumerable<QuickLine>> CompareAsync(string name, Func<Task> raw, params (string Name, Func<Task> Call)[] clients)
+    {
+        var calls = clients.Select(c => c.Call).Append(raw).ToArray();
+        var times = calls.Select(_ => new List<double>(Iterations)).ToArray();
+        var bytes = new long[calls.Length];
+        for (var i = 0; i < WarmUp; i++)
+        {
+            foreach (var call in calls)
+            {
+                await call();
+            }
+        }
+
+        for (var i = 0; i < Iterations; i++)
+        {
+            for (var k = 0; k < calls.Length; k++)
+            {
+                var which = (i + k) % calls.Length;
+                bytes[which] += await TimeAsync(calls[which], times[which]);
+            }
+        }
+
+        var rawMedian = Measure.Percentile(times[^1], 50);
+        var rawBytes = (double)bytes[^1] / Iterations;
+        var lines = new List<QuickLine>();
+        for (var k = 0; k < clients.Length; k++)
+        {
+            lines.Add(new QuickLine($"{name}-{clients[k].Name}", Measure.Percentile(times[k], 50), "us/call", rawMedian, "us/call"));
+            lines.Add(new QuickLine($"{name}-{clients[k].Name}-alloc", (double)bytes[k] / Iterations, "B/call", rawBytes, "B/call"));
+        }
+
+        return lines;
+    }
+
+    private static async Task<long> TimeAsync(Func<Task> call, List<double> times)
+    {
+        var before = GC.GetTotalAllocatedBytes(precise: false);
+        var start = Stopwatch.GetTimestamp();
+        await call();
+        times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        return GC.GetTotalAllocatedBytes(precise: false) - before;
+    }
+}
