@@ -92,22 +92,28 @@ internal sealed class SessionEndpoints(FakeServerCore core)
             ?? throw new RestError(429, "CONCURRENCY_LIMIT_EXCEEDED", "concurrent limit reached");
         Log.SessionCreated(core.Logger, session.Id, avatarId);
 
-        var chat = core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.chat";
-        return Task.FromResult<object>(new NewSessionResponse
-        {
-            Code = 100,
-            Message = "success",
-            Data = new SessionInfo
-            {
-                Session_id = session.Id,
-                Access_token = "lk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
-                Url = core.Options.LiveKitUrl,
-                Is_paid = false,
-                Session_duration_limit = (int)Math.Ceiling(core.Options.SessionDurationLimit.TotalSeconds),
-                Realtime_endpoint = chat,
-            },
-        });
+        return Task.FromResult<object>(new NewSessionResponse { Code = 100, Message = "success", Data = SessionAnswer(session) });
     }
+
+    /// <summary>
+    /// What <c>new</c> answers about a created session: the LiveKit room (URL, the client's token and an agent
+    /// participant's token), the limits, and the fields DESIGN.md documents as present and null.
+    /// </summary>
+    private SessionInfo SessionAnswer(FakeSession session) => new()
+    {
+        Session_id = session.Id,
+        Access_token = "lk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+        Livekit_agent_token = "lk_agent_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+        Url = core.Options.LiveKitUrl,
+        Is_paid = false,
+        Session_duration_limit = (int)Math.Ceiling(core.Options.SessionDurationLimit.TotalSeconds),
+        // The realtime audio socket (bring your own voice) is not served yet: null as the spec allows, never a URL
+        // that refuses the client (the chat socket would answer 4401 without a session token).
+        Realtime_endpoint = null,
+        Sdp = null,
+        Ice_servers = null,
+        Ice_servers2 = null,
+    };
 
     public Task<object> StartAsync(RestCall call)
     {
