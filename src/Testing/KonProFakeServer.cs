@@ -45,7 +45,10 @@ public sealed class KonProFakeServer : IAsyncDisposable
     /// <summary>The first configured API key (header <c>x-api-key</c>).</summary>
     public string ApiKey => _core.Options.ApiKeys[0];
 
-    /// <summary>The underlying WireMock server: its request log, its WebSocket registry and (when started) its admin API.</summary>
+    /// <summary>
+    /// The underlying WireMock server: its REST mappings, its request log and (when started) its admin API. The chat
+    /// socket is served beside WireMock on the same host, so its upgrades are in <see cref="Journal"/>, not in WireMock's log.
+    /// </summary>
     public WireMockServer WireMock { get; }
 
     /// <summary>Every REST call and chat frame the server saw.</summary>
@@ -118,11 +121,6 @@ public sealed class KonProFakeServer : IAsyncDisposable
         {
             core.BaseUrl = wireMock.Urls[0].TrimEnd('/');
             RestRoutes.Map(wireMock, pipeline, sessions, account);
-            wireMock.Given(Request.Create().WithPath(ChatHub.Path).UsingGet().WithWebSocketUpgrade())
-                .RespondWith(Response.Create().WithWebSocket(ws => ws
-                    .WithMessageHandler(hub.OnMessageAsync)
-                    .WithMaxMessageSize(64 * 1024)
-                    .WithCloseTimeout(TimeSpan.FromDays(1))));
         }
         catch
         {

@@ -8,7 +8,6 @@ using KonPro.StreamingAvatar.Testing.Speech;
 using KonPro.StreamingAvatar.Testing.Rest;
 using KonPro.StreamingAvatar.Testing.Sessions;
 using Microsoft.AspNetCore.Http;
-using WireMock.WebSockets;
 
 namespace KonPro.StreamingAvatar.Testing.Chat;
 
@@ -79,27 +78,35 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
         }
     }
 
-    public void OnEnded(HttpContext context)
+    /// <summary>The client sent a close: answer it (through the connection's writer) with a normal closure.</summary>
+    public void OnClientClosed(HttpContext context)
     {
         if (context.Items.TryGetValue(ItemKey, out var value) && value is ChatConnection connection)
         {
-            Interlocked.Decrement(ref _open);
-            connection.Ended();
+            connection.Close(1000, "closed_by_client");
         }
     }
 
-    /// <summary>WireMock's message handler: called once per received WebSocket frame.</summary>
-    public Task OnMessageAsync(WebSocketMessage message, IWebSocketContext context)
+    /// <summary>The receive loop ended: detach the socket and let its writer send what is queued (a close) first.</summary>
+    public async Task OnEndedAsync(HttpContext context)
     {
-        if (!context.HttpContext.Items.TryGetValue(ItemKey, out var value) || value is not ChatConnection connection)
+        if (context.Items.TryGetValue(ItemKey, out var value) && value is ChatConnection connection)
+        {
+            connection.Ended();
+            await connection.DrainAsync().ConfigureAwait(false);
+            Interlocked.Decrement(ref _open);
+        }
+    }
+
+    /// <summary>Called by the socket's one receive loop once per received WebSocket frame (a piece of a message).</summary>
+    public Task OnMessageAsync(HttpContext context, WebSocketMessageType messageType, ReadOnlySpan<byte> piece, bool endOfMessage)
+    {
+        if (!context.Items.TryGetValue(ItemKey, out var value) || value is not ChatConnection connection)
         {
             return Task.CompletedTask;
         }
 
-        var piece = message.MessageType == WebSocketMessageType.Text
-            ? Encoding.UTF8.GetBytes(message.Text ?? string.Empty)
-            : message.Bytes ?? [];
-        if (!connection.TryReassemble(piece, message.EndOfMessage, out var whole))
+        if (!connection.TryReassemble(piece, endOfMessage, out var whole))
         {
             Log.ChatMessageTooBig(core.Logger, connection.Id, connection.Session?.Id, core.Options.MaxChatMessageBytes);
             connection.Close(1009, "message_too_big");
@@ -113,7 +120,7 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
 
         var sessionId = connection.Session?.Id;
         var at = core.Clock.UtcNow;
-        if (message.MessageType == WebSocketMessageType.Text)
+        if (messageType == WebSocketMessageType.Text)
         {
             var recorded = BodyPrefix.Of(whole, core.Options.MaxRecordedBodyBytes);
             core.Journal.Add(new ChatFrameRecord(at, sessionId, connection.Id, ChatFrameKind.TextMessage, null, recorded, whole.Length));
