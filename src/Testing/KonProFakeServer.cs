@@ -121,6 +121,7 @@ public sealed class KonProFakeServer : IAsyncDisposable
         {
             core.BaseUrl = wireMock.Urls[0].TrimEnd('/');
             RestRoutes.Map(wireMock, pipeline, sessions, account);
+            ContractRoutes.Map(wireMock, pipeline);
         }
         catch
         {
