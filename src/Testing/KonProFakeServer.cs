@@ -12,8 +12,8 @@ namespace KonPro.StreamingAvatar.Testing;
 
 /// <summary>
 /// An offline, stateful fake of the KonPro Streaming Avatar API on WireMock.Net: every REST operation (on KonPro's
-/// routes and the older aliases), the chat WebSocket, a believable avatar, faults and a journal. It binds
-/// 127.0.0.1 only. Dispose it to close its sockets and stop its timers.
+/// routes and the older aliases), the chat WebSocket, a believable avatar, faults and a journal. It listens on
+/// loopback only (see <see cref="BoundUrls"/>). Dispose it to close its sockets and stop its timers.
 /// </summary>
 /// <example>
 /// <code>
@@ -38,6 +38,12 @@ public sealed class KonProFakeServer : IAsyncDisposable
 
     /// <summary>The base URL, <c>http://127.0.0.1:PORT</c> (no trailing slash).</summary>
     public string Url => _core.BaseUrl;
+
+    /// <summary>
+    /// Every address the server listens on, <see cref="Url"/> first: <c>http://127.0.0.1:PORT</c> for a free port; with a
+    /// fixed <see cref="KonProFakeServerOptions.Port"/> also <c>http://[::1]:PORT</c> (loopback on both IP versions).
+    /// </summary>
+    public IReadOnlyList<string> BoundUrls { get; private init; } = [];
 
     /// <summary>The chat socket's URL, <c>ws://127.0.0.1:PORT/v1/ws/streaming.chat</c> (without the query).</summary>
     public Uri ChatUrl => new(_core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + ChatHub.Path);
@@ -117,9 +123,15 @@ public sealed class KonProFakeServer : IAsyncDisposable
         };
         // WireMock starts Kestrel synchronously; keep the caller's thread free while it does.
         var wireMock = await Task.Run(() => WireMockServer.Start(settings), cancellationToken).ConfigureAwait(false);
+        string[] boundUrls;
         try
         {
-            core.BaseUrl = wireMock.Urls[0].TrimEnd('/');
+            // With a fixed port WireMock listens on "localhost": both 127.0.0.1 and [::1]. The base URL names 127.0.0.1.
+            var bound = wireMock.Urls.Select(u => u.TrimEnd('/')).ToList();
+            boundUrls = [.. bound.SelectMany(u => u.Contains("://localhost:", StringComparison.Ordinal)
+                ? new[] { u.Replace("://localhost:", "://127.0.0.1:", StringComparison.Ordinal), u.Replace("://localhost:", "://[::1]:", StringComparison.Ordinal) }
+                : [u])];
+            core.BaseUrl = boundUrls[0];
             RestRoutes.Map(wireMock, pipeline, sessions, account);
             ContractRoutes.Map(wireMock, pipeline);
         }
@@ -131,7 +143,7 @@ public sealed class KonProFakeServer : IAsyncDisposable
         }
 
         Log.ServerStarted(core.Logger, core.BaseUrl);
-        return new KonProFakeServer(core, wireMock, hub);
+        return new KonProFakeServer(core, wireMock, hub) { BoundUrls = boundUrls };
     }
 
     // WireMock only notices a taken port when its start times out; a quick probe gives a clear error at once.
