@@ -54,6 +54,7 @@ Task("Pack")
         "./src/Generated/KonPro.StreamingAvatar.Api.csproj",
         "./src/Reactive/KonPro.StreamingAvatar.csproj",
         "./src/Testing/KonPro.StreamingAvatar.Testing.csproj",
+        "./src/Conversation/KonPro.StreamingAvatar.Conversation.csproj",
         "./tools/KonPro.FakeServer/KonPro.FakeServer.csproj",
     })
     {

@@ -19,7 +19,11 @@ internal sealed class FakeServerCore
         Journal = new KonProJournal(options.MaxJournalEntries);
         Json = WireJson.CreateOptions();
         Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KonPro.StreamingAvatar.Testing");
+        RealtimeAudio = new Realtime.RealtimeAudioHub(this);
     }
+
+    /// <summary>The sessions' realtime audio sockets.</summary>
+    public Realtime.RealtimeAudioHub RealtimeAudio { get; }
 
     public ILogger Logger { get; }
 
@@ -35,6 +39,9 @@ internal sealed class FakeServerCore
 
     public JsonSerializerOptions Json { get; }
 
+    /// <summary>The LiveKit-compatible rooms, when <see cref="KonProFakeRoomOptions.Enabled"/>.</summary>
+    public Room.FakeRoomHost? Room { get; set; }
+
     /// <summary>http://127.0.0.1:PORT, once the server listens.</summary>
     public string BaseUrl { get; set; } = string.Empty;
 
@@ -43,6 +50,7 @@ internal sealed class FakeServerCore
     {
         if (session.TryClose(status, reason))
         {
+            session.Room?.Close();
             Log.SessionClosed(Logger, session.Id, status, reason);
         }
     }

@@ -21,7 +21,7 @@ namespace KonPro.StreamingAvatar.Testing;
 /// var token = await server.CreateSessionTokenAsync();
 /// </code>
 /// </example>
-public sealed class KonProFakeServer : IAsyncDisposable
+public sealed partial class KonProFakeServer : IAsyncDisposable
 {
     private readonly FakeServerCore _core;
     private int _disposed;
@@ -119,6 +119,7 @@ public sealed class KonProFakeServer : IAsyncDisposable
             {
                 limits.Install((IApplicationBuilder)app);
                 ChatSocketMiddleware.Install(app, hub);
+                core.RealtimeAudio.Install(app);
             },
         };
         // WireMock starts Kestrel synchronously; keep the caller's thread free while it does.
@@ -132,11 +133,13 @@ public sealed class KonProFakeServer : IAsyncDisposable
                 ? new[] { u.Replace("://localhost:", "://127.0.0.1:", StringComparison.Ordinal), u.Replace("://localhost:", "://[::1]:", StringComparison.Ordinal) }
                 : [u])];
             core.BaseUrl = boundUrls[0];
+            core.Room = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, cancellationToken).ConfigureAwait(false) : null;
             RestRoutes.Map(wireMock, pipeline, sessions, account);
             ContractRoutes.Map(wireMock, pipeline);
         }
         catch
         {
+            await (core.Room?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
             wireMock.Stop();
             wireMock.Dispose();
             throw;
@@ -200,6 +203,7 @@ public sealed class KonProFakeServer : IAsyncDisposable
         }
 
         var sessions = _core.Store.All();
+        _core.RealtimeAudio.CloseAll(1001, "server_shutdown");
         foreach (var socket in sessions.SelectMany(s => s.Sockets))
         {
             socket.Close(1001, "server_shutdown");
@@ -225,5 +229,6 @@ public sealed class KonProFakeServer : IAsyncDisposable
 
         WireMock.Stop();
         WireMock.Dispose();
+        await (_core.Room?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
     }
 }

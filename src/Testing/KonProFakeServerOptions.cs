@@ -4,7 +4,7 @@ namespace KonPro.StreamingAvatar.Testing;
 /// Settings of a <see cref="KonProFakeServer"/>. Every duration is in the server's model time: the
 /// <see cref="TimeScale"/> multiplies it into real time (0.01 makes a 600 s session limit last 6 s).
 /// </summary>
-public sealed class KonProFakeServerOptions
+public sealed partial class KonProFakeServerOptions
 {
     /// <summary>The API key every fake server accepts unless <see cref="ApiKeys"/> is changed.</summary>
     public const string DefaultApiKey = "konpro-dev-key";
@@ -124,5 +124,6 @@ public sealed class KonProFakeServerOptions
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        ValidateRoom();
     }
 }

@@ -41,6 +41,26 @@ internal sealed class FakeServerSettings : CommandSettings
     [Description("do not serve WireMock's admin API (/__admin)")]
     public bool NoAdmin { get; init; }
 
+    [CommandOption("--room")]
+    [Description("serve a LiveKit-compatible room per session (needs Node.js 20+ with npm on the PATH; WebRTC ignores loopback: on CI run inside a network namespace, eng/netns-run)")]
+    public bool Room { get; init; }
+
+    [CommandOption("--room-host <HOST>")]
+    [Description("the host that room URLs name (default: the host the client used for `new`)")]
+    public string? RoomHost { get; init; }
+
+    [CommandOption("--room-listen <IP>")]
+    [Description("the address the room's signalling listens on (default 127.0.0.1)")]
+    public string? RoomListen { get; init; }
+
+    [CommandOption("--event-delivery <DELIVERY>")]
+    [Description("where events go: chat-only, chat-and-room (default with --room), room-only (the reference service: the chat socket carries only user_start/user_stop/user_silence)")]
+    public string? EventDelivery { get; init; }
+
+    [CommandOption("--install-room")]
+    [Description("install the room program's dependencies (npm ci, from its lock file) and exit")]
+    public bool InstallRoom { get; init; }
+
     [CommandOption("--verbose")]
     [Description("log sessions, sockets and calls to standard error")]
     public bool Verbose { get; init; }
@@ -51,6 +71,8 @@ internal sealed class FakeServerSettings : CommandSettings
         : MaxSessions < 1 ? Spectre.Console.ValidationResult.Error("--max-sessions must be at least 1.")
         : RateLimit is < 1 ? Spectre.Console.ValidationResult.Error("--rate-limit must be at least 1.")
         : MaxBodyBytes < 1 ? Spectre.Console.ValidationResult.Error("--max-body-bytes must be at least 1.")
+        : EventDelivery is not (null or "chat-only" or "chat-and-room" or "room-only")
+            ? Spectre.Console.ValidationResult.Error($"Unknown event delivery '{EventDelivery}' (chat-only, chat-and-room, room-only).")
         : Spectre.Console.ValidationResult.Success();
 }
 
@@ -68,6 +90,38 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
             MaxRequestBodyBytes = settings.MaxBodyBytes,
             StartAdminInterface = !settings.NoAdmin,
         };
+        options.Room.Enabled = settings.Room;
+        if (settings.RoomHost is not null)
+        {
+            options.Room.AdvertisedHost = settings.RoomHost;
+        }
+
+        if (settings.RoomListen is not null)
+        {
+            options.Room.ListenAddress = settings.RoomListen;
+        }
+
+        options.EventDelivery = settings.EventDelivery switch
+        {
+            "chat-only" => FakeEventDelivery.ChatOnly,
+            "chat-and-room" => FakeEventDelivery.ChatAndRoom,
+            "room-only" => FakeEventDelivery.RoomOnly,
+            _ => options.EventDelivery,
+        };
+        if (settings.InstallRoom)
+        {
+            try
+            {
+                Console.WriteLine($"Fake LiveKit room installed in {await KonProFakeServer.InstallRoomAsync(options.Room)}");
+                return 0;
+            }
+            catch (InvalidOperationException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return KonProCli.Failure;
+            }
+        }
+
         if (settings.ApiKeys.Length > 0)
         {
             options.ApiKeys.Clear();

@@ -26,6 +26,7 @@ public partial class StreamingAvatar
         var response = await _rest.CallAsync("SendTask", (api, ct) => api.SendTaskAsync(body, ct), r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
         var taskId = response.Data.Task_id;
         var progress = _speaks.Track(taskId);
+        progress.PlannedDurationMs = response.Data.Duration_ms > 0 ? response.Data.Duration_ms : null;
         if (IsClosed)
         {
             progress.MarkEnded(SpeakOutcome.SessionClosed, durationMs: null);

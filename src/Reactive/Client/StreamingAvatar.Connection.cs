@@ -1,3 +1,4 @@
+using KonPro.StreamingAvatar.Events;
 using Microsoft.Extensions.Logging;
 using Reason = KonPro.StreamingAvatar.DisconnectReason;
 
@@ -23,7 +24,7 @@ public partial class StreamingAvatar
             if (_options.RoomConnector is { } connector)
             {
                 var room = await connector.ConnectAsync(new AvatarRoomConnectRequest(session.SessionId, session.Url, session.AccessToken), linked.Token).ConfigureAwait(false);
-                var roomSubscription = room.DataMessages.Subscribe(new RoomObserver(this));
+                var roomSubscription = new CompositeSubscription(room.DataMessages.Subscribe(new RoomObserver(this)), SubscribeRoomQuality(room));
                 lock (_gate)
                 {
                     _room = room;
@@ -130,6 +131,8 @@ public partial class StreamingAvatar
         switch (status)
         {
             case ChatChannelStatus.Open { Reconnected: true }:
+                // Armed before the state says Connected, so whoever drives a virtual clock on seeing it finds the timers armed.
+                _speaks.BoundPendingAfterReconnect(_scheduler, _options.SpeakOutcomeTimeout);
                 if (TransitionIf(SessionState.Reconnecting, SessionState.Connected))
                 {
                     _telemetry.Reconnects.Add(1);
@@ -208,7 +211,7 @@ public partial class StreamingAvatar
             Log.RoomFailed(_logger, _redactor.Redact(error.Message) ?? error.GetType().Name);
         }
 
-        OnChatClosed(new ChatChannelStatus.Closed(Reason.ServerClosed, CloseStatus: null, Description: "room_closed"));
+        OnChatClosed(RoomClosedStatus(Volatile.Read(ref _room)));
     }
 
     private void OnRoomMessage(ReadOnlyMemory<byte> message)

@@ -1,4 +1,6 @@
 using System.Reactive.Linq;
+using KonPro.StreamingAvatar.Events;
+using KonPro.StreamingAvatar.Speaking;
 using Microsoft.Extensions.Logging;
 
 namespace KonPro.StreamingAvatar;
@@ -21,7 +23,9 @@ public partial class StreamingAvatar
     private readonly EventHub<SessionState> _stateHub;
     private readonly EventHub<bool> _avatarTalking;
     private readonly EventHub<bool> _userTalking;
-    private readonly CrossChannelDeduplicator _dedup;
+    private readonly Lock _ingestGate = new();
+    private readonly EventDeduplicator _dedup;
+    private readonly AvatarTalkingTracker _avatarTalkingTracker = new();
     private readonly SpeakTracker _speaks;
     private readonly Dictionary<(string Name, Action<StreamingEvent> Handler), Stack<IDisposable>> _handlers = [];
     private ConnectionQuality _connectionQuality = ConnectionQuality.Unknown;
@@ -35,7 +39,11 @@ public partial class StreamingAvatar
     /// <summary>The session's state: replays the current value, then each change; completes after <see cref="SessionState.Closed"/>.</summary>
     public virtual IObservable<SessionState> State => _stateHub.AsObservable();
 
-    /// <summary>Whether the avatar is speaking (between <see cref="AvatarStartTalking"/> and <see cref="AvatarStopTalking"/>); replays the current value.</summary>
+    /// <summary>
+    /// Whether the avatar is speaking: true from a task's <see cref="AvatarStartTalking"/> until every started task had its
+    /// <see cref="AvatarStopTalking"/> (the same definition as the
+    /// <see cref="StreamingEventObservableExtensions.IsAvatarTalking"/> operator over <see cref="Events"/>); replays the current value.
+    /// </summary>
     public virtual IObservable<bool> IsAvatarTalking => _avatarTalking.AsObservable();
 
     /// <summary>Whether the user is speaking (between <see cref="UserStart"/> and <see cref="UserStop"/>); replays the current value.</summary>
@@ -138,48 +146,51 @@ public partial class StreamingAvatar
         return this;
     }
 
-    /// <summary>Takes in one event from a channel: drops cross-channel duplicates, updates derived state, publishes.</summary>
+    /// <summary>
+    /// Takes in one event from a channel: drops the other channel's copy of an event already delivered (see
+    /// <see cref="EventDeduplicator"/>), updates the talking flags, speak handles and connection quality, publishes.
+    /// The chat socket's loop and the room's thread may call it at once: one gate keeps the order of the derived
+    /// state and the published events the same.
+    /// </summary>
     internal void Ingest(StreamingEvent evt, EventChannel channel)
     {
-        if (!_dedup.ShouldDeliver(evt, channel))
+        lock (_ingestGate)
         {
-            return;
-        }
+            if (!_dedup.ShouldDeliver(evt, channel))
+            {
+                return;
+            }
 
-        switch (evt)
-        {
-            case global::KonPro.StreamingAvatar.AvatarStartTalking start:
-                _avatarTalking.OnNextIfChanged(true);
-                if (start.TaskId is { } startedTask)
-                {
+            switch (evt)
+            {
+                case global::KonPro.StreamingAvatar.AvatarStartTalking start when start.TaskId is { } startedTask:
                     _speaks.Track(startedTask).MarkStarted(start);
-                }
-
-                break;
-            case global::KonPro.StreamingAvatar.AvatarStopTalking stop:
-                _avatarTalking.OnNextIfChanged(false);
-                if (stop.TaskId is { } stoppedTask)
-                {
+                    break;
+                case global::KonPro.StreamingAvatar.AvatarStopTalking stop when stop.TaskId is { } stoppedTask:
                     _speaks.Track(stoppedTask).MarkEnded(SpeakOutcome.Completed, stop.DurationMs);
-                }
+                    break;
+                case global::KonPro.StreamingAvatar.UserStart:
+                    _userTalking.EnqueueIfChanged(true);
+                    break;
+                case global::KonPro.StreamingAvatar.UserStop:
+                    _userTalking.EnqueueIfChanged(false);
+                    break;
+                case global::KonPro.StreamingAvatar.ConnectionQualityChanged quality:
+                    lock (_gate)
+                    {
+                        _connectionQuality = quality.Quality;
+                    }
 
-                break;
-            case global::KonPro.StreamingAvatar.UserStart:
-                _userTalking.OnNextIfChanged(true);
-                break;
-            case global::KonPro.StreamingAvatar.UserStop:
-                _userTalking.OnNextIfChanged(false);
-                break;
-            case global::KonPro.StreamingAvatar.ConnectionQualityChanged quality:
-                lock (_gate)
-                {
-                    _connectionQuality = quality.Quality;
-                }
+                    break;
+            }
 
-                break;
+            _avatarTalking.EnqueueIfChanged(_avatarTalkingTracker.Apply(evt));
+            _events.Enqueue(evt);
         }
 
-        _events.OnNext(evt);
+        _avatarTalking.Drain();
+        _userTalking.Drain();
+        _events.Drain();
     }
 
     private void OnSubscriberError(Exception exception, StreamingEvent? evt) =>
@@ -206,84 +217,5 @@ internal sealed class NamedEventObserver(string eventName, Action<StreamingEvent
 
     public void OnCompleted()
     {
-    }
-}
-
-/// <summary>Where an event came from.</summary>
-internal enum EventChannel
-{
-    /// <summary>The chat socket.</summary>
-    ChatSocket,
-
-    /// <summary>The LiveKit room's data channel.</summary>
-    Room,
-
-    /// <summary>The SDK itself (stream ready, disconnected).</summary>
-    Client,
-}
-
-/// <summary>The progress of recent tasks by id, so a handle finds events that arrived before it existed.</summary>
-internal sealed class SpeakTracker
-{
-    private const int Capacity = 256;
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, SpeakProgress> _byId = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
-    private readonly TimeProvider _time;
-
-    public SpeakTracker(TimeProvider time) => _time = time;
-
-    public SpeakProgress Track(string taskId)
-    {
-        lock (_gate)
-        {
-            if (_byId.TryGetValue(taskId, out var progress))
-            {
-                return progress;
-            }
-
-            progress = new SpeakProgress(taskId, _time);
-            _byId[taskId] = progress;
-            _order.Enqueue(taskId);
-            while (_order.Count > Capacity && _order.TryDequeue(out var oldest))
-            {
-                if (_byId.Remove(oldest, out var old) && !old.IsDone)
-                {
-                    // Far too old to matter, but never leave a waiter hanging.
-                    old.MarkEnded(SpeakOutcome.SessionClosed, durationMs: null);
-                }
-            }
-
-            return progress;
-        }
-    }
-
-    /// <summary>Flags (or unflags) every pending task as being interrupted.</summary>
-    public void SetInterruptRequested(bool requested)
-    {
-        lock (_gate)
-        {
-            foreach (var progress in _byId.Values)
-            {
-                if (!progress.IsDone)
-                {
-                    progress.InterruptRequested = requested;
-                }
-            }
-        }
-    }
-
-    public void EndAll(SpeakOutcome outcome)
-    {
-        SpeakProgress[] pending;
-        lock (_gate)
-        {
-            pending = [.. _byId.Values.Where(p => !p.IsDone)];
-        }
-
-        foreach (var progress in pending)
-        {
-            progress.MarkEnded(outcome, durationMs: null);
-        }
     }
 }

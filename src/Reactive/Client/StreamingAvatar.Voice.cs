@@ -113,6 +113,7 @@ public partial class StreamingAvatar
         }
 
         await SessionCallAsync("StartListening", sessionId, (api, body, ct) => api.StartListeningAsync(body, ct), cancellationToken).ConfigureAwait(false);
+        var send = await StartRoomMicrophoneAsync(cancellationToken).ConfigureAwait(false) ?? SendAudioAsync;
         VoiceChatPump pump;
         lock (_gate)
         {
@@ -121,7 +122,7 @@ public partial class StreamingAvatar
                 throw new InvalidOperationException($"Voice chat could not start: the state is {_state}, or voice chat was started concurrently.");
             }
 
-            pump = new VoiceChatPump(request.AudioSource, SendAudioAsync, _scheduler, _logger, startMuted: EffectiveMuteLocked());
+            pump = new VoiceChatPump(request.AudioSource, send, _scheduler, _logger, startMuted: EffectiveMuteLocked());
             _voice = pump;
         }
 
@@ -256,6 +257,7 @@ public partial class StreamingAvatar
         }
 
         await pump.DisposeAsync().ConfigureAwait(false);
+        await StopRoomMicrophoneAsync().ConfigureAwait(false);
         return true;
     }
 }

@@ -1,6 +1,8 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using KonPro.StreamingAvatar.Api;
+using KonPro.StreamingAvatar.Events;
+using KonPro.StreamingAvatar.Speaking;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reason = KonPro.StreamingAvatar.DisconnectReason;
@@ -96,13 +98,13 @@ public partial class StreamingAvatar : IAsyncDisposable
         _scheduler = _options.Scheduler ?? DefaultScheduler.Instance;
         _time = _options.TimeProvider ?? TimeProvider.System;
         _telemetry = new KonProTelemetry(_options.MeterFactory);
-        _rest = new KonProRestClient(httpClient, baseUri, credential, _logger, _telemetry, _time, _redactor);
+        _rest = new KonProRestClient(httpClient, baseUri, credential, _logger, _telemetry, _time, _redactor, _options.Retry);
         _chatFactory = chatFactory ?? CreateChatChannel;
         _events = new EventHub<StreamingEvent>(replayLatest: false, OnSubscriberError);
         _stateHub = new EventHub<SessionState>(replayLatest: true, OnStateSubscriberError, hasInitial: true, SessionState.Inactive);
         _avatarTalking = new EventHub<bool>(replayLatest: true, OnStateSubscriberError, hasInitial: true, false);
         _userTalking = new EventHub<bool>(replayLatest: true, OnStateSubscriberError, hasInitial: true, false);
-        _dedup = new CrossChannelDeduplicator(_time);
+        _dedup = new EventDeduplicator(_time);
         _speaks = new SpeakTracker(_time);
     }
 
@@ -113,7 +115,7 @@ public partial class StreamingAvatar : IAsyncDisposable
         _stateHub = new EventHub<SessionState>(replayLatest: true, (_, _) => { }, hasInitial: true, SessionState.Inactive);
         _avatarTalking = new EventHub<bool>(replayLatest: true, (_, _) => { }, hasInitial: true, false);
         _userTalking = new EventHub<bool>(replayLatest: true, (_, _) => { }, hasInitial: true, false);
-        _dedup = new CrossChannelDeduplicator(TimeProvider.System);
+        _dedup = new EventDeduplicator(TimeProvider.System);
         _speaks = new SpeakTracker(TimeProvider.System);
     }
 
@@ -206,10 +208,22 @@ public partial class StreamingAvatar : IAsyncDisposable
         // The call is not cancelled with the caller's token: if the caller gives up after the server created the
         // session, the answer still arrives (bounded by a timeout) and the session is stopped, so nothing is left open.
         var call = CreateSessionCallAsync(wire);
-        NewSessionResponse response;
+        StartAvatarResponse session;
         try
         {
-            response = await call.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var response = await call.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var data = response.Data;
+            if (string.IsNullOrEmpty(data?.Session_id))
+            {
+                throw new KonProApiException("The answer to NewSession carries no session (no data.session_id); no session was created on this instance.");
+            }
+
+            session = new StartAvatarResponse(data.Session_id, data.Access_token, data.Url)
+            {
+                IsPaid = data.Is_paid ?? false,
+                SessionDurationLimit = TimeSpan.FromSeconds(data.Session_duration_limit),
+                RealtimeEndpoint = data.Realtime_endpoint,
+            };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !call.IsCompleted)
         {
@@ -219,6 +233,8 @@ public partial class StreamingAvatar : IAsyncDisposable
         }
         catch
         {
+            // Whatever failed (a refusal, a network error, an answer that is not a complete session), no session
+            // exists on this instance: it is reusable.
             lock (_gate)
             {
                 if (_state == SessionState.Creating)
@@ -231,13 +247,6 @@ public partial class StreamingAvatar : IAsyncDisposable
             throw;
         }
 
-        var data = response.Data;
-        var session = new StartAvatarResponse(data.Session_id, data.Access_token, data.Url)
-        {
-            IsPaid = data.Is_paid ?? false,
-            SessionDurationLimit = TimeSpan.FromSeconds(data.Session_duration_limit),
-            RealtimeEndpoint = data.Realtime_endpoint,
-        };
         _redactor.Add(session.AccessToken);
         var stopNow = false;
         lock (_gate)

@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "KonPro {Operation} failed without an answer: {Reason}")]
     public static partial void CallFailedWithoutAnswer(ILogger logger, string operation, string reason);
 
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "KonPro {Operation} failed ({Reason}); attempt {Attempt} in {DelayMs} ms")]
+    public static partial void RetryingCall(ILogger logger, string operation, int attempt, double delayMs, string reason);
+
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Session {SessionId} state {OldState} -> {NewState}")]
     public static partial void StateChanged(ILogger logger, string? sessionId, SessionState oldState, SessionState newState);
 

@@ -1,13 +1,11 @@
-using System.Globalization;
-using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Text;
+using KonPro.StreamingAvatar.Events;
 
 namespace KonPro.StreamingAvatar;
 
 /// <summary>
-/// Rx operators over a stream of <see cref="StreamingEvent"/>s: utterances, a transcript, talking flags, barge-in
-/// and de-duplication.
+/// Rx operators over a stream of <see cref="StreamingEvent"/>s: utterances, a transcript, talking flags and barge-in.
 /// </summary>
 /// <remarks>
 /// Every operator is cold: each subscription subscribes to the source once and keeps its own state, so nothing
@@ -194,7 +192,10 @@ public static class StreamingEventObservableExtensions
         });
     }
 
-    /// <summary>Whether the avatar is speaking: true from <c>avatar_start_talking</c> until every started task has stopped.</summary>
+    /// <summary>
+    /// Whether the avatar is speaking: true from <c>avatar_start_talking</c> until every started task has stopped (the
+    /// same definition as <see cref="StreamingAvatar.IsAvatarTalking"/>).
+    /// </summary>
     /// <param name="events">The session's events.</param>
     /// <returns>
     /// A cold stream that starts with <see langword="false"/>, then emits only changes. <c>stream_disconnected</c>
@@ -205,29 +206,9 @@ public static class StreamingEventObservableExtensions
         ArgumentNullException.ThrowIfNull(events);
         return Observable.Defer(() =>
         {
-            var speaking = new HashSet<string>(StringComparer.Ordinal);
+            var talking = new AvatarTalkingTracker();
             return events
-                .Select(evt =>
-                {
-                    switch (evt)
-                    {
-                        case AvatarStartTalking:
-                            speaking.Add(evt.TaskId ?? string.Empty);
-                            break;
-                        case AvatarStopTalking:
-                            if (!speaking.Remove(evt.TaskId ?? string.Empty) && evt.TaskId is null)
-                            {
-                                speaking.Clear(); // a stop that names no task ends whatever was speaking
-                            }
-
-                            break;
-                        case StreamDisconnected:
-                            speaking.Clear();
-                            break;
-                    }
-
-                    return speaking.Count > 0;
-                })
+                .Select(talking.Apply)
                 .StartWith(false)
                 .DistinctUntilChanged();
         });
@@ -398,132 +379,6 @@ public static class StreamingEventObservableExtensions
                 cancellation.Dispose();
             };
         });
-    }
-
-    /// <summary>
-    /// Drops the second copy of an event that arrives twice within <paramref name="window"/>, as when the chat
-    /// socket and the LiveKit data channel both deliver it. Events are the same when their name, task id, payload
-    /// (message, duration, counters, quality, reason) and extra fields are; the session id, the arrival time and the
-    /// name property of the wire message do not count.
-    /// </summary>
-    /// <param name="events">The merged events of both channels.</param>
-    /// <param name="window">How far apart two copies may arrive (more than zero).</param>
-    /// <param name="scheduler">The clock that measures the window (a virtual-time scheduler in tests).</param>
-    /// <returns>
-    /// A cold stream of the source's events without the duplicates, in source order. Copies are paired one to one:
-    /// an event seen once waits for one twin; a third identical event within the window passes (the same words
-    /// can be said twice). Completes when the source completes.
-    /// </returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="window"/> is not positive.</exception>
-    public static IObservable<StreamingEvent> Deduplicate(this IObservable<StreamingEvent> events, TimeSpan window, IScheduler scheduler)
-    {
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(scheduler);
-        if (window <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(window), window, "window must be more than zero.");
-        }
-
-        return Observable.Defer(() =>
-        {
-            // Occurrences still waiting for their twin, oldest first, and how many wait per identity.
-            var waiting = new Queue<(string Key, DateTimeOffset At)>();
-            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            return events.Where(evt =>
-            {
-                var now = scheduler.Now;
-                while (waiting.TryPeek(out var oldest) && now - oldest.At > window)
-                {
-                    waiting.Dequeue();
-                    Decrement(counts, oldest.Key);
-                }
-
-                var key = Identity(evt);
-                if (counts.TryGetValue(key, out var count) && count > 0)
-                {
-                    // The twin of a waiting occurrence: drop it, and the pair is done.
-                    Decrement(counts, key);
-                    RemoveFirst(waiting, key);
-                    return false;
-                }
-
-                counts[key] = 1;
-                waiting.Enqueue((key, now));
-                return true;
-            });
-        });
-    }
-
-    private static void Decrement(Dictionary<string, int> counts, string key)
-    {
-        if (counts.TryGetValue(key, out var count))
-        {
-            if (count <= 1)
-            {
-                counts.Remove(key);
-            }
-            else
-            {
-                counts[key] = count - 1;
-            }
-        }
-    }
-
-    private static void RemoveFirst(Queue<(string Key, DateTimeOffset At)> queue, string key)
-    {
-        var removed = false;
-        for (var i = queue.Count; i > 0; i--)
-        {
-            var item = queue.Dequeue();
-            if (!removed && string.Equals(item.Key, key, StringComparison.Ordinal))
-            {
-                removed = true;
-                continue;
-            }
-
-            queue.Enqueue(item);
-        }
-    }
-
-    // The identity of an event for de-duplication.
-    internal static string Identity(StreamingEvent evt)
-    {
-        var key = new StringBuilder()
-            .Append(evt.Name).Append('\u001f')
-            .Append(evt.TaskId).Append('\u001f');
-        switch (evt)
-        {
-            case AvatarTalkingMessage m:
-                key.Append(m.Message);
-                break;
-            case UserTalkingMessage m:
-                key.Append(m.Message);
-                break;
-            case AvatarStopTalking s:
-                key.Append(s.DurationMs.ToString(CultureInfo.InvariantCulture));
-                break;
-            case UserSilence s:
-                key.Append(s.SilenceTimes.ToString(CultureInfo.InvariantCulture)).Append(',').Append(s.CountDown.ToString(CultureInfo.InvariantCulture));
-                break;
-            case ConnectionQualityChanged q:
-                key.Append(q.Quality.ToString());
-                break;
-            case StreamDisconnected d:
-                key.Append(d.Reason.ToString()).Append(',').Append(d.CloseStatus?.ToString(CultureInfo.InvariantCulture)).Append(',').Append(d.CloseDescription);
-                break;
-        }
-
-        foreach (var field in evt.ExtraFields.OrderBy(f => f.Key, StringComparer.Ordinal))
-        {
-            if (field.Key is StreamingEventParser.ChatSocketNameProperty or StreamingEventParser.DataChannelNameProperty)
-            {
-                continue; // which property named the event depends on the channel
-            }
-
-            key.Append('\u001f').Append(field.Key).Append('=').Append(field.Value.GetRawText());
-        }
-
-        return key.ToString();
     }
 
     private static Turn GetTurn(Dictionary<string, Turn> turns, StreamingEvent evt, DateTimeOffset at)

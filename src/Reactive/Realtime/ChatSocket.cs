@@ -385,8 +385,9 @@ internal sealed class ChatSocket : IAsyncDisposable
                 oversized = false;
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException && !token.IsCancellationRequested)
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException && !token.IsCancellationRequested)
         {
+            // A drop, or the runtime aborting a connection whose server stopped answering pings (keep-alive timeout).
             ChatSocketLog.ReceiveFailed(_logger, ex);
             return (null, null);
         }

@@ -6,7 +6,7 @@ namespace KonPro.StreamingAvatar.Testing;
 /// <see cref="KonProFakeServerOptions.MaxJournalEntries"/> entries (oldest dropped first), each body at most
 /// <see cref="KonProFakeServerOptions.MaxRecordedBodyBytes"/> long.
 /// </summary>
-public sealed class KonProJournal
+public sealed partial class KonProJournal
 {
     private readonly Lock _gate = new();
     private readonly Queue<RestCallRecord> _restCalls = new();
@@ -50,6 +50,8 @@ public sealed class KonProJournal
             _restCalls.Clear();
             _chatFrames.Clear();
         }
+
+        ClearRoomActivity();
     }
 
     internal void Add(RestCallRecord record)

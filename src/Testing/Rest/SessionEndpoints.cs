@@ -14,7 +14,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
     public Task<object> CreateTokenAsync(RestCall call) =>
         Task.FromResult<object>(new CreateTokenResponse { Data = new TokenData { Token = core.Store.IssueToken(call.OwnerApiKey) } });
 
-    public Task<object> NewAsync(RestCall call)
+    public async Task<object> NewAsync(RestCall call)
     {
         if (call.Token?.SessionId is not null)
         {
@@ -92,24 +92,24 @@ internal sealed class SessionEndpoints(FakeServerCore core)
             ?? throw new RestError(429, "CONCURRENCY_LIMIT_EXCEEDED", "concurrent limit reached");
         Log.SessionCreated(core.Logger, session.Id, avatarId);
 
-        return Task.FromResult<object>(new NewSessionResponse { Code = 100, Message = "success", Data = SessionAnswer(session) });
+        var room = core.Room is { } rooms ? await rooms.OpenAsync(session, call.Request).ConfigureAwait(false) : null;
+        return new NewSessionResponse { Code = 100, Message = "success", Data = SessionAnswer(session, room) };
     }
 
     /// <summary>
     /// What <c>new</c> answers about a created session: the LiveKit room (URL, the client's token and an agent
     /// participant's token), the limits, and the fields DESIGN.md documents as present and null.
     /// </summary>
-    private SessionInfo SessionAnswer(FakeSession session) => new()
+    private SessionInfo SessionAnswer(FakeSession session, Room.RoomGrant? room) => new()
     {
         Session_id = session.Id,
-        Access_token = "lk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
-        Livekit_agent_token = "lk_agent_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
-        Url = core.Options.LiveKitUrl,
+        Access_token = room?.AccessToken ?? "lk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+        Livekit_agent_token = room?.AgentToken ?? "lk_agent_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+        Url = room?.Url ?? core.Options.LiveKitUrl,
         Is_paid = false,
         Session_duration_limit = (int)Math.Ceiling(core.Options.SessionDurationLimit.TotalSeconds),
-        // The realtime audio socket (bring your own voice) is not served yet: null as the spec allows, never a URL
-        // that refuses the client (the chat socket would answer 4401 without a session token).
-        Realtime_endpoint = null,
+        // The session's own realtime audio socket (bring your own voice), served by this fake.
+        Realtime_endpoint = core.RealtimeAudio.EndpointFor(session),
         Sdp = null,
         Ice_servers = null,
         Ice_servers2 = null,
@@ -124,6 +124,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
         }
 
         session.Touch();
+        session.Room?.StartAvatar();
         return Task.FromResult(Ok());
     }
 

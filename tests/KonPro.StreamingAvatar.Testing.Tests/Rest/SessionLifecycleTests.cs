@@ -20,7 +20,7 @@ public sealed class SessionLifecycleTests
         var data = created.Data;
         var sessionId = data.GetProperty("session_id").GetString()!;
         data.GetProperty("session_duration_limit").GetInt32().Should().Be(3600);
-        data.GetProperty("realtime_endpoint").ValueKind.Should().Be(JsonValueKind.Null, "no realtime socket is served yet, and no URL that refuses");
+        data.GetProperty("realtime_endpoint").GetString().Should().StartWith(server.Url.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.realtime/");
         data.GetProperty("url").GetString().Should().Be("wss://rooms.example.test");
         data.GetProperty("access_token").GetString().Should().NotBeNullOrEmpty();
         data.GetProperty("livekit_agent_token").GetString().Should().StartWith("lk_agent_").And.NotBe(data.GetProperty("access_token").GetString());
