@@ -98,9 +98,10 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         }
 
         var core = new FakeServerCore(options);
-        var sessions = new SessionEndpoints(core);
+        var avatar = new Speech.AvatarBehaviour(core);
+        var sessions = new SessionEndpoints(core, avatar);
         var account = new AccountEndpoints(core);
-        var hub = new ChatHub(core, sessions);
+        var hub = new ChatHub(core, avatar);
         var pipeline = new RestPipeline(core);
         var limits = new RequestLimits(options, pipeline);
         var settings = new WireMockServerSettings

@@ -15,7 +15,7 @@ namespace KonPro.StreamingAvatar.Testing.Chat;
 /// The chat socket's behaviour: authenticates and binds each accepted socket to its session, decodes the
 /// client's protobuf frames (text, audio through the voice activity detector) and answers them.
 /// </summary>
-internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
+internal sealed class ChatHub(FakeServerCore core, AvatarBehaviour avatar)
 {
     public const string Path = "/v1/ws/streaming.chat";
     private const string ItemKey = "KonPro.ChatConnection";
@@ -184,13 +184,11 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
         switch (connection.Vad.Process(audio.Audio.Span, (int)audio.SampleRate))
         {
             case VoiceActivity.Started:
-                session.Touch();
                 ResetSilence(connection);
-                session.Broadcast(ChatEvents.UserStart(session.Id));
+                avatar.UserStarted(session);
                 break;
             case VoiceActivity.Stopped:
-                session.Touch();
-                session.Broadcast(ChatEvents.UserStop(session.Id));
+                avatar.UserStopped(session);
                 var transcript = core.Store.TryDequeueTranscript(session.Id, out var queued)
                     ? queued
                     : string.Create(CultureInfo.InvariantCulture, $"[speech {connection.Vad.LastUtterance.TotalSeconds:0.0} s]");
@@ -208,15 +206,8 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
 
     private void UserSaid(ChatConnection connection, FakeSession session, string text, bool alwaysAnswer)
     {
-        session.Touch();
         ResetSilence(connection);
-        var taskId = speech.NextTaskId();
-        session.Broadcast(ChatEvents.UserTalkingMessage(session.Id, taskId, text));
-        session.Broadcast(ChatEvents.UserEndMessage(session.Id, taskId));
-        if (session.Phase == SessionPhase.Started && (alwaysAnswer || session.IsListening))
-        {
-            speech.Speak(session, TaskType.Talk, text);
-        }
+        avatar.UserSaid(session, text, alwaysAnswer);
     }
 
     private void ResetSilence(ChatConnection connection)

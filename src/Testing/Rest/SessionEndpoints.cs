@@ -2,14 +2,14 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using KonPro.StreamingAvatar.Api;
 using KonPro.StreamingAvatar.Testing.Sessions;
+using KonPro.StreamingAvatar.Testing.Speech;
 
 namespace KonPro.StreamingAvatar.Testing.Rest;
 
 /// <summary>The session operations: create_token, new, start, task, interrupt, listening, keep_alive, stop.</summary>
-internal sealed class SessionEndpoints(FakeServerCore core)
+internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avatar)
 {
     private const int MaxTaskText = 1000;
-    private int _taskCounter;
 
     public Task<object> CreateTokenAsync(RestCall call) =>
         Task.FromResult<object>(new CreateTokenResponse { Data = new TokenData { Token = core.Store.IssueToken(call.OwnerApiKey) } });
@@ -142,7 +142,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
         var mode = JsonFields.Enum<TaskMode>(body, "task_mode") ?? TaskMode.Sync;
         RequireStarted(session);
         session.Touch();
-        var job = Speak(session, type, text);
+        var job = avatar.Speak(session, type, text);
         var duration = mode == TaskMode.Async ? (long)job.Plan.Total.TotalMilliseconds : await job.Done.ConfigureAwait(false);
         return new TaskResponse { Code = 100, Message = "success", Data = new TaskData { Task_id = job.TaskId, Duration_ms = duration } };
     }
@@ -152,7 +152,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
         var session = Resolve(call);
         RequireStarted(session);
         session.Touch();
-        session.Speaker.Interrupt();
+        avatar.Interrupt(session);
         return Task.FromResult(Ok());
     }
 
@@ -182,22 +182,6 @@ internal sealed class SessionEndpoints(FakeServerCore core)
         var session = Resolve(call);
         core.Close(session, 1000, "session_stopped");
         return Task.FromResult(Ok());
-    }
-
-    /// <summary>Queues speech for a task or a user's input; talk tasks speak the responder's reply.</summary>
-    internal Speech.SpeechJob Speak(FakeSession session, TaskType type, string text)
-    {
-        var taskId = $"task-{Interlocked.Increment(ref _taskCounter):x8}";
-        var spoken = type == TaskType.Repeat ? text : core.Reply(ReplyContext(session, text));
-        return session.Speaker.Enqueue(taskId, type == TaskType.Repeat ? TaskType.Repeat : TaskType.Talk, text, spoken, session.Settings.VoiceRate);
-    }
-
-    internal string NextTaskId() => $"task-{Interlocked.Increment(ref _taskCounter):x8}";
-
-    private AvatarReplyContext ReplyContext(FakeSession session, string text)
-    {
-        var kb = session.Settings.KnowledgeBaseId is { } id ? core.Store.FindKnowledgeBase(id) : null;
-        return new AvatarReplyContext(session.Id, text, kb?.Prompt ?? session.Settings.KnowledgeBasePrompt, kb?.Opening, session.Settings.KnowledgeBaseId);
     }
 
     private FakeSession Resolve(RestCall call)
