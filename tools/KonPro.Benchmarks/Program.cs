@@ -16,6 +16,8 @@ internal static class Program
               the BenchmarkDotNet suite (the report in docs/benchmarks.md), then the load runs
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --load 10,100,1000
               only the load runs: N concurrent sessions against the in-process fake server
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --fake-throughput [seconds]
+              the fake server's keep_alive throughput over 16 connections beside a minimal Kestrel endpoint, and the ratio
           dotnet run -c Release --project tools/KonPro.Benchmarks -- [BenchmarkDotNet arguments]
               e.g. --filter *FrameEncode*
         """;
@@ -31,6 +33,17 @@ internal static class Program
         if (args[0] == "--quick")
         {
             return await QuickSuite.RunAsync(Console.Out, [10, 100]);
+        }
+
+        if (args[0] == "--fake-throughput")
+        {
+            var seconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+            foreach (var line in await Load.FakeThroughput.RunAsync(TimeSpan.FromSeconds(seconds), Console.Error))
+            {
+                Console.WriteLine(line);
+            }
+
+            return 0;
         }
 
         if (args[0] == "--load")
