@@ -12,8 +12,8 @@ namespace KonPro.StreamingAvatar.Testing;
 
 /// <summary>
 /// An offline, stateful fake of the KonPro Streaming Avatar API on WireMock.Net: every REST operation (on KonPro's
-/// routes and the older aliases), the chat WebSocket, a believable avatar, faults and a journal. It binds
-/// 127.0.0.1 only. Dispose it to close its sockets and stop its timers.
+/// routes and the older aliases), the chat WebSocket, a believable avatar, faults and a journal. It listens on
+/// loopback only (see <see cref="BoundUrls"/>). Dispose it to close its sockets and stop its timers.
 /// </summary>
 /// <example>
 /// <code>
@@ -39,13 +39,22 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
     /// <summary>The base URL, <c>http://127.0.0.1:PORT</c> (no trailing slash).</summary>
     public string Url => _core.BaseUrl;
 
+    /// <summary>
+    /// Every address the server listens on, <see cref="Url"/> first: <c>http://127.0.0.1:PORT</c> for a free port; with a
+    /// fixed <see cref="KonProFakeServerOptions.Port"/> also <c>http://[::1]:PORT</c> (loopback on both IP versions).
+    /// </summary>
+    public IReadOnlyList<string> BoundUrls { get; private init; } = [];
+
     /// <summary>The chat socket's URL, <c>ws://127.0.0.1:PORT/v1/ws/streaming.chat</c> (without the query).</summary>
     public Uri ChatUrl => new(_core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + ChatHub.Path);
 
     /// <summary>The first configured API key (header <c>x-api-key</c>).</summary>
     public string ApiKey => _core.Options.ApiKeys[0];
 
-    /// <summary>The underlying WireMock server: its request log, its WebSocket registry and (when started) its admin API.</summary>
+    /// <summary>
+    /// The underlying WireMock server: its REST mappings, its request log and (when started) its admin API. The chat
+    /// socket is served beside WireMock on the same host, so its upgrades are in <see cref="Journal"/>, not in WireMock's log.
+    /// </summary>
     public WireMockServer WireMock { get; }
 
     /// <summary>Every REST call and chat frame the server saw.</summary>
@@ -89,9 +98,10 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         }
 
         var core = new FakeServerCore(options);
-        var sessions = new SessionEndpoints(core);
+        var avatar = new Speech.AvatarBehaviour(core);
+        var sessions = new SessionEndpoints(core, avatar);
         var account = new AccountEndpoints(core);
-        var hub = new ChatHub(core, sessions);
+        var hub = new ChatHub(core, avatar);
         var pipeline = new RestPipeline(core);
         var limits = new RequestLimits(options, pipeline);
         var settings = new WireMockServerSettings
@@ -115,16 +125,18 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         };
         // WireMock starts Kestrel synchronously; keep the caller's thread free while it does.
         var wireMock = await Task.Run(() => WireMockServer.Start(settings), cancellationToken).ConfigureAwait(false);
+        string[] boundUrls;
         try
         {
-            core.BaseUrl = wireMock.Urls[0].TrimEnd('/');
+            // With a fixed port WireMock listens on "localhost": both 127.0.0.1 and [::1]. The base URL names 127.0.0.1.
+            var bound = wireMock.Urls.Select(u => u.TrimEnd('/')).ToList();
+            boundUrls = [.. bound.SelectMany(u => u.Contains("://localhost:", StringComparison.Ordinal)
+                ? new[] { u.Replace("://localhost:", "://127.0.0.1:", StringComparison.Ordinal), u.Replace("://localhost:", "://[::1]:", StringComparison.Ordinal) }
+                : [u])];
+            core.BaseUrl = boundUrls[0];
             core.Room = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, cancellationToken).ConfigureAwait(false) : null;
             RestRoutes.Map(wireMock, pipeline, sessions, account);
-            wireMock.Given(Request.Create().WithPath(ChatHub.Path).UsingGet().WithWebSocketUpgrade())
-                .RespondWith(Response.Create().WithWebSocket(ws => ws
-                    .WithMessageHandler(hub.OnMessageAsync)
-                    .WithMaxMessageSize(64 * 1024)
-                    .WithCloseTimeout(TimeSpan.FromDays(1))));
+            ContractRoutes.Map(wireMock, pipeline);
         }
         catch
         {
@@ -135,7 +147,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         }
 
         Log.ServerStarted(core.Logger, core.BaseUrl);
-        return new KonProFakeServer(core, wireMock, hub);
+        return new KonProFakeServer(core, wireMock, hub) { BoundUrls = boundUrls };
     }
 
     // WireMock only notices a taken port when its start times out; a quick probe gives a clear error at once.

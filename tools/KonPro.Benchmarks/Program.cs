@@ -21,6 +21,8 @@ internal static class Program
           eng/netns-run dotnet tools/KonPro.Benchmarks/bin/Release/net10.0/KonPro.Benchmarks.dll --room [frames/s]
               the LiveKit room: video frames/s delivered to a .NET subscriber and allocation per frame, beside the
               fake room's publish rate (default 30), inside a network namespace (WebRTC ignores loopback)
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --fake-throughput [seconds]
+              the fake server's keep_alive throughput over 16 connections beside a minimal Kestrel endpoint, and the ratio
           dotnet run -c Release --project tools/KonPro.Benchmarks -- [BenchmarkDotNet arguments]
               e.g. --filter *FrameEncode*
         """;
@@ -41,6 +43,17 @@ internal static class Program
         if (args[0] == "--rest-floor")
         {
             foreach (var line in await Quick.RestFloor.RunAsync())
+            {
+                Console.WriteLine(line);
+            }
+
+            return 0;
+        }
+
+        if (args[0] == "--fake-throughput")
+        {
+            var seconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+            foreach (var line in await Load.FakeThroughput.RunAsync(TimeSpan.FromSeconds(seconds), Console.Error))
             {
                 Console.WriteLine(line);
             }

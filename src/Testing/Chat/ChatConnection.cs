@@ -138,6 +138,19 @@ internal sealed class ChatConnection
         Session?.Detach(this);
     }
 
+    /// <summary>Waits (at most the close timeout) until the writer has sent what was queued before the socket ended.</summary>
+    public async Task DrainAsync()
+    {
+        try
+        {
+            await _writer.WaitAsync(_closeTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _socket.Abort();
+        }
+    }
+
     private async Task DropUnansweredCloseAsync()
     {
         await Task.Delay(_closeTimeout).ConfigureAwait(false);

@@ -8,7 +8,6 @@ using KonPro.StreamingAvatar.Testing.Speech;
 using KonPro.StreamingAvatar.Testing.Rest;
 using KonPro.StreamingAvatar.Testing.Sessions;
 using Microsoft.AspNetCore.Http;
-using WireMock.WebSockets;
 
 namespace KonPro.StreamingAvatar.Testing.Chat;
 
@@ -16,7 +15,7 @@ namespace KonPro.StreamingAvatar.Testing.Chat;
 /// The chat socket's behaviour: authenticates and binds each accepted socket to its session, decodes the
 /// client's protobuf frames (text, audio through the voice activity detector) and answers them.
 /// </summary>
-internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
+internal sealed class ChatHub(FakeServerCore core, AvatarBehaviour avatar)
 {
     public const string Path = ChatProtocol.Path;
     private const string ItemKey = "KonPro.ChatConnection";
@@ -79,27 +78,35 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
         }
     }
 
-    public void OnEnded(HttpContext context)
+    /// <summary>The client sent a close: answer it (through the connection's writer) with a normal closure.</summary>
+    public void OnClientClosed(HttpContext context)
     {
         if (context.Items.TryGetValue(ItemKey, out var value) && value is ChatConnection connection)
         {
-            Interlocked.Decrement(ref _open);
-            connection.Ended();
+            connection.Close(1000, "closed_by_client");
         }
     }
 
-    /// <summary>WireMock's message handler: called once per received WebSocket frame.</summary>
-    public Task OnMessageAsync(WebSocketMessage message, IWebSocketContext context)
+    /// <summary>The receive loop ended: detach the socket and let its writer send what is queued (a close) first.</summary>
+    public async Task OnEndedAsync(HttpContext context)
     {
-        if (!context.HttpContext.Items.TryGetValue(ItemKey, out var value) || value is not ChatConnection connection)
+        if (context.Items.TryGetValue(ItemKey, out var value) && value is ChatConnection connection)
+        {
+            connection.Ended();
+            await connection.DrainAsync().ConfigureAwait(false);
+            Interlocked.Decrement(ref _open);
+        }
+    }
+
+    /// <summary>Called by the socket's one receive loop once per received WebSocket frame (a piece of a message).</summary>
+    public Task OnMessageAsync(HttpContext context, WebSocketMessageType messageType, ReadOnlySpan<byte> piece, bool endOfMessage)
+    {
+        if (!context.Items.TryGetValue(ItemKey, out var value) || value is not ChatConnection connection)
         {
             return Task.CompletedTask;
         }
 
-        var piece = message.MessageType == WebSocketMessageType.Text
-            ? Encoding.UTF8.GetBytes(message.Text ?? string.Empty)
-            : message.Bytes ?? [];
-        if (!connection.TryReassemble(piece, message.EndOfMessage, out var whole))
+        if (!connection.TryReassemble(piece, endOfMessage, out var whole))
         {
             Log.ChatMessageTooBig(core.Logger, connection.Id, connection.Session?.Id, core.Options.MaxChatMessageBytes);
             connection.Close(1009, "message_too_big");
@@ -113,7 +120,7 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
 
         var sessionId = connection.Session?.Id;
         var at = core.Clock.UtcNow;
-        if (message.MessageType == WebSocketMessageType.Text)
+        if (messageType == WebSocketMessageType.Text)
         {
             var recorded = BodyPrefix.Of(whole, core.Options.MaxRecordedBodyBytes);
             core.Journal.Add(new ChatFrameRecord(at, sessionId, connection.Id, ChatFrameKind.TextMessage, null, recorded, whole.Length));
@@ -177,13 +184,11 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
         switch (connection.Vad.Process(audio.Audio.Span, (int)audio.SampleRate))
         {
             case VoiceActivity.Started:
-                session.Touch();
                 ResetSilence(connection);
-                session.Broadcast(ChatEvents.UserStart(session.Id));
+                avatar.UserStarted(session);
                 break;
             case VoiceActivity.Stopped:
-                session.Touch();
-                session.Broadcast(ChatEvents.UserStop(session.Id));
+                avatar.UserStopped(session);
                 var transcript = core.Store.TryDequeueTranscript(session.Id, out var queued)
                     ? queued
                     : string.Create(CultureInfo.InvariantCulture, $"[speech {connection.Vad.LastUtterance.TotalSeconds:0.0} s]");
@@ -201,15 +206,8 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
 
     private void UserSaid(ChatConnection connection, FakeSession session, string text, bool alwaysAnswer)
     {
-        session.Touch();
         ResetSilence(connection);
-        var taskId = speech.NextTaskId();
-        session.Broadcast(ChatEvents.UserTalkingMessage(session.Id, taskId, text));
-        session.Broadcast(ChatEvents.UserEndMessage(session.Id, taskId));
-        if (session.Phase == SessionPhase.Started && (alwaysAnswer || session.IsListening))
-        {
-            speech.Speak(session, TaskType.Talk, text);
-        }
+        avatar.UserSaid(session, text, alwaysAnswer);
     }
 
     private void ResetSilence(ChatConnection connection)

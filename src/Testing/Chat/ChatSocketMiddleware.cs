@@ -1,58 +1,81 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace KonPro.StreamingAvatar.Testing.Chat;
 
 /// <summary>
-/// WireMock's WebSocket mappings have no on-connect callback, but the fake must authenticate and push events
-/// before the client sends anything. This middleware runs just before WireMock's (PreWireMockMiddlewareInit)
-/// and decorates the upgrade feature, so the hub learns of each socket the moment WireMock accepts it.
-/// WireMock still matches, accepts, logs and receives; the hub only writes.
+/// Serves the chat socket on the fake's Kestrel host, in a middleware just before WireMock's
+/// (PreWireMockMiddlewareInit). The socket is served here rather than by a WireMock WebSocket mapping because such a
+/// mapping breaks WireMock's admin listing (<c>GET /__admin/mappings</c> answers 500), and because the fake must
+/// authenticate and push events before the client sends anything. One receive loop per socket hands each frame to
+/// the hub; everything sent goes through the connection's one writer.
 /// </summary>
 internal static class ChatSocketMiddleware
 {
+    private const int ReceiveBufferBytes = 16 * 1024;
+
     public static void Install(object app, ChatHub hub)
     {
         var builder = (IApplicationBuilder)app;
         builder.Use(async (HttpContext context, RequestDelegate next) =>
         {
-            if (!context.WebSockets.IsWebSocketRequest || !context.Request.Path.Equals(ChatHub.Path, StringComparison.Ordinal))
+            if (!context.Request.Path.Equals(ChatHub.Path, StringComparison.Ordinal) || !HttpMethods.IsGet(context.Request.Method))
             {
                 await next(context).ConfigureAwait(false);
                 return;
             }
 
-            if (hub.Refuses(context))
-            {
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                context.Response.Headers.RetryAfter = "1";
-                return;
-            }
-
-            var inner = context.Features.Get<IHttpWebSocketFeature>()!;
-            context.Features.Set<IHttpWebSocketFeature>(new NotifyingWebSocketFeature(inner, socket => hub.OnAccepted(context, socket)));
-            try
-            {
-                await next(context).ConfigureAwait(false);
-            }
-            finally
-            {
-                hub.OnEnded(context);
-            }
+            await ServeAsync(context, hub).ConfigureAwait(false);
         });
     }
 
-    private sealed class NotifyingWebSocketFeature(IHttpWebSocketFeature inner, Action<WebSocket> accepted) : IHttpWebSocketFeature
+    private static async Task ServeAsync(HttpContext context, ChatHub hub)
     {
-        public bool IsWebSocketRequest => inner.IsWebSocketRequest;
-
-        public async Task<WebSocket> AcceptAsync(WebSocketAcceptContext context)
+        if (!context.WebSockets.IsWebSocketRequest)
         {
-            var socket = await inner.AcceptAsync(context).ConfigureAwait(false);
-            accepted(socket);
-            return socket;
+            context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+            context.Response.Headers.Upgrade = "websocket";
+            return;
+        }
+
+        if (hub.Refuses(context))
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);
+        hub.OnAccepted(context, socket);
+        try
+        {
+            await ReceiveAsync(context, socket, hub).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away, or the connection was dropped after an unanswered close.
+        }
+        finally
+        {
+            await hub.OnEndedAsync(context).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task ReceiveAsync(HttpContext context, WebSocket socket, ChatHub hub)
+    {
+        var buffer = new byte[ReceiveBufferBytes];
+        while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
+        {
+            var result = await socket.ReceiveAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                // The client closed (or answered the server's close): complete the handshake through the one writer.
+                hub.OnClientClosed(context);
+                return;
+            }
+
+            await hub.OnMessageAsync(context, result.MessageType, buffer.AsSpan(0, result.Count), result.EndOfMessage).ConfigureAwait(false);
         }
     }
 }

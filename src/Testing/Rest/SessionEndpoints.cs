@@ -2,19 +2,19 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using KonPro.StreamingAvatar.Api;
 using KonPro.StreamingAvatar.Testing.Sessions;
+using KonPro.StreamingAvatar.Testing.Speech;
 
 namespace KonPro.StreamingAvatar.Testing.Rest;
 
 /// <summary>The session operations: create_token, new, start, task, interrupt, listening, keep_alive, stop.</summary>
-internal sealed class SessionEndpoints(FakeServerCore core)
+internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avatar)
 {
     private const int MaxTaskText = KonProLimits.MaxTaskTextLength;
-    private int _taskCounter;
 
     public Task<object> CreateTokenAsync(RestCall call) =>
         Task.FromResult<object>(new CreateTokenResponse { Data = new TokenData { Token = core.Store.IssueToken(call.OwnerApiKey) } });
 
-    public Task<object> NewAsync(RestCall call)
+    public async Task<object> NewAsync(RestCall call)
     {
         if (call.Token?.SessionId is not null)
         {
@@ -92,21 +92,28 @@ internal sealed class SessionEndpoints(FakeServerCore core)
             ?? throw new RestError(429, "CONCURRENCY_LIMIT_EXCEEDED", "concurrent limit reached");
         Log.SessionCreated(core.Logger, session.Id, avatarId);
 
-        return Task.FromResult<object>(new NewSessionResponse
-        {
-            Code = 100,
-            Message = "success",
-            Data = new SessionInfo
-            {
-                Session_id = session.Id,
-                Access_token = "lk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
-                Url = core.Options.LiveKitUrl,
-                Is_paid = false,
-                Session_duration_limit = (int)Math.Ceiling(core.Options.SessionDurationLimit.TotalSeconds),
-                Realtime_endpoint = core.RealtimeAudio.EndpointFor(session),
-            },
-        });
+        var room = core.Room is { } rooms ? await rooms.OpenAsync(session, call.Request).ConfigureAwait(false) : null;
+        return new NewSessionResponse { Code = 100, Message = "success", Data = SessionAnswer(session, room) };
     }
+
+    /// <summary>
+    /// What <c>new</c> answers about a created session: the LiveKit room (URL, the client's token and an agent
+    /// participant's token), the limits, and the fields DESIGN.md documents as present and null.
+    /// </summary>
+    private SessionInfo SessionAnswer(FakeSession session, Room.RoomGrant? room) => new()
+    {
+        Session_id = session.Id,
+        Access_token = room?.AccessToken ?? "lk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+        Livekit_agent_token = room?.AgentToken ?? "lk_agent_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+        Url = room?.Url ?? core.Options.LiveKitUrl,
+        Is_paid = false,
+        Session_duration_limit = (int)Math.Ceiling(core.Options.SessionDurationLimit.TotalSeconds),
+        // The session's own realtime audio socket (bring your own voice), served by this fake.
+        Realtime_endpoint = core.RealtimeAudio.EndpointFor(session),
+        Sdp = null,
+        Ice_servers = null,
+        Ice_servers2 = null,
+    };
 
     public Task<object> StartAsync(RestCall call)
     {
@@ -134,7 +141,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
         var mode = JsonFields.Enum<TaskMode>(body, "task_mode") ?? TaskMode.Sync;
         RequireStarted(session);
         session.Touch();
-        var job = Speak(session, type, text);
+        var job = avatar.Speak(session, type, text);
         var duration = mode == TaskMode.Async ? (long)job.Plan.Total.TotalMilliseconds : await job.Done.ConfigureAwait(false);
         return new TaskResponse { Code = 100, Message = "success", Data = new TaskData { Task_id = job.TaskId, Duration_ms = duration } };
     }
@@ -144,7 +151,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
         var session = Resolve(call);
         RequireStarted(session);
         session.Touch();
-        session.Speaker.Interrupt();
+        avatar.Interrupt(session);
         return Task.FromResult(Ok());
     }
 
@@ -174,22 +181,6 @@ internal sealed class SessionEndpoints(FakeServerCore core)
         var session = Resolve(call);
         core.Close(session, ChatCloseStatus.SessionStopped, ChatCloseStatus.SessionStoppedReason);
         return Task.FromResult(Ok());
-    }
-
-    /// <summary>Queues speech for a task or a user's input; talk tasks speak the responder's reply.</summary>
-    internal Speech.SpeechJob Speak(FakeSession session, TaskType type, string text)
-    {
-        var taskId = $"task-{Interlocked.Increment(ref _taskCounter):x8}";
-        var spoken = type == TaskType.Repeat ? text : core.Reply(ReplyContext(session, text));
-        return session.Speaker.Enqueue(taskId, type == TaskType.Repeat ? TaskType.Repeat : TaskType.Talk, text, spoken, session.Settings.VoiceRate);
-    }
-
-    internal string NextTaskId() => $"task-{Interlocked.Increment(ref _taskCounter):x8}";
-
-    private AvatarReplyContext ReplyContext(FakeSession session, string text)
-    {
-        var kb = session.Settings.KnowledgeBaseId is { } id ? core.Store.FindKnowledgeBase(id) : null;
-        return new AvatarReplyContext(session.Id, text, kb?.Prompt ?? session.Settings.KnowledgeBasePrompt, kb?.Opening, session.Settings.KnowledgeBaseId);
     }
 
     private FakeSession Resolve(RestCall call)

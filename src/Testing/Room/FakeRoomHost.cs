@@ -7,8 +7,8 @@ using WireMock;
 
 namespace KonPro.StreamingAvatar.Testing.Room;
 
-/// <summary>A session's room as <c>new</c> answers it: the URL and the client's access token.</summary>
-internal sealed record RoomGrant(string Url, string AccessToken);
+/// <summary>A session's room as <c>new</c> answers it: the URL, the client's access token and an agent participant's token.</summary>
+internal sealed record RoomGrant(string Url, string AccessToken, string AgentToken);
 
 /// <summary>
 /// The fake server's LiveKit-compatible rooms: one room program (a Node child process) for the server, one room per
@@ -63,7 +63,8 @@ internal sealed class FakeRoomHost : IAsyncDisposable
         var now = DateTimeOffset.UtcNow; // the room checks expiry against the real clock
         return new RoomGrant(
             $"ws://{HostFor(request)}:{Port}",
-            LiveKitAccessToken.Create(Issuer, secret, "client", session.Id, now, TokenLifetime));
+            LiveKitAccessToken.Create(Issuer, secret, "client", session.Id, now, TokenLifetime),
+            LiveKitAccessToken.Create(Issuer, secret, "agent", session.Id, now, TokenLifetime));
     }
 
     private string HostFor(IRequestMessage request)

@@ -174,6 +174,10 @@ internal sealed class FakeSession
         }
     }
 
+    /// <summary>
+    /// The session's one event sink: every avatar and user event goes out here, to the bound chat sockets and, when the
+    /// session has a room, to the room (as the event delivery says).
+    /// </summary>
     public void Broadcast(string json)
     {
         if (Room is null || Room.ChatCarries(json))

@@ -100,20 +100,33 @@ public sealed class ChatSocketTests
     }
 
     [Fact]
-    public async Task The_upgrade_requests_reach_WireMocks_request_log()
+    public async Task A_client_close_is_answered_and_the_connection_ends()
     {
         await using var server = await Servers.StartAsync();
         using var api = new ApiClient(server);
         var (token, sessionId) = await api.NewSessionAsync();
-        await using (var chat = await ChatClient.ConnectAsync(server, sessionId, token))
-        {
-            await WaitForSocketAsync(server, sessionId, 1);
-            await chat.SendTypedAsync("hello");
-            await chat.WaitForAsync("user_end_message");
-        }
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"{server.ChatUrl}?session_id={sessionId}&session_token={token}"), CancellationToken.None);
+        await WaitForSocketAsync(server, sessionId, 1);
 
-        await WaitUntilAsync(() => server.WireMock.LogEntries.Any(e => e.RequestMessage?.Path == "/v1/ws/streaming.chat"));
-        server.WireMock.LogEntries.Select(e => e.RequestMessage?.Path).Should().Contain("/v1/ws/streaming.chat");
+        using var bound = new CancellationTokenSource(ChatClient.Wait);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", bound.Token);
+
+        socket.State.Should().Be(WebSocketState.Closed);
+        socket.CloseStatus.Should().Be(WebSocketCloseStatus.NormalClosure);
+        await WaitUntilAsync(() => server.Hub.OpenConnections == 0);
+        server.GetSession(sessionId)!.CloseStatus.Should().BeNull("closing a socket does not stop the session");
+    }
+
+    [Fact]
+    public async Task A_plain_GET_of_the_socket_path_is_told_to_upgrade()
+    {
+        await using var server = await Servers.StartAsync();
+        using var http = new HttpClient();
+
+        using var response = await http.GetAsync(server.ChatUrl.ToString().Replace("ws://", "http://", StringComparison.Ordinal));
+
+        response.StatusCode.Should().Be(HttpStatusCode.UpgradeRequired);
     }
 
     [Fact]

@@ -112,7 +112,58 @@ public sealed partial class FakeServerCliTests
         await process.WaitForExitAsync().WaitAsync(Wait);
 
         process.ExitCode.Should().Be(2);
-        error.Should().Contain("--bogus");
+        error.Should().Contain("bogus").And.Contain("--help");
+    }
+
+    [Fact]
+    public async Task The_cli_prints_its_version()
+    {
+        using var process = Start("--version");
+
+        var output = await process.StandardOutput.ReadToEndAsync().WaitAsync(Wait);
+        await process.WaitForExitAsync().WaitAsync(Wait);
+
+        process.ExitCode.Should().Be(0);
+        output.Trim().Should().MatchRegex(@"^\d+\.\d+\.\d+");
+    }
+
+    [Fact]
+    public async Task The_cli_rejects_an_out_of_range_value_before_starting()
+    {
+        using var process = Start("--port", "70000");
+
+        var error = await process.StandardError.ReadToEndAsync().WaitAsync(Wait);
+        await process.WaitForExitAsync().WaitAsync(Wait);
+
+        process.ExitCode.Should().Be(2);
+        error.Should().Contain("--port must be between 0 and 65535");
+    }
+
+    [Fact]
+    public async Task The_ready_line_names_every_address_a_fixed_port_binds()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        using var process = Start("--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(Wait);
+
+            line.Should().Be($"KonPro fake server listening on http://127.0.0.1:{port} (and http://[::1]:{port})");
+            using var http = new HttpClient { Timeout = Wait };
+            (await http.GetAsync($"http://127.0.0.1:{port}/openapi/")).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        finally
+        {
+            Signal(process);
+        }
+
+        await process.WaitForExitAsync().WaitAsync(Wait);
     }
 
     internal static Process Start(params string[] args)

@@ -19,6 +19,43 @@ internal static class SchemaValidator
         return errors;
     }
 
+    /// <summary>
+    /// Every property the schema documents (required or not) that the value leaves out, at any depth: a faithful answer
+    /// carries each documented field, null where it has no value.
+    /// </summary>
+    public static IReadOnlyList<string> MissingDocumented(OpenApiSchema schema, JsonElement value)
+    {
+        var missing = new List<string>();
+        FindMissing(schema, value, "$", missing);
+        return missing;
+    }
+
+    private static void FindMissing(OpenApiSchema schema, JsonElement value, string path, List<string> missing)
+    {
+        if (schema.Type == "object" && value.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var (name, propertySchema) in schema.Properties)
+            {
+                if (value.TryGetProperty(name, out var property))
+                {
+                    FindMissing(propertySchema, property, $"{path}.{name}", missing);
+                }
+                else
+                {
+                    missing.Add($"{path}.{name}");
+                }
+            }
+        }
+        else if (schema.Type == "array" && value.ValueKind == JsonValueKind.Array && schema.Items is not null)
+        {
+            var index = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                FindMissing(schema.Items, item, $"{path}[{index++}]", missing);
+            }
+        }
+    }
+
     private static void Check(OpenApiSchema schema, JsonElement value, string path, List<string> errors)
     {
         if (value.ValueKind == JsonValueKind.Null)

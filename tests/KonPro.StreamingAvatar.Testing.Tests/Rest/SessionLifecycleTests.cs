@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using KonPro.StreamingAvatar.Testing.Tests.Support;
 
 namespace KonPro.StreamingAvatar.Testing.Tests.Rest;
@@ -22,6 +23,11 @@ public sealed class SessionLifecycleTests
         data.GetProperty("realtime_endpoint").GetString().Should().StartWith(server.Url.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.realtime/");
         data.GetProperty("url").GetString().Should().Be("wss://rooms.example.test");
         data.GetProperty("access_token").GetString().Should().NotBeNullOrEmpty();
+        data.GetProperty("livekit_agent_token").GetString().Should().StartWith("lk_agent_").And.NotBe(data.GetProperty("access_token").GetString());
+        foreach (var legacy in new[] { "sdp", "ice_servers", "ice_servers2" })
+        {
+            data.GetProperty(legacy).ValueKind.Should().Be(JsonValueKind.Null, legacy);
+        }
         server.GetSession(sessionId)!.Status.Should().Be(Api.SessionStatus.New);
 
         foreach (var op in new[] { "start", "start_listening", "keep_alive", "stop_listening", "interrupt" })

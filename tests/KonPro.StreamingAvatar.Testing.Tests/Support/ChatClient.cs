@@ -34,10 +34,12 @@ internal sealed class ChatClient : IAsyncDisposable
 
     public Task<(WebSocketCloseStatus? Status, string? Reason, bool Aborted)> Closed => _closed.Task;
 
-    public static async Task<ChatClient> ConnectAsync(KonProFakeServer server, string? sessionId, string? token, string extraQuery = "")
+    public static Task<ChatClient> ConnectAsync(KonProFakeServer server, string? sessionId, string? token, string extraQuery = "") =>
+        ConnectAsync(new Uri($"{server.ChatUrl}?session_id={Uri.EscapeDataString(sessionId ?? string.Empty)}&session_token={Uri.EscapeDataString(token ?? string.Empty)}{extraQuery}"));
+
+    public static async Task<ChatClient> ConnectAsync(Uri uri)
     {
         var client = new ChatClient();
-        var uri = new Uri($"{server.ChatUrl}?session_id={Uri.EscapeDataString(sessionId ?? string.Empty)}&session_token={Uri.EscapeDataString(token ?? string.Empty)}{extraQuery}");
         using var cts = new CancellationTokenSource(Wait);
         await client._socket.ConnectAsync(uri, cts.Token);
         client._receive = Task.Run(client.ReceiveAsync);

@@ -1,0 +1,172 @@
+using System.ComponentModel;
+using KonPro.StreamingAvatar.Testing;
+using KonPro.Tools.Cli;
+using Microsoft.Extensions.Logging;
+using Spectre.Console.Cli;
+
+namespace KonPro.FakeServer;
+
+/// <summary>The fake server's command line.</summary>
+internal sealed class FakeServerSettings : CommandSettings
+{
+    [CommandOption("--port <PORT>")]
+    [Description("TCP port on 127.0.0.1 (0 picks a free port)")]
+    [DefaultValue(5080)]
+    public int Port { get; init; }
+
+    [CommandOption("--api-key <KEY>")]
+    [Description("an accepted API key (repeatable; default konpro-dev-key)")]
+    public string[] ApiKeys { get; init; } = [];
+
+    [CommandOption("--time-scale <X>")]
+    [Description("multiplies every delay (1 = real time, 0.01 = a hundred times faster)")]
+    [DefaultValue(1.0)]
+    public double TimeScale { get; init; }
+
+    [CommandOption("--max-sessions <N>")]
+    [Description("concurrent sessions per API key")]
+    [DefaultValue(20)]
+    public int MaxSessions { get; init; }
+
+    [CommandOption("--rate-limit <N>")]
+    [Description("requests per second before 429 RATE_LIMIT_EXCEEDED (default: no limit)")]
+    public int? RateLimit { get; init; }
+
+    [CommandOption("--max-body-bytes <N>")]
+    [Description("the largest request body read; larger ones answer 413")]
+    [DefaultValue(1024 * 1024)]
+    public int MaxBodyBytes { get; init; }
+
+    [CommandOption("--no-admin")]
+    [Description("do not serve WireMock's admin API (/__admin)")]
+    public bool NoAdmin { get; init; }
+
+    [CommandOption("--room")]
+    [Description("serve a LiveKit-compatible room per session (needs Node.js 20+ with npm on the PATH; WebRTC ignores loopback: on CI run inside a network namespace, eng/netns-run)")]
+    public bool Room { get; init; }
+
+    [CommandOption("--room-host <HOST>")]
+    [Description("the host that room URLs name (default: the host the client used for `new`)")]
+    public string? RoomHost { get; init; }
+
+    [CommandOption("--room-listen <IP>")]
+    [Description("the address the room's signalling listens on (default 127.0.0.1)")]
+    public string? RoomListen { get; init; }
+
+    [CommandOption("--event-delivery <DELIVERY>")]
+    [Description("where events go: chat-only, chat-and-room (default with --room), room-only (the reference service: the chat socket carries only user_start/user_stop/user_silence)")]
+    public string? EventDelivery { get; init; }
+
+    [CommandOption("--install-room")]
+    [Description("install the room program's dependencies (npm ci, from its lock file) and exit")]
+    public bool InstallRoom { get; init; }
+
+    [CommandOption("--verbose")]
+    [Description("log sessions, sockets and calls to standard error")]
+    public bool Verbose { get; init; }
+
+    public override Spectre.Console.ValidationResult Validate() =>
+        Port is < 0 or > 65535 ? Spectre.Console.ValidationResult.Error("--port must be between 0 and 65535.")
+        : !(TimeScale > 0) || double.IsInfinity(TimeScale) ? Spectre.Console.ValidationResult.Error("--time-scale must be a positive number.")
+        : MaxSessions < 1 ? Spectre.Console.ValidationResult.Error("--max-sessions must be at least 1.")
+        : RateLimit is < 1 ? Spectre.Console.ValidationResult.Error("--rate-limit must be at least 1.")
+        : MaxBodyBytes < 1 ? Spectre.Console.ValidationResult.Error("--max-body-bytes must be at least 1.")
+        : EventDelivery is not (null or "chat-only" or "chat-and-room" or "room-only")
+            ? Spectre.Console.ValidationResult.Error($"Unknown event delivery '{EventDelivery}' (chat-only, chat-and-room, room-only).")
+        : Spectre.Console.ValidationResult.Success();
+}
+
+/// <summary>Serves the fake until Ctrl+C or SIGTERM. Standard output carries the one ready line only; logs go to standard error.</summary>
+internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, FakeServerSettings settings, CancellationToken cancellationToken)
+    {
+        var options = new KonProFakeServerOptions
+        {
+            Port = settings.Port,
+            TimeScale = settings.TimeScale,
+            MaxConcurrentSessions = settings.MaxSessions,
+            RateLimitPerSecond = settings.RateLimit,
+            MaxRequestBodyBytes = settings.MaxBodyBytes,
+            StartAdminInterface = !settings.NoAdmin,
+        };
+        options.Room.Enabled = settings.Room;
+        if (settings.RoomHost is not null)
+        {
+            options.Room.AdvertisedHost = settings.RoomHost;
+        }
+
+        if (settings.RoomListen is not null)
+        {
+            options.Room.ListenAddress = settings.RoomListen;
+        }
+
+        options.EventDelivery = settings.EventDelivery switch
+        {
+            "chat-only" => FakeEventDelivery.ChatOnly,
+            "chat-and-room" => FakeEventDelivery.ChatAndRoom,
+            "room-only" => FakeEventDelivery.RoomOnly,
+            _ => options.EventDelivery,
+        };
+        if (settings.InstallRoom)
+        {
+            try
+            {
+                Console.WriteLine($"Fake LiveKit room installed in {await KonProFakeServer.InstallRoomAsync(options.Room)}");
+                return 0;
+            }
+            catch (InvalidOperationException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return KonProCli.Failure;
+            }
+        }
+
+        if (settings.ApiKeys.Length > 0)
+        {
+            options.ApiKeys.Clear();
+            foreach (var key in settings.ApiKeys)
+            {
+                options.ApiKeys.Add(key);
+            }
+        }
+
+        using var loggerFactory = LoggerFactory.Create(logging =>
+        {
+            logging.SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Warning);
+            logging.AddSimpleConsole(console => console.SingleLine = true);
+            logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
+        options.LoggerFactory = loggerFactory;
+
+        KonProFakeServer server;
+        try
+        {
+            server = await KonProFakeServer.StartAsync(options, cancellationToken);
+        }
+#pragma warning disable CA1031 // any failure to start (a port in use, a bad option) is reported, not thrown
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            await Console.Error.WriteLineAsync($"Could not start the fake server: {ex.Message}");
+            return KonProCli.Failure;
+        }
+
+        await using (server)
+        {
+            // The ready line names every address actually bound: 127.0.0.1 first, then [::1] when a fixed port binds both.
+            var others = server.BoundUrls.Skip(1).ToList();
+            Console.WriteLine($"KonPro fake server listening on {server.Url}" + (others.Count > 0 ? $" (and {string.Join(", ", others)})" : string.Empty));
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C or SIGTERM: stop.
+            }
+        }
+
+        return 0;
+    }
+}
