@@ -31,6 +31,7 @@ public sealed class RetryTests
         await AdvanceUntilAsync(probe, () => call.IsCompleted);
         await call;
 
+        await JournalHasAsync(scope, KonProOperationIds.KeepAlive, 3);
         scope.Calls(KonProOperationIds.KeepAlive).Select(c => c.Status).Should().Equal(503, 503, 200);
         probe.RetryLogs.Should().HaveCount(2).And.AllSatisfy(l => l.Should().Contain("KeepAlive").And.Contain("HTTP 503 SERVICE_UNAVAILABLE"));
         probe.RetriesCounted.Should().Be(2);
@@ -49,10 +50,12 @@ public sealed class RetryTests
         await probe.WaitForRetriesAsync(1);
         probe.Time.Advance(TimeSpan.FromSeconds(6.9));
         await Task.Delay(300);
+        await JournalHasAsync(scope, KonProOperationIds.KeepAlive, 1);
         scope.Calls(KonProOperationIds.KeepAlive).Should().HaveCount(1, "Retry-After asked for 7 s and only 6.9 s passed");
         probe.Time.Advance(TimeSpan.FromSeconds(0.1));
         await call.WaitAsync(FakeServerScope.Patience);
 
+        await JournalHasAsync(scope, KonProOperationIds.KeepAlive, 2);
         scope.Calls(KonProOperationIds.KeepAlive).Select(c => c.Status).Should().Equal(429, 200);
         probe.RetryLogs.Should().ContainSingle().Which.Should().Contain("7000 ms");
     }
@@ -69,6 +72,7 @@ public sealed class RetryTests
         var error = await avatar.Invoking(a => a.KeepAliveAsync()).Should().ThrowAsync<KonProRateLimitException>();
 
         error.Which.RetryAfter.Should().Be(TimeSpan.FromSeconds(120));
+        await JournalHasAsync(scope, KonProOperationIds.KeepAlive, 1);
         scope.Calls(KonProOperationIds.KeepAlive).Should().HaveCount(1);
         probe.RetryLogs.Should().BeEmpty();
     }
@@ -91,6 +95,7 @@ public sealed class RetryTests
         await call;
 
         proxy.Resets("/v1/streaming/keep_alive").Should().Be(1);
+        await JournalHasAsync(scope, KonProOperationIds.KeepAlive, 1);
         scope.Calls(KonProOperationIds.KeepAlive).Select(c => c.Status).Should().Equal(200);
         probe.RetryLogs.Should().ContainSingle().Which.Should().Contain("no answer");
     }
@@ -107,6 +112,7 @@ public sealed class RetryTests
         await avatar.Invoking(a => a.SpeakAsync(new SpeakRequest { Text = "Only once.", TaskMode = TaskMode.Async }))
             .Should().ThrowAsync<KonProServerException>();
 
+        await JournalHasAsync(scope, KonProOperationIds.SendTask, 1);
         scope.Calls(KonProOperationIds.SendTask).Should().ContainSingle();
         probe.RetryLogs.Should().BeEmpty();
     }
@@ -142,7 +148,7 @@ public sealed class RetryTests
         using var rest = new KonProRestClient(
             http, new Uri($"http://127.0.0.1:{closedPort}/"), KonProCredential.SessionToken("tok"), probe.CreateLogger("test"), telemetry, probe.Time, new SecretRedactor(), retry);
 
-        var act = () => rest.CallAsync(
+        var act = async () => await rest.CallAsync(
             "SendTask",
             (api, ct) => api.SendTaskAsync(new Api.TaskRequest { Session_id = "s", Text = "hi" }, ct),
             r => (r.Code, r.Message),
@@ -164,6 +170,7 @@ public sealed class RetryTests
 
         await avatar.Invoking(a => a.KeepAliveAsync()).Should().ThrowAsync<KonProServerException>();
 
+        await JournalHasAsync(scope, KonProOperationIds.KeepAlive, 1);
         scope.Calls(KonProOperationIds.KeepAlive).Should().ContainSingle();
     }
 
@@ -206,6 +213,7 @@ public sealed class RetryTests
         var token = await admin.CreateTokenAsync();
 
         token.Should().NotBeNullOrEmpty();
+        await JournalHasAsync(scope, KonProOperationIds.CreateToken, 2);
         scope.Calls(KonProOperationIds.CreateToken).Select(c => c.Status).Should().Equal(502, 200);
     }
 
@@ -239,6 +247,10 @@ public sealed class RetryTests
     [InlineData("DeleteKnowledgeBase", false)]
     public void Only_calls_safe_to_repeat_are_retried_after_they_were_sent(string operation, bool safe) =>
         KonProResilience.IsSafeToRepeat(operation).Should().Be(safe);
+
+    /// <summary>The fake writes a call to its journal as it answers; wait (bounded) until the last one is there.</summary>
+    private static Task JournalHasAsync(FakeServerScope scope, string operationId, int count) =>
+        Wait.UntilAsync(() => scope.Calls(operationId).Count >= count);
 
     /// <summary>Moves the virtual clock on in small steps until the condition holds (bounded in real time).</summary>
     private static async Task AdvanceUntilAsync(RetryProbe probe, Func<bool> condition)
