@@ -127,9 +127,10 @@ internal static class JsonFields
         }
 
         var text = value.Value.GetString()!;
-        if (maxLength is not null && text.Length > maxLength)
+        // Lengths count Unicode code points, as the SDK does: 1,000 emoji are 1,000 characters, not 2,000 UTF-16 units.
+        if (maxLength is not null && text.Length > maxLength && text.EnumerateRunes().Count() > maxLength)
         {
-            throw RestError.Validation(field, $"must be at most {maxLength} characters");
+            throw RestError.Validation(field, $"must be at most {maxLength} characters (Unicode code points)");
         }
 
         return text;

@@ -89,6 +89,22 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public async Task Task_text_length_counts_code_points_as_the_sdk_does()
+    {
+        await using var server = await Servers.StartAsync();
+        using var api = new ApiClient(server);
+        var (token, sessionId) = await api.NewSessionAsync();
+        var emoji = char.ConvertFromUtf32(0x1F600);
+
+        var thousand = await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = string.Concat(Enumerable.Repeat(emoji, 1000)), task_mode = "async" }, Credential.Bearer(token));
+        var thousandAndOne = await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = string.Concat(Enumerable.Repeat(emoji, 1001)) }, Credential.Bearer(token));
+
+        thousand.Status.Should().Be(HttpStatusCode.OK, "1,000 emoji are 1,000 characters (2,000 UTF-16 units)");
+        thousandAndOne.ShouldBeError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        thousandAndOne.ErrorField.Should().Be("text");
+    }
+
+    [Fact]
     public async Task A_missing_session_id_is_a_validation_error()
     {
         await using var server = await Servers.StartAsync();
