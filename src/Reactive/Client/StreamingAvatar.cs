@@ -44,7 +44,7 @@ namespace KonPro.StreamingAvatar;
 /// await avatar.StopAvatarAsync();
 /// </code>
 /// </example>
-public class StreamingAvatar : IAsyncDisposable
+public partial class StreamingAvatar : IAsyncDisposable
 {
     // Null only on a mocking instance (the protected constructor).
     private readonly SessionEngine? _engine;
