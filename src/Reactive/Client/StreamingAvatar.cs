@@ -242,7 +242,7 @@ public partial class StreamingAvatar : IAsyncDisposable
     public virtual Task<SpeakHandle> SpeakAsync(SpeakRequest request, CancellationToken cancellationToken = default)
     {
         RequestValidation.Validate(request);
-        return Engine.SpeakAsync(request, cancellationToken);
+        return Engine.Commands.SpeakAsync(request, cancellationToken);
     }
 
     /// <summary>Interrupts what the avatar is saying (<c>interrupt</c>); every pending <see cref="SpeakHandle"/> completes as <see cref="SpeakOutcome.Interrupted"/>.</summary>
@@ -250,28 +250,28 @@ public partial class StreamingAvatar : IAsyncDisposable
     /// <returns>A task that completes when the server accepted the interrupt.</returns>
     /// <exception cref="InvalidOperationException">The session is not started.</exception>
     /// <exception cref="KonProApiException">The server refused.</exception>
-    public virtual Task InterruptAsync(CancellationToken cancellationToken = default) => Engine.InterruptAsync(cancellationToken);
+    public virtual Task InterruptAsync(CancellationToken cancellationToken = default) => Engine.Commands.InterruptAsync(cancellationToken);
 
     /// <summary>Puts the avatar in listening mode (<c>start_listening</c>).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the server accepted the call.</returns>
     /// <exception cref="InvalidOperationException">The session is not started.</exception>
     /// <exception cref="KonProApiException">The server refused.</exception>
-    public virtual Task StartListeningAsync(CancellationToken cancellationToken = default) => Engine.StartListeningAsync(cancellationToken);
+    public virtual Task StartListeningAsync(CancellationToken cancellationToken = default) => Engine.Commands.StartListeningAsync(cancellationToken);
 
     /// <summary>Ends listening mode (<c>stop_listening</c>).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the server accepted the call.</returns>
     /// <exception cref="InvalidOperationException">The session is not started.</exception>
     /// <exception cref="KonProApiException">The server refused.</exception>
-    public virtual Task StopListeningAsync(CancellationToken cancellationToken = default) => Engine.StopListeningAsync(cancellationToken);
+    public virtual Task StopListeningAsync(CancellationToken cancellationToken = default) => Engine.Commands.StopListeningAsync(cancellationToken);
 
     /// <summary>Resets the session's idle timer (<c>keep_alive</c>). See <see cref="StreamingAvatarOptions.AutoKeepAlive"/> to do it automatically.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the server accepted the call.</returns>
     /// <exception cref="InvalidOperationException">The session is not started.</exception>
     /// <exception cref="KonProApiException">The server refused.</exception>
-    public virtual Task KeepAliveAsync(CancellationToken cancellationToken = default) => Engine.KeepAliveAsync(cancellationToken);
+    public virtual Task KeepAliveAsync(CancellationToken cancellationToken = default) => Engine.Commands.KeepAliveAsync(cancellationToken);
 
     /// <summary>
     /// Sends a typed user message over the chat socket (a pipecat TextFrame); the avatar answers it as a
@@ -286,7 +286,7 @@ public partial class StreamingAvatar : IAsyncDisposable
     public virtual Task SendMessageAsync(string text, CancellationToken cancellationToken = default)
     {
         RequestValidation.ValidateMessage(text);
-        return Engine.SendMessageAsync(text, cancellationToken);
+        return Engine.Commands.SendMessageAsync(text, cancellationToken);
     }
 
     /// <summary>
@@ -304,13 +304,13 @@ public partial class StreamingAvatar : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.AudioSource, "request.AudioSource");
-        return Engine.StartVoiceChatAsync(request, cancellationToken);
+        return Engine.Commands.StartVoiceChatAsync(request, cancellationToken);
     }
 
     /// <summary>Stops voice chat (the audio source is left to the caller) and ends listening mode. Does nothing when voice chat is not running.</summary>
     /// <param name="cancellationToken">Cancels waiting.</param>
     /// <returns>A task that completes when no more audio is sent.</returns>
-    public virtual Task CloseVoiceChatAsync(CancellationToken cancellationToken = default) => Engine.CloseVoiceChatAsync(cancellationToken);
+    public virtual Task CloseVoiceChatAsync(CancellationToken cancellationToken = default) => Engine.Commands.CloseVoiceChatAsync(cancellationToken);
 
     /// <summary>Mutes the user's input: voice chat sends silence until <see cref="UnmuteInputAudio"/>.</summary>
     public virtual void MuteInputAudio() => Engine.Voice.SetMuted(true);
@@ -325,13 +325,13 @@ public partial class StreamingAvatar : IAsyncDisposable
     /// <param name="cancellationToken">Cancels publishing.</param>
     /// <returns>A task that completes when push-to-talk is on.</returns>
     /// <exception cref="InvalidOperationException">The session was not started with <see cref="StartAvatarRequest.EnablePushToTalk"/>, or there is neither a room nor voice chat.</exception>
-    public virtual Task PushToTalkStartAsync(CancellationToken cancellationToken = default) => Engine.PushToTalkAsync(held: true, cancellationToken);
+    public virtual Task PushToTalkStartAsync(CancellationToken cancellationToken = default) => Engine.Commands.PushToTalkAsync(held: true, cancellationToken);
 
     /// <summary>Ends push-to-talk: voice chat sends silence again, and <c>"push_to_talk:stop"</c> is published on the room's data channel.</summary>
     /// <param name="cancellationToken">Cancels publishing.</param>
     /// <returns>A task that completes when push-to-talk is off.</returns>
     /// <exception cref="InvalidOperationException">The session was not started with <see cref="StartAvatarRequest.EnablePushToTalk"/>, or there is neither a room nor voice chat.</exception>
-    public virtual Task PushToTalkStopAsync(CancellationToken cancellationToken = default) => Engine.PushToTalkAsync(held: false, cancellationToken);
+    public virtual Task PushToTalkStopAsync(CancellationToken cancellationToken = default) => Engine.Commands.PushToTalkAsync(held: false, cancellationToken);
 
     /// <summary>
     /// Registers a handler for the events named <paramref name="eventName"/> (one of <see cref="StreamingEvents"/>, or

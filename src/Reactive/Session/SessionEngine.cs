@@ -9,16 +9,15 @@ using Microsoft.Extensions.Logging;
 namespace KonPro.StreamingAvatar.Session;
 
 /// <summary>
-/// One session, behind the <see cref="StreamingAvatar"/> facade: its lifecycle (new, start, stop), the ONE close
-/// path every disconnect goes through (a stop, a failed start, a dropped socket, a closed room, dispose), and the
-/// session calls. It owns the state machine, the transports, the ingest step, keep-alive and voice chat.
+/// One session, behind the <see cref="StreamingAvatar"/> facade: its lifecycle (new, start, stop) and the ONE close
+/// path every disconnect goes through (a stop, a failed start, a dropped socket, a closed room, dispose). It owns
+/// the state machine, the transports, the ingest step, keep-alive and voice chat; the calls that drive a started
+/// session are <see cref="SessionCommands"/>.
 /// </summary>
 internal sealed class SessionEngine : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan NewSessionTimeout = TimeSpan.FromSeconds(60);
-    private const string PushToTalkStartMessage = "push_to_talk:start";
-    private const string PushToTalkStopMessage = "push_to_talk:stop";
 
     private readonly Lock _gate = new();
     private readonly KonProRestClient _rest;
@@ -59,6 +58,7 @@ internal sealed class SessionEngine : IAsyncDisposable
         _transports = new SessionTransports(rest.BaseUri, rest.Credential.Secret, options, connector, Ingest, _scheduler, _time, logger, OnChatStatus, OnRoomClosed);
         _keepAlive = new KeepAliveTimer(_scheduler, AutoKeepAliveAsync);
         _voice = new VoiceChat(_transports.SendAudioAsync, _scheduler, logger);
+        Commands = new SessionCommands(this, rest, _transports, _time, telemetry, _lifetime.Token);
     }
 
     public SessionStateMachine State { get; }
@@ -72,6 +72,9 @@ internal sealed class SessionEngine : IAsyncDisposable
 
     /// <summary>The clock for timestamps and durations.</summary>
     public TimeProvider Time => _time;
+
+    /// <summary>The calls that drive a started session.</summary>
+    public SessionCommands Commands { get; }
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
@@ -102,8 +105,9 @@ internal sealed class SessionEngine : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !call.IsCompleted)
         {
-            _ = CloseAsync(DisconnectReason.StartFailed, callServer: false);
+            // Closed before the caller sees the cancellation; the session the server may still create is stopped when its answer comes.
             _ = StopWhenCreatedAsync(call);
+            await CloseAsync(DisconnectReason.StartFailed, callServer: false).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
         catch
@@ -230,131 +234,7 @@ internal sealed class SessionEngine : IAsyncDisposable
         _lifetime.Dispose();
     }
 
-    public async Task<SpeakHandle> SpeakAsync(SpeakRequest request, CancellationToken cancellationToken)
-    {
-        var sessionId = RequireStarted(nameof(StreamingAvatar.SpeakAsync));
-        var body = RequestMapping.ToWire(sessionId, request);
-        var sentAt = _time.GetUtcNow();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-        var response = await _rest.CallAsync("SendTask", body, static (api, body, ct) => api.SendTaskAsync(body, ct), static r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
-        var taskId = response.Data.Task_id;
-        var planned = response.Data.Duration_ms > 0 ? response.Data.Duration_ms : (long?)null;
-        var progress = Ingest.Speaks.Track(taskId);
-        progress.PlannedDurationMs = planned;
-        if (State.Current == SessionState.Closed)
-        {
-            progress.MarkEnded(SpeakOutcome.SessionClosed, durationMs: null);
-        }
-
-        _ = RecordSpeakLatencyAsync(progress, sentAt);
-        return new SpeakHandle(taskId, planned, progress);
-    }
-
-    public async Task InterruptAsync(CancellationToken cancellationToken)
-    {
-        var sessionId = RequireStarted(nameof(StreamingAvatar.InterruptAsync));
-        Ingest.Speaks.SetInterruptRequested(true);
-        try
-        {
-            await SessionCallAsync("InterruptTask", sessionId, (api, body, ct) => api.InterruptTaskAsync(body, ct), cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            Ingest.Speaks.SetInterruptRequested(false);
-            throw;
-        }
-
-        Ingest.Speaks.EndAll(SpeakOutcome.Interrupted);
-    }
-
-    public Task StartListeningAsync(CancellationToken cancellationToken) =>
-        SessionCallAsync("StartListening", RequireStarted(nameof(StreamingAvatar.StartListeningAsync)), (api, body, ct) => api.StartListeningAsync(body, ct), cancellationToken);
-
-    public Task StopListeningAsync(CancellationToken cancellationToken) =>
-        SessionCallAsync("StopListening", RequireStarted(nameof(StreamingAvatar.StopListeningAsync)), (api, body, ct) => api.StopListeningAsync(body, ct), cancellationToken);
-
-    public Task KeepAliveAsync(CancellationToken cancellationToken) =>
-        SessionCallAsync("KeepAlive", RequireStarted(nameof(StreamingAvatar.KeepAliveAsync)), (api, body, ct) => api.KeepAliveAsync(body, ct), cancellationToken);
-
-    public async Task SendMessageAsync(string text, CancellationToken cancellationToken)
-    {
-        RequireStarted(nameof(StreamingAvatar.SendMessageAsync));
-        State.RequireConnected(nameof(StreamingAvatar.SendMessageAsync));
-        var room = _transports.Room;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-        if (room is not null && Request?.VoiceChatTransport == VoiceChatTransport.LiveKit)
-        {
-            await room.PublishAsync(text, linked.Token).ConfigureAwait(false);
-        }
-        else
-        {
-            await _transports.SendTextAsync(text, linked.Token).ConfigureAwait(false);
-        }
-    }
-
-    public async Task StartVoiceChatAsync(StartVoiceChatRequest request, CancellationToken cancellationToken)
-    {
-        var sessionId = RequireStarted(nameof(StreamingAvatar.StartVoiceChatAsync));
-        State.RequireConnected(nameof(StreamingAvatar.StartVoiceChatAsync));
-        if (!_transports.HasChat)
-        {
-            throw new InvalidOperationException($"StartVoiceChatAsync needs a connected session (state Connected); the state is {State.Current}.");
-        }
-
-        _voice.Prepare(request.IsInputAudioMuted, Request?.EnablePushToTalk == true);
-        if (request.UseSilencePrompt is { } wanted && wanted != _transports.SilencePrompt)
-        {
-            await _transports.ReopenChatAsync(Session!, Request!, wanted, cancellationToken).ConfigureAwait(false);
-        }
-
-        await SessionCallAsync("StartListening", sessionId, (api, body, ct) => api.StartListeningAsync(body, ct), cancellationToken).ConfigureAwait(false);
-        if (State.Current != SessionState.Connected || !_transports.HasChat)
-        {
-            throw new InvalidOperationException($"Voice chat could not start: the state is {State.Current}.");
-        }
-
-        // With the LiveKit voice-chat transport and a joined room, the user's audio is a microphone track in the room.
-        var roomMicrophone = Request?.VoiceChatTransport == VoiceChatTransport.LiveKit
-            ? await _transports.StartRoomMicrophoneAsync(cancellationToken).ConfigureAwait(false)
-            : null;
-        await _voice.StartAsync(request.AudioSource, roomMicrophone, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task CloseVoiceChatAsync(CancellationToken cancellationToken)
-    {
-        var stopped = await _voice.StopAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        await _transports.StopRoomMicrophoneAsync().ConfigureAwait(false);
-        var sessionId = State.Current is SessionState.Connected or SessionState.Reconnecting ? Session?.SessionId : null;
-        if (stopped && sessionId is not null)
-        {
-            await SessionCallAsync("StopListening", sessionId, (api, body, ct) => api.StopListeningAsync(body, ct), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    public async Task PushToTalkAsync(bool held, CancellationToken cancellationToken)
-    {
-        var operation = held ? nameof(StreamingAvatar.PushToTalkStartAsync) : nameof(StreamingAvatar.PushToTalkStopAsync);
-        RequireStarted(operation);
-        if (Request?.EnablePushToTalk != true)
-        {
-            throw new InvalidOperationException($"{operation} needs a session started with StartAvatarRequest.EnablePushToTalk = true.");
-        }
-
-        var room = _transports.Room;
-        if (room is null && !_voice.IsActive)
-        {
-            throw new InvalidOperationException($"{operation} needs a joined room (StreamingAvatarOptions.RoomConnector) or running voice chat (StartVoiceChatAsync).");
-        }
-
-        _voice.SetPushToTalkHeld(held);
-        if (room is not null)
-        {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-            await room.PublishAsync(held ? PushToTalkStartMessage : PushToTalkStopMessage, linked.Token).ConfigureAwait(false);
-        }
-    }
-
-    private StartAvatarRequest? Request
+    internal StartAvatarRequest? Request
     {
         get
         {
@@ -529,7 +409,7 @@ internal sealed class SessionEngine : IAsyncDisposable
         _ = CloseAsync(reason, mayStillLive, closeStatus, description);
     }
 
-    public string RequireStarted(string operation)
+    internal string RequireStarted(string operation)
     {
         ThrowIfDisposed();
         State.RequireStarted(operation);
@@ -592,23 +472,11 @@ internal sealed class SessionEngine : IAsyncDisposable
         }
     }
 
-    private async Task SessionCallAsync(
-        string operation,
-        string sessionId,
-        Func<IKonProApiClient, SessionIdRequest, CancellationToken, Task<StatusResponse>> call,
-        CancellationToken cancellationToken)
-    {
-        var body = new SessionIdRequest { Session_id = sessionId };
-        // The keep-alive family runs often: skip the linked token source when the caller's token cannot cancel.
-        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token) : null;
-        await _rest.CallAsync(operation, body, call, static r => (r.Code, r.Message), linked?.Token ?? _lifetime.Token).ConfigureAwait(false);
-    }
-
     private async Task AutoKeepAliveAsync()
     {
         try
         {
-            await KeepAliveAsync(_lifetime.Token).ConfigureAwait(false);
+            await Commands.KeepAliveAsync(_lifetime.Token).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // a failed automatic keep-alive is logged; the next tick tries again
         catch (Exception exception)
@@ -618,16 +486,4 @@ internal sealed class SessionEngine : IAsyncDisposable
         }
     }
 
-    private async Task RecordSpeakLatencyAsync(SpeakProgress progress, DateTimeOffset sentAt)
-    {
-        try
-        {
-            var started = await progress.Started.ConfigureAwait(false);
-            _telemetry.SpeakLatency.Record(Math.Max(0, (started.ReceivedAt - sentAt).TotalSeconds));
-        }
-        catch (OperationCanceledException)
-        {
-            // The task never started: no latency to record.
-        }
-    }
 }

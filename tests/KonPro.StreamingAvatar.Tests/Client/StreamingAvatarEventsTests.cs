@@ -94,6 +94,25 @@ public sealed class StreamingAvatarEventsTests
     }
 
     [Fact]
+    public async Task A_message_the_parser_cannot_handle_is_dropped_and_the_session_goes_on()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { ReconnectPolicy = new ReconnectPolicy() });
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await scope.WaitForSocketAsync(session.SessionId);
+        using var events = new EventRecorder<StreamingEvent>(avatar.Events);
+        using var states = new EventRecorder<SessionState>(avatar.State);
+
+        scope.Server.Faults.SendRawChatMessage(session.SessionId, """{"event_type":"avatar_talking_message","task_id":"t","message":"\ud800"}""");
+        scope.Server.Faults.SendRawChatMessage(session.SessionId, """{"event_type":"\udc00"}""");
+        scope.Server.Faults.SendUnknownEvent(session.SessionId, "after_the_bad_ones");
+
+        await events.WaitForAsync<UnknownStreamingEvent>(e => e.Name == "after_the_bad_ones");
+        avatar.CurrentState.Should().Be(SessionState.Connected);
+        states.Items.Should().Equal(SessionState.Connected);
+    }
+
+    [Fact]
     public async Task Typed_shortcuts_and_talking_state_follow_the_events()
     {
         await using var scope = await FakeServerScope.StartAsync();

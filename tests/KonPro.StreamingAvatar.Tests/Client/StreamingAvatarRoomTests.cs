@@ -60,4 +60,23 @@ public sealed class StreamingAvatarRoomTests
         await events.WaitForCompletionAsync();
         await Wait.UntilAsync(() => scope.Server.GetSession(session.SessionId)!.Status == Api.SessionStatus.Closed);
     }
+
+    [Fact]
+    public async Task Bad_bytes_on_the_data_channel_never_throw_into_the_room_and_the_session_goes_on()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        var connector = new InMemoryRoomConnector();
+        connector.Room.SetMediaReady();
+        var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { RoomConnector = connector });
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        using var events = new EventRecorder<StreamingEvent>(avatar.Events);
+
+        connector.Room.Invoking(r => r.SendBytes([0xFF, 0xFE, 0x7B])).Should().NotThrow();
+        connector.Room.Invoking(r => r.Send("""{"type":"avatar_talking_message","task_id":"t","message":"\ud800"}""")).Should().NotThrow();
+        connector.Room.Invoking(r => r.Send("""{"type":"\udc00"}""")).Should().NotThrow();
+        connector.Room.Send("""{"type":"connection_quality_changed","quality":"BAD"}""");
+
+        (await events.WaitForAsync<ConnectionQualityChanged>()).Quality.Should().Be(ConnectionQuality.Bad);
+        avatar.CurrentState.Should().Be(SessionState.Connected);
+    }
 }

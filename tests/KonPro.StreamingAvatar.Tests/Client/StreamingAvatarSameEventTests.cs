@@ -14,7 +14,8 @@ public sealed class StreamingAvatarSameEventTests
     {
         await using var scope = await FakeServerScope.StartAsync();
         var avatar = await scope.CreateAvatarAsync();
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await scope.WaitForSocketAsync(session.SessionId);
         using var events = new EventRecorder<StreamingEvent>(avatar.Events);
 
         var handle = await avatar.SpeakAsync(new SpeakRequest { Text = "no no no no no no no no no", TaskType = TaskType.Repeat, TaskMode = TaskMode.Async });
@@ -53,7 +54,8 @@ public sealed class StreamingAvatarSameEventTests
         var connector = new InMemoryRoomConnector();
         connector.Room.SetMediaReady();
         var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { RoomConnector = connector });
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await scope.WaitForSocketAsync(session.SessionId);
         using var events = new EventRecorder<StreamingEvent>(avatar.Events);
 
         var handle = await avatar.SpeakAsync(new SpeakRequest { Text = "no no no no no no", TaskType = TaskType.Repeat, TaskMode = TaskMode.Async });

@@ -91,7 +91,8 @@ public sealed class StreamingAvatarSpeakTests
         await using var scope = await FakeServerScope.StartAsync();
         scope.Server.Responder = _ => "I am the fake avatar.";
         var avatar = await scope.CreateAvatarAsync();
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await scope.WaitForSocketAsync(session.SessionId);
         using var words = new EventRecorder<AvatarTalkingMessage>(avatar.AvatarTalkingMessage);
 
         var handle = await avatar.SpeakAsync(new SpeakRequest { Text = "Who are you?", TaskType = TaskType.Talk, TaskMode = TaskMode.Async });

@@ -34,6 +34,8 @@ internal sealed class InMemoryRoom : IAvatarRoom
 
     public void Send(string json) => _data.OnNext(Encoding.UTF8.GetBytes(json));
 
+    public void SendBytes(byte[] message) => _data.OnNext(message);
+
     /// <summary>The room ends on its own (the server closed it).</summary>
     public void Close() => _data.OnCompleted();
 
