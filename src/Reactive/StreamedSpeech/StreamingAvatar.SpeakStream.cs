@@ -20,7 +20,7 @@ public partial class StreamingAvatar
         ArgumentNullException.ThrowIfNull(text);
         options ??= new SpeakStreamOptions();
         options.Validate();
-        RequireStarted(nameof(SpeakAsync));
-        return Task.FromResult(StreamSpeaker.Start(text, options, SpeakAsync, _time, cancellationToken));
+        Engine.RequireStarted(nameof(SpeakAsync));
+        return Task.FromResult(StreamSpeaker.Start(text, options, SpeakAsync, Engine.Time, cancellationToken));
     }
 }

@@ -221,4 +221,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
         language.Length is 2 or 3 && language.All(c => c is >= 'a' and <= 'z');
 
     private static object Ok() => new StatusResponse { Code = 100, Message = "success", Data = new StatusData { Status = "success" } };
+
+    /// <summary>The server's shared state, for the room's hooks around <c>new</c> and <c>start</c> (Room/RoomHooks.cs).</summary>
+    internal FakeServerCore Core => core;
 }
