@@ -25,6 +25,9 @@ public partial class KonProApiClient
         settings.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         // CUSTOM: older deployments send the envelope code as a string ("SUCCESS", "100").
         settings.Converters.Add(new LenientInt32Converter());
+        // CUSTOM: a required field sent as null is an incomplete answer, not a result with a null inside (the
+        // generated DTOs mark required fields [JsonRequired] through src/Generated/Templates, so absent ones fail too).
+        settings.RespectNullableAnnotations = true;
     }
 }
 

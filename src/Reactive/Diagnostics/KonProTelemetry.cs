@@ -32,6 +32,7 @@ internal sealed class KonProTelemetry : IDisposable
         TimeToStreamReady = _meter.CreateHistogram<double>("konpro.streaming_avatar.stream_ready.duration", "s", "Time from starting an avatar to StreamReady.");
         SpeakLatency = _meter.CreateHistogram<double>("konpro.streaming_avatar.speak.latency", "s", "Time from a speak call to the avatar starting to talk.");
         Reconnects = _meter.CreateCounter<long>("konpro.streaming_avatar.reconnects", "{reconnect}", "Chat socket reconnects.");
+        Retries = _meter.CreateCounter<long>("konpro.streaming_avatar.call.retries", "{retry}", "REST call retries.");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -43,6 +44,8 @@ internal sealed class KonProTelemetry : IDisposable
     public Histogram<double> SpeakLatency { get; }
 
     public Counter<long> Reconnects { get; }
+
+    public Counter<long> Retries { get; }
 
     public void Dispose()
     {

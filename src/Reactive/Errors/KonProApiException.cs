@@ -6,7 +6,10 @@ namespace KonPro.StreamingAvatar;
 /// <c>{"code":400112,"message":...}</c>, <c>{"detail":...}</c>, or a 2xx answer with a non-success code).
 /// Catch a subclass to branch on the kind of failure; the message never contains a token or API key.
 /// A server that cannot be reached at all surfaces as <see cref="HttpRequestException"/> (no answer, no error code),
-/// and a cancelled call as <see cref="OperationCanceledException"/>.
+/// a call that ran out of its time (<see cref="KonProRetryOptions.TotalTimeout"/>) as <see cref="TimeoutException"/>,
+/// and a cancelled call as <see cref="OperationCanceledException"/>. A success status whose body is not a complete
+/// result (no <c>data</c>, a required field missing or null, not JSON) is this type with <see cref="Status"/> 200 and
+/// the body's first characters, secrets masked, in the message.
 /// </summary>
 public class KonProApiException : Exception
 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using KonPro.StreamingAvatar.Api;
 
 namespace KonPro.StreamingAvatar;
@@ -9,15 +10,38 @@ namespace KonPro.StreamingAvatar;
 /// protocol: <c>{"error":{code,message,details},"request_id"}</c>, the legacy <c>{"code":400112,"message":...}</c>,
 /// <c>{"detail":...}</c>, and a 2xx answer whose envelope <c>code</c> is not the success code.
 /// </summary>
-internal static class KonProErrorMapper
+internal static partial class KonProErrorMapper
 {
     /// <summary>The legacy numeric code of an authentication failure.</summary>
     public const string LegacyUnauthorizedCode = "400112";
 
-    public static KonProApiException FromApiException(ApiException exception, string operation, SecretRedactor redactor)
+    /// <summary>How much of an unreadable answer's body an exception message shows (after redaction).</summary>
+    public const int BodyPrefixLength = 120;
+
+    private static readonly string SuccessCode = LenientInt32Converter.SuccessCode.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The longest <c>Retry-After</c> the SDK reports; longer values (and dates further away) are clamped to it.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
+
+    public static KonProApiException FromApiException(ApiException exception, string operation, SecretRedactor redactor, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        var details = Parse(exception.StatusCode, exception.Response, exception.Headers, operation, redactor);
+        if (exception.StatusCode is >= 200 and < 300)
+        {
+            // A success status whose body the generated client could not turn into a complete result: empty, not
+            // JSON, or without a required field (the generated DTOs mark them [JsonRequired]; null is refused too).
+            // One that carries an error envelope (create_token's {"error":{...},"data":null}, a non-success code) is that error.
+            var reported = Parse(exception.StatusCode, exception.Response, exception.Headers, operation, redactor, time);
+            if (reported.ErrorCode is { } errorCode && errorCode != SuccessCode && !string.Equals(errorCode, "SUCCESS", StringComparison.OrdinalIgnoreCase))
+            {
+                return Create(reported, innerException: null);
+            }
+
+            var reason = exception.InnerException is { } inner ? inner.Message : "the body was empty or null";
+            return IncompleteAnswer(exception.StatusCode, exception.Response, reason, operation, redactor);
+        }
+
+        var details = Parse(exception.StatusCode, exception.Response, exception.Headers, operation, redactor, time);
 
         // The generated exception is not kept as the inner exception: its message and ToString() carry the raw
         // response body, which is not redacted.
@@ -37,12 +61,37 @@ internal static class KonProErrorMapper
         return Create(details, innerException: null);
     }
 
+    /// <summary>A success status whose body is not a complete result of <paramref name="operation"/>.</summary>
+    public static KonProApiException IncompleteAnswer(int status, string? body, string reason, string operation, SecretRedactor redactor)
+    {
+        var message = $"the answer is not a complete result ({redactor.Redact(reason)}); the body begins: {RedactedPrefix(body, redactor)}";
+        var details = new KonProErrorDetails(status, ErrorCode: null, message, Field: null, RequestId: null, operation, RetryAfter: null);
+        return new KonProApiException(details, innerException: null);
+    }
+
+    /// <summary>
+    /// The first <see cref="BodyPrefixLength"/> characters of a body, with the client's known secrets and the value of
+    /// every token-like JSON field (a room token, say, that the client has not learnt yet) masked.
+    /// </summary>
+    internal static string RedactedPrefix(string? body, SecretRedactor redactor)
+    {
+        if (string.IsNullOrEmpty(body))
+        {
+            return "(empty)";
+        }
+
+        // Masked before truncation, so a secret cut in half is still recognised.
+        var masked = SecretField().Replace(redactor.Redact(body)!, "$1\"" + SecretRedactor.Mask + "\"");
+        return masked.Length <= BodyPrefixLength ? masked : string.Concat(masked.AsSpan(0, BodyPrefixLength), "...");
+    }
+
     internal static KonProErrorDetails Parse(
         int status,
         string? body,
         IReadOnlyDictionary<string, IEnumerable<string>>? headers,
         string operation,
-        SecretRedactor redactor)
+        SecretRedactor redactor,
+        TimeProvider? time = null)
     {
         string? code = null;
         string? message = null;
@@ -71,12 +120,12 @@ internal static class KonProErrorMapper
                     }
                     else if (root.TryGetProperty("detail", out var detail))
                     {
-                        message = detail.ValueKind == JsonValueKind.String ? detail.GetString() : detail.GetRawText();
+                        message = detail.ValueKind == JsonValueKind.String ? ReadText(detail) : detail.GetRawText();
                     }
                     else
                     {
                         code = ReadString(root, "code");
-                        message = ReadString(root, "message") ?? (root.TryGetProperty("error", out var errorText) && errorText.ValueKind == JsonValueKind.String ? errorText.GetString() : null);
+                        message = ReadString(root, "message") ?? (root.TryGetProperty("error", out var errorText) && errorText.ValueKind == JsonValueKind.String ? ReadText(errorText) : null);
                     }
                 }
             }
@@ -87,7 +136,7 @@ internal static class KonProErrorMapper
         }
 
         requestId ??= ReadHeader(headers, "x-request-id");
-        var retryAfter = ParseRetryAfter(ReadHeader(headers, "Retry-After"));
+        var retryAfter = ParseRetryAfter(ReadHeader(headers, "Retry-After"), time);
 
         return new KonProErrorDetails(
             status,
@@ -150,22 +199,42 @@ internal static class KonProErrorMapper
         return new KonProApiException(details, innerException);
     }
 
-    internal static TimeSpan? ParseRetryAfter(string? value)
+    /// <summary>
+    /// Reads a <c>Retry-After</c> header: delay-seconds (fractions accepted) or an HTTP date. Never throws: a negative
+    /// or past value reads as zero, anything longer than <see cref="MaxRetryAfter"/> (<c>1e308</c>, infinity, a date
+    /// years away) as <see cref="MaxRetryAfter"/>, and garbage (<c>NaN</c>, words, an empty value) as null.
+    /// </summary>
+    internal static TimeSpan? ParseRetryAfter(string? value, TimeProvider? time = null)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
             return null;
         }
 
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+        value = value.Trim();
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
         {
-            return TimeSpan.FromSeconds(seconds);
+            if (double.IsNaN(seconds))
+            {
+                return null;
+            }
+
+            return seconds <= 0 ? TimeSpan.Zero
+                : seconds >= MaxRetryAfter.TotalSeconds ? MaxRetryAfter
+                : TimeSpan.FromSeconds(seconds);
         }
 
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
+        if (DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+            || DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date))
         {
-            var delay = date - DateTimeOffset.UtcNow;
-            return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
+            var now = (time ?? TimeProvider.System).GetUtcNow();
+            if (date <= now)
+            {
+                return TimeSpan.Zero;
+            }
+
+            // Compared before subtracting: DateTimeOffset.MaxValue minus a time long ago still fits a TimeSpan, but be explicit.
+            return date - now >= MaxRetryAfter ? MaxRetryAfter : date - now;
         }
 
         return null;
@@ -180,12 +249,28 @@ internal static class KonProErrorMapper
 
         return value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString(),
+            JsonValueKind.String => ReadText(value),
             JsonValueKind.Number => value.GetRawText(),
             JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
             _ => null,
         };
     }
+
+    /// <summary>A string value, or its raw JSON when it cannot be decoded (an escaped lone surrogate).</summary>
+    private static string ReadText(JsonElement value)
+    {
+        try
+        {
+            return value.GetString() ?? string.Empty;
+        }
+        catch (InvalidOperationException)
+        {
+            return value.GetRawText();
+        }
+    }
+
+    [GeneratedRegex("(\"[A-Za-z_]*(?:token|secret|key|realtime_endpoint|password)[A-Za-z_]*\"\\s*:\\s*)(?:\"(?:[^\"\\\\]|\\\\.)*\"?)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SecretField();
 
     private static string? ReadHeader(IReadOnlyDictionary<string, IEnumerable<string>>? headers, string name)
     {

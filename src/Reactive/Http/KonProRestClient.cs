@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using KonPro.StreamingAvatar.Api;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Timeout;
 
 namespace KonPro.StreamingAvatar;
 
 /// <summary>
 /// The generated REST client plus what every call needs: the credential, a span, a duration metric, a log line,
-/// and the translation of every error shape into <see cref="KonProApiException"/>.
+/// retries and timeouts (<see cref="KonProResilience"/>), and the translation of every error shape into <see cref="KonProApiException"/>.
 /// </summary>
 internal sealed class KonProRestClient : IDisposable
 {
@@ -22,7 +24,8 @@ internal sealed class KonProRestClient : IDisposable
         ILogger logger,
         KonProTelemetry telemetry,
         TimeProvider time,
-        SecretRedactor redactor)
+        SecretRedactor redactor,
+        KonProRetryOptions? retry = null)
     {
         _ownedClient = httpClient is null ? new HttpClient() : null;
         Credential = credential;
@@ -39,6 +42,7 @@ internal sealed class KonProRestClient : IDisposable
         _time = time;
         Redactor = redactor;
         redactor.Add(credential.Secret);
+        Resilience = new KonProResilience(retry, time, logger, telemetry);
     }
 
     public IKonProApiClient Api { get; }
@@ -48,6 +52,8 @@ internal sealed class KonProRestClient : IDisposable
     public KonProCredential Credential { get; }
 
     public SecretRedactor Redactor { get; }
+
+    public KonProResilience Resilience { get; }
 
     /// <summary>Runs one REST call with its span, metric, log line and error translation.</summary>
     /// <param name="operation">The operation's name (e.g. <c>NewSession</c>).</param>
@@ -65,32 +71,27 @@ internal sealed class KonProRestClient : IDisposable
         activity?.SetTag("server.address", BaseUri.Host);
         var started = _time.GetTimestamp();
         var outcome = "error";
+        var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
         try
         {
-            var result = await call(Api, cancellationToken).ConfigureAwait(false);
-            if (envelope is not null)
-            {
-                var (code, message) = envelope(result);
-                if (code != LenientInt32Converter.SuccessCode && code != 0)
-                {
-                    throw KonProErrorMapper.FromEnvelope(200, code, message, operation, Redactor);
-                }
-            }
-
+            var result = await Resilience.For(operation).ExecuteAsync(
+                static (context, state) => state.Self.AttemptAsync(state.Operation, state.Call, state.Envelope, context.CancellationToken),
+                context,
+                (Self: this, Operation: operation, Call: call, Envelope: envelope)).ConfigureAwait(false);
             outcome = "success";
             Log.CallSucceeded(_logger, operation, _time.GetElapsedTime(started).TotalMilliseconds);
             return result;
-        }
-        catch (ApiException exception)
-        {
-            var mapped = KonProErrorMapper.FromApiException(exception, operation, Redactor);
-            Fail(activity, mapped);
-            throw mapped;
         }
         catch (KonProApiException mapped)
         {
             Fail(activity, mapped);
             throw;
+        }
+        catch (TimeoutRejectedException exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "timeout");
+            Log.CallFailedWithoutAnswer(_logger, operation, "timed out");
+            throw new TimeoutException($"KonPro {operation} timed out after {exception.Timeout.TotalSeconds:0.###} s.", exception);
         }
         catch (OperationCanceledException)
         {
@@ -106,11 +107,42 @@ internal sealed class KonProRestClient : IDisposable
         }
         finally
         {
+            ResilienceContextPool.Shared.Return(context);
             _telemetry.CallDuration.Record(
                 _time.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>("konpro.operation", operation),
                 new KeyValuePair<string, object?>("konpro.outcome", outcome));
         }
+    }
+
+    /// <summary>One attempt: the generated call, its error translated, and the envelope code checked.</summary>
+    private async ValueTask<T> AttemptAsync<T>(
+        string operation,
+        Func<IKonProApiClient, CancellationToken, Task<T>> call,
+        Func<T, (int Code, string? Message)>? envelope,
+        CancellationToken cancellationToken)
+    {
+        T result;
+        try
+        {
+            result = await call(Api, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException exception)
+        {
+            throw KonProErrorMapper.FromApiException(exception, operation, Redactor, _time);
+        }
+
+        if (envelope is not null)
+        {
+            var (code, message) = envelope(result);
+            // Only the success code is a success: 0 (or a string the converter could not read) is not.
+            if (code != LenientInt32Converter.SuccessCode)
+            {
+                throw KonProErrorMapper.FromEnvelope(200, code, message, operation, Redactor);
+            }
+        }
+
+        return result;
     }
 
     public void Dispose()

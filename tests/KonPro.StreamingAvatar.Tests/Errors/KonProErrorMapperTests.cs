@@ -124,6 +124,76 @@ public sealed class KonProErrorMapperTests
     public void Retry_after_ignores_what_it_cannot_read(string? header) =>
         KonProErrorMapper.ParseRetryAfter(header).Should().BeNull();
 
+    [Theory]
+    [InlineData("1e308")]
+    [InlineData("1.7976931348623157E+308")]
+    [InlineData("Infinity")]
+    [InlineData("99999999999999999999999")]
+    [InlineData("3601")]
+    public void Retry_after_clamps_huge_values_to_the_maximum(string header) =>
+        KonProErrorMapper.ParseRetryAfter(header).Should().Be(KonProErrorMapper.MaxRetryAfter);
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("-1e308")]
+    [InlineData("-Infinity")]
+    [InlineData("Wed, 21 Oct 2015 07:28:00 GMT")]
+    public void Retry_after_in_the_past_or_negative_reads_as_zero(string header) =>
+        KonProErrorMapper.ParseRetryAfter(header).Should().Be(TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("   ")]
+    [InlineData("12 parsecs")]
+    [InlineData("\\ud800")]
+    [InlineData("0x10")]
+    public void Retry_after_garbage_reads_as_null(string header) =>
+        KonProErrorMapper.ParseRetryAfter(header).Should().BeNull();
+
+    [Fact]
+    public void Retry_after_as_an_http_date_is_the_time_until_it_on_the_injected_clock()
+    {
+        var clock = new FixedClock(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
+
+        KonProErrorMapper.ParseRetryAfter("Tue, 01 Jan 2030 12:00:30 GMT", clock).Should().Be(TimeSpan.FromSeconds(30));
+        KonProErrorMapper.ParseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", clock).Should().Be(KonProErrorMapper.MaxRetryAfter);
+    }
+
+    [Theory]
+    [InlineData("1e308")]
+    [InlineData("-5")]
+    [InlineData("Fri, 31 Dec 9999 23:59:59 GMT")]
+    [InlineData("soon")]
+    public void A_rate_limit_with_any_retry_after_maps_to_the_rate_limit_exception(string header)
+    {
+        var headers = new Dictionary<string, IEnumerable<string>> { ["Retry-After"] = [header] };
+        var api = new ApiException("x", 429, """{"error":{"code":"RATE_LIMIT_EXCEEDED","message":"slow down"}}""", headers, null);
+
+        var exception = KonProErrorMapper.FromApiException(api, "KeepAlive", Redactor);
+
+        exception.Should().BeOfType<KonProRateLimitException>();
+        exception.RetryAfter.GetValueOrDefault().Should().BeLessThanOrEqualTo(KonProErrorMapper.MaxRetryAfter);
+    }
+
+    [Theory]
+    [InlineData("""{"error":{"code":"\ud800","message":"\udc00"}}""")]
+    [InlineData("""{"detail":"\ud800"}""")]
+    [InlineData("""{"code":"\ud800","message":"x"}""")]
+    [InlineData("""{"error":"\ud800"}""")]
+    [InlineData("{\"error\":")]
+    public void Error_bodies_that_cannot_be_decoded_still_map(string body)
+    {
+        var exception = Map(500, body);
+
+        exception.Should().BeOfType<KonProServerException>();
+        exception.Status.Should().Be(500);
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
     private static KonProApiException Map(int status, string body) =>
         KonProErrorMapper.FromApiException(new ApiException("x", status, body, new Dictionary<string, IEnumerable<string>>(), null), "NewSession", Redactor);
 
