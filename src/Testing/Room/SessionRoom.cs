@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KonPro.StreamingAvatar.Api;
 
 namespace KonPro.StreamingAvatar.Testing.Room;
 
@@ -16,7 +17,7 @@ internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, 
     public string SessionId { get; } = sessionId;
 
     /// <summary>The events the reference service sends on the chat socket even when the room carries the rest.</summary>
-    public static bool IsChatSocketEvent(string? eventType) => eventType is "user_start" or "user_stop" or "user_silence";
+    public static bool IsChatSocketEvent(string? eventType) => eventType is ChatEventNames.UserStart or ChatEventNames.UserStop or ChatEventNames.UserSilence;
 
     /// <summary>Whether a chat socket event (JSON with <c>event_type</c>) also goes to the chat socket.</summary>
     public bool ChatCarries(string chatJson) =>
@@ -32,7 +33,7 @@ internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, 
             return;
         }
 
-        var eventType = source["event_type"]?.GetValue<string>();
+        var eventType = source[ChatProtocol.EventNameProperty]?.GetValue<string>();
         lock (_gate)
         {
             // One lock keeps the talking state and the event in the order the session emitted them.
@@ -48,10 +49,10 @@ internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, 
                 return;
             }
 
-            var roomEvent = new JsonObject { ["type"] = eventType };
+            var roomEvent = new JsonObject { [ChatProtocol.RoomEventNameProperty] = eventType };
             foreach (var (name, value) in source)
             {
-                if (name != "event_type")
+                if (name != ChatProtocol.EventNameProperty)
                 {
                     roomEvent[name] = value?.DeepClone();
                 }
@@ -76,14 +77,14 @@ internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, 
     {
         switch (eventType)
         {
-            case "avatar_start_talking":
+            case ChatEventNames.AvatarStartTalking:
                 _words = string.Empty;
                 return new TalkingState(_words);
-            case "avatar_talking_message":
+            case ChatEventNames.AvatarTalkingMessage:
                 var chunk = source["message"]?.GetValue<string>() ?? string.Empty;
                 _words = _words.Length == 0 ? chunk : _words + " " + chunk;
                 return new TalkingState(_words);
-            case "avatar_stop_talking":
+            case ChatEventNames.AvatarStopTalking:
                 _words = string.Empty;
                 return new TalkingState(null);
             default:
@@ -98,7 +99,7 @@ internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, 
         try
         {
             using var document = JsonDocument.Parse(chatJson);
-            return document.RootElement.TryGetProperty("event_type", out var type) ? type.GetString() : null;
+            return document.RootElement.TryGetProperty(ChatProtocol.EventNameProperty, out var type) ? type.GetString() : null;
         }
         catch (JsonException)
         {

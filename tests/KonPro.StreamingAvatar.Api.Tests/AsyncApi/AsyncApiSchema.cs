@@ -12,7 +12,7 @@ internal static class AsyncApiSchema
 {
     public static readonly string SchemaPath = Path.Combine(AppContext.BaseDirectory, "asyncapi", "3.0.0.json");
 
-    private static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromFile(SchemaPath));
+    private static readonly Lazy<JsonSchema> Schema = new(() => SchemaErrors.Build(File.ReadAllText(SchemaPath)));
 
     /// <summary>Validates a document; returns the failures as "instance location: keyword: message" lines.</summary>
     public static IReadOnlyList<string> Validate(JsonNode document) => SchemaErrors.Of(Schema.Value, document);

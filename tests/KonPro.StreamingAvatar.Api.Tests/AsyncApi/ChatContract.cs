@@ -6,20 +6,39 @@ namespace KonPro.StreamingAvatar.TestSupport;
 /// <summary>One event of the chat protocol document: its name, its fields (without the name property), its payload schema and examples.</summary>
 internal sealed record EventContract(string Name, IReadOnlySet<string> Fields, IReadOnlySet<string> Required, JsonObject Payload, IReadOnlyList<JsonNode> Examples)
 {
-    private readonly Lazy<JsonSchema> _schema = new(() => JsonSchema.FromText(Payload.ToJsonString()));
+    private readonly Lazy<JsonSchema> _schema = new(() => SchemaErrors.Build(Payload.ToJsonString()));
 
     /// <summary>Validates one wire message against the payload schema; returns the failures.</summary>
     public IReadOnlyList<string> Validate(JsonNode message) => SchemaErrors.Of(_schema.Value, message);
 }
 
-/// <summary>Evaluates a JSON Schema and lists its failures.</summary>
+/// <summary>
+/// Builds and evaluates JSON Schemas. Each schema gets a registry of its own (the library's global one is shared
+/// mutable state, and tests run in parallel), and evaluations are serialized.
+/// </summary>
 internal static class SchemaErrors
 {
+    private static readonly Lock Gate = new();
+
+    /// <summary>Builds a schema from its JSON text, in a registry of its own.</summary>
+    public static JsonSchema Build(string json)
+    {
+        lock (Gate)
+        {
+            return JsonSchema.FromText(json, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        }
+    }
+
     /// <summary>Returns the failures as "instance location: keyword: message" lines (none when the instance is valid).</summary>
     public static IReadOnlyList<string> Of(JsonSchema schema, JsonNode instance)
     {
         using var json = System.Text.Json.JsonDocument.Parse(instance.ToJsonString());
-        var results = schema.Evaluate(json.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        EvaluationResults results;
+        lock (Gate)
+        {
+            results = schema.Evaluate(json.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        }
+
         if (results.IsValid)
         {
             return [];
