@@ -16,9 +16,14 @@ internal sealed class FakeServerCore
         Clock = new ScaledClock(options.TimeProvider, options.TimeScale);
         Store = new SessionStore(Clock, options);
         Faults = new KonProFaults { Sessions = Store };
+        Journal = new KonProJournal(options.MaxJournalEntries);
         Json = WireJson.CreateOptions();
         Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KonPro.StreamingAvatar.Testing");
+        RealtimeAudio = new Realtime.RealtimeAudioHub(this);
     }
+
+    /// <summary>The sessions' realtime audio sockets.</summary>
+    public Realtime.RealtimeAudioHub RealtimeAudio { get; }
 
     public ILogger Logger { get; }
 
@@ -30,9 +35,12 @@ internal sealed class FakeServerCore
 
     public KonProFaults Faults { get; }
 
-    public KonProJournal Journal { get; } = new();
+    public KonProJournal Journal { get; }
 
     public JsonSerializerOptions Json { get; }
+
+    /// <summary>The LiveKit-compatible rooms, when <see cref="KonProFakeRoomOptions.Enabled"/>.</summary>
+    public Room.FakeRoomHost? Room { get; set; }
 
     /// <summary>http://127.0.0.1:PORT, once the server listens.</summary>
     public string BaseUrl { get; set; } = string.Empty;
@@ -42,6 +50,7 @@ internal sealed class FakeServerCore
     {
         if (session.TryClose(status, reason))
         {
+            session.Room?.Close();
             Log.SessionClosed(Logger, session.Id, status, reason);
         }
     }

@@ -1,5 +1,8 @@
 using KonPro.StreamingAvatar.Testing.Chat;
 using KonPro.StreamingAvatar.Testing.Rest;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -18,16 +21,20 @@ namespace KonPro.StreamingAvatar.Testing;
 /// var token = await server.CreateSessionTokenAsync();
 /// </code>
 /// </example>
-public sealed class KonProFakeServer : IAsyncDisposable
+public sealed partial class KonProFakeServer : IAsyncDisposable
 {
     private readonly FakeServerCore _core;
     private int _disposed;
 
-    private KonProFakeServer(FakeServerCore core, WireMockServer wireMock)
+    private KonProFakeServer(FakeServerCore core, WireMockServer wireMock, ChatHub hub)
     {
         _core = core;
         WireMock = wireMock;
+        Hub = hub;
     }
+
+    /// <summary>The chat socket's behaviour (tests count its open connections).</summary>
+    internal ChatHub Hub { get; }
 
     /// <summary>The base URL, <c>http://127.0.0.1:PORT</c> (no trailing slash).</summary>
     public string Url => _core.BaseUrl;
@@ -86,18 +93,32 @@ public sealed class KonProFakeServer : IAsyncDisposable
         var account = new AccountEndpoints(core);
         var hub = new ChatHub(core, sessions);
         var pipeline = new RestPipeline(core);
+        var limits = new RequestLimits(options, pipeline);
         var settings = new WireMockServerSettings
         {
             Urls = [$"http://127.0.0.1:{options.Port}"],
             StartAdminInterface = options.StartAdminInterface,
             MaxRequestLogCount = options.MaxRequestLogCount,
-            PreWireMockMiddlewareInit = app => ChatSocketMiddleware.Install(app, hub),
+            AdditionalServiceRegistration = services => services.PostConfigure<KestrelServerOptions>(kestrel =>
+            {
+                // Kestrel answers a long URL or large headers itself, without the error envelope; let them through to
+                // RequestLimits, which answers them (up to these larger bounds) in the envelope.
+                kestrel.Limits.MaxRequestLineSize = RequestLimits.KestrelMaxRequestLineBytes;
+                kestrel.Limits.MaxRequestHeadersTotalSize = RequestLimits.KestrelMaxHeaderBytes;
+            }),
+            PreWireMockMiddlewareInit = app =>
+            {
+                limits.Install((IApplicationBuilder)app);
+                ChatSocketMiddleware.Install(app, hub);
+                core.RealtimeAudio.Install(app);
+            },
         };
         // WireMock starts Kestrel synchronously; keep the caller's thread free while it does.
         var wireMock = await Task.Run(() => WireMockServer.Start(settings), cancellationToken).ConfigureAwait(false);
         try
         {
             core.BaseUrl = wireMock.Urls[0].TrimEnd('/');
+            core.Room = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, cancellationToken).ConfigureAwait(false) : null;
             RestRoutes.Map(wireMock, pipeline, sessions, account);
             wireMock.Given(Request.Create().WithPath(ChatHub.Path).UsingGet().WithWebSocketUpgrade())
                 .RespondWith(Response.Create().WithWebSocket(ws => ws
@@ -107,13 +128,14 @@ public sealed class KonProFakeServer : IAsyncDisposable
         }
         catch
         {
+            await (core.Room?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
             wireMock.Stop();
             wireMock.Dispose();
             throw;
         }
 
         Log.ServerStarted(core.Logger, core.BaseUrl);
-        return new KonProFakeServer(core, wireMock);
+        return new KonProFakeServer(core, wireMock, hub);
     }
 
     // WireMock only notices a taken port when its start times out; a quick probe gives a clear error at once.
@@ -170,6 +192,7 @@ public sealed class KonProFakeServer : IAsyncDisposable
         }
 
         var sessions = _core.Store.All();
+        _core.RealtimeAudio.CloseAll(1001, "server_shutdown");
         foreach (var socket in sessions.SelectMany(s => s.Sockets))
         {
             socket.Close(1001, "server_shutdown");
@@ -195,5 +218,6 @@ public sealed class KonProFakeServer : IAsyncDisposable
 
         WireMock.Stop();
         WireMock.Dispose();
+        await (_core.Room?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
     }
 }

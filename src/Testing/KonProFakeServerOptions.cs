@@ -4,7 +4,7 @@ namespace KonPro.StreamingAvatar.Testing;
 /// Settings of a <see cref="KonProFakeServer"/>. Every duration is in the server's model time: the
 /// <see cref="TimeScale"/> multiplies it into real time (0.01 makes a 600 s session limit last 6 s).
 /// </summary>
-public sealed class KonProFakeServerOptions
+public sealed partial class KonProFakeServerOptions
 {
     /// <summary>The API key every fake server accepts unless <see cref="ApiKeys"/> is changed.</summary>
     public const string DefaultApiKey = "konpro-dev-key";
@@ -60,8 +60,36 @@ public sealed class KonProFakeServerOptions
     /// <summary>Where the fake logs sessions, sockets and calls (default: nowhere). Keys and tokens are never logged.</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>How many entries WireMock's own request log keeps (default 1000).</summary>
+    /// <summary>How many entries WireMock's own request log keeps, oldest dropped first (default 1000).</summary>
+    /// <remarks>Each entry holds at most <see cref="MaxRecordedBodyBytes"/> of its request body.</remarks>
     public int MaxRequestLogCount { get; set; } = 1000;
+
+    /// <summary>
+    /// The largest request body the server reads (default 1 MiB); a larger one is answered 413 <c>VALIDATION_ERROR</c>
+    /// in the error envelope without being buffered.
+    /// </summary>
+    public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How much of each body the journal and WireMock's request log keep (default 8 KiB); a longer body is kept as its
+    /// prefix followed by <c>…[truncated: N bytes]</c>. Endpoints still see the whole body.
+    /// </summary>
+    public int MaxRecordedBodyBytes { get; set; } = 8 * 1024;
+
+    /// <summary>How many REST calls, and separately how many chat messages, the journal keeps, oldest dropped first (default 10,000).</summary>
+    public int MaxJournalEntries { get; set; } = 10_000;
+
+    /// <summary>
+    /// The largest message a client may send on the chat socket, summed over its frames (default 1 MiB); a larger one
+    /// closes the socket with 1009 <c>message_too_big</c> and is never buffered whole.
+    /// </summary>
+    public int MaxChatMessageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How long (real time) the server waits for a client to answer its close of a chat socket before it drops the
+    /// connection (default 5 s).
+    /// </summary>
+    public TimeSpan ChatCloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     internal void Validate()
     {
@@ -85,6 +113,17 @@ public sealed class KonProFakeServerOptions
             throw new ArgumentException("MaxConcurrentSessions, WordsPerMinute and WordsPerChunk must be positive.");
         }
 
+        if (MaxRequestLogCount < 0 || MaxRequestBodyBytes < 1 || MaxRecordedBodyBytes < 1 || MaxJournalEntries < 1 || MaxChatMessageBytes < 1)
+        {
+            throw new ArgumentException("MaxRequestBodyBytes, MaxRecordedBodyBytes, MaxJournalEntries and MaxChatMessageBytes must be positive, MaxRequestLogCount not negative.");
+        }
+
+        if (ChatCloseTimeout <= TimeSpan.Zero || ChatCloseTimeout > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ChatCloseTimeout), ChatCloseTimeout, "The chat close timeout must be positive and at most an hour.");
+        }
+
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        ValidateRoom();
     }
 }

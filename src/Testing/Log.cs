@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Operation {OperationId} failed with an internal error")]
     public static partial void ProcessingError(ILogger logger, Exception exception, string operationId);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Chat socket {ConnectionId} of session {SessionId} sent a message over {MaxBytes} bytes; closing it with 1009")]
+    public static partial void ChatMessageTooBig(ILogger logger, Guid connectionId, string? sessionId, int maxBytes);
 }

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using KonPro.FakeServer;
 using KonPro.StreamingAvatar.Testing;
 using Microsoft.Extensions.Logging;
 
 // The command-line host of the KonPro fake server: serves until Ctrl+C or SIGTERM.
-const string Usage = """
+var Usage = $"""
     konpro-fake-server: an offline fake of the KonPro Streaming Avatar API (REST + chat WebSocket) on 127.0.0.1.
 
     Usage: konpro-fake-server [options]
@@ -16,6 +17,7 @@ const string Usage = """
       --max-sessions <n>    concurrent sessions per API key (default 20)
       --rate-limit <n>      requests per second before 429 RATE_LIMIT_EXCEEDED (default: no limit)
       --no-admin            do not serve WireMock's admin API (/__admin)
+    {RoomCommandLine.Help}
       -v, --verbose         log sessions, sockets and calls to standard error
       -h, --help            show this help
 
@@ -25,6 +27,8 @@ const string Usage = """
 var options = new KonProFakeServerOptions { Port = 5080, StartAdminInterface = true };
 var keys = new List<string>();
 var verbose = false;
+bool room = false, installRoom = false;
+string? roomHost = null, roomListen = null, eventDelivery = null;
 try
 {
     for (var i = 0; i < args.Length; i++)
@@ -52,6 +56,21 @@ try
             case "--no-admin":
                 options.StartAdminInterface = false;
                 break;
+            case "--room":
+                room = true;
+                break;
+            case "--room-host":
+                roomHost = Next(args, ref i);
+                break;
+            case "--room-listen":
+                roomListen = Next(args, ref i);
+                break;
+            case "--event-delivery":
+                eventDelivery = Next(args, ref i);
+                break;
+            case "--install-room":
+                installRoom = true;
+                break;
             case "-v" or "--verbose":
                 verbose = true;
                 break;
@@ -59,6 +78,8 @@ try
                 throw new ArgumentException($"Unknown option '{args[i]}'.");
         }
     }
+
+    RoomCommandLine.Apply(options, room, roomHost, roomListen, eventDelivery);
 }
 catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
 {
@@ -96,6 +117,11 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     context.Cancel = true;
     stop.TrySetResult();
 });
+
+if (installRoom)
+{
+    return await RoomCommandLine.InstallAsync(options.Room);
+}
 
 KonProFakeServer server;
 try

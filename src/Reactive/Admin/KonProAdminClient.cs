@@ -14,6 +14,7 @@ public class KonProAdminClient : IDisposable
 {
     private readonly KonProRestClient _rest = null!;
     private readonly KonProTelemetry _telemetry = null!;
+    private int _disposed;
 
     /// <summary>Creates an admin client with its own <see cref="HttpClient"/>.</summary>
     /// <param name="apiKey">The account's API key.</param>
@@ -55,7 +56,7 @@ public class KonProAdminClient : IDisposable
     /// <exception cref="KonProApiException">The server refused.</exception>
     public virtual async Task<string> CreateTokenAsync(CancellationToken cancellationToken = default)
     {
-        var response = await _rest.CallAsync("CreateToken", (api, ct) => api.CreateTokenAsync(new CreateTokenRequest(), ct), envelope: null, cancellationToken).ConfigureAwait(false);
+        var response = await Rest.CallAsync("CreateToken", (api, ct) => api.CreateTokenAsync(new CreateTokenRequest(), ct), envelope: null, cancellationToken).ConfigureAwait(false);
         if (response.Error is System.Text.Json.JsonElement { ValueKind: not System.Text.Json.JsonValueKind.Null } error)
         {
             // create_token reports failures in its own envelope: {"error": {...}, "data": null}, even with HTTP 200.
@@ -78,7 +79,7 @@ public class KonProAdminClient : IDisposable
     /// <exception cref="KonProApiException">The server refused.</exception>
     public virtual async Task<IReadOnlyList<ActiveSessionInfo>> ListActiveSessionsAsync(CancellationToken cancellationToken = default)
     {
-        var response = await _rest.CallAsync("ListSessions", (api, ct) => api.ListSessionsAsync(ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
+        var response = await Rest.CallAsync("ListSessions", (api, ct) => api.ListSessionsAsync(ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
         return [.. (response.Data?.Sessions ?? []).Select(s => new ActiveSessionInfo(s.Session_id, WireName(s.Status), DateTimeOffset.FromUnixTimeSeconds(s.Created_at)))];
     }
 
@@ -107,7 +108,7 @@ public class KonProAdminClient : IDisposable
         {
             var token = cursor;
             var pageNumber = page;
-            var response = await _rest.CallAsync(
+            var response = await Rest.CallAsync(
                 "ListSessionHistory",
                 (api, ct) => api.ListSessionHistoryAsync(token is null ? pageNumber : null, query.PageSize, query.DateFrom, query.DateTo, status: null, token, ct),
                 r => (r.Code, r.Message),
@@ -141,7 +142,7 @@ public class KonProAdminClient : IDisposable
     /// <exception cref="KonProApiException">The server refused.</exception>
     public virtual async Task<IReadOnlyList<AvatarInfo>> ListAvatarsAsync(CancellationToken cancellationToken = default)
     {
-        var response = await _rest.CallAsync("ListAvatars", (api, ct) => api.ListAvatarsAsync(ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
+        var response = await Rest.CallAsync("ListAvatars", (api, ct) => api.ListAvatarsAsync(ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
         return [.. (response.Data ?? []).Select(a => new AvatarInfo(
             a.Avatar_id,
             a.Pose_name,
@@ -158,7 +159,7 @@ public class KonProAdminClient : IDisposable
     /// <exception cref="KonProApiException">The server refused.</exception>
     public virtual async Task<IReadOnlyList<KnowledgeBaseInfo>> ListKnowledgeBasesAsync(CancellationToken cancellationToken = default)
     {
-        var response = await _rest.CallAsync("ListKnowledgeBases", (api, ct) => api.ListKnowledgeBasesAsync(ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
+        var response = await Rest.CallAsync("ListKnowledgeBases", (api, ct) => api.ListKnowledgeBasesAsync(ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
         return [.. (response.Data?.Knowledge_bases ?? []).Select(k => new KnowledgeBaseInfo(
             k.Id,
             k.Name,
@@ -179,7 +180,7 @@ public class KonProAdminClient : IDisposable
     public virtual async Task<string> CreateKnowledgeBaseAsync(KnowledgeBaseDefinition definition, CancellationToken cancellationToken = default)
     {
         var body = ToWire(definition);
-        var response = await _rest.CallAsync("CreateKnowledgeBase", (api, ct) => api.CreateKnowledgeBaseAsync(body, ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
+        var response = await Rest.CallAsync("CreateKnowledgeBase", (api, ct) => api.CreateKnowledgeBaseAsync(body, ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
         return response.Data.Knowledge_base_id;
     }
 
@@ -194,7 +195,7 @@ public class KonProAdminClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(knowledgeBaseId);
         var body = ToWire(definition);
-        await _rest.CallAsync("UpdateKnowledgeBase", (api, ct) => api.UpdateKnowledgeBaseAsync(knowledgeBaseId, body, ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
+        await Rest.CallAsync("UpdateKnowledgeBase", (api, ct) => api.UpdateKnowledgeBaseAsync(knowledgeBaseId, body, ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes a knowledge base.</summary>
@@ -206,7 +207,7 @@ public class KonProAdminClient : IDisposable
     public virtual async Task DeleteKnowledgeBaseAsync(string knowledgeBaseId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(knowledgeBaseId);
-        await _rest.CallAsync("DeleteKnowledgeBase", (api, ct) => api.DeleteKnowledgeBaseAsync(knowledgeBaseId, ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
+        await Rest.CallAsync("DeleteKnowledgeBase", (api, ct) => api.DeleteKnowledgeBaseAsync(knowledgeBaseId, ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Releases the HTTP plumbing (a shared <see cref="HttpClient"/> given to the constructor is not disposed).</summary>
@@ -223,10 +224,19 @@ public class KonProAdminClient : IDisposable
     /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>
     protected virtual void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _rest?.Dispose();
             _telemetry?.Dispose();
+        }
+    }
+
+    private KonProRestClient Rest
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return _rest;
         }
     }
 

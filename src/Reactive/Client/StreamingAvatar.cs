@@ -1,6 +1,6 @@
-using System.Reactive.Concurrency;
 using System.Reactive.Linq;
-using KonPro.StreamingAvatar.Api;
+using KonPro.StreamingAvatar.Realtime;
+using KonPro.StreamingAvatar.Session;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reason = KonPro.StreamingAvatar.DisconnectReason;
@@ -19,6 +19,20 @@ namespace KonPro.StreamingAvatar;
 /// the session is. Every input is validated before anything goes over the wire.</para>
 /// <para>Without a <see cref="StreamingAvatarOptions.RoomConnector"/> the SDK runs on the chat socket alone:
 /// events, typed messages and voice chat work, there is no audio or video of the avatar.</para>
+/// <para><b>The observable contract.</b> <see cref="Events"/> is hot and multicast: a subscriber sees the events
+/// that arrive after it subscribed, in arrival order, with no replay. <see cref="State"/>,
+/// <see cref="IsAvatarTalking"/> and <see cref="IsUserTalking"/> replay their current value to each new subscriber,
+/// then push changes. Values are delivered one at a time, never concurrently, on the thread that received them
+/// (the chat socket's receive loop, the room's thread, the thread of the call that changed the state, or a
+/// thread-pool thread for a stop or a drop); never while the client holds a lock of its own. Do not block in a
+/// handler. A subscriber (or an <see cref="On"/> handler) that throws is logged and skipped: it keeps its
+/// subscription and the others still get the value. A malformed message is logged and dropped. An event that
+/// arrives on both the chat socket and the room's data channel is delivered once; identical consecutive events on
+/// one channel are different events (the same word spoken twice) and are all delivered. Every stream completes
+/// (never faults) when the session closes or the avatar is disposed; <see cref="Events"/> ends with a
+/// <see cref="StreamDisconnected"/> event that carries the reason.</para>
+/// <para>A chat socket whose server goes silent is detected within 30 s (a ping every 20 s, 10 s to answer) and
+/// counts as a network loss.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -32,32 +46,11 @@ namespace KonPro.StreamingAvatar;
 /// </example>
 public partial class StreamingAvatar : IAsyncDisposable
 {
-    private static readonly TimeSpan StopOnFailureTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly Lock _gate = new();
-    private readonly KonProRestClient _rest = null!;
-    private readonly StreamingAvatarOptions _options = null!;
-    private readonly ILogger _logger = NullLogger.Instance;
-    private readonly IScheduler _scheduler = DefaultScheduler.Instance;
-    private readonly TimeProvider _time = TimeProvider.System;
-    private readonly KonProTelemetry _telemetry = null!;
-    private readonly SecretRedactor _redactor = new();
-    private readonly CancellationTokenSource _lifetime = new();
-    private readonly Func<ChatChannelRequest, IChatChannel> _chatFactory = null!;
-
-    private SessionState _state = SessionState.Inactive;
-    private StartAvatarResponse? _session;
-    private StartAvatarRequest? _request;
-    private IChatChannel? _chat;
-    private IAvatarRoom? _room;
-    private IDisposable? _keepAlive;
-    private IDisposable? _chatSubscriptions;
-    private IDisposable? _roomSubscription;
-    private Reason? _disconnectReason;
-    private ChatChannelStatus.Closed? _chatClosed;
-    private bool _socketSilencePrompt;
-    private Task? _stopTask;
-    private int _disposed;
+    // Null only on a mocking instance (the protected constructor).
+    private readonly SessionEngine? _engine;
+    private readonly KonProRestClient? _rest;
+    private readonly KonProTelemetry? _telemetry;
+    private readonly Dictionary<(string Name, Action<StreamingEvent> Handler), Stack<IDisposable>> _handlers = [];
 
     /// <summary>Creates an avatar client with its own <see cref="HttpClient"/> and default options.</summary>
     /// <param name="config">The base URL and credential.</param>
@@ -76,94 +69,115 @@ public partial class StreamingAvatar : IAsyncDisposable
     /// <param name="options">Logging, time, keep-alive, reconnect and room options; defaults when null.</param>
     /// <exception cref="ArgumentException">The config has no credential, both, or a bad base URL.</exception>
     public StreamingAvatar(StreamingAvatarApiConfig config, HttpClient? httpClient, StreamingAvatarOptions? options = null)
-        : this(config, httpClient, options, chatFactory: null)
+        : this(config, httpClient, options, connector: null)
     {
     }
 
-    /// <summary>Creates an avatar client with a replaceable chat channel (the seam tests use).</summary>
-    internal StreamingAvatar(
-        StreamingAvatarApiConfig config,
-        HttpClient? httpClient,
-        StreamingAvatarOptions? options,
-        Func<ChatChannelRequest, IChatChannel>? chatFactory)
+    /// <summary>Creates an avatar client whose chat socket opens through <paramref name="connector"/> (the one seam tests replace).</summary>
+    internal StreamingAvatar(StreamingAvatarApiConfig config, HttpClient? httpClient, StreamingAvatarOptions? options, IWebSocketConnector? connector)
     {
         ArgumentNullException.ThrowIfNull(config);
         var baseUri = config.GetBaseUri();
         var credential = config.GetCredential();
-        _options = options ?? new StreamingAvatarOptions();
-        _options.ReconnectPolicy?.Validate();
-        _logger = _options.LoggerFactory?.CreateLogger<StreamingAvatar>() ?? NullLogger<StreamingAvatar>.Instance;
-        _scheduler = _options.Scheduler ?? DefaultScheduler.Instance;
-        _time = _options.TimeProvider ?? TimeProvider.System;
-        _telemetry = new KonProTelemetry(_options.MeterFactory);
-        _rest = new KonProRestClient(httpClient, baseUri, credential, _logger, _telemetry, _time, _redactor, _options.Retry);
-        _chatFactory = chatFactory ?? CreateChatChannel;
-        _events = new EventHub<StreamingEvent>(replayLatest: false, OnSubscriberError);
-        _stateHub = new EventHub<SessionState>(replayLatest: true, OnStateSubscriberError, hasInitial: true, SessionState.Inactive);
-        _avatarTalking = new EventHub<bool>(replayLatest: true, OnStateSubscriberError, hasInitial: true, false);
-        _userTalking = new EventHub<bool>(replayLatest: true, OnStateSubscriberError, hasInitial: true, false);
-        _dedup = new CrossChannelDeduplicator(_time);
-        _speaks = new SpeakTracker(_time);
+        options ??= new StreamingAvatarOptions();
+        options.ReconnectPolicy?.Validate();
+        var logger = options.LoggerFactory?.CreateLogger<StreamingAvatar>() ?? NullLogger<StreamingAvatar>.Instance;
+        var redactor = new SecretRedactor();
+        _telemetry = new KonProTelemetry(options.MeterFactory);
+        _rest = new KonProRestClient(httpClient, baseUri, credential, logger, _telemetry, options.TimeProvider ?? TimeProvider.System, redactor, options.Retry);
+        _engine = new SessionEngine(_rest, options, logger, _telemetry, redactor, connector ?? new ClientWebSocketConnector());
     }
 
     /// <summary>For mocking: a subclass overrides the members it uses; nothing else works on such an instance.</summary>
     protected StreamingAvatar()
     {
-        _events = new EventHub<StreamingEvent>(replayLatest: false, (_, _) => { });
-        _stateHub = new EventHub<SessionState>(replayLatest: true, (_, _) => { }, hasInitial: true, SessionState.Inactive);
-        _avatarTalking = new EventHub<bool>(replayLatest: true, (_, _) => { }, hasInitial: true, false);
-        _userTalking = new EventHub<bool>(replayLatest: true, (_, _) => { }, hasInitial: true, false);
-        _dedup = new CrossChannelDeduplicator(TimeProvider.System);
-        _speaks = new SpeakTracker(TimeProvider.System);
     }
 
     /// <summary>The id of the session, once <see cref="NewSessionAsync"/> (or <see cref="CreateStartAvatarAsync"/>) created it.</summary>
-    public virtual string? SessionId
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _session?.SessionId;
-            }
-        }
-    }
+    public virtual string? SessionId => _engine?.Session?.SessionId;
 
     /// <summary>The created session (its room URL, access token and limits), once created.</summary>
-    public virtual StartAvatarResponse? SessionInfo
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _session;
-            }
-        }
-    }
+    public virtual StartAvatarResponse? SessionInfo => _engine?.Session;
 
     /// <summary>The current state of the session (see <see cref="State"/> to observe changes).</summary>
-    public virtual SessionState CurrentState
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _state;
-            }
-        }
-    }
+    public virtual SessionState CurrentState => Engine.State.Current;
 
     /// <summary>Why the session ended, once it is <see cref="SessionState.Closed"/>.</summary>
-    public virtual Reason? DisconnectReason
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _disconnectReason;
-            }
-        }
-    }
+    public virtual Reason? DisconnectReason => Engine.State.DisconnectReason;
+
+    /// <summary>
+    /// Every event of the session, typed (see <see cref="StreamingEvent"/>): hot, multicast, in arrival order, the
+    /// other channel's copies dropped; completes when the session closes or the avatar is disposed. See the class
+    /// remarks for the full contract.
+    /// </summary>
+    public virtual IObservable<StreamingEvent> Events => Engine.Ingest.Events.AsObservable();
+
+    /// <summary>The session's state: replays the current value, then each change; completes after <see cref="SessionState.Closed"/>.</summary>
+    public virtual IObservable<SessionState> State => Engine.State.Changes;
+
+    /// <summary>
+    /// Whether the avatar is speaking: true from a task's <see cref="AvatarStartTalking"/> until every started task had its
+    /// <see cref="AvatarStopTalking"/> (the same definition as the
+    /// <see cref="StreamingEventObservableExtensions.IsAvatarTalking"/> operator over <see cref="Events"/>); replays the current value.
+    /// </summary>
+    public virtual IObservable<bool> IsAvatarTalking => Engine.Ingest.AvatarTalking.AsObservable();
+
+    /// <summary>Whether the user is speaking (between <see cref="UserStart"/> and <see cref="UserStop"/>); replays the current value.</summary>
+    public virtual IObservable<bool> IsUserTalking => Engine.Ingest.UserTalking.AsObservable();
+
+    /// <summary>
+    /// The session's joined LiveKit room: the avatar's video and audio frames, its tracks, connection quality and media
+    /// counters. Null without a <see cref="StreamingAvatarOptions.RoomConnector"/>, and before the session connected or
+    /// after it closed.
+    /// </summary>
+    public virtual IAvatarRoom? Room => _engine?.Room;
+
+    /// <summary>The latest connection quality (from <see cref="ConnectionQualityChanged"/>; <see cref="ConnectionQuality.Unknown"/> until one arrives).</summary>
+    public virtual ConnectionQuality ConnectionQuality => Engine.Ingest.ConnectionQuality;
+
+    /// <summary>The avatar began speaking a task. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<AvatarStartTalking> AvatarStartTalking => Events.OfType<AvatarStartTalking>();
+
+    /// <summary>The avatar stopped speaking a task. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<AvatarStopTalking> AvatarStopTalking => Events.OfType<AvatarStopTalking>();
+
+    /// <summary>Chunks of the words the avatar speaks. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<AvatarTalkingMessage> AvatarTalkingMessage => Events.OfType<AvatarTalkingMessage>();
+
+    /// <summary>The avatar sent a task's last chunk. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<AvatarEndMessage> AvatarEndMessage => Events.OfType<AvatarEndMessage>();
+
+    /// <summary>User voice activity began. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<UserStart> UserStart => Events.OfType<UserStart>();
+
+    /// <summary>User voice activity ended. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<UserStop> UserStop => Events.OfType<UserStop>();
+
+    /// <summary>Transcribed user speech or typed user messages. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<UserTalkingMessage> UserTalkingMessage => Events.OfType<UserTalkingMessage>();
+
+    /// <summary>The user's message is complete. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<UserEndMessage> UserEndMessage => Events.OfType<UserEndMessage>();
+
+    /// <summary>The user has been silent for a while. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<UserSilence> UserSilence => Events.OfType<UserSilence>();
+
+    /// <summary>The stream is ready. Hot (a late subscriber misses it; check <see cref="CurrentState"/>); completes with <see cref="Events"/>.</summary>
+    public IObservable<StreamReady> StreamReady => Events.OfType<StreamReady>();
+
+    /// <summary>The stream closed, with the reason. Hot; the last event of <see cref="Events"/>.</summary>
+    public IObservable<StreamDisconnected> StreamDisconnected => Events.OfType<StreamDisconnected>();
+
+    /// <summary>The connection quality changed. Hot; completes with <see cref="Events"/>.</summary>
+    public IObservable<ConnectionQualityChanged> ConnectionQualityChanged => Events.OfType<ConnectionQualityChanged>();
+
+    /// <summary>Whether the user's input is muted (silence is sent while voice chat runs).</summary>
+    public virtual bool IsInputAudioMuted => Engine.Voice.IsMuted;
+
+    /// <summary>Whether voice chat is running.</summary>
+    public virtual bool IsVoiceChatActive => Engine.Voice.IsActive;
+
+    private SessionEngine Engine => _engine ?? throw new NotSupportedException("This is a mocking instance: override the members it uses.");
 
     /// <summary>Creates a session, starts it and connects its chat socket (and room); returns when the stream is ready.</summary>
     /// <param name="request">What to start; validated before anything is sent.</param>
@@ -179,84 +193,21 @@ public partial class StreamingAvatar : IAsyncDisposable
         return session;
     }
 
-    /// <summary>Creates a session (<c>new</c>) without starting it. The state stays <see cref="SessionState.Creating"/> until <see cref="StartSessionAsync"/>.</summary>
+    /// <summary>
+    /// Creates a session (<c>new</c>) without starting it. The state stays <see cref="SessionState.Creating"/> until
+    /// <see cref="StartSessionAsync"/>. When the call fails, no session exists and the instance is
+    /// <see cref="SessionState.Inactive"/> again (reusable).
+    /// </summary>
     /// <param name="request">What to create; validated before anything is sent.</param>
     /// <param name="cancellationToken">Cancels the call; a session the server created anyway is stopped.</param>
     /// <returns>The created session.</returns>
     /// <exception cref="ArgumentException">A field of <paramref name="request"/> is out of range (nothing was sent).</exception>
     /// <exception cref="InvalidOperationException">This instance already has a session.</exception>
-    /// <exception cref="KonProApiException">The server refused.</exception>
-    public virtual async Task<StartAvatarResponse> NewSessionAsync(StartAvatarRequest request, CancellationToken cancellationToken = default)
+    /// <exception cref="KonProApiException">The server refused, or its answer carries no session.</exception>
+    public virtual Task<StartAvatarResponse> NewSessionAsync(StartAvatarRequest request, CancellationToken cancellationToken = default)
     {
         RequestValidation.Validate(request);
-        var wire = RequestMapping.ToWire(request);
-        lock (_gate)
-        {
-            ThrowIfDisposed();
-            if (_state != SessionState.Inactive)
-            {
-                throw new InvalidOperationException($"NewSessionAsync needs an instance without a session (state Inactive); the state is {_state}. Use a new StreamingAvatar for another session.");
-            }
-
-            SetStateLocked(SessionState.Creating);
-        }
-
-        DrainState();
-
-        // The call is not cancelled with the caller's token: if the caller gives up after the server created the
-        // session, the answer still arrives (bounded by a timeout) and the session is stopped, so nothing is left open.
-        var call = CreateSessionCallAsync(wire);
-        NewSessionResponse response;
-        try
-        {
-            response = await call.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !call.IsCompleted)
-        {
-            CloseLocally(Reason.StartFailed, closeStatus: null, description: null);
-            _ = StopWhenCreatedAsync(call);
-            throw;
-        }
-        catch
-        {
-            lock (_gate)
-            {
-                if (_state == SessionState.Creating)
-                {
-                    SetStateLocked(SessionState.Inactive);
-                }
-            }
-
-            DrainState();
-            throw;
-        }
-
-        var data = response.Data;
-        var session = new StartAvatarResponse(data.Session_id, data.Access_token, data.Url)
-        {
-            IsPaid = data.Is_paid ?? false,
-            SessionDurationLimit = TimeSpan.FromSeconds(data.Session_duration_limit),
-            RealtimeEndpoint = data.Realtime_endpoint,
-        };
-        _redactor.Add(session.AccessToken);
-        var stopNow = false;
-        lock (_gate)
-        {
-            _session = session;
-            _request = request;
-            stopNow = _disposed != 0 || _state != SessionState.Creating;
-        }
-
-        Log.SessionCreated(_logger, session.SessionId);
-        if (stopNow)
-        {
-            // Disposed or stopped while the server created the session: leave nothing open.
-            await FailStartAsync(session.SessionId).ConfigureAwait(false);
-            ThrowIfDisposed();
-            throw new OperationCanceledException("The avatar was stopped while the session was being created; the session was stopped.");
-        }
-
-        return session;
+        return Engine.NewSessionAsync(request, RequestMapping.ToWire(request), cancellationToken);
     }
 
     /// <summary>Starts the created session (<c>start</c>) and connects its chat socket (and room); returns when the stream is ready.</summary>
@@ -265,47 +216,7 @@ public partial class StreamingAvatar : IAsyncDisposable
     /// <exception cref="InvalidOperationException">No session was created, or it was already started.</exception>
     /// <exception cref="KonProApiException">The server refused.</exception>
     /// <exception cref="TimeoutException">The stream was not ready within <see cref="StreamingAvatarOptions.StreamReadyTimeout"/>.</exception>
-    public virtual async Task StartSessionAsync(CancellationToken cancellationToken = default)
-    {
-        StartAvatarResponse session;
-        StartAvatarRequest request;
-        lock (_gate)
-        {
-            ThrowIfDisposed();
-            if (_session is null || _request is null || _state != SessionState.Creating)
-            {
-                throw new InvalidOperationException($"StartSessionAsync needs a session created by NewSessionAsync and not started yet; the state is {_state}.");
-            }
-
-            session = _session;
-            request = _request;
-            SetStateLocked(SessionState.Starting);
-        }
-
-        DrainState();
-        var started = _time.GetTimestamp();
-        try
-        {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-            var body = new SessionIdRequest { Session_id = session.SessionId };
-            await _rest.CallAsync("StartSession", (api, ct) => api.StartSessionAsync(body, ct), r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
-            TransitionIf(SessionState.Starting, SessionState.Connecting);
-            await ConnectAsync(session, request, linked.Token).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            await FailStartAsync(session.SessionId).ConfigureAwait(false);
-            if (_disposed != 0 && !cancellationToken.IsCancellationRequested)
-            {
-                throw new ObjectDisposedException(nameof(StreamingAvatar), exception);
-            }
-
-            throw;
-        }
-
-        _telemetry.TimeToStreamReady.Record(_time.GetElapsedTime(started).TotalSeconds);
-        StartKeepAlive(request);
-    }
+    public virtual Task StartSessionAsync(CancellationToken cancellationToken = default) => Engine.StartSessionAsync(cancellationToken);
 
     /// <summary>
     /// Stops the session (<c>stop</c>), stops voice chat, closes the chat socket and the room, and completes every
@@ -314,357 +225,190 @@ public partial class StreamingAvatar : IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting (the stop itself goes on).</param>
     /// <returns>A task that completes when the session is closed.</returns>
     /// <exception cref="KonProApiException">The server refused the stop (the local side is closed anyway).</exception>
-    public virtual Task StopAvatarAsync(CancellationToken cancellationToken = default)
-    {
-        Task stop;
-        lock (_gate)
-        {
-            if (_stopTask is null)
-            {
-                if (_state is SessionState.Inactive or SessionState.Closed && _session is null)
-                {
-                    return Task.CompletedTask;
-                }
+    public virtual Task StopAvatarAsync(CancellationToken cancellationToken = default) => Engine.StopAsync().WaitAsync(cancellationToken);
 
-                _stopTask = StopOffLockAsync(callServer: _state != SessionState.Closed);
+    /// <summary>
+    /// Asks the avatar to speak (<c>task</c>), always sending the task type and mode. Returns a handle whose
+    /// <see cref="SpeakHandle.Started"/> and <see cref="SpeakHandle.Completed"/> follow the task's events.
+    /// With <see cref="TaskMode.Sync"/> the call returns when the avatar has finished; with <see cref="TaskMode.Async"/>
+    /// as soon as the task is queued.
+    /// </summary>
+    /// <param name="request">The text (1 to 1,000 characters; see <see cref="SpeakRequest.SplitText"/>), type and mode.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The task's handle.</returns>
+    /// <exception cref="ArgumentException">The text is empty or too long (nothing was sent).</exception>
+    /// <exception cref="InvalidOperationException">The session is not started.</exception>
+    /// <exception cref="KonProApiException">The server refused.</exception>
+    public virtual Task<SpeakHandle> SpeakAsync(SpeakRequest request, CancellationToken cancellationToken = default)
+    {
+        RequestValidation.Validate(request);
+        return Engine.SpeakAsync(request, cancellationToken);
+    }
+
+    /// <summary>Interrupts what the avatar is saying (<c>interrupt</c>); every pending <see cref="SpeakHandle"/> completes as <see cref="SpeakOutcome.Interrupted"/>.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the server accepted the interrupt.</returns>
+    /// <exception cref="InvalidOperationException">The session is not started.</exception>
+    /// <exception cref="KonProApiException">The server refused.</exception>
+    public virtual Task InterruptAsync(CancellationToken cancellationToken = default) => Engine.InterruptAsync(cancellationToken);
+
+    /// <summary>Puts the avatar in listening mode (<c>start_listening</c>).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the server accepted the call.</returns>
+    /// <exception cref="InvalidOperationException">The session is not started.</exception>
+    /// <exception cref="KonProApiException">The server refused.</exception>
+    public virtual Task StartListeningAsync(CancellationToken cancellationToken = default) => Engine.StartListeningAsync(cancellationToken);
+
+    /// <summary>Ends listening mode (<c>stop_listening</c>).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the server accepted the call.</returns>
+    /// <exception cref="InvalidOperationException">The session is not started.</exception>
+    /// <exception cref="KonProApiException">The server refused.</exception>
+    public virtual Task StopListeningAsync(CancellationToken cancellationToken = default) => Engine.StopListeningAsync(cancellationToken);
+
+    /// <summary>Resets the session's idle timer (<c>keep_alive</c>). See <see cref="StreamingAvatarOptions.AutoKeepAlive"/> to do it automatically.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the server accepted the call.</returns>
+    /// <exception cref="InvalidOperationException">The session is not started.</exception>
+    /// <exception cref="KonProApiException">The server refused.</exception>
+    public virtual Task KeepAliveAsync(CancellationToken cancellationToken = default) => Engine.KeepAliveAsync(cancellationToken);
+
+    /// <summary>
+    /// Sends a typed user message over the chat socket (a pipecat TextFrame); the avatar answers it as a
+    /// <see cref="TaskType.Talk"/> task, and it comes back as <see cref="UserTalkingMessage"/> events.
+    /// With a joined room and the LiveKit transport it goes over the room's data channel instead.
+    /// </summary>
+    /// <param name="text">The message: 1 to 1,000 characters.</param>
+    /// <param name="cancellationToken">Cancels sending.</param>
+    /// <returns>A task that completes when the message was sent.</returns>
+    /// <exception cref="ArgumentException">The text is empty or too long (nothing was sent).</exception>
+    /// <exception cref="InvalidOperationException">The session is not connected.</exception>
+    public virtual Task SendMessageAsync(string text, CancellationToken cancellationToken = default)
+    {
+        RequestValidation.ValidateMessage(text);
+        return Engine.SendMessageAsync(text, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts voice chat: puts the avatar in listening mode (<c>start_listening</c>) and streams the audio source
+    /// to the chat socket in 32 ms chunks of 16 kHz PCM16 (paced in real time for file sources, on the options'
+    /// scheduler). While the input is muted, or push-to-talk is enabled and not held, silence is sent instead.
+    /// The server answers with <see cref="UserStart"/>/<see cref="UserStop"/>, the transcript and the avatar's reply.
+    /// </summary>
+    /// <param name="request">The audio source and options.</param>
+    /// <param name="cancellationToken">Cancels starting.</param>
+    /// <returns>A task that completes when audio is flowing.</returns>
+    /// <exception cref="InvalidOperationException">The session is not connected, or voice chat is already running.</exception>
+    /// <exception cref="KonProApiException">The server refused <c>start_listening</c>.</exception>
+    public virtual Task StartVoiceChatAsync(StartVoiceChatRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.AudioSource, "request.AudioSource");
+        return Engine.StartVoiceChatAsync(request, cancellationToken);
+    }
+
+    /// <summary>Stops voice chat (the audio source is left to the caller) and ends listening mode. Does nothing when voice chat is not running.</summary>
+    /// <param name="cancellationToken">Cancels waiting.</param>
+    /// <returns>A task that completes when no more audio is sent.</returns>
+    public virtual Task CloseVoiceChatAsync(CancellationToken cancellationToken = default) => Engine.CloseVoiceChatAsync(cancellationToken);
+
+    /// <summary>Mutes the user's input: voice chat sends silence until <see cref="UnmuteInputAudio"/>.</summary>
+    public virtual void MuteInputAudio() => Engine.Voice.SetMuted(true);
+
+    /// <summary>Unmutes the user's input (with push-to-talk enabled, audio still flows only while it is held).</summary>
+    public virtual void UnmuteInputAudio() => Engine.Voice.SetMuted(false);
+
+    /// <summary>
+    /// Starts push-to-talk: the user's audio flows from now on (voice chat), and <c>"push_to_talk:start"</c> is
+    /// published on the room's data channel when a room is joined.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels publishing.</param>
+    /// <returns>A task that completes when push-to-talk is on.</returns>
+    /// <exception cref="InvalidOperationException">The session was not started with <see cref="StartAvatarRequest.EnablePushToTalk"/>, or there is neither a room nor voice chat.</exception>
+    public virtual Task PushToTalkStartAsync(CancellationToken cancellationToken = default) => Engine.PushToTalkAsync(held: true, cancellationToken);
+
+    /// <summary>Ends push-to-talk: voice chat sends silence again, and <c>"push_to_talk:stop"</c> is published on the room's data channel.</summary>
+    /// <param name="cancellationToken">Cancels publishing.</param>
+    /// <returns>A task that completes when push-to-talk is off.</returns>
+    /// <exception cref="InvalidOperationException">The session was not started with <see cref="StartAvatarRequest.EnablePushToTalk"/>, or there is neither a room nor voice chat.</exception>
+    public virtual Task PushToTalkStopAsync(CancellationToken cancellationToken = default) => Engine.PushToTalkAsync(held: false, cancellationToken);
+
+    /// <summary>
+    /// Registers a handler for the events named <paramref name="eventName"/> (one of <see cref="StreamingEvents"/>, or
+    /// any wire name). A handler that throws is logged and keeps receiving later events. Registering the same handler
+    /// twice calls it twice.
+    /// </summary>
+    /// <param name="eventName">The event's wire name, e.g. <see cref="StreamingEvents.AvatarStartTalking"/>.</param>
+    /// <param name="handler">Called with each such event, on the thread that received it.</param>
+    /// <returns>This instance, for chaining.</returns>
+    public virtual StreamingAvatar On(string eventName, Action<StreamingEvent> handler)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        // Subscribed straight to the hub (no Rx operator in between), so a handler that throws stays subscribed.
+        var subscription = Events.Subscribe(System.Reactive.Observer.Create<StreamingEvent>(evt =>
+        {
+            if (string.Equals(evt.Name, eventName, StringComparison.Ordinal))
+            {
+                handler(evt);
+            }
+        }));
+        lock (_handlers)
+        {
+            if (!_handlers.TryGetValue((eventName, handler), out var stack))
+            {
+                stack = new Stack<IDisposable>();
+                _handlers[(eventName, handler)] = stack;
             }
 
-            stop = _stopTask;
+            stack.Push(subscription);
         }
 
-        return stop.WaitAsync(cancellationToken);
+        return this;
+    }
+
+    /// <summary>Unregisters a handler registered with <see cref="On"/> (one registration per call); unknown handlers are ignored.</summary>
+    /// <param name="eventName">The event's wire name.</param>
+    /// <param name="handler">The handler given to <see cref="On"/>.</param>
+    /// <returns>This instance, for chaining.</returns>
+    public virtual StreamingAvatar Off(string eventName, Action<StreamingEvent> handler)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        IDisposable? subscription = null;
+        lock (_handlers)
+        {
+            if (_handlers.TryGetValue((eventName, handler), out var stack) && stack.TryPop(out subscription) && stack.Count == 0)
+            {
+                _handlers.Remove((eventName, handler));
+            }
+        }
+
+        subscription?.Dispose();
+        return this;
     }
 
     /// <summary>Stops the session (if any) and releases everything; safe to call twice, or while a call is in flight (which then fails).</summary>
     /// <returns>A task that completes when everything is released.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (_engine is null)
         {
+            // A mocking instance: its own stop is all there is.
+            await StopAvatarAsync(CancellationToken.None).ConfigureAwait(false);
+            GC.SuppressFinalize(this);
             return;
         }
 
-        try
-        {
-            await StopAvatarAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // disposal never throws; the failure was logged
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.StopFailed(_logger, SessionId, _redactor.Redact(exception.Message) ?? string.Empty);
-        }
-
-        await _lifetime.CancelAsync().ConfigureAwait(false);
-        CloseLocally(Reason.ClientStop, closeStatus: null, description: null);
-        // Null only on a mocking instance.
+        await _engine.DisposeAsync().ConfigureAwait(false);
         _rest?.Dispose();
         _telemetry?.Dispose();
-        _lifetime.Dispose();
         GC.SuppressFinalize(this);
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"StreamingAvatar {{ SessionId = {SessionId}, State = {CurrentState} }}";
+    public override string ToString() => $"StreamingAvatar {{ SessionId = {SessionId}, State = {(_engine is null ? "mock" : CurrentState.ToString())} }}";
 
-    private async Task<NewSessionResponse> CreateSessionCallAsync(NewSessionRequest wire)
-    {
-        using var timeout = new CancellationTokenSource(StopOnFailureTimeout * 6, _time);
-        return await _rest.CallAsync("NewSession", (api, ct) => api.NewSessionAsync(wire, ct), r => (r.Code, r.Message), timeout.Token).ConfigureAwait(false);
-    }
-
-    private async Task StopWhenCreatedAsync(Task<NewSessionResponse> call)
-    {
-        try
-        {
-            var response = await call.ConfigureAwait(false);
-            _redactor.Add(response.Data.Access_token);
-            await FailStartAsync(response.Data.Session_id).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // nothing was created, or the stop failed and was logged
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
-
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed != 0, this);
-
-    /// <summary>Runs the stop off the caller's lock, so state subscribers are never called while it is held.</summary>
-    private async Task StopOffLockAsync(bool callServer)
-    {
-        await Task.Yield();
-        await StopCoreAsync(Reason.ClientStop, callServer).ConfigureAwait(false);
-    }
-
-    private async Task StopCoreAsync(Reason reason, bool callServer)
-    {
-        string? sessionId;
-        lock (_gate)
-        {
-            sessionId = _session?.SessionId;
-            if (_state != SessionState.Closed)
-            {
-                SetStateLocked(SessionState.Disconnecting);
-            }
-        }
-
-        DrainState();
-        Exception? failure = null;
-        await StopVoiceChatCoreAsync().ConfigureAwait(false);
-        StopKeepAlive();
-        if (callServer && sessionId is not null)
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(StopOnFailureTimeout, _time);
-                var body = new SessionIdRequest { Session_id = sessionId };
-                await _rest.CallAsync("StopSession", (api, ct) => api.StopSessionAsync(body, ct), r => (r.Code, r.Message), timeout.Token).ConfigureAwait(false);
-            }
-            catch (KonProSessionClosedException)
-            {
-                // Already closed on the server: what stop wanted.
-            }
-#pragma warning disable CA1031 // the local side is closed whatever the server said; the failure is rethrown below
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                Log.StopFailed(_logger, sessionId, _redactor.Redact(exception.Message) ?? string.Empty);
-                failure = exception;
-            }
-        }
-
-        await CloseTransportsAsync().ConfigureAwait(false);
-        CloseLocally(reason, closeStatus: null, description: null);
-        if (failure is not null)
-        {
-            throw failure;
-        }
-    }
-
-    private async Task FailStartAsync(string sessionId)
-    {
-        Log.StoppingAfterFailedStart(_logger, sessionId);
-        StopKeepAlive();
-        try
-        {
-            using var timeout = new CancellationTokenSource(StopOnFailureTimeout, _time);
-            var body = new SessionIdRequest { Session_id = sessionId };
-            await _rest.CallAsync("StopSession", (api, ct) => api.StopSessionAsync(body, ct), r => (r.Code, r.Message), timeout.Token).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // best effort: the start already failed, and that failure is what the caller sees
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.StopFailed(_logger, sessionId, _redactor.Redact(exception.Message) ?? string.Empty);
-        }
-
-        await CloseTransportsAsync().ConfigureAwait(false);
-        CloseLocally(Reason.StartFailed, closeStatus: null, description: null);
-    }
-
-    private async Task CloseTransportsAsync()
-    {
-        IChatChannel? chat;
-        IAvatarRoom? room;
-        IDisposable? subscriptions;
-        IDisposable? roomSubscription;
-        lock (_gate)
-        {
-            chat = _chat;
-            room = _room;
-            subscriptions = _chatSubscriptions;
-            roomSubscription = _roomSubscription;
-            _chat = null;
-            _room = null;
-            _chatSubscriptions = null;
-            _roomSubscription = null;
-        }
-
-        if (chat is not null)
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(StopOnFailureTimeout, _time);
-                await chat.CloseAsync(timeout.Token).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // closing is best effort; the socket is disposed next
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
-
-            await chat.DisposeAsync().ConfigureAwait(false);
-        }
-
-        subscriptions?.Dispose();
-        roomSubscription?.Dispose();
-        if (room is not null)
-        {
-            try
-            {
-                await room.DisposeAsync().ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // a room that fails to leave is not the caller's problem
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                Log.RoomFailed(_logger, _redactor.Redact(exception.Message) ?? string.Empty);
-            }
-        }
-    }
-
-    /// <summary>Ends the session on this side: state Closed with a reason, pending speak handles ended, every stream completed.</summary>
-    private void CloseLocally(Reason reason, int? closeStatus, string? description)
-    {
-        string? sessionId;
-        bool hadSession;
-        lock (_gate)
-        {
-            if (_state == SessionState.Closed && _events.IsCompleted)
-            {
-                return;
-            }
-
-            hadSession = _session is not null;
-            sessionId = _session?.SessionId;
-            _disconnectReason ??= reason;
-            reason = _disconnectReason.Value;
-            if (_state != SessionState.Closed)
-            {
-                SetStateLocked(SessionState.Closed);
-            }
-        }
-
-        DrainState();
-        StopKeepAlive();
-        _speaks.EndAll(SpeakOutcome.SessionClosed);
-        if (hadSession)
-        {
-            Log.Disconnected(_logger, sessionId, reason, closeStatus);
-            _events.OnNext(new StreamDisconnected
-            {
-                SessionId = sessionId,
-                ReceivedAt = _time.GetUtcNow(),
-                Reason = reason,
-                CloseStatus = closeStatus,
-                CloseDescription = description,
-            });
-        }
-
-        _avatarTalking.OnNextIfChanged(false);
-        _userTalking.OnNextIfChanged(false);
-        _events.OnCompleted();
-        _avatarTalking.OnCompleted();
-        _userTalking.OnCompleted();
-        _stateHub.OnCompleted();
-    }
-
-    private void SetStateLocked(SessionState state)
-    {
-        var old = _state;
-        if (old == state)
-        {
-            return;
-        }
-
-        _state = state;
-        Log.StateChanged(_logger, _session?.SessionId, old, state);
-        _stateHub.Enqueue(state);
-    }
-
-    private bool TransitionIf(SessionState from, SessionState to)
-    {
-        bool changed;
-        lock (_gate)
-        {
-            changed = _state == from;
-            if (changed)
-            {
-                SetStateLocked(to);
-            }
-        }
-
-        DrainState();
-        return changed;
-    }
-
-    private void DrainState() => _stateHub.Drain();
-
-    /// <summary>The session id of a started session, or a clear exception naming the call and the state.</summary>
-    private string RequireStarted(string operation)
-    {
-        lock (_gate)
-        {
-            ThrowIfDisposed();
-            if (_session is null || _state is not (SessionState.Connecting or SessionState.Connected or SessionState.Reconnecting))
-            {
-                throw new InvalidOperationException(
-                    $"{operation} needs a started session (state Connecting, Connected or Reconnecting); the state is {_state}. Call CreateStartAvatarAsync first.");
-            }
-
-            return _session.SessionId;
-        }
-    }
-
-    private void StartKeepAlive(StartAvatarRequest request)
-    {
-        if (!_options.AutoKeepAlive)
-        {
-            return;
-        }
-
-        var interval = KeepAliveSchedule.Interval(request.ActivityIdleTimeout, _options.KeepAliveInterval);
-        var subscription = Observable.Interval(interval, _scheduler).Subscribe(tick => _ = AutoKeepAliveAsync());
-        lock (_gate)
-        {
-            if (_state is SessionState.Closed or SessionState.Disconnecting)
-            {
-                subscription.Dispose();
-                return;
-            }
-
-            _keepAlive?.Dispose();
-            _keepAlive = subscription;
-        }
-    }
-
-    private void StopKeepAlive()
-    {
-        IDisposable? keepAlive;
-        lock (_gate)
-        {
-            keepAlive = _keepAlive;
-            _keepAlive = null;
-        }
-
-        keepAlive?.Dispose();
-    }
-
-    private async Task AutoKeepAliveAsync()
-    {
-        try
-        {
-            await KeepAliveAsync(_lifetime.Token).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // a failed automatic keep-alive is logged; the next tick tries again
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.KeepAliveFailed(_logger, SessionId, _redactor.Redact(exception.Message) ?? string.Empty);
-        }
-    }
-}
-
-/// <summary>The automatic keep-alive interval: safely below the idle timeout.</summary>
-internal static class KeepAliveSchedule
-{
-    public const int DefaultIdleTimeoutSeconds = 120;
-
-    public static TimeSpan Interval(int? activityIdleTimeoutSeconds, TimeSpan? requested)
-    {
-        var idle = TimeSpan.FromSeconds(activityIdleTimeoutSeconds ?? DefaultIdleTimeoutSeconds);
-        var safe = idle / 2;
-        return requested is { } wanted && wanted > TimeSpan.Zero && wanted < safe ? wanted : safe;
-    }
+    /// <summary>Takes in one event as if a channel had delivered it (the event pipeline benchmark's entry).</summary>
+    internal void Ingest(StreamingEvent evt, Events.EventChannel channel) => Engine.Ingest.Ingest(evt, channel);
 }

@@ -23,6 +23,17 @@ public sealed class StreamingAvatarApiConfig
     public override string ToString() =>
         $"StreamingAvatarApiConfig {{ BasePath = {BasePath}, Token = {(Token is null ? "null" : SecretRedactor.Mask)}, ApiKey = {(ApiKey is null ? "null" : SecretRedactor.Mask)} }}";
 
+    /// <summary>
+    /// The one validation of an endpoint and credential, used by every constructor and by dependency injection:
+    /// throws an <see cref="ArgumentException"/> naming the setting when the base URL is not an absolute http(s) URL,
+    /// or when not exactly one of <see cref="Token"/> and <see cref="ApiKey"/> is set.
+    /// </summary>
+    internal void Validate()
+    {
+        _ = GetBaseUri();
+        _ = GetCredential();
+    }
+
     internal Uri GetBaseUri()
     {
         if (!Uri.TryCreate(BasePath, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))

@@ -28,11 +28,22 @@ public sealed class StreamingAvatarOptions
     /// </summary>
     public TimeSpan? KeepAliveInterval { get; set; }
 
-    /// <summary>Whether and how to reconnect the chat socket after a drop it may recover from; null (the default) never reconnects.</summary>
+    /// <summary>
+    /// Whether and how to reconnect the chat socket after a drop it may recover from; null (the default) never reconnects.
+    /// A server that goes silent (no data, no answer to the client's ping sent every 20 s within 10 s) counts as a
+    /// network loss, detected within 30 s.
+    /// </summary>
     public ReconnectPolicy? ReconnectPolicy { get; set; }
 
     /// <summary>Joins the LiveKit room; null runs on the chat socket alone (see <see cref="IAvatarRoomConnector"/>).</summary>
     public IAvatarRoomConnector? RoomConnector { get; set; }
+
+    /// <summary>
+    /// After the chat socket reconnected, how long (beyond the task's planned duration) a pending task's
+    /// <see cref="SpeakHandle.Completed"/> waits for the task's end before it ends as <see cref="SpeakOutcome.Unknown"/>
+    /// (its end may have been sent while the socket was down). 10 s by default; timed on <see cref="Scheduler"/>.
+    /// </summary>
+    public TimeSpan SpeakOutcomeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How REST calls are retried and timed out (on by default; <see cref="KonProRetryOptions.None"/> turns retries off).</summary>
     public KonProRetryOptions Retry { get; set; } = new();

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Reactive.Concurrency;
 using KonPro.StreamingAvatar;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,70 +9,149 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the KonPro Streaming Avatar SDK in a service collection.</summary>
+/// <remarks>
+/// <para>What is registered: <see cref="IStreamingAvatarFactory"/> (singleton; each <see cref="StreamingAvatar"/> it
+/// creates belongs to the caller, who disposes it) and <see cref="KonProAdminClient"/> (singleton, owned and disposed
+/// by the container; it needs <see cref="StreamingAvatarApiConfig.ApiKey"/>). Both send through the named
+/// <see cref="HttpClient"/> <see cref="HttpClientName"/> of <see cref="IHttpClientFactory"/>; configure it further
+/// with the returned builder.</para>
+/// <para>Settings: the endpoint and credential are an <see cref="StreamingAvatarApiConfig"/> and the behaviour a
+/// <see cref="StreamingAvatarOptions"/>, the same two types the constructors take, validated by the same rule when
+/// the container starts resolving them. The container's <see cref="ILoggerFactory"/>, <see cref="IMeterFactory"/>,
+/// <see cref="TimeProvider"/>, <see cref="IScheduler"/> and <see cref="IAvatarRoomConnector"/> are used where the
+/// options leave them unset.</para>
+/// </remarks>
 public static class KonProServiceCollectionExtensions
 {
-    /// <summary>
-    /// Registers <see cref="IStreamingAvatarFactory"/> (singleton) and <see cref="KonProAdminClient"/> (transient; needs
-    /// <see cref="KonProStreamingAvatarOptions.ApiKey"/>), both on the named <see cref="HttpClient"/>
-    /// <see cref="KonProStreamingAvatarOptions.HttpClientName"/> of <see cref="IHttpClientFactory"/> (configure it further
-    /// with the returned builder). Uses the container's <see cref="ILoggerFactory"/>, <see cref="IMeterFactory"/>,
-    /// <see cref="TimeProvider"/>, <see cref="IScheduler"/> and <see cref="IAvatarRoomConnector"/> when registered.
-    /// </summary>
+    /// <summary>The name of the <see cref="HttpClient"/> the SDK asks <see cref="IHttpClientFactory"/> for.</summary>
+    public const string HttpClientName = "KonPro.StreamingAvatar";
+
+    /// <summary>Registers the SDK with settings bound from configuration.</summary>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Sets the options.</param>
+    /// <param name="configuration">
+    /// A section such as <c>configuration.GetSection("KonPro")</c> with the keys of <see cref="StreamingAvatarApiConfig"/>
+    /// (<c>BasePath</c>, <c>ApiKey</c> or <c>Token</c>) and of <see cref="StreamingAvatarOptions"/> (e.g. <c>AutoKeepAlive</c>,
+    /// <c>KeepAliveInterval</c>, <c>StreamReadyTimeout</c>, <c>ReconnectPolicy:MaxAttempts</c>).
+    /// </param>
     /// <returns>The builder of the SDK's named HTTP client.</returns>
-    public static IHttpClientBuilder AddKonProStreamingAvatar(this IServiceCollection services, Action<KonProStreamingAvatarOptions> configure)
+    /// <example>
+    /// <code>
+    /// // appsettings.json: { "KonPro": { "ApiKey": "...", "AutoKeepAlive": true } }
+    /// builder.Services.AddKonProStreamingAvatar(builder.Configuration.GetSection("KonPro"));
+    /// </code>
+    /// </example>
+    public static IHttpClientBuilder AddKonProStreamingAvatar(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<StreamingAvatarApiConfig>().Bind(configuration);
+        services.AddOptions<StreamingAvatarOptions>().Bind(configuration)
+            .Configure(options => options.ReconnectPolicy = BindReconnectPolicy(configuration.GetSection(nameof(StreamingAvatarOptions.ReconnectPolicy)), options.ReconnectPolicy));
+        return AddCore(services);
+    }
+
+    /// <summary>Registers the SDK with settings from delegates.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the endpoint and credential.</param>
+    /// <param name="configureOptions">Sets the behaviour of each client (keep-alive, reconnect, room, ...); defaults when null.</param>
+    /// <returns>The builder of the SDK's named HTTP client.</returns>
+    public static IHttpClientBuilder AddKonProStreamingAvatar(
+        this IServiceCollection services,
+        Action<StreamingAvatarApiConfig> configure,
+        Action<StreamingAvatarOptions>? configureOptions = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<KonProStreamingAvatarOptions>()
-            .Configure(configure)
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ApiKey) || !string.IsNullOrWhiteSpace(o.Token), "Set KonProStreamingAvatarOptions.ApiKey (server side) or Token.")
-            .Validate(o => Uri.TryCreate(o.BasePath, UriKind.Absolute, out _), "KonProStreamingAvatarOptions.BasePath must be an absolute URL.");
-        services.TryAddSingleton<IStreamingAvatarFactory, StreamingAvatarFactory>();
-        services.TryAddTransient(sp =>
+        services.AddOptions<StreamingAvatarApiConfig>().Configure(configure);
+        var options = services.AddOptions<StreamingAvatarOptions>();
+        if (configureOptions is not null)
         {
-            var options = sp.GetRequiredService<IOptions<KonProStreamingAvatarOptions>>().Value;
-            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(KonProStreamingAvatarOptions.HttpClientName);
-            return new KonProAdminClient(
-                new StreamingAvatarApiConfig { ApiKey = options.ApiKey, BasePath = options.BasePath },
-                http,
-                new KonProAdminClientOptions
-                {
-                    LoggerFactory = sp.GetService<ILoggerFactory>(),
-                    MeterFactory = sp.GetService<IMeterFactory>(),
-                    TimeProvider = sp.GetService<TimeProvider>(),
-                    Retry = options.Retry,
-                });
-        });
-        return services.AddHttpClient(KonProStreamingAvatarOptions.HttpClientName);
+            options.Configure(configureOptions);
+        }
+
+        return AddCore(services);
     }
 
-    private sealed class StreamingAvatarFactory(IServiceProvider services, IOptions<KonProStreamingAvatarOptions> options, IHttpClientFactory httpClientFactory)
+    // ReconnectPolicy is an immutable record (init-only properties, a shared Default instance), which the
+    // configuration binder cannot set on an existing instance; its keys are read here and applied with `with`.
+    private static ReconnectPolicy? BindReconnectPolicy(IConfigurationSection section, ReconnectPolicy? bound)
+    {
+        if (!section.Exists())
+        {
+            return bound;
+        }
+
+        var policy = ReconnectPolicy.Default;
+        return policy with
+        {
+            MaxAttempts = section.GetValue(nameof(ReconnectPolicy.MaxAttempts), policy.MaxAttempts),
+            InitialDelay = section.GetValue(nameof(ReconnectPolicy.InitialDelay), policy.InitialDelay),
+            MaxDelay = section.GetValue(nameof(ReconnectPolicy.MaxDelay), policy.MaxDelay),
+            BackoffMultiplier = section.GetValue(nameof(ReconnectPolicy.BackoffMultiplier), policy.BackoffMultiplier),
+            JitterRatio = section.GetValue(nameof(ReconnectPolicy.JitterRatio), policy.JitterRatio),
+            JitterSeed = section.GetValue(nameof(ReconnectPolicy.JitterSeed), policy.JitterSeed),
+        };
+    }
+
+    private static IHttpClientBuilder AddCore(IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamingAvatarApiConfig>, ApiConfigValidation>());
+        services.AddOptions<StreamingAvatarOptions>().PostConfigure<IServiceProvider>((options, sp) =>
+        {
+            options.LoggerFactory ??= sp.GetService<ILoggerFactory>();
+            options.MeterFactory ??= sp.GetService<IMeterFactory>();
+            options.TimeProvider ??= sp.GetService<TimeProvider>();
+            options.Scheduler ??= sp.GetService<IScheduler>();
+            options.RoomConnector ??= sp.GetService<IAvatarRoomConnector>();
+        });
+        services.TryAddSingleton<IStreamingAvatarFactory, StreamingAvatarFactory>();
+        services.TryAddSingleton(sp =>
+        {
+            var config = sp.GetRequiredService<IOptions<StreamingAvatarApiConfig>>().Value;
+            if (string.IsNullOrWhiteSpace(config.ApiKey))
+            {
+                throw new InvalidOperationException("KonProAdminClient needs the account's API key: set StreamingAvatarApiConfig.ApiKey (configuration key 'ApiKey'); a session token cannot call the admin endpoints.");
+            }
+
+            var options = sp.GetRequiredService<IOptions<StreamingAvatarOptions>>().Value;
+            return new KonProAdminClient(
+                config,
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
+                new KonProAdminClientOptions { LoggerFactory = options.LoggerFactory, MeterFactory = options.MeterFactory, TimeProvider = options.TimeProvider, Retry = options.Retry });
+        });
+
+        // The admin client is a long-lived singleton holding one HttpClient, so the handler must notice DNS changes by
+        // itself instead of through the factory's handler rotation.
+        return services.AddHttpClient(HttpClientName)
+            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5));
+    }
+
+    private sealed class ApiConfigValidation : IValidateOptions<StreamingAvatarApiConfig>
+    {
+        public ValidateOptionsResult Validate(string? name, StreamingAvatarApiConfig options)
+        {
+            try
+            {
+                options.Validate();
+                return ValidateOptionsResult.Success;
+            }
+            catch (ArgumentException e)
+            {
+                return ValidateOptionsResult.Fail(e.Message);
+            }
+        }
+    }
+
+    private sealed class StreamingAvatarFactory(IOptions<StreamingAvatarApiConfig> config, IOptions<StreamingAvatarOptions> options, IHttpClientFactory httpClientFactory)
         : IStreamingAvatarFactory
     {
         public StreamingAvatar Create(string? sessionToken = null)
         {
-            var settings = options.Value;
-            var config = sessionToken is not null
-                ? new StreamingAvatarApiConfig { Token = sessionToken, BasePath = settings.BasePath }
-                : new StreamingAvatarApiConfig { ApiKey = string.IsNullOrWhiteSpace(settings.Token) ? settings.ApiKey : null, Token = settings.Token, BasePath = settings.BasePath };
-            return new StreamingAvatar(
-                config,
-                httpClientFactory.CreateClient(KonProStreamingAvatarOptions.HttpClientName),
-                new StreamingAvatarOptions
-                {
-                    LoggerFactory = services.GetService<ILoggerFactory>(),
-                    MeterFactory = services.GetService<IMeterFactory>(),
-                    TimeProvider = services.GetService<TimeProvider>(),
-                    Scheduler = services.GetService<IScheduler>(),
-                    RoomConnector = services.GetService<IAvatarRoomConnector>(),
-                    AutoKeepAlive = settings.AutoKeepAlive,
-                    KeepAliveInterval = settings.KeepAliveInterval,
-                    ReconnectPolicy = settings.ReconnectPolicy,
-                    StreamReadyTimeout = settings.StreamReadyTimeout,
-                    Retry = settings.Retry,
-                });
+            var settings = config.Value;
+            var effective = sessionToken is null
+                ? settings
+                : new StreamingAvatarApiConfig { Token = sessionToken, BasePath = settings.BasePath };
+            return new StreamingAvatar(effective, httpClientFactory.CreateClient(HttpClientName), options.Value);
         }
     }
 }

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace KonPro.StreamingAvatar;
 
-/// <summary>Every log message of the SDK, with fixed event ids. Secrets are redacted before they get here.</summary>
+/// <summary>
+/// Every log message of the SDK, with fixed event ids in order: 1xxx REST calls, 2xxx the session, 3xxx events,
+/// 4xxx the chat socket, 5xxx voice chat. Secrets are redacted before they get here (URLs are logged redacted).
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1000, Level = LogLevel.Debug, Message = "KonPro {Operation} succeeded in {ElapsedMs} ms")]
@@ -38,12 +41,51 @@ internal static partial class Log
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "An event subscriber threw while handling {EventName}; other subscribers still get the event")]
     public static partial void SubscriberThrew(ILogger logger, Exception exception, string eventName);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Dropped a malformed chat message: {Reason}")]
-    public static partial void MalformedMessage(ILogger logger, string reason);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Dropped a malformed room data message ({Length} bytes)")]
+    public static partial void MalformedRoomMessage(ILogger logger, int length);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "The room connector failed: {Reason}")]
     public static partial void RoomFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Voice chat stopped: {Reason}")]
     public static partial void VoiceChatFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Debug, Message = "Chat socket connecting to {Uri}")]
+    public static partial void Connecting(ILogger logger, string uri);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Chat socket open to {Uri}")]
+    public static partial void Opened(ILogger logger, string uri);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Chat socket closed: {Reason} (status {CloseStatus}, {Description})")]
+    public static partial void Closed(ILogger logger, DisconnectReason reason, int? closeStatus, string? description);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Chat socket dropped ({Reason}, status {CloseStatus}); reconnect attempt {Attempt} in {Delay}")]
+    public static partial void Reconnecting(ILogger logger, DisconnectReason reason, int? closeStatus, int attempt, TimeSpan delay);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Chat socket reconnect attempt {Attempt} failed")]
+    public static partial void ReconnectFailed(ILogger logger, int attempt, Exception exception);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Chat socket received a malformed message ({Length} bytes)")]
+    public static partial void Malformed(ILogger logger, long length);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Chat socket discarded a message of more than {MaxBytes} bytes ({Length} bytes)")]
+    public static partial void Oversized(ILogger logger, int maxBytes, long length);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Chat socket received an unexpected binary message ({Length} bytes)")]
+    public static partial void UnexpectedBinary(ILogger logger, long length);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Debug, Message = "Chat socket receive loop ended with an error")]
+    public static partial void ReceiveFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Debug, Message = "Chat socket close handshake did not complete")]
+    public static partial void CloseHandshakeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "An observer of the chat socket's events threw on {EventName}")]
+    public static partial void ObserverFailed(ILogger logger, string eventName, Exception exception);
+
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Debug, Message = "Voice chat pump stopped after {Chunks} chunks ({Reason})")]
+    public static partial void PumpStopped(ILogger logger, long chunks, string reason);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Voice chat pump failed (reading the source or sending a chunk)")]
+    public static partial void PumpFailed(ILogger logger, Exception exception);
 }

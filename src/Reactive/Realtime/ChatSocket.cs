@@ -51,6 +51,7 @@ internal sealed class ChatSocket : IAsyncDisposable
     private int _started;
     private int _disposed;
     private bool _finished;
+    private int _reconnectsStopped;
     private long _droppedAudioFrames;
 
     /// <summary>Creates a chat socket; nothing happens on the network until <see cref="ConnectAsync"/>.</summary>
@@ -108,7 +109,7 @@ internal sealed class ChatSocket : IAsyncDisposable
         }
 
         PublishStatus(new ChatSocketStatus.Connecting());
-        ChatSocketLog.Connecting(_logger, _redactedUri);
+        Log.Connecting(_logger, _redactedUri);
 
         WebSocket socket;
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token))
@@ -142,10 +143,16 @@ internal sealed class ChatSocket : IAsyncDisposable
             throw new ObjectDisposedException(nameof(ChatSocket));
         }
 
-        ChatSocketLog.Opened(_logger, _redactedUri);
+        Log.Opened(_logger, _redactedUri);
         PublishStatus(new ChatSocketStatus.Open(Reconnected: false));
         _receiveLoop = Task.Run(() => RunAsync(socket), CancellationToken.None);
     }
+
+    /// <summary>
+    /// The session is ending: a drop from now on closes the socket for good instead of reconnecting (a reconnect
+    /// that is waiting gives up when its delay ends).
+    /// </summary>
+    internal void StopReconnecting() => Volatile.Write(ref _reconnectsStopped, 1);
 
     /// <summary>Sends one chunk of 16 kHz mono PCM16 as an <c>AudioRawFrame</c>.</summary>
     /// <param name="pcm16">The samples (usually 512 of them, 1,024 bytes).</param>
@@ -293,7 +300,7 @@ internal sealed class ChatSocket : IAsyncDisposable
                     return;
                 }
 
-                ChatSocketLog.Opened(_logger, _redactedUri);
+                Log.Opened(_logger, _redactedUri);
                 PublishStatus(new ChatSocketStatus.Open(Reconnected: true));
             }
         }
@@ -304,7 +311,7 @@ internal sealed class ChatSocket : IAsyncDisposable
         catch (Exception ex)
         {
             // Not expected; still, the streams must end with a status rather than hang or fault.
-            ChatSocketLog.ReceiveFailed(_logger, ex);
+            Log.ReceiveFailed(_logger, ex);
             final = new ChatSocketStatus.Closed(DisconnectReason.NetworkLost, null, null);
         }
         finally
@@ -312,7 +319,7 @@ internal sealed class ChatSocket : IAsyncDisposable
             ArrayPool<byte>.Shared.Return(buffer.Buffer);
             if (final is not null)
             {
-                ChatSocketLog.Closed(_logger, final.Reason, final.CloseStatus, final.Description);
+                Log.Closed(_logger, final.Reason, final.CloseStatus, final.Description);
                 Finish(final);
             }
         }
@@ -367,12 +374,12 @@ internal sealed class ChatSocket : IAsyncDisposable
 
                 if (oversized)
                 {
-                    ChatSocketLog.Oversized(_logger, max, total);
+                    Log.Oversized(_logger, max, total);
                     Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.Oversized, total, null));
                 }
                 else if (result.MessageType == WebSocketMessageType.Binary)
                 {
-                    ChatSocketLog.UnexpectedBinary(_logger, count);
+                    Log.UnexpectedBinary(_logger, count);
                     Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.UnexpectedBinary, count, null));
                 }
                 else
@@ -385,9 +392,10 @@ internal sealed class ChatSocket : IAsyncDisposable
                 oversized = false;
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException && !token.IsCancellationRequested)
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException && !token.IsCancellationRequested)
         {
-            ChatSocketLog.ReceiveFailed(_logger, ex);
+            // A drop, or the runtime aborting a connection whose server stopped answering pings (keep-alive timeout).
+            Log.ReceiveFailed(_logger, ex);
             return (null, null);
         }
         catch (ObjectDisposedException) when (Volatile.Read(ref _disposed) != 0)
@@ -398,13 +406,28 @@ internal sealed class ChatSocket : IAsyncDisposable
 
     private void Dispatch(ReadOnlySpan<byte> message)
     {
-        if (StreamingEventParser.TryParse(
-                message,
-                StreamingEventParser.ChatSocketNameProperty,
-                _options.SessionId,
-                _options.TimeProvider.GetUtcNow(),
-                _parserCache,
-                out var evt))
+        StreamingEvent? evt;
+        try
+        {
+            if (!StreamingEventParser.TryParse(
+                    message,
+                    StreamingEventParser.ChatSocketNameProperty,
+                    _options.SessionId,
+                    _options.TimeProvider.GetUtcNow(),
+                    _parserCache,
+                    out evt))
+            {
+                evt = null;
+            }
+        }
+#pragma warning disable CA1031 // whatever the parser throws, the message is malformed and the loop goes on
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            evt = null;
+        }
+
+        if (evt is not null)
         {
             try
             {
@@ -412,14 +435,16 @@ internal sealed class ChatSocket : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // An observer's bug must not end the receive loop (and with it every other observer's stream).
-                ChatSocketLog.ObserverFailed(_logger, evt.Name, ex);
+                // An observer's (or the ingest step's) failure must not end the receive loop (and with it every other
+                // observer's stream): it is logged and reported, and the loop goes on.
+                Log.ObserverFailed(_logger, evt.Name, ex);
+                Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.Malformed, message.Length, null));
             }
 
             return;
         }
 
-        ChatSocketLog.Malformed(_logger, message.Length);
+        Log.Malformed(_logger, message.Length);
         string? preview;
         try
         {
@@ -449,7 +474,7 @@ internal sealed class ChatSocket : IAsyncDisposable
         for (var attempt = 1; attempt <= policy.MaxAttempts; attempt++)
         {
             var delay = policy.GetDelay(attempt, jitter);
-            ChatSocketLog.Reconnecting(_logger, reason, closeStatus, attempt, delay);
+            Log.Reconnecting(_logger, reason, closeStatus, attempt, delay);
             // The timer is armed before the status goes out, so whoever drives a virtual clock on seeing the
             // status finds it armed.
             var wait = SchedulerDelay.DelayAsync(_options.Scheduler, delay, token);
@@ -467,19 +492,19 @@ internal sealed class ChatSocket : IAsyncDisposable
             catch (ChatSocketHandshakeException ex) when (!ChatSocketCloseStatus.IsRetryable(ex.Reason))
             {
                 // The server says the session is gone or the token no longer valid: stop trying.
-                ChatSocketLog.ReconnectFailed(_logger, attempt, ex);
+                Log.ReconnectFailed(_logger, attempt, ex);
                 return null;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
             {
-                ChatSocketLog.ReconnectFailed(_logger, attempt, ex);
+                Log.ReconnectFailed(_logger, attempt, ex);
             }
         }
 
         return null;
     }
 
-    private bool SessionAlive() => _options.IsSessionAlive?.Invoke() ?? true;
+    private bool SessionAlive() => Volatile.Read(ref _reconnectsStopped) == 0;
 
     // Answers the server's close frame (best effort) so that the server sees a clean handshake.
     private async Task CompleteCloseAsync(WebSocket socket)
@@ -514,7 +539,7 @@ internal sealed class ChatSocket : IAsyncDisposable
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
-            ChatSocketLog.CloseHandshakeFailed(_logger, ex);
+            Log.CloseHandshakeFailed(_logger, ex);
             return false;
         }
     }

@@ -32,12 +32,6 @@ internal sealed record ChatSocketOptions
     /// <summary>How to reconnect after a retryable drop; <see langword="null"/> never reconnects.</summary>
     public ReconnectPolicy? ReconnectPolicy { get; init; }
 
-    /// <summary>
-    /// Asked before each reconnect attempt: whether the session still lives (the facade answers false once it
-    /// stopped or saw the session end). <see langword="null"/> means it does.
-    /// </summary>
-    public Func<bool>? IsSessionAlive { get; init; }
-
     /// <summary>The clock of received events' <see cref="StreamingEvent.ReceivedAt"/> and of the close timeout.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -7,27 +7,6 @@ internal abstract record ChatSocketStatus
     {
     }
 
-    /// <summary>
-    /// The client event a status means when the chat socket is the stream (no LiveKit room): <see cref="Open"/> is
-    /// <c>stream_ready</c>, <see cref="Closed"/> is <c>stream_disconnected</c> with its reason; other statuses are none.
-    /// </summary>
-    /// <param name="sessionId">The session, for the event's <see cref="StreamingEvent.SessionId"/>.</param>
-    /// <param name="at">When, for the event's <see cref="StreamingEvent.ReceivedAt"/>.</param>
-    /// <returns>The event, or <see langword="null"/>.</returns>
-    internal StreamingEvent? ToStreamingEvent(string? sessionId, DateTimeOffset at) => this switch
-    {
-        Open => new StreamReady { SessionId = sessionId, ReceivedAt = at },
-        Closed closed => new StreamDisconnected
-        {
-            SessionId = sessionId,
-            ReceivedAt = at,
-            Reason = closed.Reason,
-            CloseStatus = closed.CloseStatus,
-            CloseDescription = closed.Description,
-        },
-        _ => null,
-    };
-
     /// <summary>The first connection is being opened.</summary>
     internal sealed record Connecting : ChatSocketStatus;
 

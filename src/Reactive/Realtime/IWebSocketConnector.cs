@@ -12,9 +12,20 @@ internal interface IWebSocketConnector
     Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken);
 }
 
-/// <summary>The default connector: a <see cref="ClientWebSocket"/>.</summary>
+/// <summary>
+/// The default connector: a <see cref="ClientWebSocket"/> that pings the server every <see cref="KeepAliveInterval"/>
+/// and gives up on a server that has not answered a ping within <see cref="KeepAliveTimeout"/> (the runtime's
+/// keep-alive timeout): a server that goes silent is detected within their sum (30 s) and the drop is a network loss,
+/// reconnected where the policy allows.
+/// </summary>
 internal sealed class ClientWebSocketConnector : IWebSocketConnector
 {
+    /// <summary>How often the client pings the server.</summary>
+    internal static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long the client waits for the pong before it drops the connection.</summary>
+    internal static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(10);
+
     private readonly Action<ClientWebSocketOptions>? _configure;
 
     /// <summary>Creates the connector.</summary>
@@ -27,7 +38,8 @@ internal sealed class ClientWebSocketConnector : IWebSocketConnector
         var socket = new ClientWebSocket();
         try
         {
-            socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
+            socket.Options.KeepAliveInterval = KeepAliveInterval;
+            socket.Options.KeepAliveTimeout = KeepAliveTimeout;
             socket.Options.CollectHttpResponseDetails = true;
             _configure?.Invoke(socket.Options);
             await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);

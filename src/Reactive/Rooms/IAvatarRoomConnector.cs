@@ -1,3 +1,6 @@
+using System.Reactive.Linq;
+using KonPro.StreamingAvatar.Voice;
+
 namespace KonPro.StreamingAvatar;
 
 /// <summary>
@@ -44,4 +47,46 @@ public interface IAvatarRoom : IAsyncDisposable
     /// <param name="cancellationToken">Cancels publishing.</param>
     /// <returns>A task that completes when the message was sent.</returns>
     Task PublishAsync(string message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The avatar's video frames. Hot: frames flow from the moment the video track is subscribed, whether or not anyone
+    /// listens; a subscriber gets the frames after it subscribed. <c>OnNext</c> is called from one thread at a time,
+    /// never concurrently. Completes when the room closes.
+    /// </summary>
+    /// <remarks>
+    /// <para>Each frame's <see cref="AvatarVideoFrame.Data"/> is borrowed: it is valid only during <c>OnNext</c> and is
+    /// reused afterwards. Copy it (<see cref="AvatarVideoFrame.ToArray"/>) to keep it.</para>
+    /// <para>Back-pressure: a subscriber that is slower than the stream does not slow the room; frames waiting beyond a
+    /// small queue are dropped, oldest first, and counted in <see cref="Statistics"/>.</para>
+    /// </remarks>
+    IObservable<AvatarVideoFrame> VideoFrames => Observable.Empty<AvatarVideoFrame>();
+
+    /// <summary>
+    /// The avatar's audio as PCM16 frames. Hot, like <see cref="VideoFrames"/>; <see cref="AvatarAudioFrame.Samples"/> is
+    /// borrowed the same way, and frames beyond a queue of about half a second are dropped oldest first and counted.
+    /// </summary>
+    IObservable<AvatarAudioFrame> AudioFrames => Observable.Empty<AvatarAudioFrame>();
+
+    /// <summary>The avatar's tracks as they are subscribed (and unsubscribed). Hot; completes when the room closes.</summary>
+    IObservable<AvatarRoomTrack> Tracks => Observable.Empty<AvatarRoomTrack>();
+
+    /// <summary>The local participant's connection quality, as LiveKit measures it. Hot; completes when the room closes.</summary>
+    IObservable<ConnectionQuality> ConnectionQuality => Observable.Empty<ConnectionQuality>();
+
+    /// <summary>Counts of the media delivered to subscribers and dropped for slow ones, so far.</summary>
+    AvatarRoomStatistics Statistics => default;
+
+    /// <summary>Why the room closed, once it has (null while it is open or when the connector does not say).</summary>
+    AvatarRoomDisconnect? Disconnection => null;
+
+    /// <summary>
+    /// Publishes the user's microphone as an audio track in the room, fed from <paramref name="source"/> (16 kHz mono
+    /// PCM16, the SDK's voice format) until the source ends, the returned handle is disposed or the room closes.
+    /// </summary>
+    /// <param name="source">The audio to publish; the room reads it, the caller keeps ownership.</param>
+    /// <param name="cancellationToken">Cancels publishing the track.</param>
+    /// <returns>A handle that stops the track when disposed.</returns>
+    /// <exception cref="NotSupportedException">The connector cannot publish audio.</exception>
+    Task<IAsyncDisposable> PublishMicrophoneAsync(IAudioSource source, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("This room connector cannot publish a microphone track.");
 }

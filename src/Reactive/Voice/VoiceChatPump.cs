@@ -164,13 +164,13 @@ internal sealed class VoiceChatPump : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            ChatSocketLog.PumpFailed(_logger, ex);
+            Log.PumpFailed(_logger, ex);
             reason = "failed";
             throw;
         }
         finally
         {
-            ChatSocketLog.PumpStopped(_logger, ChunksSent, reason);
+            Log.PumpStopped(_logger, ChunksSent, reason);
         }
     }
 

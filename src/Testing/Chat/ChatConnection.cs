@@ -16,14 +16,18 @@ internal sealed class ChatConnection
     private readonly WebSocket _socket;
     private readonly Func<ChatFaultSettings> _faults;
     private readonly Channel<Outgoing> _outbox = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly MemoryStream _incoming = new();
+    private readonly int _maxMessageBytes;
+    private readonly TimeSpan _closeTimeout;
+    private MemoryStream _incoming = new();
     private readonly Task _writer;
     private volatile bool _closing;
     private int _silenceTimes;
 
-    public ChatConnection(WebSocket socket, Guid id, Func<ChatFaultSettings> faults, VoiceActivityDetector vad)
+    public ChatConnection(WebSocket socket, Guid id, Func<ChatFaultSettings> faults, VoiceActivityDetector vad, int maxMessageBytes, TimeSpan closeTimeout)
     {
         _socket = socket;
+        _maxMessageBytes = maxMessageBytes;
+        _closeTimeout = closeTimeout;
         _faults = faults;
         Id = id;
         Vad = vad;
@@ -66,10 +70,18 @@ internal sealed class ChatConnection
         }
     }
 
+    /// <summary>
+    /// Sends a close with the status and reason, then drops the connection when the client has not answered the close
+    /// within the close timeout (a client that never answers must not hold a connection open).
+    /// </summary>
     public void Close(int status, string reason)
     {
         _closing = true;
-        _outbox.Writer.TryWrite(new Outgoing(null, 0, status, reason));
+        if (_outbox.Writer.TryWrite(new Outgoing(null, 0, status, reason)))
+        {
+            _ = DropUnansweredCloseAsync();
+        }
+
         _outbox.Writer.TryComplete();
     }
 
@@ -80,18 +92,42 @@ internal sealed class ChatConnection
         _socket.Abort();
     }
 
-    /// <summary>Adds a received piece; returns the whole message once its last piece arrived.</summary>
-    public byte[]? Reassemble(ReadOnlySpan<byte> piece, bool endOfMessage)
+    /// <summary>
+    /// Adds a received piece; <paramref name="message"/> is the whole message once its last piece arrived. Returns false
+    /// when the message grew beyond the cap: what was buffered is dropped and the caller closes the socket (1009).
+    /// Pieces that arrive after the server began to close are dropped.
+    /// </summary>
+    public bool TryReassemble(ReadOnlySpan<byte> piece, bool endOfMessage, out byte[]? message)
     {
+        message = null;
+        if (_closing)
+        {
+            return true;
+        }
+
+        if (_incoming.Length + piece.Length > _maxMessageBytes)
+        {
+            _incoming = new MemoryStream();
+            return false;
+        }
+
         _incoming.Write(piece);
         if (!endOfMessage)
         {
-            return null;
+            return true;
         }
 
-        var message = _incoming.ToArray();
-        _incoming.SetLength(0);
-        return message;
+        message = _incoming.ToArray();
+        if (_incoming.Capacity > 64 * 1024)
+        {
+            _incoming = new MemoryStream(); // do not keep a large message's buffer for the socket's lifetime
+        }
+        else
+        {
+            _incoming.SetLength(0);
+        }
+
+        return true;
     }
 
     public void Ended()
@@ -100,6 +136,15 @@ internal sealed class ChatConnection
         _outbox.Writer.TryComplete();
         SilenceTimer?.Dispose();
         Session?.Detach(this);
+    }
+
+    private async Task DropUnansweredCloseAsync()
+    {
+        await Task.Delay(_closeTimeout).ConfigureAwait(false);
+        if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+        {
+            _socket.Abort();
+        }
     }
 
     private async Task WriteAsync()

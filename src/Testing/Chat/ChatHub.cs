@@ -20,6 +20,10 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
 {
     public const string Path = "/v1/ws/streaming.chat";
     private const string ItemKey = "KonPro.ChatConnection";
+    private int _open;
+
+    /// <summary>How many accepted chat sockets have not ended yet.</summary>
+    public int OpenConnections => Volatile.Read(ref _open);
 
     public bool Refuses(HttpContext context) => core.Faults.ChatFor(context.Request.Query["session_id"].FirstOrDefault()).Refuse;
 
@@ -33,8 +37,11 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
             socket,
             Guid.NewGuid(),
             () => core.Faults.ChatFor(sessionId),
-            new VoiceActivityDetector(core.Options.VoiceActivityThreshold, core.Options.UtteranceEndSilence));
+            new VoiceActivityDetector(core.Options.VoiceActivityThreshold, core.Options.UtteranceEndSilence),
+            core.Options.MaxChatMessageBytes,
+            core.Options.ChatCloseTimeout);
         context.Items[ItemKey] = connection;
+        Interlocked.Increment(ref _open);
 
         var tokenRecord = string.IsNullOrEmpty(token) ? null : core.Store.FindToken(token);
         var isApiKey = core.Store.IsApiKey(token);
@@ -76,6 +83,7 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
     {
         if (context.Items.TryGetValue(ItemKey, out var value) && value is ChatConnection connection)
         {
+            Interlocked.Decrement(ref _open);
             connection.Ended();
         }
     }
@@ -91,7 +99,13 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
         var piece = message.MessageType == WebSocketMessageType.Text
             ? Encoding.UTF8.GetBytes(message.Text ?? string.Empty)
             : message.Bytes ?? [];
-        var whole = connection.Reassemble(piece, message.EndOfMessage);
+        if (!connection.TryReassemble(piece, message.EndOfMessage, out var whole))
+        {
+            Log.ChatMessageTooBig(core.Logger, connection.Id, connection.Session?.Id, core.Options.MaxChatMessageBytes);
+            connection.Close(1009, "message_too_big");
+            return Task.CompletedTask;
+        }
+
         if (whole is null)
         {
             return Task.CompletedTask;
@@ -101,7 +115,8 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
         var at = core.Clock.UtcNow;
         if (message.MessageType == WebSocketMessageType.Text)
         {
-            core.Journal.Add(new ChatFrameRecord(at, sessionId, connection.Id, ChatFrameKind.TextMessage, null, Encoding.UTF8.GetString(whole), whole.Length));
+            var recorded = BodyPrefix.Of(whole, core.Options.MaxRecordedBodyBytes);
+            core.Journal.Add(new ChatFrameRecord(at, sessionId, connection.Id, ChatFrameKind.TextMessage, null, recorded, whole.Length));
             return Task.CompletedTask;
         }
 
@@ -123,7 +138,9 @@ internal sealed class ChatHub(FakeServerCore core, SessionEndpoints speech)
             Frame.FrameOneofCase.Transcription => (ChatFrameKind.Transcription, frame.Transcription.Text),
             _ => (ChatFrameKind.Empty, null),
         };
-        core.Journal.Add(new ChatFrameRecord(at, sessionId, connection.Id, kind, frame, text, whole.Length));
+        // A frame larger than the recorded-body limit is journaled without its decoded content (kind and length stay).
+        var small = whole.Length <= core.Options.MaxRecordedBodyBytes;
+        core.Journal.Add(new ChatFrameRecord(at, sessionId, connection.Id, kind, small ? frame : null, small ? text : BodyPrefix.Of(text, core.Options.MaxRecordedBodyBytes), whole.Length));
         if (connection.Session is not { } session || session.Phase == SessionPhase.Closed)
         {
             return Task.CompletedTask;

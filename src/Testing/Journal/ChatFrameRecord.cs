@@ -29,8 +29,11 @@ public enum ChatFrameKind
 /// <param name="SessionId">The session the socket is bound to.</param>
 /// <param name="ConnectionId">The fake's id of the socket (its logs name it too).</param>
 /// <param name="Kind">What the message was.</param>
-/// <param name="Frame">The decoded protobuf frame, for binary messages that decoded.</param>
-/// <param name="Text">The text of a text message, or of a TextFrame / TranscriptionFrame.</param>
+/// <param name="Frame">
+/// The decoded protobuf frame, for binary messages that decoded and are at most
+/// <see cref="KonProFakeServerOptions.MaxRecordedBodyBytes"/> long.
+/// </param>
+/// <param name="Text">The text of a text message, or of a TextFrame / TranscriptionFrame (a long one as its prefix).</param>
 /// <param name="Length">The message's size in bytes.</param>
 public sealed record ChatFrameRecord(
     DateTimeOffset At,

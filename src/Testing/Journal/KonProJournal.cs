@@ -2,16 +2,20 @@ namespace KonPro.StreamingAvatar.Testing;
 
 /// <summary>
 /// What the fake server saw, to assert on: every REST call and every message received on a chat socket.
-/// Thread-safe; the lists returned are snapshots.
+/// Thread-safe; the lists returned are snapshots. Each list keeps the latest
+/// <see cref="KonProFakeServerOptions.MaxJournalEntries"/> entries (oldest dropped first), each body at most
+/// <see cref="KonProFakeServerOptions.MaxRecordedBodyBytes"/> long.
 /// </summary>
-public sealed class KonProJournal
+public sealed partial class KonProJournal
 {
     private readonly Lock _gate = new();
-    private readonly List<RestCallRecord> _restCalls = [];
-    private readonly List<ChatFrameRecord> _chatFrames = [];
+    private readonly Queue<RestCallRecord> _restCalls = new();
+    private readonly Queue<ChatFrameRecord> _chatFrames = new();
+    private readonly int _capacity;
 
-    internal KonProJournal()
+    internal KonProJournal(int capacity)
     {
+        _capacity = capacity;
     }
 
     /// <summary>Every REST call so far, in arrival order of their answers.</summary>
@@ -46,13 +50,19 @@ public sealed class KonProJournal
             _restCalls.Clear();
             _chatFrames.Clear();
         }
+
+        ClearRoomActivity();
     }
 
     internal void Add(RestCallRecord record)
     {
         lock (_gate)
         {
-            _restCalls.Add(record);
+            _restCalls.Enqueue(record);
+            if (_restCalls.Count > _capacity)
+            {
+                _restCalls.Dequeue();
+            }
         }
     }
 
@@ -60,7 +70,11 @@ public sealed class KonProJournal
     {
         lock (_gate)
         {
-            _chatFrames.Add(record);
+            _chatFrames.Enqueue(record);
+            if (_chatFrames.Count > _capacity)
+            {
+                _chatFrames.Dequeue();
+            }
         }
     }
 }

@@ -34,16 +34,18 @@ internal sealed class AccountEndpoints(FakeServerCore core)
                 : throw RestError.Validation("status", $"must be one of {string.Join(", ", WireNames.All<SessionStatus>())}");
         }
 
-        var offset = (page - 1) * pageSize;
+        // page * page_size can pass int.MaxValue: compute in long, so the last page numbers are empty pages, not page 1.
+        var offset = ((long)page - 1) * pageSize;
         if (call.Query("token") is { } cursor)
         {
             if (!cursor.StartsWith(CursorPrefix, StringComparison.Ordinal)
-                || !int.TryParse(cursor.AsSpan(CursorPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+                || !int.TryParse(cursor.AsSpan(CursorPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var cursorOffset))
             {
                 throw RestError.Validation("token", "is not a pagination token of this server");
             }
 
-            page = (offset / pageSize) + 1;
+            offset = cursorOffset;
+            page = (int)((offset / pageSize) + 1);
         }
 
         var matching = core.Store.All()
@@ -60,7 +62,7 @@ internal sealed class AccountEndpoints(FakeServerCore core)
             Page_size = pageSize,
             Next_pagination_token = offset + pageSize < matching.Count ? CursorPrefix + (offset + pageSize).ToString(CultureInfo.InvariantCulture) : null,
         };
-        foreach (var session in matching.Skip(offset).Take(pageSize))
+        foreach (var session in matching.Skip((int)Math.Min(offset, int.MaxValue)).Take(pageSize))
         {
             result.Data.Add(new SessionHistoryItem
             {

@@ -6,40 +6,107 @@ namespace KonPro.StreamingAvatar.Testing.Rest;
 /// <summary>Reads and validates request fields; every failure is a <c>VALIDATION_ERROR</c> naming the field. Unknown fields are ignored.</summary>
 internal static class JsonFields
 {
-    public static JsonElement ParseObject(string? body)
+    /// <summary>
+    /// Parses a request body (UTF-8 bytes as sent) as a JSON object. Invalid UTF-8, a NUL byte, trailing bytes, a lone
+    /// surrogate escape in any string or property name: each is a <c>VALIDATION_ERROR</c> naming the problem, never a
+    /// silent default. An empty body takes every default.
+    /// </summary>
+    public static JsonElement ParseObject(ReadOnlyMemory<byte> body)
     {
-        if (string.IsNullOrWhiteSpace(body))
+        if (IsBlank(body.Span))
         {
-            body = "{}"; // an absent body takes every default
+            body = "{}"u8.ToArray(); // an absent body takes every default
         }
 
+        JsonElement root;
         try
         {
             using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw RestError.Validation("body", "must be a JSON object");
-            }
-
-            return document.RootElement.Clone();
+            root = document.RootElement.Clone();
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            throw RestError.Validation("body", "must be valid JSON");
+            throw RestError.Validation("body", $"must be valid UTF-8 JSON ({Describe(ex)})");
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw RestError.Validation("body", "must be a JSON object");
+        }
+
+        RequireWellFormedStrings(root, "body");
+        return root;
+    }
+
+    public static string? TryGetSessionId(JsonElement? body) =>
+        body is { } obj && obj.TryGetProperty("session_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+
+    private const string NotUnicode = "is not valid Unicode (invalid UTF-8, or a lone surrogate escape such as \\ud800)";
+
+    // JsonDocument accepts an escaped lone surrogate (\ud800) or invalid UTF-8 inside a string, and only GetString
+    // refuses them; find them up front, by path.
+    private static void RequireWellFormedStrings(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    var name = ReadOrNull(() => property.Name)
+                        ?? throw RestError.Validation(path, $"has a property name that {NotUnicode}");
+                    RequireWellFormedStrings(property.Value, path == "body" ? name : $"{path}.{name}");
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    RequireWellFormedStrings(item, $"{path}[{index++}]");
+                }
+
+                break;
+            case JsonValueKind.String:
+                if (ReadOrNull(element.GetString) is null)
+                {
+                    throw RestError.Validation(path, $"is a string that {NotUnicode}");
+                }
+
+                break;
         }
     }
 
-    public static string? TryGetSessionId(string? body)
+    private static string? ReadOrNull(Func<string?> read)
     {
         try
         {
-            var obj = ParseObject(body);
-            return obj.TryGetProperty("session_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+            return read();
         }
-        catch (RestError)
+        catch (InvalidOperationException)
         {
             return null;
         }
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> body)
+    {
+        foreach (var b in body)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // The reader's message names the byte and its position; keep it, without the exception's type name.
+    private static string Describe(JsonException ex)
+    {
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
 
     public static JsonElement? Get(JsonElement obj, string name) =>
@@ -101,7 +168,9 @@ internal static class JsonFields
         }
 
         var field = Path(prefix, name);
-        if (value.Value.ValueKind != JsonValueKind.Number || !value.Value.TryGetInt64(out var number))
+        // JSON has one number type: 120, 120.0 and 1.2e2 are the same integral value.
+        if (value.Value.ValueKind != JsonValueKind.Number || !value.Value.TryGetDouble(out var number)
+            || !double.IsFinite(number) || Math.Floor(number) != number)
         {
             throw RestError.Validation(field, "must be an integer");
         }

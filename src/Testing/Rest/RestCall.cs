@@ -12,10 +12,8 @@ internal enum Access
 }
 
 /// <summary>One authenticated REST call on its way to an endpoint.</summary>
-internal sealed class RestCall(IRequestMessage request, string operationId, CredentialKind credential, string? apiKey, TokenRecord? token)
+internal sealed class RestCall(IRequestMessage request, RequestBody body, string operationId, CredentialKind credential, string? apiKey, TokenRecord? token)
 {
-    private JsonElement? _body;
-
     public IRequestMessage Request { get; } = request;
 
     public string OperationId { get; } = operationId;
@@ -27,7 +25,8 @@ internal sealed class RestCall(IRequestMessage request, string operationId, Cred
 
     public TokenRecord? Token { get; } = token;
 
-    public JsonElement Body => _body ??= JsonFields.ParseObject(Request.Body);
+    /// <summary>The JSON body; reading it throws the body's <c>VALIDATION_ERROR</c> when it is not a valid JSON object.</summary>
+    public JsonElement Body => body.Value;
 
     public string? Query(string name)
     {

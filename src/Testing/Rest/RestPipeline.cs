@@ -22,7 +22,8 @@ internal sealed class RestPipeline(FakeServerCore core)
     public async Task<IResponseMessage> HandleAsync(string operationId, Access access, IRequestMessage request, Func<RestCall, Task<object>> endpoint)
     {
         var at = core.Clock.UtcNow;
-        var sessionId = JsonFields.TryGetSessionId(request.Body);
+        var body = RequestBody.From(request);
+        var sessionId = body.SessionId;
         var credential = CredentialKind.None;
         RestAnswer answer;
         try
@@ -41,7 +42,7 @@ internal sealed class RestPipeline(FakeServerCore core)
             }
             else
             {
-                var call = Authenticate(request, operationId, access);
+                var call = Authenticate(request, body, operationId, access);
                 credential = call.Credential;
                 var data = await endpoint(call).ConfigureAwait(false);
                 answer = new RestAnswer(200, Envelope(data));
@@ -60,7 +61,10 @@ internal sealed class RestPipeline(FakeServerCore core)
         }
 
         Log.RestCall(core.Logger, request.Method, request.Path, operationId, credential, answer.Status);
-        core.Journal.Add(new RestCallRecord(at, operationId, request.Method, request.Path, credential, sessionId, request.Body, answer.Status, answer.Body));
+        var limit = core.Options.MaxRecordedBodyBytes;
+        core.Journal.Add(new RestCallRecord(
+            at, operationId, request.Method, request.Path, credential, sessionId,
+            BodyPrefix.Of(body.Bytes.Span, limit), answer.Status, BodyPrefix.Of(answer.Body, limit)));
         return ToResponse(answer);
     }
 
@@ -80,13 +84,13 @@ internal sealed class RestPipeline(FakeServerCore core)
         return node!.ToJsonString(core.Json);
     }
 
-    private RestCall Authenticate(IRequestMessage request, string operationId, Access access)
+    private RestCall Authenticate(IRequestMessage request, RequestBody body, string operationId, Access access)
     {
         var apiKey = Header(request, "x-api-key");
         if (apiKey is not null)
         {
             return core.Store.IsApiKey(apiKey)
-                ? new RestCall(request, operationId, CredentialKind.ApiKey, apiKey, null)
+                ? new RestCall(request, body, operationId, CredentialKind.ApiKey, apiKey, null)
                 : throw RestError.Unauthorized("invalid API key");
         }
 
@@ -97,7 +101,7 @@ internal sealed class RestPipeline(FakeServerCore core)
                 ?? throw RestError.Unauthorized("invalid or expired session token");
             return access == Access.ApiKeyOnly
                 ? throw RestError.Forbidden("a session token cannot call this endpoint")
-                : new RestCall(request, operationId, CredentialKind.SessionToken, null, token);
+                : new RestCall(request, body, operationId, CredentialKind.SessionToken, null, token);
         }
 
         throw RestError.Unauthorized("missing API key or session token");
@@ -125,7 +129,7 @@ internal sealed class RestPipeline(FakeServerCore core)
         }
     }
 
-    private RestAnswer ErrorAnswer(RestError error)
+    public RestAnswer ErrorAnswer(RestError error)
     {
         var body = new ErrorResponse
         {

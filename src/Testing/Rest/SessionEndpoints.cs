@@ -92,7 +92,6 @@ internal sealed class SessionEndpoints(FakeServerCore core)
             ?? throw new RestError(429, "CONCURRENCY_LIMIT_EXCEEDED", "concurrent limit reached");
         Log.SessionCreated(core.Logger, session.Id, avatarId);
 
-        var chat = core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.chat";
         return Task.FromResult<object>(new NewSessionResponse
         {
             Code = 100,
@@ -104,7 +103,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
                 Url = core.Options.LiveKitUrl,
                 Is_paid = false,
                 Session_duration_limit = (int)Math.Ceiling(core.Options.SessionDurationLimit.TotalSeconds),
-                Realtime_endpoint = chat,
+                Realtime_endpoint = core.RealtimeAudio.EndpointFor(session),
             },
         });
     }
@@ -222,4 +221,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
         language.Length is 2 or 3 && language.All(c => c is >= 'a' and <= 'z');
 
     private static object Ok() => new StatusResponse { Code = 100, Message = "success", Data = new StatusData { Status = "success" } };
+
+    /// <summary>The server's shared state, for the room's hooks around <c>new</c> and <c>start</c> (Room/RoomHooks.cs).</summary>
+    internal FakeServerCore Core => core;
 }

@@ -60,6 +60,9 @@ internal sealed class FakeSession
 
     public AvatarSpeaker Speaker { get; }
 
+    /// <summary>The session's LiveKit room, when the fake serves rooms.</summary>
+    public Room.SessionRoom? Room { get; set; }
+
     public IReadOnlyList<ChatConnection> Sockets
     {
         get
@@ -173,10 +176,15 @@ internal sealed class FakeSession
 
     public void Broadcast(string json)
     {
-        foreach (var socket in Sockets)
+        if (Room is null || Room.ChatCarries(json))
         {
-            socket.SendEvent(json);
+            foreach (var socket in Sockets)
+            {
+                socket.SendEvent(json);
+            }
         }
+
+        Room?.Publish(json);
     }
 
     public void Record(SpokenTask task)

@@ -19,7 +19,7 @@ public sealed class SessionLifecycleTests
         var data = created.Data;
         var sessionId = data.GetProperty("session_id").GetString()!;
         data.GetProperty("session_duration_limit").GetInt32().Should().Be(3600);
-        data.GetProperty("realtime_endpoint").GetString().Should().Be(server.ChatUrl.ToString());
+        data.GetProperty("realtime_endpoint").GetString().Should().StartWith(server.Url.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.realtime/");
         data.GetProperty("url").GetString().Should().Be("wss://rooms.example.test");
         data.GetProperty("access_token").GetString().Should().NotBeNullOrEmpty();
         server.GetSession(sessionId)!.Status.Should().Be(Api.SessionStatus.New);

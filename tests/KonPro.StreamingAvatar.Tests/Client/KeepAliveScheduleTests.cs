@@ -1,3 +1,5 @@
+using KonPro.StreamingAvatar.Session;
+
 namespace KonPro.StreamingAvatar.Tests.Client;
 
 public sealed class KeepAliveScheduleTests
@@ -9,6 +11,6 @@ public sealed class KeepAliveScheduleTests
     [InlineData(120, 10.0, 10)]
     [InlineData(120, 90.0, 60)]
     public void Interval_stays_safely_below_the_idle_timeout(int? idleSeconds, double? requestedSeconds, double expectedSeconds) =>
-        KeepAliveSchedule.Interval(idleSeconds, requestedSeconds is { } s ? TimeSpan.FromSeconds(s) : null)
+        KeepAliveTimer.Interval(idleSeconds, requestedSeconds is { } s ? TimeSpan.FromSeconds(s) : null)
             .Should().Be(TimeSpan.FromSeconds(expectedSeconds));
 }

@@ -172,4 +172,25 @@ public sealed class StreamingAvatarLifecycleTests
         avatar.CurrentState.Should().Be(SessionState.Closed);
         scope.Calls(KonProOperationIds.StopSession).Should().ContainSingle();
     }
+
+    [Theory]
+    [InlineData("""{"code":100,"data":null}""")]
+    [InlineData("{}")]
+    [InlineData("""{"code":100,"message":"success","data":{}}""")]
+    public async Task A_failed_new_leaves_the_instance_reusable(string body)
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        var avatar = await scope.CreateAvatarAsync(useApiKey: true);
+        using var states = new EventRecorder<SessionState>(avatar.State);
+        scope.Server.Faults.FailNext(KonProOperationIds.NewSession, 1, FaultAnswer.Raw(200, body));
+
+        await FluentActions.Awaiting(() => avatar.NewSessionAsync(new StartAvatarRequest())).Should().ThrowAsync<KonProApiException>();
+
+        avatar.CurrentState.Should().Be(SessionState.Inactive);
+        avatar.SessionId.Should().BeNull();
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        avatar.CurrentState.Should().Be(SessionState.Connected);
+        avatar.SessionId.Should().Be(session.SessionId);
+        states.Items.Should().StartWith([SessionState.Inactive, SessionState.Creating, SessionState.Inactive, SessionState.Creating]);
+    }
 }

@@ -1,32 +1,37 @@
+using System.Reactive.Concurrency;
+using KonPro.StreamingAvatar.Tests.Realtime.Support;
 using KonPro.StreamingAvatar.Tests.Support;
 
 namespace KonPro.StreamingAvatar.Tests.Client;
 
-/// <summary>The facade's reaction to the chat socket's status, driven through the internal socket seam (REST still goes to the fake).</summary>
+/// <summary>The facade's reaction to the chat socket, driven through the one internal seam, the socket connector (REST still goes to the fake).</summary>
 public sealed class StreamingAvatarSocketStateTests
 {
     [Fact]
     public async Task Reconnecting_and_reopened_statuses_drive_the_state_and_a_final_close_ends_the_session()
     {
         await using var scope = await FakeServerScope.StartAsync();
-        InMemoryChatChannel? channel = null;
-        await using var avatar = new StreamingAvatar(await scope.TokenConfigAsync(), scope.Http, new StreamingAvatarOptions(), r => channel = new InMemoryChatChannel(r));
+        await using var connector = new InMemoryWebSocketConnector();
+        var scheduler = new HistoricalScheduler();
+        var options = new StreamingAvatarOptions { Scheduler = scheduler, ReconnectPolicy = new ReconnectPolicy { JitterRatio = 0 } };
+        await using var avatar = new StreamingAvatar(await scope.TokenConfigAsync(), scope.Http, options, connector);
         using var states = new EventRecorder<SessionState>(avatar.State);
         using var events = new EventRecorder<StreamingEvent>(avatar.Events);
 
         var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest { UseSilencePrompt = true, EnablePushToTalk = true });
-        channel!.Request.SessionId.Should().Be(session.SessionId);
-        channel.Request.SilenceResponse.Should().BeTrue();
-        channel.Request.PushToTalk.Should().BeTrue();
-        channel.Request.ToString().Should().NotContain(channel.Request.SessionToken);
+        var server = await connector.AcceptAsync();
+        var query = server.Uri.Query;
+        query.Should().Contain("session_id=" + session.SessionId).And.Contain("silence_response=true").And.Contain("push_to_talk=true");
 
-        channel.Reconnecting();
-        avatar.CurrentState.Should().Be(SessionState.Reconnecting);
-        channel.Reopened();
-        avatar.CurrentState.Should().Be(SessionState.Connected);
-        channel.Push(new UserStart { SessionId = session.SessionId });
+        server.Abort();
+        await Wait.UntilAsync(() => avatar.CurrentState == SessionState.Reconnecting);
+        scheduler.AdvanceBy(ReconnectPolicy.Default.InitialDelay);
+        var reopened = await connector.AcceptAsync();
+        await Wait.UntilAsync(() => avatar.CurrentState == SessionState.Connected);
+        await reopened.SendTextAsync("""{"event_type":"user_start"}""");
+        await events.WaitForAsync<UserStart>();
         (await avatar.IsUserTalking.FirstAsyncTask()).Should().BeTrue();
-        channel.Drop(4401, DisconnectReason.Unauthorized, "unauthorized");
+        await reopened.CloseAsync(4401, "unauthorized");
 
         var disconnected = await events.WaitForAsync<StreamDisconnected>();
         disconnected.Reason.Should().Be(DisconnectReason.Unauthorized);
@@ -34,7 +39,7 @@ public sealed class StreamingAvatarSocketStateTests
         await states.WaitForCompletionAsync();
         states.Items.Should().Equal(
             SessionState.Inactive, SessionState.Creating, SessionState.Starting, SessionState.Connecting, SessionState.Connected,
-            SessionState.Reconnecting, SessionState.Connected, SessionState.Closed);
+            SessionState.Reconnecting, SessionState.Connected, SessionState.Disconnecting, SessionState.Closed);
         (await avatar.IsUserTalking.FirstAsyncTask()).Should().BeFalse("talking flags reset when the session closes");
     }
 

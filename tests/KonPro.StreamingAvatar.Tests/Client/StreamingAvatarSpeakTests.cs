@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Text.Json;
 using KonPro.StreamingAvatar.Testing;
@@ -7,6 +8,38 @@ namespace KonPro.StreamingAvatar.Tests.Client;
 
 public sealed class StreamingAvatarSpeakTests
 {
+    [Fact]
+    public async Task A_handle_whose_end_was_sent_while_the_socket_reconnected_ends_as_unknown_after_a_bounded_wait()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        var scheduler = new HistoricalScheduler();
+        var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions
+        {
+            Scheduler = scheduler,
+            ReconnectPolicy = new ReconnectPolicy { InitialDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(1), JitterRatio = 0, MaxAttempts = 3 },
+            SpeakOutcomeTimeout = TimeSpan.FromSeconds(10),
+        });
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await scope.WaitForSocketAsync(session.SessionId);
+        using var states = new EventRecorder<SessionState>(avatar.State);
+        var handle = await avatar.SpeakAsync(new SpeakRequest { Text = string.Join(' ', Enumerable.Repeat("word", 60)), TaskType = TaskType.Repeat, TaskMode = TaskMode.Async });
+        await handle.Started.WaitAsync(FakeServerScope.Patience);
+
+        scope.Server.Faults.AbortChat(session.SessionId);
+        await states.WaitForAsync(s => s == SessionState.Reconnecting);
+        await Wait.UntilAsync(() => scope.Server.GetSession(session.SessionId)!.Tasks.Single(t => t.TaskId == handle.TaskId).State == SpokenTaskState.Completed);
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        await Wait.UntilAsync(() => avatar.CurrentState == SessionState.Connected);
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(9));
+        await Task.Delay(50);
+        handle.Completed.IsCompleted.Should().BeFalse("the wait is bounded by the planned duration plus the timeout, not less");
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(handle.PlannedDurationMs ?? 0));
+
+        var result = await handle.Completed.WaitAsync(FakeServerScope.Patience);
+        result.Outcome.Should().Be(SpeakOutcome.Unknown);
+        avatar.CurrentState.Should().Be(SessionState.Connected, "the session lives on");
+    }
+
     [Fact]
     public async Task Speak_async_returns_a_handle_that_starts_and_completes_with_the_task_events()
     {

@@ -1,4 +1,5 @@
 using KonPro.StreamingAvatar.Tests.Support;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -32,15 +33,90 @@ public sealed class ServiceCollectionTests
     }
 
     [Fact]
-    public void Options_without_a_credential_fail_validation()
+    public async Task Binds_the_endpoint_credential_and_options_from_a_configuration_section()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["KonPro:BasePath"] = scope.Server.Url,
+                ["KonPro:ApiKey"] = scope.Server.ApiKey,
+                ["KonPro:AutoKeepAlive"] = "true",
+                ["KonPro:KeepAliveInterval"] = "00:00:42",
+                ["KonPro:StreamReadyTimeout"] = "00:00:07",
+                ["KonPro:ReconnectPolicy:MaxAttempts"] = "3",
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddKonProStreamingAvatar(configuration.GetSection("KonPro"));
+        await using var provider = services.BuildServiceProvider();
+
+        var config = provider.GetRequiredService<IOptions<StreamingAvatarApiConfig>>().Value;
+        var options = provider.GetRequiredService<IOptions<StreamingAvatarOptions>>().Value;
+        config.BasePath.Should().Be(scope.Server.Url);
+        options.AutoKeepAlive.Should().BeTrue();
+        options.KeepAliveInterval.Should().Be(TimeSpan.FromSeconds(42));
+        options.StreamReadyTimeout.Should().Be(TimeSpan.FromSeconds(7));
+        options.ReconnectPolicy!.MaxAttempts.Should().Be(3);
+
+        var token = await provider.GetRequiredService<KonProAdminClient>().CreateTokenAsync();
+        await using var avatar = provider.GetRequiredService<IStreamingAvatarFactory>().Create(token);
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        avatar.CurrentState.Should().Be(SessionState.Connected);
+    }
+
+    [Fact]
+    public void Options_without_a_credential_fail_with_the_constructors_rule()
     {
         var services = new ServiceCollection();
         services.AddKonProStreamingAvatar(o => o.BasePath = "http://127.0.0.1:1");
         using var provider = services.BuildServiceProvider();
 
-        var act = () => provider.GetRequiredService<IOptions<KonProStreamingAvatarOptions>>().Value;
+        var act = () => provider.GetRequiredService<IOptions<StreamingAvatarApiConfig>>().Value;
+        var constructor = () => new StreamingAvatar(new StreamingAvatarApiConfig { BasePath = "http://127.0.0.1:1" });
 
-        act.Should().Throw<OptionsValidationException>().WithMessage("*ApiKey*");
+        var message = constructor.Should().Throw<ArgumentException>().Which.Message.Split(" (Parameter")[0];
+        act.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain(message);
+    }
+
+    [Fact]
+    public void A_base_path_that_is_not_http_fails_validation()
+    {
+        var services = new ServiceCollection();
+        services.AddKonProStreamingAvatar(o => { o.BasePath = "ftp://example"; o.ApiKey = "k"; });
+        using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IStreamingAvatarFactory>().Create();
+
+        act.Should().Throw<OptionsValidationException>().WithMessage("*BasePath*");
+    }
+
+    [Fact]
+    public async Task The_admin_client_is_one_instance_owned_and_disposed_by_the_container()
+    {
+        var services = new ServiceCollection();
+        services.AddKonProStreamingAvatar(o => { o.BasePath = "http://127.0.0.1:1"; o.ApiKey = "k"; });
+        var provider = services.BuildServiceProvider();
+
+        var first = provider.GetRequiredService<KonProAdminClient>();
+        var second = provider.GetRequiredService<KonProAdminClient>();
+        provider.Dispose();
+
+        second.Should().BeSameAs(first);
+        var afterDispose = () => first.CreateTokenAsync();
+        await afterDispose.Should().ThrowAsync<ObjectDisposedException>();
+    }
+
+    [Fact]
+    public void The_admin_client_refuses_a_session_token_configuration_with_a_clear_message()
+    {
+        var services = new ServiceCollection();
+        services.AddKonProStreamingAvatar(o => { o.BasePath = "http://127.0.0.1:1"; o.Token = "t"; });
+        using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<KonProAdminClient>();
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*ApiKey*").And.Message.Should().NotContain("\"t\"");
     }
 
     private sealed class CountingHandler(Action onSend) : DelegatingHandler

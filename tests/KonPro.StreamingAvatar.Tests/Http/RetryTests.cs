@@ -216,15 +216,19 @@ public sealed class RetryTests
     {
         await using var scope = await FakeServerScope.StartAsync();
         var services = new ServiceCollection();
-        services.AddKonProStreamingAvatar(o =>
-        {
-            o.ApiKey = scope.Server.ApiKey;
-            o.BasePath = scope.Server.Url;
-            o.Retry.BaseDelay = TimeSpan.FromMilliseconds(1);
-            o.Retry.MaxDelay = TimeSpan.FromMilliseconds(5);
-        });
+        services.AddKonProStreamingAvatar(
+            o =>
+            {
+                o.ApiKey = scope.Server.ApiKey;
+                o.BasePath = scope.Server.Url;
+            },
+            o =>
+            {
+                o.Retry.BaseDelay = TimeSpan.FromMilliseconds(1);
+                o.Retry.MaxDelay = TimeSpan.FromMilliseconds(5);
+            });
         await using var provider = services.BuildServiceProvider();
-        using var admin = provider.GetRequiredService<KonProAdminClient>();
+        var admin = provider.GetRequiredService<KonProAdminClient>();
         scope.Server.Faults.FailNext(KonProOperationIds.CreateToken, 1, FaultAnswer.Error(502, "PROCESSING_ERROR", "bad gateway"));
 
         var token = await admin.CreateTokenAsync();

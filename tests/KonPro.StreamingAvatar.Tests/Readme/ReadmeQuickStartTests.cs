@@ -1,13 +1,11 @@
-using System.Text.RegularExpressions;
 using KonPro.StreamingAvatar;
 using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.TestSupport;
 
 // A namespace outside KonPro.*, as in a user's project, so that the snippet reads exactly as users write it.
 namespace ReadmeSamples;
 
 /// <summary>The README's quick start is this code: it compiles, it runs against the fake, and the README shows it verbatim.</summary>
-public sealed partial class ReadmeQuickStartTests
+public sealed class ReadmeQuickStartTests
 {
     [Fact]
     public async Task The_quick_start_runs_against_the_fake_server()
@@ -31,19 +29,8 @@ public sealed partial class ReadmeQuickStartTests
     }
 
     [Fact]
-    public void The_README_shows_the_quick_start_verbatim()
-    {
-        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
-        var source = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "KonPro.StreamingAvatar.Tests", "Readme", "ReadmeQuickStartTests.cs"));
-
-        var snippet = Region().Match(source).Groups["code"].Value;
-        var lines = snippet.Split('\n').Where(l => l.Trim().Length > 0).Select(l => l.TrimEnd()).ToList();
-        var indent = lines.Min(l => l.Length - l.TrimStart().Length);
-        var expected = string.Join('\n', lines.Select(l => l[indent..]));
-        var readmeCode = string.Join('\n', ReadmeCSharp().Match(readme).Groups["code"].Value.Split('\n').Where(l => l.Trim().Length > 0).Select(l => l.TrimEnd()));
-
-        readmeCode.Should().Contain(expected);
-    }
+    public void The_README_shows_the_quick_start_verbatim() =>
+        ReadmeSnippets.ShouldAppearUnder("quick-start", "ReadmeQuickStartTests.cs", "Quick start");
 
     private static async Task QuickStartAsync(string apiKey, string baseUrl)
     {
@@ -77,10 +64,4 @@ public sealed partial class ReadmeQuickStartTests
         // README:end
         result.Outcome.Should().Be(SpeakOutcome.Completed);
     }
-
-    [GeneratedRegex(@"// README:quick-start\r?\n(?<code>.*?)\r?\n\s*// README:end", RegexOptions.Singleline)]
-    private static partial Regex Region();
-
-    [GeneratedRegex(@"## Quick start.*?```csharp\r?\n(?<code>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex ReadmeCSharp();
 }

@@ -62,18 +62,3 @@ public sealed class ChatSocketOptionsTests
         FluentActions.Invoking(ok.Validate).Should().NotThrow();
     }
 }
-
-public sealed class ChatSocketStatusTests
-{
-    private static readonly DateTimeOffset At = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    [Fact]
-    public void Open_means_stream_ready_and_closed_means_stream_disconnected_with_the_reason()
-    {
-        new ChatSocketStatus.Open(false).ToStreamingEvent("s", At).Should().Be(new StreamReady { SessionId = "s", ReceivedAt = At });
-        new ChatSocketStatus.Closed(DisconnectReason.IdleTimeout, 4001, "idle_timeout").ToStreamingEvent("s", At)
-            .Should().Be(new StreamDisconnected { SessionId = "s", ReceivedAt = At, Reason = DisconnectReason.IdleTimeout, CloseStatus = 4001, CloseDescription = "idle_timeout" });
-        new ChatSocketStatus.Connecting().ToStreamingEvent("s", At).Should().BeNull();
-        new ChatSocketStatus.Reconnecting(1, TimeSpan.FromSeconds(1), DisconnectReason.NetworkLost, null, null).ToStreamingEvent("s", At).Should().BeNull();
-    }
-}

@@ -21,7 +21,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _connector.DisposeAsync();
 
-    private ChatSocket CreateSocket(ReconnectPolicy? policy = null, Func<bool>? alive = null, int maxMessageBytes = 1024 * 1024, TimeSpan? closeTimeout = null) =>
+    private ChatSocket CreateSocket(ReconnectPolicy? policy = null, int maxMessageBytes = 1024 * 1024, TimeSpan? closeTimeout = null) =>
         new(
             new ChatSocketOptions
             {
@@ -29,7 +29,6 @@ public sealed class ChatSocketTests : IAsyncLifetime
                 SessionId = "s-1",
                 SessionToken = Token,
                 ReconnectPolicy = policy,
-                IsSessionAlive = alive,
                 Scheduler = _scheduler,
                 TimeProvider = new FixedTimeProvider(Now),
                 Logger = _logger,
@@ -162,7 +161,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
 
         // Rx detaches the observer that threw; the loop and everyone else carry on.
         (await next.WaitAsync(TestTimeouts.Wait)).Should().BeOfType<UserStop>();
-        _logger.Messages.Should().Contain(m => m.StartsWith("4012 ", StringComparison.Ordinal));
+        _logger.Messages.Should().Contain(m => m.StartsWith("4010 ", StringComparison.Ordinal));
         socket.CurrentStatus.Should().Be(new ChatSocketStatus.Open(false));
     }
 
@@ -256,11 +255,10 @@ public sealed class ChatSocketTests : IAsyncLifetime
     [Fact]
     public async Task It_does_not_reconnect_once_the_session_is_over()
     {
-        var alive = true;
-        await using var socket = CreateSocket(new ReconnectPolicy { JitterRatio = 0 }, () => Volatile.Read(ref alive));
+        await using var socket = CreateSocket(new ReconnectPolicy { JitterRatio = 0 });
         await socket.ConnectAsync();
         var server = await _connector.AcceptAsync();
-        Volatile.Write(ref alive, false);
+        socket.StopReconnecting();
 
         server.Abort();
 

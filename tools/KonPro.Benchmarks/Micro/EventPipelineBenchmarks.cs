@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using KonPro.StreamingAvatar;
+using KonPro.StreamingAvatar.Events;
 
 namespace KonPro.Benchmarks.Micro;
 

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace KonPro.StreamingAvatar.LiveKit;
+
+/// <summary>Every log message of the LiveKit connector, with fixed event ids. Access tokens never get here.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "LiveKit FFI initialized ({Version}) in {ElapsedMs} ms")]
+    public static partial void FfiInitialized(ILogger logger, string version, double elapsedMs);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "LiveKit FFI disposed")]
+    public static partial void FfiDisposed(ILogger logger);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "LiveKit's native core panicked: {Message}")]
+    public static partial void FfiPanicked(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "A LiveKit event could not be read: {Reason}")]
+    public static partial void EventUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "A LiveKit event handler threw while handling {EventCase}")]
+    public static partial void HandlerThrew(ILogger logger, Exception exception, string eventCase);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Joined room {RoomName} at {Url} as {Identity}")]
+    public static partial void RoomJoined(ILogger logger, string roomName, string url, string identity);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Subscribed to the {Kind} track {TrackSid} of {Identity}")]
+    public static partial void TrackSubscribed(ILogger logger, string kind, string trackSid, string identity);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Left the room: {Reason} (LiveKit reason {RawReason})")]
+    public static partial void RoomLeft(ILogger logger, DisconnectReason reason, string rawReason);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Leaving the room did not finish cleanly: {Reason}")]
+    public static partial void LeaveFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "A media subscriber threw; the frame was skipped")]
+    public static partial void MediaSubscriberThrew(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "The microphone track stopped: {Reason}")]
+    public static partial void MicrophoneFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,36 @@
+using System.Runtime.InteropServices;
+
+namespace KonPro.StreamingAvatar.LiveKit;
+
+/// <summary>Where LiveKit's native client core ships with this package.</summary>
+public static class LiveKitPlatform
+{
+    /// <summary>The runtime identifiers whose native library this package ships.</summary>
+    public static IReadOnlyList<string> SupportedRuntimes { get; } = ["linux-x64"];
+
+    /// <summary>The version of the npm package <c>@livekit/rtc-node-linux-x64-gnu</c> the native library comes from.</summary>
+    public const string NativeVersion = "0.13.24";
+
+    /// <summary>Whether this process runs on a platform whose native library the package ships.</summary>
+    public static bool IsSupported => IsSupportedPlatform(RuntimeInformation.OSArchitecture, OperatingSystem.IsLinux(), IsGlibc());
+
+    /// <summary>Throws <see cref="PlatformNotSupportedException"/> naming the supported platforms when <see cref="IsSupported"/> is false.</summary>
+    /// <exception cref="PlatformNotSupportedException">The platform has no native library in this package.</exception>
+    public static void EnsureSupported()
+    {
+        if (!IsSupported)
+        {
+            throw Unsupported(RuntimeInformation.RuntimeIdentifier);
+        }
+    }
+
+    internal static bool IsSupportedPlatform(Architecture architecture, bool isLinux, bool isGlibc) =>
+        isLinux && isGlibc && architecture == Architecture.X64;
+
+    internal static PlatformNotSupportedException Unsupported(string runtimeIdentifier) => new(
+        $"The LiveKit room connector needs LiveKit's native client core, which this package ships for {string.Join(", ", SupportedRuntimes)} (glibc) only; " +
+        $"this process runs on {runtimeIdentifier}. Without a room connector the SDK runs on the chat socket alone (events, messages and voice chat work; there is no video).");
+
+    // musl-based distributions (Alpine) cannot load a glibc build.
+    private static bool IsGlibc() => OperatingSystem.IsLinux() && !RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,253 @@
+using KonPro.StreamingAvatar.LiveKit.Media;
+using KonPro.StreamingAvatar.LiveKit.Native;
+using KonPro.StreamingAvatar.LiveKit.Proto;
+
+namespace KonPro.StreamingAvatar.LiveKit;
+
+// The FFI events of the room, its streams and frames. All run on the FFI client's dispatcher, one at a time.
+internal sealed partial class LiveKitRoom
+{
+    private void OnConnected(FfiEvent evt, string url, TaskCompletionSource joined)
+    {
+        if (evt.MessageCase == FfiEvent.MessageOneofCase.Panic)
+        {
+            joined.TrySetException(new LiveKitNativeException("LiveKit's native core panicked while joining: " + evt.Panic.Message));
+            return;
+        }
+
+        var callback = evt.Connect;
+        if (callback.MessageCase != ConnectCallback.MessageOneofCase.Result)
+        {
+            joined.TrySetException(new LiveKitNativeException("Joining the LiveKit room failed: " + (callback.HasError ? callback.Error : "no result")));
+            return;
+        }
+
+        var result = callback.Result;
+        foreach (var participant in result.Participants)
+        {
+            _ffi.Own(participant.Participant?.Handle).Dispose();
+            foreach (var publication in participant.Publications)
+            {
+                _ffi.Own(publication.Handle).Dispose();
+            }
+        }
+
+        lock (_gate)
+        {
+            if (_disposal is not null)
+            {
+                // Cancelled or disposed while joining: nobody will use this room.
+                _ffi.Own(result.Room?.Handle).Dispose();
+                _ffi.Own(result.LocalParticipant?.Handle).Dispose();
+                joined.TrySetCanceled();
+                return;
+            }
+
+            _room = _ffi.Own(result.Room?.Handle);
+            _localParticipant = _ffi.Own(result.LocalParticipant?.Handle);
+            _localIdentity = result.LocalParticipant?.Info?.Identity ?? string.Empty;
+            // Routed before this handler returns, so the dispatcher hands the room's next event to this room.
+            _ffi.Route(_room.Id, OnRoomEvent);
+        }
+
+        Log.RoomJoined(_logger, result.Room?.Info?.Name ?? string.Empty, url, _localIdentity);
+        joined.TrySetResult();
+    }
+
+    private void OnRoomEvent(FfiEvent evt)
+    {
+        if (evt.MessageCase == FfiEvent.MessageOneofCase.Panic)
+        {
+            OnClosedByRoom(Proto.DisconnectReason.UnknownReason);
+            return;
+        }
+
+        var roomEvent = evt.RoomEvent;
+        switch (roomEvent.MessageCase)
+        {
+            case RoomEvent.MessageOneofCase.TrackSubscribed:
+                OnTrackSubscribed(roomEvent.TrackSubscribed);
+                break;
+            case RoomEvent.MessageOneofCase.TrackUnsubscribed:
+                OnTrackUnsubscribed(roomEvent.TrackUnsubscribed);
+                break;
+            case RoomEvent.MessageOneofCase.DataPacketReceived when roomEvent.DataPacketReceived.User is { } user:
+                OnData(user);
+                break;
+            case RoomEvent.MessageOneofCase.ConnectionQualityChanged
+                when roomEvent.ConnectionQualityChanged.ParticipantIdentity == _localIdentity:
+                _quality.OnNext(LiveKitReasons.Map(roomEvent.ConnectionQualityChanged.Quality));
+                break;
+            case RoomEvent.MessageOneofCase.Disconnected:
+                OnClosedByRoom(roomEvent.Disconnected.Reason);
+                break;
+            case RoomEvent.MessageOneofCase.Eos:
+                OnClosedByRoom(Proto.DisconnectReason.UnknownReason);
+                break;
+            default:
+                _ffi.DropOwnedHandles(roomEvent);
+                break;
+        }
+    }
+
+    private void OnTrackSubscribed(TrackSubscribed subscribed)
+    {
+        var track = _ffi.Own(subscribed.Track?.Handle);
+        var info = subscribed.Track?.Info;
+        var sid = info?.Sid ?? string.Empty;
+        var kind = info?.Kind == TrackKind.KindVideo ? AvatarTrackKind.Video : AvatarTrackKind.Audio;
+        bool ready;
+        lock (_gate)
+        {
+            if (_closed || _remoteTracks.ContainsKey(sid))
+            {
+                track.Dispose();
+                return;
+            }
+
+            _remoteTracks[sid] = track;
+            if (kind == AvatarTrackKind.Video && _videoStream is null)
+            {
+                var response = _ffi.RequestAndRoute(
+                    new FfiRequest { NewVideoStream = new NewVideoStreamRequest { TrackHandle = track.Id, Type = VideoStreamType.VideoStreamNative, Format = VideoBufferType.Rgba, NormalizeStride = true } },
+                    r => r.NewVideoStream.Stream.Handle.Id,
+                    OnVideoEvent);
+                _videoStream = _ffi.Own(response.NewVideoStream.Stream.Handle);
+                _videoTrackSid = sid;
+            }
+            else if (kind == AvatarTrackKind.Audio && _audioStream is null)
+            {
+                var response = _ffi.RequestAndRoute(
+                    new FfiRequest { NewAudioStream = new NewAudioStreamRequest { TrackHandle = track.Id, Type = AudioStreamType.AudioStreamNative, SampleRate = (uint)_options.AudioSampleRate, NumChannels = (uint)_options.AudioChannels } },
+                    r => r.NewAudioStream.Stream.Handle.Id,
+                    OnAudioEvent);
+                _audioStream = _ffi.Own(response.NewAudioStream.Stream.Handle);
+                _audioTrackSid = sid;
+            }
+
+            ready = _videoStream is not null && _audioStream is not null;
+        }
+
+        Log.TrackSubscribed(_logger, kind.ToString(), sid, subscribed.ParticipantIdentity);
+        _tracks.OnNext(new AvatarRoomTrack(subscribed.ParticipantIdentity, sid, kind, Subscribed: true));
+        if (ready)
+        {
+            _mediaReady.TrySetResult();
+        }
+    }
+
+    private void OnTrackUnsubscribed(TrackUnsubscribed unsubscribed)
+    {
+        FfiHandle? track;
+        FfiHandle? stream = null;
+        AvatarTrackKind kind;
+        lock (_gate)
+        {
+            _remoteTracks.Remove(unsubscribed.TrackSid, out track);
+            kind = unsubscribed.TrackSid == _videoTrackSid ? AvatarTrackKind.Video : AvatarTrackKind.Audio;
+            if (unsubscribed.TrackSid == _videoTrackSid)
+            {
+                (stream, _videoStream, _videoTrackSid) = (_videoStream, null, null);
+            }
+            else if (unsubscribed.TrackSid == _audioTrackSid)
+            {
+                (stream, _audioStream, _audioTrackSid) = (_audioStream, null, null);
+            }
+        }
+
+        if (stream is not null)
+        {
+            _ffi.Unroute(stream.Id);
+            stream.Dispose();
+        }
+
+        track?.Dispose();
+        if (track is not null)
+        {
+            _tracks.OnNext(new AvatarRoomTrack(unsubscribed.ParticipantIdentity, unsubscribed.TrackSid, kind, Subscribed: false));
+        }
+    }
+
+    private unsafe void OnData(UserPacket user)
+    {
+        using var buffer = _ffi.Own(user.Data?.Handle);
+        var info = user.Data?.Data;
+        if (info is null || info.DataLen > int.MaxValue)
+        {
+            return;
+        }
+
+        var bytes = new ReadOnlySpan<byte>((void*)info.DataPtr, (int)info.DataLen).ToArray();
+        _data.OnNext(bytes);
+    }
+
+    private void OnClosedByRoom(Proto.DisconnectReason reason)
+    {
+        lock (_gate)
+        {
+            if (_disconnection is not null)
+            {
+                return;
+            }
+
+            _disconnection = LiveKitReasons.Map(reason);
+        }
+
+        // The session learns of it through the data stream's completion (then it stops and disposes this room).
+        _data.OnCompleted();
+    }
+
+    private unsafe void OnVideoEvent(FfiEvent evt)
+    {
+        if (evt.VideoStreamEvent?.FrameReceived is not { } frame)
+        {
+            return;
+        }
+
+        using var buffer = _ffi.Own(frame.Buffer?.Handle);
+        var info = frame.Buffer?.Info;
+        if (info is null || !_video.HasObservers)
+        {
+            return;
+        }
+
+        var width = (int)info.Width;
+        var height = (int)info.Height;
+        var stride = info.HasStride && info.Stride > 0 ? (int)info.Stride : info.Components.Count > 0 ? (int)info.Components[0].Stride : width * 4;
+        var pointer = info.DataPtr != 0 ? info.DataPtr : info.Components.Count > 0 ? info.Components[0].DataPtr : 0;
+        var size = stride * height;
+        if (pointer == 0 || size <= 0)
+        {
+            return;
+        }
+
+        var pixels = MediaPump<AvatarVideoFrame, byte>.Rent(size);
+        new ReadOnlySpan<byte>((void*)pointer, size).CopyTo(pixels);
+        _video.Post(new AvatarVideoFrame(width, height, stride, TimeSpan.FromMicroseconds(frame.TimestampUs), AvatarVideoFormat.Rgba32, pixels.AsMemory(0, size)), pixels);
+    }
+
+    private unsafe void OnAudioEvent(FfiEvent evt)
+    {
+        if (evt.AudioStreamEvent?.FrameReceived is not { } received)
+        {
+            return;
+        }
+
+        using var buffer = _ffi.Own(received.Frame?.Handle);
+        var info = received.Frame?.Info;
+        if (info is null || !_audio.HasObservers)
+        {
+            return;
+        }
+
+        var count = (int)(info.SamplesPerChannel * info.NumChannels);
+        if (info.DataPtr == 0 || count <= 0)
+        {
+            return;
+        }
+
+        var samples = MediaPump<AvatarAudioFrame, short>.Rent(count);
+        new ReadOnlySpan<short>((void*)info.DataPtr, count).CopyTo(samples);
+        _audio.Post(new AvatarAudioFrame((int)info.SampleRate, (int)info.NumChannels, (int)info.SamplesPerChannel, samples.AsMemory(0, count)), samples);
+    }
+}

@@ -1,0 +1,65 @@
+using KonPro.StreamingAvatar.LiveKit.Native;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KonPro.StreamingAvatar.LiveKit;
+
+/// <summary>
+/// Joins the session's LiveKit room on LiveKit's own client core (its Rust FFI, loaded from this package's native
+/// library). Opt in with <c>new StreamingAvatarOptions { RoomConnector = new LiveKitRoomConnector() }</c> or
+/// <c>services.AddKonProLiveKit()</c>; the session then takes the avatar's events from the room's data channel too,
+/// raises <see cref="StreamReady"/> when the avatar's video and audio are subscribed, and offers its media on
+/// <see cref="StreamingAvatar.Room"/>.
+/// </summary>
+/// <remarks>
+/// The native library ships for linux-x64 (glibc) only (<see cref="LiveKitPlatform"/>); elsewhere
+/// <see cref="ConnectAsync"/> throws <see cref="PlatformNotSupportedException"/> before anything goes over the wire.
+/// All rooms of a process share one FFI server, started by the first room and stopped after the last one is disposed.
+/// </remarks>
+public sealed class LiveKitRoomConnector : IAvatarRoomConnector
+{
+    private readonly LiveKitRoomOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a connector.</summary>
+    /// <param name="options">Media queue sizes and audio format; defaults when null.</param>
+    /// <param name="loggerFactory">Where the connector logs; nowhere when null.</param>
+    public LiveKitRoomConnector(LiveKitRoomOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        _options = options ?? new LiveKitRoomOptions();
+        _options.Validate();
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KonPro.StreamingAvatar.LiveKit");
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The URL is not an absolute ws, wss, http or https URL, or the token is empty.</exception>
+    /// <exception cref="PlatformNotSupportedException">No native library ships for this platform.</exception>
+    /// <exception cref="LiveKitNativeException">The native library could not be loaded, or joining failed.</exception>
+    public async Task<IAvatarRoom> ConnectAsync(AvatarRoomConnectRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || url.Scheme is not ("ws" or "wss" or "http" or "https"))
+        {
+            throw new ArgumentException($"The room URL must be an absolute ws, wss, http or https URL; it is '{request.Url}'.", nameof(request));
+        }
+
+        if (string.IsNullOrWhiteSpace(request.AccessToken))
+        {
+            throw new ArgumentException("The room access token is empty.", nameof(request));
+        }
+
+        LiveKitPlatform.EnsureSupported();
+        var ffi = FfiClient.Acquire(_logger);
+        var room = new LiveKitRoom(ffi, _options, _logger);
+        try
+        {
+            await room.ConnectAsync(request.Url, request.AccessToken, cancellationToken).ConfigureAwait(false);
+            return room;
+        }
+        catch
+        {
+            await room.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}

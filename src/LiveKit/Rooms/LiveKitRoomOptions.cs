@@ -1,0 +1,33 @@
+namespace KonPro.StreamingAvatar.LiveKit;
+
+/// <summary>Settings of <see cref="LiveKitRoomConnector"/>.</summary>
+public sealed class LiveKitRoomOptions
+{
+    /// <summary>
+    /// Video frames kept for a slow subscriber before the oldest is dropped (and counted in
+    /// <see cref="IAvatarRoom.Statistics"/>). Default 2: a subscriber sees the newest frames, never a growing backlog.
+    /// </summary>
+    public int VideoQueueFrames { get; set; } = 2;
+
+    /// <summary>Audio frames (10 ms each) kept for a slow subscriber before the oldest is dropped. Default 50 (half a second).</summary>
+    public int AudioQueueFrames { get; set; } = 50;
+
+    /// <summary>The sample rate the avatar's audio is delivered at (LiveKit resamples). Default 48,000 Hz.</summary>
+    public int AudioSampleRate { get; set; } = 48_000;
+
+    /// <summary>The channels the avatar's audio is delivered with (LiveKit remixes). Default 1 (mono).</summary>
+    public int AudioChannels { get; set; } = 1;
+
+    /// <summary>How often LiveKit retries joining before it gives up. Default 1.</summary>
+    public uint JoinRetries { get; set; } = 1;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(VideoQueueFrames, 1, nameof(VideoQueueFrames));
+        ArgumentOutOfRangeException.ThrowIfLessThan(AudioQueueFrames, 1, nameof(AudioQueueFrames));
+        ArgumentOutOfRangeException.ThrowIfLessThan(AudioSampleRate, 8_000, nameof(AudioSampleRate));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(AudioSampleRate, 96_000, nameof(AudioSampleRate));
+        ArgumentOutOfRangeException.ThrowIfLessThan(AudioChannels, 1, nameof(AudioChannels));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(AudioChannels, 2, nameof(AudioChannels));
+    }
+}

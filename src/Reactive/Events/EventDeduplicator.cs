@@ -1,0 +1,115 @@
+namespace KonPro.StreamingAvatar.Events;
+
+/// <summary>
+/// The SDK's one definition of "the same event" (DESIGN.md, Events): an event that arrives on both the chat socket
+/// and the room's data channel is delivered once; identical consecutive events on one channel are different
+/// events (the same word spoken twice). So an event is dropped only when it is the twin of an event that arrived
+/// on the other channel within <see cref="Window"/> and has not been paired yet; copies pair one to one.
+/// </summary>
+/// <remarks>
+/// Costs no allocation per event in steady state: keys are value structs and the recent events live in a ring.
+/// Times come from the session's <see cref="TimeProvider"/> (the clock of every timestamp in the SDK).
+/// </remarks>
+internal sealed class EventDeduplicator
+{
+    /// <summary>How far apart the two channels' copies of one event may arrive.</summary>
+    internal static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
+
+    private const int RecentCapacity = 512;
+
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly Recent[] _recent = new Recent[RecentCapacity];
+    private int _recentStart;
+    private int _recentCount;
+    private int _channelsSeen;
+
+    public EventDeduplicator(TimeProvider time) => _time = time;
+
+    /// <summary>Whether <paramref name="evt"/>, just arrived on <paramref name="channel"/>, is a new event.</summary>
+    /// <param name="evt">The event.</param>
+    /// <param name="channel">Where it came from; events the SDK builds itself always pass.</param>
+    /// <returns><see langword="false"/> when it is the other channel's copy of an event already delivered.</returns>
+    public bool ShouldDeliver(StreamingEvent evt, EventChannel channel)
+    {
+        if (channel == EventChannel.Client)
+        {
+            return true;
+        }
+
+        var key = EventKey.Of(evt);
+        var now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            _channelsSeen |= 1 << (int)channel;
+            ExpireOlderThanWindow(now);
+
+            // Only when two channels deliver can an event have a twin to consume.
+            if ((_channelsSeen & (_channelsSeen - 1)) != 0 && ConsumeTwin(key, channel))
+            {
+                return false;
+            }
+
+            Remember(new Recent(key, channel, now, Consumed: false));
+            return true;
+        }
+    }
+
+    private void ExpireOlderThanWindow(long now)
+    {
+        while (_recentCount > 0 && _time.GetElapsedTime(_recent[_recentStart].At, now) > Window)
+        {
+            _recent[_recentStart] = default;
+            _recentStart = (_recentStart + 1) % RecentCapacity;
+            _recentCount--;
+        }
+    }
+
+    private bool ConsumeTwin(EventKey key, EventChannel channel)
+    {
+        for (var i = 0; i < _recentCount; i++)
+        {
+            ref var entry = ref _recent[(_recentStart + i) % RecentCapacity];
+            if (!entry.Consumed && entry.Channel != channel && entry.Key == key)
+            {
+                entry = entry with { Consumed = true };
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Remember(Recent entry)
+    {
+        if (_recentCount == RecentCapacity)
+        {
+            _recentStart = (_recentStart + 1) % RecentCapacity;
+            _recentCount--;
+        }
+
+        _recent[(_recentStart + _recentCount) % RecentCapacity] = entry;
+        _recentCount++;
+    }
+
+    /// <summary>
+    /// What makes two copies one event: name, task and payload (message, duration, counters, quality, the raw JSON of
+    /// an unknown event). The arrival time, the session id and the property that named the event (which differs
+    /// between the channels) do not count.
+    /// </summary>
+    internal readonly record struct EventKey(string Name, string? TaskId, string? Text, long Number)
+    {
+        public static EventKey Of(StreamingEvent evt) => evt switch
+        {
+            AvatarTalkingMessage m => new(m.Name, m.TaskId, m.Message, 0),
+            UserTalkingMessage m => new(m.Name, m.TaskId, m.Message, 0),
+            AvatarStopTalking s => new(s.Name, s.TaskId, null, s.DurationMs),
+            UserSilence s => new(s.Name, s.TaskId, null, ((long)s.SilenceTimes << 32) | (uint)s.CountDown),
+            ConnectionQualityChanged q => new(q.Name, q.TaskId, null, (long)q.Quality),
+            UnknownStreamingEvent u => new(u.Name, u.TaskId, u.RawJson, 0),
+            _ => new(evt.Name, evt.TaskId, null, 0),
+        };
+    }
+
+    private readonly record struct Recent(EventKey Key, EventChannel Channel, long At, bool Consumed);
+}

@@ -1,0 +1,166 @@
+using KonPro.StreamingAvatar.Speaking;
+using Microsoft.Extensions.Logging;
+
+namespace KonPro.StreamingAvatar.Events;
+
+/// <summary>
+/// The one step every event goes through on its way to the subscribers: room data messages are parsed here (the
+/// chat socket parses its own, once), the other channel's copy of an event is dropped (<see cref="EventDeduplicator"/>),
+/// the talking flags, the speak handles and the connection quality follow, and the event is published to the hub.
+/// The SDK's own <c>stream_ready</c> and <c>stream_disconnected</c> are built here too. The chat socket's loop and
+/// the room's thread may call it at once: one gate keeps the derived state and the published order the same, and
+/// delivery happens outside it (the hubs serialize it).
+/// </summary>
+internal sealed class EventIngest
+{
+    private readonly Lock _gate = new();
+    private readonly EventDeduplicator _dedup;
+    private readonly AvatarTalkingTracker _avatarTalkingTracker = new();
+    private readonly SpeakTracker _speaks;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private ConnectionQuality _connectionQuality = ConnectionQuality.Unknown;
+
+    public EventIngest(TimeProvider time, ILogger logger)
+    {
+        _time = time;
+        _logger = logger;
+        _dedup = new EventDeduplicator(time);
+        _speaks = new SpeakTracker(time);
+        Events = new EventHub<StreamingEvent>(replayLatest: false, (e, evt) => Log.SubscriberThrew(logger, e, evt?.Name ?? "completion"));
+        AvatarTalking = new EventHub<bool>(replayLatest: true, OnFlagSubscriberError, hasInitial: true, false);
+        UserTalking = new EventHub<bool>(replayLatest: true, OnFlagSubscriberError, hasInitial: true, false);
+    }
+
+    /// <summary>Every delivered event, hot.</summary>
+    public EventHub<StreamingEvent> Events { get; }
+
+    /// <summary>Whether the avatar talks (see <see cref="AvatarTalkingTracker"/>), replaying.</summary>
+    public EventHub<bool> AvatarTalking { get; }
+
+    /// <summary>Whether the user talks (between <c>user_start</c> and <c>user_stop</c>), replaying.</summary>
+    public EventHub<bool> UserTalking { get; }
+
+    /// <summary>The progress of the session's tasks, for speak handles.</summary>
+    public SpeakTracker Speaks => _speaks;
+
+    /// <summary>The latest connection quality.</summary>
+    public ConnectionQuality ConnectionQuality
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connectionQuality;
+            }
+        }
+    }
+
+    /// <summary>Whether the event stream has completed (the session closed).</summary>
+    public bool IsCompleted => Events.IsCompleted;
+
+    /// <summary>Takes in one room data message: parsed once (the name in <c>type</c>), then <see cref="Ingest"/>.</summary>
+    public void IngestRoomMessage(ReadOnlySpan<byte> message, string? sessionId)
+    {
+        StreamingEvent? evt;
+        try
+        {
+            if (!StreamingEventParser.TryParse(message, StreamingEventParser.DataChannelNameProperty, sessionId, _time.GetUtcNow(), out evt))
+            {
+                evt = null;
+            }
+        }
+#pragma warning disable CA1031 // a message the parser cannot handle is a malformed message, never the transport's problem
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            evt = null;
+        }
+
+        if (evt is null)
+        {
+            Log.MalformedRoomMessage(_logger, message.Length);
+            return;
+        }
+
+        Ingest(evt, EventChannel.Room);
+    }
+
+    /// <summary>Takes in one event from a channel (see the class summary).</summary>
+    public void Ingest(StreamingEvent evt, EventChannel channel)
+    {
+        lock (_gate)
+        {
+            if (!_dedup.ShouldDeliver(evt, channel))
+            {
+                return;
+            }
+
+            switch (evt)
+            {
+                case AvatarStartTalking start when start.TaskId is { } startedTask:
+                    _speaks.Track(startedTask).MarkStarted(start);
+                    break;
+                case AvatarStopTalking stop when stop.TaskId is { } stoppedTask:
+                    _speaks.Track(stoppedTask).MarkEnded(SpeakOutcome.Completed, stop.DurationMs);
+                    break;
+                case UserStart:
+                    UserTalking.EnqueueIfChanged(true);
+                    break;
+                case UserStop:
+                    UserTalking.EnqueueIfChanged(false);
+                    break;
+                case ConnectionQualityChanged quality:
+                    _connectionQuality = quality.Quality;
+                    break;
+            }
+
+            AvatarTalking.EnqueueIfChanged(_avatarTalkingTracker.Apply(evt));
+            Events.Enqueue(evt);
+        }
+
+        AvatarTalking.Drain();
+        UserTalking.Drain();
+        Events.Drain();
+    }
+
+    /// <summary>The SDK's <c>stream_ready</c>: the chat socket (and the room's media) are ready.</summary>
+    public void StreamReady(string sessionId) =>
+        Ingest(new StreamReady { SessionId = sessionId, ReceivedAt = _time.GetUtcNow() }, EventChannel.Client);
+
+    /// <summary>
+    /// The session ended on this side: pending speak handles end as closed, a session that existed gets its
+    /// <c>stream_disconnected</c> with the reason, the flags go false and every stream completes. Once only.
+    /// </summary>
+    public void Complete(string? sessionId, bool hadSession, DisconnectReason reason, int? closeStatus, string? description)
+    {
+        if (Events.IsCompleted)
+        {
+            return;
+        }
+
+        _speaks.EndAll(SpeakOutcome.SessionClosed);
+        if (hadSession)
+        {
+            Ingest(
+                new StreamDisconnected
+                {
+                    SessionId = sessionId,
+                    ReceivedAt = _time.GetUtcNow(),
+                    Reason = reason,
+                    CloseStatus = closeStatus,
+                    CloseDescription = description,
+                },
+                EventChannel.Client);
+        }
+
+        AvatarTalking.OnNextIfChanged(false);
+        UserTalking.OnNextIfChanged(false);
+        Events.OnCompleted();
+        AvatarTalking.OnCompleted();
+        UserTalking.OnCompleted();
+    }
+
+    private void OnFlagSubscriberError(Exception exception, bool value) =>
+        Log.SubscriberThrew(_logger, exception, "talking flag " + value);
+}

@@ -1,0 +1,69 @@
+using System.Text;
+
+namespace KonPro.StreamingAvatar.Operators;
+
+/// <summary>
+/// The turn-assembly logic <c>Utterances</c> and <c>Transcript</c> share: the avatar's open turns by task id, each
+/// gathering its <c>avatar_talking_message</c> chunks, taken out when the turn ends or all at once (oldest first)
+/// when the stream ends. One instance per subscription; not thread-safe (the source is serialized).
+/// </summary>
+internal sealed class TurnAssembly
+{
+    private readonly Dictionary<string, Turn> _open = new(StringComparer.Ordinal);
+
+    /// <summary>The open turn of the event's task, opened at the event's time when there is none.</summary>
+    public Turn Get(StreamingEvent evt)
+    {
+        var key = evt.TaskId ?? string.Empty;
+        if (!_open.TryGetValue(key, out var turn))
+        {
+            turn = new Turn(evt.TaskId, evt.ReceivedAt);
+            _open.Add(key, turn);
+        }
+
+        return turn;
+    }
+
+    /// <summary>Takes the open turn of a task out, if there is one.</summary>
+    public bool TryTake(string? taskId, out Turn turn) => _open.Remove(taskId ?? string.Empty, out turn!);
+
+    /// <summary>Takes every open turn out, oldest first.</summary>
+    public List<Turn> TakeAll()
+    {
+        var all = _open.Values.OrderBy(t => t.StartedAt).ToList();
+        _open.Clear();
+        return all;
+    }
+}
+
+/// <summary>One turn being assembled: who spoke, since when, the words so far.</summary>
+internal sealed class Turn(string? taskId, DateTimeOffset startedAt)
+{
+    private readonly StringBuilder _text = new();
+
+    public string? TaskId { get; } = taskId;
+
+    public DateTimeOffset StartedAt { get; } = startedAt;
+
+    public bool EndMessageSeen { get; set; }
+
+    public bool HasText => _text.Length > 0;
+
+    public string Text => _text.ToString();
+
+    /// <summary>Appends a chunk, with a space between words that the chunks do not separate themselves.</summary>
+    public void Append(string chunk)
+    {
+        if (chunk.Length == 0)
+        {
+            return;
+        }
+
+        if (_text.Length > 0 && !char.IsWhiteSpace(_text[^1]) && !char.IsWhiteSpace(chunk[0]))
+        {
+            _text.Append(' ');
+        }
+
+        _text.Append(chunk);
+    }
+}

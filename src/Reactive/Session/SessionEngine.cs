@@ -1,0 +1,625 @@
+using System.Reactive.Concurrency;
+using KonPro.StreamingAvatar.Api;
+using KonPro.StreamingAvatar.Events;
+using KonPro.StreamingAvatar.Realtime;
+using KonPro.StreamingAvatar.Speaking;
+using KonPro.StreamingAvatar.Voice;
+using Microsoft.Extensions.Logging;
+
+namespace KonPro.StreamingAvatar.Session;
+
+/// <summary>
+/// One session, behind the <see cref="StreamingAvatar"/> facade: its lifecycle (new, start, stop), the ONE close
+/// path every disconnect goes through (a stop, a failed start, a dropped socket, a closed room, dispose), and the
+/// session calls. It owns the state machine, the transports, the ingest step, keep-alive and voice chat.
+/// </summary>
+internal sealed class SessionEngine : IAsyncDisposable
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan NewSessionTimeout = TimeSpan.FromSeconds(60);
+    private const string PushToTalkStartMessage = "push_to_talk:start";
+    private const string PushToTalkStopMessage = "push_to_talk:stop";
+
+    private readonly Lock _gate = new();
+    private readonly KonProRestClient _rest;
+    private readonly StreamingAvatarOptions _options;
+    private readonly ILogger _logger;
+    private readonly IScheduler _scheduler;
+    private readonly TimeProvider _time;
+    private readonly KonProTelemetry _telemetry;
+    private readonly SecretRedactor _redactor;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly SessionTransports _transports;
+    private readonly KeepAliveTimer _keepAlive;
+    private readonly VoiceChat _voice;
+
+    private StartAvatarResponse? _session;
+    private StartAvatarRequest? _request;
+    private ChatSocketStatus.Closed? _chatClosedDuringStart;
+    private Task? _closeTask;
+    private int _disposed;
+
+    public SessionEngine(
+        KonProRestClient rest,
+        StreamingAvatarOptions options,
+        ILogger logger,
+        KonProTelemetry telemetry,
+        SecretRedactor redactor,
+        IWebSocketConnector connector)
+    {
+        _rest = rest;
+        _options = options;
+        _logger = logger;
+        _scheduler = options.Scheduler ?? DefaultScheduler.Instance;
+        _time = options.TimeProvider ?? TimeProvider.System;
+        _telemetry = telemetry;
+        _redactor = redactor;
+        State = new SessionStateMachine(logger);
+        Ingest = new EventIngest(_time, logger);
+        _transports = new SessionTransports(rest.BaseUri, rest.Credential.Secret, options, connector, Ingest, _scheduler, _time, logger, OnChatStatus, OnRoomClosed);
+        _keepAlive = new KeepAliveTimer(_scheduler, AutoKeepAliveAsync);
+        _voice = new VoiceChat(_transports.SendAudioAsync, _scheduler, logger);
+    }
+
+    public SessionStateMachine State { get; }
+
+    public EventIngest Ingest { get; }
+
+    public VoiceChat Voice => _voice;
+
+    /// <summary>The joined room, if any.</summary>
+    public IAvatarRoom? Room => _transports.Room;
+
+    /// <summary>The clock for timestamps and durations.</summary>
+    public TimeProvider Time => _time;
+
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    public StartAvatarResponse? Session
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _session;
+            }
+        }
+    }
+
+    public async Task<StartAvatarResponse> NewSessionAsync(StartAvatarRequest request, NewSessionRequest wire, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        State.BeginCreating();
+
+        // The call is not cancelled with the caller's token: if the caller gives up after the server created the
+        // session, the answer still arrives (bounded by a timeout) and the session is stopped, so nothing is left open.
+        var call = CreateSessionCallAsync(wire);
+        StartAvatarResponse session;
+        try
+        {
+            var response = await call.WaitAsync(cancellationToken).ConfigureAwait(false);
+            session = ToSession(response);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !call.IsCompleted)
+        {
+            _ = CloseAsync(DisconnectReason.StartFailed, callServer: false);
+            _ = StopWhenCreatedAsync(call);
+            throw;
+        }
+        catch
+        {
+            // Whatever failed (a refusal, a network error, an answer that is not a complete session), no session
+            // exists on this instance: it is reusable.
+            State.TryMove(SessionState.Creating, SessionState.Inactive);
+            throw;
+        }
+
+        _redactor.Add(session.AccessToken);
+        lock (_gate)
+        {
+            _session = session;
+            _request = request;
+        }
+
+        State.SessionId = session.SessionId;
+        Log.SessionCreated(_logger, session.SessionId);
+        if (IsDisposed || State.Current != SessionState.Creating)
+        {
+            // Disposed or stopped while the server created the session: leave nothing open. A close that began before
+            // the session existed could not stop it on the server, so that is done here.
+            bool closeBegan;
+            lock (_gate)
+            {
+                closeBegan = _closeTask is not null;
+            }
+
+            Log.StoppingAfterFailedStart(_logger, session.SessionId);
+            if (closeBegan)
+            {
+                await StopOnServerAsync(session.SessionId).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            await CloseAsync(DisconnectReason.StartFailed, callServer: true).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            ThrowIfDisposed();
+            throw new OperationCanceledException("The avatar was stopped while the session was being created; the session was stopped.");
+        }
+
+        return session;
+    }
+
+    public async Task StartSessionAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        StartAvatarResponse session;
+        StartAvatarRequest request;
+        lock (_gate)
+        {
+            if (_session is null || _request is null || State.Current != SessionState.Creating)
+            {
+                throw new InvalidOperationException($"StartSessionAsync needs a session created by NewSessionAsync and not started yet; the state is {State.Current}.");
+            }
+
+            session = _session;
+            request = _request;
+        }
+
+        if (!State.TryMove(SessionState.Creating, SessionState.Starting))
+        {
+            throw new InvalidOperationException($"StartSessionAsync needs a session created by NewSessionAsync and not started yet; the state is {State.Current}.");
+        }
+
+        var started = _time.GetTimestamp();
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+            var body = new SessionIdRequest { Session_id = session.SessionId };
+            await _rest.CallAsync("StartSession", (api, ct) => api.StartSessionAsync(body, ct), r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
+            State.TryMove(SessionState.Starting, SessionState.Connecting);
+            await ConnectAsync(session, request, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            Log.StoppingAfterFailedStart(_logger, session.SessionId);
+            await CloseAsync(DisconnectReason.StartFailed, callServer: true).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (IsDisposed && !cancellationToken.IsCancellationRequested)
+            {
+                throw new ObjectDisposedException(nameof(StreamingAvatar), exception);
+            }
+
+            throw;
+        }
+
+        _telemetry.TimeToStreamReady.Record(_time.GetElapsedTime(started).TotalSeconds);
+        if (_options.AutoKeepAlive)
+        {
+            _keepAlive.Start(KeepAliveTimer.Interval(request.ActivityIdleTimeout, _options.KeepAliveInterval));
+        }
+    }
+
+    /// <summary>Stops the session (idempotent: later and concurrent calls share the same close).</summary>
+    public Task StopAsync()
+    {
+        if (State.Current is SessionState.Inactive && Session is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        return CloseAsync(DisconnectReason.ClientStop, callServer: State.Current != SessionState.Closed);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // disposal never throws; the failure was logged
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.StopFailed(_logger, Session?.SessionId, _redactor.Redact(exception.Message) ?? string.Empty);
+        }
+
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await CloseAsync(DisconnectReason.ClientStop, callServer: false).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _lifetime.Dispose();
+    }
+
+    public async Task<SpeakHandle> SpeakAsync(SpeakRequest request, CancellationToken cancellationToken)
+    {
+        var sessionId = RequireStarted(nameof(StreamingAvatar.SpeakAsync));
+        var body = RequestMapping.ToWire(sessionId, request);
+        var sentAt = _time.GetUtcNow();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        var response = await _rest.CallAsync("SendTask", body, static (api, body, ct) => api.SendTaskAsync(body, ct), static r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
+        var taskId = response.Data.Task_id;
+        var planned = response.Data.Duration_ms > 0 ? response.Data.Duration_ms : (long?)null;
+        var progress = Ingest.Speaks.Track(taskId);
+        progress.PlannedDurationMs = planned;
+        if (State.Current == SessionState.Closed)
+        {
+            progress.MarkEnded(SpeakOutcome.SessionClosed, durationMs: null);
+        }
+
+        _ = RecordSpeakLatencyAsync(progress, sentAt);
+        return new SpeakHandle(taskId, planned, progress);
+    }
+
+    public async Task InterruptAsync(CancellationToken cancellationToken)
+    {
+        var sessionId = RequireStarted(nameof(StreamingAvatar.InterruptAsync));
+        Ingest.Speaks.SetInterruptRequested(true);
+        try
+        {
+            await SessionCallAsync("InterruptTask", sessionId, (api, body, ct) => api.InterruptTaskAsync(body, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Ingest.Speaks.SetInterruptRequested(false);
+            throw;
+        }
+
+        Ingest.Speaks.EndAll(SpeakOutcome.Interrupted);
+    }
+
+    public Task StartListeningAsync(CancellationToken cancellationToken) =>
+        SessionCallAsync("StartListening", RequireStarted(nameof(StreamingAvatar.StartListeningAsync)), (api, body, ct) => api.StartListeningAsync(body, ct), cancellationToken);
+
+    public Task StopListeningAsync(CancellationToken cancellationToken) =>
+        SessionCallAsync("StopListening", RequireStarted(nameof(StreamingAvatar.StopListeningAsync)), (api, body, ct) => api.StopListeningAsync(body, ct), cancellationToken);
+
+    public Task KeepAliveAsync(CancellationToken cancellationToken) =>
+        SessionCallAsync("KeepAlive", RequireStarted(nameof(StreamingAvatar.KeepAliveAsync)), (api, body, ct) => api.KeepAliveAsync(body, ct), cancellationToken);
+
+    public async Task SendMessageAsync(string text, CancellationToken cancellationToken)
+    {
+        RequireStarted(nameof(StreamingAvatar.SendMessageAsync));
+        State.RequireConnected(nameof(StreamingAvatar.SendMessageAsync));
+        var room = _transports.Room;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        if (room is not null && Request?.VoiceChatTransport == VoiceChatTransport.LiveKit)
+        {
+            await room.PublishAsync(text, linked.Token).ConfigureAwait(false);
+        }
+        else
+        {
+            await _transports.SendTextAsync(text, linked.Token).ConfigureAwait(false);
+        }
+    }
+
+    public async Task StartVoiceChatAsync(StartVoiceChatRequest request, CancellationToken cancellationToken)
+    {
+        var sessionId = RequireStarted(nameof(StreamingAvatar.StartVoiceChatAsync));
+        State.RequireConnected(nameof(StreamingAvatar.StartVoiceChatAsync));
+        if (!_transports.HasChat)
+        {
+            throw new InvalidOperationException($"StartVoiceChatAsync needs a connected session (state Connected); the state is {State.Current}.");
+        }
+
+        _voice.Prepare(request.IsInputAudioMuted, Request?.EnablePushToTalk == true);
+        if (request.UseSilencePrompt is { } wanted && wanted != _transports.SilencePrompt)
+        {
+            await _transports.ReopenChatAsync(Session!, Request!, wanted, cancellationToken).ConfigureAwait(false);
+        }
+
+        await SessionCallAsync("StartListening", sessionId, (api, body, ct) => api.StartListeningAsync(body, ct), cancellationToken).ConfigureAwait(false);
+        if (State.Current != SessionState.Connected || !_transports.HasChat)
+        {
+            throw new InvalidOperationException($"Voice chat could not start: the state is {State.Current}.");
+        }
+
+        // With the LiveKit voice-chat transport and a joined room, the user's audio is a microphone track in the room.
+        var roomMicrophone = Request?.VoiceChatTransport == VoiceChatTransport.LiveKit
+            ? await _transports.StartRoomMicrophoneAsync(cancellationToken).ConfigureAwait(false)
+            : null;
+        await _voice.StartAsync(request.AudioSource, roomMicrophone, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task CloseVoiceChatAsync(CancellationToken cancellationToken)
+    {
+        var stopped = await _voice.StopAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _transports.StopRoomMicrophoneAsync().ConfigureAwait(false);
+        var sessionId = State.Current is SessionState.Connected or SessionState.Reconnecting ? Session?.SessionId : null;
+        if (stopped && sessionId is not null)
+        {
+            await SessionCallAsync("StopListening", sessionId, (api, body, ct) => api.StopListeningAsync(body, ct), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task PushToTalkAsync(bool held, CancellationToken cancellationToken)
+    {
+        var operation = held ? nameof(StreamingAvatar.PushToTalkStartAsync) : nameof(StreamingAvatar.PushToTalkStopAsync);
+        RequireStarted(operation);
+        if (Request?.EnablePushToTalk != true)
+        {
+            throw new InvalidOperationException($"{operation} needs a session started with StartAvatarRequest.EnablePushToTalk = true.");
+        }
+
+        var room = _transports.Room;
+        if (room is null && !_voice.IsActive)
+        {
+            throw new InvalidOperationException($"{operation} needs a joined room (StreamingAvatarOptions.RoomConnector) or running voice chat (StartVoiceChatAsync).");
+        }
+
+        _voice.SetPushToTalkHeld(held);
+        if (room is not null)
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+            await room.PublishAsync(held ? PushToTalkStartMessage : PushToTalkStopMessage, linked.Token).ConfigureAwait(false);
+        }
+    }
+
+    private StartAvatarRequest? Request
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _request;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The one close path: every disconnect (a stop, a failed start, a dropped socket, a closed room, dispose) goes
+    /// through it, with its reason and whether to call <c>stop</c> on the server. The first call does the work; later
+    /// calls share it. Stops voice chat and keep-alive, calls <c>stop</c> (bounded), closes the transports, then closes
+    /// this side (state Closed, handles ended, <c>stream_disconnected</c>, streams completed). A failed server stop is
+    /// rethrown only to a client stop (the caller asked for it); the local side is closed anyway.
+    /// </summary>
+    private Task CloseAsync(DisconnectReason reason, bool callServer, int? closeStatus = null, string? description = null)
+    {
+        lock (_gate)
+        {
+            _closeTask ??= CloseCoreAsync(reason, callServer, closeStatus, description);
+            return _closeTask;
+        }
+    }
+
+    private async Task CloseCoreAsync(DisconnectReason reason, bool callServer, int? closeStatus, string? description)
+    {
+        // Off the caller's thread and lock: a socket's loop or a state subscriber may have started it.
+        await Task.Yield();
+        State.NoteReason(reason);
+        State.BeginDisconnecting();
+        _transports.StopReconnecting();
+        await _voice.StopAsync().ConfigureAwait(false);
+        await _transports.StopRoomMicrophoneAsync().ConfigureAwait(false);
+        _keepAlive.Stop();
+        var sessionId = Session?.SessionId;
+        Exception? failure = null;
+        if (callServer && sessionId is not null)
+        {
+            try
+            {
+                await StopOnServerAsync(sessionId).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // the local side is closed whatever the server said; a client stop sees the failure
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                Log.StopFailed(_logger, sessionId, _redactor.Redact(exception.Message) ?? string.Empty);
+                failure = exception;
+            }
+        }
+
+        await _transports.CloseAsync().ConfigureAwait(false);
+        var final = State.Close(reason);
+        if (Session is not null)
+        {
+            Log.Disconnected(_logger, sessionId, final, closeStatus);
+        }
+
+        Ingest.Complete(sessionId, Session is not null, final, closeStatus, description);
+        if (failure is not null && reason == DisconnectReason.ClientStop)
+        {
+            throw failure;
+        }
+    }
+
+    private async Task ConnectAsync(StartAvatarResponse session, StartAvatarRequest request, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.StreamReadyTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await _transports.OpenAsync(session, request, linked.Token).ConfigureAwait(false);
+            if (_transports.Room is { } room)
+            {
+                await room.MediaReady.WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The stream was not ready within {_options.StreamReadyTimeout.TotalSeconds} s (StreamingAvatarOptions.StreamReadyTimeout).");
+        }
+
+        lock (_gate)
+        {
+            if (_chatClosedDuringStart is { } closed)
+            {
+                throw new InvalidOperationException(
+                    $"The chat socket closed while the session was starting: {closed.Reason} (close status {closed.CloseStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).");
+            }
+        }
+
+        if (!State.TryMove(SessionState.Connecting, SessionState.Connected))
+        {
+            throw new InvalidOperationException($"The session left the Connecting state while connecting (state {State.Current}).");
+        }
+
+        Ingest.StreamReady(session.SessionId);
+    }
+
+    private void OnChatStatus(ChatSocketStatus status)
+    {
+        switch (status)
+        {
+            case ChatSocketStatus.Open { Reconnected: true }:
+                // Armed before the state says Connected, so whoever drives a virtual clock on seeing it finds the timers armed.
+                Ingest.Speaks.BoundPendingAfterReconnect(_scheduler, _options.SpeakOutcomeTimeout);
+                if (State.TryMove(SessionState.Reconnecting, SessionState.Connected))
+                {
+                    _telemetry.Reconnects.Add(1);
+                }
+
+                break;
+            case ChatSocketStatus.Reconnecting:
+                State.TryMove(SessionState.Connected, SessionState.Reconnecting);
+                break;
+            case ChatSocketStatus.Closed closed:
+                OnTransportClosed(closed.Reason, closed.CloseStatus, closed.Description);
+                break;
+        }
+    }
+
+    /// <summary>The room ended on its own (not because the session is stopping): the stream is gone, so the session closes.</summary>
+    private void OnRoomClosed(Exception? error)
+    {
+        if (error is not null)
+        {
+            Log.RoomFailed(_logger, _redactor.Redact(error.Message) ?? error.GetType().Name);
+        }
+
+        // The room's own disconnect reason, mapped, with LiveKit's raw reason kept in the description.
+        if (_transports.Room?.Disconnection is { } disconnection)
+        {
+            OnTransportClosed(disconnection.Reason, closeStatus: null, description: "room_closed: " + disconnection.RawReason);
+        }
+        else
+        {
+            OnTransportClosed(DisconnectReason.ServerClosed, closeStatus: null, description: "room_closed");
+        }
+    }
+
+    private void OnTransportClosed(DisconnectReason reason, int? closeStatus, string? description)
+    {
+        var state = State.Current;
+        if (state is SessionState.Disconnecting or SessionState.Closed)
+        {
+            return;
+        }
+
+        State.NoteReason(reason);
+        if (state is SessionState.Creating or SessionState.Starting or SessionState.Connecting)
+        {
+            // The start in progress sees the closed socket and fails (and closes the session).
+            lock (_gate)
+            {
+                _chatClosedDuringStart ??= new ChatSocketStatus.Closed(reason, closeStatus, description);
+            }
+
+            return;
+        }
+
+        // The server (or the network) ended the transport for good; stop a session that may still live on the server.
+        var mayStillLive = reason is DisconnectReason.NetworkLost or DisconnectReason.ServerClosed;
+        _ = CloseAsync(reason, mayStillLive, closeStatus, description);
+    }
+
+    public string RequireStarted(string operation)
+    {
+        ThrowIfDisposed();
+        State.RequireStarted(operation);
+        return Session?.SessionId ?? throw new InvalidOperationException($"{operation} needs a started session.");
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, typeof(StreamingAvatar));
+
+    private static StartAvatarResponse ToSession(NewSessionResponse response)
+    {
+        var data = response.Data;
+        if (string.IsNullOrEmpty(data?.Session_id))
+        {
+            throw new KonProApiException("The answer to NewSession carries no session (no data.session_id); no session was created on this instance.");
+        }
+
+        return new StartAvatarResponse(data.Session_id, data.Access_token, data.Url)
+        {
+            IsPaid = data.Is_paid ?? false,
+            SessionDurationLimit = TimeSpan.FromSeconds(data.Session_duration_limit),
+            RealtimeEndpoint = data.Realtime_endpoint,
+        };
+    }
+
+    private async Task<NewSessionResponse> CreateSessionCallAsync(NewSessionRequest wire)
+    {
+        using var timeout = new CancellationTokenSource(NewSessionTimeout, _time);
+        return await _rest.CallAsync("NewSession", (api, ct) => api.NewSessionAsync(wire, ct), r => (r.Code, r.Message), timeout.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>A cancelled new whose answer arrives anyway: stop the session the server created.</summary>
+    private async Task StopWhenCreatedAsync(Task<NewSessionResponse> call)
+    {
+        try
+        {
+            var session = ToSession(await call.ConfigureAwait(false));
+            _redactor.Add(session.AccessToken);
+            Log.StoppingAfterFailedStart(_logger, session.SessionId);
+            await StopOnServerAsync(session.SessionId).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // nothing was created, or the stop failed and was logged
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    /// <summary>Calls <c>stop</c> (bounded); a session the server already closed counts as stopped.</summary>
+    private async Task StopOnServerAsync(string sessionId)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(StopTimeout, _time);
+            var body = new SessionIdRequest { Session_id = sessionId };
+            await _rest.CallAsync("StopSession", (api, ct) => api.StopSessionAsync(body, ct), r => (r.Code, r.Message), timeout.Token).ConfigureAwait(false);
+        }
+        catch (KonProSessionClosedException)
+        {
+            // Already closed on the server: what stop wanted.
+        }
+    }
+
+    private async Task SessionCallAsync(
+        string operation,
+        string sessionId,
+        Func<IKonProApiClient, SessionIdRequest, CancellationToken, Task<StatusResponse>> call,
+        CancellationToken cancellationToken)
+    {
+        var body = new SessionIdRequest { Session_id = sessionId };
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token) : null;
+        await _rest.CallAsync(operation, body, call, static r => (r.Code, r.Message), linked?.Token ?? _lifetime.Token).ConfigureAwait(false);
+    }
+
+    private async Task AutoKeepAliveAsync()
+    {
+        try
+        {
+            await KeepAliveAsync(_lifetime.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // a failed automatic keep-alive is logged; the next tick tries again
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.KeepAliveFailed(_logger, Session?.SessionId, _redactor.Redact(exception.Message) ?? string.Empty);
+        }
+    }
+
+    private async Task RecordSpeakLatencyAsync(SpeakProgress progress, DateTimeOffset sentAt)
+    {
+        try
+        {
+            var started = await progress.Started.ConfigureAwait(false);
+            _telemetry.SpeakLatency.Record(Math.Max(0, (started.ReceivedAt - sentAt).TotalSeconds));
+        }
+        catch (OperationCanceledException)
+        {
+            // The task never started: no latency to record.
+        }
+    }
+}

@@ -1,0 +1,313 @@
+using System.Reactive.Disposables;
+using System.Reactive.Concurrency;
+using KonPro.StreamingAvatar.Events;
+using KonPro.StreamingAvatar.Realtime;
+using KonPro.StreamingAvatar.Voice;
+using Microsoft.Extensions.Logging;
+
+namespace KonPro.StreamingAvatar.Session;
+
+/// <summary>
+/// The session's transports: opens, reopens and closes the chat socket and the LiveKit room, and wires both into the
+/// one ingest step (socket events and room data messages) and the engine (the current socket's status, the room's end).
+/// </summary>
+internal sealed class SessionTransports
+{
+    private readonly Lock _gate = new();
+    private readonly Uri _baseUri;
+    private readonly string _secret;
+    private readonly StreamingAvatarOptions _options;
+    private readonly IWebSocketConnector _connector;
+    private readonly EventIngest _ingest;
+    private readonly IScheduler _scheduler;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Action<ChatSocketStatus> _onChatStatus;
+    private readonly Action<Exception?> _onRoomClosed;
+    private ChatSocket? _chat;
+    private IDisposable? _chatSubscriptions;
+    private IAvatarRoom? _room;
+    private IDisposable? _roomSubscription;
+    private PushAudioSource? _roomMicrophoneFeed;
+    private IAsyncDisposable? _roomMicrophone;
+    private bool _silencePrompt;
+
+    public SessionTransports(
+        Uri baseUri,
+        string secret,
+        StreamingAvatarOptions options,
+        IWebSocketConnector connector,
+        EventIngest ingest,
+        IScheduler scheduler,
+        TimeProvider time,
+        ILogger logger,
+        Action<ChatSocketStatus> onChatStatus,
+        Action<Exception?> onRoomClosed)
+    {
+        _baseUri = baseUri;
+        _secret = secret;
+        _options = options;
+        _connector = connector;
+        _ingest = ingest;
+        _scheduler = scheduler;
+        _time = time;
+        _logger = logger;
+        _onChatStatus = onChatStatus;
+        _onRoomClosed = onRoomClosed;
+    }
+
+    /// <summary>Whether the current chat socket was opened with <c>silence_response=true</c>.</summary>
+    public bool SilencePrompt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _silencePrompt;
+            }
+        }
+    }
+
+    /// <summary>The joined room, if any.</summary>
+    public IAvatarRoom? Room
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _room;
+            }
+        }
+    }
+
+    /// <summary>Whether a chat socket is open or opening.</summary>
+    public bool HasChat
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _chat is not null;
+            }
+        }
+    }
+
+    /// <summary>Opens the chat socket, then joins the room when a connector is configured (without waiting for its media).</summary>
+    public async Task OpenAsync(StartAvatarResponse session, StartAvatarRequest request, CancellationToken cancellationToken)
+    {
+        var silencePrompt = request.UseSilencePrompt ?? false;
+        var (chat, subscriptions) = CreateChat(session.SessionId, request, silencePrompt);
+        lock (_gate)
+        {
+            _chat = chat;
+            _chatSubscriptions = subscriptions;
+            _silencePrompt = silencePrompt;
+        }
+
+        await chat.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        if (_options.RoomConnector is { } connector)
+        {
+            var room = await connector.ConnectAsync(new AvatarRoomConnectRequest(session.SessionId, session.Url, session.AccessToken), cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _room = room;
+            }
+
+            var subscription = new CompositeDisposable(
+                room.DataMessages.Subscribe(
+                    message => _ingest.IngestRoomMessage(message.Span, session.SessionId),
+                    error => _onRoomClosed(error),
+                    () => _onRoomClosed(null)),
+                room.ConnectionQuality.Subscribe(quality => _ingest.Ingest(
+                    new ConnectionQualityChanged { SessionId = session.SessionId, ReceivedAt = _time.GetUtcNow(), Quality = quality },
+                    EventChannel.Client)));
+            lock (_gate)
+            {
+                _roomSubscription = subscription;
+            }
+        }
+    }
+
+    /// <summary>Replaces the chat socket with one opened with another silence-prompt setting.</summary>
+    public async Task ReopenChatAsync(StartAvatarResponse session, StartAvatarRequest request, bool silencePrompt, CancellationToken cancellationToken)
+    {
+        var (chat, subscriptions) = CreateChat(session.SessionId, request, silencePrompt);
+        try
+        {
+            await chat.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            subscriptions.Dispose();
+            await chat.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        ChatSocket? old;
+        IDisposable? oldSubscriptions;
+        lock (_gate)
+        {
+            old = _chat;
+            oldSubscriptions = _chatSubscriptions;
+            _chat = chat;
+            _chatSubscriptions = subscriptions;
+            _silencePrompt = silencePrompt;
+        }
+
+        oldSubscriptions?.Dispose();
+        if (old is not null)
+        {
+            await old.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The session is ending: a drop no longer reconnects.</summary>
+    public void StopReconnecting()
+    {
+        lock (_gate)
+        {
+            _chat?.StopReconnecting();
+        }
+    }
+
+    /// <summary>Sends a typed user message over the chat socket.</summary>
+    public Task SendTextAsync(string text, CancellationToken cancellationToken)
+    {
+        var chat = CurrentChat() ?? throw new InvalidOperationException("The chat socket is not open.");
+        return chat.SendTextAsync(text, cancellationToken).AsTask();
+    }
+
+    /// <summary>Sends a chunk of audio over the chat socket (dropped while there is none).</summary>
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken) =>
+        CurrentChat() is { } chat ? chat.SendAudioAsync(chunk, cancellationToken) : ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Publishes the user's microphone track in the joined room and returns what the voice-chat pump sends each chunk
+    /// through; null without a room (the pump then sends to the chat socket).
+    /// </summary>
+    public async Task<Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask>?> StartRoomMicrophoneAsync(CancellationToken cancellationToken)
+    {
+        var room = Room;
+        if (room is null)
+        {
+            return null;
+        }
+
+        var feed = new PushAudioSource();
+        var track = await room.PublishMicrophoneAsync(feed, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _roomMicrophoneFeed = feed;
+            _roomMicrophone = track;
+        }
+
+        return (chunk, _) =>
+        {
+            feed.Push(chunk.Span);
+            return ValueTask.CompletedTask;
+        };
+    }
+
+    /// <summary>Unpublishes the microphone track, if one was published.</summary>
+    public async Task StopRoomMicrophoneAsync()
+    {
+        PushAudioSource? feed;
+        IAsyncDisposable? track;
+        lock (_gate)
+        {
+            (feed, _roomMicrophoneFeed) = (_roomMicrophoneFeed, null);
+            (track, _roomMicrophone) = (_roomMicrophone, null);
+        }
+
+        feed?.Complete();
+        if (track is not null)
+        {
+            await track.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (feed is not null)
+        {
+            await feed.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Closes the chat socket (a normal close, bounded by its close timeout) and leaves the room.</summary>
+    public async Task CloseAsync()
+    {
+        ChatSocket? chat;
+        IAvatarRoom? room;
+        IDisposable? subscriptions;
+        IDisposable? roomSubscription;
+        lock (_gate)
+        {
+            chat = _chat;
+            room = _room;
+            subscriptions = _chatSubscriptions;
+            roomSubscription = _roomSubscription;
+            _chat = null;
+            _room = null;
+            _chatSubscriptions = null;
+            _roomSubscription = null;
+        }
+
+        if (chat is not null)
+        {
+            await chat.DisposeAsync().ConfigureAwait(false);
+        }
+
+        subscriptions?.Dispose();
+        roomSubscription?.Dispose();
+        if (room is not null)
+        {
+            try
+            {
+                await room.DisposeAsync().ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // a room that fails to leave is not the caller's problem
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                Log.RoomFailed(_logger, exception.GetType().Name);
+            }
+        }
+    }
+
+    private ChatSocket? CurrentChat()
+    {
+        lock (_gate)
+        {
+            return _chat;
+        }
+    }
+
+    private (ChatSocket Chat, IDisposable Subscriptions) CreateChat(string sessionId, StartAvatarRequest request, bool silencePrompt)
+    {
+        var chat = new ChatSocket(
+            new ChatSocketOptions
+            {
+                BaseUri = _baseUri,
+                SessionId = sessionId,
+                // The chat socket takes the session token, or the API key when the client runs on one; the socket
+                // logs its URL with the token masked.
+                SessionToken = _secret,
+                SilenceResponse = silencePrompt,
+                PushToTalk = request.EnablePushToTalk ?? false,
+                LiveKitTransport = request.VoiceChatTransport == VoiceChatTransport.LiveKit,
+                ReconnectPolicy = _options.ReconnectPolicy,
+                TimeProvider = _time,
+                Scheduler = _scheduler,
+                Logger = _logger,
+            },
+            _connector);
+        var events = chat.Events.Subscribe(evt => _ingest.Ingest(evt, EventChannel.ChatSocket));
+        var status = chat.Status.Subscribe(s =>
+        {
+            // Only the current socket speaks for the session (a replaced one closes quietly).
+            if (ReferenceEquals(CurrentChat(), chat))
+            {
+                _onChatStatus(s);
+            }
+        });
+        return (chat, new System.Reactive.Disposables.CompositeDisposable(events, status));
+    }
+}

@@ -1,0 +1,140 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KonPro.StreamingAvatar.Testing.Sessions;
+using Microsoft.Extensions.Logging;
+using WireMock;
+
+namespace KonPro.StreamingAvatar.Testing.Room;
+
+/// <summary>A session's room as <c>new</c> answers it: the URL and the client's access token.</summary>
+internal sealed record RoomGrant(string Url, string AccessToken);
+
+/// <summary>
+/// The fake server's LiveKit-compatible rooms: one room program (a Node child process) for the server, one room per
+/// session, tokens signed with a secret of this server's own, and what clients do in the rooms recorded in the journal.
+/// </summary>
+internal sealed class FakeRoomHost : IAsyncDisposable
+{
+    private const string Issuer = "konpro-fake";
+    private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(6);
+    private readonly KonProFakeServerOptions _options;
+    private readonly KonProJournal _journal;
+    private readonly ILogger _logger;
+    private readonly string _secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+    private FakeLiveKitProcess? _process;
+
+    private FakeRoomHost(KonProFakeServerOptions options, KonProJournal journal, ILogger logger)
+    {
+        _options = options;
+        _journal = journal;
+        _logger = logger;
+    }
+
+    /// <summary>The port of the room's signalling.</summary>
+    public int Port => Process.Port;
+
+    private FakeLiveKitProcess Process => _process ?? throw new InvalidOperationException("The room is not started.");
+
+    public static async Task<FakeRoomHost> StartAsync(KonProFakeServerOptions options, KonProJournal journal, ILogger logger, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Room.StartTimeout);
+        var folder = await FakeLiveKitInstall.PrepareAsync(options.Room, timeout.Token).ConfigureAwait(false);
+        var host = new FakeRoomHost(options, journal, logger);
+        host._process = await FakeLiveKitProcess.StartAsync(folder, options.Room, host.OnReport, logger, timeout.Token).ConfigureAwait(false);
+        Log.RoomStarted(logger, options.Room.ListenAddress, host.Port);
+        return host;
+    }
+
+    /// <summary>Creates the session's room and the grant <c>new</c> returns; the room URL names the host the client used.</summary>
+    public async Task<RoomGrant> OpenAsync(FakeSession session, IRequestMessage request, CancellationToken cancellationToken = default)
+    {
+        var command = new JsonObject
+        {
+            ["cmd"] = "create_room",
+            ["session"] = session.Id,
+            ["room"] = session.Id,
+            ["secret"] = _secret,
+        };
+        await Process.SendAsync(command, cancellationToken).ConfigureAwait(false);
+        session.Room = new SessionRoom(Process, session.Id, _options.EffectiveEventDelivery);
+        var secret = System.Text.Encoding.UTF8.GetBytes(_secret);
+        var now = DateTimeOffset.UtcNow; // the room checks expiry against the real clock
+        return new RoomGrant(
+            $"ws://{HostFor(request)}:{Port}",
+            LiveKitAccessToken.Create(Issuer, secret, "client", session.Id, now, TokenLifetime));
+    }
+
+    private string HostFor(IRequestMessage request)
+    {
+        if (_options.Room.AdvertisedHost is { } advertised)
+        {
+            return advertised.Contains(':', StringComparison.Ordinal) && !advertised.StartsWith('[') ? $"[{advertised}]" : advertised;
+        }
+
+        var header = request.Headers is not null && request.Headers.TryGetValue("Host", out var values) && values.Count > 0 ? values[0] : null;
+        return Uri.TryCreate("http://" + (header ?? request.Host), UriKind.Absolute, out var uri) ? uri.Host : _options.Room.ListenAddress;
+    }
+
+    private void OnReport(JsonElement report)
+    {
+        var type = report.GetProperty("type").GetString();
+        var session = Text(report, "session") ?? string.Empty;
+        var identity = Text(report, "identity") ?? string.Empty;
+        RoomActivityRecord Record(RoomActivityKind kind, string? text, string? trackSid = null, string? trackKind = null, double seconds = 0, double level = 0) =>
+            new(DateTimeOffset.UtcNow, session, identity, kind, text, trackSid, trackKind, seconds, level);
+
+        switch (type)
+        {
+            case "participant_joined":
+                _journal.Add(Record(RoomActivityKind.ParticipantJoined, $"protocol {Number(report, "protocol")} {Text(report, "sdk")}".TrimEnd()));
+                Log.RoomParticipantJoined(_logger, session, identity);
+                break;
+            case "participant_left":
+                _journal.Add(Record(RoomActivityKind.ParticipantLeft, Text(report, "reason")));
+                Log.RoomParticipantLeft(_logger, session, identity, Text(report, "reason") ?? string.Empty);
+                break;
+            case "data_received":
+                var payload = Text(report, "payload") ?? string.Empty;
+                _journal.Add(Record(PushToTalk(payload) ?? RoomActivityKind.UserMessage, payload));
+                break;
+            case "track_published":
+                _journal.Add(Record(RoomActivityKind.TrackPublished, Text(report, "source"), Text(report, "track"), Text(report, "kind")));
+                break;
+            case "audio_level":
+                _journal.Add(Record(RoomActivityKind.AudioReceived, null, Text(report, "track"), "audio", Number(report, "seconds"), Number(report, "rms")));
+                break;
+            case "join_rejected":
+                Log.RoomJoinRejected(_logger, Text(report, "reason") ?? string.Empty);
+                break;
+            case "error":
+                Log.RoomError(_logger, Text(report, "message") ?? string.Empty);
+                break;
+            default:
+                break; // avatar_started, track_received, track_muted: nothing to record
+        }
+    }
+
+    /// <summary>The reference publishes push-to-talk as the JSON strings <c>"push_to_talk:start"</c> and <c>"push_to_talk:stop"</c>.</summary>
+    private static RoomActivityKind? PushToTalk(string payload) => payload.Trim().Trim('"') switch
+    {
+        "push_to_talk:start" => RoomActivityKind.PushToTalkStart,
+        "push_to_talk:stop" => RoomActivityKind.PushToTalkStop,
+        _ => null,
+    };
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static double Number(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : 0;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { } process)
+        {
+            await process.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

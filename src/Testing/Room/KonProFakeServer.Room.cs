@@ -1,0 +1,22 @@
+using KonPro.StreamingAvatar.Testing.Room;
+
+namespace KonPro.StreamingAvatar.Testing;
+
+/// <content>Preparing the LiveKit-compatible room ahead of use.</content>
+public sealed partial class KonProFakeServer
+{
+    /// <summary>
+    /// Checks Node.js and installs the room program's dependencies from its lock file (<c>npm ci</c>) into the cache,
+    /// as the first start with the room would. Run it where the npm registry is reachable (before entering a network
+    /// namespace); later starts find the installation. Nothing is listened on.
+    /// </summary>
+    /// <param name="options">The room settings (Node path, cache directory); <see cref="KonProFakeRoomOptions.Enabled"/> is not needed.</param>
+    /// <param name="cancellationToken">Cancels the installation.</param>
+    /// <returns>The folder the room program runs from.</returns>
+    /// <exception cref="InvalidOperationException">Node.js 20+ or npm is missing, or the installation failed; the message says which.</exception>
+    public static Task<string> InstallRoomAsync(KonProFakeRoomOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return FakeLiveKitInstall.PrepareAsync(options, cancellationToken);
+    }
+}

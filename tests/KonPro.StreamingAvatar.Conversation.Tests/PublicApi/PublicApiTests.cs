@@ -1,0 +1,11 @@
+using KonPro.StreamingAvatar.TestSupport;
+
+namespace KonPro.StreamingAvatar.Conversation.Tests.PublicApi;
+
+/// <summary>The conversation package's public surface is a product: every change shows up in review as a change of its snapshot.</summary>
+public sealed class PublicApiTests
+{
+    [Fact]
+    public void The_public_api_matches_the_approved_snapshot() =>
+        ApprovedPublicApi.Verify(typeof(AvatarConversation).Assembly, "tests", "KonPro.StreamingAvatar.Conversation.Tests", "PublicApi");
+}

@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace KonPro.StreamingAvatar.LiveKit.Tests.Native;
+
+public sealed class LiveKitPlatformTests
+{
+    [Theory]
+    [InlineData(Architecture.X64, true, true, true)]
+    [InlineData(Architecture.Arm64, true, true, false)]
+    [InlineData(Architecture.X64, false, true, false)]
+    [InlineData(Architecture.X64, true, false, false)]
+    public void Only_glibc_linux_x64_has_the_native_library(Architecture architecture, bool linux, bool glibc, bool supported) =>
+        LiveKitPlatform.IsSupportedPlatform(architecture, linux, glibc).Should().Be(supported);
+
+    [Fact]
+    public void The_unsupported_platform_error_names_the_platform_the_supported_ones_and_the_fallback()
+    {
+        var error = LiveKitPlatform.Unsupported("osx-arm64");
+
+        error.Should().BeOfType<PlatformNotSupportedException>();
+        error.Message.Should().Contain("osx-arm64").And.Contain("linux-x64").And.Contain("chat socket");
+    }
+
+    [Fact]
+    public void This_linux_x64_test_host_is_supported_and_the_native_library_sits_beside_the_tests()
+    {
+        LiveKitPlatform.IsSupported.Should().Be(OperatingSystem.IsLinux() && RuntimeInformation.OSArchitecture == Architecture.X64);
+        if (LiveKitPlatform.IsSupported)
+        {
+            File.Exists(Path.Combine(AppContext.BaseDirectory, "liblivekit_ffi.so")).Should().BeTrue();
+            File.Exists(Path.Combine(AppContext.BaseDirectory, "rtc-node.linux-x64-gnu.node")).Should().BeTrue();
+        }
+    }
+}

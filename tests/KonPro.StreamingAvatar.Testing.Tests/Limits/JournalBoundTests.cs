@@ -1,0 +1,45 @@
+using KonPro.StreamingAvatar.Testing.Tests.Support;
+
+namespace KonPro.StreamingAvatar.Testing.Tests.Limits;
+
+public sealed class JournalBoundTests
+{
+    [Fact]
+    public async Task The_journal_and_the_request_log_keep_the_latest_entries_dropping_the_oldest_first()
+    {
+        await using var server = await Servers.StartAsync(o =>
+        {
+            o.MaxJournalEntries = 5;
+            o.MaxRequestLogCount = 5;
+        });
+        using var api = new ApiClient(server);
+
+        for (var i = 0; i < 12; i++)
+        {
+            await api.GetAsync($"/v1/streaming/sessions/history?page={i + 1}");
+        }
+
+        server.Journal.RestCalls.Select(c => c.Route).Should().HaveCount(5);
+        server.Journal.RestCalls.Select(c => c.ResponseBody).Should().AllSatisfy(b => b.Should().Contain("\"page\":"));
+        server.Journal.RestCalls[0].ResponseBody.Should().Contain("\"page\":8,");
+        server.Journal.RestCalls[^1].ResponseBody.Should().Contain("\"page\":12,");
+        server.WireMock.LogEntries.Should().HaveCountLessThanOrEqualTo(5);
+    }
+
+    [Fact]
+    public async Task Chat_messages_are_journaled_up_to_the_bound_too()
+    {
+        await using var server = await Servers.StartAsync(o => o.MaxJournalEntries = 3);
+        using var api = new ApiClient(server);
+        var (token, sessionId) = await api.NewSessionAsync();
+        await using var chat = await ChatClient.ConnectAsync(server, sessionId, token);
+
+        for (var i = 0; i < 6; i++)
+        {
+            await chat.SendTextAsync($"message {i}");
+        }
+
+        await ChatLimitTests.WaitUntilAsync(() => server.Journal.ChatFrames.LastOrDefault()?.Text == "message 5");
+        server.Journal.ChatFrames.Select(f => f.Text).Should().Equal("message 3", "message 4", "message 5");
+    }
+}

@@ -1,0 +1,292 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using KonPro.StreamingAvatar.Testing.Tests.Support;
+
+namespace KonPro.StreamingAvatar.Testing.Tests.Realtime;
+
+public sealed class RealtimeAudioSocketTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Each_session_gets_its_own_endpoint_and_the_url_alone_lets_a_client_in()
+    {
+        await using var server = await Servers.StartAsync();
+        using var api = new ApiClient(server);
+        var (_, _, first) = await NewSessionAsync(api, start: true);
+        var (_, _, second) = await NewSessionAsync(api, start: true);
+
+        first.Should().NotBe(second);
+        first.Should().StartWith(server.Url.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.realtime/");
+        await using var client = await RealtimeClient.ConnectAsync(first);
+        (await client.NextAsync("session.state_updated"))["state"]!.GetValue<string>().Should().Be("connecting");
+        (await client.NextAsync("session.state_updated"))["state"]!.GetValue<string>().Should().Be("connected");
+    }
+
+    [Fact]
+    public async Task An_unknown_endpoint_is_closed_as_unauthorized()
+    {
+        await using var server = await Servers.StartAsync();
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri(server.Url.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.realtime/not-a-secret"), CancellationToken.None);
+
+        var result = await socket.ReceiveAsync(new byte[1024], CancellationToken.None).WaitAsync(Patience);
+
+        result.MessageType.Should().Be(WebSocketMessageType.Close);
+        ((int)socket.CloseStatus!).Should().Be(4401);
+        socket.CloseStatusDescription.Should().Be("unauthorized");
+    }
+
+    [Fact]
+    public async Task An_utterance_is_spoken_for_as_long_as_its_audio_with_its_event_id()
+    {
+        await using var server = await Servers.StartAsync(o => o.TimeScale = 0.1);
+        using var api = new ApiClient(server);
+        var (_, _, endpoint) = await NewSessionAsync(api, start: true);
+        await using var client = await RealtimeClient.ConnectAsync(endpoint);
+        await client.NextAsync("session.state_updated", m => State(m) == "connected");
+
+        await client.SendAsync(new { type = "agent.speak", event_id = "utt-1", audio = Pcm(TimeSpan.FromMilliseconds(400)) });
+        await client.SendAsync(new { type = "agent.speak", event_id = "utt-1", audio = Pcm(TimeSpan.FromMilliseconds(1000)) });
+        await client.SendAsync(new { type = "agent.speak_end", event_id = "utt-1" });
+
+        (await client.NextAsync("agent.speak_started"))["event_id"]!.GetValue<string>().Should().Be("utt-1");
+        var ended = await client.NextAsync("agent.speak_ended");
+        ended["event_id"]!.GetValue<string>().Should().Be("utt-1");
+        ended["duration_ms"]!.GetValue<long>().Should().Be(1400);
+        client.Seen.Where(m => Type(m) == "agent.state").Select(State).Should().ContainInOrder("idle", "speaking", "idle");
+    }
+
+    [Fact]
+    public async Task Audio_sent_before_the_session_is_connected_is_buffered_and_spoken_once_it_is()
+    {
+        await using var server = await Servers.StartAsync();
+        using var api = new ApiClient(server);
+        var (token, sessionId, endpoint) = await NewSessionAsync(api, start: false);
+        await using var client = await RealtimeClient.ConnectAsync(endpoint);
+
+        await client.SendAsync(new { type = "agent.audio_buffer_append", audio = Pcm(TimeSpan.FromMilliseconds(500)) });
+        await client.SendAsync(new { type = "agent.audio_buffer_commit" });
+        await Task.Delay(100);
+        client.Seen.Should().NotContain(m => Type(m) == "agent.speak_started", "the session is not connected yet");
+        (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+
+        await client.NextAsync("session.state_updated", m => State(m) == "connected");
+        var ended = await client.NextAsync("agent.speak_ended");
+        ended["duration_ms"]!.GetValue<long>().Should().Be(500);
+        var seen = client.Seen;
+        seen.FindIndex(m => State(m) == "connected").Should().BeLessThan(seen.FindIndex(m => Type(m) == "agent.speak_started"));
+    }
+
+    [Fact]
+    public async Task An_interrupt_cuts_the_utterance_short_and_drops_the_queued_ones()
+    {
+        await using var server = await Servers.StartAsync(o => o.TimeScale = 0.5);
+        using var api = new ApiClient(server);
+        var (_, _, endpoint) = await NewSessionAsync(api, start: true);
+        await using var client = await RealtimeClient.ConnectAsync(endpoint);
+        await client.NextAsync("session.state_updated", m => State(m) == "connected");
+
+        await client.SendAsync(new { type = "agent.speak", event_id = "long", audio = Pcm(TimeSpan.FromSeconds(10)) });
+        await client.SendAsync(new { type = "agent.speak_end", event_id = "long" });
+        await client.SendAsync(new { type = "agent.speak", event_id = "queued", audio = Pcm(TimeSpan.FromSeconds(1)) });
+        await client.NextAsync("agent.speak_started");
+        await client.SendAsync(new { type = "agent.interrupt", event_id = "stop-1" });
+
+        var cut = await client.NextAsync("agent.speak_interrupted", m => Id(m) == "long");
+        cut["duration_ms"]!.GetValue<long>().Should().BeLessThan(10_000);
+        (await client.NextAsync("agent.speak_interrupted", m => Id(m) == "queued"))["duration_ms"]!.GetValue<long>().Should().Be(0);
+        await Task.Delay(200);
+        client.Seen.Should().NotContain(m => Type(m) == "agent.speak_ended");
+    }
+
+    [Theory]
+    [InlineData("this is not json", "invalid_json")]
+    [InlineData("[1, 2]", "invalid_json")]
+    [InlineData("{\"event_id\":\"e1\"}", "missing_type")]
+    [InlineData("{\"type\":\"agent.dance\",\"event_id\":\"e2\"}", "unknown_type")]
+    [InlineData("{\"type\":\"agent.speak\",\"event_id\":\"e3\",\"audio\":\"%%%not base64\"}", "invalid_audio")]
+    [InlineData("{\"type\":\"agent.speak\",\"event_id\":\"e4\",\"audio\":\"AAAA\"}", "invalid_audio")]
+    [InlineData("{\"type\":\"agent.speak\",\"event_id\":\"e5\"}", "missing_audio")]
+    [InlineData("{\"type\":\"agent.speak_end\",\"event_id\":\"never-sent\"}", "unknown_event_id")]
+    public async Task A_bad_message_gets_an_error_naming_the_problem_and_the_socket_stays_open(string message, string code)
+    {
+        await using var server = await Servers.StartAsync();
+        using var api = new ApiClient(server);
+        var (_, _, endpoint) = await NewSessionAsync(api, start: true);
+        await using var client = await RealtimeClient.ConnectAsync(endpoint);
+        await client.NextAsync("session.state_updated", m => State(m) == "connected");
+
+        await client.SendRawAsync(message);
+
+        var error = (await client.NextAsync("error"))["error"]!;
+        error["code"]!.GetValue<string>().Should().Be(code);
+        error["message"]!.GetValue<string>().Should().NotBeNullOrEmpty();
+        await client.SendAsync(new { type = "agent.speak", event_id = "after", audio = Pcm(TimeSpan.FromMilliseconds(100)) });
+        await client.SendAsync(new { type = "agent.speak_end", event_id = "after" });
+        (await client.NextAsync("agent.speak_ended"))["event_id"]!.GetValue<string>().Should().Be("after");
+    }
+
+    [Fact]
+    public async Task Listening_and_keep_alive_are_accepted_and_stopping_the_session_closes_the_socket()
+    {
+        await using var server = await Servers.StartAsync();
+        using var api = new ApiClient(server);
+        var (token, sessionId, endpoint) = await NewSessionAsync(api, start: true);
+        await using var client = await RealtimeClient.ConnectAsync(endpoint);
+        await client.NextAsync("session.state_updated", m => State(m) == "connected");
+
+        await client.SendAsync(new { type = "agent.start_listening", event_id = "l1" });
+        await client.NextAsync("agent.state", m => State(m) == "listening");
+        server.GetSession(sessionId)!.IsListening.Should().BeTrue();
+        await client.SendAsync(new { type = "session.keep_alive", event_id = "k1" });
+        await client.SendAsync(new { type = "agent.stop_listening", event_id = "l2" });
+        await client.NextAsync("agent.state", m => State(m) == "idle");
+        await api.PostAsync("/v1/streaming/stop", new { session_id = sessionId }, Credential.Bearer(token));
+
+        await client.NextAsync("session.state_updated", m => State(m) == "closing");
+        await client.NextAsync("session.state_updated", m => State(m) == "closed");
+        (await client.Closed.WaitAsync(Patience)).Should().Be(1000);
+        client.Seen.Should().NotContain(m => Type(m) == "error");
+    }
+
+    private static async Task<(string Token, string SessionId, string Endpoint)> NewSessionAsync(ApiClient api, bool start)
+    {
+        var token = await api.CreateTokenAsync();
+        var created = await api.PostAsync("/v1/streaming/new", new { activity_idle_timeout = 3600 }, Credential.Bearer(token));
+        var data = created.Body.GetProperty("data");
+        var sessionId = data.GetProperty("session_id").GetString()!;
+        if (start)
+        {
+            (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        }
+
+        return (token, sessionId, data.GetProperty("realtime_endpoint").GetString()!);
+    }
+
+    private static string Pcm(TimeSpan duration)
+    {
+        var samples = (int)(duration.TotalSeconds * 24_000);
+        var bytes = new byte[samples * 2];
+        for (var i = 0; i < samples; i++)
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(i * 2), (short)(Math.Sin(i * 0.1) * 8000));
+        }
+
+        return Convert.ToBase64String(bytes);
+    }
+
+    private static string? Type(JsonNode m) => m["type"]?.GetValue<string>();
+
+    private static string? State(JsonNode m) => m["state"]?.GetValue<string>();
+
+    private static string? Id(JsonNode m) => m["event_id"]?.GetValue<string>();
+
+    /// <summary>A raw client of the realtime socket: sends JSON text, records every message it receives.</summary>
+    private sealed class RealtimeClient : IAsyncDisposable
+    {
+        private readonly ClientWebSocket _socket;
+        private readonly Channel<JsonNode> _incoming = Channel.CreateUnbounded<JsonNode>();
+        private readonly TaskCompletionSource<int> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Task _receive;
+
+        private RealtimeClient(ClientWebSocket socket)
+        {
+            _socket = socket;
+            _receive = ReceiveAsync();
+        }
+
+        private readonly List<JsonNode> _seen = [];
+
+        public List<JsonNode> Seen
+        {
+            get
+            {
+                lock (_seen)
+                {
+                    return [.. _seen];
+                }
+            }
+        }
+
+        public Task<int> Closed => _closed.Task;
+
+        public static async Task<RealtimeClient> ConnectAsync(string endpoint)
+        {
+            var socket = new ClientWebSocket();
+            await socket.ConnectAsync(new Uri(endpoint), CancellationToken.None);
+            return new RealtimeClient(socket);
+        }
+
+        public Task SendAsync(object message) => SendRawAsync(JsonSerializer.Serialize(message));
+
+        public Task SendRawAsync(string text) =>
+            _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+        /// <summary>The next message of a type (matching a condition), skipping others; all are kept in <see cref="Seen"/>.</summary>
+        public async Task<JsonNode> NextAsync(string type, Func<JsonNode, bool>? match = null)
+        {
+            using var timeout = new CancellationTokenSource(Patience);
+            while (true)
+            {
+                var message = await _incoming.Reader.ReadAsync(timeout.Token);
+                if (Type(message) == type && (match is null || match(message)))
+                {
+                    return message;
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+            }
+
+            await _receive;
+            _socket.Dispose();
+        }
+
+        private async Task ReceiveAsync()
+        {
+            var buffer = new byte[64 * 1024];
+            try
+            {
+                while (true)
+                {
+                    using var text = new MemoryStream();
+                    WebSocketReceiveResult result;
+                    do
+                    {
+                        result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
+                        text.Write(buffer, 0, result.Count);
+                    }
+                    while (!result.EndOfMessage);
+
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        _closed.TrySetResult((int)_socket.CloseStatus!);
+                        return;
+                    }
+
+                    var node = JsonNode.Parse(text.ToArray())!;
+                    lock (_seen)
+                    {
+                        _seen.Add(node);
+                    }
+
+                    await _incoming.Writer.WriteAsync(node);
+                }
+            }
+            catch (WebSocketException)
+            {
+                _closed.TrySetResult(-1);
+            }
+        }
+    }
+}

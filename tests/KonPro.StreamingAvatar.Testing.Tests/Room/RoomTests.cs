@@ -1,0 +1,232 @@
+using System.Net;
+using System.Text.Json;
+using KonPro.StreamingAvatar.Testing.Tests.Support;
+
+namespace KonPro.StreamingAvatar.Testing.Tests.Room;
+
+/// <summary>
+/// The fake's LiveKit-compatible room, joined by an independent LiveKit client (LiveKit's own Node SDK on its Rust
+/// core) over real WebRTC. These run only inside a network namespace (eng/netns-run); outside one they fail.
+/// </summary>
+[Trait("Category", "Room")]
+public sealed class RoomTests
+{
+    private const string Words = "The quick brown fox jumps over";
+
+    [Fact]
+    public async Task A_LiveKit_client_gets_the_avatar_media_its_events_in_room_only_mode_and_a_leave_on_stop()
+    {
+        RoomNamespace.RequireAddress();
+        await using var server = await StartAsync(FakeEventDelivery.RoomOnly);
+        using var api = new ApiClient(server);
+        var (token, sessionId, url, accessToken) = await NewSessionAsync(api);
+        url.Should().StartWith("ws://127.0.0.1:", "the room URL names the host the client used for new");
+        (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        await using var chat = await ChatClient.ConnectAsync(server, sessionId, token);
+
+        await using var client = NodeRoomClient.StartRtcNode(url, accessToken);
+        var connected = await client.WaitForAsync("connected");
+        connected.GetProperty("participants").EnumerateArray().Select(p => p.GetString()).Should().Contain("avatar");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "video", "video track");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
+        server.Journal.RoomActivity.Should().Contain(r => r.Kind == RoomActivityKind.ParticipantJoined && r.SessionId == sessionId && r.Identity == "client");
+
+        // The avatar speaks: its events arrive on the data channel only, in order.
+        var task = await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = Words, task_mode = "async" }, Credential.Bearer(token));
+        task.Status.Should().Be(HttpStatusCode.OK, task.Text);
+        var taskId = task.Data.GetProperty("task_id").GetString();
+        await client.WaitForAsync(_ => client.AvatarData.Any(e => e.GetProperty("type").GetString() == "avatar_stop_talking"), "avatar_stop_talking");
+        var events = client.AvatarData;
+        events.Select(e => e.GetProperty("type").GetString()).Should().Equal(
+            "avatar_start_talking", "avatar_talking_message", "avatar_talking_message", "avatar_end_message", "avatar_stop_talking");
+        events.Should().OnlyContain(e => e.GetProperty("task_id").GetString() == taskId);
+        string.Join(" ", events.Where(e => e.GetProperty("type").GetString() == "avatar_talking_message").Select(e => e.GetProperty("message").GetString()))
+            .Should().Be(Words);
+
+        // The user speaks on the chat socket: voice activity stays there, the transcript goes to the room.
+        await Pcm.SpeakAsync(chat, toneChunks: 10);
+        await client.WaitForAsync(_ => client.AvatarData.Any(e => e.GetProperty("type").GetString() == "user_end_message"), "user_end_message");
+        client.AvatarData.Skip(5).Select(e => e.GetProperty("type").GetString()).Should().Equal("user_talking_message", "user_end_message");
+        await chat.WaitForAsync("user_stop");
+        chat.EventTypes.Should().Equal("user_start", "user_stop");
+
+        // >= 2 s of video at the fake's frame rate, and audio at 48 kHz.
+        await client.WaitForAsync(_ => client.Latest("video_stats") is { } v && v.GetProperty("last").GetInt64() - v.GetProperty("first").GetInt64() >= 2500, "2.5 s of video");
+        var video = client.Latest("video_stats")!.Value;
+        var seconds = (video.GetProperty("last").GetInt64() - video.GetProperty("first").GetInt64()) / 1000.0;
+        (video.GetProperty("frames").GetInt32() / seconds).Should().BeGreaterThan(0.7 * 15, "the fake publishes 15 frames per second");
+        video.GetProperty("width").GetInt32().Should().Be(320);
+        video.GetProperty("height").GetInt32().Should().Be(240);
+        video.GetProperty("talkingFrames").GetInt32().Should().BePositive("the video shows when the avatar talks");
+        video.GetProperty("idleFrames").GetInt32().Should().BePositive("and when it does not");
+        var audio = client.Latest("audio_stats")!.Value;
+        audio.GetProperty("sampleRate").GetInt32().Should().Be(48000);
+        (audio.GetProperty("samples").GetInt64() / 48000.0).Should().BeGreaterThan(1.5);
+        audio.GetProperty("peak").GetInt32().Should().BeGreaterThan(1000, "the avatar's audio carries a tone while it talks");
+
+        // The client publishes a message, push-to-talk and its microphone: the journal records them.
+        await client.SendAsync(new { cmd = "publish_data", text = "hello from the room" });
+        await client.SendAsync(new { cmd = "publish_data", text = "\"push_to_talk:start\"" });
+        await client.SendAsync(new { cmd = "publish_audio" });
+        await WaitAsync(() => server.Journal.RoomActivity.Any(r => r.Kind == RoomActivityKind.AudioReceived && r.AudioLevel > 0.05), "microphone audio in the journal");
+        var activity = server.Journal.RoomActivity.Where(r => r.SessionId == sessionId).ToList();
+        activity.Should().Contain(r => r.Kind == RoomActivityKind.UserMessage && r.Text == "hello from the room");
+        activity.Should().Contain(r => r.Kind == RoomActivityKind.PushToTalkStart);
+        var track = activity.Single(r => r.Kind == RoomActivityKind.TrackPublished);
+        track.TrackKind.Should().Be("audio");
+        track.Text.Should().Be("microphone");
+        activity.Where(r => r.Kind == RoomActivityKind.AudioReceived).Should().OnlyContain(r => r.TrackSid == track.TrackSid);
+
+        // stop: the room sends leave (ROOM_DELETED), and the client is disconnected.
+        (await api.PostAsync("/v1/streaming/stop", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        var disconnected = await client.WaitForAsync("disconnected");
+        disconnected.GetProperty("reason").GetInt32().Should().Be(5, "LiveKit's DisconnectReason.ROOM_DELETED");
+        await WaitAsync(() => server.Journal.RoomActivity.Any(r => r.Kind == RoomActivityKind.ParticipantLeft && r.SessionId == sessionId), "the leave in the journal");
+    }
+
+    [Fact]
+    public async Task A_client_that_joins_before_start_sees_the_avatar_arrive_and_chat_and_room_mode_sends_events_on_both()
+    {
+        RoomNamespace.RequireAddress();
+        await using var server = await StartAsync(FakeEventDelivery.ChatAndRoom);
+        using var api = new ApiClient(server);
+        var (token, sessionId, url, accessToken) = await NewSessionAsync(api);
+        await using var client = NodeRoomClient.StartRtcNode(url, accessToken);
+        var connected = await client.WaitForAsync("connected");
+        connected.GetProperty("participants").GetArrayLength().Should().Be(0, "the avatar joins at start");
+
+        (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "participant_connected" && m.GetProperty("identity").GetString() == "avatar", "the avatar arriving");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "video", "video track");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
+        await using var chat = await ChatClient.ConnectAsync(server, sessionId, token);
+
+        (await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = "hello", task_mode = "async" }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        await client.WaitForAsync(_ => client.AvatarData.Any(e => e.GetProperty("type").GetString() == "avatar_stop_talking"), "avatar_stop_talking");
+        await chat.WaitForAsync("avatar_stop_talking");
+        string[] expected = ["avatar_start_talking", "avatar_talking_message", "avatar_end_message", "avatar_stop_talking"];
+        client.AvatarData.Select(e => e.GetProperty("type").GetString()).Should().Equal(expected);
+        chat.EventTypes.Should().Equal(expected);
+    }
+
+    [Fact]
+    public async Task The_JavaScript_SDK_joins_with_the_query_token_on_protocol_15_gets_the_events_and_is_disconnected_on_stop()
+    {
+        RoomNamespace.RequireAddress();
+        await using var server = await StartAsync(FakeEventDelivery.RoomOnly);
+        using var api = new ApiClient(server);
+        var (token, sessionId, url, accessToken) = await NewSessionAsync(api);
+        (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+
+        await using var client = NodeRoomClient.StartLivekitClient(url, accessToken);
+
+        (await client.WaitForAsync("head")).GetProperty("status").GetInt32().Should().Be(200);
+        (await client.WaitForAsync("connected")).GetProperty("participants").EnumerateArray().Select(p => p.GetString()).Should().Contain("avatar");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "video", "video track");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
+        server.Journal.RoomActivity.Should().ContainSingle(r => r.Kind == RoomActivityKind.ParticipantJoined)
+            .Which.Text.Should().StartWith("protocol 15", "livekit-client speaks signalling protocol 15");
+
+        (await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = "hello", task_mode = "async" }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        await client.WaitForAsync(_ => client.AvatarData.Any(e => e.GetProperty("type").GetString() == "avatar_stop_talking"), "avatar_stop_talking");
+        client.AvatarData.Select(e => e.GetProperty("type").GetString()).Should().Equal(
+            "avatar_start_talking", "avatar_talking_message", "avatar_end_message", "avatar_stop_talking");
+
+        await client.SendAsync(new { cmd = "publish_data", text = "\"push_to_talk:stop\"" });
+        await WaitAsync(() => server.Journal.RoomActivity.Any(r => r.Kind == RoomActivityKind.PushToTalkStop), "push_to_talk:stop in the journal");
+
+        (await api.PostAsync("/v1/streaming/stop", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        (await client.WaitForAsync("disconnected")).GetProperty("reason").GetInt32().Should().Be(5, "the room's leave says ROOM_DELETED");
+    }
+
+    [Fact]
+    public async Task A_token_signed_with_another_secret_is_refused()
+    {
+        RoomNamespace.RequireAddress();
+        await using var server = await StartAsync(FakeEventDelivery.RoomOnly);
+        using var api = new ApiClient(server);
+        var (_, _, url, accessToken) = await NewSessionAsync(api);
+        var parts = accessToken.Split('.');
+        var forged = $"{parts[0]}.{parts[1]}.{Convert.ToBase64String(new byte[32]).TrimEnd('=').Replace('+', '-').Replace('/', '_')}";
+
+        await using var client = NodeRoomClient.StartRtcNode(url, forged);
+
+        var failed = await client.WaitForAsync("connect_failed");
+        failed.GetProperty("message").GetString().Should().NotBeNullOrEmpty();
+        client.Messages.Should().NotContain(m => NodeRoomClient.Type(m) == "connected");
+        server.Journal.RoomActivity.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_room_program_lives_and_dies_with_the_server()
+    {
+        RoomNamespace.RequireAddress();
+        var server = await StartAsync(FakeEventDelivery.ChatAndRoom);
+        var rooms = ChildProcesses.Of(Environment.ProcessId, "main.js");
+        rooms.Should().ContainSingle("the server runs one room program");
+
+        await server.DisposeAsync();
+
+        ChildProcesses.IsAlive(rooms[0]).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task The_cli_serves_rooms_with_room_and_its_room_program_ends_with_it()
+    {
+        RoomNamespace.RequireAddress();
+        using var process = Cli.FakeServerCliTests.Start("--port", "0", "--room", "--event-delivery", "room-only", "--time-scale", "0.5");
+        int room;
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(NodeRoomClient.Wait);
+            var url = line!.Split(' ')[^1];
+            room = ChildProcesses.Of(process.Id, "main.js").Should().ContainSingle().Subject;
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = NodeRoomClient.Wait };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/streaming/new") { Content = new StringContent("{}") };
+            request.Headers.Add("x-api-key", KonProFakeServerOptions.DefaultApiKey);
+            using var answer = await http.SendAsync(request);
+            answer.StatusCode.Should().Be(HttpStatusCode.OK);
+            using var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            body.RootElement.GetProperty("data").GetProperty("url").GetString().Should().StartWith("ws://127.0.0.1:");
+            body.RootElement.GetProperty("data").GetProperty("access_token").GetString()!.Split('.').Should().HaveCount(3, "a JWT");
+        }
+        finally
+        {
+            Cli.FakeServerCliTests.Signal(process);
+        }
+
+        await process.WaitForExitAsync().WaitAsync(NodeRoomClient.Wait);
+        process.ExitCode.Should().Be(0);
+        ChildProcesses.IsAlive(room).Should().BeFalse();
+    }
+
+    /// <summary>create_token and new; returns the session and the room's URL and access token.</summary>
+    private static async Task<(string Token, string SessionId, string Url, string AccessToken)> NewSessionAsync(ApiClient api)
+    {
+        var token = await api.CreateTokenAsync();
+        var created = await api.PostAsync("/v1/streaming/new", new { activity_idle_timeout = 3600 }, Credential.Bearer(token));
+        created.Status.Should().Be(HttpStatusCode.OK, created.Text);
+        return (token, created.Data.GetProperty("session_id").GetString()!, created.Data.GetProperty("url").GetString()!, created.Data.GetProperty("access_token").GetString()!);
+    }
+
+    private static Task<KonProFakeServer> StartAsync(FakeEventDelivery delivery)
+    {
+        var options = new KonProFakeServerOptions { TimeScale = 0.5, EventDelivery = delivery };
+        options.Room.Enabled = true;
+        return KonProFakeServer.StartAsync(options);
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + NodeRoomClient.Wait;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting for {what}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}

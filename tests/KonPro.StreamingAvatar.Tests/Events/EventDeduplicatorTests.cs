@@ -1,0 +1,143 @@
+using KonPro.StreamingAvatar.Events;
+
+namespace KonPro.StreamingAvatar.Tests.Events;
+
+public sealed class EventDeduplicatorTests
+{
+    [Fact]
+    public void The_same_event_from_the_other_channel_is_dropped_once()
+    {
+        var time = new ManualTime();
+        var dedup = new EventDeduplicator(time);
+        var evt = new AvatarTalkingMessage { TaskId = "t1", Message = "Hello" };
+
+        dedup.ShouldDeliver(evt, EventChannel.ChatSocket).Should().BeTrue();
+        dedup.ShouldDeliver(evt with { ReceivedAt = DateTimeOffset.UtcNow }, EventChannel.Room).Should().BeFalse();
+        time.Advance(TimeSpan.FromSeconds(1));
+        dedup.ShouldDeliver(evt, EventChannel.Room).Should().BeTrue("the twin was consumed; a later copy is a new event");
+    }
+
+    [Fact]
+    public void Identical_consecutive_events_on_one_channel_are_all_delivered()
+    {
+        var dedup = new EventDeduplicator(new ManualTime());
+        var evt = new AvatarTalkingMessage { TaskId = "t1", Message = "no no no" };
+
+        Enumerable.Range(0, 4).Select(_ => dedup.ShouldDeliver(evt, EventChannel.ChatSocket)).Should().Equal(true, true, true, true);
+        Enumerable.Range(0, 4).Select(_ => dedup.ShouldDeliver(evt, EventChannel.Room))
+            .Should().Equal([false, false, false, false], "each room copy pairs with one chat copy");
+    }
+
+    [Fact]
+    public void Copies_pair_one_to_one_across_channels_in_any_order()
+    {
+        var dedup = new EventDeduplicator(new ManualTime());
+        var the = new AvatarTalkingMessage { TaskId = "t", Message = "the" };
+
+        var delivered = new[]
+        {
+            dedup.ShouldDeliver(the, EventChannel.ChatSocket),
+            dedup.ShouldDeliver(the, EventChannel.Room),
+            dedup.ShouldDeliver(the, EventChannel.Room),
+            dedup.ShouldDeliver(the, EventChannel.ChatSocket),
+        };
+
+        delivered.Should().Equal(true, false, true, false);
+    }
+
+    [Fact]
+    public void A_copy_from_the_other_channel_outside_the_window_is_a_new_event()
+    {
+        var time = new ManualTime();
+        var dedup = new EventDeduplicator(time);
+        var evt = new AvatarTalkingMessage { TaskId = "t", Message = "hi" };
+
+        dedup.ShouldDeliver(evt, EventChannel.ChatSocket).Should().BeTrue();
+        time.Advance(EventDeduplicator.Window + TimeSpan.FromMilliseconds(1));
+        dedup.ShouldDeliver(evt, EventChannel.Room).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Different_unknown_events_of_the_same_length_are_all_delivered()
+    {
+        var dedup = new EventDeduplicator(new ManualTime());
+
+        dedup.ShouldDeliver(new UnknownStreamingEvent("probe", """{"event_type":"probe","seq":1}"""), EventChannel.ChatSocket).Should().BeTrue();
+        dedup.ShouldDeliver(new UnknownStreamingEvent("probe", """{"event_type":"probe","seq":2}"""), EventChannel.ChatSocket).Should().BeTrue();
+        dedup.ShouldDeliver(new UnknownStreamingEvent("probe", """{"event_type":"probe","seq":2}"""), EventChannel.Room)
+            .Should().BeFalse("the room's copy of an identical event is a duplicate");
+    }
+
+    [Fact]
+    public void Checking_an_event_allocates_nothing_in_steady_state()
+    {
+        var time = new ManualTime();
+        var dedup = new EventDeduplicator(time);
+        var events = Enumerable.Range(0, 64).Select(i => new AvatarTalkingMessage { TaskId = "t1", Message = $"chunk {i}" }).ToArray();
+        foreach (var evt in events)
+        {
+            dedup.ShouldDeliver(evt, EventChannel.ChatSocket);
+            dedup.ShouldDeliver(evt, EventChannel.Room);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 0; round < 20; round++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            foreach (var evt in events)
+            {
+                dedup.ShouldDeliver(evt, EventChannel.ChatSocket);
+                dedup.ShouldDeliver(evt, EventChannel.Room);
+            }
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
+
+    [Fact]
+    public void A_task_that_starts_and_stops_on_both_channels_starts_and_stops_once()
+    {
+        var time = new ManualTime();
+        var dedup = new EventDeduplicator(time);
+
+        dedup.ShouldDeliver(new AvatarStartTalking { TaskId = "t1" }, EventChannel.ChatSocket).Should().BeTrue();
+        time.Advance(TimeSpan.FromSeconds(1));
+        dedup.ShouldDeliver(new AvatarStartTalking { TaskId = "t1" }, EventChannel.Room).Should().BeFalse();
+        dedup.ShouldDeliver(new AvatarStopTalking { TaskId = "t1", DurationMs = 5 }, EventChannel.ChatSocket).Should().BeTrue();
+        dedup.ShouldDeliver(new AvatarStopTalking { TaskId = "t1", DurationMs = 5 }, EventChannel.Room).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Events_the_client_builds_always_pass()
+    {
+        var dedup = new EventDeduplicator(new ManualTime());
+        var ready = new StreamReady { SessionId = "s" };
+
+        dedup.ShouldDeliver(ready, EventChannel.Client).Should().BeTrue();
+        dedup.ShouldDeliver(ready, EventChannel.Client).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Different_payloads_are_different_events()
+    {
+        var dedup = new EventDeduplicator(TimeProvider.System);
+
+        dedup.ShouldDeliver(new AvatarTalkingMessage { TaskId = "t1", Message = "a" }, EventChannel.ChatSocket).Should().BeTrue();
+        dedup.ShouldDeliver(new AvatarTalkingMessage { TaskId = "t1", Message = "b" }, EventChannel.Room).Should().BeTrue();
+        dedup.ShouldDeliver(new AvatarTalkingMessage { TaskId = "t2", Message = "a" }, EventChannel.Room).Should().BeTrue();
+        dedup.ShouldDeliver(new AvatarStopTalking { TaskId = "t1", DurationMs = 5 }, EventChannel.ChatSocket).Should().BeTrue();
+        dedup.ShouldDeliver(new AvatarStopTalking { TaskId = "t1", DurationMs = 6 }, EventChannel.Room).Should().BeTrue();
+        dedup.ShouldDeliver(new AvatarStartTalking { TaskId = "t2" }, EventChannel.Room).Should().BeTrue();
+    }
+
+    private sealed class ManualTime : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
+}

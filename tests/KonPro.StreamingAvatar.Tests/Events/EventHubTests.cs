@@ -1,0 +1,115 @@
+using System.Reactive;
+using KonPro.StreamingAvatar.Events;
+
+namespace KonPro.StreamingAvatar.Tests.Events;
+
+public sealed class EventHubTests
+{
+    [Fact]
+    public void A_throwing_observer_does_not_stop_delivery_to_the_others_nor_to_itself_later()
+    {
+        var errors = new List<Exception>();
+        var hub = new EventHub<int>(replayLatest: false, (e, _) => errors.Add(e));
+        var seen = new List<int>();
+        var thrower = new List<int>();
+        hub.AsObservable().Subscribe(Observer.Create<int>(v =>
+        {
+            thrower.Add(v);
+            throw new InvalidOperationException("boom");
+        }));
+        hub.AsObservable().Subscribe(Observer.Create<int>(seen.Add));
+
+        hub.OnNext(1);
+        hub.OnNext(2);
+
+        seen.Should().Equal(1, 2);
+        thrower.Should().Equal(1, 2);
+        errors.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public void Replaying_hub_gives_the_current_value_then_changes_and_completes_late_subscribers()
+    {
+        var hub = new EventHub<string>(replayLatest: true, (_, _) => { }, hasInitial: true, "a");
+        var early = new List<string>();
+        hub.AsObservable().Subscribe(Observer.Create<string>(early.Add));
+
+        hub.OnNext("b");
+        hub.OnNextIfChanged("b").Should().BeFalse();
+        hub.OnCompleted();
+        var late = new List<string>();
+        var completed = false;
+        hub.AsObservable().Subscribe(System.Reactive.Observer.Create<string>(late.Add, () => completed = true));
+
+        early.Should().Equal("a", "b");
+        late.Should().Equal("b");
+        completed.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Values_published_from_inside_a_handler_are_delivered_after_the_current_one_in_order()
+    {
+        var hub = new EventHub<int>(replayLatest: false, (_, _) => { });
+        var first = new List<int>();
+        var second = new List<int>();
+        hub.AsObservable().Subscribe(Observer.Create<int>(v =>
+        {
+            first.Add(v);
+            if (v == 1)
+            {
+                hub.OnNext(2);
+            }
+        }));
+        hub.AsObservable().Subscribe(Observer.Create<int>(second.Add));
+
+        hub.OnNext(1);
+
+        first.Should().Equal(1, 2);
+        second.Should().Equal([1, 2], "the nested value waits until every observer had the first");
+    }
+
+    [Fact]
+    public async Task Concurrent_publishers_never_call_an_observer_concurrently()
+    {
+        var hub = new EventHub<int>(replayLatest: false, (_, _) => { });
+        var inside = 0;
+        var overlaps = 0;
+        var count = 0;
+        hub.AsObservable().Subscribe(Observer.Create<int>(_ =>
+        {
+            if (Interlocked.Increment(ref inside) > 1)
+            {
+                Interlocked.Increment(ref overlaps);
+            }
+
+            Thread.SpinWait(200);
+            count++;
+            Interlocked.Decrement(ref inside);
+        }));
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                hub.OnNext(i);
+            }
+        })));
+
+        overlaps.Should().Be(0);
+        count.Should().Be(2000);
+    }
+
+    [Fact]
+    public void Unsubscribed_observers_get_nothing_more()
+    {
+        var hub = new EventHub<int>(replayLatest: false, (_, _) => { });
+        var seen = new List<int>();
+        var subscription = hub.AsObservable().Subscribe(Observer.Create<int>(seen.Add));
+
+        hub.OnNext(1);
+        subscription.Dispose();
+        hub.OnNext(2);
+
+        seen.Should().Equal(1);
+    }
+}

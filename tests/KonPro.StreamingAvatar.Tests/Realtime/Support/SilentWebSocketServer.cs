@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace KonPro.StreamingAvatar.Tests.Realtime.Support;
+
+/// <summary>
+/// A server on loopback that accepts each WebSocket upgrade (101) and then goes silent: it never reads, never
+/// answers a ping, never closes. A dead peer, as far as the client can tell.
+/// </summary>
+internal sealed class SilentWebSocketServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly List<TcpClient> _accepted = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private int _upgrades;
+
+    public SilentWebSocketServer()
+    {
+        _listener.Start();
+        _loop = Task.Run(AcceptLoopAsync);
+    }
+
+    public Uri BaseUri => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
+
+    public int Upgrades => Volatile.Read(ref _upgrades);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        lock (_accepted)
+        {
+            foreach (var client in _accepted)
+            {
+                client.Dispose();
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            lock (_accepted)
+            {
+                _accepted.Add(client);
+            }
+
+            await UpgradeAsync(client.GetStream(), _stop.Token);
+            Interlocked.Increment(ref _upgrades);
+        }
+    }
+
+    private static async Task UpgradeAsync(NetworkStream stream, CancellationToken cancellationToken)
+    {
+        // Read the request headers up to the blank line, one byte at a time so nothing after them is consumed.
+        var head = new StringBuilder();
+        var one = new byte[1];
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            if (await stream.ReadAsync(one, cancellationToken) == 0)
+            {
+                return;
+            }
+
+            head.Append((char)one[0]);
+        }
+
+        var key = head.ToString().Split("\r\n")
+            .First(line => line.StartsWith("Sec-WebSocket-Key:", StringComparison.OrdinalIgnoreCase))["Sec-WebSocket-Key:".Length..].Trim();
+        var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+        var response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(response), cancellationToken);
+    }
+}
