@@ -191,6 +191,27 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task An_attempt_that_runs_out_of_its_time_is_abandoned_and_retried()
+    {
+        using var probe = new RetryProbe();
+        await using var scope = await FakeServerScope.StartAsync();
+        var avatar = await scope.CreateAvatarAsync(probe.AvatarOptions(new KonProRetryOptions { AttemptTimeout = TimeSpan.FromSeconds(2) }));
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        scope.Server.Faults.AddLatency(TimeSpan.FromHours(1));
+
+        var call = avatar.KeepAliveAsync();
+        probe.Time.Advance(TimeSpan.FromSeconds(2));
+        await probe.WaitForRetriesAsync(1);
+        scope.Server.Faults.AddLatency(TimeSpan.Zero);
+        await AdvanceUntilAsync(probe, () => call.IsCompleted);
+        await call;
+
+        probe.RetryLogs.Should().ContainSingle().Which.Should().Contain("the attempt timed out");
+        await JournalHasAsync(scope, KonProOperationIds.KeepAlive, 1);
+        scope.Calls(KonProOperationIds.KeepAlive).Should().Contain(c => c.Status == 200);
+    }
+
+    [Fact]
     public async Task The_dependency_injection_registration_retries_by_default()
     {
         await using var scope = await FakeServerScope.StartAsync();
