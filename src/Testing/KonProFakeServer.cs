@@ -108,7 +108,10 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         {
             Urls = [$"http://127.0.0.1:{options.Port}"],
             StartAdminInterface = options.StartAdminInterface,
-            MaxRequestLogCount = options.MaxRequestLogCount,
+            // The endpoints parse the body bytes themselves; WireMock's own JSON parse of every body is pure cost.
+            DisableJsonBodyParsing = true,
+            // The request log is bounded by RequestLogBound (in batches) rather than by WireMock's per-request sort; 0 keeps none.
+            MaxRequestLogCount = options.MaxRequestLogCount == 0 ? 0 : null,
             AdditionalServiceRegistration = services => services.PostConfigure<KestrelServerOptions>(kestrel =>
             {
                 // Kestrel answers a long URL or large headers itself, without the error envelope; let them through to
@@ -135,6 +138,11 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
                 : [u])];
             core.BaseUrl = boundUrls[0];
             core.Room = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, cancellationToken).ConfigureAwait(false) : null;
+            if (options.MaxRequestLogCount > 0)
+            {
+                RequestLogBound.Attach(wireMock, options.MaxRequestLogCount);
+            }
+
             RestRoutes.Map(wireMock, pipeline, sessions, account);
             ContractRoutes.Map(wireMock, pipeline);
         }

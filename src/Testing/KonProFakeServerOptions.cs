@@ -60,7 +60,10 @@ public sealed partial class KonProFakeServerOptions
     /// <summary>Where the fake logs sessions, sockets and calls (default: nowhere). Keys and tokens are never logged.</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>How many entries WireMock's own request log keeps, oldest dropped first (default 1000).</summary>
+    /// <summary>
+    /// How many entries WireMock's own request log keeps, oldest dropped first in batches of a tenth (so it holds up to
+    /// 1.1 times this many); default 1000, 0 keeps none.
+    /// </summary>
     /// <remarks>Each entry holds at most <see cref="MaxRecordedBodyBytes"/> of its request body.</remarks>
     public int MaxRequestLogCount { get; set; } = 1000;
 
