@@ -69,8 +69,8 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
     /// </summary>
     public Func<AvatarReplyContext, string>? Responder
     {
-        get => _core.Store.Responder;
-        set => _core.Store.Responder = value;
+        get => _core.Responder;
+        set => _core.Responder = value;
     }
 
     /// <summary>Every session so far, oldest first.</summary>
@@ -179,7 +179,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
     public Task<string> CreateSessionTokenAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_core.Store.IssueToken(ApiKey));
+        return Task.FromResult(_core.Tokens.IssueToken(ApiKey));
     }
 
     /// <summary>The current state of one session, or null when the id is unknown.</summary>
@@ -196,7 +196,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
     public void EnqueueTranscript(string transcript, string? sessionId = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(transcript);
-        _core.Store.EnqueueTranscript(transcript, sessionId);
+        _core.Transcripts.EnqueueTranscript(transcript, sessionId);
     }
 
     /// <inheritdoc />

@@ -89,7 +89,7 @@ internal sealed class RestPipeline(FakeServerCore core)
         var apiKey = Header(request, "x-api-key");
         if (apiKey is not null)
         {
-            return core.Store.IsApiKey(apiKey)
+            return core.Tokens.IsApiKey(apiKey)
                 ? new RestCall(request, body, operationId, CredentialKind.ApiKey, apiKey, null)
                 : throw RestError.Unauthorized("invalid API key");
         }
@@ -97,7 +97,7 @@ internal sealed class RestPipeline(FakeServerCore core)
         var authorization = Header(request, "Authorization");
         if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            var token = core.Store.FindToken(authorization["Bearer ".Length..].Trim())
+            var token = core.Tokens.FindToken(authorization["Bearer ".Length..].Trim())
                 ?? throw RestError.Unauthorized("invalid or expired session token");
             return access == Access.ApiKeyOnly
                 ? throw RestError.Forbidden("a session token cannot call this endpoint")
