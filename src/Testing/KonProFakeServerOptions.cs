@@ -94,6 +94,16 @@ public sealed partial class KonProFakeServerOptions
     /// </summary>
     public TimeSpan ChatCloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Strict mode: every request body is checked against the spec (types, ranges, enums, lengths, patterns, required
+    /// and unknown fields) and each violation is recorded in <see cref="KonProJournal.SpecViolations"/> with its JSON
+    /// path and rule. The call is still answered as usual unless <see cref="StrictModeRejects"/> is set.
+    /// </summary>
+    public bool StrictMode { get; set; }
+
+    /// <summary>With <see cref="StrictMode"/>, a request that breaks the spec is answered 400 <c>VALIDATION_ERROR</c> naming the first rule broken.</summary>
+    public bool StrictModeRejects { get; set; }
+
     internal void Validate()
     {
         if (ApiKeys.Count == 0 || ApiKeys.Any(string.IsNullOrWhiteSpace))
