@@ -15,7 +15,9 @@ internal sealed class FakeServerCore
         Options = options;
         Clock = new ScaledClock(options.TimeProvider, options.TimeScale);
         Store = new SessionStore(Clock, options);
-        Faults = new KonProFaults { Sessions = Store };
+        Tokens = new TokenStore(Clock, options);
+        Catalog = new AccountCatalog(Clock);
+        Faults = new KonProFaults(sessionId => (sessionId is null ? Store.All() : Store.Find(sessionId) is { } one ? [one] : []).SelectMany(s => s.Sockets));
         Journal = new KonProJournal(options.MaxJournalEntries);
         Json = WireJson.CreateOptions();
         Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KonPro.StreamingAvatar.Testing");
@@ -31,7 +33,20 @@ internal sealed class FakeServerCore
 
     public ScaledClock Clock { get; }
 
+    /// <summary>The sessions.</summary>
     public SessionStore Store { get; }
+
+    /// <summary>The API keys and the session tokens issued.</summary>
+    public TokenStore Tokens { get; }
+
+    /// <summary>The avatars and knowledge bases.</summary>
+    public AccountCatalog Catalog { get; }
+
+    /// <summary>The scripted transcripts of user speech.</summary>
+    public Speech.TranscriptQueue Transcripts { get; } = new();
+
+    /// <summary>The avatar's responder of talk tasks; null for the default.</summary>
+    public Func<AvatarReplyContext, string>? Responder { get; set; }
 
     public KonProFaults Faults { get; }
 
@@ -56,5 +71,5 @@ internal sealed class FakeServerCore
     }
 
     public string Reply(AvatarReplyContext context) =>
-        (Store.Responder ?? Speech.DefaultResponder.Reply)(context);
+        (Responder ?? Speech.DefaultResponder.Reply)(context);
 }

@@ -69,8 +69,8 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
     /// </summary>
     public Func<AvatarReplyContext, string>? Responder
     {
-        get => _core.Store.Responder;
-        set => _core.Store.Responder = value;
+        get => _core.Responder;
+        set => _core.Responder = value;
     }
 
     /// <summary>Every session so far, oldest first.</summary>
@@ -108,7 +108,10 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         {
             Urls = [$"http://127.0.0.1:{options.Port}"],
             StartAdminInterface = options.StartAdminInterface,
-            MaxRequestLogCount = options.MaxRequestLogCount,
+            // The endpoints parse the body bytes themselves; WireMock's own JSON parse of every body is pure cost.
+            DisableJsonBodyParsing = true,
+            // The request log is bounded by RequestLogBound (in batches) rather than by WireMock's per-request sort; 0 keeps none.
+            MaxRequestLogCount = options.MaxRequestLogCount == 0 ? 0 : null,
             AdditionalServiceRegistration = services => services.PostConfigure<KestrelServerOptions>(kestrel =>
             {
                 // Kestrel answers a long URL or large headers itself, without the error envelope; let them through to
@@ -135,6 +138,11 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
                 : [u])];
             core.BaseUrl = boundUrls[0];
             core.Room = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, cancellationToken).ConfigureAwait(false) : null;
+            if (options.MaxRequestLogCount > 0)
+            {
+                RequestLogBound.Attach(wireMock, options.MaxRequestLogCount);
+            }
+
             RestRoutes.Map(wireMock, pipeline, sessions, account);
             ContractRoutes.Map(wireMock, pipeline);
         }
@@ -171,7 +179,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
     public Task<string> CreateSessionTokenAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_core.Store.IssueToken(ApiKey));
+        return Task.FromResult(_core.Tokens.IssueToken(ApiKey));
     }
 
     /// <summary>The current state of one session, or null when the id is unknown.</summary>
@@ -188,7 +196,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
     public void EnqueueTranscript(string transcript, string? sessionId = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(transcript);
-        _core.Store.EnqueueTranscript(transcript, sessionId);
+        _core.Transcripts.EnqueueTranscript(transcript, sessionId);
     }
 
     /// <inheritdoc />

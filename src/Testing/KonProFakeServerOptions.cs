@@ -60,7 +60,10 @@ public sealed partial class KonProFakeServerOptions
     /// <summary>Where the fake logs sessions, sockets and calls (default: nowhere). Keys and tokens are never logged.</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>How many entries WireMock's own request log keeps, oldest dropped first (default 1000).</summary>
+    /// <summary>
+    /// How many entries WireMock's own request log keeps, oldest dropped first in batches of a tenth (so it holds up to
+    /// 1.1 times this many); default 1000, 0 keeps none.
+    /// </summary>
     /// <remarks>Each entry holds at most <see cref="MaxRecordedBodyBytes"/> of its request body.</remarks>
     public int MaxRequestLogCount { get; set; } = 1000;
 
@@ -90,6 +93,16 @@ public sealed partial class KonProFakeServerOptions
     /// connection (default 5 s).
     /// </summary>
     public TimeSpan ChatCloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Strict mode: every request body is checked against the spec (types, ranges, enums, lengths, patterns, required
+    /// and unknown fields) and each violation is recorded in <see cref="KonProJournal.SpecViolations"/> with its JSON
+    /// path and rule. The call is still answered as usual unless <see cref="StrictModeRejects"/> is set.
+    /// </summary>
+    public bool StrictMode { get; set; }
+
+    /// <summary>With <see cref="StrictMode"/>, a request that breaks the spec is answered 400 <c>VALIDATION_ERROR</c> naming the first rule broken.</summary>
+    public bool StrictModeRejects { get; set; }
 
     internal void Validate()
     {

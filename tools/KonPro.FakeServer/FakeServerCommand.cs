@@ -37,6 +37,14 @@ internal sealed class FakeServerSettings : CommandSettings
     [DefaultValue(1024 * 1024)]
     public int MaxBodyBytes { get; init; }
 
+    [CommandOption("--strict")]
+    [Description("check every request body against the spec and record each violation (JSON path and rule) in the journal")]
+    public bool Strict { get; init; }
+
+    [CommandOption("--strict-reject")]
+    [Description("with --strict, answer a request that breaks the spec with 400 naming the rule")]
+    public bool StrictReject { get; init; }
+
     [CommandOption("--no-admin")]
     [Description("do not serve WireMock's admin API (/__admin)")]
     public bool NoAdmin { get; init; }
@@ -89,6 +97,8 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
             RateLimitPerSecond = settings.RateLimit,
             MaxRequestBodyBytes = settings.MaxBodyBytes,
             StartAdminInterface = !settings.NoAdmin,
+            StrictMode = settings.Strict || settings.StrictReject,
+            StrictModeRejects = settings.StrictReject,
         };
         options.Room.Enabled = settings.Room;
         if (settings.RoomHost is not null)

@@ -42,8 +42,8 @@ internal sealed class ChatHub(FakeServerCore core, AvatarBehaviour avatar)
         context.Items[ItemKey] = connection;
         Interlocked.Increment(ref _open);
 
-        var tokenRecord = string.IsNullOrEmpty(token) ? null : core.Store.FindToken(token);
-        var isApiKey = core.Store.IsApiKey(token);
+        var tokenRecord = string.IsNullOrEmpty(token) ? null : core.Tokens.FindToken(token);
+        var isApiKey = core.Tokens.IsApiKey(token);
         if (tokenRecord is null && !isApiKey)
         {
             Refuse(connection, sessionId, ChatCloseStatus.Unauthorized, ChatCloseStatus.UnauthorizedReason);
@@ -189,7 +189,7 @@ internal sealed class ChatHub(FakeServerCore core, AvatarBehaviour avatar)
                 break;
             case VoiceActivity.Stopped:
                 avatar.UserStopped(session);
-                var transcript = core.Store.TryDequeueTranscript(session.Id, out var queued)
+                var transcript = core.Transcripts.TryDequeueTranscript(session.Id, out var queued)
                     ? queued
                     : string.Create(CultureInfo.InvariantCulture, $"[speech {connection.Vad.LastUtterance.TotalSeconds:0.0} s]");
                 UserSaid(connection, session, transcript, alwaysAnswer: false);

@@ -1,5 +1,4 @@
 using KonPro.StreamingAvatar.Testing.Chat;
-using KonPro.StreamingAvatar.Testing.Sessions;
 
 namespace KonPro.StreamingAvatar.Testing;
 
@@ -8,6 +7,11 @@ namespace KonPro.StreamingAvatar.Testing;
 /// canned errors, and chat socket trouble (abrupt or chosen closes, malformed, unknown, duplicated, oversized
 /// or split events, refused sockets). Thread-safe.
 /// </summary>
+/// <remarks>
+/// The switches are data that the REST pipeline and the chat socket read (<see cref="LatencyFor"/>,
+/// <see cref="TakeFailure"/>, <see cref="ChatFor"/>); the one-off socket actions (close, abort, send) go to the sockets
+/// the server hands in at construction, not through a reference back to its session store.
+/// </remarks>
 public sealed class KonProFaults
 {
     private readonly Lock _gate = new();
@@ -18,11 +22,13 @@ public sealed class KonProFaults
     private ChatFaultSettings _chat = new(false, 0, false);
     private bool _stringSuccessCodes;
 
-    internal KonProFaults()
-    {
-    }
+    private readonly Func<string?, IEnumerable<ChatConnection>> _sockets;
 
-    internal SessionStore? Sessions { get; set; }
+    /// <param name="sockets">The open chat sockets of one session (or of every session, for null).</param>
+    internal KonProFaults(Func<string?, IEnumerable<ChatConnection>> sockets)
+    {
+        _sockets = sockets;
+    }
 
     /// <summary>Delays every REST answer (or only the answers about one session) by this much model time.</summary>
     /// <param name="latency">The added latency; <see cref="TimeSpan.Zero"/> removes it.</param>
@@ -210,11 +216,8 @@ public sealed class KonProFaults
 
     private int ForEachSocket(string? sessionId, Action<ChatConnection> action)
     {
-        var sessions = sessionId is null
-            ? Sessions?.All() ?? []
-            : Sessions?.Find(sessionId) is { } one ? [one] : [];
         var count = 0;
-        foreach (var socket in sessions.SelectMany(s => s.Sockets))
+        foreach (var socket in _sockets(sessionId).ToList())
         {
             action(socket);
             count++;

@@ -11,6 +11,7 @@ public sealed partial class KonProJournal
     private readonly Lock _gate = new();
     private readonly Queue<RestCallRecord> _restCalls = new();
     private readonly Queue<ChatFrameRecord> _chatFrames = new();
+    private readonly Queue<SpecViolation> _specViolations = new();
     private readonly int _capacity;
 
     internal KonProJournal(int capacity)
@@ -42,6 +43,18 @@ public sealed partial class KonProJournal
         }
     }
 
+    /// <summary>Every way a request broke the spec so far (strict mode only; see <see cref="KonProFakeServerOptions.StrictMode"/>).</summary>
+    public IReadOnlyList<SpecViolation> SpecViolations
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _specViolations];
+            }
+        }
+    }
+
     /// <summary>Forgets everything recorded so far.</summary>
     public void Clear()
     {
@@ -49,6 +62,7 @@ public sealed partial class KonProJournal
         {
             _restCalls.Clear();
             _chatFrames.Clear();
+            _specViolations.Clear();
         }
 
         ClearRoomActivity();
@@ -74,6 +88,18 @@ public sealed partial class KonProJournal
             if (_chatFrames.Count > _capacity)
             {
                 _chatFrames.Dequeue();
+            }
+        }
+    }
+
+    internal void Add(SpecViolation record)
+    {
+        lock (_gate)
+        {
+            _specViolations.Enqueue(record);
+            if (_specViolations.Count > _capacity)
+            {
+                _specViolations.Dequeue();
             }
         }
     }

@@ -82,7 +82,7 @@ internal sealed class AccountEndpoints(FakeServerCore core)
     public Task<object> ListAvatarsAsync(RestCall call)
     {
         var response = new AvatarListResponse { Code = 100, Message = "success" };
-        foreach (var avatar in core.Store.Avatars)
+        foreach (var avatar in core.Catalog.Avatars)
         {
             response.Data.Add(avatar);
         }
@@ -93,7 +93,7 @@ internal sealed class AccountEndpoints(FakeServerCore core)
     public Task<object> ListKnowledgeBasesAsync(RestCall call)
     {
         var list = new KnowledgeBaseList();
-        foreach (var kb in core.Store.KnowledgeBases)
+        foreach (var kb in core.Catalog.KnowledgeBases)
         {
             list.Knowledge_bases.Add(kb);
         }
@@ -104,7 +104,7 @@ internal sealed class AccountEndpoints(FakeServerCore core)
     public Task<object> CreateKnowledgeBaseAsync(RestCall call)
     {
         var (name, opening, prompt) = ReadKnowledgeBase(call);
-        var kb = core.Store.CreateKnowledgeBase(name, opening, prompt) ?? throw RestError.Validation("name", "must be unique");
+        var kb = core.Catalog.CreateKnowledgeBase(name, opening, prompt) ?? throw RestError.Validation("name", "must be unique");
         return Task.FromResult<object>(new KnowledgeBaseCreateResponse
         {
             Code = 100,
@@ -116,13 +116,13 @@ internal sealed class AccountEndpoints(FakeServerCore core)
     public Task<object> UpdateKnowledgeBaseAsync(RestCall call)
     {
         var id = PathId(call, fromEnd: 1);
-        if (core.Store.FindKnowledgeBase(id) is null)
+        if (core.Catalog.FindKnowledgeBase(id) is null)
         {
             throw RestError.NotFound($"knowledge base not found: {id}");
         }
 
         var (name, opening, prompt) = ReadKnowledgeBase(call);
-        var updated = core.Store.UpdateKnowledgeBase(id, name, opening, prompt);
+        var updated = core.Catalog.UpdateKnowledgeBase(id, name, opening, prompt);
         return updated switch
         {
             null => throw RestError.NotFound($"knowledge base not found: {id}"),
@@ -134,7 +134,7 @@ internal sealed class AccountEndpoints(FakeServerCore core)
     public Task<object> DeleteKnowledgeBaseAsync(RestCall call)
     {
         var id = PathId(call, fromEnd: 0);
-        return core.Store.DeleteKnowledgeBase(id)
+        return core.Catalog.DeleteKnowledgeBase(id)
             ? Task.FromResult<object>(Change(id, "deleted"))
             : throw RestError.NotFound($"knowledge base not found: {id}");
     }

@@ -26,6 +26,9 @@ internal sealed class RequestBody
     /// <summary>The body's <c>session_id</c> when the body parsed and has one (for faults and the journal).</summary>
     public string? SessionId => JsonFields.TryGetSessionId(_value);
 
+    /// <summary>Whether the body parsed as a JSON object.</summary>
+    public bool IsValid => _value is not null;
+
     /// <summary>The parsed object; throws the body's <c>VALIDATION_ERROR</c> when it did not parse.</summary>
     public JsonElement Value => _value ?? throw _error!;
 

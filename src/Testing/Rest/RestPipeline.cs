@@ -18,6 +18,7 @@ internal sealed class RestPipeline(FakeServerCore core)
     private long _windowStart = core.Clock.Timestamp();
     private int _windowCount;
     private int _requestCounter;
+    private readonly Lazy<Strict.SpecValidator> _spec = new(Strict.SpecValidator.Load);
 
     public async Task<IResponseMessage> HandleAsync(string operationId, Access access, IRequestMessage request, Func<RestCall, Task<object>> endpoint)
     {
@@ -44,6 +45,7 @@ internal sealed class RestPipeline(FakeServerCore core)
             {
                 var call = Authenticate(request, body, operationId, access);
                 credential = call.Credential;
+                CheckAgainstSpec(operationId, body, at);
                 var data = await endpoint(call).ConfigureAwait(false);
                 answer = new RestAnswer(200, Envelope(data));
             }
@@ -68,6 +70,28 @@ internal sealed class RestPipeline(FakeServerCore core)
         return ToResponse(answer);
     }
 
+    // Strict mode: record every violation of the spec; with StrictModeRejects, answer the first one.
+    private void CheckAgainstSpec(string operationId, RequestBody body, DateTimeOffset at)
+    {
+        if (!core.Options.StrictMode || !body.IsValid)
+        {
+            return;
+        }
+
+        var violations = _spec.Value.Validate(operationId, body.Value);
+        foreach (var (path, rule, message) in violations)
+        {
+            core.Journal.Add(new SpecViolation(at, operationId, path, rule, message));
+        }
+
+        if (core.Options.StrictModeRejects && violations.Count > 0)
+        {
+            var (path, rule, message) = violations[0];
+            var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+            throw new RestError(400, "VALIDATION_ERROR", $"{field} {message} (spec rule: {rule})", field, $"{message} (spec rule: {rule})");
+        }
+    }
+
     private string Envelope(object data)
     {
         if (!core.Faults.UseStringSuccessCodes)
@@ -89,7 +113,7 @@ internal sealed class RestPipeline(FakeServerCore core)
         var apiKey = Header(request, "x-api-key");
         if (apiKey is not null)
         {
-            return core.Store.IsApiKey(apiKey)
+            return core.Tokens.IsApiKey(apiKey)
                 ? new RestCall(request, body, operationId, CredentialKind.ApiKey, apiKey, null)
                 : throw RestError.Unauthorized("invalid API key");
         }
@@ -97,7 +121,7 @@ internal sealed class RestPipeline(FakeServerCore core)
         var authorization = Header(request, "Authorization");
         if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            var token = core.Store.FindToken(authorization["Bearer ".Length..].Trim())
+            var token = core.Tokens.FindToken(authorization["Bearer ".Length..].Trim())
                 ?? throw RestError.Unauthorized("invalid or expired session token");
             return access == Access.ApiKeyOnly
                 ? throw RestError.Forbidden("a session token cannot call this endpoint")

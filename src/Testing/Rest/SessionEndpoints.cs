@@ -12,7 +12,7 @@ internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avat
     private const int MaxTaskText = KonProLimits.MaxTaskTextLength;
 
     public Task<object> CreateTokenAsync(RestCall call) =>
-        Task.FromResult<object>(new CreateTokenResponse { Data = new TokenData { Token = core.Store.IssueToken(call.OwnerApiKey) } });
+        Task.FromResult<object>(new CreateTokenResponse { Data = new TokenData { Token = core.Tokens.IssueToken(call.OwnerApiKey) } });
 
     public async Task<object> NewAsync(RestCall call)
     {
@@ -72,13 +72,13 @@ internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avat
             JsonFields.String(livekit, "token", "livekit_settings");
         }
 
-        var avatar = core.Store.FindAvatar(avatarId) ?? throw RestError.NotFound($"avatar not found: {avatarId}");
+        var avatar = core.Catalog.FindAvatar(avatarId) ?? throw RestError.NotFound($"avatar not found: {avatarId}");
         if (avatar.Status != AvatarStatus.ACTIVE)
         {
             throw RestError.Validation("avatar_id", "is not active");
         }
 
-        if (kbId is not null && core.Store.FindKnowledgeBase(kbId) is null)
+        if (kbId is not null && core.Catalog.FindKnowledgeBase(kbId) is null)
         {
             throw RestError.NotFound($"knowledge base not found: {kbId}");
         }

@@ -61,7 +61,7 @@ internal sealed class AvatarBehaviour(FakeServerCore core)
 
     private AvatarReplyContext ReplyContext(FakeSession session, string text)
     {
-        var kb = session.Settings.KnowledgeBaseId is { } id ? core.Store.FindKnowledgeBase(id) : null;
+        var kb = session.Settings.KnowledgeBaseId is { } id ? core.Catalog.FindKnowledgeBase(id) : null;
         return new AvatarReplyContext(session.Id, text, kb?.Prompt ?? session.Settings.KnowledgeBasePrompt, kb?.Opening, session.Settings.KnowledgeBaseId);
     }
 }

@@ -27,6 +27,22 @@ public sealed class JournalBoundTests
     }
 
     [Fact]
+    public async Task The_request_log_is_trimmed_in_batches_to_at_most_a_tenth_over_its_bound_keeping_the_newest()
+    {
+        await using var server = await Servers.StartAsync(o => o.MaxRequestLogCount = 50);
+        using var api = new ApiClient(server);
+
+        for (var i = 0; i < 130; i++)
+        {
+            await api.GetAsync($"/v1/streaming/sessions/history?page={i + 1}");
+        }
+
+        var log = server.WireMock.LogEntries;
+        log.Count.Should().BeInRange(50, 55);
+        log.Select(e => e.RequestMessage!.Query!["page"][0]).Should().Contain("130").And.NotContain("1");
+    }
+
+    [Fact]
     public async Task Chat_messages_are_journaled_up_to_the_bound_too()
     {
         await using var server = await Servers.StartAsync(o => o.MaxJournalEntries = 3);

@@ -25,7 +25,7 @@ internal static class FakeThroughput
         await using var fake = await KonProFakeServer.StartAsync(new KonProFakeServerOptions
         {
             SessionDurationLimit = TimeSpan.FromDays(1),
-            MaxRequestLogCount = 1000,
+            MaxRequestLogCount = 1000, // the default
         });
         var sessionId = await CreateSessionAsync(fake);
         await using var minimal = await StartMinimalAsync();

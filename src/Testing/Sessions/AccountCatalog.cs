@@ -1,0 +1,126 @@
+using KonPro.StreamingAvatar.Api;
+using KonPro.StreamingAvatar.Testing.Time;
+
+namespace KonPro.StreamingAvatar.Testing.Sessions;
+
+/// <summary>The account's catalog: its avatars (seeded) and knowledge bases (seeded, and created, updated, deleted by the API).</summary>
+internal sealed class AccountCatalog
+{
+    private readonly Lock _gate = new();
+    private readonly ScaledClock _clock;
+    private readonly List<KnowledgeBase> _knowledgeBases = [];
+    private readonly List<Avatar> _avatars = [];
+    private int _kbCounter;
+
+    public AccountCatalog(ScaledClock clock)
+    {
+        _clock = clock;
+        Seed();
+    }
+
+    public IReadOnlyList<Avatar> Avatars
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _avatars];
+            }
+        }
+    }
+
+    public Avatar? FindAvatar(string id)
+    {
+        lock (_gate)
+        {
+            return _avatars.FirstOrDefault(a => a.Avatar_id == id);
+        }
+    }
+
+    public IReadOnlyList<KnowledgeBase> KnowledgeBases
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _knowledgeBases];
+            }
+        }
+    }
+
+    public KnowledgeBase? FindKnowledgeBase(string id)
+    {
+        lock (_gate)
+        {
+            return _knowledgeBases.FirstOrDefault(k => k.Id == id);
+        }
+    }
+
+    /// <summary>Creates a knowledge base; null when the name is taken.</summary>
+    public KnowledgeBase? CreateKnowledgeBase(string name, string? opening, string? prompt)
+    {
+        lock (_gate)
+        {
+            if (_knowledgeBases.Any(k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                return null;
+            }
+
+            var now = _clock.UtcNow.ToUnixTimeSeconds();
+            var kb = new KnowledgeBase
+            {
+                Id = $"kb-{++_kbCounter:x8}",
+                Name = name,
+                Opening = opening,
+                Prompt = prompt,
+                Created_at = now,
+                Updated_at = now,
+                Document_count = 0,
+            };
+            _knowledgeBases.Add(kb);
+            return kb;
+        }
+    }
+
+    /// <summary>Updates a knowledge base: null when unknown, false when the new name is another's.</summary>
+    public bool? UpdateKnowledgeBase(string id, string name, string? opening, string? prompt)
+    {
+        lock (_gate)
+        {
+            var kb = _knowledgeBases.FirstOrDefault(k => k.Id == id);
+            if (kb is null)
+            {
+                return null;
+            }
+
+            if (_knowledgeBases.Any(k => k.Id != id && string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                return false;
+            }
+
+            kb.Name = name;
+            kb.Opening = opening;
+            kb.Prompt = prompt;
+            kb.Updated_at = _clock.UtcNow.ToUnixTimeSeconds();
+            return true;
+        }
+    }
+
+    public bool DeleteKnowledgeBase(string id)
+    {
+        lock (_gate)
+        {
+            return _knowledgeBases.RemoveAll(k => k.Id == id) > 0;
+        }
+    }
+
+    private void Seed()
+    {
+        const long seeded = 1700000000;
+        _avatars.Add(new Avatar { Avatar_id = "default", Pose_name = "Default Avatar", Normal_preview = "https://files.konpro.ai/avatars/default.webp", Default_voice = "en-US-1", Is_public = true, Status = AvatarStatus.ACTIVE, Created_at = seeded });
+        _avatars.Add(new Avatar { Avatar_id = "anna-office", Pose_name = "Anna in the office", Normal_preview = "https://files.konpro.ai/avatars/anna-office.webp", Default_voice = "en-US-2", Is_public = true, Status = AvatarStatus.ACTIVE, Created_at = seeded });
+        _avatars.Add(new Avatar { Avatar_id = "retired-bob", Pose_name = "Bob (retired)", Default_voice = "en-US-3", Is_public = false, Status = AvatarStatus.INACTIVE, Created_at = seeded });
+        _knowledgeBases.Add(new KnowledgeBase { Id = "kb-support", Name = "Support", Description = "Product support answers", Opening = "Hi! How can I help you today?", Prompt = "You are a friendly support agent.", Created_at = seeded, Updated_at = seeded, Document_count = 3 });
+        _knowledgeBases.Add(new KnowledgeBase { Id = "kb-sales", Name = "Sales", Description = "Plans and prices", Opening = "Welcome! Looking for a plan?", Prompt = "You are a concise sales assistant.", Created_at = seeded, Updated_at = seeded, Document_count = 1 });
+    }
+}
