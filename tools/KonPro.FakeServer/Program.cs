@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using KonPro.FakeServer;
 using KonPro.StreamingAvatar.Testing;
 using Microsoft.Extensions.Logging;
 
 // The command-line host of the KonPro fake server: serves until Ctrl+C or SIGTERM.
-const string Usage = """
+var Usage = $"""
     konpro-fake-server: an offline fake of the KonPro Streaming Avatar API (REST + chat WebSocket) on 127.0.0.1.
 
     Usage: konpro-fake-server [options]
@@ -16,13 +17,7 @@ const string Usage = """
       --max-sessions <n>    concurrent sessions per API key (default 20)
       --rate-limit <n>      requests per second before 429 RATE_LIMIT_EXCEEDED (default: no limit)
       --no-admin            do not serve WireMock's admin API (/__admin)
-      --room                serve a LiveKit-compatible room per session (needs Node.js 20+ with npm on the PATH;
-                            WebRTC ignores loopback: on CI run inside a network namespace, eng/netns-run)
-      --room-host <host>    the host that room URLs name (default: the host the client used for `new`)
-      --room-listen <ip>    the address the room's signalling listens on (default 127.0.0.1)
-      --event-delivery <d>  where events go: chat-only, chat-and-room (default with --room), room-only
-                            (the reference service: the chat socket carries only user_start/user_stop/user_silence)
-      --install-room        install the room program's dependencies (npm ci, from its lock file) and exit
+    {RoomCommandLine.Help}
       -v, --verbose         log sessions, sockets and calls to standard error
       -h, --help            show this help
 
@@ -32,7 +27,8 @@ const string Usage = """
 var options = new KonProFakeServerOptions { Port = 5080, StartAdminInterface = true };
 var keys = new List<string>();
 var verbose = false;
-var installRoomOnly = false;
+bool room = false, installRoom = false;
+string? roomHost = null, roomListen = null, eventDelivery = null;
 try
 {
     for (var i = 0; i < args.Length; i++)
@@ -61,25 +57,19 @@ try
                 options.StartAdminInterface = false;
                 break;
             case "--room":
-                options.Room.Enabled = true;
+                room = true;
                 break;
             case "--room-host":
-                options.Room.AdvertisedHost = Next(args, ref i);
+                roomHost = Next(args, ref i);
                 break;
             case "--room-listen":
-                options.Room.ListenAddress = Next(args, ref i);
+                roomListen = Next(args, ref i);
                 break;
             case "--event-delivery":
-                options.EventDelivery = Next(args, ref i) switch
-                {
-                    "chat-only" => FakeEventDelivery.ChatOnly,
-                    "chat-and-room" => FakeEventDelivery.ChatAndRoom,
-                    "room-only" => FakeEventDelivery.RoomOnly,
-                    var other => throw new ArgumentException($"Unknown event delivery '{other}' (chat-only, chat-and-room, room-only)."),
-                };
+                eventDelivery = Next(args, ref i);
                 break;
             case "--install-room":
-                installRoomOnly = true;
+                installRoom = true;
                 break;
             case "-v" or "--verbose":
                 verbose = true;
@@ -88,6 +78,8 @@ try
                 throw new ArgumentException($"Unknown option '{args[i]}'.");
         }
     }
+
+    RoomCommandLine.Apply(options, room, roomHost, roomListen, eventDelivery);
 }
 catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
 {
@@ -126,18 +118,9 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     stop.TrySetResult();
 });
 
-if (installRoomOnly)
+if (installRoom)
 {
-    try
-    {
-        Console.WriteLine($"Fake LiveKit room installed in {await KonProFakeServer.InstallRoomAsync(options.Room)}");
-        return 0;
-    }
-    catch (InvalidOperationException ex)
-    {
-        Console.Error.WriteLine(ex.Message);
-        return 1;
-    }
+    return await RoomCommandLine.InstallAsync(options.Room);
 }
 
 KonProFakeServer server;

@@ -14,7 +14,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
     public Task<object> CreateTokenAsync(RestCall call) =>
         Task.FromResult<object>(new CreateTokenResponse { Data = new TokenData { Token = core.Store.IssueToken(call.OwnerApiKey) } });
 
-    public async Task<object> NewAsync(RestCall call)
+    public Task<object> NewAsync(RestCall call)
     {
         if (call.Token?.SessionId is not null)
         {
@@ -93,21 +93,20 @@ internal sealed class SessionEndpoints(FakeServerCore core)
         Log.SessionCreated(core.Logger, session.Id, avatarId);
 
         var chat = core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.chat";
-        var room = core.Room is { } rooms ? await rooms.OpenAsync(session, call.Request).ConfigureAwait(false) : null;
-        return new NewSessionResponse
+        return Task.FromResult<object>(new NewSessionResponse
         {
             Code = 100,
             Message = "success",
             Data = new SessionInfo
             {
                 Session_id = session.Id,
-                Access_token = room?.AccessToken ?? "lk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
-                Url = room?.Url ?? core.Options.LiveKitUrl,
+                Access_token = "lk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+                Url = core.Options.LiveKitUrl,
                 Is_paid = false,
                 Session_duration_limit = (int)Math.Ceiling(core.Options.SessionDurationLimit.TotalSeconds),
                 Realtime_endpoint = chat,
             },
-        };
+        });
     }
 
     public Task<object> StartAsync(RestCall call)
@@ -119,7 +118,6 @@ internal sealed class SessionEndpoints(FakeServerCore core)
         }
 
         session.Touch();
-        session.Room?.StartAvatar();
         return Task.FromResult(Ok());
     }
 
@@ -224,4 +222,7 @@ internal sealed class SessionEndpoints(FakeServerCore core)
         language.Length is 2 or 3 && language.All(c => c is >= 'a' and <= 'z');
 
     private static object Ok() => new StatusResponse { Code = 100, Message = "success", Data = new StatusData { Status = "success" } };
+
+    /// <summary>The server's shared state, for the room's hooks around <c>new</c> and <c>start</c> (Room/RoomHooks.cs).</summary>
+    internal FakeServerCore Core => core;
 }

@@ -52,7 +52,19 @@ internal static class FakeLiveKitInstall
         }
 
         var npm = options.NpmPath ?? NpmBesideNode(options.NodePath);
-        var (code, output) = await RunAsync(npm, ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], target, cancellationToken).ConfigureAwait(false);
+        int code;
+        string output;
+        try
+        {
+            (code, output) = await RunAsync(npm, ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], target, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException(
+                $"The fake LiveKit room installs its dependencies with npm on first use, and '{npm}' was not found. " +
+                "Install npm (it comes with Node.js) or set KonProFakeRoomOptions.NpmPath.", ex);
+        }
+
         if (code != 0)
         {
             throw new InvalidOperationException(

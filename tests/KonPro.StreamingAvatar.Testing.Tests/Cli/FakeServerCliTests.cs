@@ -92,6 +92,18 @@ public sealed partial class FakeServerCliTests
     }
 
     [Fact]
+    public async Task The_cli_rejects_an_unknown_event_delivery()
+    {
+        using var process = Start("--event-delivery", "everywhere");
+
+        var error = await process.StandardError.ReadToEndAsync().WaitAsync(Wait);
+        await process.WaitForExitAsync().WaitAsync(Wait);
+
+        process.ExitCode.Should().Be(2);
+        error.Should().Contain("everywhere").And.Contain("room-only");
+    }
+
+    [Fact]
     public async Task The_cli_rejects_an_unknown_option()
     {
         using var process = Start("--bogus");
@@ -103,7 +115,7 @@ public sealed partial class FakeServerCliTests
         error.Should().Contain("--bogus");
     }
 
-    private static Process Start(params string[] args)
+    internal static Process Start(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -120,7 +132,7 @@ public sealed partial class FakeServerCliTests
         return Process.Start(info)!;
     }
 
-    private static void Signal(Process process)
+    internal static void Signal(Process process)
     {
         if (process.HasExited)
         {

@@ -17,7 +17,7 @@ internal static class RoomNamespace
             Assert.Fail(
                 $"Room tests must run inside a network namespace ({Variable} is not set): " +
                 "run them through eng/netns-run, e.g. `eng/netns-run dotnet test tests/KonPro.StreamingAvatar.Testing.Tests --no-build " +
-                "--filter Category=Room` (as root, after restore, build and npm ci).");
+                "--filter Category=Room` (as root, after restore, build and the npm installs; .ci/run does it all).");
         }
 
         return address!;

@@ -63,6 +63,25 @@ public sealed class RoomOptionsTests
     }
 
     [Fact]
+    public async Task A_missing_npm_is_named_in_a_clear_error_when_the_room_is_not_installed_yet()
+    {
+        var cache = Directory.CreateTempSubdirectory("konpro-room-cache-");
+        try
+        {
+            var options = new KonProFakeRoomOptions { NpmPath = "/nonexistent/konpro-test/npm", CacheDirectory = cache.FullName };
+
+            var install = () => KonProFakeServer.InstallRoomAsync(options);
+
+            var error = (await install.Should().ThrowAsync<InvalidOperationException>()).Which;
+            error.Message.Should().Contain("npm").And.Contain("/nonexistent/konpro-test/npm").And.Contain("NpmPath");
+        }
+        finally
+        {
+            cache.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_access_token_is_an_HS256_JWT_with_the_video_grant_for_the_room()
     {
         var secret = Encoding.UTF8.GetBytes("room-secret");

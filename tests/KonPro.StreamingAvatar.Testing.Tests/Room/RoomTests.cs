@@ -24,11 +24,11 @@ public sealed class RoomTests
         (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
         await using var chat = await ChatClient.ConnectAsync(server, sessionId, token);
 
-        await using var client = RtcNodeClient.Start(url, accessToken);
+        await using var client = NodeRoomClient.StartRtcNode(url, accessToken);
         var connected = await client.WaitForAsync("connected");
         connected.GetProperty("participants").EnumerateArray().Select(p => p.GetString()).Should().Contain("avatar");
-        await client.WaitForAsync(m => RtcNodeClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "video", "video track");
-        await client.WaitForAsync(m => RtcNodeClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "video", "video track");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
         server.Journal.RoomActivity.Should().Contain(r => r.Kind == RoomActivityKind.ParticipantJoined && r.SessionId == sessionId && r.Identity == "client");
 
         // The avatar speaks: its events arrive on the data channel only, in order.
@@ -57,6 +57,8 @@ public sealed class RoomTests
         (video.GetProperty("frames").GetInt32() / seconds).Should().BeGreaterThan(0.7 * 15, "the fake publishes 15 frames per second");
         video.GetProperty("width").GetInt32().Should().Be(320);
         video.GetProperty("height").GetInt32().Should().Be(240);
+        video.GetProperty("talkingFrames").GetInt32().Should().BePositive("the video shows when the avatar talks");
+        video.GetProperty("idleFrames").GetInt32().Should().BePositive("and when it does not");
         var audio = client.Latest("audio_stats")!.Value;
         audio.GetProperty("sampleRate").GetInt32().Should().Be(48000);
         (audio.GetProperty("samples").GetInt64() / 48000.0).Should().BeGreaterThan(1.5);
@@ -89,14 +91,14 @@ public sealed class RoomTests
         await using var server = await StartAsync(FakeEventDelivery.ChatAndRoom);
         using var api = new ApiClient(server);
         var (token, sessionId, url, accessToken) = await NewSessionAsync(api);
-        await using var client = RtcNodeClient.Start(url, accessToken);
+        await using var client = NodeRoomClient.StartRtcNode(url, accessToken);
         var connected = await client.WaitForAsync("connected");
         connected.GetProperty("participants").GetArrayLength().Should().Be(0, "the avatar joins at start");
 
         (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
-        await client.WaitForAsync(m => RtcNodeClient.Type(m) == "participant_connected" && m.GetProperty("identity").GetString() == "avatar", "the avatar arriving");
-        await client.WaitForAsync(m => RtcNodeClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "video", "video track");
-        await client.WaitForAsync(m => RtcNodeClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "participant_connected" && m.GetProperty("identity").GetString() == "avatar", "the avatar arriving");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "video", "video track");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
         await using var chat = await ChatClient.ConnectAsync(server, sessionId, token);
 
         (await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = "hello", task_mode = "async" }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
@@ -105,6 +107,36 @@ public sealed class RoomTests
         string[] expected = ["avatar_start_talking", "avatar_talking_message", "avatar_end_message", "avatar_stop_talking"];
         client.AvatarData.Select(e => e.GetProperty("type").GetString()).Should().Equal(expected);
         chat.EventTypes.Should().Equal(expected);
+    }
+
+    [Fact]
+    public async Task The_JavaScript_SDK_joins_with_the_query_token_on_protocol_15_gets_the_events_and_is_disconnected_on_stop()
+    {
+        RoomNamespace.RequireAddress();
+        await using var server = await StartAsync(FakeEventDelivery.RoomOnly);
+        using var api = new ApiClient(server);
+        var (token, sessionId, url, accessToken) = await NewSessionAsync(api);
+        (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+
+        await using var client = NodeRoomClient.StartLivekitClient(url, accessToken);
+
+        (await client.WaitForAsync("head")).GetProperty("status").GetInt32().Should().Be(200);
+        (await client.WaitForAsync("connected")).GetProperty("participants").EnumerateArray().Select(p => p.GetString()).Should().Contain("avatar");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "video", "video track");
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
+        server.Journal.RoomActivity.Should().ContainSingle(r => r.Kind == RoomActivityKind.ParticipantJoined)
+            .Which.Text.Should().StartWith("protocol 15", "livekit-client speaks signalling protocol 15");
+
+        (await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = "hello", task_mode = "async" }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        await client.WaitForAsync(_ => client.AvatarData.Any(e => e.GetProperty("type").GetString() == "avatar_stop_talking"), "avatar_stop_talking");
+        client.AvatarData.Select(e => e.GetProperty("type").GetString()).Should().Equal(
+            "avatar_start_talking", "avatar_talking_message", "avatar_end_message", "avatar_stop_talking");
+
+        await client.SendAsync(new { cmd = "publish_data", text = "\"push_to_talk:stop\"" });
+        await WaitAsync(() => server.Journal.RoomActivity.Any(r => r.Kind == RoomActivityKind.PushToTalkStop), "push_to_talk:stop in the journal");
+
+        (await api.PostAsync("/v1/streaming/stop", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        (await client.WaitForAsync("disconnected")).GetProperty("reason").GetInt32().Should().Be(5, "the room's leave says ROOM_DELETED");
     }
 
     [Fact]
@@ -117,12 +149,55 @@ public sealed class RoomTests
         var parts = accessToken.Split('.');
         var forged = $"{parts[0]}.{parts[1]}.{Convert.ToBase64String(new byte[32]).TrimEnd('=').Replace('+', '-').Replace('/', '_')}";
 
-        await using var client = RtcNodeClient.Start(url, forged);
+        await using var client = NodeRoomClient.StartRtcNode(url, forged);
 
         var failed = await client.WaitForAsync("connect_failed");
         failed.GetProperty("message").GetString().Should().NotBeNullOrEmpty();
-        client.Messages.Should().NotContain(m => RtcNodeClient.Type(m) == "connected");
+        client.Messages.Should().NotContain(m => NodeRoomClient.Type(m) == "connected");
         server.Journal.RoomActivity.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_room_program_lives_and_dies_with_the_server()
+    {
+        RoomNamespace.RequireAddress();
+        var server = await StartAsync(FakeEventDelivery.ChatAndRoom);
+        var rooms = ChildProcesses.Of(Environment.ProcessId, "main.js");
+        rooms.Should().ContainSingle("the server runs one room program");
+
+        await server.DisposeAsync();
+
+        ChildProcesses.IsAlive(rooms[0]).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task The_cli_serves_rooms_with_room_and_its_room_program_ends_with_it()
+    {
+        RoomNamespace.RequireAddress();
+        using var process = Cli.FakeServerCliTests.Start("--port", "0", "--room", "--event-delivery", "room-only", "--time-scale", "0.5");
+        int room;
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(NodeRoomClient.Wait);
+            var url = line!.Split(' ')[^1];
+            room = ChildProcesses.Of(process.Id, "main.js").Should().ContainSingle().Subject;
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = NodeRoomClient.Wait };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/streaming/new") { Content = new StringContent("{}") };
+            request.Headers.Add("x-api-key", KonProFakeServerOptions.DefaultApiKey);
+            using var answer = await http.SendAsync(request);
+            answer.StatusCode.Should().Be(HttpStatusCode.OK);
+            using var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            body.RootElement.GetProperty("data").GetProperty("url").GetString().Should().StartWith("ws://127.0.0.1:");
+            body.RootElement.GetProperty("data").GetProperty("access_token").GetString()!.Split('.').Should().HaveCount(3, "a JWT");
+        }
+        finally
+        {
+            Cli.FakeServerCliTests.Signal(process);
+        }
+
+        await process.WaitForExitAsync().WaitAsync(NodeRoomClient.Wait);
+        process.ExitCode.Should().Be(0);
+        ChildProcesses.IsAlive(room).Should().BeFalse();
     }
 
     /// <summary>create_token and new; returns the session and the room's URL and access token.</summary>
@@ -143,7 +218,7 @@ public sealed class RoomTests
 
     private static async Task WaitAsync(Func<bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + RtcNodeClient.Wait;
+        var deadline = DateTime.UtcNow + NodeRoomClient.Wait;
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)

@@ -9,13 +9,14 @@
 import { createInterface } from 'node:readline';
 import {
   AudioFrame, AudioSource, AudioStream, dispose, LocalAudioTrack, Room, RoomEvent, TrackKind,
-  TrackPublishOptions, TrackSource, VideoStream,
+  TrackPublishOptions, TrackSource, VideoBufferType, VideoStream,
 } from '@livekit/rtc-node';
 
 const [url, token] = process.argv.slice(2);
 const out = (message) => process.stdout.write(JSON.stringify({ at: Date.now(), ...message }) + '\n');
 const room = new Room();
-const video = { frames: 0, first: 0, last: 0, width: 0, height: 0 };
+// The fake's avatar video is dark (luma about 40) while idle and bright (about 110) while talking.
+const video = { frames: 0, first: 0, last: 0, width: 0, height: 0, talkingFrames: 0, idleFrames: 0 };
 const audio = { frames: 0, samples: 0, sampleRate: 0, channels: 0, peak: 0 };
 let tone = null;
 let finished = false;
@@ -28,6 +29,16 @@ async function consumeVideo(track) {
     video.frames++;
     video.width = frame.width;
     video.height = frame.height;
+    const i420 = frame.type === VideoBufferType.I420 ? frame : frame.convert(VideoBufferType.I420);
+    const luma = i420.getPlane(0);
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < frame.width * frame.height; i += 7) {
+      sum += luma[i];
+      count++;
+    }
+    if (sum / count > 75) video.talkingFrames++;
+    else video.idleFrames++;
   }
 }
 

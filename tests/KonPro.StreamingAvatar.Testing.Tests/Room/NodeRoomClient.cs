@@ -5,10 +5,11 @@ using KonPro.StreamingAvatar.TestSupport;
 namespace KonPro.StreamingAvatar.Testing.Tests.Room;
 
 /// <summary>
-/// An independent LiveKit client: LiveKit's own Node SDK (@livekit/rtc-node, on the Rust core that LiveKit's other SDKs
-/// wrap) run as a child process by Room/client/rtc-node-client.mjs; what it sees arrives as JSON lines.
+/// An independent LiveKit client run as a child process from Room/client: LiveKit's own Node SDK (@livekit/rtc-node, on
+/// the Rust core that LiveKit's other SDKs wrap; rtc-node-client.mjs) or the official JavaScript SDK (livekit-client on
+/// @roamhq/wrtc; livekit-client.mjs). What it sees arrives as JSON lines.
 /// </summary>
-internal sealed class RtcNodeClient : IAsyncDisposable
+internal sealed class NodeRoomClient : IAsyncDisposable
 {
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly Process _process;
@@ -16,7 +17,7 @@ internal sealed class RtcNodeClient : IAsyncDisposable
     private readonly List<string> _stderr = [];
     private readonly Task _reader;
 
-    private RtcNodeClient(Process process)
+    private NodeRoomClient(Process process)
     {
         _process = process;
         _reader = Task.Run(ReadAsync);
@@ -50,11 +51,17 @@ internal sealed class RtcNodeClient : IAsyncDisposable
         [.. Messages.Where(m => Type(m) == "data" && m.GetProperty("participant").GetString() == "avatar")
             .Select(m => JsonDocument.Parse(m.GetProperty("payload").GetString()!).RootElement)];
 
-    public static RtcNodeClient Start(string url, string token)
+    /// <summary>LiveKit's Rust core (signalling protocol 16, the token as a Bearer header).</summary>
+    public static NodeRoomClient StartRtcNode(string url, string token) => Start("rtc-node-client.mjs", url, token);
+
+    /// <summary>The JavaScript SDK (signalling protocol 15, the token as the access_token query).</summary>
+    public static NodeRoomClient StartLivekitClient(string url, string token) => Start("livekit-client.mjs", url, token);
+
+    private static NodeRoomClient Start(string script, string url, string token)
     {
-        if (!Directory.Exists(Path.Combine(Folder, "node_modules", "@livekit", "rtc-node")))
+        if (!Directory.Exists(Path.Combine(Folder, "node_modules", "@livekit", "rtc-node")) || !Directory.Exists(Path.Combine(Folder, "node_modules", "livekit-client")))
         {
-            throw new InvalidOperationException($"The room test client is not installed: run `npm ci` in {Folder} (outside the namespace).");
+            throw new InvalidOperationException($"The room test client is not installed: run `npm install --no-save` in {Folder} (outside the namespace; .ci/run does).");
         }
 
         var start = new ProcessStartInfo("node")
@@ -65,10 +72,10 @@ internal sealed class RtcNodeClient : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Folder,
         };
-        start.ArgumentList.Add("rtc-node-client.mjs");
+        start.ArgumentList.Add(script);
         start.ArgumentList.Add(url);
         start.ArgumentList.Add(token);
-        return new RtcNodeClient(Process.Start(start)!);
+        return new NodeRoomClient(Process.Start(start)!);
     }
 
     public static string? Type(JsonElement message) =>

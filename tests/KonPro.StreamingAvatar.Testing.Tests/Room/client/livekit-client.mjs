@@ -1,0 +1,69 @@
+// The official JavaScript SDK's client (livekit-client, the version the reference SDK pins) in Node, on
+// @roamhq/wrtc for WebRTC and ws for the WebSocket: the browser flow of the reference SDK against the fake's room
+// (a HEAD to the room url, join with the token as the access_token query, signalling protocol 15). Reports what it
+// sees as JSON lines on stdout; reads {"cmd":"publish_data","text":"..."} and {"cmd":"disconnect"} on stdin.
+//
+//   node livekit-client.mjs <url> <token>
+import { createInterface } from 'node:readline';
+import wrtc from '@roamhq/wrtc';
+import WebSocket from 'ws';
+
+// What a browser would provide.
+Object.assign(globalThis, {
+  RTCPeerConnection: wrtc.RTCPeerConnection,
+  RTCSessionDescription: wrtc.RTCSessionDescription,
+  RTCIceCandidate: wrtc.RTCIceCandidate,
+  MediaStream: wrtc.MediaStream,
+  MediaStreamTrack: wrtc.MediaStreamTrack,
+  WebSocket,
+});
+if (typeof globalThis.navigator === 'undefined') {
+  globalThis.navigator = { userAgent: 'node', mediaDevices: wrtc.mediaDevices };
+}
+
+const { Room, RoomEvent, Track } = await import('livekit-client');
+const [url, token] = process.argv.slice(2);
+const out = (message) => process.stdout.write(JSON.stringify({ at: Date.now(), ...message }) + '\n');
+const room = new Room({ adaptiveStream: false, dynacast: false });
+let finished = false;
+
+async function finish() {
+  if (finished) return;
+  finished = true;
+  setTimeout(() => process.exit(0), 300).unref();
+}
+
+room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
+  out({ type: 'track_subscribed', kind: track.kind === Track.Kind.Video ? 'video' : 'audio', sid: publication.trackSid, participant: participant.identity });
+});
+room.on(RoomEvent.ParticipantConnected, (p) => out({ type: 'participant_connected', identity: p.identity }));
+room.on(RoomEvent.DataReceived, (payload, participant, kind, topic) => {
+  out({ type: 'data', payload: new TextDecoder().decode(payload), participant: participant?.identity ?? null, topic: topic ?? null });
+});
+room.on(RoomEvent.Disconnected, (reason) => {
+  out({ type: 'disconnected', reason: reason ?? null });
+  finish();
+});
+
+createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    const command = JSON.parse(line);
+    const run = command.cmd === 'publish_data'
+      ? room.localParticipant.publishData(new TextEncoder().encode(command.text), { reliable: true }).then(() => out({ type: 'data_published' }))
+      : room.disconnect().then(finish);
+    run.catch((err) => out({ type: 'error', message: String(err?.message ?? err) }));
+  })
+  .on('close', () => {
+    if (!finished) room.disconnect().finally(finish);
+  });
+
+try {
+  const head = await fetch(url.replace(/^ws/, 'http'), { method: 'HEAD' });
+  out({ type: 'head', status: head.status });
+  await room.prepareConnection(url, token);
+  await room.connect(url, token, { autoSubscribe: true });
+  out({ type: 'connected', identity: room.localParticipant.identity, room: room.name, participants: [...room.remoteParticipants.values()].map((p) => p.identity) });
+} catch (err) {
+  out({ type: 'connect_failed', message: String(err?.message ?? err) });
+  finish();
+}
