@@ -7,7 +7,7 @@ namespace KonPro.StreamingAvatar.LiveKit;
 // The FFI events of the room, its streams and frames. All run on the FFI client's dispatcher, one at a time.
 internal sealed partial class LiveKitRoom
 {
-    private void OnConnected(FfiEvent evt, string url, TaskCompletionSource joined)
+    private void OnConnected(FfiEvent evt, string url, string token, TaskCompletionSource joined)
     {
         if (evt.MessageCase == FfiEvent.MessageOneofCase.Panic)
         {
@@ -18,7 +18,9 @@ internal sealed partial class LiveKitRoom
         var callback = evt.Connect;
         if (callback.MessageCase != ConnectCallback.MessageOneofCase.Result)
         {
-            joined.TrySetException(new LiveKitNativeException("Joining the LiveKit room failed: " + (callback.HasError ? callback.Error : "no result")));
+            // The native error may quote a URL that carries the token (LiveKit's validate request): never pass it on.
+            var error = callback.HasError ? callback.Error.Replace(token, "***", StringComparison.Ordinal) : "no result";
+            joined.TrySetException(new LiveKitNativeException("Joining the LiveKit room failed: " + error));
             return;
         }
 

@@ -112,7 +112,7 @@ internal sealed partial class LiveKitRoom : IAvatarRoom
                 },
             },
             r => r.Connect.AsyncId,
-            evt => OnConnected(evt, url, joined));
+            evt => OnConnected(evt, url, token, joined));
         using var registration = cancellationToken.Register(() => joined.TrySetCanceled(cancellationToken));
         await joined.Task.ConfigureAwait(false);
     }

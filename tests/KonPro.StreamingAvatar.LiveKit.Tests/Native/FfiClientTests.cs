@@ -133,6 +133,48 @@ public sealed class FfiClientTests
         }
     }
 
+    [Fact]
+    public async Task Servers_started_and_disposed_one_after_another_do_not_pile_up_native_threads()
+    {
+        // livekit_ffi_dispose stops the server's runtime; the native core keeps two runtime threads of its own for the
+        // rest of the process (measured with livekit-ffi 0.12.43), so the check is that cycles do not accumulate them.
+        var afterFirst = await CycleAsync();
+        var afterSecond = await CycleAsync();
+        var afterThird = await CycleAsync();
+
+        afterSecond.Should().BeLessThanOrEqualTo(afterFirst, "threads now: " + string.Join(", ", ThreadNames()));
+        afterThird.Should().BeLessThanOrEqualTo(afterFirst);
+        afterThird.Should().BeLessThanOrEqualTo(2, "at most the core's own two threads outlive the servers");
+    }
+
+    private static async Task<int> CycleAsync()
+    {
+        var client = await FfiClient.AcquireAsync();
+        var running = NativeThreads();
+        using (client.Own(client.Request(NewAudioSource()).NewAudioSource.Source.Handle))
+        {
+            running.Should().BeGreaterThan(0, "the FFI server runs its own threads");
+        }
+
+        client.Release();
+        await FfiClient.WhenShutDownAsync().WaitAsync(Bound);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (NativeThreads() > 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        return NativeThreads();
+    }
+
+    private static IEnumerable<string> ThreadNames() => Directory.GetDirectories("/proc/self/task")
+        .Select(task => File.ReadAllText(Path.Combine(task, "comm")).Trim()).Order();
+
+    // The process's threads that the runtime did not start (tokio workers and WebRTC threads carry their own names).
+    private static int NativeThreads() => Directory.GetDirectories("/proc/self/task")
+        .Select(task => File.ReadAllText(Path.Combine(task, "comm")).Trim())
+        .Count(name => name.StartsWith("tokio", StringComparison.Ordinal) || name.StartsWith("livekit", StringComparison.Ordinal) || name.Contains("rtc", StringComparison.OrdinalIgnoreCase));
+
     internal static FfiRequest NewAudioSource() => new()
     {
         NewAudioSource = new NewAudioSourceRequest

@@ -161,6 +161,24 @@ public sealed class LiveKitRoomTests
         activity.Where(r => r.Kind == RoomActivityKind.AudioReceived).Should().OnlyContain(r => r.TrackSid == track.TrackSid);
     }
 
+    [Fact]
+    public async Task A_refused_token_fails_the_join_with_a_typed_error_that_never_shows_the_token_and_leaves_nothing_behind()
+    {
+        RoomNamespace.RequireAddress();
+        var handlesBefore = FfiClient.LiveHandles;
+        await using var fake = await FakeSession.StartAsync(FakeEventDelivery.RoomOnly);
+        var (sessionId, url, accessToken) = await fake.NewAsync();
+        var forged = accessToken[..(accessToken.LastIndexOf('.') + 1)] + Convert.ToBase64String(new byte[32]).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        var connect = () => new LiveKitRoomConnector(new LiveKitRoomOptions { JoinRetries = 0 }).ConnectAsync(new AvatarRoomConnectRequest(sessionId, url, forged));
+
+        var error = (await connect.Should().ThrowAsync<LiveKitNativeException>()).Which;
+        error.Message.Should().StartWith("Joining the LiveKit room failed").And.NotContain(forged);
+        await FfiClient.WhenShutDownAsync().WaitAsync(FakeSession.Patience);
+        FfiClient.LiveHandles.Should().Be(handlesBefore);
+        fake.Server.Journal.RoomActivity.Should().BeEmpty();
+    }
+
     /// <summary>Consecutive repeats of a name collapsed (the number of talking chunks depends on pacing).</summary>
     private static List<string> Collapse(IEnumerable<string> names)
     {
