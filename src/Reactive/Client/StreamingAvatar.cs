@@ -225,7 +225,8 @@ public partial class StreamingAvatar : IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting (the stop itself goes on).</param>
     /// <returns>A task that completes when the session is closed.</returns>
     /// <exception cref="KonProApiException">The server refused the stop (the local side is closed anyway).</exception>
-    public virtual Task StopAvatarAsync(CancellationToken cancellationToken = default) => Engine.StopAsync().WaitAsync(cancellationToken);
+    public virtual Task StopAvatarAsync(CancellationToken cancellationToken = default) =>
+        _engine is null ? Task.CompletedTask : _engine.StopAsync().WaitAsync(cancellationToken);   // a mocking instance has nothing to stop
 
     /// <summary>
     /// Asks the avatar to speak (<c>task</c>), always sending the task type and mode. Returns a handle whose
