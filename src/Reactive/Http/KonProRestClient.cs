@@ -60,15 +60,20 @@ internal sealed class KonProRestClient : IDisposable
     /// <param name="call">The generated client's call.</param>
     /// <param name="envelope">Reads the envelope code and message of a 2xx answer (null when the answer has none).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="sessionId">The session the call belongs to, tagged on its span.</param>
+    /// <param name="sessionIdOf">Reads the session id from the answer (for the call that creates the session).</param>
     public async Task<T> CallAsync<T>(
         string operation,
         Func<IKonProApiClient, CancellationToken, Task<T>> call,
         Func<T, (int Code, string? Message)>? envelope,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? sessionId = null,
+        Func<T, string?>? sessionIdOf = null)
     {
         using var activity = _telemetry.ActivitySource.StartActivity("KonPro " + operation, ActivityKind.Client);
-        activity?.SetTag("konpro.operation", operation);
+        activity?.SetTag(KonProDiagnostics.OperationTag, operation);
         activity?.SetTag("server.address", BaseUri.Host);
+        activity?.SetTag(KonProDiagnostics.SessionIdTag, sessionId);
         var started = _time.GetTimestamp();
         var outcome = "error";
         var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
@@ -79,6 +84,11 @@ internal sealed class KonProRestClient : IDisposable
                 context,
                 (Self: this, Operation: operation, Call: call, Envelope: envelope)).ConfigureAwait(false);
             outcome = "success";
+            if (activity is not null && sessionIdOf is not null)
+            {
+                activity.SetTag(KonProDiagnostics.SessionIdTag, sessionIdOf(result));
+            }
+
             Log.CallSucceeded(_logger, operation, _time.GetElapsedTime(started).TotalMilliseconds);
             return result;
         }
