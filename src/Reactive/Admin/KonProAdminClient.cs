@@ -40,7 +40,7 @@ public class KonProAdminClient : IDisposable
         }
 
         options ??= new KonProAdminClientOptions();
-        ILogger logger = options.LoggerFactory?.CreateLogger<KonProAdminClient>() ?? NullLogger<KonProAdminClient>.Instance;
+        var logger = options.LoggerFactory?.CreateLogger(KonProDiagnostics.AdminClientLogCategory) ?? NullLogger.Instance;
         _telemetry = new KonProTelemetry(options.MeterFactory);
         _rest = new KonProRestClient(httpClient, config.GetBaseUri(), credential, logger, _telemetry, options.TimeProvider ?? TimeProvider.System, new SecretRedactor(), options.Retry);
     }

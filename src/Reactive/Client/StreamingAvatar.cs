@@ -81,7 +81,7 @@ public partial class StreamingAvatar : IAsyncDisposable
         var credential = config.GetCredential();
         options ??= new StreamingAvatarOptions();
         options.ReconnectPolicy?.Validate();
-        var logger = options.LoggerFactory?.CreateLogger<StreamingAvatar>() ?? NullLogger<StreamingAvatar>.Instance;
+        var logger = options.LoggerFactory?.CreateLogger(KonProDiagnostics.StreamingAvatarLogCategory) ?? NullLogger.Instance;
         var redactor = new SecretRedactor();
         _telemetry = new KonProTelemetry(options.MeterFactory);
         _rest = new KonProRestClient(httpClient, baseUri, credential, logger, _telemetry, options.TimeProvider ?? TimeProvider.System, redactor, options.Retry);
@@ -188,9 +188,20 @@ public partial class StreamingAvatar : IAsyncDisposable
     /// <exception cref="KonProApiException">The server refused.</exception>
     public virtual async Task<StartAvatarResponse> CreateStartAvatarAsync(StartAvatarRequest request, CancellationToken cancellationToken = default)
     {
-        var session = await NewSessionAsync(request, cancellationToken).ConfigureAwait(false);
-        await StartSessionAsync(cancellationToken).ConfigureAwait(false);
-        return session;
+        // One span around new, start and connect: the chat socket's upgrade is part of this operation's trace.
+        using var activity = _telemetry?.ActivitySource.StartActivity("KonPro CreateStartAvatar", System.Diagnostics.ActivityKind.Internal);
+        try
+        {
+            var session = await NewSessionAsync(request, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(KonProDiagnostics.SessionIdTag, session.SessionId);
+            await StartSessionAsync(cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch (Exception exception)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.GetType().Name);
+            throw;
+        }
     }
 
     /// <summary>

@@ -4,13 +4,12 @@ using System.Diagnostics.Metrics;
 namespace KonPro.StreamingAvatar;
 
 /// <summary>
-/// The SDK's traces and metrics, both named <see cref="Name"/>: one span per REST call, and the histograms of
-/// call durations, time to <c>StreamReady</c> and speak-to-<c>AvatarStartTalking</c> latency, plus a reconnect counter.
+/// The SDK's traces and metrics, named by <see cref="KonProDiagnostics"/> (where users find the names): one span per
+/// REST call and around starting and (re)connecting, and the histograms of call durations, time to <c>StreamReady</c>
+/// and speak-to-<c>AvatarStartTalking</c> latency, plus the reconnect and retry counters.
 /// </summary>
 internal sealed class KonProTelemetry : IDisposable
 {
-    public const string Name = "KonPro.StreamingAvatar";
-
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
 
@@ -19,15 +18,15 @@ internal sealed class KonProTelemetry : IDisposable
         var version = typeof(KonProTelemetry).Assembly.GetName().Version?.ToString();
         if (meterFactory is null)
         {
-            _meter = new Meter(Name, version);
+            _meter = new Meter(KonProDiagnostics.MeterName, version);
             _ownsMeter = true;
         }
         else
         {
-            _meter = meterFactory.Create(new MeterOptions(Name) { Version = version });
+            _meter = meterFactory.Create(new MeterOptions(KonProDiagnostics.MeterName) { Version = version });
         }
 
-        ActivitySource = new ActivitySource(Name, version);
+        ActivitySource = new ActivitySource(KonProDiagnostics.ActivitySourceName, version);
         CallDuration = _meter.CreateHistogram<double>("konpro.streaming_avatar.call.duration", "s", "Duration of KonPro REST calls.");
         TimeToStreamReady = _meter.CreateHistogram<double>("konpro.streaming_avatar.stream_ready.duration", "s", "Time from starting an avatar to StreamReady.");
         SpeakLatency = _meter.CreateHistogram<double>("konpro.streaming_avatar.speak.latency", "s", "Time from a speak call to the avatar starting to talk.");

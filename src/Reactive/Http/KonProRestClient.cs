@@ -65,8 +65,10 @@ internal sealed class KonProRestClient : IDisposable
         string operation,
         Func<IKonProApiClient, CancellationToken, Task<T>> call,
         Func<T, (int Code, string? Message)>? envelope,
-        CancellationToken cancellationToken) =>
-        CallAsync(operation, call, static (api, call, ct) => call(api, ct), envelope, cancellationToken);
+        CancellationToken cancellationToken,
+        string? sessionId = null,
+        Func<T, string?>? sessionIdOf = null) =>
+        CallAsync(operation, call, static (api, call, ct) => call(api, ct), envelope, cancellationToken, sessionId, sessionIdOf);
 
     /// <summary>
     /// Runs one REST call whose body travels as <paramref name="state"/>, so that callers pass static lambdas and a
@@ -77,6 +79,8 @@ internal sealed class KonProRestClient : IDisposable
     /// <param name="call">The generated client's call.</param>
     /// <param name="envelope">Reads the envelope code and message of a 2xx answer (null when the answer has none).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="sessionId">The session the call belongs to, tagged on its span.</param>
+    /// <param name="sessionIdOf">Reads the session id from the answer (for the call that creates the session).</param>
     // Pooled async frames: a call's own state machine is reused rather than allocated (every caller awaits it once).
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<T> CallAsync<TState, T>(
@@ -84,12 +88,16 @@ internal sealed class KonProRestClient : IDisposable
         TState state,
         Func<IKonProApiClient, TState, CancellationToken, Task<T>> call,
         Func<T, (int Code, string? Message)>? envelope,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? sessionId = null,
+        Func<T, string?>? sessionIdOf = null)
     {
         // The span's name is built only when someone listens: a call without listeners allocates nothing for tracing.
         using var activity = _telemetry.ActivitySource.HasListeners() ? _telemetry.ActivitySource.StartActivity("KonPro " + operation, ActivityKind.Client) : null;
-        activity?.SetTag("konpro.operation", operation);
+        activity?.SetTag(KonProDiagnostics.OperationTag, operation);
+        activity?.SetTag(KonProDiagnostics.SessionIdTag, sessionId);
         activity?.SetTag("server.address", BaseUri.Host);
+        activity?.SetTag(KonProDiagnostics.SessionIdTag, sessionId);
         var started = _time.GetTimestamp();
         var outcome = "error";
         var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
@@ -100,6 +108,11 @@ internal sealed class KonProRestClient : IDisposable
                 context,
                 (Self: this, Operation: operation, State: state, Call: call, Envelope: envelope)).ConfigureAwait(false);
             outcome = "success";
+            if (activity is not null && sessionIdOf is not null)
+            {
+                activity.SetTag(KonProDiagnostics.SessionIdTag, sessionIdOf(result));
+            }
+
             Log.CallSucceeded(_logger, operation, _time.GetElapsedTime(started).TotalMilliseconds);
             return result;
         }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
@@ -53,6 +54,7 @@ internal sealed class ChatSocket : IAsyncDisposable
     private bool _finished;
     private int _reconnectsStopped;
     private long _droppedAudioFrames;
+    private ActivityContext _openedBy;
 
     /// <summary>Creates a chat socket; nothing happens on the network until <see cref="ConnectAsync"/>.</summary>
     /// <param name="options">Where to connect and how to behave (validated here).</param>
@@ -114,12 +116,16 @@ internal sealed class ChatSocket : IAsyncDisposable
         WebSocket socket;
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token))
         {
+            // The upgrade's HTTP span is a child of this one, which is a child of the operation that opened the socket.
+            using var activity = StartActivity("KonPro ChatConnect");
             try
             {
                 socket = await _connector.ConnectAsync(_options.BuildUri(), linked.Token).ConfigureAwait(false);
+                _openedBy = activity?.Context ?? default;
             }
             catch (Exception ex)
             {
+                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
                 var reason = Volatile.Read(ref _disposed) != 0 ? DisconnectReason.ClientStop
                     : ex is ChatSocketHandshakeException handshake ? handshake.Reason
                     : DisconnectReason.NetworkLost;
@@ -264,6 +270,8 @@ internal sealed class ChatSocket : IAsyncDisposable
 
     private async Task RunAsync(WebSocket socket)
     {
+        // The loop outlives the operation that opened the socket: what it starts (a reconnect) begins its own trace.
+        Activity.Current = null;
         var token = _lifetime.Token;
         var buffer = new BufferHolder(ArrayPool<byte>.Shared.Rent(InitialReceiveBufferBytes));
         ChatSocketStatus.Closed? final = null;
@@ -273,7 +281,7 @@ internal sealed class ChatSocket : IAsyncDisposable
             {
                 var (closeStatus, description) = await ReceiveUntilClosedAsync(socket, buffer, token).ConfigureAwait(false);
                 await CompleteCloseAsync(socket).ConfigureAwait(false);
-                socket.Dispose();
+                await DisposeSocketAsync(socket).ConfigureAwait(false);
 
                 if (Volatile.Read(ref _disposed) != 0)
                 {
@@ -319,7 +327,6 @@ internal sealed class ChatSocket : IAsyncDisposable
             ArrayPool<byte>.Shared.Return(buffer.Buffer);
             if (final is not null)
             {
-                Log.Closed(_logger, final.Reason, final.CloseStatus, final.Description);
                 Finish(final);
             }
         }
@@ -485,6 +492,7 @@ internal sealed class ChatSocket : IAsyncDisposable
                 return null;
             }
 
+            using var activity = StartActivity("KonPro Reconnect", attempt);
             try
             {
                 return await _connector.ConnectAsync(_options.BuildUri(), token).ConfigureAwait(false);
@@ -492,16 +500,40 @@ internal sealed class ChatSocket : IAsyncDisposable
             catch (ChatSocketHandshakeException ex) when (!ChatSocketCloseStatus.IsRetryable(ex.Reason))
             {
                 // The server says the session is gone or the token no longer valid: stop trying.
+                activity?.SetStatus(ActivityStatusCode.Error, ex.Reason.ToString());
                 Log.ReconnectFailed(_logger, attempt, ex);
                 return null;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
             {
+                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
                 Log.ReconnectFailed(_logger, attempt, ex);
             }
         }
 
         return null;
+    }
+
+    // A span of this socket's session: a connect (a child of the current span), or a reconnect attempt (a root on the
+    // loop's thread, linked to the connect that first opened the socket).
+    private Activity? StartActivity(string name, int? attempt = null)
+    {
+        var source = _options.ActivitySource;
+        if (source is null || !source.HasListeners())
+        {
+            return null;
+        }
+
+        ActivityLink[]? links = attempt is not null && _openedBy != default ? [new ActivityLink(_openedBy)] : null;
+        var activity = source.StartActivity(name, ActivityKind.Internal, parentContext: default, links: links);
+        activity?.SetTag(KonProDiagnostics.SessionIdTag, _options.SessionId);
+        activity?.SetTag("server.address", _options.BaseUri.Host);
+        if (attempt is { } n)
+        {
+            activity?.SetTag("konpro.reconnect.attempt", n);
+        }
+
+        return activity;
     }
 
     private bool SessionAlive() => Volatile.Read(ref _reconnectsStopped) == 0;
@@ -515,7 +547,29 @@ internal sealed class ChatSocket : IAsyncDisposable
         }
     }
 
-    // Sends a close frame (best effort). Returns whether it went out.
+    // Disposes a socket the loop is done with, under the send lock: a close that DisposeAsync is sending at the same
+    // moment finishes first, and one it sends later finds the socket closed rather than disposed under it.
+    private async Task DisposeSocketAsync(WebSocket socket)
+    {
+        // Bounded: a send stuck on a dead connection does not hold the loop (the dispose then ends that send).
+        var locked = await _sendLock.WaitAsync(_options.CloseTimeout).ConfigureAwait(false);
+        try
+        {
+            socket.Dispose();
+        }
+        finally
+        {
+            if (locked)
+            {
+                _sendLock.Release();
+            }
+        }
+    }
+
+    // Sends a close frame (best effort). Returns whether it went out. Both the receive loop (answering the server's
+    // close) and DisposeAsync (closing on stop) come here, often at the same moment when a stop makes the server close
+    // the socket: the state is checked under the send lock, so the second one finds the handshake done (or the socket
+    // disposed) and sends nothing, instead of failing on a closed socket.
     private async Task<bool> TryCloseOutputAsync(WebSocket socket, WebSocketCloseStatus status, string? description)
     {
         if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
@@ -529,6 +583,11 @@ internal sealed class ChatSocket : IAsyncDisposable
             await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
             try
             {
+                if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+                {
+                    return false;
+                }
+
                 await socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
                 return true;
             }
@@ -567,6 +626,7 @@ internal sealed class ChatSocket : IAsyncDisposable
             }
 
             _finished = true;
+            Log.Closed(_logger, closed.Reason, closed.CloseStatus, closed.Description);
             Volatile.Write(ref _currentStatus, closed);
             _status.OnNext(closed);
             _status.OnCompleted();

@@ -41,6 +41,9 @@ internal sealed record ChatSocketOptions
     /// <summary>Where the socket logs (the URL's token is redacted).</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
 
+    /// <summary>Where the socket's connect and reconnect spans go (none when null).</summary>
+    public System.Diagnostics.ActivitySource? ActivitySource { get; init; }
+
     /// <summary>The largest message kept; larger ones are discarded and reported (default 1 MiB).</summary>
     public int MaxMessageBytes { get; init; } = DefaultMaxMessageBytes;
 

@@ -35,7 +35,7 @@ internal sealed class SessionCommands
         var body = RequestMapping.ToWire(sessionId, request);
         var sentAt = _time.GetUtcNow();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime);
-        var response = await _rest.CallAsync("SendTask", body, static (api, body, ct) => api.SendTaskAsync(body, ct), static r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
+        var response = await _rest.CallAsync("SendTask", body, static (api, body, ct) => api.SendTaskAsync(body, ct), static r => (r.Code, r.Message), linked.Token, sessionId).ConfigureAwait(false);
         var taskId = response.Data.Task_id;
         var planned = response.Data.Duration_ms > 0 ? response.Data.Duration_ms : (long?)null;
         var progress = _engine.Ingest.Speaks.Track(taskId);
@@ -162,7 +162,7 @@ internal sealed class SessionCommands
         var body = new SessionIdRequest { Session_id = sessionId };
         // The keep-alive family runs often: skip the linked token source when the caller's token cannot cancel.
         using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime) : null;
-        await _rest.CallAsync(operation, body, call, static r => (r.Code, r.Message), linked?.Token ?? _lifetime).ConfigureAwait(false);
+        await _rest.CallAsync(operation, body, call, static r => (r.Code, r.Message), linked?.Token ?? _lifetime, sessionId).ConfigureAwait(false);
     }
 
     private async Task RecordSpeakLatencyAsync(SpeakProgress progress, DateTimeOffset sentAt)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reactive.Concurrency;
 using KonPro.StreamingAvatar.Api;
 using KonPro.StreamingAvatar.Events;
@@ -55,7 +56,10 @@ internal sealed class SessionEngine : IAsyncDisposable
         _redactor = redactor;
         State = new SessionStateMachine(logger);
         Ingest = new EventIngest(_time, logger);
-        _transports = new SessionTransports(rest.BaseUri, rest.Credential.Secret, options, connector, Ingest, _scheduler, _time, logger, OnChatStatus, OnRoomClosed);
+        _transports = new SessionTransports(rest.BaseUri, rest.Credential.Secret, options, connector, Ingest, _scheduler, _time, logger, OnChatStatus, OnRoomClosed)
+        {
+            ActivitySource = telemetry.ActivitySource,
+        };
         _keepAlive = new KeepAliveTimer(_scheduler, AutoKeepAliveAsync);
         _voice = new VoiceChat(_transports.SendAudioAsync, _scheduler, logger);
         Commands = new SessionCommands(this, rest, _transports, _time, telemetry, _lifetime.Token);
@@ -177,9 +181,18 @@ internal sealed class SessionEngine : IAsyncDisposable
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
             var body = new SessionIdRequest { Session_id = session.SessionId };
-            await _rest.CallAsync("StartSession", (api, ct) => api.StartSessionAsync(body, ct), r => (r.Code, r.Message), linked.Token).ConfigureAwait(false);
+            await _rest.CallAsync("StartSession", (api, ct) => api.StartSessionAsync(body, ct), r => (r.Code, r.Message), linked.Token, session.SessionId).ConfigureAwait(false);
             State.TryMove(SessionState.Starting, SessionState.Connecting);
-            await ConnectAsync(session, request, linked.Token).ConfigureAwait(false);
+            using var activity = StartActivity("KonPro Connect", session.SessionId);
+            try
+            {
+                await ConnectAsync(session, request, linked.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+                throw;
+            }
         }
         catch (Exception exception)
         {
@@ -434,10 +447,18 @@ internal sealed class SessionEngine : IAsyncDisposable
         };
     }
 
+    /// <summary>An internal span of this session (a child of the caller's current span), when anyone listens.</summary>
+    private Activity? StartActivity(string name, string sessionId)
+    {
+        var activity = _telemetry.ActivitySource.StartActivity(name, ActivityKind.Internal);
+        activity?.SetTag(KonProDiagnostics.SessionIdTag, sessionId);
+        return activity;
+    }
+
     private async Task<NewSessionResponse> CreateSessionCallAsync(NewSessionRequest wire)
     {
         using var timeout = new CancellationTokenSource(NewSessionTimeout, _time);
-        return await _rest.CallAsync("NewSession", (api, ct) => api.NewSessionAsync(wire, ct), r => (r.Code, r.Message), timeout.Token).ConfigureAwait(false);
+        return await _rest.CallAsync("NewSession", (api, ct) => api.NewSessionAsync(wire, ct), r => (r.Code, r.Message), timeout.Token, sessionIdOf: r => r.Data?.Session_id).ConfigureAwait(false);
     }
 
     /// <summary>A cancelled new whose answer arrives anyway: stop the session the server created.</summary>
@@ -464,7 +485,7 @@ internal sealed class SessionEngine : IAsyncDisposable
         {
             using var timeout = new CancellationTokenSource(StopTimeout, _time);
             var body = new SessionIdRequest { Session_id = sessionId };
-            await _rest.CallAsync("StopSession", (api, ct) => api.StopSessionAsync(body, ct), r => (r.Code, r.Message), timeout.Token).ConfigureAwait(false);
+            await _rest.CallAsync("StopSession", (api, ct) => api.StopSessionAsync(body, ct), r => (r.Code, r.Message), timeout.Token, sessionId).ConfigureAwait(false);
         }
         catch (KonProSessionClosedException)
         {
@@ -474,6 +495,8 @@ internal sealed class SessionEngine : IAsyncDisposable
 
     private async Task AutoKeepAliveAsync()
     {
+        // A timer's tick belongs to no caller's operation: each automatic keep-alive is a trace of its own.
+        Activity.Current = null;
         try
         {
             await Commands.KeepAliveAsync(_lifetime.Token).ConfigureAwait(false);

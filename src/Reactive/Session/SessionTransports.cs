@@ -56,6 +56,9 @@ internal sealed class SessionTransports
         _onRoomClosed = onRoomClosed;
     }
 
+    /// <summary>Where the chat sockets' connect and reconnect spans go.</summary>
+    public System.Diagnostics.ActivitySource? ActivitySource { get; init; }
+
     /// <summary>Whether the current chat socket was opened with <c>silence_response=true</c>.</summary>
     public bool SilencePrompt
     {
@@ -297,6 +300,7 @@ internal sealed class SessionTransports
                 TimeProvider = _time,
                 Scheduler = _scheduler,
                 Logger = _logger,
+                ActivitySource = ActivitySource,
             },
             _connector);
         var events = chat.Events.Subscribe(evt => _ingest.Ingest(evt, EventChannel.ChatSocket));
