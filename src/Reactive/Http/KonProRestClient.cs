@@ -61,6 +61,8 @@ internal sealed class KonProRestClient : IDisposable
     /// <param name="call">The generated client's call.</param>
     /// <param name="envelope">Reads the envelope code and message of a 2xx answer (null when the answer has none).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="sessionId">The session the call belongs to, tagged on its span.</param>
+    /// <param name="sessionIdOf">Reads the session id from the answer (for the call that creates the session).</param>
     public ValueTask<T> CallAsync<T>(
         string operation,
         Func<IKonProApiClient, CancellationToken, Task<T>> call,
