@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Conversation;
+namespace KonPro.Streaming.Conversation;
 
 /// <summary>How the avatar says an answer: <c>repeat</c> tasks, or your own voice over the realtime audio socket.</summary>
 internal interface IAnswerVoice

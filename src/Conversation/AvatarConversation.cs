@@ -6,7 +6,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KonPro.StreamingAvatar.Conversation;
+namespace KonPro.Streaming.Conversation;
 
 /// <summary>
 /// Connects a started <see cref="StreamingAvatar"/> to any <see cref="IChatClient"/>: each completed user utterance
@@ -20,7 +20,7 @@ namespace KonPro.StreamingAvatar.Conversation;
 /// <see cref="Turns"/> is hot, with no replay: a <see cref="UserTurn"/> when its answer begins, then its
 /// <see cref="AssistantTurn"/>, delivered one at a time from the conversation's own task. It completes on
 /// <see cref="DisposeAsync"/>. A failing model is reported in <see cref="AssistantTurn.Error"/>, never as
-/// <c>OnError</c>. Latency figures go to the <c>KonPro.StreamingAvatar</c> meter.
+/// <c>OnError</c>. Latency figures go to the <c>KonPro.Streaming</c> meter.
 /// </remarks>
 /// <example>
 /// <code>

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Conversation;
+namespace KonPro.Streaming.Conversation;
 
 /// <summary>Settings of an <see cref="AvatarConversation"/>.</summary>
 public sealed class AvatarConversationOptions
@@ -37,7 +37,7 @@ public sealed class AvatarConversationOptions
     /// <summary>Where logs go (nowhere when null).</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>Creates the <c>KonPro.StreamingAvatar</c> meter of the latency figures (a private meter of that name when null).</summary>
+    /// <summary>Creates the <c>KonPro.Streaming</c> meter of the latency figures (a private meter of that name when null).</summary>
     public IMeterFactory? MeterFactory { get; set; }
 
     internal void Validate()

@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 
-namespace KonPro.StreamingAvatar.Conversation;
+namespace KonPro.Streaming.Conversation;
 
-/// <summary>The conversation's latency figures, in the SDK's meter (<c>KonPro.StreamingAvatar</c>).</summary>
+/// <summary>The conversation's latency figures, in the SDK's meter (<c>KonPro.Streaming</c>).</summary>
 internal sealed class ConversationTelemetry : IDisposable
 {
     public const string MeterName = "KonPro.StreamingAvatar";

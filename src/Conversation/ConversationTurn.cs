@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Conversation;
+namespace KonPro.Streaming.Conversation;
 
 /// <summary>One turn of a conversation: a <see cref="UserTurn"/> or an <see cref="AssistantTurn"/>.</summary>
 /// <param name="At">When the turn ended (the user finished speaking or typing; the avatar finished or was cut short).</param>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Conversation;
+namespace KonPro.Streaming.Conversation;
 
 /// <summary>Every log message of the conversation pipeline, with fixed event ids.</summary>
 internal static partial class Log

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Conversation;
+namespace KonPro.Streaming.Conversation;
 
 /// <summary>
 /// Your own voice for an <see cref="AvatarConversation"/>: each sentence of the answer is turned into PCM16 mono

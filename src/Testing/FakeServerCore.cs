@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using KonPro.StreamingAvatar.Testing.Rest;
-using KonPro.StreamingAvatar.Testing.Sessions;
-using KonPro.StreamingAvatar.Testing.Time;
+using KonPro.Streaming.Testing.Rest;
+using KonPro.Streaming.Testing.Sessions;
+using KonPro.Streaming.Testing.Time;
 
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>What every part of one fake server shares: options, clock, account state, faults, journal.</summary>
 internal sealed class FakeServerCore

@@ -1,5 +1,5 @@
-using KonPro.StreamingAvatar.Testing.Chat;
-using KonPro.StreamingAvatar.Testing.Rest;
+using KonPro.Streaming.Testing.Chat;
+using KonPro.Streaming.Testing.Rest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +8,7 @@ using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
 
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>
 /// An offline, stateful fake of the KonPro Streaming Avatar API on WireMock.Net: every REST operation (on KonPro's

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>
 /// Settings of a <see cref="KonProFakeServer"/>. Every duration is in the server's model time: the

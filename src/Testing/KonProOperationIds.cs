@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>The operation ids of openapi/konpro-streaming.yaml, as the journal and the faults name them.</summary>
 public static class KonProOperationIds

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>Every log message of the fake server, with fixed event ids. None carries an API key or a session token.</summary>
 internal static partial class Log

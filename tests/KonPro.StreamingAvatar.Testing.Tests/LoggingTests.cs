@@ -1,7 +1,7 @@
-using KonPro.StreamingAvatar.Testing.Tests.Chat;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Testing.Tests.Chat;
+using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Testing.Tests;
+namespace KonPro.Streaming.Testing.Tests;
 
 public sealed class LoggingTests
 {

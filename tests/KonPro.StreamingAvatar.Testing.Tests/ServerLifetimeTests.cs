@@ -1,8 +1,8 @@
 using System.Net.WebSockets;
-using KonPro.StreamingAvatar.Testing.Tests.Chat;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Testing.Tests.Chat;
+using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Testing.Tests;
+namespace KonPro.Streaming.Testing.Tests;
 
 public sealed class ServerLifetimeTests
 {

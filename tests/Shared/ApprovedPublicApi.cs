@@ -2,7 +2,7 @@ using System.Reflection;
 using FluentAssertions;
 using PublicApiGenerator;
 
-namespace KonPro.StreamingAvatar.TestSupport;
+namespace KonPro.Streaming.TestSupport;
 
 /// <summary>
 /// Compares an assembly's public API with its approved snapshot in the repository. On a difference it writes the

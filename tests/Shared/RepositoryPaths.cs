@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.TestSupport;
+namespace KonPro.Streaming.TestSupport;
 
 /// <summary>
 /// Finds files of the repository from the test's output folder (not with [CallerFilePath]: deterministic CI builds

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using KonPro.StreamingAvatar;
-using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming;
+using KonPro.Streaming.Testing;
+using KonPro.Streaming.Voice;
 using Spectre.Console;
-using Avatar = KonPro.StreamingAvatar.StreamingAvatar;
+using Avatar = KonPro.Streaming.StreamingAvatar;
 
 namespace KonPro.Demo;
 
@@ -29,7 +29,7 @@ internal sealed class ConversationScript(DemoSettings settings)
             if (settings.UseEmbeddedFake)
             {
                 var fakeOptions = new KonProFakeServerOptions { TimeScale = settings.TimeScale };
-                fakeOptions.Room.Enabled = settings.Room && KonPro.StreamingAvatar.LiveKit.LiveKitPlatform.IsSupported;
+                fakeOptions.Room.Enabled = settings.Room && KonPro.Streaming.LiveKit.LiveKitPlatform.IsSupported;
                 fake = await StepAsync("Start the embedded fake server", () => KonProFakeServer.StartAsync(fakeOptions, ct));
                 fake.Responder = context => $"You said \"{context.UserText}\". Happy to help!";
                 baseUrl = fake.Url;

@@ -27,7 +27,7 @@ const string Usage = """
                            shipped (it is for linux-x64), says so and runs on the chat socket alone.
       --snapshot <file>    where --room writes the PNG (default avatar-snapshot.png)
 
-    Bring your own LLM (the conversation pipeline, KonPro.StreamingAvatar.Conversation):
+    Bring your own LLM (the conversation pipeline, KonPro.Streaming.Conversation):
       --llm                run a conversation between the avatar and a chat model instead of the script: typed and
                            voice turns, answers spoken sentence by sentence as they stream, and a barge-in.
                            Without --llm-url the model is a small deterministic STAND-IN that ships with the demo

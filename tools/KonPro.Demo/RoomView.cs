@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Reactive.Linq;
 using ImageMagick;
-using KonPro.StreamingAvatar;
-using KonPro.StreamingAvatar.LiveKit;
+using KonPro.Streaming;
+using KonPro.Streaming.LiveKit;
 using Spectre.Console;
-using Avatar = KonPro.StreamingAvatar.StreamingAvatar;
+using Avatar = KonPro.Streaming.StreamingAvatar;
 
 namespace KonPro.Demo;
 

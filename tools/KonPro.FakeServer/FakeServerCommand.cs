@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using KonPro.StreamingAvatar.Testing;
+using KonPro.Streaming.Testing;
 using KonPro.Tools.Cli;
 using Microsoft.Extensions.Logging;
 using Spectre.Console.Cli;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
-namespace KonPro.StreamingAvatar.Api;
+namespace KonPro.Streaming.Api;
 
 // CUSTOM: adapts the generated client's JSON settings to what KonPro servers send and accept.
 public partial class KonProApiClient

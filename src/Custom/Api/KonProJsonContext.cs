@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace KonPro.StreamingAvatar.Api;
+namespace KonPro.Streaming.Api;
 
 /// <summary>
 /// Source-generated JSON metadata of every request and response body of the API (their nested types come along),

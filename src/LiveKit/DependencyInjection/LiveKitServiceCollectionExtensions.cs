@@ -1,4 +1,4 @@
-using KonPro.StreamingAvatar.LiveKit;
+using KonPro.Streaming.LiveKit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
@@ -8,8 +8,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class LiveKitServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="LiveKitRoomConnector"/> as the <see cref="KonPro.StreamingAvatar.IAvatarRoomConnector"/> that
-    /// <c>AddKonProStreamingAvatar</c> gives every <see cref="KonPro.StreamingAvatar.StreamingAvatar"/>.
+    /// Registers <see cref="LiveKitRoomConnector"/> as the <see cref="KonPro.Streaming.IAvatarRoomConnector"/> that
+    /// <c>AddKonProStreamingAvatar</c> gives every <see cref="KonPro.Streaming.StreamingAvatar"/>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Adjusts the connector's options.</param>
@@ -19,7 +19,7 @@ public static class LiveKitServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var options = new LiveKitRoomOptions();
         configure?.Invoke(options);
-        services.Replace(ServiceDescriptor.Singleton<KonPro.StreamingAvatar.IAvatarRoomConnector>(sp =>
+        services.Replace(ServiceDescriptor.Singleton<KonPro.Streaming.IAvatarRoomConnector>(sp =>
             new LiveKitRoomConnector(options, sp.GetService<ILoggerFactory>())));
         return services;
     }

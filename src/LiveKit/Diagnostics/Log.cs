@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.LiveKit;
+namespace KonPro.Streaming.LiveKit;
 
 /// <summary>Every log message of the LiveKit connector, with fixed event ids. Access tokens never get here.</summary>
 internal static partial class Log

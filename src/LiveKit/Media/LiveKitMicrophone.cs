@@ -1,9 +1,9 @@
-using KonPro.StreamingAvatar.LiveKit.Native;
-using KonPro.StreamingAvatar.LiveKit.Proto;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.LiveKit.Native;
+using KonPro.Streaming.LiveKit.Proto;
+using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.LiveKit.Media;
+namespace KonPro.Streaming.LiveKit.Media;
 
 /// <summary>
 /// The user's microphone as a published audio track: an FFI audio source (16 kHz mono, the SDK's voice format), a local

@@ -3,7 +3,7 @@ using System.Reactive.Subjects;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.LiveKit.Media;
+namespace KonPro.Streaming.LiveKit.Media;
 
 /// <summary>
 /// Hands media frames from the FFI dispatcher to subscribers without letting a slow subscriber hold up the room.

@@ -4,11 +4,11 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Google.Protobuf;
-using KonPro.StreamingAvatar.LiveKit.Proto;
+using KonPro.Streaming.LiveKit.Proto;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KonPro.StreamingAvatar.LiveKit.Native;
+namespace KonPro.Streaming.LiveKit.Native;
 
 /// <summary>
 /// The process's one connection to LiveKit's FFI server.

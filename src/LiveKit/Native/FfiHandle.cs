@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace KonPro.StreamingAvatar.LiveKit.Native;
+namespace KonPro.Streaming.LiveKit.Native;
 
 /// <summary>
 /// Owns one handle the FFI returned (a response buffer, a room, a participant, a track, a stream, a frame buffer) and

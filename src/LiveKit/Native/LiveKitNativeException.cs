@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.LiveKit;
+namespace KonPro.Streaming.LiveKit;
 
 /// <summary>LiveKit's native client core refused a request, failed one, or could not be loaded.</summary>
 public sealed class LiveKitNativeException : Exception

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace KonPro.StreamingAvatar.LiveKit;
+namespace KonPro.Streaming.LiveKit;
 
 /// <summary>Where LiveKit's native client core ships with this package.</summary>
 public static class LiveKitPlatform

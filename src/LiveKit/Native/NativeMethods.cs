@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace KonPro.StreamingAvatar.LiveKit.Native;
+namespace KonPro.Streaming.LiveKit.Native;
 
 /// <summary>
 /// LiveKit's FFI C ABI (livekit-ffi), reached through the project's wrapper <c>liblivekit_ffi.so</c>, which loads the

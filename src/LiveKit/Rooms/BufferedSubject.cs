@@ -1,6 +1,6 @@
 using System.Reactive.Subjects;
 
-namespace KonPro.StreamingAvatar.LiveKit;
+namespace KonPro.Streaming.LiveKit;
 
 /// <summary>
 /// A subject that keeps what arrives before its first subscriber and hands it to that subscriber first (the room's data

@@ -1,8 +1,8 @@
-using KonPro.StreamingAvatar.LiveKit.Media;
-using KonPro.StreamingAvatar.LiveKit.Native;
-using KonPro.StreamingAvatar.LiveKit.Proto;
+using KonPro.Streaming.LiveKit.Media;
+using KonPro.Streaming.LiveKit.Native;
+using KonPro.Streaming.LiveKit.Proto;
 
-namespace KonPro.StreamingAvatar.LiveKit;
+namespace KonPro.Streaming.LiveKit;
 
 // The FFI events of the room, its streams and frames. All run on the FFI client's dispatcher, one at a time.
 internal sealed partial class LiveKitRoom

@@ -1,13 +1,13 @@
 using System.Reactive.Subjects;
 using System.Runtime.InteropServices;
 using System.Text;
-using KonPro.StreamingAvatar.LiveKit.Media;
-using KonPro.StreamingAvatar.LiveKit.Native;
-using KonPro.StreamingAvatar.LiveKit.Proto;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.LiveKit.Media;
+using KonPro.Streaming.LiveKit.Native;
+using KonPro.Streaming.LiveKit.Proto;
+using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.LiveKit;
+namespace KonPro.Streaming.LiveKit;
 
 /// <summary>
 /// A joined LiveKit room on the FFI. Room, stream and frame events arrive on the FFI client's dispatcher (one thread at a
@@ -26,7 +26,7 @@ internal sealed partial class LiveKitRoom : IAvatarRoom
     private readonly TaskCompletionSource _mediaReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly BufferedSubject<ReadOnlyMemory<byte>> _data = new();
     private readonly ReplaySubject<AvatarRoomTrack> _tracks = new();
-    private readonly BehaviorSubject<ConnectionQuality> _quality = new(KonPro.StreamingAvatar.ConnectionQuality.Unknown);
+    private readonly BehaviorSubject<ConnectionQuality> _quality = new(KonPro.Streaming.ConnectionQuality.Unknown);
     private readonly MediaPump<AvatarVideoFrame, byte> _video;
     private readonly MediaPump<AvatarAudioFrame, short> _audio;
     private readonly Dictionary<string, FfiHandle> _remoteTracks = new(StringComparer.Ordinal);

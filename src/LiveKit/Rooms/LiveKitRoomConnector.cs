@@ -1,8 +1,8 @@
-using KonPro.StreamingAvatar.LiveKit.Native;
+using KonPro.Streaming.LiveKit.Native;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KonPro.StreamingAvatar.LiveKit;
+namespace KonPro.Streaming.LiveKit;
 
 /// <summary>
 /// Joins the session's LiveKit room on LiveKit's own client core (its Rust FFI, loaded from this package's native

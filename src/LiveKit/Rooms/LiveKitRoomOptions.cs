@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.LiveKit;
+namespace KonPro.Streaming.LiveKit;
 
 /// <summary>Settings of <see cref="LiveKitRoomConnector"/>.</summary>
 public sealed class LiveKitRoomOptions

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>An interactive avatar of the account.</summary>
 /// <param name="AvatarId">The id to use as <see cref="StartAvatarRequest.AvatarName"/>.</param>

@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
-using KonPro.StreamingAvatar.Api;
+using KonPro.Streaming.Api;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// The server-side calls that need the account's API key: session tokens for clients, the open sessions, the

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>How a <see cref="KonProAdminClient"/> logs and measures.</summary>
 public sealed class KonProAdminClientOptions
@@ -9,7 +9,7 @@ public sealed class KonProAdminClientOptions
     /// <summary>The clock for durations; <see cref="System.TimeProvider.System"/> when null.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
-    /// <summary>Creates the <c>KonPro.StreamingAvatar</c> meter; a private meter when null.</summary>
+    /// <summary>Creates the <c>KonPro.Streaming</c> meter; a private meter when null.</summary>
     public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>How REST calls are retried and timed out (on by default; <see cref="KonProRetryOptions.None"/> turns retries off).</summary>

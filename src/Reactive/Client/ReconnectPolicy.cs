@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// How the chat socket reconnects after it lost its connection (a network loss, or a server going away,

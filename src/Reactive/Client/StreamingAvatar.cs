@@ -1,11 +1,11 @@
 using System.Reactive.Linq;
-using KonPro.StreamingAvatar.Realtime;
-using KonPro.StreamingAvatar.Session;
+using KonPro.Streaming.Realtime;
+using KonPro.Streaming.Session;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Reason = KonPro.StreamingAvatar.DisconnectReason;
+using Reason = KonPro.Streaming.DisconnectReason;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// One interactive streaming avatar session: create and start it, make the avatar speak, talk to it by text or

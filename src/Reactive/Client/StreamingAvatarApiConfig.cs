@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// Where the API is and which credential to use: a session <see cref="Token"/> (from <c>create_token</c>; safe

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>How a <see cref="StreamingAvatar"/> logs, keeps time, keeps the session alive and reconnects.</summary>
 public sealed class StreamingAvatarOptions
@@ -16,7 +16,7 @@ public sealed class StreamingAvatarOptions
     /// <summary>The clock for timestamps, durations and timeouts; <see cref="System.TimeProvider.System"/> when null.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
-    /// <summary>Creates the <c>KonPro.StreamingAvatar</c> meter (dependency injection sets it); a private meter when null.</summary>
+    /// <summary>Creates the <c>KonPro.Streaming</c> meter (dependency injection sets it); a private meter when null.</summary>
     public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>Whether to call <c>keep_alive</c> automatically while the session lives (off by default).</summary>

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>Creates one <see cref="StreamingAvatar"/> per session, wired to the container's HTTP, logging, metrics and time.</summary>
 public interface IStreamingAvatarFactory

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Reactive.Concurrency;
-using KonPro.StreamingAvatar;
+using KonPro.Streaming;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;

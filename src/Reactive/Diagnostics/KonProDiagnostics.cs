@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// The names under which the SDK publishes its traces, metrics and logs, for wiring up OpenTelemetry or any other

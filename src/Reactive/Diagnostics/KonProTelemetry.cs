@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// The SDK's traces and metrics, named by <see cref="KonProDiagnostics"/> (where users find the names): one span per

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// Every log message of the SDK, with fixed event ids in order: 1xxx REST calls, 2xxx the session, 3xxx events,

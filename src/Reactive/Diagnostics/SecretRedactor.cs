@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// Removes secrets (the API key, session tokens, room access tokens) from text before it reaches a message,

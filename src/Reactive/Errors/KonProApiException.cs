@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// A call to the KonPro API failed. Every error the API reports arrives as this type or one of its subclasses,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>What is known about one failed call, before it becomes an exception.</summary>
 internal sealed record KonProErrorDetails(

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using KonPro.StreamingAvatar.Api;
+using KonPro.Streaming.Api;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// Turns whatever a KonPro server answered with into the one exception family. Reads every envelope of the

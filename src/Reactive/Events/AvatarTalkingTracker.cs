@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Events;
+namespace KonPro.Streaming.Events;
 
 /// <summary>
 /// The SDK's one definition of "the avatar is talking", used by <see cref="StreamingAvatar.IsAvatarTalking"/> and by

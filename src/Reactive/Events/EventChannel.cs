@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Events;
+namespace KonPro.Streaming.Events;
 
 /// <summary>Where an event came from.</summary>
 internal enum EventChannel

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Events;
+namespace KonPro.Streaming.Events;
 
 /// <summary>
 /// The SDK's one definition of "the same event" (DESIGN.md, Events): an event that arrives on both the chat socket

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Events;
+namespace KonPro.Streaming.Events;
 
 /// <summary>
 /// A hot, multicast stream that never lets one subscriber hurt another: values are delivered in the order they

@@ -1,7 +1,7 @@
-using KonPro.StreamingAvatar.Speaking;
+using KonPro.Streaming.Speaking;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Events;
+namespace KonPro.Streaming.Events;
 
 /// <summary>
 /// The one step every event goes through on its way to the subscribers: room data messages are parsed here (the

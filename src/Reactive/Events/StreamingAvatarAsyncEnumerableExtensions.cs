@@ -1,7 +1,7 @@
 using System.Reactive.Linq;
 using System.Runtime.CompilerServices;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// The session's events as <see cref="IAsyncEnumerable{T}"/>, for <c>await foreach</c> (a pull view of the hot

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// Parses one wire message (a UTF-8 JSON object) into a typed <see cref="StreamingEvent"/> without

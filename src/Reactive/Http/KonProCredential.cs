@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>A session token or an API key, and how it is sent. <see cref="ToString"/> never shows the secret.</summary>
 internal sealed class KonProCredential

@@ -4,7 +4,7 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// The Polly pipelines every REST call runs in: an overall timeout, then retries (see <see cref="KonProRetryOptions"/>),

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using KonPro.StreamingAvatar.Api;
+using KonPro.Streaming.Api;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Timeout;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// The generated REST client plus what every call needs: the credential, a span, a duration metric, a log line,

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// How the SDK retries a REST call that failed for a reason that may pass: a connection failure, HTTP 408, 429
@@ -8,7 +8,7 @@ namespace KonPro.StreamingAvatar;
 /// <c>create_token</c>); <c>task</c>, <c>new</c>, <c>start</c> and the knowledge-base changes are retried only when
 /// the connection failed before the request was sent, so the avatar never says a sentence twice.
 /// Every wait runs on the client's <see cref="TimeProvider"/>; each retry is logged and counted in the
-/// <c>konpro.streaming_avatar.call.retries</c> counter of the <c>KonPro.StreamingAvatar</c> meter.
+/// <c>konpro.streaming_avatar.call.retries</c> counter of the <c>KonPro.Streaming</c> meter.
 /// </summary>
 public sealed class KonProRetryOptions
 {

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>The quality of the avatar's stream.</summary>
 public enum AvatarQuality

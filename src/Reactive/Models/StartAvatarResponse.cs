@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// The session the server created (<c>new</c>). <see cref="ToString"/> never shows <see cref="AccessToken"/>.

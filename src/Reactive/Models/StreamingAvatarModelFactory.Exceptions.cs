@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <content>The exception family, with every part a failed call carries, to test error handling without a server.</content>
 public static partial class StreamingAvatarModelFactory

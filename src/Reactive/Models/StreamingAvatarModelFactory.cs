@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// Creates every model the SDK hands out (events, speak handles and results, the session, admin listings,
@@ -32,7 +32,7 @@ public static partial class StreamingAvatarModelFactory
         return new SpeakHandle(taskId, durationMs, progress);
     }
 
-    /// <summary>Creates the end of a spoken task (what <see cref="KonPro.StreamingAvatar.SpeakHandle.Completed"/> gives).</summary>
+    /// <summary>Creates the end of a spoken task (what <see cref="KonPro.Streaming.SpeakHandle.Completed"/> gives).</summary>
     /// <param name="taskId">The task id.</param>
     /// <param name="outcome">How it ended.</param>
     /// <param name="durationMs">How long the avatar spoke, when the server said.</param>

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Operators;
+namespace KonPro.Streaming.Operators;
 
 /// <summary>
 /// The barge-in decision of one subscription: which avatar tasks are speaking, and which of them were already

@@ -1,7 +1,7 @@
 using System.Reactive.Linq;
-using KonPro.StreamingAvatar.Events;
+using KonPro.Streaming.Events;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <content>The <c>IsAvatarTalking</c> operator.</content>
 public static partial class StreamingEventObservableExtensions

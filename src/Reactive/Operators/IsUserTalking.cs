@@ -1,6 +1,6 @@
 using System.Reactive.Linq;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <content>The <c>IsUserTalking</c> operator.</content>
 public static partial class StreamingEventObservableExtensions

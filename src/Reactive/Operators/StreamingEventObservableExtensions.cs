@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// Rx operators over a stream of <see cref="StreamingEvent"/>s: utterances, a transcript, talking flags and barge-in.

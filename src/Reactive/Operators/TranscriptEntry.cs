@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>Who said a <see cref="TranscriptEntry"/>.</summary>
 public enum Speaker

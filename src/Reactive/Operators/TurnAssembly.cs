@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KonPro.StreamingAvatar.Operators;
+namespace KonPro.Streaming.Operators;
 
 /// <summary>
 /// The turn-assembly logic <c>Utterances</c> and <c>Transcript</c> share: the avatar's open turns by task id, each

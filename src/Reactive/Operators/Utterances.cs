@@ -1,7 +1,7 @@
 using System.Reactive.Linq;
-using KonPro.StreamingAvatar.Operators;
+using KonPro.Streaming.Operators;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <content>The <c>Utterances</c> operator.</content>
 public static partial class StreamingEventObservableExtensions

@@ -6,7 +6,7 @@ using System.Reactive.Subjects;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Realtime;
+namespace KonPro.Streaming.Realtime;
 
 /// <summary>
 /// The client of the KonPro chat WebSocket: receives the server's events, sends audio and text frames, and

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 
-namespace KonPro.StreamingAvatar.Realtime;
+namespace KonPro.Streaming.Realtime;
 
 /// <summary>The chat socket's close statuses (see DESIGN.md, "The chat WebSocket") and what they mean.</summary>
 internal static class ChatSocketCloseStatus

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Realtime;
+namespace KonPro.Streaming.Realtime;
 
 /// <summary>A message the chat socket received but could not turn into an event. Reported, never fatal.</summary>
 /// <param name="Kind">What was wrong.</param>

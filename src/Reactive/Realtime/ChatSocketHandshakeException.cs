@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Realtime;
+namespace KonPro.Streaming.Realtime;
 
 /// <summary>The server answered the chat socket's upgrade request with an HTTP error status.</summary>
 internal sealed class ChatSocketHandshakeException : IOException

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Realtime;
+namespace KonPro.Streaming.Realtime;
 
 /// <summary>The state of a <see cref="ChatSocket"/>, as data: a drop and a reconnect are values, not errors.</summary>
 internal abstract record ChatSocketStatus

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KonPro.StreamingAvatar.Realtime;
+namespace KonPro.Streaming.Realtime;
 
 /// <summary>
 /// Encodes the chat socket's binary messages: pipecat <c>Frame</c> protobufs (see <c>openapi/pipecat.proto</c>)

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 
-namespace KonPro.StreamingAvatar.Realtime;
+namespace KonPro.Streaming.Realtime;
 
 /// <summary>The seam between the chat socket and the network: opens one WebSocket. Tests substitute it.</summary>
 internal interface IWebSocketConnector

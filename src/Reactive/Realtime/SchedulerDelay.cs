@@ -1,6 +1,6 @@
 using System.Reactive.Concurrency;
 
-namespace KonPro.StreamingAvatar.Realtime;
+namespace KonPro.Streaming.Realtime;
 
 /// <summary>Awaitable delays on an <see cref="IScheduler"/>, so that virtual-time schedulers drive them in tests.</summary>
 internal static class SchedulerDelay

@@ -1,6 +1,6 @@
-using Wire = KonPro.StreamingAvatar.Api;
+using Wire = KonPro.Streaming.Api;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>Maps the friendly request types onto the generated wire DTOs.</summary>
 internal static class RequestMapping

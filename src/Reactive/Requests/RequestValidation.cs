@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// Checks requests before anything goes over the wire. Each failure names the field (as a property path of

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>What the avatar should say, and how.</summary>
 public sealed class SpeakRequest

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// What to start: the avatar, its voice, its knowledge and how the user talks to it. Maps onto the wire

@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.Voice;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>How to start voice chat: where the user's audio comes from, and how the avatar treats silence.</summary>
 public sealed class StartVoiceChatRequest

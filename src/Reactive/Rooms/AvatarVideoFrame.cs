@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>The pixel layout of an <see cref="AvatarVideoFrame"/>.</summary>
 public enum AvatarVideoFormat

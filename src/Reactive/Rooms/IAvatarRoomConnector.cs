@@ -1,7 +1,7 @@
 using System.Reactive.Linq;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.Voice;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// Joins the session's LiveKit room. The SDK ships no WebRTC stack: without a connector it runs on the chat

@@ -1,7 +1,7 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 
-namespace KonPro.StreamingAvatar.Session;
+namespace KonPro.Streaming.Session;
 
 /// <summary>Calls <c>keep_alive</c> on the injected scheduler, safely below the session's idle timeout, while the session lives.</summary>
 internal sealed class KeepAliveTimer

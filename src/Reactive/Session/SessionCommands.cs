@@ -1,7 +1,7 @@
-using KonPro.StreamingAvatar.Api;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.Api;
+using KonPro.Streaming.Voice;
 
-namespace KonPro.StreamingAvatar.Session;
+namespace KonPro.Streaming.Session;
 
 /// <summary>
 /// The calls that drive a started session: speak and interrupt (with their speak handles), listening, keep-alive,

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Reactive.Concurrency;
-using KonPro.StreamingAvatar.Api;
-using KonPro.StreamingAvatar.Events;
-using KonPro.StreamingAvatar.Realtime;
-using KonPro.StreamingAvatar.Speaking;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.Api;
+using KonPro.Streaming.Events;
+using KonPro.Streaming.Realtime;
+using KonPro.Streaming.Speaking;
+using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Session;
+namespace KonPro.Streaming.Session;
 
 /// <summary>
 /// One session, behind the <see cref="StreamingAvatar"/> facade: its lifecycle (new, start, stop) and the ONE close

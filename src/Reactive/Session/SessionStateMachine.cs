@@ -1,7 +1,7 @@
-using KonPro.StreamingAvatar.Events;
+using KonPro.Streaming.Events;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Session;
+namespace KonPro.Streaming.Session;
 
 /// <summary>
 /// The session's state and its transitions, the reason it closed, and the state stream. State subscribers are

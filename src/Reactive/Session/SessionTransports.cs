@@ -1,11 +1,11 @@
 using System.Reactive.Disposables;
 using System.Reactive.Concurrency;
-using KonPro.StreamingAvatar.Events;
-using KonPro.StreamingAvatar.Realtime;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.Events;
+using KonPro.Streaming.Realtime;
+using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Session;
+namespace KonPro.Streaming.Session;
 
 /// <summary>
 /// The session's transports: opens, reopens and closes the chat socket and the LiveKit room, and wires both into the

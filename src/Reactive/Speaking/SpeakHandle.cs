@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>How a spoken task ended.</summary>
 public enum SpeakOutcome

@@ -1,6 +1,6 @@
 using System.Reactive.Concurrency;
 
-namespace KonPro.StreamingAvatar.Speaking;
+namespace KonPro.Streaming.Speaking;
 
 /// <summary>The progress of recent tasks by id, so a handle finds events that arrived before it existed.</summary>
 internal sealed class SpeakTracker

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// One utterance spoken from a stream of text (returned by <c>SpeakAsync(IAsyncEnumerable&lt;string&gt;, ...)</c>):

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// Speaks a stream of text: cuts it into sentences as it arrives and sends each as an asynchronous task, in order,

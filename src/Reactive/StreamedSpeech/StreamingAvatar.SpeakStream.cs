@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 public partial class StreamingAvatar
 {

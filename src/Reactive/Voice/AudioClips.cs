@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Voice;
+namespace KonPro.Streaming.Voice;
 
 /// <summary>
 /// Generated 16 kHz mono PCM16 clips, for trying voice chat without a microphone (demos, tests, load runs).

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Voice;
+namespace KonPro.Streaming.Voice;
 
 /// <summary>
 /// A source of the user's voice for voice chat: 16 kHz, mono, signed 16-bit little-endian PCM.

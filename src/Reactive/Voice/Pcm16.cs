@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace KonPro.StreamingAvatar.Voice;
+namespace KonPro.Streaming.Voice;
 
 /// <summary>The SDK's one PCM16 sample writer: a sample in [-1, 1] to a signed 16-bit little-endian sample, clamped.</summary>
 internal static class Pcm16

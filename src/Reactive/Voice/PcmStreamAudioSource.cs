@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Voice;
+namespace KonPro.Streaming.Voice;
 
 /// <summary>Raw 16 kHz mono PCM16 (little-endian, no header) read from a <see cref="Stream"/>.</summary>
 public sealed class PcmStreamAudioSource : IAudioSource

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
 
-namespace KonPro.StreamingAvatar.Voice;
+namespace KonPro.Streaming.Voice;
 
 /// <summary>
 /// A real-time source the application feeds: push the 16 kHz mono PCM16 buffers your microphone library

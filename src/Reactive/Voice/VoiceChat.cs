@@ -1,7 +1,7 @@
 using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Voice;
+namespace KonPro.Streaming.Voice;
 
 /// <summary>
 /// Voice chat of one session: the pump that streams the audio source to the chat socket, and whether it sends the

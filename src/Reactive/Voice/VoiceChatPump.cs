@@ -1,9 +1,9 @@
 using System.Reactive.Concurrency;
-using KonPro.StreamingAvatar.Realtime;
+using KonPro.Streaming.Realtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KonPro.StreamingAvatar.Voice;
+namespace KonPro.Streaming.Voice;
 
 /// <summary>
 /// Moves audio from an <see cref="IAudioSource"/> to the chat socket: reads 512-sample (1,024-byte) chunks,

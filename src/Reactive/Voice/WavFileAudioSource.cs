@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using NAudio.Dsp;
 
-namespace KonPro.StreamingAvatar.Voice;
+namespace KonPro.Streaming.Voice;
 
 /// <summary>
 /// The audio of a RIFF/WAVE file, converted on the fly to what voice chat sends: 16 kHz, mono, PCM16.

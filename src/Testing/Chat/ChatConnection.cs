@@ -1,10 +1,10 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
-using KonPro.StreamingAvatar.Testing.Speech;
-using KonPro.StreamingAvatar.Testing.Sessions;
+using KonPro.Streaming.Testing.Speech;
+using KonPro.Streaming.Testing.Sessions;
 
-namespace KonPro.StreamingAvatar.Testing.Chat;
+namespace KonPro.Streaming.Testing.Chat;
 
 /// <summary>
 /// One accepted chat socket. Everything sent goes through one outbox and one writer task, so

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using KonPro.StreamingAvatar.Api;
+using KonPro.Streaming.Api;
 
-namespace KonPro.StreamingAvatar.Testing.Chat;
+namespace KonPro.Streaming.Testing.Chat;
 
 /// <summary>The JSON text events of the chat socket; every one carries <c>event_type</c> and <c>session_id</c>.</summary>
 internal static class ChatEvents

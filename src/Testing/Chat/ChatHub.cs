@@ -2,14 +2,14 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using Google.Protobuf;
-using KonPro.StreamingAvatar.Api;
-using KonPro.StreamingAvatar.Api.Frames;
-using KonPro.StreamingAvatar.Testing.Speech;
-using KonPro.StreamingAvatar.Testing.Rest;
-using KonPro.StreamingAvatar.Testing.Sessions;
+using KonPro.Streaming.Api;
+using KonPro.Streaming.Api.Frames;
+using KonPro.Streaming.Testing.Speech;
+using KonPro.Streaming.Testing.Rest;
+using KonPro.Streaming.Testing.Sessions;
 using Microsoft.AspNetCore.Http;
 
-namespace KonPro.StreamingAvatar.Testing.Chat;
+namespace KonPro.Streaming.Testing.Chat;
 
 /// <summary>
 /// The chat socket's behaviour: authenticates and binds each accepted socket to its session, decodes the

@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace KonPro.StreamingAvatar.Testing.Chat;
+namespace KonPro.Streaming.Testing.Chat;
 
 /// <summary>
 /// Serves the chat socket on the fake's Kestrel host, in a middleware just before WireMock's

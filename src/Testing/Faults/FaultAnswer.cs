@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>A canned answer that replaces a REST operation's real answer (see <see cref="KonProFaults.FailNext"/>).</summary>
 public sealed class FaultAnswer

@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Testing.Chat;
+using KonPro.Streaming.Testing.Chat;
 
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>
 /// Faults a test switches on for the whole server (no session id) or for one session: REST latency and

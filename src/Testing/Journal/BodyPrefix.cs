@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>
 /// Keeps what the journal stores of a body bounded: a body longer than the limit is kept as its first <c>limit</c>

@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Api.Frames;
+using KonPro.Streaming.Api.Frames;
 
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>What a message a client sent on the chat socket turned out to be.</summary>
 public enum ChatFrameKind

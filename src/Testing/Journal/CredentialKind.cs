@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>Which credential a REST call carried.</summary>
 public enum CredentialKind

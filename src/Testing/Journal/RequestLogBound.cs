@@ -1,7 +1,7 @@
 using System.Collections.Specialized;
 using WireMock.Server;
 
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>
 /// Keeps WireMock's request log at <see cref="KonProFakeServerOptions.MaxRequestLogCount"/> entries, oldest dropped

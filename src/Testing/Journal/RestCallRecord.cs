@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>One REST call the fake server answered.</summary>
 /// <param name="At">When the call arrived.</param>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>The realtime audio socket's log messages (ids 100 and up), in the assembly's one <c>Log</c> class.</summary>
 internal static partial class Log

@@ -4,9 +4,9 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KonPro.StreamingAvatar.Testing.Sessions;
+using KonPro.Streaming.Testing.Sessions;
 
-namespace KonPro.StreamingAvatar.Testing.Realtime;
+namespace KonPro.Streaming.Testing.Realtime;
 
 /// <summary>
 /// One client of a session's realtime audio socket. The avatar "speaks" each utterance's audio (PCM16 mono 24 kHz):

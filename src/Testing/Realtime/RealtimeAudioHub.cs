@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
-using KonPro.StreamingAvatar.Testing.Sessions;
+using KonPro.Streaming.Testing.Sessions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace KonPro.StreamingAvatar.Testing.Realtime;
+namespace KonPro.Streaming.Testing.Realtime;
 
 /// <summary>
 /// The realtime audio socket of each session (bring your own voice), at the URL <c>new</c> returns in

@@ -1,8 +1,8 @@
 using System.Globalization;
-using KonPro.StreamingAvatar.Api;
-using KonPro.StreamingAvatar.Testing.Sessions;
+using KonPro.Streaming.Api;
+using KonPro.Streaming.Testing.Sessions;
 
-namespace KonPro.StreamingAvatar.Testing.Rest;
+namespace KonPro.Streaming.Testing.Rest;
 
 /// <summary>The API-key operations: session lists, avatars, knowledge bases.</summary>
 internal sealed class AccountEndpoints(FakeServerCore core)

@@ -8,7 +8,7 @@ using WireMock.Server;
 using WireMock.Types;
 using WireMock.Util;
 
-namespace KonPro.StreamingAvatar.Testing.Rest;
+namespace KonPro.Streaming.Testing.Rest;
 
 /// <summary>
 /// Serves the wire contracts the fake implements, as embedded in this assembly from <c>openapi/</c>: the REST spec at

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using KonPro.StreamingAvatar.Testing.Sessions;
+using KonPro.Streaming.Testing.Sessions;
 
-namespace KonPro.StreamingAvatar.Testing.Rest;
+namespace KonPro.Streaming.Testing.Rest;
 
 /// <summary>Reads and validates request fields; every failure is a <c>VALIDATION_ERROR</c> naming the field. Unknown fields are ignored.</summary>
 internal static class JsonFields

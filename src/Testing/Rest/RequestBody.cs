@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using WireMock;
 
-namespace KonPro.StreamingAvatar.Testing.Rest;
+namespace KonPro.Streaming.Testing.Rest;
 
 /// <summary>
 /// A request's JSON body, parsed once from the bytes as sent: either the object, or the validation error that the

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using KonPro.StreamingAvatar.Testing.Sessions;
+using KonPro.Streaming.Testing.Sessions;
 using WireMock;
 
-namespace KonPro.StreamingAvatar.Testing.Rest;
+namespace KonPro.Streaming.Testing.Rest;
 
 /// <summary>Who may call an operation.</summary>
 internal enum Access

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing.Rest;
+namespace KonPro.Streaming.Testing.Rest;
 
 /// <summary>An error answer in KonPro's envelope, thrown by an endpoint and written by the pipeline.</summary>
 internal sealed class RestError(int status, string code, string message, string? field = null, string? reason = null)

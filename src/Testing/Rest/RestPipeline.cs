@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KonPro.StreamingAvatar.Api;
+using KonPro.Streaming.Api;
 using WireMock;
 using WireMock.Types;
 using WireMock.Util;
 
-namespace KonPro.StreamingAvatar.Testing.Rest;
+namespace KonPro.Streaming.Testing.Rest;
 
 /// <summary>
 /// What every REST call goes through: faults (latency, canned answers), the rate limit, authentication, the

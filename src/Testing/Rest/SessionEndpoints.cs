@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using KonPro.StreamingAvatar.Api;
-using KonPro.StreamingAvatar.Testing.Sessions;
-using KonPro.StreamingAvatar.Testing.Speech;
+using KonPro.Streaming.Api;
+using KonPro.Streaming.Testing.Sessions;
+using KonPro.Streaming.Testing.Speech;
 
-namespace KonPro.StreamingAvatar.Testing.Rest;
+namespace KonPro.Streaming.Testing.Rest;
 
 /// <summary>The session operations: create_token, new, start, task, interrupt, listening, keep_alive, stop.</summary>
 internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avatar)

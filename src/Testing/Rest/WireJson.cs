@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using KonPro.StreamingAvatar.Api;
+using KonPro.Streaming.Api;
 
-namespace KonPro.StreamingAvatar.Testing.Rest;
+namespace KonPro.Streaming.Testing.Rest;
 
 /// <summary>
 /// The JSON settings of the fake's answers: the generated DTOs as they are (their <c>JsonPropertyName</c> and

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>Where the fake server sends a session's events (see <see cref="KonProFakeServerOptions.EventDelivery"/>).</summary>
 public enum FakeEventDelivery

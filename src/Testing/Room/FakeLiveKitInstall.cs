@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace KonPro.StreamingAvatar.Testing.Room;
+namespace KonPro.Streaming.Testing.Room;
 
 /// <summary>
 /// Finds the room program that ships beside this assembly (folder <c>FakeLiveKit</c>: package.json, its lock file and

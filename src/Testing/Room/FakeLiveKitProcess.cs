@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Testing.Room;
+namespace KonPro.Streaming.Testing.Room;
 
 /// <summary>
 /// The room program as a child process, driven over its stdin/stdout JSON lines (commands with an <c>id</c> are

@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KonPro.StreamingAvatar.Testing.Sessions;
+using KonPro.Streaming.Testing.Sessions;
 using Microsoft.Extensions.Logging;
 using WireMock;
 
-namespace KonPro.StreamingAvatar.Testing.Room;
+namespace KonPro.Streaming.Testing.Room;
 
 /// <summary>A session's room as <c>new</c> answers it: the URL, the client's access token and an agent participant's token.</summary>
 internal sealed record RoomGrant(string Url, string AccessToken, string AgentToken);

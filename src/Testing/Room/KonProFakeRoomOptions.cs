@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>
 /// The fake's LiveKit-compatible room (<see cref="KonProFakeServerOptions.Room"/>): a small Node.js program the server

@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Testing.Room;
+using KonPro.Streaming.Testing.Room;
 
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <content>Preparing the LiveKit-compatible room ahead of use.</content>
 public sealed partial class KonProFakeServer

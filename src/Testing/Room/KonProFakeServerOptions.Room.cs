@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <content>The room and event-delivery settings.</content>
 public sealed partial class KonProFakeServerOptions

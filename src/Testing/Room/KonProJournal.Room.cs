@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <content>What clients did in the sessions' LiveKit rooms.</content>
 public sealed partial class KonProJournal

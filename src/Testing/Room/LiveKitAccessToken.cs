@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace KonPro.StreamingAvatar.Testing.Room;
+namespace KonPro.Streaming.Testing.Room;
 
 /// <summary>
 /// A LiveKit access token: an HS256 JWT whose <c>iss</c> is the API key name, <c>sub</c> the participant's identity,

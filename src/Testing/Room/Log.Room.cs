@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <content>The room's log messages (event ids from 100). None carries a token or the room secret.</content>
 internal static partial class Log

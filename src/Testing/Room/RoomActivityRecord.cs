@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>What a client did in a session's LiveKit room.</summary>
 public enum RoomActivityKind

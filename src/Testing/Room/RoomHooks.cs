@@ -1,7 +1,7 @@
-using KonPro.StreamingAvatar.Api;
-using KonPro.StreamingAvatar.Testing.Rest;
+using KonPro.Streaming.Api;
+using KonPro.Streaming.Testing.Rest;
 
-namespace KonPro.StreamingAvatar.Testing.Room;
+namespace KonPro.Streaming.Testing.Room;
 
 /// <summary>
 /// The room's part of <c>start</c>, around the session endpoints: the avatar joins and publishes (<c>new</c> opens the

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KonPro.StreamingAvatar.Api;
+using KonPro.Streaming.Api;
 
-namespace KonPro.StreamingAvatar.Testing.Room;
+namespace KonPro.Streaming.Testing.Room;
 
 /// <summary>
 /// One session's room: decides which of the session's events go to the chat socket and which to the room's data

@@ -1,7 +1,7 @@
-using KonPro.StreamingAvatar.Api;
-using KonPro.StreamingAvatar.Testing.Time;
+using KonPro.Streaming.Api;
+using KonPro.Streaming.Testing.Time;
 
-namespace KonPro.StreamingAvatar.Testing.Sessions;
+namespace KonPro.Streaming.Testing.Sessions;
 
 /// <summary>The account's catalog: its avatars (seeded) and knowledge bases (seeded, and created, updated, deleted by the API).</summary>
 internal sealed class AccountCatalog

@@ -1,9 +1,9 @@
-using KonPro.StreamingAvatar.Api;
-using KonPro.StreamingAvatar.Testing.Speech;
-using KonPro.StreamingAvatar.Testing.Chat;
-using KonPro.StreamingAvatar.Testing.Time;
+using KonPro.Streaming.Api;
+using KonPro.Streaming.Testing.Speech;
+using KonPro.Streaming.Testing.Chat;
+using KonPro.Streaming.Testing.Time;
 
-namespace KonPro.StreamingAvatar.Testing.Sessions;
+namespace KonPro.Streaming.Testing.Sessions;
 
 /// <summary>The lifecycle of a fake session.</summary>
 internal enum SessionPhase

@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Api;
+using KonPro.Streaming.Api;
 
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>What the fake server knows about one session at a moment.</summary>
 /// <param name="SessionId">The session's id.</param>

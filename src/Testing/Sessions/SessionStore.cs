@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Testing.Time;
+using KonPro.Streaming.Testing.Time;
 
-namespace KonPro.StreamingAvatar.Testing.Sessions;
+namespace KonPro.Streaming.Testing.Sessions;
 
 /// <summary>The fake's sessions: the open ones by id and every one so far, under the per-key concurrency limit.</summary>
 internal sealed class SessionStore

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using KonPro.StreamingAvatar.Testing.Time;
+using KonPro.Streaming.Testing.Time;
 
-namespace KonPro.StreamingAvatar.Testing.Sessions;
+namespace KonPro.Streaming.Testing.Sessions;
 
 /// <summary>The credentials the fake accepts: the configured API keys and the session tokens it issued.</summary>
 internal sealed class TokenStore(ScaledClock clock, KonProFakeServerOptions options)

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.Serialization;
 
-namespace KonPro.StreamingAvatar.Testing.Sessions;
+namespace KonPro.Streaming.Testing.Sessions;
 
 /// <summary>The wire spelling of the generated enums (their <see cref="EnumMemberAttribute"/> values).</summary>
 internal static class WireNames

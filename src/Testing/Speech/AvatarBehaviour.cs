@@ -1,8 +1,8 @@
-using KonPro.StreamingAvatar.Api;
-using KonPro.StreamingAvatar.Testing.Chat;
-using KonPro.StreamingAvatar.Testing.Sessions;
+using KonPro.Streaming.Api;
+using KonPro.Streaming.Testing.Chat;
+using KonPro.Streaming.Testing.Sessions;
 
-namespace KonPro.StreamingAvatar.Testing.Speech;
+namespace KonPro.Streaming.Testing.Speech;
 
 /// <summary>
 /// The avatar's behaviour in one place, called by REST (<c>task</c>, <c>interrupt</c>) and by the chat socket (typed

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>What the responder of talk tasks gets to produce the avatar's reply.</summary>
 /// <param name="SessionId">The session.</param>

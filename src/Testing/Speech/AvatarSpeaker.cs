@@ -1,10 +1,10 @@
 using System.Threading.Channels;
-using KonPro.StreamingAvatar.Api;
-using KonPro.StreamingAvatar.Testing.Chat;
-using KonPro.StreamingAvatar.Testing.Sessions;
-using KonPro.StreamingAvatar.Testing.Time;
+using KonPro.Streaming.Api;
+using KonPro.Streaming.Testing.Chat;
+using KonPro.Streaming.Testing.Sessions;
+using KonPro.Streaming.Testing.Time;
 
-namespace KonPro.StreamingAvatar.Testing.Speech;
+namespace KonPro.Streaming.Testing.Speech;
 
 /// <summary>
 /// Speaks a session's tasks one after another, in order: avatar_start_talking, avatar_talking_message chunks

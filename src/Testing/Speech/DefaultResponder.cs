@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing.Speech;
+namespace KonPro.Streaming.Testing.Speech;
 
 /// <summary>The deterministic offline stand-in for the avatar's language model.</summary>
 internal static class DefaultResponder

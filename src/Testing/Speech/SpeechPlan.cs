@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing.Speech;
+namespace KonPro.Streaming.Testing.Speech;
 
 /// <summary>How a text is spoken: chunks of a few words, each lasting by a words-per-minute model.</summary>
 internal sealed class SpeechPlan

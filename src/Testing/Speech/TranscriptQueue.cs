@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace KonPro.StreamingAvatar.Testing.Speech;
+namespace KonPro.Streaming.Testing.Speech;
 
 /// <summary>What the next user utterances heard on chat sockets are transcribed as (a session's own queue first, then the server's).</summary>
 internal sealed class TranscriptQueue

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace KonPro.StreamingAvatar.Testing.Speech;
+namespace KonPro.Streaming.Testing.Speech;
 
 /// <summary>What one chunk of audio changed.</summary>
 internal enum VoiceActivity

@@ -5,7 +5,7 @@ using Microsoft.OpenApi.Any;
 using Microsoft.OpenApi.Models;
 using Microsoft.OpenApi.Readers;
 
-namespace KonPro.StreamingAvatar.Testing.Strict;
+namespace KonPro.Streaming.Testing.Strict;
 
 /// <summary>
 /// Strict mode: checks a request body against its operation's schema in the spec this assembly embeds (types, ranges,

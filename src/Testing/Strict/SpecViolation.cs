@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing;
+namespace KonPro.Streaming.Testing;
 
 /// <summary>One way a request broke the OpenAPI spec, found in strict mode (<see cref="KonProFakeServerOptions.StrictMode"/>).</summary>
 /// <param name="At">When the request arrived.</param>

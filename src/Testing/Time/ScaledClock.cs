@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing.Time;
+namespace KonPro.Streaming.Testing.Time;
 
 /// <summary>Turns the server's model time into real time with the time scale, on an injected clock.</summary>
 internal sealed class ScaledClock(TimeProvider time, double scale)

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using KonPro.StreamingAvatar.Api.Frames;
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.Api.Frames;
+using KonPro.Streaming.TestSupport;
 
-namespace KonPro.StreamingAvatar.Api.Tests.AsyncApi;
+namespace KonPro.Streaming.Api.Tests.AsyncApi;
 
 /// <summary>
 /// openapi/konpro-chat.asyncapi.yaml is a valid AsyncAPI 3.0 document (checked against the official JSON Schema of

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Json.Schema;
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.TestSupport;
 
-namespace KonPro.StreamingAvatar.Api.Tests.AsyncApi;
+namespace KonPro.Streaming.Api.Tests.AsyncApi;
 
 /// <summary>
 /// The official AsyncAPI 3.0.0 JSON Schema (npm <c>@asyncapi/specs</c>, installed by this project's build and copied

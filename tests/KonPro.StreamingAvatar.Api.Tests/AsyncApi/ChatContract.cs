@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Json.Schema;
 
-namespace KonPro.StreamingAvatar.TestSupport;
+namespace KonPro.Streaming.TestSupport;
 
 /// <summary>One event of the chat protocol document: its name, its fields (without the name property), its payload schema and examples.</summary>
 internal sealed record EventContract(string Name, IReadOnlySet<string> Fields, IReadOnlySet<string> Required, JsonObject Payload, IReadOnlyList<JsonNode> Examples)

@@ -1,7 +1,7 @@
 using System.Reflection;
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.TestSupport;
 
-namespace KonPro.StreamingAvatar.Api.Tests.AsyncApi;
+namespace KonPro.Streaming.Api.Tests.AsyncApi;
 
 /// <summary>The shared constants of the Api package say what the chat protocol document says, no more and no less.</summary>
 public sealed class ChatProtocolTests

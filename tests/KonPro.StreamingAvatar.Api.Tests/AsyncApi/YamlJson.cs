@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
-namespace KonPro.StreamingAvatar.TestSupport;
+namespace KonPro.Streaming.TestSupport;
 
 /// <summary>
 /// Reads a YAML document as JSON (YAML 1.2 core schema: plain scalars <c>true</c>/<c>false</c>, <c>null</c>/<c>~</c>,

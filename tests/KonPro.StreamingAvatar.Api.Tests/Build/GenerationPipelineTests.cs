@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.TestSupport;
 
-namespace KonPro.StreamingAvatar.Api.Tests.Build;
+namespace KonPro.Streaming.Api.Tests.Build;
 
 /// <summary>
 /// The REST client is generated from the spec at build time: these tests build a copy of the Api project

@@ -1,7 +1,7 @@
 using System.Reflection;
-using KonPro.StreamingAvatar.Api.Tests.Spec;
+using KonPro.Streaming.Api.Tests.Spec;
 
-namespace KonPro.StreamingAvatar.Api.Tests.Client;
+namespace KonPro.Streaming.Api.Tests.Client;
 
 public class GeneratedClientTests
 {
@@ -61,7 +61,7 @@ public class GeneratedClientTests
         var assembly = typeof(IKonProApiClient).Assembly;
 
         assembly.GetName().Name.Should().Be("KonPro.StreamingAvatar.Api");
-        assembly.GetExportedTypes().Should().OnlyContain(t => t.Namespace!.StartsWith("KonPro.StreamingAvatar.Api", StringComparison.Ordinal));
+        assembly.GetExportedTypes().Should().OnlyContain(t => t.Namespace!.StartsWith("KonPro.Streaming.Api", StringComparison.Ordinal));
         typeof(KonProApiClient).GetCustomAttribute<System.CodeDom.Compiler.GeneratedCodeAttribute>()!.Tool.Should().Be("NSwag");
     }
 }

@@ -1,11 +1,11 @@
 using System.Text.Json;
-using KonPro.StreamingAvatar.Api.Frames;
+using KonPro.Streaming.Api.Frames;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
 
-namespace KonPro.StreamingAvatar.Api.Tests.Client;
+namespace KonPro.Streaming.Api.Tests.Client;
 
 /// <summary>The generated client over real HTTP on loopback, against plain WireMock stubs.</summary>
 public sealed class GeneratedClientWireTests : IDisposable

@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.TestSupport;
 
-namespace KonPro.StreamingAvatar.Api.Tests.PublicApi;
+namespace KonPro.Streaming.Api.Tests.PublicApi;
 
 /// <summary>
 /// The Api package's public surface is generated from the spec: its snapshot makes every change of the spec that

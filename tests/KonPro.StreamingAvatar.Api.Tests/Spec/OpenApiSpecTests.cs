@@ -2,7 +2,7 @@ using Microsoft.OpenApi.Extensions;
 using Microsoft.OpenApi.Models;
 using Microsoft.OpenApi.Validations;
 
-namespace KonPro.StreamingAvatar.Api.Tests.Spec;
+namespace KonPro.Streaming.Api.Tests.Spec;
 
 public class OpenApiSpecTests
 {

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.OpenApi.Models;
 
-namespace KonPro.StreamingAvatar.Api.Tests.Spec;
+namespace KonPro.Streaming.Api.Tests.Spec;
 
 /// <summary>The REST constants of the Api package (operation ids, validation ranges) say what the OpenAPI spec says.</summary>
 public sealed class SharedConstantsSpecTests

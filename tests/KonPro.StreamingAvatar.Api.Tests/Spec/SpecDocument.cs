@@ -1,8 +1,8 @@
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.TestSupport;
 using Microsoft.OpenApi.Models;
 using Microsoft.OpenApi.Readers;
 
-namespace KonPro.StreamingAvatar.Api.Tests.Spec;
+namespace KonPro.Streaming.Api.Tests.Spec;
 
 /// <summary>The OpenAPI spec, read once per test run with the reference OpenAPI reader.</summary>
 internal static class SpecDocument

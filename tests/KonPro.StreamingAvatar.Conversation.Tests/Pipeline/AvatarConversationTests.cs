@@ -1,12 +1,12 @@
 using System.Diagnostics.Metrics;
-using KonPro.StreamingAvatar.Conversation.Tests.Support;
-using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.Conversation.Tests.Support;
+using KonPro.Streaming.Testing;
+using KonPro.Streaming.Voice;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
-using static KonPro.StreamingAvatar.Conversation.Tests.Support.ScriptedChatClient;
+using static KonPro.Streaming.Conversation.Tests.Support.ScriptedChatClient;
 
-namespace KonPro.StreamingAvatar.Conversation.Tests.Pipeline;
+namespace KonPro.Streaming.Conversation.Tests.Pipeline;
 
 public sealed class AvatarConversationTests
 {

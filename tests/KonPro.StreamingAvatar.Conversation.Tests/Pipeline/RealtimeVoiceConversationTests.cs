@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
 using System.Reactive.Linq;
 using System.Runtime.CompilerServices;
-using KonPro.StreamingAvatar.Conversation.Tests.Support;
-using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.Voice;
-using static KonPro.StreamingAvatar.Conversation.Tests.Support.ScriptedChatClient;
+using KonPro.Streaming.Conversation.Tests.Support;
+using KonPro.Streaming.Testing;
+using KonPro.Streaming.Voice;
+using static KonPro.Streaming.Conversation.Tests.Support.ScriptedChatClient;
 
-namespace KonPro.StreamingAvatar.Conversation.Tests.Pipeline;
+namespace KonPro.Streaming.Conversation.Tests.Pipeline;
 
 public sealed class RealtimeVoiceConversationTests
 {

@@ -1,10 +1,10 @@
 using System.Reactive.Linq;
 using System.Text.RegularExpressions;
-using KonPro.StreamingAvatar;
-using KonPro.StreamingAvatar.Conversation;
-using KonPro.StreamingAvatar.Conversation.Tests.Support;
-using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming;
+using KonPro.Streaming.Conversation;
+using KonPro.Streaming.Conversation.Tests.Support;
+using KonPro.Streaming.Testing;
+using KonPro.Streaming.TestSupport;
 using Microsoft.Extensions.AI;
 using OpenAI;
 

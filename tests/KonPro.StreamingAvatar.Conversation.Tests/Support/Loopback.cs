@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Testing;
+using KonPro.Streaming.Testing;
 
-namespace KonPro.StreamingAvatar.Conversation.Tests.Support;
+namespace KonPro.Streaming.Conversation.Tests.Support;
 
 /// <summary>One fake KonPro server per test on a free loopback port, and the avatars made against it.</summary>
 internal sealed class Loopback : IAsyncDisposable

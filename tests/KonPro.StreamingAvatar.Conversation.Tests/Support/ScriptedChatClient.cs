@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
-namespace KonPro.StreamingAvatar.Conversation.Tests.Support;
+namespace KonPro.Streaming.Conversation.Tests.Support;
 
 /// <summary>
 /// A chat model for tests: each request plays the next script, a list of steps (text after a delay on the given

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace KonPro.StreamingAvatar.Conversation.Tests.Support;
+namespace KonPro.Streaming.Conversation.Tests.Support;
 
 /// <summary>Records what an observable delivers and waits (bounded) for a count of items.</summary>
 internal sealed class Recorder<T> : IObserver<T>, IDisposable

@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.TestSupport;
 
-namespace KonPro.StreamingAvatar.LiveKit.Tests.Api;
+namespace KonPro.Streaming.LiveKit.Tests.Api;
 
 public sealed class PublicApiTests
 {

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
-using KonPro.StreamingAvatar.LiveKit.Native;
-using KonPro.StreamingAvatar.LiveKit.Proto;
+using KonPro.Streaming.LiveKit.Native;
+using KonPro.Streaming.LiveKit.Proto;
 
-namespace KonPro.StreamingAvatar.LiveKit.Tests.Native;
+namespace KonPro.Streaming.LiveKit.Tests.Native;
 
 /// <summary>
 /// The FFI client against the real native library, with requests that open no network connection (an audio source

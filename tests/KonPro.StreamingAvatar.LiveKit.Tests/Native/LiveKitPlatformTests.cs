@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace KonPro.StreamingAvatar.LiveKit.Tests.Native;
+namespace KonPro.Streaming.LiveKit.Tests.Native;
 
 public sealed class LiveKitPlatformTests
 {

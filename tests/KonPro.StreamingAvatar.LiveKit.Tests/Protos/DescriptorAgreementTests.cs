@@ -1,7 +1,7 @@
 using Google.Protobuf.Reflection;
-using KonPro.StreamingAvatar.LiveKit.Proto;
+using KonPro.Streaming.LiveKit.Proto;
 
-namespace KonPro.StreamingAvatar.LiveKit.Tests.Protos;
+namespace KonPro.Streaming.LiveKit.Tests.Protos;
 
 /// <summary>
 /// The hand-written FFI protocol subset (src/LiveKit/Protos) against the descriptors of the pinned native version,

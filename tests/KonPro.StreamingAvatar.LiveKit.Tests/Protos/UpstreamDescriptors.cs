@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace KonPro.StreamingAvatar.LiveKit.Tests.Protos;
+namespace KonPro.Streaming.LiveKit.Tests.Protos;
 
 /// <summary>One field as LiveKit's generated JavaScript descriptors declare it.</summary>
 internal sealed record UpstreamField(int Number, string Name, string Kind, string Type, bool Repeated, string? Oneof);

@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using KonPro.StreamingAvatar.Testing;
+using KonPro.Streaming.Testing;
 
-namespace KonPro.StreamingAvatar.LiveKit.Tests.Rooms;
+namespace KonPro.Streaming.LiveKit.Tests.Rooms;
 
 /// <summary>A fake server with rooms, and raw REST calls to it (for tests that drive the room connector without the facade).</summary>
 internal sealed class FakeSession : IAsyncDisposable

@@ -1,10 +1,10 @@
-using KonPro.StreamingAvatar.LiveKit.Native;
-using KonPro.StreamingAvatar.LiveKit.Tests.Native;
+using KonPro.Streaming.LiveKit.Native;
+using KonPro.Streaming.LiveKit.Tests.Native;
 using Microsoft.Extensions.DependencyInjection;
-using LiveKitQuality = KonPro.StreamingAvatar.LiveKit.Proto.ConnectionQuality;
-using LiveKitReason = KonPro.StreamingAvatar.LiveKit.Proto.DisconnectReason;
+using LiveKitQuality = KonPro.Streaming.LiveKit.Proto.ConnectionQuality;
+using LiveKitReason = KonPro.Streaming.LiveKit.Proto.DisconnectReason;
 
-namespace KonPro.StreamingAvatar.LiveKit.Tests.Rooms;
+namespace KonPro.Streaming.LiveKit.Tests.Rooms;
 
 /// <summary>What the connector does before anything goes over the wire, and how it maps LiveKit's terms.</summary>
 [Collection(FfiCollection.Name)]

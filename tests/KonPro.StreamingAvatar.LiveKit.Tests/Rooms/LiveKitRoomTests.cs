@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using KonPro.StreamingAvatar.LiveKit.Native;
-using KonPro.StreamingAvatar.LiveKit.Tests.Native;
-using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.LiveKit.Native;
+using KonPro.Streaming.LiveKit.Tests.Native;
+using KonPro.Streaming.Testing;
+using KonPro.Streaming.Voice;
 
-namespace KonPro.StreamingAvatar.LiveKit.Tests.Rooms;
+namespace KonPro.Streaming.LiveKit.Tests.Rooms;
 
 /// <summary>
 /// The LiveKit connector over real WebRTC against the fake server's LiveKit-compatible room. Only inside a network

@@ -1,7 +1,7 @@
-using KonPro.StreamingAvatar.LiveKit.Media;
+using KonPro.Streaming.LiveKit.Media;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KonPro.StreamingAvatar.LiveKit.Tests.Rooms;
+namespace KonPro.Streaming.LiveKit.Tests.Rooms;
 
 public sealed class MediaPumpTests
 {

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.LiveKit.Tests.Rooms;
+namespace KonPro.Streaming.LiveKit.Tests.Rooms;
 
 /// <summary>
 /// Room tests join rooms over WebRTC, which ignores loopback: they run only inside a network namespace made for them

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using ImageMagick;
-using KonPro.StreamingAvatar.LiveKit.Tests.Native;
-using KonPro.StreamingAvatar.LiveKit.Tests.Rooms;
+using KonPro.Streaming.LiveKit.Tests.Native;
+using KonPro.Streaming.LiveKit.Tests.Rooms;
 
-namespace KonPro.StreamingAvatar.LiveKit.Tests.Tools;
+namespace KonPro.Streaming.LiveKit.Tests.Tools;
 
 /// <summary>The demo with <c>--room</c>, run as a process inside the network namespace.</summary>
 [Trait("Category", "Room")]
@@ -69,7 +69,7 @@ public sealed class DemoRoomTests
 
     private static string DemoAssembly()
     {
-        // tests/KonPro.StreamingAvatar.LiveKit.Tests/bin/<configuration>/net10.0/ -> tools/KonPro.Demo/bin/<configuration>/net10.0/
+        // tests/KonPro.Streaming.LiveKit.Tests/bin/<configuration>/net10.0/ -> tools/KonPro.Demo/bin/<configuration>/net10.0/
         var here = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = here.Parent!.Name;
         var root = here.Parent.Parent!.Parent!.Parent!.Parent!.FullName;

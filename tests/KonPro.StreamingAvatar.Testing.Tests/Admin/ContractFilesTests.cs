@@ -1,8 +1,8 @@
 using System.Net;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.Testing.Tests.Support;
+using KonPro.Streaming.TestSupport;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Admin;
+namespace KonPro.Streaming.Testing.Tests.Admin;
 
 public sealed class ContractFilesTests
 {

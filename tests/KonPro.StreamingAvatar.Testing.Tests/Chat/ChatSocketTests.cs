@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.WebSockets;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Chat;
+namespace KonPro.Streaming.Testing.Tests.Chat;
 
 public sealed class ChatSocketTests
 {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Cli;
+namespace KonPro.Streaming.Testing.Tests.Cli;
 
 public sealed partial class FakeServerCliTests
 {

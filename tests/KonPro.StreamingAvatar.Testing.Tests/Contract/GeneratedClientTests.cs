@@ -1,7 +1,7 @@
-using KonPro.StreamingAvatar.Api;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Api;
+using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Contract;
+namespace KonPro.Streaming.Testing.Tests.Contract;
 
 /// <summary>The generated REST client (the SDK's wire layer) and the fake agree on every operation.</summary>
 public sealed class GeneratedClientTests

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.OpenApi.Any;
 using Microsoft.OpenApi.Models;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Contract;
+namespace KonPro.Streaming.Testing.Tests.Contract;
 
 /// <summary>
 /// A small JSON Schema validator over the OpenAPI 3.0 schemas of the spec: type, required, enum, minimum/maximum,

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text.Json;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Testing.Tests.Support;
 using Microsoft.OpenApi.Models;
 using Microsoft.OpenApi.Readers;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Contract;
+namespace KonPro.Streaming.Testing.Tests.Contract;
 
 /// <summary>
 /// Sends every operation's success and error cases to the fake and validates each answer against the response

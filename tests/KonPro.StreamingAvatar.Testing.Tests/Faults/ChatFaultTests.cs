@@ -1,9 +1,9 @@
 using System.Net.WebSockets;
 using System.Text.Json;
-using KonPro.StreamingAvatar.Testing.Tests.Chat;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Testing.Tests.Chat;
+using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Faults;
+namespace KonPro.Streaming.Testing.Tests.Faults;
 
 public sealed class ChatFaultTests
 {

@@ -1,7 +1,7 @@
 using System.Net;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Faults;
+namespace KonPro.Streaming.Testing.Tests.Faults;
 
 public sealed class JournalTests
 {

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Limits;
+namespace KonPro.Streaming.Testing.Tests.Limits;
 
 public sealed class BadJsonTests
 {

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Limits;
+namespace KonPro.Streaming.Testing.Tests.Limits;
 
 public sealed class ChatLimitTests
 {

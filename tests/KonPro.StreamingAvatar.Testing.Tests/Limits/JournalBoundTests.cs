@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Limits;
+namespace KonPro.Streaming.Testing.Tests.Limits;
 
 public sealed class JournalBoundTests
 {

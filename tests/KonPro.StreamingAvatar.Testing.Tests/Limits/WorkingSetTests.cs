@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Testing.Tests.Support;
 using Xunit.Abstractions;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Limits;
+namespace KonPro.Streaming.Testing.Tests.Limits;
 
 [CollectionDefinition(nameof(WorkingSetTests), DisableParallelization = true)]
 public sealed class WorkingSetCollection;

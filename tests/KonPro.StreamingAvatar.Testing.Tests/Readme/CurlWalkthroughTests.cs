@@ -3,10 +3,10 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.Testing.Tests.Support;
+using KonPro.Streaming.TestSupport;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Readme;
+namespace KonPro.Streaming.Testing.Tests.Readme;
 
 /// <summary>
 /// Runs the README's curl walkthrough against the fake: reads the block after <c>&lt;!-- curl-walkthrough --&gt;</c>,

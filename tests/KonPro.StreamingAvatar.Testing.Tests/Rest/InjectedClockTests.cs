@@ -1,7 +1,7 @@
 using System.Net;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Rest;
+namespace KonPro.Streaming.Testing.Tests.Rest;
 
 public sealed class InjectedClockTests
 {

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Rest;
+namespace KonPro.Streaming.Testing.Tests.Rest;
 
 public sealed class SessionLifecycleTests
 {

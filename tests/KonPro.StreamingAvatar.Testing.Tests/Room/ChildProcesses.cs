@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Room;
+namespace KonPro.Streaming.Testing.Tests.Room;
 
 /// <summary>Linux's view of child processes (/proc), to check that the room program lives and dies with its server.</summary>
 internal static class ChildProcesses

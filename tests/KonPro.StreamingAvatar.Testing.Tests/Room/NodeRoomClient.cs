@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.TestSupport;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Room;
+namespace KonPro.Streaming.Testing.Tests.Room;
 
 /// <summary>
 /// An independent LiveKit client run as a child process from Room/client: LiveKit's own Node SDK (@livekit/rtc-node, on

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing.Tests.Room;
+namespace KonPro.Streaming.Testing.Tests.Room;
 
 /// <summary>
 /// Room tests join rooms over WebRTC, which ignores loopback: they run only inside a network namespace made for them

@@ -2,9 +2,9 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using KonPro.StreamingAvatar.Testing.Room;
+using KonPro.Streaming.Testing.Room;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Room;
+namespace KonPro.Streaming.Testing.Tests.Room;
 
 /// <summary>The room's settings and tokens, checked without starting a room (no network namespace needed).</summary>
 public sealed class RoomOptionsTests

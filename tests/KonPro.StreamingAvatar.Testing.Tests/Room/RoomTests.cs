@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Room;
+namespace KonPro.Streaming.Testing.Tests.Room;
 
 /// <summary>
 /// The fake's LiveKit-compatible room, joined by an independent LiveKit client (LiveKit's own Node SDK on its Rust

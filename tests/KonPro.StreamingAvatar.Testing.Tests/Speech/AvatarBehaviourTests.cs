@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Testing.Tests.Support;
+using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Speech;
+namespace KonPro.Streaming.Testing.Tests.Speech;
 
 public sealed class AvatarBehaviourTests
 {

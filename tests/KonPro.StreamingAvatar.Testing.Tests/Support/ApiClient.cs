@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Support;
+namespace KonPro.Streaming.Testing.Tests.Support;
 
 /// <summary>A raw HTTP client of the fake: sends JSON, returns status, parsed body and headers.</summary>
 internal sealed class ApiClient(KonProFakeServer server) : IDisposable

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Support;
+namespace KonPro.Streaming.Testing.Tests.Support;
 
 /// <summary>Keeps every formatted log message, to assert on.</summary>
 internal sealed class CapturingLoggerProvider : ILoggerProvider, ILoggerFactory

@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Google.Protobuf;
-using KonPro.StreamingAvatar.Api.Frames;
+using KonPro.Streaming.Api.Frames;
 
-namespace KonPro.StreamingAvatar.Testing.Tests.Support;
+namespace KonPro.Streaming.Testing.Tests.Support;
 
 /// <summary>A real ClientWebSocket on the fake's chat socket that collects every event it receives.</summary>
 internal sealed class ChatClient : IAsyncDisposable

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing.Tests.Support;
+namespace KonPro.Streaming.Testing.Tests.Support;
 
 /// <summary>A clock that moves only when a test calls <see cref="Advance"/>; its timers fire then.</summary>
 internal sealed class ManualTimeProvider : TimeProvider

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing.Tests.Support;
+namespace KonPro.Streaming.Testing.Tests.Support;
 
 /// <summary>16 kHz mono PCM16 little-endian chunks of 512 samples.</summary>
 internal static class Pcm

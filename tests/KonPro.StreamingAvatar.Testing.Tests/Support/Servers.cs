@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Testing.Tests.Support;
+namespace KonPro.Streaming.Testing.Tests.Support;
 
 internal static class Servers
 {

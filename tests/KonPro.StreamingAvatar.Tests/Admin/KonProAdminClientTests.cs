@@ -1,7 +1,7 @@
-using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Testing;
+using KonPro.Streaming.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Tests.Admin;
+namespace KonPro.Streaming.Tests.Admin;
 
 public sealed class KonProAdminClientTests
 {

@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.TestSupport;
 
-namespace KonPro.StreamingAvatar.Tests.PublicApi;
+namespace KonPro.Streaming.Tests.PublicApi;
 
 /// <summary>The SDK's public surface is a product: every change shows up in review as a change of its snapshot.</summary>
 public sealed class PublicApiTests

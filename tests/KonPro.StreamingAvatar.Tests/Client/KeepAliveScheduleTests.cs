@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Session;
+using KonPro.Streaming.Session;
 
-namespace KonPro.StreamingAvatar.Tests.Client;
+namespace KonPro.Streaming.Tests.Client;
 
 public sealed class KeepAliveScheduleTests
 {

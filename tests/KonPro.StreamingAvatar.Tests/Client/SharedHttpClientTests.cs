@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Testing;
+using KonPro.Streaming.Testing;
 
-namespace KonPro.StreamingAvatar.Tests.Client;
+namespace KonPro.Streaming.Tests.Client;
 
 /// <summary>One HttpClient per process is the rule; the credential of each client must stay on its own requests.</summary>
 public sealed class SharedHttpClientTests

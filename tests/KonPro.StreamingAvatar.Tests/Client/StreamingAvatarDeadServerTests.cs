@@ -1,9 +1,9 @@
 using System.Net.WebSockets;
-using KonPro.StreamingAvatar.Realtime;
-using KonPro.StreamingAvatar.Tests.Realtime.Support;
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Realtime;
+using KonPro.Streaming.Tests.Realtime.Support;
+using KonPro.Streaming.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Tests.Client;
+namespace KonPro.Streaming.Tests.Client;
 
 /// <summary>A chat socket server that accepts and goes silent ends the session as a network loss (REST goes to the fake).</summary>
 public sealed class StreamingAvatarDeadServerTests

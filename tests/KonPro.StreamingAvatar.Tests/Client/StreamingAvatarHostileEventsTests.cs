@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Reactive.Subjects;
 using System.Text;
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Tests.Support;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Tests.Client;
+namespace KonPro.Streaming.Tests.Client;
 
 /// <summary>Issue 10.1 over the wire: hostile chat messages and room data messages never end a live session.</summary>
 public sealed class StreamingAvatarHostileEventsTests

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Testing;
+using KonPro.Streaming.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Tests.Client;
+namespace KonPro.Streaming.Tests.Client;
 
 public sealed class StreamingAvatarLifecycleTests
 {

@@ -1,8 +1,8 @@
 using System.Reactive.Subjects;
-using KonPro.StreamingAvatar.Tests.Support;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.Tests.Support;
+using KonPro.Streaming.Voice;
 
-namespace KonPro.StreamingAvatar.Tests.Client;
+namespace KonPro.Streaming.Tests.Client;
 
 /// <summary>What the session takes from a room beyond its data channel: quality, the room's own close reason, the microphone.</summary>
 public sealed class StreamingAvatarRoomMediaTests

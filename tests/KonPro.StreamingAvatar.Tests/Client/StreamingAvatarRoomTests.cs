@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Tests.Client;
+namespace KonPro.Streaming.Tests.Client;
 
 public sealed class StreamingAvatarRoomTests
 {

@@ -1,7 +1,7 @@
 using System.Reactive.Linq;
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Tests.Client;
+namespace KonPro.Streaming.Tests.Client;
 
 /// <summary>
 /// One definition of "the same event" over the wire: the other channel's copy is dropped, identical consecutive

@@ -1,8 +1,8 @@
 using System.Reactive.Concurrency;
-using KonPro.StreamingAvatar.Tests.Realtime.Support;
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Tests.Realtime.Support;
+using KonPro.Streaming.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Tests.Client;
+namespace KonPro.Streaming.Tests.Client;
 
 /// <summary>The facade's reaction to the chat socket, driven through the one internal seam, the socket connector (REST still goes to the fake).</summary>
 public sealed class StreamingAvatarSocketStateTests

@@ -1,10 +1,10 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Text.Json;
-using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Testing;
+using KonPro.Streaming.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Tests.Client;
+namespace KonPro.Streaming.Tests.Client;
 
 public sealed class StreamingAvatarSpeakTests
 {

@@ -1,8 +1,8 @@
-using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.Tests.Support;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.Testing;
+using KonPro.Streaming.Tests.Support;
+using KonPro.Streaming.Voice;
 
-namespace KonPro.StreamingAvatar.Tests.Client;
+namespace KonPro.Streaming.Tests.Client;
 
 public sealed class StreamingAvatarVoiceTests
 {

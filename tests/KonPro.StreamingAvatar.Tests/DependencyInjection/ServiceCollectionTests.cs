@@ -1,9 +1,9 @@
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace KonPro.StreamingAvatar.Tests.DependencyInjection;
+namespace KonPro.Streaming.Tests.DependencyInjection;
 
 public sealed class ServiceCollectionTests
 {

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Tests.Diagnostics;
+namespace KonPro.Streaming.Tests.Diagnostics;
 
 public sealed class RedactionTests
 {

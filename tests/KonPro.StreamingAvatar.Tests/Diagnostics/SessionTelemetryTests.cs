@@ -3,12 +3,12 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Tests.Support;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
-namespace KonPro.StreamingAvatar.Tests.Diagnostics;
+namespace KonPro.Streaming.Tests.Diagnostics;
 
 /// <summary>
 /// The SDK's spans, meter and logs as an OpenTelemetry user sees them, over the wire against the fake server. Other

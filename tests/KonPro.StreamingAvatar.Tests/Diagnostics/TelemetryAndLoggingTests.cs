@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Tests.Support;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar.Tests.Diagnostics;
+namespace KonPro.Streaming.Tests.Diagnostics;
 
 public sealed class TelemetryAndLoggingTests
 {

@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Api;
+using KonPro.Streaming.Api;
 
-namespace KonPro.StreamingAvatar.Tests.Errors;
+namespace KonPro.Streaming.Tests.Errors;
 
 public sealed class KonProErrorMapperTests
 {

@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Events;
+using KonPro.Streaming.Events;
 
-namespace KonPro.StreamingAvatar.Tests.Events;
+namespace KonPro.Streaming.Tests.Events;
 
 public sealed class EventDeduplicatorTests
 {

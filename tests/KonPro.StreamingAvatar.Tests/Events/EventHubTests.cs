@@ -1,7 +1,7 @@
 using System.Reactive;
-using KonPro.StreamingAvatar.Events;
+using KonPro.Streaming.Events;
 
-namespace KonPro.StreamingAvatar.Tests.Events;
+namespace KonPro.Streaming.Tests.Events;
 
 public sealed class EventHubTests
 {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KonPro.StreamingAvatar.Tests.Events;
+namespace KonPro.Streaming.Tests.Events;
 
 /// <summary>
 /// Makes hostile event messages from a seed: valid messages of every kind, the same mutated (bytes flipped,

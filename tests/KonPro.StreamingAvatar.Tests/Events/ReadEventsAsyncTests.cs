@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Tests.Events;
+namespace KonPro.Streaming.Tests.Events;
 
 /// <summary>Issue 9.5: <c>await foreach</c> over a live session's events against the fake server.</summary>
 public sealed class ReadEventsAsyncTests

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KonPro.StreamingAvatar.Tests.Events;
+namespace KonPro.Streaming.Tests.Events;
 
 /// <summary>Issue 10.1: nothing a server or a peer sends makes the parser throw; bad messages are rejected.</summary>
 public sealed class StreamingEventParserHostileInputTests

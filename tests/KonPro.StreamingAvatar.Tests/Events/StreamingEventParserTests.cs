@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace KonPro.StreamingAvatar.Tests.Events;
+namespace KonPro.Streaming.Tests.Events;
 
 public sealed class StreamingEventParserTests
 {

@@ -1,7 +1,7 @@
-using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Testing;
+using KonPro.Streaming.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Tests.Http;
+namespace KonPro.Streaming.Tests.Http;
 
 /// <summary>
 /// Success statuses whose body the generated client cannot turn into a complete result, scripted on the fake's

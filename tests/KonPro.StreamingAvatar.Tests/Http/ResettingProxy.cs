@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace KonPro.StreamingAvatar.Tests.Http;
+namespace KonPro.Streaming.Tests.Http;
 
 /// <summary>
 /// A loopback TCP proxy in front of the fake server that resets (TCP RST, after the request arrived) the next calls to

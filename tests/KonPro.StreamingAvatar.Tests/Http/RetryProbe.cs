@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
-namespace KonPro.StreamingAvatar.Tests.Http;
+namespace KonPro.Streaming.Tests.Http;
 
 /// <summary>
 /// What a retry test observes of one client: a virtual clock, the retry log lines (event id 1003) and the retry

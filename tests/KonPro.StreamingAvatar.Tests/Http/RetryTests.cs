@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
-using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Testing;
+using KonPro.Streaming.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KonPro.StreamingAvatar.Tests.Http;
+namespace KonPro.Streaming.Tests.Http;
 
 /// <summary>
 /// The default retry policy against the fake's REST faults over loopback, with the back-off and Retry-After waits

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 
-namespace KonPro.StreamingAvatar.Tests.Session;
+namespace KonPro.Streaming.Tests.Session;
 
 /// <summary>Issue 9.4: users can create every output model and every exception to test their own code.</summary>
 public sealed class StreamingAvatarModelFactoryTests

@@ -1,7 +1,7 @@
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 
-namespace KonPro.StreamingAvatar.Tests.Operators;
+namespace KonPro.Streaming.Tests.Operators;
 
 public sealed class BargeInTests
 {

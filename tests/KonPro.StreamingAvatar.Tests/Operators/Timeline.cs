@@ -2,7 +2,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 
-namespace KonPro.StreamingAvatar.Tests.Operators;
+namespace KonPro.Streaming.Tests.Operators;
 
 /// <summary>Virtual-time scripts of events on System.Reactive's HistoricalScheduler.</summary>
 internal sealed class Timeline

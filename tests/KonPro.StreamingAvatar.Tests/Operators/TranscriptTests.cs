@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Tests.Operators;
+namespace KonPro.Streaming.Tests.Operators;
 
 public sealed class TranscriptTests
 {

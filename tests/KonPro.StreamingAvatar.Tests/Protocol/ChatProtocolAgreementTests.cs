@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.TestSupport;
 
-namespace KonPro.StreamingAvatar.Tests.Protocol;
+namespace KonPro.Streaming.Tests.Protocol;
 
 /// <summary>
 /// openapi/konpro-chat.asyncapi.yaml, the SDK and the fake server agree on the chat protocol: an event, an event

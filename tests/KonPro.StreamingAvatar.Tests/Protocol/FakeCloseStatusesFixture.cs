@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Tests.Protocol;
+namespace KonPro.Streaming.Tests.Protocol;
 
 /// <summary>
 /// Makes the fake close chat sockets in every way a session can end (stop, idle timeout, duration limit, a bad

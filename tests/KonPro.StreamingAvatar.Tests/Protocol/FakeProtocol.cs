@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
-using KonPro.StreamingAvatar.Testing;
+using KonPro.Streaming.Testing;
 
-namespace KonPro.StreamingAvatar.Tests.Protocol;
+namespace KonPro.Streaming.Tests.Protocol;
 
 /// <summary>
 /// The fake server's side of the chat protocol: the events it can send, read from its event builders (every

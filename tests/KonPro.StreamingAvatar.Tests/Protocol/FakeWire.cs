@@ -3,10 +3,10 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using KonPro.StreamingAvatar.Api;
-using KonPro.StreamingAvatar.Testing;
+using KonPro.Streaming.Api;
+using KonPro.Streaming.Testing;
 
-namespace KonPro.StreamingAvatar.Tests.Protocol;
+namespace KonPro.Streaming.Tests.Protocol;
 
 /// <summary>
 /// Drives a fake server the way any client would: raw REST calls over HttpClient and a raw ClientWebSocket, on

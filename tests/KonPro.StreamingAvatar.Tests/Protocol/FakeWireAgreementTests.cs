@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
-using KonPro.StreamingAvatar.Api;
-using KonPro.StreamingAvatar.Api.Frames;
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.Api;
+using KonPro.Streaming.Api.Frames;
+using KonPro.Streaming.TestSupport;
 
-namespace KonPro.StreamingAvatar.Tests.Protocol;
+namespace KonPro.Streaming.Tests.Protocol;
 
 /// <summary>
 /// Over real sockets on loopback: a session on the fake that speaks, hears a typed message, hears audio and then

@@ -1,7 +1,7 @@
 using System.Globalization;
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.TestSupport;
 
-namespace KonPro.StreamingAvatar.Tests.Protocol;
+namespace KonPro.Streaming.Tests.Protocol;
 
 /// <summary>
 /// What one party (the SDK or the fake server) knows of the chat protocol, read from its code or its behaviour.

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.TestSupport;
 
-namespace KonPro.StreamingAvatar.Tests.Protocol;
+namespace KonPro.Streaming.Tests.Protocol;
 
 /// <summary>The SDK's parser reads every event of the chat protocol document, on the chat socket and on the room, with every documented field.</summary>
 public sealed class SdkParserAgreementTests

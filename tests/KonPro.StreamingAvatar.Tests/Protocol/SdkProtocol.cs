@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
-using KonPro.StreamingAvatar.Realtime;
+using KonPro.Streaming.Realtime;
 
-namespace KonPro.StreamingAvatar.Tests.Protocol;
+namespace KonPro.Streaming.Tests.Protocol;
 
 /// <summary>
 /// The SDK's side of the chat protocol, read from its code: the event records (one sealed subclass of

@@ -1,5 +1,5 @@
-using KonPro.StreamingAvatar;
-using KonPro.StreamingAvatar.Testing;
+using KonPro.Streaming;
+using KonPro.Streaming.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

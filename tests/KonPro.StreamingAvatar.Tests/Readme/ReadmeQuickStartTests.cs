@@ -1,5 +1,5 @@
-using KonPro.StreamingAvatar;
-using KonPro.StreamingAvatar.Testing;
+using KonPro.Streaming;
+using KonPro.Streaming.Testing;
 
 // A namespace outside KonPro.*, as in a user's project, so that the snippet reads exactly as users write it.
 namespace ReadmeSamples;

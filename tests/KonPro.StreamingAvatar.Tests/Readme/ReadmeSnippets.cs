@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using KonPro.StreamingAvatar.TestSupport;
+using KonPro.Streaming.TestSupport;
 
 namespace ReadmeSamples;
 

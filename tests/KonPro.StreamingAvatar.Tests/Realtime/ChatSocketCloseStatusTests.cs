@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
-using KonPro.StreamingAvatar.Realtime;
+using KonPro.Streaming.Realtime;
 
-namespace KonPro.StreamingAvatar.Tests.Realtime;
+namespace KonPro.Streaming.Tests.Realtime;
 
 public sealed class ChatSocketCloseStatusTests
 {

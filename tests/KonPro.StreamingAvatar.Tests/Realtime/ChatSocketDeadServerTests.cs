@@ -1,9 +1,9 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using KonPro.StreamingAvatar.Realtime;
-using KonPro.StreamingAvatar.Tests.Realtime.Support;
+using KonPro.Streaming.Realtime;
+using KonPro.Streaming.Tests.Realtime.Support;
 
-namespace KonPro.StreamingAvatar.Tests.Realtime;
+namespace KonPro.Streaming.Tests.Realtime;
 
 /// <summary>A server that accepts the chat socket and goes silent is detected by the keep-alive timeout, over loopback.</summary>
 public sealed class ChatSocketDeadServerTests
@@ -41,7 +41,7 @@ public sealed class ChatSocketDeadServerTests
 
         (await reconnecting.WaitAsync(TestTimeouts.Wait)).Reason.Should().Be(DisconnectReason.NetworkLost);
         await reopened.WaitAsync(TestTimeouts.Wait);
-        await KonPro.StreamingAvatar.Tests.Support.Wait.UntilAsync(() => server.Upgrades == 2);
+        await KonPro.Streaming.Tests.Support.Wait.UntilAsync(() => server.Upgrades == 2);
         await socket.DisposeAsync();
         (await closed.WaitAsync(TestTimeouts.Wait)).Reason.Should().Be(DisconnectReason.ClientStop);
     }

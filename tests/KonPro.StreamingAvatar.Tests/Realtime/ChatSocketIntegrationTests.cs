@@ -1,12 +1,12 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using KonPro.StreamingAvatar.Realtime;
-using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.Tests.Realtime.Support;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.Realtime;
+using KonPro.Streaming.Testing;
+using KonPro.Streaming.Tests.Realtime.Support;
+using KonPro.Streaming.Voice;
 
-namespace KonPro.StreamingAvatar.Tests.Realtime;
+namespace KonPro.Streaming.Tests.Realtime;
 
 /// <summary>The chat socket over a real ClientWebSocket on loopback, against the fake KonPro server.</summary>
 public sealed class ChatSocketIntegrationTests : IAsyncLifetime

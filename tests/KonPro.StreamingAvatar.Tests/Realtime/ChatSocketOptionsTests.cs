@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Realtime;
+using KonPro.Streaming.Realtime;
 
-namespace KonPro.StreamingAvatar.Tests.Realtime;
+namespace KonPro.Streaming.Tests.Realtime;
 
 public sealed class ChatSocketOptionsTests
 {

@@ -2,11 +2,11 @@ using System.Net.WebSockets;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using KonPro.StreamingAvatar.Api.Frames;
-using KonPro.StreamingAvatar.Realtime;
-using KonPro.StreamingAvatar.Tests.Realtime.Support;
+using KonPro.Streaming.Api.Frames;
+using KonPro.Streaming.Realtime;
+using KonPro.Streaming.Tests.Realtime.Support;
 
-namespace KonPro.StreamingAvatar.Tests.Realtime;
+namespace KonPro.Streaming.Tests.Realtime;
 
 public sealed class ChatSocketTests : IAsyncLifetime
 {

@@ -1,7 +1,7 @@
-using KonPro.StreamingAvatar.Api.Frames;
-using KonPro.StreamingAvatar.Realtime;
+using KonPro.Streaming.Api.Frames;
+using KonPro.Streaming.Realtime;
 
-namespace KonPro.StreamingAvatar.Tests.Realtime;
+namespace KonPro.Streaming.Tests.Realtime;
 
 public sealed class FrameEncoderTests
 {

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Tests.Realtime;
+namespace KonPro.Streaming.Tests.Realtime;
 
 public sealed class ReconnectPolicyTests
 {

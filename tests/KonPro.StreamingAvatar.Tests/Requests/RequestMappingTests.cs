@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Wire = KonPro.StreamingAvatar.Api;
+using Wire = KonPro.Streaming.Api;
 
-namespace KonPro.StreamingAvatar.Tests.Requests;
+namespace KonPro.Streaming.Tests.Requests;
 
 public sealed class RequestMappingTests
 {

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Tests.Requests;
+namespace KonPro.Streaming.Tests.Requests;
 
 public sealed class RequestValidationTests
 {

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Tests.Requests;
+namespace KonPro.Streaming.Tests.Requests;
 
 /// <summary>Issue 10.7: what the 1,000-character limit counts (code points), lone surrogates, invisible-only text.</summary>
 public sealed class TextValidationTests

@@ -1,7 +1,7 @@
-using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Testing;
+using KonPro.Streaming.Tests.Support;
 
-namespace KonPro.StreamingAvatar.Tests.Session;
+namespace KonPro.Streaming.Tests.Session;
 
 /// <summary>Every disconnect goes through the one close path: whatever ends the session, it closes once.</summary>
 public sealed class SessionClosePathTests

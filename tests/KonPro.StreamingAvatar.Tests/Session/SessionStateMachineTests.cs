@@ -1,8 +1,8 @@
-using KonPro.StreamingAvatar.Session;
-using KonPro.StreamingAvatar.Tests.Support;
+using KonPro.Streaming.Session;
+using KonPro.Streaming.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KonPro.StreamingAvatar.Tests.Session;
+namespace KonPro.Streaming.Tests.Session;
 
 public sealed class SessionStateMachineTests
 {

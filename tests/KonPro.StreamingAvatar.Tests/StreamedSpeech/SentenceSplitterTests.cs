@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
-namespace KonPro.StreamingAvatar.Tests.StreamedSpeech;
+namespace KonPro.Streaming.Tests.StreamedSpeech;
 
 public sealed class SentenceSplitterTests
 {

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace KonPro.StreamingAvatar.Tests.Support;
+namespace KonPro.Streaming.Tests.Support;
 
 /// <summary>Records what an observable delivers, and waits for what a test expects (bounded by a generous timeout).</summary>
 internal sealed class EventRecorder<T> : IObserver<T>, IDisposable

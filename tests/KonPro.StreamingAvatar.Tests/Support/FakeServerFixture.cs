@@ -1,6 +1,6 @@
-using KonPro.StreamingAvatar.Testing;
+using KonPro.Streaming.Testing;
 
-namespace KonPro.StreamingAvatar.Tests.Support;
+namespace KonPro.Streaming.Tests.Support;
 
 /// <summary>One fake KonPro server per test (fifty times faster than real time, on a free loopback port).</summary>
 internal sealed class FakeServerScope : IAsyncDisposable

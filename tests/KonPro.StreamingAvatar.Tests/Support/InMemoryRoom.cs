@@ -1,7 +1,7 @@
 using System.Reactive.Subjects;
 using System.Text;
 
-namespace KonPro.StreamingAvatar.Tests.Support;
+namespace KonPro.Streaming.Tests.Support;
 
 /// <summary>A room connector the test drives: data-channel messages are pushed by hand, media readiness is a switch.</summary>
 internal sealed class InMemoryRoomConnector : IAvatarRoomConnector

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Tests.Support;
+namespace KonPro.Streaming.Tests.Support;
 
 internal static class Wait
 {

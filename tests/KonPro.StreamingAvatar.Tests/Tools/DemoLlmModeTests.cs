@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace KonPro.StreamingAvatar.Tests.Tools;
+namespace KonPro.Streaming.Tests.Tools;
 
 /// <summary>The demo's --llm mode, run as a process, offline with its stand-in model (no model endpoint is contacted).</summary>
 public sealed class DemoLlmModeTests
@@ -60,7 +60,7 @@ public sealed class DemoLlmModeTests
 
     private static string DemoAssembly()
     {
-        // tests/KonPro.StreamingAvatar.Tests/bin/<configuration>/net10.0/ -> tools/KonPro.Demo/bin/<configuration>/net10.0/
+        // tests/KonPro.Streaming.Tests/bin/<configuration>/net10.0/ -> tools/KonPro.Demo/bin/<configuration>/net10.0/
         var here = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = here.Parent!.Name;
         var root = here.Parent.Parent!.Parent!.Parent!.Parent!.FullName;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace KonPro.StreamingAvatar.Tests.Tools;
+namespace KonPro.Streaming.Tests.Tools;
 
 /// <summary>The demo, the README's main command, run as a process the way a new user runs it.</summary>
 public sealed class DemoProcessTests
@@ -60,7 +60,7 @@ public sealed class DemoProcessTests
 
     private static string DemoAssembly()
     {
-        // tests/KonPro.StreamingAvatar.Tests/bin/<configuration>/net10.0/ -> tools/KonPro.Demo/bin/<configuration>/net10.0/
+        // tests/KonPro.Streaming.Tests/bin/<configuration>/net10.0/ -> tools/KonPro.Demo/bin/<configuration>/net10.0/
         var here = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = here.Parent!.Name;
         var root = here.Parent.Parent!.Parent!.Parent!.Parent!.FullName;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.Voice;
 
-namespace KonPro.StreamingAvatar.Tests.Voice;
+namespace KonPro.Streaming.Tests.Voice;
 
 public sealed class AudioSourcesTests
 {

@@ -1,8 +1,8 @@
 using System.Threading.Channels;
-using KonPro.StreamingAvatar.Tests.Realtime.Support;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.Tests.Realtime.Support;
+using KonPro.Streaming.Voice;
 
-namespace KonPro.StreamingAvatar.Tests.Voice;
+namespace KonPro.Streaming.Tests.Voice;
 
 public sealed class VoiceChatPumpTests
 {

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace KonPro.StreamingAvatar.Tests.Voice;
+namespace KonPro.Streaming.Tests.Voice;
 
 /// <summary>Writes WAVE files in every layout the reader must handle, for the tests.</summary>
 internal static class WavBuilder

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.Voice;
 using Xunit.Abstractions;
 
-namespace KonPro.StreamingAvatar.Tests.Voice;
+namespace KonPro.Streaming.Tests.Voice;
 
 /// <summary>Issue 9.8: resampling a WAV file to 16 kHz filters out what does not fit instead of aliasing it.</summary>
 public sealed class WavResamplingQualityTests(ITestOutputHelper output)

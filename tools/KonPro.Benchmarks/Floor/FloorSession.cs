@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
-using KonPro.StreamingAvatar;
-using Wire = KonPro.StreamingAvatar.Api;
+using KonPro.Streaming;
+using Wire = KonPro.Streaming.Api;
 
 namespace KonPro.Benchmarks.Floor;
 
@@ -16,9 +16,9 @@ internal sealed class FloorSession : IAsyncDisposable
     private readonly ConstantEndpoint _endpoint;
     private readonly Wire.SessionIdRequest _keepAliveBody = new() { Session_id = ConstantEndpoint.SessionId };
     private readonly Wire.TaskRequest _taskBody = new() { Session_id = ConstantEndpoint.SessionId, Text = "Hi.", Task_type = Wire.TaskType.Repeat, Task_mode = Wire.TaskMode.Async };
-    private readonly SpeakRequest _speak = new() { Text = "Hi.", TaskType = StreamingAvatar.TaskType.Repeat, TaskMode = StreamingAvatar.TaskMode.Async };
+    private readonly SpeakRequest _speak = new() { Text = "Hi.", TaskType = TaskType.Repeat, TaskMode = TaskMode.Async };
 
-    private FloorSession(ConstantEndpoint endpoint, HttpClient http, StreamingAvatar.StreamingAvatar avatar, StreamingAvatar.StreamingAvatar bare, Wire.KonProApiClient generated)
+    private FloorSession(ConstantEndpoint endpoint, HttpClient http, StreamingAvatar avatar, StreamingAvatar bare, Wire.KonProApiClient generated)
     {
         _endpoint = endpoint;
         Http = http;
@@ -31,10 +31,10 @@ internal sealed class FloorSession : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public StreamingAvatar.StreamingAvatar Avatar { get; }
+    public StreamingAvatar Avatar { get; }
 
     /// <summary>The same SDK with retries off and no timeouts: the Polly pipeline's share of the cost.</summary>
-    public StreamingAvatar.StreamingAvatar AvatarWithoutResilience { get; }
+    public StreamingAvatar AvatarWithoutResilience { get; }
 
     public Wire.KonProApiClient Generated { get; }
 
@@ -46,10 +46,10 @@ internal sealed class FloorSession : IAsyncDisposable
     {
         var endpoint = await ConstantEndpoint.StartAsync();
         var http = new HttpClient();
-        var avatar = new StreamingAvatar.StreamingAvatar(new StreamingAvatarApiConfig { Token = Token, BasePath = endpoint.Url }, http);
+        var avatar = new StreamingAvatar(new StreamingAvatarApiConfig { Token = Token, BasePath = endpoint.Url }, http);
         await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
         var noRetry = new KonProRetryOptions { Enabled = false, AttemptTimeout = Timeout.InfiniteTimeSpan, TotalTimeout = Timeout.InfiniteTimeSpan };
-        var bare = new StreamingAvatar.StreamingAvatar(new StreamingAvatarApiConfig { Token = Token, BasePath = endpoint.Url }, http, new StreamingAvatarOptions { Retry = noRetry });
+        var bare = new StreamingAvatar(new StreamingAvatarApiConfig { Token = Token, BasePath = endpoint.Url }, http, new StreamingAvatarOptions { Retry = noRetry });
         await bare.CreateStartAvatarAsync(new StartAvatarRequest());
         var bearer = new AuthenticationHeaderValue("Bearer", Token);
         var generated = new Wire.KonProApiClient(http) { BaseUrl = endpoint.Url, RequestPreparer = request => request.Headers.Authorization = bearer };

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using KonPro.Benchmarks.Quick;
-using KonPro.StreamingAvatar;
+using KonPro.Streaming;
 
 namespace KonPro.Benchmarks.Load;
 
@@ -28,7 +28,7 @@ internal static class LoadRunner
         await ForEachAsync(sessions, async i =>
         {
             var token = await admin.CreateTokenAsync();
-            var session = new LoadSession(i, new StreamingAvatar.StreamingAvatar(new StreamingAvatarApiConfig { Token = token, BasePath = server.Url }, http));
+            var session = new LoadSession(i, new StreamingAvatar(new StreamingAvatarApiConfig { Token = token, BasePath = server.Url }, http));
             clients[i] = session;
             await session.Avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         }, errors);
@@ -103,14 +103,14 @@ internal static class LoadRunner
         private readonly ConcurrentQueue<StreamingEvent> _events = new();
         private readonly string _text;
 
-        public LoadSession(int index, StreamingAvatar.StreamingAvatar avatar)
+        public LoadSession(int index, StreamingAvatar avatar)
         {
             Avatar = avatar;
             _text = string.Create(CultureInfo.InvariantCulture, $"Hello from session {index}, how are you today?");
             _subscription = avatar.Events.Subscribe(_events.Enqueue);
         }
 
-        public StreamingAvatar.StreamingAvatar Avatar { get; }
+        public StreamingAvatar Avatar { get; }
 
         public List<double> Latencies { get; } = [];
 

@@ -1,14 +1,14 @@
 using System.Net.Http.Headers;
 using System.Text;
-using KonPro.StreamingAvatar;
-using KonPro.StreamingAvatar.Testing;
+using KonPro.Streaming;
+using KonPro.Streaming.Testing;
 
 namespace KonPro.Benchmarks.Micro;
 
 /// <summary>An in-process fake server with one started SDK session, and a raw HTTP path to the same session.</summary>
 internal sealed class AvatarSession : IAsyncDisposable
 {
-    private AvatarSession(KonProFakeServer server, HttpClient http, StreamingAvatar.StreamingAvatar avatar, string token)
+    private AvatarSession(KonProFakeServer server, HttpClient http, StreamingAvatar avatar, string token)
     {
         Server = server;
         Http = http;
@@ -21,7 +21,7 @@ internal sealed class AvatarSession : IAsyncDisposable
     /// <summary>The one HttpClient both the SDK and the raw baseline use.</summary>
     public HttpClient Http { get; }
 
-    public StreamingAvatar.StreamingAvatar Avatar { get; }
+    public StreamingAvatar Avatar { get; }
 
     public string Token { get; }
 
@@ -32,7 +32,7 @@ internal sealed class AvatarSession : IAsyncDisposable
         var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = timeScale, MaxRequestLogCount = 100, SessionDurationLimit = TimeSpan.FromDays(1) });
         var http = new HttpClient();
         var token = await server.CreateSessionTokenAsync();
-        var avatar = new StreamingAvatar.StreamingAvatar(new StreamingAvatarApiConfig { Token = token, BasePath = server.Url }, http);
+        var avatar = new StreamingAvatar(new StreamingAvatarApiConfig { Token = token, BasePath = server.Url }, http);
         await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         return new AvatarSession(server, http, avatar, token);
     }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using KonPro.StreamingAvatar;
-using KonPro.StreamingAvatar.Events;
+using KonPro.Streaming;
+using KonPro.Streaming.Events;
 
 namespace KonPro.Benchmarks.Micro;
 
@@ -43,7 +43,7 @@ public class EventPipelineBenchmarks
     /// </summary>
     internal sealed class Pipeline : IDisposable
     {
-        private readonly StreamingAvatar.StreamingAvatar _avatar =
+        private readonly StreamingAvatar _avatar =
             new(new StreamingAvatarApiConfig { Token = "benchmark-token", BasePath = "http://127.0.0.1:9" });
         private readonly StreamingEventParserCache _cache = new();
         private readonly List<IDisposable> _subscriptions = [];

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using KonPro.StreamingAvatar.Realtime;
+using KonPro.Streaming.Realtime;
 
 namespace KonPro.Benchmarks.Micro;
 

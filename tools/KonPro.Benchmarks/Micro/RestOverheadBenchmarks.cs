@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using KonPro.StreamingAvatar;
+using KonPro.Streaming;
 
 namespace KonPro.Benchmarks.Micro;
 

@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 using System.Reactive.Linq;
 using System.Text.Json;
 using KonPro.Benchmarks.Micro;
-using KonPro.StreamingAvatar;
+using KonPro.Streaming;
 
 namespace KonPro.Benchmarks.Quick;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using KonPro.Benchmarks.Micro;
-using KonPro.StreamingAvatar.Realtime;
+using KonPro.Streaming.Realtime;
 
 namespace KonPro.Benchmarks.Quick;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using KonPro.Benchmarks.Micro;
-using KonPro.StreamingAvatar;
+using KonPro.Streaming;
 
 namespace KonPro.Benchmarks.Quick;
 
@@ -20,12 +20,12 @@ internal static class RestOverhead
         // The generated client alone, with the same credential: splits the SDK's overhead into the generated
         // client's share (JSON both ways, NSwag's response handling) and the facade's own.
         var bearer = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", session.Token);
-        var generated = new KonPro.StreamingAvatar.Api.KonProApiClient(session.Http)
+        var generated = new KonPro.Streaming.Api.KonProApiClient(session.Http)
         {
             BaseUrl = session.Server.Url,
             RequestPreparer = request => request.Headers.Authorization = bearer,
         };
-        var keepAliveBody = new KonPro.StreamingAvatar.Api.SessionIdRequest { Session_id = session.SessionId };
+        var keepAliveBody = new KonPro.Streaming.Api.SessionIdRequest { Session_id = session.SessionId };
 
         var lines = new List<QuickLine>();
         lines.AddRange(await CompareAsync("rest-keep-alive", () => session.Avatar.KeepAliveAsync(), rawKeepAlive.SendAsync));

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using KonPro.StreamingAvatar;
-using KonPro.StreamingAvatar.LiveKit;
-using KonPro.StreamingAvatar.Testing;
+using KonPro.Streaming;
+using KonPro.Streaming.LiveKit;
+using KonPro.Streaming.Testing;
 
 namespace KonPro.Benchmarks.Room;
 

@@ -2,14 +2,14 @@ using System.ClientModel;
 using System.Diagnostics;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using KonPro.StreamingAvatar;
-using KonPro.StreamingAvatar.Conversation;
-using KonPro.StreamingAvatar.Testing;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming;
+using KonPro.Streaming.Conversation;
+using KonPro.Streaming.Testing;
+using KonPro.Streaming.Voice;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using Spectre.Console;
-using Avatar = KonPro.StreamingAvatar.StreamingAvatar;
+using Avatar = KonPro.Streaming.StreamingAvatar;
 
 namespace KonPro.Demo.Llm;
 

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Api;
+namespace KonPro.Streaming.Api;
 
 /// <summary>
 /// The statuses the server closes the chat socket with, their reason texts, and whether a client may reconnect

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Api;
+namespace KonPro.Streaming.Api;
 
 /// <summary>The fields of the chat socket's events (snake_case JSON), as <c>openapi/konpro-chat.asyncapi.yaml</c> names them.</summary>
 public static class ChatEventFields

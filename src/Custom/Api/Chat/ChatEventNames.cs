@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Api;
+namespace KonPro.Streaming.Api;
 
 /// <summary>
 /// The names of the events the server sends on the chat socket (in <see cref="ChatProtocol.EventNameProperty"/>) and

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Api;
+namespace KonPro.Streaming.Api;
 
 /// <summary>
 /// The chat WebSocket's address, query parameters and message envelope, as <c>openapi/konpro-chat.asyncapi.yaml</c>

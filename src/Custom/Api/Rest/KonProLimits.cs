@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Api;
+namespace KonPro.Streaming.Api;
 
 /// <summary>
 /// The validation ranges of <c>openapi/konpro-streaming.yaml</c> that clients check before a call and servers

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Api;
+namespace KonPro.Streaming.Api;
 
 /// <summary>
 /// The operation ids of <c>openapi/konpro-streaming.yaml</c>, one per REST operation, as the spec spells them. A test

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>The realtime audio socket's log messages (ids 4100 and up). The endpoint is always redacted.</summary>
 internal static partial class Log

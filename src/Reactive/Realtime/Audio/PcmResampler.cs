@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// Turns PCM16 mono at any rate into PCM16 mono at the realtime socket's 24 kHz by linear interpolation, one chunk at

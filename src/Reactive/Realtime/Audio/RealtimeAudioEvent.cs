@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>The state of a realtime audio socket.</summary>
 public enum RealtimeAudioState

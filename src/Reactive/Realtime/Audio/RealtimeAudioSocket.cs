@@ -5,11 +5,11 @@ using System.Reactive.Subjects;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>
 /// The session's realtime audio socket (bring your own voice): stream your own speech audio and the avatar lip-syncs

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>Settings of a <see cref="RealtimeAudioSocket"/>.</summary>
 public sealed class RealtimeAudioSocketOptions

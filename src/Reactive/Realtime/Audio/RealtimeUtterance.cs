@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar;
+namespace KonPro.Streaming;
 
 /// <summary>How an utterance on the realtime audio socket ended.</summary>
 /// <param name="EventId">The utterance's <c>event_id</c>.</param>

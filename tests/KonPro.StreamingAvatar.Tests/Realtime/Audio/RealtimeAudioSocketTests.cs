@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
 using System.Net.WebSockets;
 using System.Text.Json;
-using KonPro.StreamingAvatar.Tests.Support;
-using KonPro.StreamingAvatar.Voice;
+using KonPro.Streaming.Tests.Support;
+using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
-namespace KonPro.StreamingAvatar.Tests.Realtime.Audio;
+namespace KonPro.Streaming.Tests.Realtime.Audio;
 
 public sealed class RealtimeAudioSocketTests
 {

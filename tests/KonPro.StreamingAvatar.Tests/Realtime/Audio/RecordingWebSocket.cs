@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 
-namespace KonPro.StreamingAvatar.Tests.Realtime.Audio;
+namespace KonPro.Streaming.Tests.Realtime.Audio;
 
 /// <summary>A real client WebSocket that also records the text messages sent through it, and can be cut abruptly.</summary>
 internal sealed class RecordingWebSocket(WebSocket inner, List<string> sent) : WebSocket

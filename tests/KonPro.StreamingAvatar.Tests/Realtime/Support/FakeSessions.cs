@@ -1,10 +1,10 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using KonPro.StreamingAvatar.Realtime;
-using KonPro.StreamingAvatar.Testing;
+using KonPro.Streaming.Realtime;
+using KonPro.Streaming.Testing;
 
-namespace KonPro.StreamingAvatar.Tests.Realtime.Support;
+namespace KonPro.Streaming.Tests.Realtime.Support;
 
 /// <summary>Creates and drives sessions on a fake server over its REST API, for chat socket integration tests.</summary>
 internal sealed class FakeSessions(KonProFakeServer server, ChatSocketBindings bindings) : IDisposable

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Tests.Realtime.Support;
+namespace KonPro.Streaming.Tests.Realtime.Support;
 
 /// <summary>A clock that says what the test tells it (timers run on the system clock).</summary>
 internal sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider

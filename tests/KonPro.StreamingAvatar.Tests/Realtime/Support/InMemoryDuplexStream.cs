@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace KonPro.StreamingAvatar.Tests.Realtime.Support;
+namespace KonPro.Streaming.Tests.Realtime.Support;
 
 /// <summary>One end of an in-memory, bidirectional byte pipe (what a TCP connection is to a WebSocket).</summary>
 internal sealed class InMemoryDuplexStream : Stream

@@ -1,9 +1,9 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
-using KonPro.StreamingAvatar.Realtime;
+using KonPro.Streaming.Realtime;
 
-namespace KonPro.StreamingAvatar.Tests.Realtime.Support;
+namespace KonPro.Streaming.Tests.Realtime.Support;
 
 /// <summary>The server side of one in-memory chat socket connection.</summary>
 internal sealed class InMemoryServerConnection(WebSocket socket, InMemoryDuplexStream stream, Uri uri) : IAsyncDisposable

@@ -1,7 +1,7 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 
-namespace KonPro.StreamingAvatar.Tests.Realtime.Support;
+namespace KonPro.Streaming.Tests.Realtime.Support;
 
 /// <summary>
 /// A thread-safe virtual-time scheduler: work scheduled from any thread runs only when the test advances the

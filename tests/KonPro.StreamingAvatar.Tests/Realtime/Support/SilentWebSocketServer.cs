@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace KonPro.StreamingAvatar.Tests.Realtime.Support;
+namespace KonPro.Streaming.Tests.Realtime.Support;
 
 /// <summary>
 /// A server on loopback that accepts each WebSocket upgrade (101) and then goes silent: it never reads, never

@@ -1,4 +1,4 @@
-namespace KonPro.StreamingAvatar.Tests.Realtime.Support;
+namespace KonPro.Streaming.Tests.Realtime.Support;
 
 /// <summary>Bounds on waits for real asynchronous work (they only bound a wait; nothing asserts a speed).</summary>
 internal static class TestTimeouts
