@@ -8,7 +8,7 @@ namespace KonPro.Streaming.Tests.Events;
 /// <summary>
 /// Issue 10.1: a seeded fuzz run of the event parser. In the suite it parses 100,000 inputs (a few seconds); set
 /// <c>KONPRO_FUZZ_INPUTS</c> (and optionally <c>KONPRO_FUZZ_SEED</c>) for the long run that docs/fuzzing.md records:
-/// <c>KONPRO_FUZZ_INPUTS=1000000 dotnet test tests/KonPro.Streaming.Tests --filter FullyQualifiedName~StreamingEventParserFuzzTests</c>.
+/// <c>KONPRO_FUZZ_INPUTS=1000000 dotnet test tests/KonPro.StreamingAvatar.Tests --filter FullyQualifiedName~StreamingEventParserFuzzTests</c>.
 /// </summary>
 public sealed class StreamingEventParserFuzzTests(ITestOutputHelper output)
 {
