@@ -13,7 +13,8 @@ namespace KonPro.Streaming.Testing.Realtime;
 /// <c>agent.speak_started</c> when its first audio plays, <c>agent.speak_ended</c> once the utterance was ended and
 /// its audio's length has passed (in the server's model time), <c>agent.speak_interrupted</c> when an interrupt cut it
 /// (or dropped it unplayed). Audio that arrives before the session is connected is buffered. A bad message gets an
-/// <c>error</c> event and never closes the socket.
+/// <c>error</c> event and never closes the socket. With the room on, the avatar's audio track carries each utterance's
+/// audio while it plays (an interrupt drops the rest).
 /// </summary>
 internal sealed class RealtimeAudioConnection : IAsyncDisposable
 {
@@ -227,6 +228,14 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
             }
 
             utterance.Bytes += audio.Length;
+            if (utterance == _current)
+            {
+                _session.Room?.SpeakAudio(audio, SampleRate);
+            }
+            else
+            {
+                utterance.Pending.Add(audio);
+            }
         }
 
         Wake();
@@ -276,6 +285,7 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
             _queue.Clear();
             _current = null;
             _openId = null;
+            _session.Room?.ClearAudio();
         }
 
         if (current is not null)
@@ -307,6 +317,14 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
                 {
                     _current = head;
                     _currentStart = _core.Clock.Timestamp();
+
+                    // The room's avatar audio track plays the utterance's audio from now on.
+                    foreach (var chunk in head.Pending)
+                    {
+                        _session.Room?.SpeakAudio(chunk, SampleRate);
+                    }
+
+                    head.Pending.Clear();
                 }
             }
 
@@ -499,6 +517,9 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
         public long Bytes { get; set; }
 
         public bool Ended { get; private set; }
+
+        /// <summary>Audio not yet handed to the room (the utterance has not started playing).</summary>
+        public List<byte[]> Pending { get; } = [];
 
         public TimeSpan Duration => TimeSpan.FromTicks(Bytes / 2 * TimeSpan.TicksPerSecond / SampleRate);
 

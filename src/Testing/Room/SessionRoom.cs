@@ -64,6 +64,29 @@ internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, 
         }
     }
 
+    /// <summary>Plays speech audio (PCM16 little-endian mono at <paramref name="sampleRate"/>) on the avatar's audio track, ahead of its tone.</summary>
+    public void SpeakAudio(byte[] pcm, int sampleRate)
+    {
+        if (Volatile.Read(ref _closed) != 0 || pcm.Length == 0)
+        {
+            return;
+        }
+
+        var command = Command("speak_audio");
+        command["sample_rate"] = sampleRate;
+        command["audio"] = Convert.ToBase64String(pcm);
+        PostQuietly(command);
+    }
+
+    /// <summary>Drops the speech audio the avatar's audio track has not played yet (an interrupt).</summary>
+    public void ClearAudio()
+    {
+        if (Volatile.Read(ref _closed) == 0)
+        {
+            PostQuietly(Command("clear_audio"));
+        }
+    }
+
     /// <summary>Ends the room: every client gets <c>leave</c>.</summary>
     public void Close()
     {
@@ -89,6 +112,18 @@ internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, 
                 return new TalkingState(null);
             default:
                 return null;
+        }
+    }
+
+    private void PostQuietly(JsonObject command)
+    {
+        try
+        {
+            process.Post(command);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The room program has stopped (server shutdown): nothing plays any more.
         }
     }
 

@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Net;
+using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using KonPro.Streaming.Testing.Tests.Support;
 
@@ -140,6 +143,53 @@ public sealed class RoomTests
     }
 
     [Fact]
+    public async Task The_avatar_audio_track_carries_the_realtime_socket_audio_while_the_avatar_speaks_it_and_the_tone_otherwise()
+    {
+        RoomNamespace.RequireAddress();
+        await using var server = await StartAsync(FakeEventDelivery.RoomOnly);
+        using var api = new ApiClient(server);
+        var token = await api.CreateTokenAsync();
+        var created = await api.PostAsync("/v1/streaming/new", new { activity_idle_timeout = 3600 }, Credential.Bearer(token));
+        created.Status.Should().Be(HttpStatusCode.OK, created.Text);
+        var sessionId = created.Data.GetProperty("session_id").GetString()!;
+        (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        await using var client = NodeRoomClient.StartRtcNode(created.Data.GetProperty("url").GetString()!, created.Data.GetProperty("access_token").GetString()!);
+        await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
+
+        // A task: the avatar talks with the fake's tone, and the client's measure finds the tone's frequency.
+        (await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = Words, task_mode = "async" }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        await client.WaitForAsync(_ => client.AvatarData.Any(e => e.GetProperty("type").GetString() == "avatar_stop_talking"), "avatar_stop_talking");
+        var afterTone = await QuietAudioAsync(client);
+        var toneHz = DominantHz(default, afterTone);
+        toneHz.Should().BeInRange(400, 480, "the fake's tone is 440 Hz");
+
+        // The realtime socket: 1.5 s of a 1000 Hz sine at 24 kHz, spoken as one utterance.
+        const double SineHz = 1000;
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri(created.Data.GetProperty("realtime_endpoint").GetString()!), CancellationToken.None).WaitAsync(NodeRoomClient.Wait);
+        const int Rate = 24_000;
+        for (var chunk = 0; chunk < 15; chunk++)
+        {
+            var bytes = new byte[Rate / 10 * 2];
+            for (var i = 0; i < Rate / 10; i++)
+            {
+                var n = chunk * (Rate / 10) + i;
+                BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(i * 2), (short)Math.Round(Math.Sin(2 * Math.PI * SineHz * n / Rate) * 8000));
+            }
+
+            await SendJsonAsync(socket, new { type = "agent.speak", event_id = "sine", audio = Convert.ToBase64String(bytes) });
+        }
+
+        await SendJsonAsync(socket, new { type = "agent.speak_end", event_id = "sine" });
+        await client.WaitForAsync(_ => LoudSamples(client.Latest("audio_stats")!.Value) - LoudSamples(afterTone) >= 48_000, "a second of loud audio after the utterance was sent");
+        var afterSine = await QuietAudioAsync(client);
+
+        var spokenHz = DominantHz(afterTone, afterSine);
+        spokenHz.Should().BeInRange(SineHz - 60, SineHz + 60, "the avatar's audio track carries the realtime socket's audio, not the 440 Hz tone");
+        ((LoudSamples(afterSine) - LoudSamples(afterTone)) / 48_000.0).Should().BeInRange(1.2, 2.0, "the utterance plays once, 1.5 s long");
+    }
+
+    [Fact]
     public async Task A_token_signed_with_another_secret_is_refused()
     {
         RoomNamespace.RequireAddress();
@@ -215,6 +265,44 @@ public sealed class RoomTests
         options.Room.Enabled = true;
         return KonProFakeServer.StartAsync(options);
     }
+
+    private static long LoudSamples(JsonElement stats) => stats.ValueKind == JsonValueKind.Object ? stats.GetProperty("loudSamples").GetInt64() : 0;
+
+    /// <summary>The dominant frequency of the loud audio received between two statistics lines, by zero crossings.</summary>
+    private static double DominantHz(JsonElement before, JsonElement after)
+    {
+        static long Crossings(JsonElement s) => s.ValueKind == JsonValueKind.Object ? s.GetProperty("loudCrossings").GetInt64() : 0;
+        var samples = LoudSamples(after) - LoudSamples(before);
+        samples.Should().BeGreaterThan(4800, "at least 0.1 s of loud audio to measure");
+        return (Crossings(after) - Crossings(before)) / 2.0 / (samples / (double)after.GetProperty("sampleRate").GetInt32());
+    }
+
+    /// <summary>Waits until no loud audio arrives for a while (two statistics lines 0.6 s apart agree) and returns the latest line.</summary>
+    private static async Task<JsonElement> QuietAudioAsync(NodeRoomClient client)
+    {
+        var deadline = DateTime.UtcNow + NodeRoomClient.Wait;
+        await client.WaitForAsync("audio_stats");
+        var last = client.Latest("audio_stats")!.Value;
+        while (true)
+        {
+            await Task.Delay(600);
+            var now = client.Latest("audio_stats")!.Value;
+            if (LoudSamples(now) == LoudSamples(last))
+            {
+                return now;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The avatar's audio did not fall quiet.");
+            }
+
+            last = now;
+        }
+    }
+
+    private static Task SendJsonAsync(ClientWebSocket socket, object message) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message)), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).WaitAsync(NodeRoomClient.Wait);
 
     private static async Task WaitAsync(Func<bool> condition, string what)
     {

@@ -68,6 +68,17 @@ const commands = {
     roomOf(command).setTalking(command.words ?? null);
     return {};
   },
+  speak_audio(command) {
+    const sampleRate = Number(command.sample_rate ?? 24000);
+    if (!Number.isInteger(sampleRate) || sampleRate < 8000 || sampleRate > 48000) throw new Error('speak_audio needs sample_rate between 8000 and 48000');
+    if (typeof command.audio !== 'string') throw new Error('speak_audio needs audio (base64 PCM16 mono)');
+    roomOf(command).speakAudio(Buffer.from(command.audio, 'base64'), sampleRate);
+    return {};
+  },
+  clear_audio(command) {
+    roomOf(command).clearSpeech();
+    return {};
+  },
   close_room(command) {
     const room = rooms.get(String(command.session));
     if (room) {

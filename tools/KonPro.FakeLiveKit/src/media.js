@@ -1,6 +1,7 @@
 // The avatar's synthetic media: an I420 video track that shows a frame counter, whether the avatar is
-// talking and the words it is speaking, and a 48 kHz mono audio track that carries a tone while the
-// avatar talks and silence otherwise. One clock drives both, catching up after a late timer.
+// talking and the words it is speaking, and a 48 kHz mono audio track that carries the speech audio it was
+// given (the realtime socket's utterances) while there is some, else a tone while the avatar talks and
+// silence otherwise. One clock drives both, catching up after a late timer.
 import wrtc from '@roamhq/wrtc';
 import { cellHeight, cellWidth, drawText, wrap } from './font.js';
 
@@ -31,6 +32,47 @@ export class AvatarMedia {
     this.frame = new Uint8ClampedArray(width * height * 3 / 2);
     this.samplesPerChunk = sampleRate * chunkMs / 1000;
     this.samples = new Int16Array(this.samplesPerChunk);
+    this.speech = []; // Int16Array chunks at sampleRate, played before anything else
+    this.speechOffset = 0;
+    this.speechLast = 0; // the last input sample, so interpolation runs on across chunks
+  }
+
+  /**
+   * Queues speech audio (PCM16 little-endian mono at `inputRate`, a Buffer) to play on the audio track.
+   * Resampled to the track's rate by linear interpolation between neighbouring input samples (good enough
+   * for a fake; from 24 kHz to 48 kHz that is each input sample preceded by the mean of it and the one before).
+   */
+  queueSpeech(pcm, inputRate = 24000) {
+    const count = Math.floor(pcm.length / 2);
+    if (count === 0) return;
+    const input = new Int16Array(count);
+    for (let i = 0; i < count; i++) input[i] = pcm.readInt16LE(i * 2);
+    const ratio = this.sampleRate / inputRate;
+    const out = new Int16Array(Math.round(count * ratio));
+    // Output sample j sits at input position j / ratio, counted from the previous chunk's last sample
+    // (position -1), so a chunk boundary is interpolated like any other pair of samples.
+    for (let j = 0; j < out.length; j++) {
+      const position = (j + 1) / ratio - 1;
+      const left = Math.floor(position);
+      const fraction = position - left;
+      const a = left < 0 ? this.speechLast : input[Math.min(left, count - 1)];
+      const b = input[Math.min(left + 1, count - 1)];
+      out[j] = Math.round(a + (b - a) * fraction);
+    }
+    this.speechLast = input[count - 1];
+    this.speech.push(out);
+  }
+
+  /** Drops the speech audio not yet played (an interrupt). */
+  clearSpeech() {
+    this.speech = [];
+    this.speechOffset = 0;
+    this.speechLast = 0;
+  }
+
+  /** Whether speech audio is waiting to play. */
+  get speaking() {
+    return this.speech.length > 0;
   }
 
   /** Whether the avatar is talking now. */
@@ -70,7 +112,22 @@ export class AvatarMedia {
 
   pushAudio() {
     const { samples } = this;
-    if (this.talking) {
+    if (this.speaking) {
+      let filled = 0;
+      while (filled < samples.length && this.speech.length > 0) {
+        const head = this.speech[0];
+        const take = Math.min(samples.length - filled, head.length - this.speechOffset);
+        samples.set(head.subarray(this.speechOffset, this.speechOffset + take), filled);
+        filled += take;
+        this.speechOffset += take;
+        if (this.speechOffset >= head.length) {
+          this.speech.shift();
+          this.speechOffset = 0;
+        }
+      }
+      samples.fill(0, filled);
+      if (this.speech.length === 0) this.speechLast = 0;
+    } else if (this.talking) {
       const step = 2 * Math.PI * this.toneHz / this.sampleRate;
       for (let i = 0; i < samples.length; i++) {
         samples[i] = Math.round(Math.sin(this.phase) * 8000);

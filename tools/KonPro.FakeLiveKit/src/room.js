@@ -87,6 +87,17 @@ export class Room {
     this.avatar?.media.setTalking(words);
   }
 
+  /** Queues speech audio (a Buffer of PCM16 mono at `sampleRate`) on the avatar's audio track. */
+  speakAudio(pcm, sampleRate) {
+    if (!this.avatar) throw new Error('the avatar has not started');
+    this.avatar.media.queueSpeech(pcm, sampleRate);
+  }
+
+  /** Drops the avatar's speech audio not yet played. */
+  clearSpeech() {
+    this.avatar?.media.clearSpeech();
+  }
+
   /** Ends the room: every client gets the avatar's departure and a `leave` (ROOM_DELETED). */
   close() {
     if (this.closed) return;

@@ -17,7 +17,9 @@ const out = (message) => process.stdout.write(JSON.stringify({ at: Date.now(), .
 const room = new Room();
 // The fake's avatar video is dark (luma about 40) while idle and bright (about 110) while talking.
 const video = { frames: 0, first: 0, last: 0, width: 0, height: 0, talkingFrames: 0, idleFrames: 0 };
-const audio = { frames: 0, samples: 0, sampleRate: 0, channels: 0, peak: 0 };
+// Loud frames (RMS above 2000) count their samples and zero crossings, so a test can tell the tone
+// from other audio by its dominant frequency: crossings / 2 / (loudSamples / sampleRate).
+const audio = { frames: 0, samples: 0, sampleRate: 0, channels: 0, peak: 0, loudFrames: 0, loudSamples: 0, loudCrossings: 0 };
 let tone = null;
 let finished = false;
 
@@ -48,7 +50,16 @@ async function consumeAudio(track) {
     audio.samples += frame.samplesPerChannel;
     audio.sampleRate = frame.sampleRate;
     audio.channels = frame.channels;
-    for (const s of frame.data) if (Math.abs(s) > audio.peak) audio.peak = Math.abs(s);
+    let energy = 0;
+    for (const s of frame.data) {
+      if (Math.abs(s) > audio.peak) audio.peak = Math.abs(s);
+      energy += s * s;
+    }
+    if (frame.channels === 1 && frame.data.length > 0 && Math.sqrt(energy / frame.data.length) > 2000) {
+      audio.loudFrames++;
+      audio.loudSamples += frame.data.length;
+      for (let i = 1; i < frame.data.length; i++) if ((frame.data[i - 1] < 0) !== (frame.data[i] < 0)) audio.loudCrossings++;
+    }
   }
 }
 
