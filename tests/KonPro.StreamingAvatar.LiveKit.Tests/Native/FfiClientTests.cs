@@ -17,6 +17,7 @@ public sealed class FfiClientTests
     [Fact]
     public async Task Loads_initializes_and_answers_a_request_with_an_owned_handle_that_is_dropped_once()
     {
+        await FfiCollection.WaitUntilStoppedAsync();
         var before = FfiClient.LiveHandles;
         var client = await FfiClient.AcquireAsync();
         try
@@ -44,6 +45,7 @@ public sealed class FfiClientTests
     [Fact]
     public async Task Correlates_each_asynchronous_result_with_its_request_by_async_id()
     {
+        await FfiCollection.WaitUntilStoppedAsync();
         var client = await FfiClient.AcquireAsync();
         try
         {
@@ -91,6 +93,7 @@ public sealed class FfiClientTests
     [Fact]
     public async Task The_last_lease_disposes_the_server_and_a_later_lease_starts_a_new_one()
     {
+        await FfiCollection.WaitUntilStoppedAsync();
         var first = await FfiClient.AcquireAsync();
         var second = await FfiClient.AcquireAsync();
         second.Should().BeSameAs(first, "one FFI server per process");
@@ -119,6 +122,7 @@ public sealed class FfiClientTests
     [Fact]
     public async Task An_invalid_request_is_a_typed_error_not_a_crash()
     {
+        await FfiCollection.WaitUntilStoppedAsync();
         var client = await FfiClient.AcquireAsync();
         try
         {
@@ -136,6 +140,7 @@ public sealed class FfiClientTests
     [Fact]
     public async Task Servers_started_and_disposed_one_after_another_do_not_pile_up_native_threads()
     {
+        await FfiCollection.WaitUntilStoppedAsync();
         // livekit_ffi_dispose stops the server's runtime; the native core keeps two runtime threads of its own for the
         // rest of the process (measured with livekit-ffi 0.12.43), so the check is that cycles do not accumulate them.
         var afterFirst = await CycleAsync();
@@ -168,11 +173,24 @@ public sealed class FfiClientTests
     }
 
     private static IEnumerable<string> ThreadNames() => Directory.GetDirectories("/proc/self/task")
-        .Select(task => File.ReadAllText(Path.Combine(task, "comm")).Trim()).Order();
+        .Select(ThreadName).OfType<string>().Order();
+
+    // A thread can end between listing /proc/self/task and reading its name: it is then simply not counted.
+    private static string? ThreadName(string task)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(task, "comm")).Trim();
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        {
+            return null;
+        }
+    }
 
     // The process's threads that the runtime did not start (tokio workers and WebRTC threads carry their own names).
     private static int NativeThreads() => Directory.GetDirectories("/proc/self/task")
-        .Select(task => File.ReadAllText(Path.Combine(task, "comm")).Trim())
+        .Select(ThreadName).OfType<string>()
         .Count(name => name.StartsWith("tokio", StringComparison.Ordinal) || name.StartsWith("livekit", StringComparison.Ordinal) || name.Contains("rtc", StringComparison.OrdinalIgnoreCase));
 
     internal static FfiRequest NewAudioSource() => new()
@@ -193,4 +211,23 @@ public sealed class FfiClientTests
 public sealed class FfiCollection
 {
     public const string Name = "LiveKit FFI";
+
+    /// <summary>
+    /// Waits (bounded) until no lease holds the process's FFI server: a room released by the previous test gives its
+    /// lease back on the thread pool, a moment after that test ended. A lease that is never given back fails the wait.
+    /// </summary>
+    public static async Task WaitUntilStoppedAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (FfiClient.IsRunning)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The LiveKit FFI server is still held by a lease 30 s later: a room or client was not released.");
+            }
+
+            await FfiClient.WhenShutDownAsync();
+            await Task.Delay(50);
+        }
+    }
 }

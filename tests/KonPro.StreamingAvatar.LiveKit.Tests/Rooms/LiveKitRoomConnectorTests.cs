@@ -16,6 +16,7 @@ public sealed class LiveKitRoomConnectorTests
     [InlineData("/relative/room")]
     public async Task A_bad_room_url_is_refused_before_the_native_core_is_even_started(string url)
     {
+        await FfiCollection.WaitUntilStoppedAsync();
         var connect = () => new LiveKitRoomConnector().ConnectAsync(new AvatarRoomConnectRequest("s1", url, "secret-token"));
 
         (await connect.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("ws, wss, http or https").And.NotContain("secret-token");
@@ -25,6 +26,7 @@ public sealed class LiveKitRoomConnectorTests
     [Fact]
     public async Task An_empty_token_is_refused_before_the_native_core_is_even_started()
     {
+        await FfiCollection.WaitUntilStoppedAsync();
         var connect = () => new LiveKitRoomConnector().ConnectAsync(new AvatarRoomConnectRequest("s1", "ws://127.0.0.1:1/room", " "));
 
         await connect.Should().ThrowAsync<ArgumentException>().WithMessage("*token*");

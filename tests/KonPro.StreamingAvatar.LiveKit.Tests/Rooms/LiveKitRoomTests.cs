@@ -24,6 +24,7 @@ public sealed class LiveKitRoomTests
     public async Task A_session_in_room_only_mode_gets_the_whole_conversation_and_the_avatars_media_from_the_room()
     {
         RoomNamespace.RequireAddress();
+        await FfiCollection.WaitUntilStoppedAsync();
         var handlesBefore = FfiClient.LiveHandles;
         await using var fake = await FakeSession.StartAsync(FakeEventDelivery.RoomOnly);
         var avatar = new StreamingAvatar(
@@ -102,7 +103,7 @@ public sealed class LiveKitRoomTests
         await avatar.DisposeAsync();
         await fake.WaitForAsync(() => fake.Server.Journal.RoomActivity.Any(r => r.Kind == RoomActivityKind.ParticipantLeft && r.SessionId == session.SessionId), "the leave in the journal");
         (await room.VideoFrames.IsEmpty().ToTask().WaitAsync(FakeSession.Patience)).Should().BeTrue("the video stream completed");
-        await FfiClient.WhenShutDownAsync().WaitAsync(FakeSession.Patience);
+        await FfiCollection.WaitUntilStoppedAsync();
         FfiClient.LiveHandles.Should().Be(handlesBefore);
         FfiClient.IsRunning.Should().BeFalse();
     }
@@ -111,6 +112,7 @@ public sealed class LiveKitRoomTests
     public async Task The_rooms_leave_on_stop_closes_it_with_livekits_reason_mapped_and_kept()
     {
         RoomNamespace.RequireAddress();
+        await FfiCollection.WaitUntilStoppedAsync();
         var handlesBefore = FfiClient.LiveHandles;
         await using var fake = await FakeSession.StartAsync(FakeEventDelivery.RoomOnly);
         var (sessionId, url, accessToken) = await fake.NewAsync();
@@ -165,6 +167,7 @@ public sealed class LiveKitRoomTests
     public async Task A_refused_token_fails_the_join_with_a_typed_error_that_never_shows_the_token_and_leaves_nothing_behind()
     {
         RoomNamespace.RequireAddress();
+        await FfiCollection.WaitUntilStoppedAsync();
         var handlesBefore = FfiClient.LiveHandles;
         await using var fake = await FakeSession.StartAsync(FakeEventDelivery.RoomOnly);
         var (sessionId, url, accessToken) = await fake.NewAsync();
