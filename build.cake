@@ -79,6 +79,7 @@ Task("Pack")
     {
         "./src/Generated/KonPro.StreamingAvatar.Api.csproj",
         "./src/Reactive/KonPro.StreamingAvatar.csproj",
+        "./src/LiveKit/KonPro.StreamingAvatar.LiveKit.csproj",
         "./src/Testing/KonPro.StreamingAvatar.Testing.csproj",
         "./src/Conversation/KonPro.StreamingAvatar.Conversation.csproj",
         "./tools/KonPro.FakeServer/KonPro.FakeServer.csproj",
