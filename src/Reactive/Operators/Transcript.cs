@@ -54,14 +54,13 @@ public static partial class StreamingEventObservableExtensions
                 evt =>
                 {
                     lastSeen = evt.ReceivedAt;
+                    if (avatar.TryGather(evt))
+                    {
+                        return;
+                    }
+
                     switch (evt)
                     {
-                        case AvatarStartTalking:
-                            avatar.Get(evt);
-                            break;
-                        case AvatarTalkingMessage message:
-                            avatar.Get(evt).Append(message.Message);
-                            break;
                         case AvatarEndMessage or AvatarStopTalking:
                             if (avatar.TryTake(evt.TaskId, out var ended))
                             {

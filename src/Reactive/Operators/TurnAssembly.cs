@@ -24,6 +24,25 @@ internal sealed class TurnAssembly
         return turn;
     }
 
+    /// <summary>
+    /// Opens a turn on <c>avatar_start_talking</c> and gathers an <c>avatar_talking_message</c> chunk into its turn;
+    /// false for any other event, which the operator handles itself.
+    /// </summary>
+    public bool TryGather(StreamingEvent evt)
+    {
+        switch (evt)
+        {
+            case AvatarStartTalking:
+                Get(evt);
+                return true;
+            case AvatarTalkingMessage message:
+                Get(evt).Append(message.Message);
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>Takes the open turn of a task out, if there is one.</summary>
     public bool TryTake(string? taskId, out Turn turn) => _open.Remove(taskId ?? string.Empty, out turn!);
 

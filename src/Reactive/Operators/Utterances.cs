@@ -44,14 +44,13 @@ public static partial class StreamingEventObservableExtensions
                 evt =>
                 {
                     lastSeen = evt.ReceivedAt;
+                    if (turns.TryGather(evt))
+                    {
+                        return;
+                    }
+
                     switch (evt)
                     {
-                        case AvatarStartTalking:
-                            turns.Get(evt);
-                            break;
-                        case AvatarTalkingMessage message:
-                            turns.Get(evt).Append(message.Message);
-                            break;
                         case AvatarEndMessage:
                             turns.Get(evt).EndMessageSeen = true;
                             break;
