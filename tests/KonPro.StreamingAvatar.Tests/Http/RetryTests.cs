@@ -84,9 +84,7 @@ public sealed class RetryTests
         await using var scope = await FakeServerScope.StartAsync();
         await using var proxy = new ResettingProxy(scope.Server.Url);
         using var http = ResettingProxy.CreateClient();
-        var avatar = new StreamingAvatar(new StreamingAvatarApiConfig { Token = await scope.Server.CreateSessionTokenAsync(), BasePath = proxy.Url }, http, probe.AvatarOptions());
-        await using var owned = avatar;
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await using var avatar = await StartThroughProxyAsync(scope, proxy, http, probe);
         proxy.ResetNext("/v1/streaming/keep_alive", 1);
 
         var call = avatar.KeepAliveAsync();
@@ -124,9 +122,7 @@ public sealed class RetryTests
         await using var scope = await FakeServerScope.StartAsync();
         await using var proxy = new ResettingProxy(scope.Server.Url);
         using var http = ResettingProxy.CreateClient();
-        var avatar = new StreamingAvatar(new StreamingAvatarApiConfig { Token = await scope.Server.CreateSessionTokenAsync(), BasePath = proxy.Url }, http, probe.AvatarOptions());
-        await using var owned = avatar;
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await using var avatar = await StartThroughProxyAsync(scope, proxy, http, probe);
         proxy.ResetNext("/v1/streaming/task", 1);
 
         await avatar.Invoking(a => a.SpeakAsync(new SpeakRequest { Text = "Only once.", TaskMode = TaskMode.Async }))
@@ -236,6 +232,14 @@ public sealed class RetryTests
         token.Should().NotBeNullOrEmpty();
         await JournalHasAsync(scope, KonProOperationIds.CreateToken, 2);
         scope.Calls(KonProOperationIds.CreateToken).Select(c => c.Status).Should().Equal(502, 200);
+    }
+
+    /// <summary>A started session that reaches the fake through the resetting proxy.</summary>
+    private static async Task<StreamingAvatar> StartThroughProxyAsync(FakeServerScope scope, ResettingProxy proxy, HttpClient http, RetryProbe probe)
+    {
+        var avatar = new StreamingAvatar(new StreamingAvatarApiConfig { Token = await scope.Server.CreateSessionTokenAsync(), BasePath = proxy.Url }, http, probe.AvatarOptions());
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        return avatar;
     }
 
     [Theory]
