@@ -6,7 +6,7 @@ namespace KonPro.Streaming;
 /// <summary>
 /// The SDK's traces and metrics, named by <see cref="KonProDiagnostics"/> (where users find the names): one span per
 /// REST call and around starting and (re)connecting, and the histograms of call durations, time to <c>StreamReady</c>
-/// and speak-to-<c>AvatarStartTalking</c> latency, plus the reconnect and retry counters.
+/// and speak-to-<c>AvatarStartTalking</c> latency, plus the reconnect, retry and dropped-audio counters.
 /// </summary>
 internal sealed class KonProTelemetry : IDisposable
 {
@@ -32,6 +32,7 @@ internal sealed class KonProTelemetry : IDisposable
         SpeakLatency = _meter.CreateHistogram<double>("konpro.streaming_avatar.speak.latency", "s", "Time from a speak call to the avatar starting to talk.");
         Reconnects = _meter.CreateCounter<long>("konpro.streaming_avatar.reconnects", "{reconnect}", "Chat socket reconnects.");
         Retries = _meter.CreateCounter<long>("konpro.streaming_avatar.call.retries", "{retry}", "REST call retries.");
+        DroppedAudioFrames = _meter.CreateCounter<long>("konpro.streaming_avatar.audio.frames_dropped", "{frame}", "Voice chat audio frames dropped while the chat socket was not open.");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -45,6 +46,8 @@ internal sealed class KonProTelemetry : IDisposable
     public Counter<long> Reconnects { get; }
 
     public Counter<long> Retries { get; }
+
+    public Counter<long> DroppedAudioFrames { get; }
 
     public void Dispose()
     {

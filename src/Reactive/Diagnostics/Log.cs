@@ -83,6 +83,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "An observer of the chat socket's events threw on {EventName}")]
     public static partial void ObserverFailed(ILogger logger, string eventName, Exception exception);
 
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Chat socket dropped {Count} voice chat audio frames while it was not open")]
+    public static partial void AudioDropped(ILogger logger, long count);
+
     [LoggerMessage(EventId = 5000, Level = LogLevel.Debug, Message = "Voice chat pump stopped after {Chunks} chunks ({Reason})")]
     public static partial void PumpStopped(ILogger logger, long chunks, string reason);
 

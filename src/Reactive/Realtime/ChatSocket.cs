@@ -53,7 +53,7 @@ internal sealed class ChatSocket : IAsyncDisposable
     private int _disposed;
     private bool _finished;
     private int _reconnectsStopped;
-    private long _droppedAudioFrames;
+    private long _droppedSinceOpen;
     private ActivityContext _openedBy;
 
     /// <summary>Creates a chat socket; nothing happens on the network until <see cref="ConnectAsync"/>.</summary>
@@ -88,9 +88,6 @@ internal sealed class ChatSocket : IAsyncDisposable
 
     /// <summary>Whether the socket is open now (audio sent while it is not is dropped).</summary>
     internal bool IsOpen => Volatile.Read(ref _socket) is { State: WebSocketState.Open };
-
-    /// <summary>How many audio frames were dropped because the socket was not open (reconnecting).</summary>
-    internal long DroppedAudioFrames => Interlocked.Read(ref _droppedAudioFrames);
 
     /// <summary>Completes when the receive loop has ended (the socket closed for good or was disposed).</summary>
     internal Task Completion => _receiveLoop ?? Task.CompletedTask;
@@ -164,7 +161,8 @@ internal sealed class ChatSocket : IAsyncDisposable
     /// <param name="pcm16">The samples (usually 512 of them, 1,024 bytes).</param>
     /// <param name="cancellationToken">Cancels waiting for the sender and the send.</param>
     /// <returns>Completes when the frame is handed to the socket. While the socket is not open (connecting or
-    /// reconnecting) the chunk is dropped, since late audio is of no use, and counted in <see cref="DroppedAudioFrames"/>.</returns>
+    /// reconnecting) the chunk is dropped, since late audio is of no use: counted in the
+    /// <c>konpro.streaming_avatar.audio.frames_dropped</c> counter, and logged once the socket is open again or closed.</returns>
     /// <exception cref="ObjectDisposedException">Disposed.</exception>
     internal async ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken = default)
     {
@@ -175,7 +173,7 @@ internal sealed class ChatSocket : IAsyncDisposable
             var socket = Volatile.Read(ref _socket);
             if (socket is not { State: WebSocketState.Open })
             {
-                Interlocked.Increment(ref _droppedAudioFrames);
+                DropAudioFrame();
                 return;
             }
 
@@ -187,7 +185,7 @@ internal sealed class ChatSocket : IAsyncDisposable
             catch (Exception ex) when (ex is WebSocketException or IOException && !cancellationToken.IsCancellationRequested)
             {
                 // The connection dropped under the send; the receive loop reports it and reconnects.
-                Interlocked.Increment(ref _droppedAudioFrames);
+                DropAudioFrame();
             }
         }
         finally
@@ -221,6 +219,22 @@ internal sealed class ChatSocket : IAsyncDisposable
         finally
         {
             _sendLock.Release();
+        }
+    }
+
+    private void DropAudioFrame()
+    {
+        Interlocked.Increment(ref _droppedSinceOpen);
+        _options.DroppedAudioFrames?.Add(1);
+    }
+
+    // One log line per outage rather than one per frame (31 frames a second): how much of the user's audio is gone.
+    private void ReportDroppedAudio()
+    {
+        var dropped = Interlocked.Exchange(ref _droppedSinceOpen, 0);
+        if (dropped > 0)
+        {
+            Log.AudioDropped(_logger, dropped);
         }
     }
 
@@ -309,6 +323,7 @@ internal sealed class ChatSocket : IAsyncDisposable
                 }
 
                 Log.Opened(_logger, _redactedUri);
+                ReportDroppedAudio();
                 PublishStatus(new ChatSocketStatus.Open(Reconnected: true));
             }
         }
@@ -626,6 +641,7 @@ internal sealed class ChatSocket : IAsyncDisposable
             }
 
             _finished = true;
+            ReportDroppedAudio();
             Log.Closed(_logger, closed.Reason, closed.CloseStatus, closed.Description);
             Volatile.Write(ref _currentStatus, closed);
             _status.OnNext(closed);

@@ -44,6 +44,9 @@ internal sealed record ChatSocketOptions
     /// <summary>Where the socket's connect and reconnect spans go (none when null).</summary>
     public System.Diagnostics.ActivitySource? ActivitySource { get; init; }
 
+    /// <summary>Counts the audio frames dropped because the socket was not open (null: not counted).</summary>
+    public System.Diagnostics.Metrics.Counter<long>? DroppedAudioFrames { get; init; }
+
     /// <summary>The largest message kept; larger ones are discarded and reported (default 1 MiB).</summary>
     public int MaxMessageBytes { get; init; } = DefaultMaxMessageBytes;
 

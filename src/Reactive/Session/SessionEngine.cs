@@ -58,7 +58,7 @@ internal sealed class SessionEngine : IAsyncDisposable
         Ingest = new EventIngest(_time, logger);
         _transports = new SessionTransports(rest.BaseUri, rest.Credential.Secret, options, connector, Ingest, _scheduler, _time, logger, OnChatStatus, OnRoomClosed)
         {
-            ActivitySource = telemetry.ActivitySource,
+            Telemetry = telemetry,
         };
         _keepAlive = new KeepAliveTimer(_scheduler, AutoKeepAliveAsync);
         _voice = new VoiceChat(_transports.SendAudioAsync, _scheduler, logger);

@@ -56,8 +56,8 @@ internal sealed class SessionTransports
         _onRoomClosed = onRoomClosed;
     }
 
-    /// <summary>Where the chat sockets' connect and reconnect spans go.</summary>
-    public System.Diagnostics.ActivitySource? ActivitySource { get; init; }
+    /// <summary>Where the chat sockets' connect and reconnect spans and their dropped-audio count go.</summary>
+    public KonProTelemetry? Telemetry { get; init; }
 
     /// <summary>Whether the current chat socket was opened with <c>silence_response=true</c>.</summary>
     public bool SilencePrompt
@@ -300,7 +300,8 @@ internal sealed class SessionTransports
                 TimeProvider = _time,
                 Scheduler = _scheduler,
                 Logger = _logger,
-                ActivitySource = ActivitySource,
+                ActivitySource = Telemetry?.ActivitySource,
+                DroppedAudioFrames = Telemetry?.DroppedAudioFrames,
             },
             _connector);
         var events = chat.Events.Subscribe(evt => _ingest.Ingest(evt, EventChannel.ChatSocket));

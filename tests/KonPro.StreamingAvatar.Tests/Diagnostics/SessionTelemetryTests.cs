@@ -139,6 +139,7 @@ public sealed class SessionTelemetryTests
             ["konpro.streaming_avatar.stream_ready.duration"] = "s",
             ["konpro.streaming_avatar.speak.latency"] = "s",
             ["konpro.streaming_avatar.reconnects"] = "{reconnect}",
+            ["konpro.streaming_avatar.audio.frames_dropped"] = "{frame}",
         });
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
@@ -21,7 +22,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _connector.DisposeAsync();
 
-    private ChatSocket CreateSocket(ReconnectPolicy? policy = null, int maxMessageBytes = 1024 * 1024, TimeSpan? closeTimeout = null) =>
+    private ChatSocket CreateSocket(ReconnectPolicy? policy = null, int maxMessageBytes = 1024 * 1024, TimeSpan? closeTimeout = null, Counter<long>? droppedAudioFrames = null) =>
         new(
             new ChatSocketOptions
             {
@@ -33,6 +34,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
                 TimeProvider = new FixedTimeProvider(Now),
                 Logger = _logger,
                 MaxMessageBytes = maxMessageBytes,
+                DroppedAudioFrames = droppedAudioFrames,
                 CloseTimeout = closeTimeout ?? TimeSpan.FromMilliseconds(200), // the in-memory server rarely answers a close
             },
             _connector);
@@ -346,18 +348,36 @@ public sealed class ChatSocketTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Audio_is_dropped_while_reconnecting_and_text_is_refused()
+    public async Task Audio_is_dropped_while_reconnecting_counted_and_logged_once_and_text_is_refused()
     {
-        await using var socket = CreateSocket(new ReconnectPolicy { JitterRatio = 0 });
+        using var meter = new Meter("test.chat-socket." + Guid.NewGuid());
+        var counter = meter.CreateCounter<long>("frames_dropped");
+        var dropped = new List<long>();
+        using var listener = new MeterListener { InstrumentPublished = (instrument, l) => { if (instrument == counter) { l.EnableMeasurementEvents(instrument); } } };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => { lock (dropped) { dropped.Add(value); } });
+        listener.Start();
+        await using var socket = CreateSocket(new ReconnectPolicy { JitterRatio = 0 }, droppedAudioFrames: counter);
         await socket.ConnectAsync();
         var server = await _connector.AcceptAsync();
         server.Abort();
-        await NextStatus<ChatSocketStatus.Reconnecting>(socket);
+        var reconnecting = await NextStatus<ChatSocketStatus.Reconnecting>(socket);
 
         await socket.SendAudioAsync(new byte[1024]);
+        await socket.SendAudioAsync(new byte[1024]);
 
-        socket.DroppedAudioFrames.Should().Be(1);
+        dropped.Should().Equal(1, 1);
         await socket.Invoking(s => s.SendTextAsync("hi").AsTask()).Should().ThrowAsync<InvalidOperationException>();
+        _logger.Messages.Should().NotContain(m => m.StartsWith("4011 ", StringComparison.Ordinal), "the outage is reported when it ends");
+
+        var reopened = NextStatus<ChatSocketStatus.Open>(socket, o => o.Reconnected);
+        _scheduler.AdvanceBy(reconnecting.Delay);
+        await _connector.AcceptAsync();
+        await reopened;
+        await socket.SendAudioAsync(new byte[1024]);
+
+        _logger.Messages.Should().ContainSingle(m => m.StartsWith("4011 ", StringComparison.Ordinal))
+            .Which.Should().Contain("dropped 2 voice chat audio frames");
+        dropped.Should().HaveCount(2, "audio sent on the open socket is not dropped");
     }
 
     [Fact]
