@@ -83,6 +83,7 @@ internal sealed class KonProRestClient : IDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <param name="sessionId">The session the call belongs to, tagged on its span.</param>
     /// <param name="sessionIdOf">Reads the session id from the answer (for the call that creates the session).</param>
+    /// <param name="alsoCancelledBy">A second token that cancels the call (the session's lifetime), so that callers need no linked source.</param>
     // Pooled async frames: a call's own state machine is reused rather than allocated (every caller awaits it once).
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<T> CallAsync<TState, T>(
@@ -92,23 +93,24 @@ internal sealed class KonProRestClient : IDisposable
         Func<T, (int Code, string? Message)>? envelope,
         CancellationToken cancellationToken,
         string? sessionId = null,
-        Func<T, string?>? sessionIdOf = null)
+        Func<T, string?>? sessionIdOf = null,
+        CancellationToken alsoCancelledBy = default)
     {
         // The span's name is built only when someone listens: a call without listeners allocates nothing for tracing.
         using var activity = _telemetry.ActivitySource.HasListeners() ? _telemetry.ActivitySource.StartActivity("KonPro " + operation, ActivityKind.Client) : null;
         activity?.SetTag(KonProDiagnostics.OperationTag, operation);
         activity?.SetTag(KonProDiagnostics.SessionIdTag, sessionId);
         activity?.SetTag("server.address", BaseUri.Host);
-        activity?.SetTag(KonProDiagnostics.SessionIdTag, sessionId);
         var started = _time.GetTimestamp();
         var outcome = "error";
-        var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
         try
         {
-            var result = await Resilience.For(operation).ExecuteAsync(
-                static (context, args) => args.Self.AttemptAsync(args.Operation, args.State, args.Call, args.Envelope, context.CancellationToken),
-                context,
-                (Self: this, Operation: operation, State: state, Call: call, Envelope: envelope)).ConfigureAwait(false);
+            var result = await Resilience.ExecuteAsync(
+                operation,
+                static (args, ct) => args.Self.AttemptAsync(args.Operation, args.State, args.Call, args.Envelope, ct),
+                (Self: this, Operation: operation, State: state, Call: call, Envelope: envelope),
+                cancellationToken,
+                alsoCancelledBy).ConfigureAwait(false);
             outcome = "success";
             if (activity is not null && sessionIdOf is not null)
             {
@@ -143,7 +145,6 @@ internal sealed class KonProRestClient : IDisposable
         }
         finally
         {
-            ResilienceContextPool.Shared.Return(context);
             _telemetry.CallDuration.Record(
                 _time.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>("konpro.operation", operation),
