@@ -45,7 +45,7 @@ internal sealed class SessionCommands
             progress.MarkEnded(SpeakOutcome.SessionClosed, durationMs: null);
         }
 
-        _ = RecordSpeakLatencyAsync(progress, sentAt);
+        progress.RecordLatencyOnStart(_telemetry.SpeakLatency, sentAt);
         return new SpeakHandle(taskId, planned, progress);
     }
 
@@ -168,18 +168,5 @@ internal sealed class SessionCommands
         }
 
         return _rest.CallAsync(operation, body, call, static r => (r.Code, r.Message), cancellationToken, sessionId, alsoCancelledBy: _lifetime).AsTask();
-    }
-
-    private async Task RecordSpeakLatencyAsync(SpeakProgress progress, DateTimeOffset sentAt)
-    {
-        try
-        {
-            var started = await progress.Started.ConfigureAwait(false);
-            _telemetry.SpeakLatency.Record(Math.Max(0, (started.ReceivedAt - sentAt).TotalSeconds));
-        }
-        catch (OperationCanceledException)
-        {
-            // The task never started: no latency to record.
-        }
     }
 }
