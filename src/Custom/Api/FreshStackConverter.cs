@@ -26,8 +26,9 @@ internal sealed class FreshStackConverter(Type type) : JsonConverter<object>
         JsonSerializer.Serialize(writer, value, _typeInfo ??= options.GetTypeInfo(type));
 
     /// <summary>
-    /// The contract modifier: each object-valued property of an API type gets its own converter, and an empty
-    /// <c>AdditionalProperties</c> dictionary is not written (it would cost a nested write frame and write nothing).
+    /// The contract modifier: each object-valued property of an API type gets its own converter, and the extra fields
+    /// (<c>AdditionalProperties</c>) are read without creating an empty dictionary and not written when there are none
+    /// (an empty set would cost a nested write frame and write nothing).
     /// </summary>
     public static void Modify(JsonTypeInfo typeInfo)
     {
@@ -40,6 +41,11 @@ internal sealed class FreshStackConverter(Type type) : JsonConverter<object>
         {
             if (property.IsExtensionData)
             {
+                if (typeof(IExtraFields).IsAssignableFrom(typeInfo.Type))
+                {
+                    property.Get = static body => ((IExtraFields)body).ExtraFieldsOrNull;
+                }
+
                 property.ShouldSerialize = static (_, value) => value is ICollection { Count: > 0 };
             }
             else if (property.CustomConverter is null && IsApiObject(property.PropertyType))
