@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -59,72 +58,56 @@ internal sealed class KonProResilience
     public ResiliencePipeline For(string operation) => IsSafeToRepeat(operation) ? Repeatable : Once;
 
     /// <summary>
-    /// Runs a call: its first attempt directly, and the retries (on Polly) only when that attempt failed in a way that
-    /// may pass. Each attempt gets a token that <paramref name="cancellationToken"/>, <paramref name="alsoCancelledBy"/>
-    /// and the timeouts cancel.
+    /// Starts a call's first attempt, which its caller runs directly: its token is cancelled by
+    /// <paramref name="cancellationToken"/>, <paramref name="alsoCancelledBy"/> and the shorter of the attempt's and the
+    /// call's timeouts, through one reusable source (none when a single token says it all). End it with <see cref="End"/>.
     /// </summary>
-    /// <exception cref="TimeoutRejectedException">The call ran out of its total time, or its last attempt out of its own.</exception>
-    // Pooled async frames: a call's own state machine is reused rather than allocated (every caller awaits it once).
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<T> ExecuteAsync<TArgs, T>(
-        string operation,
-        Func<TArgs, CancellationToken, ValueTask<T>> attempt,
-        TArgs args,
-        CancellationToken cancellationToken,
-        CancellationToken alsoCancelledBy)
+    public FirstAttempt Begin(CancellationToken cancellationToken, CancellationToken alsoCancelledBy)
     {
-        var started = _time.GetTimestamp();
         var timed = _firstAttemptTimeout != Timeout.InfiniteTimeSpan;
-        // One source for the first attempt when it has a timeout or two tokens to obey; none when one token says it all.
-        var source = timed || (cancellationToken.CanBeCanceled && alsoCancelledBy.CanBeCanceled) ? _sources.Rent() : null;
-        CancellationTokenRegistration fromCaller = default, fromOwner = default;
-        CancellationToken token;
-        if (source is null)
+        if (!timed && !(cancellationToken.CanBeCanceled && alsoCancelledBy.CanBeCanceled))
         {
-            token = cancellationToken.CanBeCanceled ? cancellationToken : alsoCancelledBy;
-        }
-        else
-        {
-            fromCaller = cancellationToken.UnsafeRegister(CancelSource, source);
-            fromOwner = alsoCancelledBy.UnsafeRegister(CancelSource, source);
-            if (timed)
-            {
-                source.CancelAfter(_firstAttemptTimeout);
-            }
-
-            token = source.Token;
+            return new FirstAttempt(null, default, default, cancellationToken.CanBeCanceled ? cancellationToken : alsoCancelledBy);
         }
 
-        Exception failure;
-        try
+        var source = _sources.Rent();
+        var fromCaller = cancellationToken.UnsafeRegister(CancelSource, source);
+        var fromOwner = alsoCancelledBy.UnsafeRegister(CancelSource, source);
+        if (timed)
         {
-            return await attempt(args, token).ConfigureAwait(false);
+            source.CancelAfter(_firstAttemptTimeout);
         }
-        catch (OperationCanceledException cancelled) when (source is not null && source.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !alsoCancelledBy.IsCancellationRequested)
+
+        return new FirstAttempt(source, fromCaller, fromOwner, source.Token);
+    }
+
+    /// <summary>
+    /// Decides what a failed first attempt leads to: true when the call goes on to the retries (<see cref="RetryAsync"/>
+    /// with <paramref name="failure"/>), false when <paramref name="failure"/> is what the call throws. A timeout of the
+    /// first attempt becomes a <see cref="TimeoutRejectedException"/> here. Call it before <see cref="End"/>.
+    /// </summary>
+    public bool ShouldRetry(in FirstAttempt attempt, ref Exception failure, string operation, CancellationToken cancellationToken, CancellationToken alsoCancelledBy)
+    {
+        if (failure is OperationCanceledException cancelled && attempt.Source is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested && !alsoCancelledBy.IsCancellationRequested)
         {
             // The timer fired: the attempt's own timeout, or the call's when that one is shorter.
             var timeout = _firstAttemptTimeout == _options.AttemptTimeout ? _options.AttemptTimeout : _options.TotalTimeout;
             failure = new TimeoutRejectedException($"The attempt timed out after {timeout.TotalSeconds:0.###} s.", timeout, cancelled);
-            if (timeout != _options.AttemptTimeout || !WorthRetrying(failure, operation))
-            {
-                throw failure;
-            }
-        }
-        catch (Exception exception) when (WorthRetrying(exception, operation))
-        {
-            failure = exception;
-        }
-        finally
-        {
-            fromCaller.Unregister();
-            fromOwner.Unregister();
-            if (source is not null)
-            {
-                _sources.Return(source);
-            }
+            return timeout == _options.AttemptTimeout && WorthRetrying(failure, operation);
         }
 
-        return await RetryAsync(operation, attempt, args, failure, started, cancellationToken, alsoCancelledBy).ConfigureAwait(false);
+        return WorthRetrying(failure, operation);
+    }
+
+    /// <summary>Ends a first attempt: its registrations go, and its source goes back for the next call.</summary>
+    public void End(in FirstAttempt attempt)
+    {
+        attempt.FromCaller.Unregister();
+        attempt.FromOwner.Unregister();
+        if (attempt.Source is not null)
+        {
+            _sources.Return(attempt.Source);
+        }
     }
 
     /// <summary>Whether the request of a failed call never left this process (the connection could not be made).</summary>
@@ -153,11 +136,13 @@ internal sealed class KonProResilience
     private bool WorthRetrying(Exception exception, string operation) => _retries && IsTransient(exception, IsSafeToRepeat(operation));
 
     /// <summary>
-    /// The rest of a call whose first attempt failed with <paramref name="failure"/>: the Polly retry pipeline, whose
-    /// first attempt replays that failure (so Polly decides and logs the wait before attempt 2 as it would have), under
-    /// the call's remaining total time.
+    /// The rest of a call whose first attempt failed with <paramref name="failure"/> (see <see cref="ShouldRetry"/>): the
+    /// Polly retry pipeline, whose first attempt replays that failure (so Polly decides, logs and counts the wait before
+    /// attempt 2 as it would have), under the call's remaining total time, counted from <paramref name="started"/>
+    /// (a timestamp of the client's <see cref="TimeProvider"/>).
     /// </summary>
-    private async ValueTask<T> RetryAsync<TArgs, T>(
+    /// <exception cref="TimeoutRejectedException">The call ran out of its total time, or its last attempt out of its own.</exception>
+    public async ValueTask<T> RetryAsync<TArgs, T>(
         string operation,
         Func<TArgs, CancellationToken, ValueTask<T>> attempt,
         TArgs args,
@@ -254,4 +239,11 @@ internal sealed class KonProResilience
             return ValueTask.FromException<T>(first);
         }
     }
+
+    /// <summary>A first attempt in progress: the token it runs with, and what <see cref="End"/> gives back.</summary>
+    internal readonly record struct FirstAttempt(
+        CancellationTokenSource? Source,
+        CancellationTokenRegistration FromCaller,
+        CancellationTokenRegistration FromOwner,
+        CancellationToken Token);
 }

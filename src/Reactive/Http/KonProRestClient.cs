@@ -105,12 +105,48 @@ internal sealed class KonProRestClient : IDisposable
         var outcome = "error";
         try
         {
-            var result = await Resilience.ExecuteAsync(
-                operation,
-                static (args, ct) => args.Self.AttemptAsync(args.Operation, args.State, args.Call, args.Envelope, ct),
-                (Self: this, Operation: operation, State: state, Call: call, Envelope: envelope),
-                cancellationToken,
-                alsoCancelledBy).ConfigureAwait(false);
+            // The first attempt runs here, without a frame of its own; the retries (on Polly) only when it failed in a
+            // way worth retrying.
+            T result;
+            Exception? retryAfter = null;
+            var first = Resilience.Begin(cancellationToken, alsoCancelledBy);
+            try
+            {
+                result = Checked(operation, envelope, await call(Api, state, first.Token).ConfigureAwait(false));
+            }
+            catch (Exception exception)
+            {
+                var failure = exception is ApiException api ? KonProErrorMapper.FromApiException(api, operation, Redactor, _time) : exception;
+                if (!Resilience.ShouldRetry(first, ref failure, operation, cancellationToken, alsoCancelledBy))
+                {
+                    if (ReferenceEquals(failure, exception))
+                    {
+                        throw;
+                    }
+
+                    throw failure;
+                }
+
+                retryAfter = failure;
+                result = default!;
+            }
+            finally
+            {
+                Resilience.End(first);
+            }
+
+            if (retryAfter is not null)
+            {
+                result = await Resilience.RetryAsync(
+                    operation,
+                    static (args, ct) => args.Self.AttemptAsync(args.Operation, args.State, args.Call, args.Envelope, ct),
+                    (Self: this, Operation: operation, State: state, Call: call, Envelope: envelope),
+                    retryAfter,
+                    started,
+                    cancellationToken,
+                    alsoCancelledBy).ConfigureAwait(false);
+            }
+
             outcome = "success";
             if (activity is not null && sessionIdOf is not null)
             {
@@ -152,7 +188,7 @@ internal sealed class KonProRestClient : IDisposable
         }
     }
 
-    /// <summary>One attempt: the generated call, its error translated, and the envelope code checked.</summary>
+    /// <summary>One retried attempt: the generated call, its error translated, and the envelope code checked.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<T> AttemptAsync<TState, T>(
         string operation,
@@ -171,6 +207,13 @@ internal sealed class KonProRestClient : IDisposable
             throw KonProErrorMapper.FromApiException(exception, operation, Redactor, _time);
         }
 
+        return Checked(operation, envelope, result);
+    }
+
+    /// <summary>The result of a 2xx answer, when its envelope code says success.</summary>
+    /// <exception cref="KonProApiException">The envelope code is not the success code.</exception>
+    private T Checked<T>(string operation, Func<T, (int Code, string? Message)>? envelope, T result)
+    {
         if (envelope is not null)
         {
             var (code, message) = envelope(result);
