@@ -41,6 +41,9 @@ public sealed class NestedBodyTests : IDisposable
         sent.GetProperty("voice").GetProperty("rate").GetDouble().Should().Be(1.5);
         sent.GetProperty("voice").GetProperty("pitch").GetInt32().Should().Be(2);
         sent.EnumerateObject().Select(p => p.Name).Should().Equal("avatar_id", "voice");
+        var headers = _server.LogEntries.Single().RequestMessage!.Headers!;
+        headers["Content-Type"].Should().Equal("application/json");
+        headers["Accept"].Should().Equal("application/json");
     }
 
     [Theory]
