@@ -102,8 +102,10 @@ internal sealed class KonProResilience
     /// <summary>Ends a first attempt: its registrations go, and its source goes back for the next call.</summary>
     public void End(in FirstAttempt attempt)
     {
-        attempt.FromCaller.Unregister();
-        attempt.FromOwner.Unregister();
+        // Dispose, not Unregister: a token's callback that is running right now finishes before the source can be
+        // reset and handed to another call, which it would otherwise cancel.
+        attempt.FromCaller.Dispose();
+        attempt.FromOwner.Dispose();
         if (attempt.Source is not null)
         {
             _sources.Return(attempt.Source);
