@@ -30,7 +30,8 @@ public partial class KonProApiClient
         // generated DTOs mark required fields [JsonRequired] through src/Generated/Templates, so absent ones fail too).
         settings.RespectNullableAnnotations = true;
         // CUSTOM: source-generated metadata for the API's bodies (KonProJsonContext), reflection only for anything else.
-        settings.TypeInfoResolver = JsonTypeInfoResolver.Combine(KonProJsonContext.Default, new DefaultJsonTypeInfoResolver());
+        settings.TypeInfoResolver = JsonTypeInfoResolver.Combine(KonProJsonContext.Default, new DefaultJsonTypeInfoResolver())
+            .WithAddedModifier(FreshStackConverter.Modify);
     }
 }
 

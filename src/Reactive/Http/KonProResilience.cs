@@ -7,8 +7,12 @@ using Polly.Timeout;
 namespace KonPro.Streaming;
 
 /// <summary>
-/// The Polly pipelines every REST call runs in: an overall timeout, then retries (see <see cref="KonProRetryOptions"/>),
-/// then a per-attempt timeout. One pipeline for the calls that are safe to repeat, one for the others, which are retried
+/// Retries and timeouts of every REST call (see <see cref="KonProRetryOptions"/>): an overall timeout, retries on Polly
+/// and a per-attempt timeout. The first attempt runs directly, under one reusable cancellation source armed with the
+/// shorter of the two timeouts, so that a call that succeeds pays for no strategy frames and no linked sources; only
+/// when it fails in a way worth retrying does the call enter the Polly retry pipeline, which replays that failure as
+/// its own first attempt (the same back-off, <c>Retry-After</c>, logging and counting as if Polly had run it) and
+/// makes the next ones. One pipeline for the calls that are safe to repeat, one for the others, which are retried
 /// only when their request was never sent. Built once per client; every wait runs on the client's <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed class KonProResilience
@@ -23,6 +27,10 @@ internal sealed class KonProResilience
     private readonly KonProRetryOptions _options;
     private readonly ILogger _logger;
     private readonly KonProTelemetry _telemetry;
+    private readonly TimeProvider _time;
+    private readonly TimeoutSources _sources;
+    private readonly TimeSpan _firstAttemptTimeout;
+    private readonly bool _retries;
 
     public KonProResilience(KonProRetryOptions? options, TimeProvider time, ILogger logger, KonProTelemetry telemetry)
     {
@@ -30,6 +38,11 @@ internal sealed class KonProResilience
         _options.Validate();
         _logger = logger;
         _telemetry = telemetry;
+        _time = time;
+        _sources = new TimeoutSources(time);
+        _retries = _options.Enabled && _options.MaxRetries > 0;
+        // The first attempt starts with the call, so the shorter of the two timeouts is the one that can end it.
+        _firstAttemptTimeout = Shorter(_options.AttemptTimeout, _options.TotalTimeout);
         Repeatable = Build(time, repeatable: true);
         Once = Build(time, repeatable: false);
     }
@@ -43,6 +56,61 @@ internal sealed class KonProResilience
     public static bool IsSafeToRepeat(string operation) => SafeToRepeat.Contains(operation);
 
     public ResiliencePipeline For(string operation) => IsSafeToRepeat(operation) ? Repeatable : Once;
+
+    /// <summary>
+    /// Starts a call's first attempt, which its caller runs directly: its token is cancelled by
+    /// <paramref name="cancellationToken"/>, <paramref name="alsoCancelledBy"/> and the shorter of the attempt's and the
+    /// call's timeouts, through one reusable source (none when a single token says it all). End it with <see cref="End"/>.
+    /// </summary>
+    public FirstAttempt Begin(CancellationToken cancellationToken, CancellationToken alsoCancelledBy)
+    {
+        var timed = _firstAttemptTimeout != Timeout.InfiniteTimeSpan;
+        if (!timed && !(cancellationToken.CanBeCanceled && alsoCancelledBy.CanBeCanceled))
+        {
+            return new FirstAttempt(null, default, default, cancellationToken.CanBeCanceled ? cancellationToken : alsoCancelledBy);
+        }
+
+        var source = _sources.Rent();
+        var fromCaller = cancellationToken.UnsafeRegister(CancelSource, source);
+        var fromOwner = alsoCancelledBy.UnsafeRegister(CancelSource, source);
+        if (timed)
+        {
+            source.CancelAfter(_firstAttemptTimeout);
+        }
+
+        return new FirstAttempt(source, fromCaller, fromOwner, source.Token);
+    }
+
+    /// <summary>
+    /// Decides what a failed first attempt leads to: true when the call goes on to the retries (<see cref="RetryAsync"/>
+    /// with <paramref name="failure"/>), false when <paramref name="failure"/> is what the call throws. A timeout of the
+    /// first attempt becomes a <see cref="TimeoutRejectedException"/> here. Call it before <see cref="End"/>.
+    /// </summary>
+    public bool ShouldRetry(in FirstAttempt attempt, ref Exception failure, string operation, CancellationToken cancellationToken, CancellationToken alsoCancelledBy)
+    {
+        if (failure is OperationCanceledException cancelled && attempt.Source is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested && !alsoCancelledBy.IsCancellationRequested)
+        {
+            // The timer fired: the attempt's own timeout, or the call's when that one is shorter.
+            var timeout = _firstAttemptTimeout == _options.AttemptTimeout ? _options.AttemptTimeout : _options.TotalTimeout;
+            failure = new TimeoutRejectedException($"The attempt timed out after {timeout.TotalSeconds:0.###} s.", timeout, cancelled);
+            return timeout == _options.AttemptTimeout && WorthRetrying(failure, operation);
+        }
+
+        return WorthRetrying(failure, operation);
+    }
+
+    /// <summary>Ends a first attempt: its registrations go, and its source goes back for the next call.</summary>
+    public void End(in FirstAttempt attempt)
+    {
+        // Dispose, not Unregister: a token's callback that is running right now finishes before the source can be
+        // reset and handed to another call, which it would otherwise cancel.
+        attempt.FromCaller.Dispose();
+        attempt.FromOwner.Dispose();
+        if (attempt.Source is not null)
+        {
+            _sources.Return(attempt.Source);
+        }
+    }
 
     /// <summary>Whether the request of a failed call never left this process (the connection could not be made).</summary>
     internal static bool NeverSent(Exception exception) =>
@@ -62,6 +130,55 @@ internal sealed class KonProResilience
         _ => false,
     };
 
+    private static readonly Action<object?> CancelSource = static source => ((CancellationTokenSource)source!).Cancel();
+
+    private static TimeSpan Shorter(TimeSpan first, TimeSpan second) =>
+        first == Timeout.InfiniteTimeSpan ? second : second == Timeout.InfiniteTimeSpan ? first : first < second ? first : second;
+
+    private bool WorthRetrying(Exception exception, string operation) => _retries && IsTransient(exception, IsSafeToRepeat(operation));
+
+    /// <summary>
+    /// The rest of a call whose first attempt failed with <paramref name="failure"/> (see <see cref="ShouldRetry"/>): the
+    /// Polly retry pipeline, whose first attempt replays that failure (so Polly decides, logs and counts the wait before
+    /// attempt 2 as it would have), under the call's remaining total time, counted from <paramref name="started"/>
+    /// (a timestamp of the client's <see cref="TimeProvider"/>).
+    /// </summary>
+    /// <exception cref="TimeoutRejectedException">The call ran out of its total time, or its last attempt out of its own.</exception>
+    public async ValueTask<T> RetryAsync<TArgs, T>(
+        string operation,
+        Func<TArgs, CancellationToken, ValueTask<T>> attempt,
+        TArgs args,
+        Exception failure,
+        long started,
+        CancellationToken cancellationToken,
+        CancellationToken alsoCancelledBy)
+    {
+        var total = _options.TotalTimeout;
+        var remaining = total == Timeout.InfiniteTimeSpan ? total : total - _time.GetElapsedTime(started);
+        if (remaining != Timeout.InfiniteTimeSpan && remaining <= TimeSpan.Zero)
+        {
+            throw new TimeoutRejectedException($"The call timed out after {total.TotalSeconds:0.###} s.", total, failure);
+        }
+
+        using var deadline = new CancellationTokenSource(remaining, _time);
+        using var fromCaller = cancellationToken.UnsafeRegister(CancelSource, deadline);
+        using var fromOwner = alsoCancelledBy.UnsafeRegister(CancelSource, deadline);
+        var context = ResilienceContextPool.Shared.Get(operation, deadline.Token);
+        var replay = new Replay<TArgs, T>(attempt, args, failure);
+        try
+        {
+            return await For(operation).ExecuteAsync(static (context, replay) => replay.NextAsync(context.CancellationToken), context, replay).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException cancelled) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !alsoCancelledBy.IsCancellationRequested)
+        {
+            throw new TimeoutRejectedException($"The call timed out after {total.TotalSeconds:0.###} s.", total, cancelled);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
     private static string Describe(Exception? exception) => exception switch
     {
         KonProApiException api => $"HTTP {api.Status} {api.ErrorCode}".TrimEnd(),
@@ -72,13 +189,9 @@ internal sealed class KonProResilience
 
     private ResiliencePipeline Build(TimeProvider time, bool repeatable)
     {
+        // The total timeout is the deadline of RetryAsync, which began with the first attempt, outside the pipeline.
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
-        if (_options.TotalTimeout != Timeout.InfiniteTimeSpan)
-        {
-            builder.AddTimeout(_options.TotalTimeout);
-        }
-
-        if (_options.Enabled && _options.MaxRetries > 0)
+        if (_retries)
         {
             builder.AddRetry(new RetryStrategyOptions
             {
@@ -111,4 +224,28 @@ internal sealed class KonProResilience
 
         return builder.Build();
     }
+
+    /// <summary>The attempts of a call inside the retry pipeline: the first one's failure again, then new attempts.</summary>
+    private sealed class Replay<TArgs, T>(Func<TArgs, CancellationToken, ValueTask<T>> attempt, TArgs args, Exception first)
+    {
+        private bool _replayed;
+
+        public ValueTask<T> NextAsync(CancellationToken cancellationToken)
+        {
+            if (_replayed)
+            {
+                return attempt(args, cancellationToken);
+            }
+
+            _replayed = true;
+            return ValueTask.FromException<T>(first);
+        }
+    }
+
+    /// <summary>A first attempt in progress: the token it runs with, and what <see cref="End"/> gives back.</summary>
+    internal readonly record struct FirstAttempt(
+        CancellationTokenSource? Source,
+        CancellationTokenRegistration FromCaller,
+        CancellationTokenRegistration FromOwner,
+        CancellationToken Token);
 }

@@ -83,6 +83,7 @@ internal sealed class KonProRestClient : IDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <param name="sessionId">The session the call belongs to, tagged on its span.</param>
     /// <param name="sessionIdOf">Reads the session id from the answer (for the call that creates the session).</param>
+    /// <param name="alsoCancelledBy">A second token that cancels the call (the session's lifetime), so that callers need no linked source.</param>
     // Pooled async frames: a call's own state machine is reused rather than allocated (every caller awaits it once).
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<T> CallAsync<TState, T>(
@@ -92,23 +93,60 @@ internal sealed class KonProRestClient : IDisposable
         Func<T, (int Code, string? Message)>? envelope,
         CancellationToken cancellationToken,
         string? sessionId = null,
-        Func<T, string?>? sessionIdOf = null)
+        Func<T, string?>? sessionIdOf = null,
+        CancellationToken alsoCancelledBy = default)
     {
         // The span's name is built only when someone listens: a call without listeners allocates nothing for tracing.
         using var activity = _telemetry.ActivitySource.HasListeners() ? _telemetry.ActivitySource.StartActivity("KonPro " + operation, ActivityKind.Client) : null;
         activity?.SetTag(KonProDiagnostics.OperationTag, operation);
         activity?.SetTag(KonProDiagnostics.SessionIdTag, sessionId);
         activity?.SetTag("server.address", BaseUri.Host);
-        activity?.SetTag(KonProDiagnostics.SessionIdTag, sessionId);
         var started = _time.GetTimestamp();
         var outcome = "error";
-        var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
         try
         {
-            var result = await Resilience.For(operation).ExecuteAsync(
-                static (context, args) => args.Self.AttemptAsync(args.Operation, args.State, args.Call, args.Envelope, context.CancellationToken),
-                context,
-                (Self: this, Operation: operation, State: state, Call: call, Envelope: envelope)).ConfigureAwait(false);
+            // The first attempt runs here, without a frame of its own; the retries (on Polly) only when it failed in a
+            // way worth retrying.
+            T result;
+            Exception? retryAfter = null;
+            var first = Resilience.Begin(cancellationToken, alsoCancelledBy);
+            try
+            {
+                result = Checked(operation, envelope, await call(Api, state, first.Token).ConfigureAwait(false));
+            }
+            catch (Exception exception)
+            {
+                var failure = exception is ApiException api ? KonProErrorMapper.FromApiException(api, operation, Redactor, _time) : exception;
+                if (!Resilience.ShouldRetry(first, ref failure, operation, cancellationToken, alsoCancelledBy))
+                {
+                    if (ReferenceEquals(failure, exception))
+                    {
+                        throw;
+                    }
+
+                    throw failure;
+                }
+
+                retryAfter = failure;
+                result = default!;
+            }
+            finally
+            {
+                Resilience.End(first);
+            }
+
+            if (retryAfter is not null)
+            {
+                result = await Resilience.RetryAsync(
+                    operation,
+                    static (args, ct) => args.Self.AttemptAsync(args.Operation, args.State, args.Call, args.Envelope, ct),
+                    (Self: this, Operation: operation, State: state, Call: call, Envelope: envelope),
+                    retryAfter,
+                    started,
+                    cancellationToken,
+                    alsoCancelledBy).ConfigureAwait(false);
+            }
+
             outcome = "success";
             if (activity is not null && sessionIdOf is not null)
             {
@@ -143,7 +181,6 @@ internal sealed class KonProRestClient : IDisposable
         }
         finally
         {
-            ResilienceContextPool.Shared.Return(context);
             _telemetry.CallDuration.Record(
                 _time.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>("konpro.operation", operation),
@@ -151,7 +188,7 @@ internal sealed class KonProRestClient : IDisposable
         }
     }
 
-    /// <summary>One attempt: the generated call, its error translated, and the envelope code checked.</summary>
+    /// <summary>One retried attempt: the generated call, its error translated, and the envelope code checked.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<T> AttemptAsync<TState, T>(
         string operation,
@@ -170,6 +207,13 @@ internal sealed class KonProRestClient : IDisposable
             throw KonProErrorMapper.FromApiException(exception, operation, Redactor, _time);
         }
 
+        return Checked(operation, envelope, result);
+    }
+
+    /// <summary>The result of a 2xx answer, when its envelope code says success.</summary>
+    /// <exception cref="KonProApiException">The envelope code is not the success code.</exception>
+    private T Checked<T>(string operation, Func<T, (int Code, string? Message)>? envelope, T result)
+    {
         if (envelope is not null)
         {
             var (code, message) = envelope(result);

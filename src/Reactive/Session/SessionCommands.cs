@@ -18,6 +18,7 @@ internal sealed class SessionCommands
     private readonly TimeProvider _time;
     private readonly KonProTelemetry _telemetry;
     private readonly CancellationToken _lifetime;
+    private SessionIdRequest? _sessionBody;
 
     public SessionCommands(SessionEngine engine, KonProRestClient rest, SessionTransports transports, TimeProvider time, KonProTelemetry telemetry, CancellationToken lifetime)
     {
@@ -34,8 +35,7 @@ internal sealed class SessionCommands
         var sessionId = _engine.RequireStarted(nameof(StreamingAvatar.SpeakAsync));
         var body = RequestMapping.ToWire(sessionId, request);
         var sentAt = _time.GetUtcNow();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime);
-        var response = await _rest.CallAsync("SendTask", body, static (api, body, ct) => api.SendTaskAsync(body, ct), static r => (r.Code, r.Message), linked.Token, sessionId).ConfigureAwait(false);
+        var response = await _rest.CallAsync("SendTask", body, static (api, body, ct) => api.SendTaskAsync(body, ct), static r => (r.Code, r.Message), cancellationToken, sessionId, alsoCancelledBy: _lifetime).ConfigureAwait(false);
         var taskId = response.Data.Task_id;
         var planned = response.Data.Duration_ms > 0 ? response.Data.Duration_ms : (long?)null;
         var progress = _engine.Ingest.Speaks.Track(taskId);
@@ -45,7 +45,7 @@ internal sealed class SessionCommands
             progress.MarkEnded(SpeakOutcome.SessionClosed, durationMs: null);
         }
 
-        _ = RecordSpeakLatencyAsync(progress, sentAt);
+        progress.RecordLatencyOnStart(_telemetry.SpeakLatency, sentAt);
         return new SpeakHandle(taskId, planned, progress);
     }
 
@@ -153,28 +153,20 @@ internal sealed class SessionCommands
         }
     }
 
-    private async Task SessionCallAsync(
+    // Not async: the REST client's pooled call is the only frame, and the session's lifetime cancels it without a linked source.
+    private Task SessionCallAsync(
         string operation,
         string sessionId,
         Func<IKonProApiClient, SessionIdRequest, CancellationToken, Task<StatusResponse>> call,
         CancellationToken cancellationToken)
     {
-        var body = new SessionIdRequest { Session_id = sessionId };
-        // The keep-alive family runs often: skip the linked token source when the caller's token cannot cancel.
-        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime) : null;
-        await _rest.CallAsync(operation, body, call, static r => (r.Code, r.Message), linked?.Token ?? _lifetime, sessionId).ConfigureAwait(false);
-    }
+        // The body names only the session: one per session, serialized again by every call of the keep-alive family.
+        var body = _sessionBody;
+        if (body is null || !string.Equals(body.Session_id, sessionId, StringComparison.Ordinal))
+        {
+            _sessionBody = body = new SessionIdRequest { Session_id = sessionId };
+        }
 
-    private async Task RecordSpeakLatencyAsync(SpeakProgress progress, DateTimeOffset sentAt)
-    {
-        try
-        {
-            var started = await progress.Started.ConfigureAwait(false);
-            _telemetry.SpeakLatency.Record(Math.Max(0, (started.ReceivedAt - sentAt).TotalSeconds));
-        }
-        catch (OperationCanceledException)
-        {
-            // The task never started: no latency to record.
-        }
+        return _rest.CallAsync(operation, body, call, static r => (r.Code, r.Message), cancellationToken, sessionId, alsoCancelledBy: _lifetime).AsTask();
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+
 namespace KonPro.Streaming;
 
 /// <summary>How a spoken task ended.</summary>
@@ -79,6 +81,9 @@ internal sealed class SpeakProgress
     private readonly TaskCompletionSource<AvatarStartTalking> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<SpeakResult> _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IDisposable? _outcomeDeadline;
+    private Histogram<double>? _latency;
+    private DateTimeOffset _sentAt;
+    private int _latencyRecorded;
 
     public SpeakProgress(string taskId, TimeProvider timeProvider)
     {
@@ -102,7 +107,36 @@ internal sealed class SpeakProgress
     /// <summary>Set while an interrupt is on its way: a stop that arrives meanwhile is the interrupt's doing.</summary>
     public bool InterruptRequested { get; set; }
 
-    public void MarkStarted(AvatarStartTalking evt) => _started.TrySetResult(evt);
+    public void MarkStarted(AvatarStartTalking evt)
+    {
+        if (_started.TrySetResult(evt) && Volatile.Read(ref _latency) is not null)
+        {
+            RecordLatency(evt);
+        }
+    }
+
+    /// <summary>
+    /// Records, once, the time from <paramref name="sentAt"/> (the speak call) to the avatar starting to talk in
+    /// <paramref name="latency"/>: when the task starts, or at once when it already has. Nothing when it never starts.
+    /// </summary>
+    public void RecordLatencyOnStart(Histogram<double> latency, DateTimeOffset sentAt)
+    {
+        _sentAt = sentAt;
+        // A full fence, so that this and MarkStarted cannot both miss the other.
+        Interlocked.Exchange(ref _latency, latency);
+        if (_started.Task.IsCompletedSuccessfully)
+        {
+            RecordLatency(_started.Task.Result);
+        }
+    }
+
+    private void RecordLatency(AvatarStartTalking started)
+    {
+        if (Interlocked.Exchange(ref _latencyRecorded, 1) == 0)
+        {
+            _latency!.Record(Math.Max(0, (started.ReceivedAt - _sentAt).TotalSeconds));
+        }
+    }
 
     /// <summary>Keeps the timer that ends the task as unknown after a reconnect (replacing an earlier one); disposed when the task ends.</summary>
     public void SetOutcomeDeadline(IDisposable timer)

@@ -208,6 +208,44 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task With_retries_off_an_attempt_that_runs_out_of_its_time_throws_timeout()
+    {
+        using var probe = new RetryProbe();
+        await using var scope = await FakeServerScope.StartAsync();
+        var avatar = await scope.CreateAvatarAsync(probe.AvatarOptions(new KonProRetryOptions { Enabled = false, AttemptTimeout = TimeSpan.FromSeconds(2) }));
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        scope.Server.Faults.AddLatency(TimeSpan.FromHours(1));
+
+        var call = avatar.KeepAliveAsync();
+        probe.Time.Advance(TimeSpan.FromSeconds(2));
+
+        await call.Awaiting(c => c.WaitAsync(FakeServerScope.Patience)).Should().ThrowAsync<TimeoutException>().WithMessage("*KeepAlive timed out after 2 s*");
+        probe.RetryLogs.Should().BeEmpty();
+        scope.Server.Faults.AddLatency(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task The_total_time_counts_from_the_first_attempt_across_the_retries()
+    {
+        using var probe = new RetryProbe();
+        await using var scope = await FakeServerScope.StartAsync();
+        var avatar = await scope.CreateAvatarAsync(probe.AvatarOptions(new KonProRetryOptions { AttemptTimeout = TimeSpan.FromSeconds(3), TotalTimeout = TimeSpan.FromSeconds(5) }));
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        scope.Server.Faults.AddLatency(TimeSpan.FromHours(1));
+        var start = probe.Time.GetUtcNow();
+
+        var call = avatar.KeepAliveAsync();
+        probe.Time.Advance(TimeSpan.FromSeconds(3));
+        await probe.WaitForRetriesAsync(1);
+        await AdvanceUntilAsync(probe, () => call.IsCompleted);
+
+        await call.Awaiting(c => c).Should().ThrowAsync<TimeoutException>().WithMessage("*KeepAlive timed out after 5 s*");
+        (probe.Time.GetUtcNow() - start).Should().BeLessThanOrEqualTo(TimeSpan.FromSeconds(5) + Step, "the second attempt had only what was left of the 5 s");
+        probe.RetryLogs.Should().ContainSingle().Which.Should().Contain("the attempt timed out");
+        scope.Server.Faults.AddLatency(TimeSpan.Zero);
+    }
+
+    [Fact]
     public async Task The_dependency_injection_registration_retries_by_default()
     {
         await using var scope = await FakeServerScope.StartAsync();
