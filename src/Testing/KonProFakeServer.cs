@@ -104,6 +104,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         var hub = new ChatHub(core, avatar);
         var pipeline = new RestPipeline(core);
         var limits = new RequestLimits(options, pipeline);
+        var recording = Recording.RecordReplayHost.Create(core);
         var settings = new WireMockServerSettings
         {
             Urls = [$"http://127.0.0.1:{options.Port}"],
@@ -122,10 +123,12 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
             PreWireMockMiddlewareInit = app =>
             {
                 limits.Install((IApplicationBuilder)app);
+                recording?.Install((IApplicationBuilder)app);
                 ChatSocketMiddleware.Install(app, hub);
                 core.RealtimeAudio.Install(app);
             },
         };
+        recording?.Configure(settings);
         // WireMock starts Kestrel synchronously; keep the caller's thread free while it does.
         var wireMock = await Task.Run(() => WireMockServer.Start(settings), cancellationToken).ConfigureAwait(false);
         string[] boundUrls;
@@ -143,8 +146,15 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
                 RequestLogBound.Attach(wireMock, options.MaxRequestLogCount);
             }
 
-            RestRoutes.Map(wireMock, pipeline, sessions, account);
-            ContractRoutes.Map(wireMock, pipeline);
+            if (recording is null)
+            {
+                RestRoutes.Map(wireMock, pipeline, sessions, account);
+                ContractRoutes.Map(wireMock, pipeline);
+            }
+            else
+            {
+                recording.Map(wireMock);
+            }
         }
         catch
         {
