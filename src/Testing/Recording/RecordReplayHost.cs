@@ -34,6 +34,9 @@ internal sealed class RecordReplayHost
     private readonly ChatRecorder? _recorder;
     private readonly ChatReplayer? _replayer;
 
+    // When the REST call being forwarded arrived: WireMock saves its mapping in the call's own flow, which reads it.
+    private readonly AsyncLocal<long?> _callStarted = new();
+
     private RecordReplayHost(FakeServerCore core)
     {
         _core = core;
@@ -63,7 +66,8 @@ internal sealed class RecordReplayHost
         var root = _core.Options.RecordDirectory!;
         Directory.CreateDirectory(Path.Combine(root, RecordingLayout.MappingsFolder));
         Directory.CreateDirectory(Path.Combine(root, RecordingLayout.ChatFolder));
-        settings.FileSystemHandler = new RedactingFileSystemHandler(root, _redactor);
+        var time = _core.Options.TimeProvider;
+        settings.FileSystemHandler = new RedactingFileSystemHandler(root, _redactor, () => _callStarted.Value is { } started ? time.GetElapsedTime(started) : null);
         settings.ProxyAndRecordSettings = new ProxyAndRecordSettings
         {
             Url = _core.Options.ProxyUrl!.ToString().TrimEnd('/'),
@@ -117,6 +121,7 @@ internal sealed class RecordReplayHost
     // Record: note the call in its session's timeline before it is forwarded, so the frames it causes follow it.
     private async Task ObserveAsync(HttpContext context, RequestDelegate next)
     {
+        _callStarted.Value = _core.Options.TimeProvider.GetTimestamp();
         var (_, sessionId) = await ReadBodyAsync(context).ConfigureAwait(false);
         var operation = SessionTimeline.OperationOf(context.Request.Path.Value!);
         if (sessionId is not null && SessionTimeline.Anchors(operation))

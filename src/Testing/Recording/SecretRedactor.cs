@@ -116,7 +116,9 @@ internal sealed class SecretRedactor
     /// matchers (replay matches on method, path, query and body, whoever the caller is), redacts token query parameters and
     /// the answer's token fields, then every learned secret anywhere in the file.
     /// </summary>
-    public string RedactMapping(string mappingJson)
+    /// <param name="mappingJson">The mapping as WireMock wrote it.</param>
+    /// <param name="latency">How long the upstream took to answer; replay answers after as long (the mapping's <c>Delay</c>).</param>
+    public string RedactMapping(string mappingJson, TimeSpan? latency = null)
     {
         var mapping = JsonNode.Parse(mappingJson)?.AsObject() ?? throw new JsonException("A mapping must be a JSON object.");
         if (mapping["Request"] is JsonObject request)
@@ -147,6 +149,11 @@ internal sealed class SecretRedactor
 
         if (mapping["Response"] is JsonObject response)
         {
+            if (latency is { } took)
+            {
+                response["Delay"] = (int)Math.Round(took.TotalMilliseconds);
+            }
+
             if (response["Headers"] is JsonObject responseHeaders)
             {
                 foreach (var name in responseHeaders.Select(p => p.Key).Where(k => IsOneOf(k, SecretHeaders)).ToList())

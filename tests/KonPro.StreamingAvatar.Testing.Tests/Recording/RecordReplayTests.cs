@@ -41,6 +41,8 @@ public sealed class RecordReplayTests : IDisposable
         unrecorded.ShouldBeError(HttpStatusCode.NotFound, "RESOURCE_NOT_FOUND");
         unrecorded.ErrorMessage.Should().Contain("POST /v1/streaming/task").And.Contain("Never said");
         (await unknown.WaitClosedAsync()).Status.Should().Be((WebSocketCloseStatus)4404);
+        Directory.EnumerateFiles(Path.Combine(_directory, "mappings"), "*_task_*").Select(File.ReadAllText).Should().ContainSingle()
+            .Which.Should().Contain("\"Delay\":", "the sync task is answered after the recorded latency (when the avatar had finished)");
     }
 
     [Fact]

@@ -62,4 +62,14 @@ public sealed class SecretRedactorTests
 
         redactor.RedactBody(Event).Should().Be(Event);
     }
+
+    [Fact]
+    public void A_mapping_keeps_the_recorded_latency_as_its_delay()
+    {
+        var redactor = new SecretRedactor();
+
+        var redacted = redactor.RedactMapping("""{"Request":{},"Response":{"StatusCode":200,"Body":"{}"}}""", TimeSpan.FromMilliseconds(1234.4));
+
+        JsonNode.Parse(redacted)!["Response"]!["Delay"]!.GetValue<int>().Should().Be(1234);
+    }
 }
