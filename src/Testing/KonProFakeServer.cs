@@ -33,6 +33,9 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         Hub = hub;
     }
 
+    /// <summary>Record or replay mode, when the options asked for one.</summary>
+    private Recording.RecordReplayHost? RecordReplay { get; init; }
+
     /// <summary>The chat socket's behaviour (tests count its open connections).</summary>
     internal ChatHub Hub { get; }
 
@@ -104,7 +107,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         var hub = new ChatHub(core, avatar);
         var pipeline = new RestPipeline(core);
         var limits = new RequestLimits(options, pipeline);
-        var recording = Recording.RecordReplayHost.Create(core);
+        var recording = Recording.RecordReplayHost.Create(core, pipeline);
         var settings = new WireMockServerSettings
         {
             Urls = [$"http://127.0.0.1:{options.Port}"],
@@ -165,7 +168,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         }
 
         Log.ServerStarted(core.Logger, core.BaseUrl);
-        return new KonProFakeServer(core, wireMock, hub) { BoundUrls = boundUrls };
+        return new KonProFakeServer(core, wireMock, hub) { BoundUrls = boundUrls, RecordReplay = recording };
     }
 
     // WireMock only notices a taken port when its start times out; a quick probe gives a clear error at once.
@@ -222,6 +225,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         }
 
         var sessions = _core.Store.All();
+        RecordReplay?.Stop();
         _core.RealtimeAudio.CloseAll(1001, "server_shutdown");
         foreach (var socket in sessions.SelectMany(s => s.Sockets))
         {

@@ -10,7 +10,7 @@ namespace KonPro.Streaming.Testing.Recording;
 /// session. Each recorded server frame (and close) is sent once the client has done what it followed in the recording
 /// (the same REST call, the same message), after the recorded delay, in the recorded order, with the ids rewritten.
 /// </summary>
-internal sealed class ChatReplayer(FakeServerCore core, ReplaySessions sessions)
+internal sealed class ChatReplayer(FakeServerCore core, ReplaySessions sessions, CancellationToken stopping)
 {
     private readonly string _root = core.Options.ReplayDirectory!;
 
@@ -43,8 +43,30 @@ internal sealed class ChatReplayer(FakeServerCore core, ReplaySessions sessions)
 
         var lines = ChatRecordingFile.Read(path).Where(l => l.Direction == ChatLine.ServerDirection).ToList();
         session.Timeline.Note(SessionTimeline.Open);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         var sender = Task.Run(() => SendAsync(socket, session, lines, stop.Token), CancellationToken.None);
+        var closing = 0;
+        async Task CloseOnceAsync(WebSocketCloseStatus status, string? reason)
+        {
+            if (Interlocked.Exchange(ref closing, 1) == 0)
+            {
+                await SocketMessages.CloseAsync(socket, status, reason, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        // The server stops: the sender stops (a cancelled receive would drop the socket), then the socket is closed 1001.
+        using var shutdown = stopping.Register(() => _ = Task.Run(async () =>
+        {
+            await sender.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await CloseOnceAsync(WebSocketCloseStatus.EndpointUnavailable, "server_shutdown").ConfigureAwait(false);
+
+            // As the fake does: a client that has not answered the close within a second is dropped.
+            await Task.Delay(TimeSpan.FromSeconds(1), core.Options.TimeProvider).ConfigureAwait(false);
+            if (socket.State != WebSocketState.Closed)
+            {
+                socket.Abort();
+            }
+        }));
         try
         {
             while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
@@ -66,7 +88,7 @@ internal sealed class ChatReplayer(FakeServerCore core, ReplaySessions sessions)
         await Task.WhenAny(sender, Task.Delay(TimeSpan.FromMilliseconds(200), core.Options.TimeProvider)).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         await sender.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await SocketMessages.CloseAsync(socket, socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, socket.CloseStatusDescription, CancellationToken.None).ConfigureAwait(false);
+        await CloseOnceAsync(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, socket.CloseStatusDescription).ConfigureAwait(false);
     }
 
     private async Task SendAsync(WebSocket socket, ReplaySession session, List<ChatLine> lines, CancellationToken cancellationToken)

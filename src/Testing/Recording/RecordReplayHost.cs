@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using KonPro.Streaming.Api;
 using KonPro.Streaming.Testing.Chat;
+using KonPro.Streaming.Testing.Rest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using WireMock;
@@ -28,6 +29,7 @@ internal sealed class RecordReplayHost
     private const int NoRecordingPriority = 1_000_000;
 
     private readonly FakeServerCore _core;
+    private readonly RestPipeline _pipeline;
     private readonly SecretRedactor _redactor = new();
     private readonly ConcurrentDictionary<string, SessionTimeline> _recordedTimelines = new(StringComparer.Ordinal);
     private readonly ReplaySessions _replay;
@@ -37,23 +39,27 @@ internal sealed class RecordReplayHost
     // When the REST call being forwarded arrived: WireMock saves its mapping in the call's own flow, which reads it.
     private readonly AsyncLocal<long?> _callStarted = new();
 
-    private RecordReplayHost(FakeServerCore core)
+    // Cancelled when the server stops: every proxied or replayed chat socket ends.
+    private readonly CancellationTokenSource _stopping = new();
+
+    private RecordReplayHost(FakeServerCore core, RestPipeline pipeline)
     {
         _core = core;
+        _pipeline = pipeline;
         _replay = new ReplaySessions(core.Options.TimeProvider);
         if (core.Options.IsRecording)
         {
-            _recorder = new ChatRecorder(core, _redactor, _recordedTimelines);
+            _recorder = new ChatRecorder(core, _redactor, _recordedTimelines, _stopping.Token);
         }
         else
         {
-            _replayer = new ChatReplayer(core, _replay);
+            _replayer = new ChatReplayer(core, _replay, _stopping.Token);
         }
     }
 
     /// <summary>The host of record or replay mode, or null when the options ask for neither.</summary>
-    public static RecordReplayHost? Create(FakeServerCore core) =>
-        core.Options.IsRecording || core.Options.IsReplaying ? new RecordReplayHost(core) : null;
+    public static RecordReplayHost? Create(FakeServerCore core, RestPipeline pipeline) =>
+        core.Options.IsRecording || core.Options.IsReplaying ? new RecordReplayHost(core, pipeline) : null;
 
     /// <summary>Record: proxy everything to the upstream and save each call as a redacted mapping file.</summary>
     public void Configure(WireMockServerSettings settings)
@@ -115,6 +121,15 @@ internal sealed class RecordReplayHost
         Log.ReplayStarted(_core.Logger, _core.Options.ReplayDirectory!);
     }
 
+    /// <summary>Ends every proxied or replayed chat socket (the server is stopping).</summary>
+    public void Stop()
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            _stopping.Cancel();
+        }
+    }
+
     private static bool IsApiCall(PathString path) =>
         path.HasValue && path.Value!.Length > 2 && path.Value[1] == 'v' && char.IsAsciiDigit(path.Value[2]);
 
@@ -135,6 +150,16 @@ internal sealed class RecordReplayHost
     // Replay: the request with the recorded ids to WireMock, its answer with the fresh ones to the client.
     private async Task ReplayAsync(HttpContext context, RequestDelegate next)
     {
+        // As the service: a call without any credential is refused (which credential it is, the recording cannot tell).
+        if (!context.Request.Headers.ContainsKey("x-api-key") && !context.Request.Headers.Authorization.Any(v => v?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true))
+        {
+            var refused = _pipeline.ErrorAnswer(RestError.Unauthorized("missing API key or session token"));
+            context.Response.StatusCode = refused.Status;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync(refused.Body, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         var (body, sessionId) = await ReadBodyAsync(context).ConfigureAwait(false);
         var session = _replay.Find(sessionId);
         var operation = SessionTimeline.OperationOf(context.Request.Path.Value!);
@@ -226,19 +251,11 @@ internal sealed class RecordReplayHost
         var what = $"{request.Method} {request.Path}{request.RawQuery}";
         Log.ReplayMissing(_core.Logger, what);
         var body = request.Body is { Length: > 0 } text ? " with body " + (text.Length > 200 ? text[..200] + "…" : text) : string.Empty;
-        var error = new Dictionary<string, object?>
-        {
-            ["error"] = new Dictionary<string, object?>
-            {
-                ["code"] = "RESOURCE_NOT_FOUND",
-                ["message"] = $"the recording has no answer for {what}{body}",
-            },
-            ["request_id"] = "req-replay",
-        };
+        var answer = _pipeline.ErrorAnswer(RestError.NotFound($"the recording has no answer for {what}{body}"));
         var response = new ResponseMessage
         {
-            StatusCode = StatusCodes.Status404NotFound,
-            BodyData = new BodyData { BodyAsString = JsonSerializer.Serialize(error), DetectedBodyType = BodyType.String, Encoding = Encoding.UTF8 },
+            StatusCode = answer.Status,
+            BodyData = new BodyData { BodyAsString = answer.Body, DetectedBodyType = BodyType.String, Encoding = Encoding.UTF8 },
         };
         response.AddHeader("Content-Type", "application/json; charset=utf-8");
         return response;

@@ -46,6 +46,38 @@ public sealed class RecordReplayTests : IDisposable
     }
 
     [Fact]
+    public async Task Stopping_the_recorder_or_the_replay_ends_their_open_chat_sockets_and_replay_refuses_a_call_without_credentials()
+    {
+        // Arrange: a session recorded up to an open socket, then the recorder stopped with that socket open.
+        (WebSocketCloseStatus? Status, string? Reason, bool Aborted) recorderGone;
+        await using (var upstream = await KonProFakeServer.StartAsync())
+        {
+            var recorder = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { ProxyUrl = new Uri(upstream.Url), RecordDirectory = _directory });
+            using var recording = new ApiClient(recorder);
+            var (token, sessionId) = await NewAsync(recording, upstream.ApiKey);
+            await using var chat = await ChatClient.ConnectAsync(recorder, sessionId, token);
+            await recorder.DisposeAsync();
+            recorderGone = await chat.WaitClosedAsync();
+        }
+
+        await using var replay = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { ReplayDirectory = _directory });
+        using var api = new ApiClient(replay);
+        var (replayToken, replayed) = await NewAsync(api, "any-key");
+        var anonymous = await api.PostAsync("/v1/streaming/create_token", new { }, Credential.None);
+        await using var replayChat = await ChatClient.ConnectAsync(replay, replayed, replayToken);
+
+        // Act
+        await replay.DisposeAsync();
+        var replayGone = await replayChat.WaitClosedAsync();
+
+        // Assert
+        recorderGone.Should().Match<(WebSocketCloseStatus? Status, string? Reason, bool Aborted)>(c => c.Aborted || c.Status != null);
+        replayGone.Status.Should().Be(WebSocketCloseStatus.EndpointUnavailable);
+        replayGone.Reason.Should().Be("server_shutdown");
+        anonymous.ShouldBeError(HttpStatusCode.Unauthorized, "INVALID_API_KEY");
+    }
+
+    [Fact]
     public async Task Record_and_replay_options_are_checked_before_anything_starts()
     {
         var proxyOnly = () => KonProFakeServer.StartAsync(new KonProFakeServerOptions { ProxyUrl = new Uri("http://127.0.0.1:1") });
@@ -65,9 +97,11 @@ public sealed class RecordReplayTests : IDisposable
         }
     }
 
-    private static async Task<(string Token, string SessionId)> NewAsync(ApiClient api)
+    private static async Task<(string Token, string SessionId)> NewAsync(ApiClient api, string? apiKey = null)
     {
-        var token = await api.CreateTokenAsync();
+        var tokenAnswer = await api.PostAsync("/v1/streaming/create_token", new { }, Credential.Key(apiKey ?? api.Server.ApiKey));
+        tokenAnswer.Status.Should().Be(HttpStatusCode.OK, tokenAnswer.Text);
+        var token = tokenAnswer.Data.GetProperty("token").GetString()!;
         var created = await api.PostAsync("/v1/streaming/new", new { activity_idle_timeout = 3600 }, Credential.Bearer(token));
         created.Status.Should().Be(HttpStatusCode.OK, created.Text);
         return (token, created.Data.GetProperty("session_id").GetString()!);
