@@ -165,9 +165,7 @@ internal sealed class RecordReplayHost
         var operation = SessionTimeline.OperationOf(context.Request.Path.Value!);
         if (session is not null)
         {
-            var bytes = Encoding.UTF8.GetBytes(ReplaySessions.ToRecorded(body, session));
-            context.Request.Body = new MemoryStream(bytes);
-            context.Request.ContentLength = bytes.Length;
+            body = ReplaySessions.ToRecorded(body, session);
             if (context.Request.QueryString.HasValue)
             {
                 context.Request.QueryString = new QueryString(ReplaySessions.ToRecorded(context.Request.QueryString.Value!, session));
@@ -178,6 +176,11 @@ internal sealed class RecordReplayHost
                 session.Timeline.Note(SessionTimeline.Rest(operation));
             }
         }
+
+        // The recording holds request bodies redacted (a token in a body is a secret too): match them redacted.
+        var matchable = Encoding.UTF8.GetBytes(new SecretRedactor().RedactBody(body));
+        context.Request.Body = new MemoryStream(matchable);
+        context.Request.ContentLength = matchable.Length;
 
         var original = context.Response.Body;
         using var buffered = new MemoryStream();

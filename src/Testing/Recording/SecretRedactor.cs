@@ -137,6 +137,18 @@ internal sealed class SecretRedactor
             }
 
             request.Remove("Cookies");
+            if (request["Body"] is JsonObject bodyMatchers)
+            {
+                // A request body may carry a secret too (new's livekit_settings.token): replay redacts incoming bodies alike.
+                foreach (var matcher in new[] { bodyMatchers["Matcher"] }.Concat(bodyMatchers["Matchers"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    if (matcher["Pattern"] is JsonValue pattern && pattern.TryGetValue<string>(out var patternText))
+                    {
+                        matcher["Pattern"] = RedactBody(patternText);
+                    }
+                }
+            }
+
             if (request["Params"] is JsonArray parameters)
             {
                 foreach (var parameter in parameters.OfType<JsonObject>().Where(p => IsOneOf(p["Name"]?.GetValue<string>(), SecretParameters)))

@@ -14,6 +14,7 @@ public sealed class SecretRedactorTests
         var redactor = new SecretRedactor();
         var mapping = """
             {"Request":{"Path":{"Matchers":[{"Name":"WildcardMatcher","Pattern":"/v1/streaming/new"}]},
+             "Body":{"Matcher":{"Name":"ExactMatcher","Pattern":"{\"livekit_settings\":{\"url\":\"wss://own.example\",\"token\":\"own-livekit-token-1\"}}"}},
              "Headers":[{"Name":"x-api-key","Matchers":[{"Name":"WildcardMatcher","Pattern":"key-4a1b2c3d4e"}]},
                         {"Name":"Authorization","Matchers":[{"Name":"WildcardMatcher","Pattern":"Bearer st_9f8e7d6c5b4a"}]},
                         {"Name":"User-Agent","Matchers":[{"Name":"WildcardMatcher","Pattern":"sdk"}]}]},
@@ -33,7 +34,9 @@ public sealed class SecretRedactorTests
         body["realtime_endpoint"]!.GetValue<string>().Should().Be(SecretRedactor.PlaceholderUrl);
         body["url"]!.GetValue<string>().Should().Be("wss://room.example?access_token=" + SecretRedactor.Placeholder);
         redacted.Should().NotContain("secret-path-123");
-        foreach (var secret in new[] { ApiKey, SessionToken, "lk.jwt.one", "lk.jwt.two", "lk.jwt.three", "ws://h/v1/ws/streaming.realtime/secret-path-123" })
+        JsonNode.Parse(node["Request"]!["Body"]!["Matcher"]!["Pattern"]!.GetValue<string>())!["livekit_settings"]!["token"]!.GetValue<string>()
+            .Should().Be(SecretRedactor.Placeholder, "a request body's token is a secret too");
+        foreach (var secret in new[] { ApiKey, SessionToken, "own-livekit-token-1", "lk.jwt.one", "lk.jwt.two", "lk.jwt.three", "ws://h/v1/ws/streaming.realtime/secret-path-123" })
         {
             redacted.Should().NotContain(secret);
             redactor.Redact($"echo {secret} echo").Should().Be($"echo {SecretRedactor.Placeholder} echo", "the secret was learned");
