@@ -12,7 +12,9 @@ public sealed partial class KonProFakeServerOptions
     /// <summary>
     /// Record mode, with <see cref="ProxyUrl"/>: the folder the recording is written to (created when missing): WireMock
     /// mappings of every REST call under <c>mappings/</c>, and one JSON-lines file per chat socket under <c>chat/</c>.
-    /// Every API key, session token and LiveKit token is redacted in every file.
+    /// Every API key, session token and LiveKit token is redacted in every file. In record and replay modes the
+    /// <see cref="KonProFakeServer.Journal"/> and <see cref="KonProFakeServer.Sessions"/> stay empty (the fake's own
+    /// behaviour is off).
     /// </summary>
     public string? RecordDirectory { get; set; }
 
