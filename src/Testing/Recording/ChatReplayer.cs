@@ -23,6 +23,13 @@ internal sealed class ChatReplayer(FakeServerCore core, ReplaySessions sessions,
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        if (!sessions.Issued(context.Request.Query[ChatProtocol.SessionTokenParameter].FirstOrDefault()))
+        {
+            await SocketMessages.CloseAsync(socket, (WebSocketCloseStatus)ChatCloseStatus.Unauthorized, ChatCloseStatus.UnauthorizedReason, context.RequestAborted).ConfigureAwait(false);
+            await DrainAsync(socket, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         var session = sessions.Find(context.Request.Query[ChatProtocol.SessionIdParameter].FirstOrDefault());
         if (session is null)
         {
@@ -114,7 +121,7 @@ internal sealed class ChatReplayer(FakeServerCore core, ReplaySessions sessions,
             }
 
             var (bytes, type) = line.Text is { } text
-                ? (Encoding.UTF8.GetBytes(ReplaySessions.ToFresh(text, session)), WebSocketMessageType.Text)
+                ? (Encoding.UTF8.GetBytes(sessions.ToFresh(text, session)), WebSocketMessageType.Text)
                 : (Convert.FromBase64String(line.Binary ?? string.Empty), WebSocketMessageType.Binary);
             await socket.SendAsync(bytes, type, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         }

@@ -150,10 +150,16 @@ internal sealed class RecordReplayHost
     // Replay: the request with the recorded ids to WireMock, its answer with the fresh ones to the client.
     private async Task ReplayAsync(HttpContext context, RequestDelegate next)
     {
-        // As the service: a call without any credential is refused (which credential it is, the recording cannot tell).
-        if (!context.Request.Headers.ContainsKey("x-api-key") && !context.Request.Headers.Authorization.Any(v => v?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true))
+        // As the service: a call without any credential is refused, and so is a session token this replay did not hand
+        // out. An API key is taken as it comes: the recording does not hold it.
+        var bearer = context.Request.Headers.Authorization.FirstOrDefault(v => v?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true)?["Bearer ".Length..].Trim();
+        var refusal = context.Request.Headers.ContainsKey("x-api-key") ? null
+            : bearer is null ? "missing API key or session token"
+            : !_replay.Issued(bearer) ? "invalid or expired session token"
+            : null;
+        if (refusal is not null)
         {
-            var refused = _pipeline.ErrorAnswer(RestError.Unauthorized("missing API key or session token"));
+            var refused = _pipeline.ErrorAnswer(RestError.Unauthorized(refusal));
             context.Response.StatusCode = refused.Status;
             context.Response.ContentType = "application/json; charset=utf-8";
             await context.Response.WriteAsync(refused.Body, context.RequestAborted).ConfigureAwait(false);
@@ -201,7 +207,7 @@ internal sealed class RecordReplayHost
             Log.ReplaySessionStarted(_core.Logger, session.FreshId, recorded);
         }
 
-        var rewritten = Encoding.UTF8.GetBytes(ReplaySessions.ToFresh(answer, session));
+        var rewritten = Encoding.UTF8.GetBytes(_replay.ToFresh(answer, session));
         context.Response.ContentLength = rewritten.Length;
         await original.WriteAsync(rewritten, context.RequestAborted).ConfigureAwait(false);
     }

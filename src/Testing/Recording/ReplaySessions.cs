@@ -13,6 +13,9 @@ internal sealed class ReplaySessions(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, ReplaySession> _sessions = new(StringComparer.Ordinal);
 
+    // Every fresh value handed out in place of a redacted secret: the session tokens a replayed client may present.
+    private readonly ConcurrentDictionary<string, byte> _issued = new(StringComparer.Ordinal);
+
     /// <summary>A fresh session replaying <paramref name="recordedId"/>.</summary>
     public ReplaySession Register(string recordedId)
     {
@@ -29,8 +32,11 @@ internal sealed class ReplaySessions(TimeProvider time)
     public static string ToRecorded(string text, ReplaySession session) =>
         text.Replace(session.FreshId, session.RecordedId, StringComparison.Ordinal);
 
+    /// <summary>Whether <paramref name="token"/> was handed out by this replay (in place of a recorded token).</summary>
+    public bool Issued(string? token) => token is not null && _issued.ContainsKey(token);
+
     /// <summary>A recorded answer or chat frame for <paramref name="session"/> (if any): its ids fresh, its redacted secrets fresh values.</summary>
-    public static string ToFresh(string text, ReplaySession? session)
+    public string ToFresh(string text, ReplaySession? session)
     {
         if (session is not null)
         {
@@ -38,6 +44,13 @@ internal sealed class ReplaySessions(TimeProvider time)
         }
 
         var parts = text.Split(SecretRedactor.Placeholder);
-        return parts.Length == 1 ? text : string.Join(string.Empty, parts.Select((part, i) => i == 0 ? part : "replay_" + Guid.NewGuid().ToString("N") + part));
+        return parts.Length == 1 ? text : string.Join(string.Empty, parts.Select((part, i) => i == 0 ? part : Issue() + part));
+    }
+
+    private string Issue()
+    {
+        var value = "replay_" + Guid.NewGuid().ToString("N");
+        _issued[value] = 0;
+        return value;
     }
 }

@@ -30,6 +30,8 @@ public sealed class RecordReplayTests : IDisposable
         var otherNew = await api.PostAsync("/v1/streaming/new", new { quality = "low" }, Credential.Bearer(token));
         var unrecorded = await api.PostAsync("/v1/streaming/task", new { session_id = second, text = "Never said", task_type = "repeat", task_mode = "sync" }, Credential.Bearer(token));
         await using var unknown = await ChatClient.ConnectAsync(replay, "no-such-session", token);
+        await using var forged = await ChatClient.ConnectAsync(replay, second, "replay_forged");
+        var forgedCall = await api.PostAsync("/v1/streaming/keep_alive", new { session_id = second }, Credential.Bearer("replay_forged"));
 
         // Assert
         replayedId.Should().NotBe(recordedId);
@@ -41,6 +43,8 @@ public sealed class RecordReplayTests : IDisposable
         unrecorded.ShouldBeError(HttpStatusCode.NotFound, "RESOURCE_NOT_FOUND");
         unrecorded.ErrorMessage.Should().Contain("POST /v1/streaming/task").And.Contain("Never said");
         (await unknown.WaitClosedAsync()).Status.Should().Be((WebSocketCloseStatus)4404);
+        (await forged.WaitClosedAsync()).Status.Should().Be((WebSocketCloseStatus)4401, "a session token the replay never handed out");
+        forgedCall.ShouldBeError(HttpStatusCode.Unauthorized, "INVALID_API_KEY");
         Directory.EnumerateFiles(Path.Combine(_directory, "mappings"), "*_task_*").Select(File.ReadAllText).Should().ContainSingle()
             .Which.Should().Contain("\"Delay\":", "the sync task is answered after the recorded latency (when the avatar had finished)");
     }

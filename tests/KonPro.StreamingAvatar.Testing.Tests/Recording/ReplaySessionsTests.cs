@@ -12,7 +12,7 @@ public sealed class ReplaySessionsTests
         var two = sessions.Register("rec-1234");
 
         var request = ReplaySessions.ToRecorded($$"""{"session_id":"{{one.FreshId}}","text":"hi"}""", one);
-        var frame = ReplaySessions.ToFresh("""{"event_type":"avatar_start_talking","session_id":"rec-1234","task_id":"rec-1234-task-1"}""", two);
+        var frame = sessions.ToFresh("""{"event_type":"avatar_start_talking","session_id":"rec-1234","task_id":"rec-1234-task-1"}""", two);
 
         one.FreshId.Should().NotBe(two.FreshId).And.NotBe("rec-1234");
         sessions.Find(one.FreshId).Should().BeSameAs(one);
@@ -22,15 +22,19 @@ public sealed class ReplaySessionsTests
     }
 
     [Fact]
-    public void Every_redacted_secret_in_an_answer_becomes_a_fresh_value()
+    public void Every_redacted_secret_in_an_answer_becomes_a_fresh_value_the_replay_then_accepts()
     {
         var answer = "{\"data\":{\"access_token\":\"" + SecretRedactor.Placeholder + "\",\"livekit_agent_token\":\"" + SecretRedactor.Placeholder + "\"}}";
 
-        var first = ReplaySessions.ToFresh(answer, session: null);
-        var second = ReplaySessions.ToFresh(answer, session: null);
+        var sessions = new ReplaySessions(TimeProvider.System);
+
+        var first = sessions.ToFresh(answer, session: null);
+        var second = sessions.ToFresh(answer, session: null);
 
         first.Should().NotContain(SecretRedactor.Placeholder);
         first.Should().NotBe(second);
         first.Split("replay_").Should().HaveCount(3, "each placeholder gets its own value");
+        sessions.Issued(System.Text.Json.JsonDocument.Parse(first).RootElement.GetProperty("data").GetProperty("access_token").GetString()).Should().BeTrue();
+        sessions.Issued("replay_made_up").Should().BeFalse();
     }
 }
