@@ -33,6 +33,9 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         Hub = hub;
     }
 
+    /// <summary>Record or replay mode, when the options asked for one.</summary>
+    private Recording.RecordReplayHost? RecordReplay { get; init; }
+
     /// <summary>The chat socket's behaviour (tests count its open connections).</summary>
     internal ChatHub Hub { get; }
 
@@ -104,6 +107,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         var hub = new ChatHub(core, avatar);
         var pipeline = new RestPipeline(core);
         var limits = new RequestLimits(options, pipeline);
+        var recording = Recording.RecordReplayHost.Create(core, pipeline);
         var settings = new WireMockServerSettings
         {
             Urls = [$"http://127.0.0.1:{options.Port}"],
@@ -122,10 +126,12 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
             PreWireMockMiddlewareInit = app =>
             {
                 limits.Install((IApplicationBuilder)app);
+                recording?.Install((IApplicationBuilder)app);
                 ChatSocketMiddleware.Install(app, hub);
                 core.RealtimeAudio.Install(app);
             },
         };
+        recording?.Configure(settings);
         // WireMock starts Kestrel synchronously; keep the caller's thread free while it does.
         var wireMock = await Task.Run(() => WireMockServer.Start(settings), cancellationToken).ConfigureAwait(false);
         string[] boundUrls;
@@ -143,8 +149,15 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
                 RequestLogBound.Attach(wireMock, options.MaxRequestLogCount);
             }
 
-            RestRoutes.Map(wireMock, pipeline, sessions, account);
-            ContractRoutes.Map(wireMock, pipeline);
+            if (recording is null)
+            {
+                RestRoutes.Map(wireMock, pipeline, sessions, account);
+                ContractRoutes.Map(wireMock, pipeline);
+            }
+            else
+            {
+                recording.Map(wireMock);
+            }
         }
         catch
         {
@@ -155,7 +168,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         }
 
         Log.ServerStarted(core.Logger, core.BaseUrl);
-        return new KonProFakeServer(core, wireMock, hub) { BoundUrls = boundUrls };
+        return new KonProFakeServer(core, wireMock, hub) { BoundUrls = boundUrls, RecordReplay = recording };
     }
 
     // WireMock only notices a taken port when its start times out; a quick probe gives a clear error at once.
@@ -212,6 +225,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         }
 
         var sessions = _core.Store.All();
+        RecordReplay?.Stop();
         _core.RealtimeAudio.CloseAll(1001, "server_shutdown");
         foreach (var socket in sessions.SelectMany(s => s.Sockets))
         {

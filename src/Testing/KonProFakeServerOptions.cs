@@ -138,5 +138,6 @@ public sealed partial class KonProFakeServerOptions
 
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ValidateRoom();
+        ValidateRecording();
     }
 }

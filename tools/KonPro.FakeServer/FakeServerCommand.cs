@@ -69,6 +69,18 @@ internal sealed class FakeServerSettings : CommandSettings
     [Description("install the room program's dependencies (npm ci, from its lock file) and exit")]
     public bool InstallRoom { get; init; }
 
+    [CommandOption("--proxy <URL>")]
+    [Description("record mode, with --record: forward every REST call and the chat socket's messages to this service (e.g. https://api.konpro.ai)")]
+    public string? Proxy { get; init; }
+
+    [CommandOption("--record <DIR>")]
+    [Description("record mode, with --proxy: write what was forwarded to DIR (WireMock mappings under mappings/, chat sockets as JSON lines under chat/), every API key and token redacted")]
+    public string? Record { get; init; }
+
+    [CommandOption("--replay <DIR>")]
+    [Description("serve a recording offline: a replayed `new` gets a fresh session id and tokens, its later calls and chat socket the recorded answers and events; what the recording cannot answer gets 404 naming the request")]
+    public string? Replay { get; init; }
+
     [CommandOption("--verbose")]
     [Description("log sessions, sockets and calls to standard error")]
     public bool Verbose { get; init; }
@@ -79,6 +91,11 @@ internal sealed class FakeServerSettings : CommandSettings
         : MaxSessions < 1 ? Spectre.Console.ValidationResult.Error("--max-sessions must be at least 1.")
         : RateLimit is < 1 ? Spectre.Console.ValidationResult.Error("--rate-limit must be at least 1.")
         : MaxBodyBytes < 1 ? Spectre.Console.ValidationResult.Error("--max-body-bytes must be at least 1.")
+        : (Proxy is null) != (Record is null) ? Spectre.Console.ValidationResult.Error("--proxy and --record go together.")
+        : Proxy is not null && (!Uri.TryCreate(Proxy, UriKind.Absolute, out var proxy) || proxy.Scheme is not ("http" or "https"))
+            ? Spectre.Console.ValidationResult.Error($"--proxy must be an absolute http or https URL; was '{Proxy}'.")
+        : Replay is not null && Record is not null ? Spectre.Console.ValidationResult.Error("--replay cannot be combined with --record.")
+        : Replay is not null && !Directory.Exists(Replay) ? Spectre.Console.ValidationResult.Error($"--replay: no such folder '{Replay}'.")
         : EventDelivery is not (null or "chat-only" or "chat-and-room" or "room-only")
             ? Spectre.Console.ValidationResult.Error($"Unknown event delivery '{EventDelivery}' (chat-only, chat-and-room, room-only).")
         : Spectre.Console.ValidationResult.Success();
@@ -99,6 +116,9 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
             StartAdminInterface = !settings.NoAdmin,
             StrictMode = settings.Strict || settings.StrictReject,
             StrictModeRejects = settings.StrictReject,
+            ProxyUrl = settings.Proxy is null ? null : new Uri(settings.Proxy),
+            RecordDirectory = settings.Record,
+            ReplayDirectory = settings.Replay,
         };
         options.Room.Enabled = settings.Room;
         if (settings.RoomHost is not null)
