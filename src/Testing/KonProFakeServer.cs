@@ -104,6 +104,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         var hub = new ChatHub(core, avatar);
         var pipeline = new RestPipeline(core);
         var limits = new RequestLimits(options, pipeline);
+        var logBound = options.MaxRequestLogCount > 0 ? new RequestLogBound(options.MaxRequestLogCount) : null;
         var settings = new WireMockServerSettings
         {
             Urls = [$"http://127.0.0.1:{options.Port}"],
@@ -121,6 +122,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
             }),
             PreWireMockMiddlewareInit = app =>
             {
+                logBound?.Install((IApplicationBuilder)app);
                 limits.Install((IApplicationBuilder)app);
                 ChatSocketMiddleware.Install(app, hub);
                 core.RealtimeAudio.Install(app);
@@ -138,11 +140,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
                 : [u])];
             core.BaseUrl = boundUrls[0];
             core.Room = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, cancellationToken).ConfigureAwait(false) : null;
-            if (options.MaxRequestLogCount > 0)
-            {
-                RequestLogBound.Attach(wireMock, options.MaxRequestLogCount);
-            }
-
+            logBound?.Attach(wireMock);
             RestRoutes.Map(wireMock, pipeline, sessions, account);
             ContractRoutes.Map(wireMock, pipeline);
         }

@@ -22,7 +22,8 @@ internal static class Program
               the LiveKit room: video frames/s delivered to a .NET subscriber and allocation per frame, beside the
               fake room's publish rate (default 30), inside a network namespace (WebRTC ignores loopback)
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --fake-throughput [seconds]
-              the fake server's keep_alive throughput over 16 connections beside a minimal Kestrel endpoint, and the ratio
+              the fake server's keep_alive throughput over 16 connections beside a minimal Kestrel endpoint (five
+              interleaved rounds; the seconds are per side), CPU and allocation per request, and the ratio
           dotnet run -c Release --project tools/KonPro.Benchmarks -- [BenchmarkDotNet arguments]
               e.g. --filter *FrameEncode*
         """;
