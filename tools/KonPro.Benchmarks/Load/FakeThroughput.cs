@@ -61,10 +61,10 @@ internal static class FakeThroughput
     }
 
     private static string Line(string name, Totals t) =>
-        string.Create(CultureInfo.InvariantCulture, $"{name}: {t.PerSecond:0} requests/s, {t.MeanMs:0.000} ms mean, {t.Errors} errors; per request (client and server): {t.CpuMicroseconds:0} µs CPU, {t.BytesPerRequest:0} bytes allocated; {t.Gen2Collections} gen-2 collections");
+        string.Create(CultureInfo.InvariantCulture, $"{name}: {t.PerSecond:0} requests/s, {t.MeanMs:0.000} ms mean, {t.Errors} errors; per request (client and server): {t.CpuMicroseconds:0} µs CPU, {t.BytesPerRequest:0} bytes allocated; {t.Gen2Collections} gen-2 collections, GC pauses {t.PausePercent:0.0}% of the time");
 
     /// <summary>One round against one endpoint.</summary>
-    private sealed record Slice(long Count, long Errors, double Seconds, double LatencyMs, double CpuMs, long Bytes, int Gen2Collections);
+    private sealed record Slice(long Count, long Errors, double Seconds, double LatencyMs, double CpuMs, long Bytes, int Gen2Collections, TimeSpan Paused);
 
     /// <summary>The rounds against one endpoint, summed.</summary>
     private sealed class Totals
@@ -75,6 +75,7 @@ internal static class FakeThroughput
         private double _latencyMs;
         private double _cpuMs;
         private long _bytes;
+        private TimeSpan _paused;
 
         public double PerSecond => _count / _seconds;
 
@@ -88,6 +89,8 @@ internal static class FakeThroughput
 
         public int Gen2Collections { get; private set; }
 
+        public double PausePercent => _paused.TotalSeconds * 100 / _seconds;
+
         public void Add(Slice slice)
         {
             _count += slice.Count;
@@ -97,6 +100,7 @@ internal static class FakeThroughput
             _cpuMs += slice.CpuMs;
             _bytes += slice.Bytes;
             Gen2Collections += slice.Gen2Collections;
+            _paused += slice.Paused;
         }
     }
 
@@ -168,6 +172,7 @@ internal static class FakeThroughput
         var cpuBefore = process.TotalProcessorTime;
         var allocatedBefore = GC.GetTotalAllocatedBytes();
         var gen2Before = GC.CollectionCount(2);
+        var pausedBefore = GC.GetTotalPauseDuration();
         var start = Stopwatch.StartNew();
         var results = await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => LoopAsync(DateTime.UtcNow + duration))).ConfigureAwait(false);
         var elapsed = start.Elapsed.TotalSeconds;
@@ -179,6 +184,7 @@ internal static class FakeThroughput
             results.Sum(r => r.Ms),
             (process.TotalProcessorTime - cpuBefore).TotalMilliseconds,
             GC.GetTotalAllocatedBytes() - allocatedBefore,
-            GC.CollectionCount(2) - gen2Before);
+            GC.CollectionCount(2) - gen2Before,
+            GC.GetTotalPauseDuration() - pausedBefore);
     }
 }
