@@ -15,7 +15,8 @@ namespace KonPro.Benchmarks.Load;
 /// connections against the fake and against a minimal Kestrel endpoint in the same process that reads the body and
 /// answers the same envelope (the baseline). The two alternate in five rounds (baseline, then fake, each for a fifth of
 /// the given time), so that a change of the machine's load during the run falls on both. Prints both lines and the
-/// ratio of their throughputs, with the median and range of the rounds' ratios.
+/// ratio of their throughputs, with the median and range of the rounds' ratios. With <c>--admin</c> the fake also starts
+/// WireMock's admin interface, as the command-line fake does by default (WireMock then tries its admin mappings too).
 /// </summary>
 internal static class FakeThroughput
 {
@@ -23,19 +24,20 @@ internal static class FakeThroughput
     private const int Rounds = 5;
     private const string Envelope = """{"code":100,"message":"success","data":{"status":"success"}}""";
 
-    public static async Task<IReadOnlyList<string>> RunAsync(TimeSpan duration, TextWriter progress)
+    public static async Task<IReadOnlyList<string>> RunAsync(TimeSpan duration, bool adminInterface, TextWriter progress)
     {
         await using var fake = await KonProFakeServer.StartAsync(new KonProFakeServerOptions
         {
             SessionDurationLimit = TimeSpan.FromDays(1),
             MaxRequestLogCount = 1000, // the default
+            StartAdminInterface = adminInterface, // off by default in-process; the command-line fake starts it
         });
         var sessionId = await CreateSessionAsync(fake);
         await using var minimal = await StartMinimalAsync();
         var minimalUrl = minimal.Urls.First();
 
         var body = $"{{\"session_id\":\"{sessionId}\"}}";
-        progress.WriteLine($"fake-throughput: {Connections} connections, {Rounds} rounds of {duration.TotalSeconds / Rounds:0.#} s each way, after a 1 s warm-up each way");
+        progress.WriteLine($"fake-throughput{(adminInterface ? " (admin interface on)" : string.Empty)}: {Connections} connections, {Rounds} rounds of {duration.TotalSeconds / Rounds:0.#} s each way, after a 1 s warm-up each way");
         await MeasureAsync(minimalUrl, fake.ApiKey, body, TimeSpan.FromSeconds(1));
         await MeasureAsync(fake.Url, fake.ApiKey, body, TimeSpan.FromSeconds(1));
         var baseline = new Totals();
