@@ -108,6 +108,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         var pipeline = new RestPipeline(core);
         var limits = new RequestLimits(options, pipeline);
         var recording = Recording.RecordReplayHost.Create(core, pipeline);
+        var logBound = options.MaxRequestLogCount > 0 ? new RequestLogBound(options.MaxRequestLogCount) : null;
         var settings = new WireMockServerSettings
         {
             Urls = [$"http://127.0.0.1:{options.Port}"],
@@ -125,6 +126,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
             }),
             PreWireMockMiddlewareInit = app =>
             {
+                logBound?.Install((IApplicationBuilder)app);
                 limits.Install((IApplicationBuilder)app);
                 recording?.Install((IApplicationBuilder)app);
                 ChatSocketMiddleware.Install(app, hub);
@@ -144,11 +146,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
                 : [u])];
             core.BaseUrl = boundUrls[0];
             core.Room = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, cancellationToken).ConfigureAwait(false) : null;
-            if (options.MaxRequestLogCount > 0)
-            {
-                RequestLogBound.Attach(wireMock, options.MaxRequestLogCount);
-            }
-
+            logBound?.Attach(wireMock);
             if (recording is null)
             {
                 RestRoutes.Map(wireMock, pipeline, sessions, account);

@@ -21,8 +21,10 @@ internal static class Program
           eng/netns-run dotnet tools/KonPro.Benchmarks/bin/Release/net10.0/KonPro.Benchmarks.dll --room [frames/s]
               the LiveKit room: video frames/s delivered to a .NET subscriber and allocation per frame, beside the
               fake room's publish rate (default 30), inside a network namespace (WebRTC ignores loopback)
-          dotnet run -c Release --project tools/KonPro.Benchmarks -- --fake-throughput [seconds]
-              the fake server's keep_alive throughput over 16 connections beside a minimal Kestrel endpoint, and the ratio
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --fake-throughput [seconds] [--admin]
+              the fake server's keep_alive throughput over 16 connections beside a minimal Kestrel endpoint (five
+              interleaved rounds; the seconds are per side), CPU and allocation per request, and the ratio;
+              --admin also starts WireMock's admin interface (as the command-line fake does by default)
           dotnet run -c Release --project tools/KonPro.Benchmarks -- [BenchmarkDotNet arguments]
               e.g. --filter *FrameEncode*
         """;
@@ -52,8 +54,10 @@ internal static class Program
 
         if (args[0] == "--fake-throughput")
         {
-            var seconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
-            foreach (var line in await Load.FakeThroughput.RunAsync(TimeSpan.FromSeconds(seconds), Console.Error))
+            var admin = args.Contains("--admin");
+            var rest = args.Skip(1).Where(a => a != "--admin").ToArray();
+            var seconds = rest.Length > 0 ? double.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
+            foreach (var line in await Load.FakeThroughput.RunAsync(TimeSpan.FromSeconds(seconds), admin, Console.Error))
             {
                 Console.WriteLine(line);
             }

@@ -1,38 +1,46 @@
-using System.Collections.Specialized;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using WireMock.Server;
 
 namespace KonPro.Streaming.Testing;
 
 /// <summary>
 /// Keeps WireMock's request log at <see cref="KonProFakeServerOptions.MaxRequestLogCount"/> entries, oldest dropped
-/// first, in batches. WireMock's own bound sorts the whole log on every request (O(n log n) per call, the largest cost
-/// of a fake call with the default 1,000 entries); this one trims once per tenth of the bound, so the log holds between
-/// the bound and 1.1 times it.
+/// first, in batches: every tenth of the bound, a request trims the log to one below the bound before WireMock sees it,
+/// so the log holds between the bound and 1.1 times it. It runs in a middleware in front of WireMock's rather than on
+/// WireMock's <c>LogEntriesChanged</c> event, which WireMock raises through reflection (<c>DynamicInvoke</c>) inside
+/// the log's lock on every change; with a subscriber, each request paid for the reflection call, the dynamic invoke
+/// stubs it churns through (a busy finalizer thread) and the contention on that lock. WireMock's own bound sorts the
+/// whole log on every request.
 /// </summary>
 internal sealed class RequestLogBound
 {
-    private readonly WireMockServer _server;
     private readonly int _max;
     private readonly int _batch;
-    private int _added;
+    private WireMockServer? _server;
+    private int _requests;
     private int _trimming;
 
-    private RequestLogBound(WireMockServer server, int max)
+    public RequestLogBound(int max)
     {
-        _server = server;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         _max = max;
         _batch = Math.Max(1, max / 10);
     }
 
-    public static void Attach(WireMockServer server, int max)
+    /// <summary>Counts every request before WireMock's middleware (synchronously: no state machine per request).</summary>
+    public void Install(IApplicationBuilder app) => app.Use(next => context =>
     {
-        var bound = new RequestLogBound(server, max);
-        server.LogEntriesChanged += bound.OnChanged;
-    }
+        OnRequest();
+        return next(context);
+    });
 
-    private void OnChanged(object? sender, NotifyCollectionChangedEventArgs e)
+    /// <summary>The server whose log is bounded, once it has started (requests before then are only counted).</summary>
+    public void Attach(WireMockServer server) => Volatile.Write(ref _server, server);
+
+    private void OnRequest()
     {
-        if (e.Action != NotifyCollectionChangedAction.Add || Interlocked.Increment(ref _added) % _batch != 0)
+        if (Interlocked.Increment(ref _requests) % _batch != 0 || Volatile.Read(ref _server) is not { } server)
         {
             return;
         }
@@ -44,21 +52,23 @@ internal sealed class RequestLogBound
 
         try
         {
-            var entries = _server.LogEntries;
-            var excess = entries.Count - _max;
-            if (excess <= 0)
-            {
-                return;
-            }
-
-            foreach (var entry in entries.OrderBy(le => le.RequestMessage?.DateTime ?? DateTime.MinValue).Take(excess))
-            {
-                _server.DeleteLogEntry(entry.Guid);
-            }
+            Trim(server);
         }
         finally
         {
             Volatile.Write(ref _trimming, 0);
+        }
+    }
+
+    // The log is in arrival order (WireMock appends), so the oldest entries are its first ones. One below the bound
+    // leaves room for this request's own entry.
+    private void Trim(WireMockServer server)
+    {
+        var entries = server.LogEntries;
+        var excess = entries.Count - (_max - 1);
+        for (var i = 0; i < excess; i++)
+        {
+            server.DeleteLogEntry(entries[i].Guid);
         }
     }
 }

@@ -6,7 +6,10 @@ using WireMock.Server;
 
 namespace KonPro.Streaming.Testing.Rest;
 
-/// <summary>The WireMock mappings of every REST operation, on KonPro's routes and the older dotted aliases.</summary>
+/// <summary>
+/// The WireMock mappings of every REST operation, on KonPro's routes and the older dotted aliases: one mapping per
+/// operation, its paths matched by a <see cref="RoutePathMatcher"/> (WireMock tries every mapping on every request).
+/// </summary>
 internal static class RestRoutes
 {
     public static void Map(WireMockServer server, RestPipeline pipeline, SessionEndpoints sessions, AccountEndpoints account)
@@ -26,13 +29,13 @@ internal static class RestRoutes
         Get(server, pipeline, KonProOperationIds.ListKnowledgeBases, account.ListKnowledgeBasesAsync, "/v1/streaming/knowledge_base/list");
         Post(server, pipeline, KonProOperationIds.CreateKnowledgeBase, Access.ApiKeyOnly, account.CreateKnowledgeBaseAsync, "/v1/streaming/knowledge_base/create");
 
-        server.Given(Request.Create().WithPath(new RegexMatcher(@"^/v1/streaming/knowledge_base/[^/]+/update$")).UsingPost())
+        server.Given(Request.Create().Add(RoutePathMatcher.Pattern(@"^/v1/streaming/knowledge_base/[^/]+/update$")).UsingPost())
             .RespondWith(Respond(pipeline, KonProOperationIds.UpdateKnowledgeBase, Access.ApiKeyOnly, account.UpdateKnowledgeBaseAsync));
-        server.Given(Request.Create().WithPath(new RegexMatcher(@"^/v1/streaming/knowledge_base/[^/]+$")).UsingDelete())
+        server.Given(Request.Create().Add(RoutePathMatcher.Pattern(@"^/v1/streaming/knowledge_base/[^/]+$")).UsingDelete())
             .RespondWith(Respond(pipeline, KonProOperationIds.DeleteKnowledgeBase, Access.ApiKeyOnly, account.DeleteKnowledgeBaseAsync));
 
         // Any other path or method under the API answers in KonPro's error envelope rather than WireMock's own 404.
-        server.Given(Request.Create().WithPath(new RegexMatcher(@"^/v[0-9]+/")).UsingAnyMethod())
+        server.Given(Request.Create().Add(RoutePathMatcher.Pattern(@"^/v[0-9]+/")).UsingAnyMethod())
             .AtPriority(UnknownRoutePriority)
             .RespondWith(Respond(pipeline, UnknownOperation, Access.ApiKeyOrSessionToken, call =>
                 throw RestError.NotFound($"no such operation: {call.Request.Method} {call.Request.Path}")));
@@ -45,10 +48,10 @@ internal static class RestRoutes
     private const int UnknownRoutePriority = 1_000_000;
 
     private static void Post(WireMockServer server, RestPipeline pipeline, string operationId, Access access, Func<RestCall, Task<object>> endpoint, params string[] paths) =>
-        server.Given(Request.Create().WithPath(paths).UsingPost()).RespondWith(Respond(pipeline, operationId, access, endpoint));
+        server.Given(Request.Create().Add(RoutePathMatcher.Exact(paths)).UsingPost()).RespondWith(Respond(pipeline, operationId, access, endpoint));
 
     private static void Get(WireMockServer server, RestPipeline pipeline, string operationId, Func<RestCall, Task<object>> endpoint, params string[] paths) =>
-        server.Given(Request.Create().WithPath(paths).UsingGet()).RespondWith(Respond(pipeline, operationId, Access.ApiKeyOnly, endpoint));
+        server.Given(Request.Create().Add(RoutePathMatcher.Exact(paths)).UsingGet()).RespondWith(Respond(pipeline, operationId, Access.ApiKeyOnly, endpoint));
 
     private static IResponseBuilder Respond(RestPipeline pipeline, string operationId, Access access, Func<RestCall, Task<object>> endpoint) =>
         Response.Create().WithCallback((IRequestMessage request) => pipeline.HandleAsync(operationId, access, request, endpoint));

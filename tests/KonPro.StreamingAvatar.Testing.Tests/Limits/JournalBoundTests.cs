@@ -43,6 +43,24 @@ public sealed class JournalBoundTests
     }
 
     [Fact]
+    public async Task Requests_to_paths_outside_the_API_are_logged_by_WireMock_and_bounded_too()
+    {
+        await using var server = await Servers.StartAsync(o => o.MaxRequestLogCount = 20);
+        using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
+
+        for (var i = 0; i < 45; i++)
+        {
+            using var response = await http.GetAsync($"/not-an-api-path?n={i}");
+            response.StatusCode.Should().Be(System.Net.HttpStatusCode.NotFound);
+        }
+
+        var log = server.WireMock.LogEntries;
+        log.Count.Should().BeInRange(20, 22);
+        log[^1].RequestMessage!.Query!["n"][0].Should().Be("44");
+        log.Select(e => e.RequestMessage!.Query!["n"][0]).Should().NotContain("0");
+    }
+
+    [Fact]
     public async Task Chat_messages_are_journaled_up_to_the_bound_too()
     {
         await using var server = await Servers.StartAsync(o => o.MaxJournalEntries = 3);
