@@ -107,9 +107,10 @@ internal sealed class SessionEngine : IAsyncDisposable
             var response = await call.WaitAsync(cancellationToken).ConfigureAwait(false);
             session = ToSession(response);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !call.IsCompleted)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !call.IsFaulted && !call.IsCanceled)
         {
-            // Closed before the caller sees the cancellation; the session the server may still create is stopped when its answer comes.
+            // Closed before the caller sees the cancellation; the session the server created, or may still create, is
+            // stopped when its answer is in (also when that answer came in at the moment the caller gave up).
             _ = StopWhenCreatedAsync(call);
             await CloseAsync(DisconnectReason.StartFailed, callServer: false).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
