@@ -8,7 +8,7 @@ namespace KonPro.Streaming.Api.Tests.Client;
 
 /// <summary>
 /// Bodies with nested objects (the envelope's <c>data</c>, a request's <c>voice</c>): each nested object is read and
-/// written on a serializer call of its own (src/Custom/Api/FreshStackConverter.cs), with the same fields, extra fields,
+/// written by its type's converter on a serializer state of its own (src/Custom/Api/FreshStackConverter.cs), with the same fields, extra fields,
 /// required fields and nulls as before, and without the nested frames' allocation.
 /// </summary>
 public sealed class NestedBodyTests : IDisposable
