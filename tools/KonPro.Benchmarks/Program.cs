@@ -55,7 +55,19 @@ internal static class Program
 
         if (args[0] == "--rest-floor-probes")
         {
-            foreach (var line in await Floor.FloorProbes.RunAsync())
+            if (args.Contains("spin-generated"))
+            {
+                await Floor.InMemoryProbes.SpinGeneratedAsync(TimeSpan.FromSeconds(8));
+                return 0;
+            }
+
+            if (args.Contains("spin-read"))
+            {
+                Floor.InMemoryProbes.SpinDeserialize(TimeSpan.FromSeconds(8));
+                return 0;
+            }
+
+            foreach (var line in args.Contains("memory") ? await Floor.InMemoryProbes.RunAsync() : await Floor.FloorProbes.RunAsync())
             {
                 Console.WriteLine(line);
             }

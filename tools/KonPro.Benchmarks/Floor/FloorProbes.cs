@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using KonPro.Benchmarks.Quick;
+using System.Text.Json.Serialization.Metadata;
 using KonPro.Streaming;
 using Microsoft.Extensions.Logging.Abstractions;
 using Wire = KonPro.Streaming.Api;
@@ -73,4 +74,161 @@ internal static class FloorProbes
         TimeProvider.System,
         new SecretRedactor(),
         retry);
+}
+
+/// <summary>
+/// The clients' own work without a socket: each call answered at once by a handler in memory with the endpoint's
+/// constant envelope, so only the client's CPU time and allocations are measured (ns and bytes per call, this thread).
+/// </summary>
+internal static class InMemoryProbes
+{
+    private static readonly byte[] Status = System.Text.Encoding.UTF8.GetBytes("""{"code":100,"message":"success","data":{"status":"ok"}}""");
+
+    /// <summary>Reads the keep_alive answer in a loop for a while (for a sampled trace of the read alone).</summary>
+    public static void SpinDeserialize(TimeSpan duration)
+    {
+        var generated = new Wire.KonProApiClient(new HttpClient(new ConstantHandler()));
+        var info = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<Wire.StatusResponse>)Options(generated).GetTypeInfo(typeof(Wire.StatusResponse));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                _ = System.Text.Json.JsonSerializer.Deserialize(Status, info);
+            }
+        }
+    }
+
+    /// <summary>The generated keep_alive over the handler in memory in a loop for a while (for a sampled trace).</summary>
+    public static async Task SpinGeneratedAsync(TimeSpan duration)
+    {
+        var bearer = new AuthenticationHeaderValue("Bearer", "floor-session-token");
+        var generated = new Wire.KonProApiClient(new HttpClient(new ConstantHandler())) { BaseUrl = "http://127.0.0.1:1", RequestPreparer = request => request.Headers.Authorization = bearer };
+        var body = new Wire.SessionIdRequest { Session_id = ConstantEndpoint.SessionId };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                await generated.KeepAliveAsync(body);
+            }
+        }
+    }
+
+    public static async Task<IReadOnlyList<QuickLine>> RunAsync()
+    {
+        using var http = new HttpClient(new ConstantHandler());
+        const string url = "http://127.0.0.1:1";
+        var bearer = new AuthenticationHeaderValue("Bearer", "floor-session-token");
+        var generated = new Wire.KonProApiClient(http) { BaseUrl = url, RequestPreparer = request => request.Headers.Authorization = bearer };
+        var body = new Wire.SessionIdRequest { Session_id = ConstantEndpoint.SessionId };
+        var raw = new FloorSession.RawPost(http, new Uri(url + "/v1/streaming/keep_alive"), $$"""{"session_id":"{{ConstantEndpoint.SessionId}}"}""");
+        using var lifetime = new CancellationTokenSource();
+        using var shipped = Rest(http, url, null);
+        using var untimed = Rest(http, url, new KonProRetryOptions { Enabled = false, AttemptTimeout = Timeout.InfiniteTimeSpan, TotalTimeout = Timeout.InfiniteTimeSpan });
+        (string Name, Func<Task> Call)[] lines =
+        [
+            ("raw", raw.SendAsync),
+            ("raw-with-accept-and-headers-read", raw.SendLikeGeneratedAsync),
+            ("raw-with-timeout-token", raw.SendWithTimeoutTokenAsync),
+            ("generated", () => generated.KeepAliveAsync(body)),
+            ("rest-client-untimed-no-token", () => untimed.CallAsync("KeepAlive", body, static (api, b, ct) => api.KeepAliveAsync(b, ct), static r => (r.Code, r.Message), default).AsTask()),
+            ("rest-client-shipped-lifetime", () => shipped.CallAsync("KeepAlive", body, static (api, b, ct) => api.KeepAliveAsync(b, ct), static r => (r.Code, r.Message), default, alsoCancelledBy: lifetime.Token).AsTask()),
+            ("serialize-body", () => { _ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, Options(generated).GetTypeInfo(typeof(Wire.SessionIdRequest))); return Task.CompletedTask; }),
+            ("get-type-info-twice", () => { _ = Options(generated).GetTypeInfo(typeof(Wire.SessionIdRequest)); _ = Options(generated).GetTypeInfo(typeof(Wire.StatusResponse)); return Task.CompletedTask; }),
+            ("deserialize-status-through-serializer", () => { _ = System.Text.Json.JsonSerializer.Deserialize(Status, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<Wire.StatusResponse>)ThroughSerializer(generated).GetTypeInfo(typeof(Wire.StatusResponse))); return Task.CompletedTask; }),
+            ("deserialize-status", () => { _ = System.Text.Json.JsonSerializer.Deserialize(Status, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<Wire.StatusResponse>)Options(generated).GetTypeInfo(typeof(Wire.StatusResponse))); return Task.CompletedTask; }),
+        ];
+        const int Batch = 20_000;
+        var ns = new List<double>[lines.Length];
+        var bytes = new double[lines.Length];
+        for (var k = 0; k < lines.Length; k++)
+        {
+            ns[k] = [];
+        }
+
+        for (var round = 0; round < 12; round++)
+        {
+            for (var k = 0; k < lines.Length; k++)
+            {
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                var start = System.Diagnostics.Stopwatch.GetTimestamp();
+                for (var i = 0; i < Batch; i++)
+                {
+                    await lines[k].Call();
+                }
+
+                var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start);
+                if (round >= 2)
+                {
+                    ns[k].Add(elapsed.TotalNanoseconds / Batch);
+                    bytes[k] = (double)(GC.GetAllocatedBytesForCurrentThread() - before) / Batch;
+                }
+            }
+        }
+
+        var rawNs = Measure.Percentile(ns[0], 50);
+        var result = new List<QuickLine>();
+        for (var k = 0; k < lines.Length; k++)
+        {
+            result.Add(new QuickLine("memory-keep-alive-" + lines[k].Name, Measure.Percentile(ns[k], 50), "ns/call", rawNs, "ns/call"));
+            result.Add(new QuickLine("memory-keep-alive-" + lines[k].Name + "-alloc", bytes[k], "B/call", bytes[0], "B/call"));
+        }
+
+        return result;
+    }
+
+    private static System.Text.Json.JsonSerializerOptions? _options;
+    private static System.Text.Json.JsonSerializerOptions? _throughSerializer;
+
+    /// <summary>The client's settings, with each nested object read by a serializer call of its own (the earlier way).</summary>
+    private static System.Text.Json.JsonSerializerOptions ThroughSerializer(Wire.KonProApiClient client)
+    {
+        if (_throughSerializer is null)
+        {
+            var options = new System.Text.Json.JsonSerializerOptions(Options(client));
+            options.TypeInfoResolver = options.TypeInfoResolver!.WithAddedModifier(static info =>
+            {
+                foreach (var property in info.Properties)
+                {
+                    if (property.CustomConverter is { } converter && converter.GetType().Name.StartsWith("FreshStack", StringComparison.Ordinal))
+                    {
+                        property.CustomConverter = new NestedCall(property.PropertyType);
+                    }
+                }
+            });
+            _throughSerializer = options;
+        }
+
+        return _throughSerializer;
+    }
+
+    private sealed class NestedCall(Type type) : System.Text.Json.Serialization.JsonConverter<object>
+    {
+        private System.Text.Json.Serialization.Metadata.JsonTypeInfo? _info;
+
+        public override bool CanConvert(Type typeToConvert) => typeToConvert == type;
+
+        public override object? Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+            System.Text.Json.JsonSerializer.Deserialize(ref reader, _info ??= options.GetTypeInfo(type));
+
+        public override void Write(System.Text.Json.Utf8JsonWriter writer, object value, System.Text.Json.JsonSerializerOptions options) =>
+            System.Text.Json.JsonSerializer.Serialize(writer, value, _info ??= options.GetTypeInfo(type));
+    }
+
+    private static System.Text.Json.JsonSerializerOptions Options(Wire.KonProApiClient client) => _options ??= (System.Text.Json.JsonSerializerOptions)typeof(Wire.KonProApiClient)
+        .GetProperty("JsonSerializerSettings", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.GetValue(client)!;
+
+    private static KonProRestClient Rest(HttpClient http, string url, KonProRetryOptions? retry) => new(
+        http, new Uri(url), KonProCredential.SessionToken("floor-session-token"), NullLogger.Instance, new KonProTelemetry(), TimeProvider.System, new SecretRedactor(), retry);
+
+    private sealed class ConstantHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var content = new ByteArrayContent(Status);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = content, RequestMessage = request });
+        }
+    }
 }
