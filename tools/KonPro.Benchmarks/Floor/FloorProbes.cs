@@ -83,6 +83,7 @@ internal static class FloorProbes
 internal static class InMemoryProbes
 {
     private static readonly byte[] Status = System.Text.Encoding.UTF8.GetBytes("""{"code":100,"message":"success","data":{"status":"ok"}}""");
+    private static readonly byte[] TaskAnswer = System.Text.Encoding.UTF8.GetBytes("""{"code":100,"message":"success","data":{"task_id":"floor-task","duration_ms":1200}}""");
 
     /// <summary>Reads the keep_alive answer in a loop for a while (for a sampled trace of the read alone).</summary>
     public static void SpinDeserialize(TimeSpan duration)
@@ -123,6 +124,8 @@ internal static class InMemoryProbes
         var generated = new Wire.KonProApiClient(http) { BaseUrl = url, RequestPreparer = request => request.Headers.Authorization = bearer };
         var body = new Wire.SessionIdRequest { Session_id = ConstantEndpoint.SessionId };
         var raw = new FloorSession.RawPost(http, new Uri(url + "/v1/streaming/keep_alive"), $$"""{"session_id":"{{ConstantEndpoint.SessionId}}"}""");
+        var rawTask = new FloorSession.RawPost(http, new Uri(url + "/v1/streaming/task"), $$"""{"session_id":"{{ConstantEndpoint.SessionId}}","text":"Hi.","task_type":"repeat","task_mode":"async"}""");
+        var taskBody = new Wire.TaskRequest { Session_id = ConstantEndpoint.SessionId, Text = "Hi.", Task_type = Wire.TaskType.Repeat, Task_mode = Wire.TaskMode.Async };
         using var lifetime = new CancellationTokenSource();
         using var shipped = Rest(http, url, null);
         using var untimed = Rest(http, url, new KonProRetryOptions { Enabled = false, AttemptTimeout = Timeout.InfiniteTimeSpan, TotalTimeout = Timeout.InfiniteTimeSpan });
@@ -135,6 +138,10 @@ internal static class InMemoryProbes
             ("rest-client-untimed-no-token", () => untimed.CallAsync("KeepAlive", body, static (api, b, ct) => api.KeepAliveAsync(b, ct), static r => (r.Code, r.Message), default).AsTask()),
             ("rest-client-shipped-lifetime", () => shipped.CallAsync("KeepAlive", body, static (api, b, ct) => api.KeepAliveAsync(b, ct), static r => (r.Code, r.Message), default, alsoCancelledBy: lifetime.Token).AsTask()),
             ("serialize-body", () => { _ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, Options(generated).GetTypeInfo(typeof(Wire.SessionIdRequest))); return Task.CompletedTask; }),
+            ("speak-raw", rawTask.SendAsync),
+            ("speak-generated", () => generated.SendTaskAsync(taskBody)),
+            ("speak-serialize-body", () => { _ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(taskBody, Options(generated).GetTypeInfo(typeof(Wire.TaskRequest))); return Task.CompletedTask; }),
+            ("speak-deserialize-answer", () => { _ = System.Text.Json.JsonSerializer.Deserialize(TaskAnswer, (JsonTypeInfo<Wire.TaskResponse>)Options(generated).GetTypeInfo(typeof(Wire.TaskResponse))); return Task.CompletedTask; }),
             ("get-type-info-twice", () => { _ = Options(generated).GetTypeInfo(typeof(Wire.SessionIdRequest)); _ = Options(generated).GetTypeInfo(typeof(Wire.StatusResponse)); return Task.CompletedTask; }),
             ("deserialize-status-through-serializer", () => { _ = System.Text.Json.JsonSerializer.Deserialize(Status, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<Wire.StatusResponse>)ThroughSerializer(generated).GetTypeInfo(typeof(Wire.StatusResponse))); return Task.CompletedTask; }),
             ("deserialize-status", () => { _ = System.Text.Json.JsonSerializer.Deserialize(Status, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<Wire.StatusResponse>)Options(generated).GetTypeInfo(typeof(Wire.StatusResponse))); return Task.CompletedTask; }),
@@ -226,7 +233,7 @@ internal static class InMemoryProbes
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var content = new ByteArrayContent(Status);
+            var content = new ByteArrayContent(request.RequestUri!.AbsolutePath.EndsWith("/task", StringComparison.Ordinal) ? TaskAnswer : Status);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = content, RequestMessage = request });
         }
