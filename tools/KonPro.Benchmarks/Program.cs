@@ -55,6 +55,16 @@ internal static class Program
 
         if (args[0] == "--rest-floor-probes")
         {
+            if (args.Contains("alloc"))
+            {
+                foreach (var line in await Floor.FloorProbes.AllocationsAsync())
+                {
+                    Console.WriteLine(line);
+                }
+
+                return 0;
+            }
+
             if (args.Contains("spin-generated"))
             {
                 await Floor.InMemoryProbes.SpinGeneratedAsync(TimeSpan.FromSeconds(8));
