@@ -62,6 +62,23 @@ public sealed class NestedBodyTests : IDisposable
     }
 
     [Fact]
+    public async Task A_nested_object_before_other_fields_leaves_the_reader_at_the_next_field()
+    {
+        _server.Given(Request.Create().WithPath("/v1/streaming/task").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
+                """{"data":{"duration_ms":1200,"task_id":"t-1","later":{"deep":[1,{"x":2}]}},"message":"success","code":100,"after":true}"""));
+
+        var response = await _client.SendTaskAsync(new TaskRequest { Session_id = "s-1", Text = "Hi." });
+
+        response.Code.Should().Be(100);
+        response.Message.Should().Be("success");
+        response.Data.Task_id.Should().Be("t-1");
+        response.Data.Duration_ms.Should().Be(1200);
+        response.Data.AdditionalProperties["later"].Should().BeOfType<JsonElement>().Which.GetProperty("deep")[1].GetProperty("x").GetInt32().Should().Be(2);
+        response.AdditionalProperties["after"].Should().BeOfType<JsonElement>().Which.GetBoolean().Should().BeTrue();
+    }
+
+    [Fact]
     public void Reading_an_envelope_allocates_its_objects_and_little_else()
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(KeepAliveAnswer);
