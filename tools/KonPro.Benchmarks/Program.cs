@@ -16,6 +16,9 @@ internal static class Program
               the BenchmarkDotNet suite (the report in docs/benchmarks.md), then the load runs
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor
               only the REST calls against the constant-envelope Kestrel endpoint (SDK, generated client, raw POST)
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor-probes
+              where the SDK's keep_alive time goes at the floor: the generated call under each kind of token, the
+              REST client's call with and without its timeouts, beside the raw POST
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --load 10,100,1000
               only the load runs: N concurrent sessions against the in-process fake server
           eng/netns-run dotnet tools/KonPro.Benchmarks/bin/Release/net10.0/KonPro.Benchmarks.dll --room [frames/s]
@@ -45,6 +48,38 @@ internal static class Program
         if (args[0] == "--rest-floor")
         {
             foreach (var line in await Quick.RestFloor.RunAsync())
+            {
+                Console.WriteLine(line);
+            }
+
+            return 0;
+        }
+
+        if (args[0] == "--rest-floor-probes")
+        {
+            if (args.Contains("alloc"))
+            {
+                foreach (var line in await Floor.FloorProbes.AllocationsAsync())
+                {
+                    Console.WriteLine(line);
+                }
+
+                return 0;
+            }
+
+            if (args.Contains("spin-generated"))
+            {
+                await Floor.InMemoryProbes.SpinGeneratedAsync(TimeSpan.FromSeconds(8));
+                return 0;
+            }
+
+            if (args.Contains("spin-read"))
+            {
+                Floor.InMemoryProbes.SpinDeserialize(TimeSpan.FromSeconds(8));
+                return 0;
+            }
+
+            foreach (var line in args.Contains("memory") ? await Floor.InMemoryProbes.RunAsync() : await Floor.FloorProbes.RunAsync())
             {
                 Console.WriteLine(line);
             }

@@ -6,25 +6,33 @@ using System.Text.Json.Serialization.Metadata;
 namespace KonPro.Streaming.Api;
 
 /// <summary>
-/// Reads and writes an object-valued property of an API body (the envelope's <c>data</c>) through the serializer's
-/// metadata of its type, on a serializer call of its own. The object then sits at the top of that call's state instead of
-/// one level down in its parent's, and System.Text.Json keeps the top level inline: the envelope costs no array of
-/// nested read (or write) frames, which were the largest allocation of a call. Errors, nulls and required fields behave
-/// as before (the property's type is read by the same metadata).
+/// Reads and writes an object-valued property of an API body (the envelope's <c>data</c>) through the converter of its
+/// type, on a serializer state of its own. The object then sits at the top of that state instead of one level down in its
+/// parent's, and System.Text.Json keeps the top level inline: the envelope costs no array of nested read (or write)
+/// frames, which were the largest allocation of a call. The type's own converter is called directly (its
+/// <see cref="JsonConverter{T}.Read"/> starts a fresh state), not through <c>JsonSerializer</c>, whose reader entry point
+/// first scans the value to its end and reads it again from a copy (about a third of the time of reading an envelope).
+/// Errors, nulls and required fields behave as before (the property's type is read by the same metadata).
 /// </summary>
+/// <typeparam name="T">The property's type.</typeparam>
 // CUSTOM: the generated DTOs nest objects (the envelope's data); this converter keeps their (de)serialization flat.
-internal sealed class FreshStackConverter(Type type) : JsonConverter<object>
+internal sealed class FreshStackConverter<T> : JsonConverter<T>
 {
-    private JsonTypeInfo? _typeInfo;
+    private JsonConverter<T>? _converter;
 
-    public override bool CanConvert(Type typeToConvert) => typeToConvert == type;
+    public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        ConverterOf(options).Read(ref reader, typeof(T), options);
 
-    public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        JsonSerializer.Deserialize(ref reader, _typeInfo ??= options.GetTypeInfo(type));
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+        ConverterOf(options).Write(writer, value, options);
 
-    public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, _typeInfo ??= options.GetTypeInfo(type));
+    private JsonConverter<T> ConverterOf(JsonSerializerOptions options) =>
+        _converter ??= (JsonConverter<T>)options.GetTypeInfo(typeof(T)).Converter;
+}
 
+/// <summary>Gives each object-valued property of an API type a <see cref="FreshStackConverter{T}"/>.</summary>
+internal static class FreshStackConverter
+{
     /// <summary>
     /// The contract modifier: each object-valued property of an API type gets its own converter, and the extra fields
     /// (<c>AdditionalProperties</c>) are read without creating an empty dictionary and not written when there are none
@@ -50,11 +58,11 @@ internal sealed class FreshStackConverter(Type type) : JsonConverter<object>
             }
             else if (property.CustomConverter is null && IsApiObject(property.PropertyType))
             {
-                property.CustomConverter = new FreshStackConverter(property.PropertyType);
+                property.CustomConverter = (JsonConverter)Activator.CreateInstance(typeof(FreshStackConverter<>).MakeGenericType(property.PropertyType))!;
             }
         }
     }
 
     private static bool IsApiObject(Type type) =>
-        type.IsClass && type != typeof(string) && type.Namespace == typeof(FreshStackConverter).Namespace && !typeof(IEnumerable).IsAssignableFrom(type);
+        type.IsClass && type != typeof(string) && type.Namespace == typeof(FreshStackConverter<>).Namespace && !typeof(IEnumerable).IsAssignableFrom(type);
 }

@@ -8,7 +8,7 @@ namespace KonPro.Streaming.Api.Tests.Client;
 
 /// <summary>
 /// Bodies with nested objects (the envelope's <c>data</c>, a request's <c>voice</c>): each nested object is read and
-/// written on a serializer call of its own (src/Custom/Api/FreshStackConverter.cs), with the same fields, extra fields,
+/// written by its type's converter on a serializer state of its own (src/Custom/Api/FreshStackConverter.cs), with the same fields, extra fields,
 /// required fields and nulls as before, and without the nested frames' allocation.
 /// </summary>
 public sealed class NestedBodyTests : IDisposable
@@ -59,6 +59,23 @@ public sealed class NestedBodyTests : IDisposable
         var act = () => _client.KeepAliveAsync(new SessionIdRequest { Session_id = "s-1" });
 
         (await act.Should().ThrowAsync<ApiException>()).Which.Response.Should().Be(body);
+    }
+
+    [Fact]
+    public async Task A_nested_object_before_other_fields_leaves_the_reader_at_the_next_field()
+    {
+        _server.Given(Request.Create().WithPath("/v1/streaming/task").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
+                """{"data":{"duration_ms":1200,"task_id":"t-1","later":{"deep":[1,{"x":2}]}},"message":"success","code":100,"after":true}"""));
+
+        var response = await _client.SendTaskAsync(new TaskRequest { Session_id = "s-1", Text = "Hi." });
+
+        response.Code.Should().Be(100);
+        response.Message.Should().Be("success");
+        response.Data.Task_id.Should().Be("t-1");
+        response.Data.Duration_ms.Should().Be(1200);
+        response.Data.AdditionalProperties["later"].Should().BeOfType<JsonElement>().Which.GetProperty("deep")[1].GetProperty("x").GetInt32().Should().Be(2);
+        response.AdditionalProperties["after"].Should().BeOfType<JsonElement>().Which.GetBoolean().Should().BeTrue();
     }
 
     [Fact]

@@ -13,6 +13,9 @@ internal sealed class FloorSession : IAsyncDisposable
 {
     private const string Token = "floor-session-token";
 
+    /// <summary>The SDK's default attempt timeout, which its first attempt arms.</summary>
+    private static readonly TimeSpan AttemptTimeout = new KonProRetryOptions().AttemptTimeout;
+
     private readonly ConstantEndpoint _endpoint;
     private readonly Wire.SessionIdRequest _keepAliveBody = new() { Session_id = ConstantEndpoint.SessionId };
     private readonly Wire.TaskRequest _taskBody = new() { Session_id = ConstantEndpoint.SessionId, Text = "Hi.", Task_type = Wire.TaskType.Repeat, Task_mode = Wire.TaskMode.Async };
@@ -30,6 +33,9 @@ internal sealed class FloorSession : IAsyncDisposable
     }
 
     public HttpClient Http { get; }
+
+    /// <summary>The endpoint's base URL.</summary>
+    public string Url => _endpoint.Url;
 
     public StreamingAvatar Avatar { get; }
 
@@ -83,6 +89,40 @@ internal sealed class FloorSession : IAsyncDisposable
         private readonly AuthenticationHeaderValue _authorization = new("Bearer", Token);
         private static readonly MediaTypeWithQualityHeaderValue Accept = new("application/json");
         private readonly MediaTypeHeaderValue _json = new("application/json");
+
+        // The SDK's shape of a call's timeout: one source, re-armed per call and reused through TryReset.
+        private CancellationTokenSource? _timeout;
+
+        /// <summary>
+        /// The same POST under a timeout token, armed as the SDK arms its first attempt's (a reused source,
+        /// <see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/> per call, <see cref="CancellationTokenSource.TryReset"/> after).
+        /// </summary>
+        public async Task SendWithTimeoutTokenAsync()
+        {
+            var timeout = _timeout ?? new CancellationTokenSource();
+            _timeout = null;
+            timeout.CancelAfter(AttemptTimeout);
+            try
+            {
+                using var content = new ByteArrayContent(_body);
+                content.Headers.ContentType = _json;
+                using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+                request.Headers.Authorization = _authorization;
+                using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+                _ = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (timeout.TryReset())
+                {
+                    _timeout = timeout;
+                }
+                else
+                {
+                    timeout.Dispose();
+                }
+            }
+        }
 
         /// <summary>The same POST with what every generated call also does: an <c>Accept</c> header and <c>ResponseHeadersRead</c>.</summary>
         public async Task SendLikeGeneratedAsync()

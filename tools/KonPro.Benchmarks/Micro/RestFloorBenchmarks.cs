@@ -27,6 +27,11 @@ public class RestFloorBenchmarks
     [BenchmarkCategory("KeepAlive")]
     public Task RawKeepAlive() => _floor!.RawKeepAlive.SendAsync();
 
+    /// <summary>Raw keep_alive under a timeout token armed as the SDK arms its own.</summary>
+    [Benchmark]
+    [BenchmarkCategory("KeepAlive")]
+    public Task RawKeepAliveWithTimeoutToken() => _floor!.RawKeepAlive.SendWithTimeoutTokenAsync();
+
     /// <summary>The generated client's keep_alive.</summary>
     [Benchmark]
     [BenchmarkCategory("KeepAlive")]
@@ -41,6 +46,11 @@ public class RestFloorBenchmarks
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("Speak")]
     public Task RawSpeak() => _floor!.RawSpeak.SendAsync();
+
+    /// <summary>Raw task under a timeout token armed as the SDK arms its own.</summary>
+    [Benchmark]
+    [BenchmarkCategory("Speak")]
+    public Task RawSpeakWithTimeoutToken() => _floor!.RawSpeak.SendWithTimeoutTokenAsync();
 
     /// <summary>The generated client's task.</summary>
     [Benchmark]
