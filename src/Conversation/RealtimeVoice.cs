@@ -97,9 +97,10 @@ internal sealed class RealtimeAnswerVoice(RealtimeVoice voice, int maxPieceLengt
             {
                 await utterance.EndAsync(CancellationToken.None).ConfigureAwait(false);
             }
-            catch (InvalidOperationException)
+            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or OperationCanceledException or System.Net.WebSockets.WebSocketException or IOException)
             {
-                // The socket closed; the utterance ends with it.
+                // The socket closed, or is closing under the send; the utterance ends with it. What was said is still
+                // reported: the answer's end never fails on this clean-up.
             }
         }
 

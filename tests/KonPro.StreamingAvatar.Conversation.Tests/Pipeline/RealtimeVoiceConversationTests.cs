@@ -61,6 +61,7 @@ public sealed class RealtimeVoiceConversationTests
 
         await model.Cancelled.WaitAsync(Loopback.Patience);
         cut.Interrupted.Should().BeTrue();
+        cut.Error.Should().BeNull();
         cut.SpokenPieces.Should().Equal("One two three four five six seven eight nine ten.");
         await Loopback.UntilAsync(() => conversation.History.Count == 4);
         conversation.History.Select(m => m.Text).Should().Equal("Count for me.", "One two three four five six seven eight nine ten.", "enough", "Okay.");
