@@ -45,6 +45,11 @@ internal sealed class FakeServerSettings : CommandSettings
     [Description("with --strict, answer a request that breaks the spec with 400 naming the rule")]
     public bool StrictReject { get; init; }
 
+    [CommandOption("--request-log <N>")]
+    [Description("how many requests WireMock's request log keeps for GET /__admin/requests, newest first (0 keeps none); a smaller log answers faster under load")]
+    [DefaultValue(1000)]
+    public int RequestLog { get; init; }
+
     [CommandOption("--no-admin")]
     [Description("do not serve WireMock's admin API (/__admin)")]
     public bool NoAdmin { get; init; }
@@ -91,6 +96,7 @@ internal sealed class FakeServerSettings : CommandSettings
         : MaxSessions < 1 ? Spectre.Console.ValidationResult.Error("--max-sessions must be at least 1.")
         : RateLimit is < 1 ? Spectre.Console.ValidationResult.Error("--rate-limit must be at least 1.")
         : MaxBodyBytes < 1 ? Spectre.Console.ValidationResult.Error("--max-body-bytes must be at least 1.")
+        : RequestLog < 0 ? Spectre.Console.ValidationResult.Error("--request-log must be 0 or more.")
         : (Proxy is null) != (Record is null) ? Spectre.Console.ValidationResult.Error("--proxy and --record go together.")
         : Proxy is not null && (!Uri.TryCreate(Proxy, UriKind.Absolute, out var proxy) || proxy.Scheme is not ("http" or "https"))
             ? Spectre.Console.ValidationResult.Error($"--proxy must be an absolute http or https URL; was '{Proxy}'.")
@@ -114,6 +120,7 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
             RateLimitPerSecond = settings.RateLimit,
             MaxRequestBodyBytes = settings.MaxBodyBytes,
             StartAdminInterface = !settings.NoAdmin,
+            MaxRequestLogCount = settings.RequestLog,
             StrictMode = settings.Strict || settings.StrictReject,
             StrictModeRejects = settings.StrictReject,
             ProxyUrl = settings.Proxy is null ? null : new Uri(settings.Proxy),

@@ -40,6 +40,36 @@ public sealed partial class FakeServerCliTests
     }
 
     [Fact]
+    public async Task The_cli_bounds_the_admin_request_log_to_the_size_it_is_given()
+    {
+        using var process = Start("--port", "0", "--request-log", "10");
+        try
+        {
+            var match = ReadyLine().Match(await process.StandardOutput.ReadLineAsync().WaitAsync(Wait) ?? string.Empty);
+            match.Success.Should().BeTrue();
+            using var http = new HttpClient { BaseAddress = new Uri(match.Groups["url"].Value), Timeout = Wait };
+            for (var i = 0; i < 30; i++)
+            {
+                using var _ = await http.GetAsync($"/v1/streaming.list?probe={i}");
+            }
+
+            using var admin = await http.GetAsync("/__admin/requests");
+            var logged = System.Text.Json.JsonDocument.Parse(await admin.Content.ReadAsStringAsync()).RootElement;
+
+            // The bound trims in batches of a tenth, each time to one below it to make room for the request being
+            // answered (here the listing itself, logged after it answers): from 9 to 1.1 times the bound, the newest kept.
+            logged.GetArrayLength().Should().BeInRange(9, 11);
+            logged.EnumerateArray().Select(e => e.GetProperty("Request").GetProperty("Url").GetString()).Should().Contain(u => u!.EndsWith("probe=29", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Signal(process);
+        }
+
+        await process.WaitForExitAsync().WaitAsync(Wait);
+    }
+
+    [Fact]
     public async Task The_cli_logs_to_standard_error_when_verbose()
     {
         using var process = Start("--port", "0", "--verbose");
