@@ -24,10 +24,12 @@ internal static class Program
           eng/netns-run dotnet tools/KonPro.Benchmarks/bin/Release/net10.0/KonPro.Benchmarks.dll --room [frames/s]
               the LiveKit room: video frames/s delivered to a .NET subscriber and allocation per frame, beside the
               fake room's publish rate (default 30), inside a network namespace (WebRTC ignores loopback)
-          dotnet run -c Release --project tools/KonPro.Benchmarks -- --fake-throughput [seconds] [--admin]
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --fake-throughput [seconds] [--admin] [--workstation-gc]
               the fake server's keep_alive throughput over 16 connections beside a minimal Kestrel endpoint (five
               interleaved rounds; the seconds are per side), CPU and allocation per request, and the ratio;
-              --admin also starts WireMock's admin interface (as the command-line fake does by default)
+              --admin also starts WireMock's admin interface (as the command-line fake does by default); both run
+              with the server garbage collector (in a child process), as ASP.NET Core and the fake-server tool do,
+              unless --workstation-gc (an in-process test host's collector)
           dotnet run -c Release --project tools/KonPro.Benchmarks -- [BenchmarkDotNet arguments]
               e.g. --filter *FrameEncode*
         """;
@@ -89,8 +91,16 @@ internal static class Program
 
         if (args[0] == "--fake-throughput")
         {
+            // Both servers run with the server garbage collector, as an ASP.NET Core app (and the fake-server tool)
+            // runs by default; --workstation-gc measures them as an in-process test host runs them.
+            if (!args.Contains("--workstation-gc") && !System.Runtime.GCSettings.IsServerGC && Environment.GetEnvironmentVariable("DOTNET_gcServer") != "1")
+            {
+                return await RunWithServerGcAsync(args);
+            }
+
+            Console.WriteLine($"garbage collector: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
             var admin = args.Contains("--admin");
-            var rest = args.Skip(1).Where(a => a != "--admin").ToArray();
+            var rest = args.Skip(1).Where(a => a is not ("--admin" or "--workstation-gc")).ToArray();
             var seconds = rest.Length > 0 ? double.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
             foreach (var line in await Load.FakeThroughput.RunAsync(TimeSpan.FromSeconds(seconds), admin, Console.Error))
             {
@@ -133,5 +143,26 @@ internal static class Program
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
+    }
+
+    // Runs this benchmark again in a child process with the server garbage collector (the mode is fixed at start-up).
+    private static async Task<int> RunWithServerGcAsync(string[] args)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new System.Diagnostics.ProcessStartInfo(self) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        }
+
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["DOTNET_gcServer"] = "1";
+        using var child = System.Diagnostics.Process.Start(start)!;
+        await child.WaitForExitAsync();
+        return child.ExitCode;
     }
 }
