@@ -311,8 +311,11 @@ public sealed class AvatarConversation : IAsyncDisposable
             active = _active;
         }
 
-        active?.Cancel();
-        await _voice.InterruptAsync(cancellationToken).ConfigureAwait(false);
+        // Through Supersede: the answer's turn ends only once this interrupt is through, so a late interrupt cannot cut
+        // the next answer short. With no answer in progress (or one already cut short) the avatar is interrupted anyway.
+        Task? interrupt = null;
+        active?.Supersede(() => interrupt = _voice.InterruptAsync(cancellationToken));
+        await (interrupt ?? _voice.InterruptAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task BargeInOnOwnVoiceAsync()
@@ -325,8 +328,9 @@ public sealed class AvatarConversation : IAsyncDisposable
 
         if (active is { IsSpeaking: true, IsCancelled: false })
         {
-            active.Cancel();
-            await InterruptQuietlyAsync().ConfigureAwait(false);
+            // Through Supersede, so that the next answer waits for this interrupt (a late one would cut it short).
+            active.Supersede(InterruptQuietlyAsync);
+            await active.WaitForSupersedeAsync().ConfigureAwait(false);
         }
     }
 
@@ -389,31 +393,26 @@ public sealed class AvatarConversation : IAsyncDisposable
                 _cancelled = true;
             }
 
-            try
-            {
-                cancel.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The turn has ended.
-            }
+            CancelAnswer();
         }
 
         public void Supersede(Func<Task> interrupt)
         {
+            // Recorded before the answer is cancelled, so the answer's end always finds the interrupt to wait for.
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_gate)
             {
                 if (_cancelled)
                 {
                     return;
                 }
+
+                _cancelled = true;
+                _superseded = done.Task;
             }
 
-            Cancel();
-            lock (_gate)
-            {
-                _superseded = interrupt();
-            }
+            CancelAnswer();
+            interrupt().ContinueWith(_ => done.TrySetResult(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         public Task WaitForSupersedeAsync()
@@ -421,6 +420,18 @@ public sealed class AvatarConversation : IAsyncDisposable
             lock (_gate)
             {
                 return _superseded;
+            }
+        }
+
+        private void CancelAnswer()
+        {
+            try
+            {
+                cancel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The turn has ended.
             }
         }
     }

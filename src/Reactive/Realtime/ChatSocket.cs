@@ -159,7 +159,7 @@ internal sealed class ChatSocket : IAsyncDisposable
 
     /// <summary>Sends one chunk of 16 kHz mono PCM16 as an <c>AudioRawFrame</c>.</summary>
     /// <param name="pcm16">The samples (usually 512 of them, 1,024 bytes).</param>
-    /// <param name="cancellationToken">Cancels waiting for the sender and the send.</param>
+    /// <param name="cancellationToken">Cancels waiting for the sender and a send not yet begun (a frame being written goes out whole).</param>
     /// <returns>Completes when the frame is handed to the socket. While the socket is not open (connecting or
     /// reconnecting) the chunk is dropped, since late audio is of no use: counted in the
     /// <c>konpro.streaming_avatar.audio.frames_dropped</c> counter, and logged once the socket is open again or closed.</returns>
@@ -178,11 +178,14 @@ internal sealed class ChatSocket : IAsyncDisposable
             }
 
             var frame = _encoder.EncodeAudio(pcm16.Span);
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                // Not cancelled mid-frame by the caller: cancelling a WebSocket send aborts the socket, and stopping voice
+                // chat must not drop the session's chat socket. Disposal still ends it.
+                await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is WebSocketException or IOException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is WebSocketException or IOException && !_lifetime.IsCancellationRequested)
             {
                 // The connection dropped under the send; the receive loop reports it and reconnects.
                 DropAudioFrame();
@@ -196,7 +199,7 @@ internal sealed class ChatSocket : IAsyncDisposable
 
     /// <summary>Sends a typed user message as a <c>TextFrame</c> (the avatar answers it as a talk task).</summary>
     /// <param name="text">The message.</param>
-    /// <param name="cancellationToken">Cancels waiting for the sender and the send.</param>
+    /// <param name="cancellationToken">Cancels waiting for the sender and a send not yet begun (a frame being written goes out whole).</param>
     /// <returns>Completes when the frame is handed to the socket.</returns>
     /// <exception cref="InvalidOperationException">The socket is not open.</exception>
     /// <exception cref="ObjectDisposedException">Disposed.</exception>
@@ -214,7 +217,8 @@ internal sealed class ChatSocket : IAsyncDisposable
             }
 
             var frame = _encoder.EncodeText(text);
-            await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
         }
         finally
         {

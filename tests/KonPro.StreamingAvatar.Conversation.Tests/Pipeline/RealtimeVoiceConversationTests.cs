@@ -52,6 +52,8 @@ public sealed class RealtimeVoiceConversationTests
         await avatar.StopListeningAsync();
         using var started = new Recorder<RealtimeSpeakStarted>(socket.Events.OfType<RealtimeSpeakStarted>());
 
+        var turns = new System.Collections.Concurrent.ConcurrentQueue<ConversationTurn>();
+        using var recorded = conversation.Turns.Subscribe(turns.Enqueue);
         var answer = conversation.SendAsync("Count for me.");
         await started.WaitForAsync(s => s.Count == 1);
         loop.Server.EnqueueTranscript("enough");
@@ -63,6 +65,8 @@ public sealed class RealtimeVoiceConversationTests
         cut.Interrupted.Should().BeTrue();
         cut.Error.Should().BeNull();
         cut.SpokenPieces.Should().Equal("One two three four five six seven eight nine ten.");
+        await Loopback.UntilAsync(() => turns.Count == 4);
+        turns.OfType<AssistantTurn>().Should().AllSatisfy(t => t.Error.Should().BeNull("cutting one utterance short must not break the socket the next answer uses"));
         await Loopback.UntilAsync(() => conversation.History.Count == 4);
         conversation.History.Select(m => m.Text).Should().Equal("Count for me.", "One two three four five six seven eight nine ten.", "enough", "Okay.");
     }

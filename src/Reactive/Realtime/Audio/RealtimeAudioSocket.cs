@@ -370,7 +370,11 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            // The caller's token stops the wait and a send not yet begun; a message already being written goes out
+            // whole, because cancelling a WebSocket send aborts the socket (one cancelled utterance would end them all).
+            // Disposal still ends it.
+            cancellationToken.ThrowIfCancellationRequested();
+            await socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
         }
         finally
         {
