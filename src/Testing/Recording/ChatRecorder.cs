@@ -10,7 +10,7 @@ namespace KonPro.Streaming.Testing.Recording;
 /// Record mode's chat socket: opens the same socket (same query) on the upstream, then forwards every message both ways
 /// and writes each to the socket's recording, server frames with the client action they followed.
 /// </summary>
-internal sealed class ChatRecorder(FakeServerCore core, SecretRedactor redactor, ConcurrentDictionary<string, SessionTimeline> timelines, CancellationToken stopping)
+internal sealed class ChatRecorder(FakeServerCore core, RecordingRedactor redactor, ConcurrentDictionary<string, SessionTimeline> timelines, CancellationToken stopping)
 {
     private readonly string _root = core.Options.RecordDirectory!;
     private readonly Uri _upstream = core.Options.ProxyUrl!;

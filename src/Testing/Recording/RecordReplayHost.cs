@@ -30,7 +30,7 @@ internal sealed class RecordReplayHost
 
     private readonly FakeServerCore _core;
     private readonly RestPipeline _pipeline;
-    private readonly SecretRedactor _redactor = new();
+    private readonly RecordingRedactor _redactor = new();
     private readonly ConcurrentDictionary<string, SessionTimeline> _recordedTimelines = new(StringComparer.Ordinal);
     private readonly ReplaySessions _replay;
     private readonly ChatRecorder? _recorder;
@@ -184,7 +184,7 @@ internal sealed class RecordReplayHost
         }
 
         // The recording holds request bodies redacted (a token in a body is a secret too): match them redacted.
-        var matchable = Encoding.UTF8.GetBytes(new SecretRedactor().RedactBody(body));
+        var matchable = Encoding.UTF8.GetBytes(new RecordingRedactor().RedactBody(body));
         context.Request.Body = new MemoryStream(matchable);
         context.Request.ContentLength = matchable.Length;
 

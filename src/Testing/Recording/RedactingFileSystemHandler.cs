@@ -4,19 +4,19 @@ namespace KonPro.Streaming.Testing.Recording;
 
 /// <summary>
 /// Where WireMock's proxy-and-record writes its mappings: <c>&lt;folder&gt;/mappings</c>, each file passed through the
-/// <see cref="SecretRedactor"/> before it touches the disk, with the answer's recorded latency as its delay (so that a
+/// <see cref="RecordingRedactor"/> before it touches the disk, with the answer's recorded latency as its delay (so that a
 /// sync <c>task</c> is answered when the avatar has finished, as it was). Unmatched requests are never written.
 /// </summary>
 internal sealed class RedactingFileSystemHandler : LocalFileSystemHandler
 {
     private readonly string _mappings;
-    private readonly SecretRedactor _redactor;
+    private readonly RecordingRedactor _redactor;
     private readonly Func<TimeSpan?> _latency;
 
     /// <param name="root">The recording folder.</param>
     /// <param name="redactor">Clears every mapping of secrets.</param>
     /// <param name="latency">How long the call being saved took so far (WireMock saves the mapping in the call's own flow), or null.</param>
-    public RedactingFileSystemHandler(string root, SecretRedactor redactor, Func<TimeSpan?> latency)
+    public RedactingFileSystemHandler(string root, RecordingRedactor redactor, Func<TimeSpan?> latency)
         : base(root)
     {
         _mappings = Path.Combine(root, RecordingLayout.MappingsFolder);

@@ -43,7 +43,7 @@ internal sealed class ReplaySessions(TimeProvider time)
             text = text.Replace(session.RecordedId, session.FreshId, StringComparison.Ordinal);
         }
 
-        var parts = text.Split(SecretRedactor.Placeholder);
+        var parts = text.Split(RecordingRedactor.Placeholder);
         return parts.Length == 1 ? text : string.Join(string.Empty, parts.Select((part, i) => i == 0 ? part : Issue() + part));
     }
 

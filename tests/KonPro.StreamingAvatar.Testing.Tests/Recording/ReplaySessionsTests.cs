@@ -24,14 +24,14 @@ public sealed class ReplaySessionsTests
     [Fact]
     public void Every_redacted_secret_in_an_answer_becomes_a_fresh_value_the_replay_then_accepts()
     {
-        var answer = "{\"data\":{\"access_token\":\"" + SecretRedactor.Placeholder + "\",\"livekit_agent_token\":\"" + SecretRedactor.Placeholder + "\"}}";
+        var answer = "{\"data\":{\"access_token\":\"" + RecordingRedactor.Placeholder + "\",\"livekit_agent_token\":\"" + RecordingRedactor.Placeholder + "\"}}";
 
         var sessions = new ReplaySessions(TimeProvider.System);
 
         var first = sessions.ToFresh(answer, session: null);
         var second = sessions.ToFresh(answer, session: null);
 
-        first.Should().NotContain(SecretRedactor.Placeholder);
+        first.Should().NotContain(RecordingRedactor.Placeholder);
         first.Should().NotBe(second);
         first.Split("replay_").Should().HaveCount(3, "each placeholder gets its own value");
         sessions.Issued(System.Text.Json.JsonDocument.Parse(first).RootElement.GetProperty("data").GetProperty("access_token").GetString()).Should().BeTrue();

@@ -3,7 +3,7 @@ using KonPro.Streaming.Testing.Recording;
 
 namespace KonPro.Streaming.Testing.Tests.Recording;
 
-public sealed class SecretRedactorTests
+public sealed class RecordingRedactorTests
 {
     private const string ApiKey = "key-4a1b2c3d4e";
     private const string SessionToken = "st_9f8e7d6c5b4a";
@@ -11,7 +11,7 @@ public sealed class SecretRedactorTests
     [Fact]
     public void A_mapping_loses_its_credential_headers_and_the_answers_tokens_and_learns_them()
     {
-        var redactor = new SecretRedactor();
+        var redactor = new RecordingRedactor();
         var mapping = """
             {"Request":{"Path":{"Matchers":[{"Name":"WildcardMatcher","Pattern":"/v1/streaming/new"}]},
              "Body":{"Matcher":{"Name":"ExactMatcher","Pattern":"{\"livekit_settings\":{\"url\":\"wss://own.example\",\"token\":\"own-livekit-token-1\"}}"}},
@@ -29,37 +29,37 @@ public sealed class SecretRedactorTests
         node["Response"]!["Headers"]!["Transfer-Encoding"].Should().BeNull();
         var body = JsonNode.Parse(node["Response"]!["Body"]!.GetValue<string>())!["data"]!;
         body["session_id"]!.GetValue<string>().Should().Be("s-1");
-        body["access_token"]!.GetValue<string>().Should().Be(SecretRedactor.Placeholder);
-        body["livekit_agent_token"]!.GetValue<string>().Should().Be(SecretRedactor.Placeholder);
-        body["realtime_endpoint"]!.GetValue<string>().Should().Be(SecretRedactor.PlaceholderUrl);
-        body["url"]!.GetValue<string>().Should().Be("wss://room.example?access_token=" + SecretRedactor.Placeholder);
+        body["access_token"]!.GetValue<string>().Should().Be(RecordingRedactor.Placeholder);
+        body["livekit_agent_token"]!.GetValue<string>().Should().Be(RecordingRedactor.Placeholder);
+        body["realtime_endpoint"]!.GetValue<string>().Should().Be(RecordingRedactor.PlaceholderUrl);
+        body["url"]!.GetValue<string>().Should().Be("wss://room.example?access_token=" + RecordingRedactor.Placeholder);
         redacted.Should().NotContain("secret-path-123");
         JsonNode.Parse(node["Request"]!["Body"]!["Matcher"]!["Pattern"]!.GetValue<string>())!["livekit_settings"]!["token"]!.GetValue<string>()
-            .Should().Be(SecretRedactor.Placeholder, "a request body's token is a secret too");
+            .Should().Be(RecordingRedactor.Placeholder, "a request body's token is a secret too");
         foreach (var secret in new[] { ApiKey, SessionToken, "own-livekit-token-1", "lk.jwt.one", "lk.jwt.two", "lk.jwt.three", "ws://h/v1/ws/streaming.realtime/secret-path-123" })
         {
             redacted.Should().NotContain(secret);
-            redactor.Redact($"echo {secret} echo").Should().Be($"echo {SecretRedactor.Placeholder} echo", "the secret was learned");
+            redactor.Redact($"echo {secret} echo").Should().Be($"echo {RecordingRedactor.Placeholder} echo", "the secret was learned");
         }
     }
 
     [Fact]
     public void A_create_token_answer_and_a_chat_url_are_redacted()
     {
-        var redactor = new SecretRedactor();
+        var redactor = new RecordingRedactor();
 
         var answer = redactor.RedactBody("{\"error\":null,\"data\":{\"token\":\"" + SessionToken + "\"}}");
         var url = redactor.RedactUrl($"/v1/ws/streaming.chat?session_id=s-1&session_token=other-token-77&push_to_talk=false");
 
-        answer.Should().Be("{\"error\":null,\"data\":{\"token\":\"" + SecretRedactor.Placeholder + "\"}}");
-        url.Should().Be($"/v1/ws/streaming.chat?session_id=s-1&session_token={SecretRedactor.Placeholder}&push_to_talk=false");
-        redactor.Redact("Bearer other-token-77").Should().Be("Bearer " + SecretRedactor.Placeholder);
+        answer.Should().Be("{\"error\":null,\"data\":{\"token\":\"" + RecordingRedactor.Placeholder + "\"}}");
+        url.Should().Be($"/v1/ws/streaming.chat?session_id=s-1&session_token={RecordingRedactor.Placeholder}&push_to_talk=false");
+        redactor.Redact("Bearer other-token-77").Should().Be("Bearer " + RecordingRedactor.Placeholder);
     }
 
     [Fact]
     public void A_body_without_secrets_keeps_its_exact_text_and_short_values_are_never_learned()
     {
-        var redactor = new SecretRedactor();
+        var redactor = new RecordingRedactor();
         redactor.Learn("1");
         const string Event = """{"event_type":"avatar_talking_message","message":"1 2 3 \u00e9"}""";
 
@@ -69,7 +69,7 @@ public sealed class SecretRedactorTests
     [Fact]
     public void A_mapping_keeps_the_recorded_latency_as_its_delay()
     {
-        var redactor = new SecretRedactor();
+        var redactor = new RecordingRedactor();
 
         var redacted = redactor.RedactMapping("""{"Request":{},"Response":{"StatusCode":200,"Body":"{}"}}""", TimeSpan.FromMilliseconds(1234.4));
 

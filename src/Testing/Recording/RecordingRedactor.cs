@@ -9,7 +9,7 @@ namespace KonPro.Streaming.Testing.Recording;
 /// (the <c>x-api-key</c> and <c>Authorization</c> headers, the token fields of answers, token-bearing URLs and query
 /// parameters), learned, and then every occurrence of a learned secret anywhere in a written text is replaced too.
 /// </summary>
-internal sealed class SecretRedactor
+internal sealed class RecordingRedactor
 {
     /// <summary>What a secret is replaced with; replay hands out a fresh value wherever it appears.</summary>
     public const string Placeholder = "REDACTED";
