@@ -111,6 +111,22 @@ public sealed class ServiceCollectionTests
     }
 
     [Fact]
+    public void A_configuration_without_a_credential_fails_naming_the_section_it_was_bound_from()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Avatars:KonPro:BasePath"] = "http://127.0.0.1:1" })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddKonProStreamingAvatar(configuration.GetSection("Avatars:KonPro"));
+        using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IOptions<StreamingAvatarApiConfig>>().Value;
+
+        act.Should().Throw<OptionsValidationException>().Which.Message
+            .Should().Contain("Configuration section 'Avatars:KonPro'").And.Contain("Avatars:KonPro:ApiKey");
+    }
+
+    [Fact]
     public void A_base_path_that_is_not_http_fails_validation()
     {
         var services = new ServiceCollection();
