@@ -1,4 +1,4 @@
-// KonPro Streaming Avatar SDK build pipeline: Clean -> Restore -> Build -> Test -> Pack, plus Demo and Bench.
+// KonPro Streaming Avatar SDK build pipeline: Clean -> Restore -> Build -> Test -> Pack, plus Demo, Bench and Freshness.
 // Run with `dotnet tool restore && dotnet cake` (Default = Test) or `dotnet cake --target=Pack`.
 
 var target = Argument("target", "Default");
@@ -114,6 +114,22 @@ Task("Bench")
 {
     DotNetRun("./tools/KonPro.Benchmarks/KonPro.Benchmarks.csproj", new ProcessArgumentBuilder().Append("--full"),
         new DotNetRunSettings { Configuration = configuration, NoBuild = true, NoRestore = true });
+});
+
+// Every NuGet and npm dependency behind its newest stable version, and every known vulnerability (a report, never a
+// failure): artifacts/freshness/freshness.md and .json. .ci/run prints its summary line.
+Task("Freshness")
+    .IsDependentOn("Restore")
+    .Does(() =>
+{
+    var exitCode = StartProcess("node", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder().Append("eng/freshness.mjs").Append("--out").AppendQuoted(MakeAbsolute(artifacts + Directory("freshness")).FullPath),
+    });
+    if (exitCode != 0)
+    {
+        Warning("The freshness check could not run ({0}).", exitCode);
+    }
 });
 
 Task("Default")

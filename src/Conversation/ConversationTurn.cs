@@ -37,4 +37,19 @@ public sealed record AssistantTurn(
 {
     /// <summary>The spoken sentences joined by single spaces.</summary>
     public string Text => string.Join(' ', SpokenPieces);
+
+    /// <summary>Prints the turn's members, the spoken sentences as a list of their texts (not the list's type name).</summary>
+    /// <param name="builder">Where the members are written.</param>
+    /// <returns>Always true: there are members.</returns>
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Append("At = ").Append(At.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+            .Append(", SpokenPieces = [").AppendJoin(", ", SpokenPieces.Select(text => $"\"{text}\""))
+            .Append("], Interrupted = ").Append(Interrupted)
+            .Append(", Error = ").Append(Error?.Message)
+            .Append(", FirstTokenLatency = ").Append(FirstTokenLatency)
+            .Append(", FirstSpeechLatency = ").Append(FirstSpeechLatency);
+        return true;
+    }
 }

@@ -39,9 +39,11 @@ internal sealed class DemoSettings : CommandSettings
     public bool Room { get; init; }
 
     [CommandOption("--snapshot <FILE>")]
-    [Description("where --room writes the PNG")]
-    [DefaultValue("avatar-snapshot.png")]
-    public string SnapshotPath { get; init; } = "avatar-snapshot.png";
+    [Description("where --room writes the PNG (default: konpro-avatar-snapshot.png in the system's temporary folder, so a run from a clone leaves nothing in the working tree; the path is printed)")]
+    public string? SnapshotPath { get; init; }
+
+    /// <summary>Where --room writes the PNG: the given path, or the temporary folder.</summary>
+    public string SnapshotFile => SnapshotPath ?? Path.Combine(Path.GetTempPath(), "konpro-avatar-snapshot.png");
 
     [CommandOption("--llm")]
     [Description("bring your own LLM: run a conversation between the avatar and a chat model (KonPro.Streaming.Conversation) instead of the script: typed and voice turns, answers spoken sentence by sentence as they stream, and a barge-in. Without --llm-url the model is a small deterministic STAND-IN that ships with the demo (offline; not an LLM)")]

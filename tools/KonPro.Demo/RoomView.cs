@@ -47,7 +47,7 @@ internal sealed class RoomView : IDisposable
         }
 
         connector = new LiveKitRoomConnector();
-        return new RoomView(settings.SnapshotPath);
+        return new RoomView(settings.SnapshotFile);
     }
 
     /// <summary>Starts watching the session's room (call once the session is ready).</summary>

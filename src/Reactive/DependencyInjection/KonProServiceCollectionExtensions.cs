@@ -47,7 +47,7 @@ public static class KonProServiceCollectionExtensions
         services.AddOptions<StreamingAvatarApiConfig>().Bind(configuration);
         services.AddOptions<StreamingAvatarOptions>().Bind(configuration)
             .Configure(options => options.ReconnectPolicy = BindReconnectPolicy(configuration.GetSection(nameof(StreamingAvatarOptions.ReconnectPolicy)), options.ReconnectPolicy));
-        return AddCore(services);
+        return AddCore(services, (configuration as IConfigurationSection)?.Path);
     }
 
     /// <summary>Registers the SDK with settings from delegates.</summary>
@@ -69,7 +69,7 @@ public static class KonProServiceCollectionExtensions
             options.Configure(configureOptions);
         }
 
-        return AddCore(services);
+        return AddCore(services, sectionPath: null);
     }
 
     // ReconnectPolicy is an immutable record (init-only properties, a shared Default instance), which the
@@ -93,9 +93,9 @@ public static class KonProServiceCollectionExtensions
         };
     }
 
-    private static IHttpClientBuilder AddCore(IServiceCollection services)
+    private static IHttpClientBuilder AddCore(IServiceCollection services, string? sectionPath)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamingAvatarApiConfig>, ApiConfigValidation>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamingAvatarApiConfig>>(new ApiConfigValidation(sectionPath)));
         services.AddOptions<StreamingAvatarOptions>().PostConfigure<IServiceProvider>((options, sp) =>
         {
             options.LoggerFactory ??= sp.GetService<ILoggerFactory>();
@@ -126,7 +126,8 @@ public static class KonProServiceCollectionExtensions
             .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5));
     }
 
-    private sealed class ApiConfigValidation : IValidateOptions<StreamingAvatarApiConfig>
+    // The constructors' rule; bound from configuration, the message names the section the settings came from.
+    private sealed class ApiConfigValidation(string? sectionPath) : IValidateOptions<StreamingAvatarApiConfig>
     {
         public ValidateOptionsResult Validate(string? name, StreamingAvatarApiConfig options)
         {
@@ -137,7 +138,9 @@ public static class KonProServiceCollectionExtensions
             }
             catch (ArgumentException e)
             {
-                return ValidateOptionsResult.Fail(e.Message);
+                return ValidateOptionsResult.Fail(sectionPath is null
+                    ? e.Message
+                    : $"Configuration section '{sectionPath}' ({sectionPath}:BasePath, {sectionPath}:ApiKey or {sectionPath}:Token): {e.Message}");
             }
         }
     }

@@ -21,7 +21,7 @@ internal static partial class Log
     public static partial void RetryingCall(ILogger logger, string operation, int attempt, double delayMs, string reason);
 
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Session {SessionId} state {OldState} -> {NewState}")]
-    public static partial void StateChanged(ILogger logger, string? sessionId, SessionState oldState, SessionState newState);
+    public static partial void StateChanged(ILogger logger, string sessionId, SessionState oldState, SessionState newState);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Session {SessionId} created")]
     public static partial void SessionCreated(ILogger logger, string sessionId);
@@ -33,10 +33,18 @@ internal static partial class Log
     public static partial void StopFailed(ILogger logger, string? sessionId, string reason);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Session {SessionId} disconnected: {Reason} (close status {CloseStatus})")]
-    public static partial void Disconnected(ILogger logger, string? sessionId, DisconnectReason reason, int? closeStatus);
+    public static partial void Disconnected(ILogger logger, string? sessionId, DisconnectReason reason, int closeStatus);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Automatic keep-alive of session {SessionId} failed: {Reason}")]
     public static partial void KeepAliveFailed(ILogger logger, string? sessionId, string reason);
+
+    // Before `new` answers there is no session id, and a close without a WebSocket close status has none to show: these
+    // say so in words rather than printing "(null)".
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "New session state {OldState} -> {NewState} (no session id yet)")]
+    public static partial void StateChangedBeforeCreated(ILogger logger, SessionState oldState, SessionState newState);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Session {SessionId} disconnected: {Reason} (no close status)")]
+    public static partial void DisconnectedWithoutCloseStatus(ILogger logger, string? sessionId, DisconnectReason reason);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "An event subscriber threw while handling {EventName}; other subscribers still get the event")]
     public static partial void SubscriberThrew(ILogger logger, Exception exception, string eventName);

@@ -306,7 +306,14 @@ internal sealed class SessionEngine : IAsyncDisposable
         var final = State.Close(reason);
         if (Session is not null)
         {
-            Log.Disconnected(_logger, sessionId, final, closeStatus);
+            if (closeStatus is { } status)
+            {
+                Log.Disconnected(_logger, sessionId, final, status);
+            }
+            else
+            {
+                Log.DisconnectedWithoutCloseStatus(_logger, sessionId, final);
+            }
         }
 
         Ingest.Complete(sessionId, Session is not null, final, closeStatus, description);

@@ -165,7 +165,15 @@ internal sealed class SessionStateMachine
         }
 
         _state = state;
-        Log.StateChanged(_logger, _sessionId, old, state);
+        if (_sessionId is null)
+        {
+            Log.StateChangedBeforeCreated(_logger, old, state);
+        }
+        else
+        {
+            Log.StateChanged(_logger, _sessionId, old, state);
+        }
+
         _hub.Enqueue(state);
     }
 }

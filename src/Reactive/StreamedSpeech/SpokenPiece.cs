@@ -19,4 +19,14 @@ public sealed record StreamSpeakResult(SpeakOutcome Outcome, IReadOnlyList<Spoke
 {
     /// <summary>The pieces the avatar began to say, joined by single spaces.</summary>
     public string SpokenText => string.Join(' ', SpokenPieces);
+
+    // CUSTOM: the compiler's record printer shows a list as its type name; this prints the pieces themselves.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Outcome = ").Append(Outcome)
+            .Append(", Pieces = [").AppendJoin(", ", Pieces.Select(piece => $"#{piece.Index} \"{piece.Text}\""))
+            .Append("], SpokenPieces = [").AppendJoin(", ", SpokenPieces.Select(text => $"\"{text}\""))
+            .Append("], Error = ").Append(Error?.Message);
+        return true;
+    }
 }

@@ -66,6 +66,37 @@ public sealed class ServiceCollectionTests
     }
 
     [Fact]
+    public void Binds_the_retry_settings_the_README_names_from_the_Retry_keys()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["KonPro:ApiKey"] = "key",
+                ["KonPro:Retry:Enabled"] = "true",
+                ["KonPro:Retry:MaxRetries"] = "5",
+                ["KonPro:Retry:BaseDelay"] = "00:00:00.250",
+                ["KonPro:Retry:MaxDelay"] = "00:00:04",
+                ["KonPro:Retry:MaxRetryAfter"] = "00:00:12",
+                ["KonPro:Retry:AttemptTimeout"] = "00:00:20",
+                ["KonPro:Retry:TotalTimeout"] = "00:01:00",
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddKonProStreamingAvatar(configuration.GetSection("KonPro"));
+        using var provider = services.BuildServiceProvider();
+
+        var retry = provider.GetRequiredService<IOptions<StreamingAvatarOptions>>().Value.Retry;
+
+        retry.Enabled.Should().BeTrue();
+        retry.MaxRetries.Should().Be(5);
+        retry.BaseDelay.Should().Be(TimeSpan.FromMilliseconds(250));
+        retry.MaxDelay.Should().Be(TimeSpan.FromSeconds(4));
+        retry.MaxRetryAfter.Should().Be(TimeSpan.FromSeconds(12));
+        retry.AttemptTimeout.Should().Be(TimeSpan.FromSeconds(20));
+        retry.TotalTimeout.Should().Be(TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
     public void Options_without_a_credential_fail_with_the_constructors_rule()
     {
         var services = new ServiceCollection();
@@ -77,6 +108,22 @@ public sealed class ServiceCollectionTests
 
         var message = constructor.Should().Throw<ArgumentException>().Which.Message.Split(" (Parameter")[0];
         act.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain(message);
+    }
+
+    [Fact]
+    public void A_configuration_without_a_credential_fails_naming_the_section_it_was_bound_from()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Avatars:KonPro:BasePath"] = "http://127.0.0.1:1" })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddKonProStreamingAvatar(configuration.GetSection("Avatars:KonPro"));
+        using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IOptions<StreamingAvatarApiConfig>>().Value;
+
+        act.Should().Throw<OptionsValidationException>().Which.Message
+            .Should().Contain("Configuration section 'Avatars:KonPro'").And.Contain("Avatars:KonPro:ApiKey");
     }
 
     [Fact]

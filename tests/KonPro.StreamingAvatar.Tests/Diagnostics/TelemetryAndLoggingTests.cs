@@ -32,6 +32,24 @@ public sealed class TelemetryAndLoggingTests
     }
 
     [Fact]
+    public async Task A_normal_start_and_stop_logs_no_null_placeholder()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        var logs = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        var avatar = new StreamingAvatar(await scope.TokenConfigAsync(), scope.Http, new StreamingAvatarOptions { LoggerFactory = factory });
+        await using (avatar)
+        {
+            await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+            await avatar.StopAvatarAsync();
+        }
+
+        logs.Messages.Should().Contain(m => m.StartsWith("New session state Inactive -> Creating (no session id yet)", StringComparison.Ordinal));
+        logs.Messages.Should().Contain(m => m.Contains("disconnected: ClientStop", StringComparison.Ordinal));
+        logs.Messages.Should().NotContain(m => m.Contains("(null)", StringComparison.Ordinal), "a missing session id or close status is said in words");
+    }
+
+    [Fact]
     public async Task Every_rest_call_has_a_span_and_the_meter_records_durations_stream_ready_and_speak_latency()
     {
         await using var scope = await FakeServerScope.StartAsync();

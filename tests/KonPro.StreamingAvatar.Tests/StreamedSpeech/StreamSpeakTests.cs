@@ -156,4 +156,15 @@ public sealed class StreamSpeakTests
             }
         }
     }
+
+    [Fact]
+    public void A_result_prints_its_pieces_texts_rather_than_the_list_type()
+    {
+        var result = new StreamSpeakResult(SpeakOutcome.Completed, [], ["Hello there.", "How are you?"], null);
+
+        var printed = result.ToString();
+
+        printed.Should().Contain("SpokenPieces = [\"Hello there.\", \"How are you?\"]");
+        printed.Should().NotContain("System.Collections.Generic");
+    }
 }
