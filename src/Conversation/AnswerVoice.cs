@@ -10,8 +10,11 @@ internal interface IAnswerVoice
     Task InterruptAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>One answer being said: when the avatar began, and how it ended (never faults).</summary>
-internal sealed record AnswerSpeech(Task Started, Task<AnswerEnd> Completed);
+/// <summary>
+/// One answer being said: the moment the avatar began (taken when the avatar's start arrived, never later when a
+/// continuation happens to run), and how it ended (never faults).
+/// </summary>
+internal sealed record AnswerSpeech(Task<DateTimeOffset> Started, Task<AnswerEnd> Completed);
 
 /// <summary>How an answer ended.</summary>
 internal sealed record AnswerEnd(SpeakOutcome Outcome, IReadOnlyList<string> SpokenPieces, Exception? Error);
@@ -22,7 +25,14 @@ internal sealed class RepeatVoice(StreamingAvatar avatar, int maxPieceLength) : 
     public async Task<AnswerSpeech> SpeakAsync(IAsyncEnumerable<string> text, CancellationToken cancellationToken)
     {
         var handle = await avatar.SpeakAsync(text, new SpeakStreamOptions { TaskType = TaskType.Repeat, MaxPieceLength = maxPieceLength }, cancellationToken).ConfigureAwait(false);
-        return new AnswerSpeech(handle.Started, EndAsync(handle));
+        // The moment is the AvatarStartTalking event's own ReceivedAt, stamped (on the avatar's clock) as the event
+        // arrived: a continuation that reads a clock later may run after time has moved on.
+        var started = handle.Started.ContinueWith(
+            static t => t.Result.ReceivedAt,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return new AnswerSpeech(started, EndAsync(handle));
     }
 
     public Task InterruptAsync(CancellationToken cancellationToken) => avatar.InterruptAsync(cancellationToken);

@@ -67,7 +67,7 @@ public sealed class AvatarConversation : IAsyncDisposable
         _avatar = avatar;
         _chat = chatClient;
         _voice = voice
-            ?? (_options.RealtimeVoice is { } own ? new RealtimeAnswerVoice(own, _options.MaxPieceLength) : new RepeatVoice(avatar, _options.MaxPieceLength));
+            ?? (_options.RealtimeVoice is { } own ? new RealtimeAnswerVoice(own, _options.MaxPieceLength, _options.TimeProvider ?? TimeProvider.System) : new RepeatVoice(avatar, _options.MaxPieceLength));
         _time = _options.TimeProvider ?? TimeProvider.System;
         _logger = _options.LoggerFactory?.CreateLogger<AvatarConversation>() ?? NullLogger<AvatarConversation>.Instance;
         _telemetry = new ConversationTelemetry(_options.MeterFactory);
@@ -205,25 +205,22 @@ public sealed class AvatarConversation : IAsyncDisposable
 
         var updates = new List<ChatResponseUpdate>();
         long? firstToken = null;
-        long? firstSpeech = null;
+        DateTimeOffset? firstSpeech = null;
         AnswerEnd end;
         try
         {
             var tokens = TokensAsync(messages, updates, () => firstToken ??= _time.GetTimestamp(), cancel.Token);
             var speech = await _voice.SpeakAsync(tokens, cancel.Token).ConfigureAwait(false);
             _ = speech.Started.ContinueWith(
-                _ =>
-                {
-                    firstSpeech = _time.GetTimestamp();
-                    active.IsSpeaking = true;
-                },
+                _ => active.IsSpeaking = true,
                 CancellationToken.None,
                 TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
             end = await speech.Completed.ConfigureAwait(false);
             if (speech.Started.IsCompletedSuccessfully)
             {
-                firstSpeech ??= _time.GetTimestamp();
+                // The moment the avatar's start arrived (its event's timestamp), not when this line runs.
+                firstSpeech = speech.Started.Result;
             }
         }
 #pragma warning disable CA1031 // a failing model or avatar call is reported in the turn; the conversation goes on
@@ -259,7 +256,7 @@ public sealed class AvatarConversation : IAsyncDisposable
         }
 
         var tokenLatency = firstToken is { } t ? _time.GetElapsedTime(pending.EndedAt, t) : (TimeSpan?)null;
-        var speechLatency = firstSpeech is { } s ? _time.GetElapsedTime(pending.EndedAt, s) : (TimeSpan?)null;
+        var speechLatency = firstSpeech is { } s ? s - pending.User.At : (TimeSpan?)null;
         if (tokenLatency is { } tl)
         {
             _telemetry.FirstToken.Record(tl.TotalSeconds);

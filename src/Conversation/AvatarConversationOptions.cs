@@ -31,7 +31,11 @@ public sealed class AvatarConversationOptions
     /// </summary>
     public RealtimeVoice? RealtimeVoice { get; set; }
 
-    /// <summary>The clock of the latency figures (the system clock when null).</summary>
+    /// <summary>
+    /// The clock of the latency figures (the system clock when null). The first speech is timed by the
+    /// <see cref="AvatarStartTalking"/> event's <see cref="StreamingEvent.ReceivedAt"/>, which the avatar stamps with its
+    /// own clock (<see cref="StreamingAvatarOptions.TimeProvider"/>) as the event arrives: give both the same clock.
+    /// </summary>
     public TimeProvider? TimeProvider { get; set; }
 
     /// <summary>Where logs go (nowhere when null).</summary>

@@ -37,18 +37,18 @@ public sealed class RealtimeVoice
 }
 
 /// <summary>Says answers sentence by sentence through a <see cref="RealtimeVoice"/>.</summary>
-internal sealed class RealtimeAnswerVoice(RealtimeVoice voice, int maxPieceLength) : IAnswerVoice
+internal sealed class RealtimeAnswerVoice(RealtimeVoice voice, int maxPieceLength, TimeProvider time) : IAnswerVoice
 {
     public Task<AnswerSpeech> SpeakAsync(IAsyncEnumerable<string> text, CancellationToken cancellationToken)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
         var completed = RunAsync(text, started, cancellationToken);
         return Task.FromResult(new AnswerSpeech(started.Task, completed));
     }
 
     public Task InterruptAsync(CancellationToken cancellationToken) => voice.Socket.InterruptAsync(cancellationToken);
 
-    private async Task<AnswerEnd> RunAsync(IAsyncEnumerable<string> text, TaskCompletionSource started, CancellationToken cancellationToken)
+    private async Task<AnswerEnd> RunAsync(IAsyncEnumerable<string> text, TaskCompletionSource<DateTimeOffset> started, CancellationToken cancellationToken)
     {
         await Task.Yield();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -60,7 +60,8 @@ internal sealed class RealtimeAnswerVoice(RealtimeVoice voice, int maxPieceLengt
             {
                 var utterance = voice.Socket.BeginUtterance(voice.SampleRate);
                 said.Add((sentence, utterance));
-                _ = utterance.Started.ContinueWith(_ => started.TrySetResult(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                // The utterance's start carries no timestamp: the clock is read as it completes (synchronously, not later).
+                _ = utterance.Started.ContinueWith(_ => started.TrySetResult(time.GetUtcNow()), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 _ = utterance.Completed.ContinueWith(
                     t =>
                     {

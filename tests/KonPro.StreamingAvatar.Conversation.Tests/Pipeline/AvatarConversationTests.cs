@@ -14,8 +14,8 @@ public sealed class AvatarConversationTests
     public async Task Speaks_the_first_sentence_while_the_model_is_still_writing_and_measures_it_in_virtual_time()
     {
         await using var loop = await Loopback.StartAsync();
-        var avatar = await loop.StartAvatarAsync();
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var avatar = await loop.StartAvatarAsync(new StreamingAvatarOptions { TimeProvider = clock });
         var model = new ScriptedChatClient(clock);
         model.Enqueue(
             Step.Say("Hello ", TimeSpan.FromMilliseconds(300)),

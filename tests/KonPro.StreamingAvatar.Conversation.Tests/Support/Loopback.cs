@@ -20,9 +20,9 @@ internal sealed class Loopback : IAsyncDisposable
     public static async Task<Loopback> StartAsync(double timeScale = 0.02) =>
         new(await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = timeScale, SessionDurationLimit = TimeSpan.FromHours(1) }));
 
-    public async Task<StreamingAvatar> StartAvatarAsync()
+    public async Task<StreamingAvatar> StartAvatarAsync(StreamingAvatarOptions? options = null)
     {
-        var avatar = new StreamingAvatar(new StreamingAvatarApiConfig { Token = await Server.CreateSessionTokenAsync(), BasePath = Server.Url }, Http);
+        var avatar = new StreamingAvatar(new StreamingAvatarApiConfig { Token = await Server.CreateSessionTokenAsync(), BasePath = Server.Url }, Http, options);
         _owned.Add(avatar);
         await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         return avatar;

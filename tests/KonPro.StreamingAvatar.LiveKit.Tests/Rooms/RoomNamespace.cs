@@ -2,24 +2,36 @@ namespace KonPro.Streaming.LiveKit.Tests.Rooms;
 
 /// <summary>
 /// Room tests join rooms over WebRTC, which ignores loopback: they run only inside a network namespace made for them
-/// (eng/netns-run), never on the machine's own network. Outside one they fail, saying so.
+/// (eng/netns-run, which <c>eng/test</c> uses), never on the machine's own network. Outside one they are skipped, saying
+/// why and how to run them; where they must run (<c>KONPRO_ROOM_TESTS=required</c>, as CI and <c>eng/test</c> set it)
+/// that skip is a failure instead.
 /// </summary>
 internal static class RoomNamespace
 {
     public const string Variable = "KONPRO_NETNS_ADDRESS";
+    public const string RequiredVariable = "KONPRO_ROOM_TESTS";
 
-    /// <summary>The namespace's address; fails the test when not inside a namespace.</summary>
-    public static string RequireAddress()
+    /// <summary>The namespace's address; skips the test (or fails it, where required) when not inside a namespace.</summary>
+    public static string RequireAddress() =>
+        RequireAddress(Environment.GetEnvironmentVariable(Variable), Environment.GetEnvironmentVariable(RequiredVariable));
+
+    /// <summary>The rule, on the two variables' values: the address, else a skip, else (where required) a failure.</summary>
+    public static string RequireAddress(string? address, string? required)
     {
-        var address = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(address))
+        if (!string.IsNullOrWhiteSpace(address))
         {
-            Assert.Fail(
-                $"Room tests must run inside a network namespace ({Variable} is not set): run them through eng/netns-run, e.g. " +
-                "`eng/netns-run dotnet test tests/KonPro.StreamingAvatar.LiveKit.Tests --no-build --filter Category=Room` " +
-                "(as root, after restore, build and `dotnet tools/KonPro.FakeServer/bin/Debug/net10.0/KonPro.FakeServer.dll --install-room`).");
+            return address;
         }
 
-        return address!;
+        var reason =
+            $"Room tests join rooms over WebRTC and run only inside a network namespace ({Variable} is not set). " +
+            "Run every test with `eng/test` (it makes the namespace: rootless where the kernel allows user namespaces, else as root), " +
+            "or these alone with `eng/netns-run dotnet test tests/KonPro.StreamingAvatar.LiveKit.Tests --no-build --filter Category=Room`.";
+        if (string.Equals(required, "required", StringComparison.Ordinal))
+        {
+            Assert.Fail($"{reason} {RequiredVariable}=required: this run must run them, so a skip is a failure.");
+        }
+
+        throw new SkipException(reason);
     }
 }

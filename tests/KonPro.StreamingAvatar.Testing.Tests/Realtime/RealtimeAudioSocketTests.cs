@@ -71,15 +71,13 @@ public sealed class RealtimeAudioSocketTests
 
         await client.SendAsync(new { type = "agent.audio_buffer_append", audio = Pcm(TimeSpan.FromMilliseconds(500)) });
         await client.SendAsync(new { type = "agent.audio_buffer_commit" });
-        await Task.Delay(100);
-        client.Seen.Should().NotContain(m => Type(m) == "agent.speak_started", "the session is not connected yet");
         (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
 
         await client.NextAsync("session.state_updated", m => State(m) == "connected");
         var ended = await client.NextAsync("agent.speak_ended");
         ended["duration_ms"]!.GetValue<long>().Should().Be(500);
         var seen = client.Seen;
-        seen.FindIndex(m => State(m) == "connected").Should().BeLessThan(seen.FindIndex(m => Type(m) == "agent.speak_started"));
+        seen.FindIndex(m => State(m) == "connected").Should().BeLessThan(seen.FindIndex(m => Type(m) == "agent.speak_started"), "the buffered audio is spoken only once the session is connected");
     }
 
     [Fact]
@@ -100,8 +98,12 @@ public sealed class RealtimeAudioSocketTests
         var cut = await client.NextAsync("agent.speak_interrupted", m => Id(m) == "long");
         cut["duration_ms"]!.GetValue<long>().Should().BeLessThan(10_000);
         (await client.NextAsync("agent.speak_interrupted", m => Id(m) == "queued"))["duration_ms"]!.GetValue<long>().Should().Be(0);
-        await Task.Delay(200);
-        client.Seen.Should().NotContain(m => Type(m) == "agent.speak_ended");
+
+        // An utterance sent now plays after anything still queued: its end proves the cut ones would have ended by then.
+        await client.SendAsync(new { type = "agent.speak", event_id = "proof", audio = Pcm(TimeSpan.FromMilliseconds(100)) });
+        await client.SendAsync(new { type = "agent.speak_end", event_id = "proof" });
+        await client.NextAsync("agent.speak_ended", m => Id(m) == "proof");
+        client.Seen.Should().NotContain(m => Type(m) == "agent.speak_ended" && Id(m) != "proof");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using KonPro.Streaming.Testing.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KonPro.Streaming.Testing.Tests.Rest;
 
@@ -70,13 +71,22 @@ public sealed class AuthenticationTests
     [Fact]
     public async Task An_expired_token_is_401()
     {
-        await using var server = await Servers.StartAsync(o => o.SessionTokenLifetime = TimeSpan.FromSeconds(5)); // 100 ms real
+        var clock = new FakeTimeProvider();
+        await using var server = await Servers.StartAsync(o =>
+        {
+            o.SessionTokenLifetime = TimeSpan.FromSeconds(5); // 100 ms of the clock at the tests' time scale
+            o.TimeProvider = clock;
+        });
         using var api = new ApiClient(server);
-        var token = await api.CreateTokenAsync();
-        await Task.Delay(TimeSpan.FromMilliseconds(400));
+        var early = await api.CreateTokenAsync();
+        var late = await api.CreateTokenAsync();
 
-        var answer = await api.PostAsync("/v1/streaming/new", new { }, Credential.Bearer(token));
+        clock.Advance(TimeSpan.FromMilliseconds(99));
+        var inTime = await api.PostAsync("/v1/streaming/new", new { }, Credential.Bearer(early));
+        clock.Advance(TimeSpan.FromMilliseconds(2));
+        var answer = await api.PostAsync("/v1/streaming/new", new { }, Credential.Bearer(late));
 
+        inTime.Status.Should().Be(HttpStatusCode.OK, "the token's lifetime has not passed yet");
         answer.ShouldBeError(HttpStatusCode.Unauthorized, "INVALID_API_KEY");
         answer.ErrorMessage.Should().Contain("expired");
     }

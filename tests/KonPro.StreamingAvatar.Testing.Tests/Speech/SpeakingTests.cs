@@ -82,9 +82,14 @@ public sealed class SpeakingTests
         stop.GetProperty("task_id").GetString().Should().Be(answer.Data.GetProperty("task_id").GetString());
         var tasks = server.GetSession(sessionId)!.Tasks;
         tasks.Should().HaveCount(2).And.OnlyContain(t => t.State == SpokenTaskState.Interrupted);
-        await Task.Delay(200);
-        chat.All.Count(e => Is(e, "avatar_start_talking")).Should().Be(1);
-        chat.EventTypes.Should().NotContain("avatar_end_message");
+
+        // A task sent now starts after anything still queued: its start proves the dropped task would have started by then.
+        var proof = await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = "after the interrupt", task_mode = "async" }, Credential.Bearer(token));
+        var proofId = proof.Data.GetProperty("task_id").GetString();
+        await chat.WaitForAsync(e => Is(e, "avatar_start_talking") && e.GetProperty("task_id").GetString() == proofId);
+        var untilProof = chat.All.TakeWhile(e => !(Is(e, "avatar_start_talking") && e.GetProperty("task_id").GetString() == proofId)).ToList();
+        untilProof.Count(e => Is(e, "avatar_start_talking")).Should().Be(1, "the queued task was dropped, never started");
+        untilProof.Should().NotContain(e => Is(e, "avatar_end_message"));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KonPro.Streaming.Testing.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KonPro.Streaming.Testing.Tests.Speech;
 
@@ -114,14 +115,23 @@ public sealed class VoiceChatTests
     [Fact]
     public async Task Without_silence_response_there_is_no_prompt()
     {
-        await using var server = await Servers.StartAsync(o => o.SilencePromptAfter = TimeSpan.FromSeconds(1)); // 20 ms
+        var clock = new FakeTimeProvider();
+        await using var server = await Servers.StartAsync(o =>
+        {
+            o.SilencePromptAfter = TimeSpan.FromSeconds(1); // 20 ms of the clock at the tests' time scale
+            o.TimeProvider = clock;
+        });
         using var api = new ApiClient(server);
         var (token, sessionId) = await api.NewSessionAsync();
         await using var chat = await ChatClient.ConnectAsync(server, sessionId, token);
+        await chat.SendTypedAsync("bound");
+        await chat.WaitForAsync("user_talking_message"); // the socket is bound to its session: where a prompt timer would start
 
-        await Task.Delay(300);
+        // Fifty prompt periods in virtual time: a prompt timer would fire inside Advance and queue its prompt on the
+        // socket before the marker's answer, so the marker's answer proves the moment passed.
+        clock.Advance(TimeSpan.FromSeconds(1));
         await chat.SendTypedAsync("marker");
-        await chat.WaitForAsync("user_talking_message");
+        await chat.WaitForAsync(e => e.GetProperty("event_type").GetString() == "user_talking_message" && e.GetProperty("message").GetString() == "marker");
 
         chat.EventTypes.Should().NotContain("user_silence");
     }

@@ -169,7 +169,8 @@ public sealed class StreamingAvatarLifecycleTests
 
         var act = () => avatar.CreateStartAvatarAsync(new StartAvatarRequest());
 
-        await act.Should().ThrowAsync<Exception>();
+        await act.Should().ThrowExactlyAsync<KonPro.Streaming.Realtime.ChatSocketHandshakeException>()
+            .Where(e => e.Message.Contains("HTTP 503", StringComparison.Ordinal), "the fake refuses the socket's upgrade with a 503");
         avatar.CurrentState.Should().Be(SessionState.Closed);
         scope.Calls(KonProOperationIds.StopSession).Should().ContainSingle();
     }

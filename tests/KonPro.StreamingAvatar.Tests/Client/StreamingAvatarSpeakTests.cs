@@ -30,8 +30,9 @@ public sealed class StreamingAvatarSpeakTests
         await Wait.UntilAsync(() => scope.Server.GetSession(session.SessionId)!.Tasks.Single(t => t.TaskId == handle.TaskId).State == SpokenTaskState.Completed);
         scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
         await Wait.UntilAsync(() => avatar.CurrentState == SessionState.Connected);
+        // The deadline is a timer on the virtual scheduler: had it been shorter, AdvanceBy would have ended the handle
+        // synchronously, before returning.
         scheduler.AdvanceBy(TimeSpan.FromSeconds(9));
-        await Task.Delay(50);
         handle.Completed.IsCompleted.Should().BeFalse("the wait is bounded by the planned duration plus the timeout, not less");
         scheduler.AdvanceBy(TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(handle.PlannedDurationMs ?? 0));
 

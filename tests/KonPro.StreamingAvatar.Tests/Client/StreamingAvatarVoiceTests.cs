@@ -146,7 +146,8 @@ public sealed class StreamingAvatarVoiceTests
         await avatar.DisposeAsync();
         var after = AudioFrames(scope).Count;
         push.Push(AudioClips.SpeechLike(TimeSpan.FromMilliseconds(320)));
-        await Task.Delay(200); // gives a (wrongly) surviving pump time to send; bounds an absence check, not a speed
+        // The server has closed the session's sockets: no frame can arrive after this, whatever survived the disposal.
+        await Wait.UntilAsync(() => scope.Server.GetSession(session.SessionId)!.OpenSockets == 0);
 
         avatar.IsVoiceChatActive.Should().BeFalse();
         AudioFrames(scope).Count.Should().Be(after);

@@ -9,12 +9,14 @@ public sealed class SentenceSplitterTests
     public async Task Yields_each_sentence_as_soon_as_the_white_space_after_it_arrives()
     {
         var tokens = Channel.CreateUnbounded<string>();
-        await using var pieces = SentenceSplitter.SplitAsync(tokens.Reader.ReadAllAsync()).GetAsyncEnumerator();
+        var askedForAThird = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var pieces = SentenceSplitter.SplitAsync(SignalAsk(tokens.Reader.ReadAllAsync(), 3, askedForAThird)).GetAsyncEnumerator();
 
         await tokens.Writer.WriteAsync("Hel");
         await tokens.Writer.WriteAsync("lo there.");
         var first = pieces.MoveNextAsync().AsTask();
-        await Task.Delay(50);
+        // Asking for a third token proves the splitter has read "lo there." and chose to wait rather than yield.
+        await askedForAThird.Task.WaitAsync(TimeSpan.FromSeconds(20));
         first.IsCompleted.Should().BeFalse("the end mark may still be part of a number or an abbreviation");
         await tokens.Writer.WriteAsync(" How are");
 
@@ -96,5 +98,25 @@ public sealed class SentenceSplitterTests
         }
 
         return list;
+    }
+
+    /// <summary>Passes <paramref name="source"/> on, completing <paramref name="asked"/> when item number <paramref name="ask"/> is asked for.</summary>
+    private static async IAsyncEnumerable<string> SignalAsk(IAsyncEnumerable<string> source, int ask, TaskCompletionSource asked)
+    {
+        await using var items = source.GetAsyncEnumerator();
+        for (var n = 1; ; n++)
+        {
+            if (n == ask)
+            {
+                asked.TrySetResult();
+            }
+
+            if (!await items.MoveNextAsync())
+            {
+                yield break;
+            }
+
+            yield return items.Current;
+        }
     }
 }
