@@ -50,6 +50,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Voice chat stopped: {Reason}")]
     public static partial void VoiceChatFailed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Refused a {Channel} message named {EventName}: only the SDK raises that event, so the message is not it; dropped")]
+    public static partial void RefusedClientEventName(ILogger logger, string eventName, string channel);
+
     [LoggerMessage(EventId = 4000, Level = LogLevel.Debug, Message = "Chat socket connecting to {Uri}")]
     public static partial void Connecting(ILogger logger, string uri);
 

@@ -56,6 +56,9 @@ internal sealed class EventIngest
         }
     }
 
+    /// <summary>Counts the room messages refused (named like an event only the SDK raises); none when null.</summary>
+    public System.Diagnostics.Metrics.Counter<long>? RefusedMessages { get; init; }
+
     /// <summary>Whether the event stream has completed (the session closed).</summary>
     public bool IsCompleted => Events.IsCompleted;
 
@@ -63,9 +66,11 @@ internal sealed class EventIngest
     public void IngestRoomMessage(ReadOnlySpan<byte> message, string? sessionId)
     {
         StreamingEvent? evt;
+        string? clientEventName;
         try
         {
-            if (!StreamingEventParser.TryParse(message, StreamingEventParser.DataChannelNameProperty, sessionId, _time.GetUtcNow(), out evt))
+            if (StreamingEventParser.Parse(message, StreamingEventParser.DataChannelNameProperty, sessionId, _time.GetUtcNow(), cache: null, out evt, out clientEventName)
+                != WireParseResult.Event)
             {
                 evt = null;
             }
@@ -75,6 +80,15 @@ internal sealed class EventIngest
 #pragma warning restore CA1031
         {
             evt = null;
+            clientEventName = null;
+        }
+
+        if (clientEventName is not null)
+        {
+            // Named like an event only the SDK raises: not that event, never delivered; logged and counted.
+            Log.RefusedClientEventName(_logger, clientEventName, "room");
+            KonProTelemetry.CountRefused(RefusedMessages, "room", clientEventName);
+            return;
         }
 
         if (evt is null)

@@ -302,6 +302,7 @@ internal sealed class SessionTransports
                 Logger = _logger,
                 ActivitySource = Telemetry?.ActivitySource,
                 DroppedAudioFrames = Telemetry?.DroppedAudioFrames,
+                RefusedMessages = Telemetry?.RefusedMessages,
             },
             _connector);
         var events = chat.Events.Subscribe(evt => _ingest.Ingest(evt, EventChannel.ChatSocket));

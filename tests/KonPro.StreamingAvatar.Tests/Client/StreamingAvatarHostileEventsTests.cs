@@ -71,8 +71,8 @@ public sealed class StreamingAvatarHostileEventsTests
         };
 
         sending.Should().NotThrow("nothing is thrown back into the room transport's OnNext");
-        room.Send("{\"type\":\"connection_quality_changed\",\"quality\":\"BAD\"}"u8.ToArray());
-        (await events.WaitForAsync<ConnectionQualityChanged>()).Quality.Should().Be(ConnectionQuality.Bad);
+        room.Send("{\"type\":\"user_start\"}"u8.ToArray());
+        await events.WaitForAsync<UserStart>();
         avatar.CurrentState.Should().Be(SessionState.Connected);
         events.Items.OfType<StreamDisconnected>().Should().BeEmpty();
         logs.Count(new EventId(3002)).Should().Be(5);

@@ -21,6 +21,7 @@ internal sealed class InMemoryRoom : IAvatarRoom
 {
     private readonly Subject<ReadOnlyMemory<byte>> _data = new();
     private readonly TaskCompletionSource _media = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Subject<ConnectionQuality> _quality = new();
 
     public List<string> Published { get; } = [];
 
@@ -30,7 +31,12 @@ internal sealed class InMemoryRoom : IAvatarRoom
 
     public Task MediaReady => _media.Task;
 
+    public IObservable<ConnectionQuality> ConnectionQuality => _quality;
+
     public void SetMediaReady() => _media.TrySetResult();
+
+    /// <summary>LiveKit measured the local participant's connection quality.</summary>
+    public void SetQuality(ConnectionQuality quality) => _quality.OnNext(quality);
 
     public void Send(string json) => _data.OnNext(Encoding.UTF8.GetBytes(json));
 
