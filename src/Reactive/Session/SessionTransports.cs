@@ -118,7 +118,7 @@ internal sealed class SessionTransports
 
             var subscription = new CompositeDisposable(
                 room.DataMessages.Subscribe(
-                    message => _ingest.IngestRoomMessage(message.Span, session.SessionId),
+                    message => _ingest.IngestRoomMessage(message, session.SessionId),
                     error => _onRoomClosed(error),
                     () => _onRoomClosed(null)),
                 room.ConnectionQuality.Subscribe(quality => _ingest.Ingest(
