@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "The microphone track stopped: {Reason}")]
     public static partial void MicrophoneFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "{Identity} publishes video: it is the avatar; only its data (and the server's) is read as the avatar's events")]
+    public static partial void AvatarParticipant(ILogger logger, string identity);
 }

@@ -30,6 +30,7 @@ internal sealed partial class LiveKitRoom
             _ffi.Own(participant.Participant?.Handle).Dispose();
             foreach (var publication in participant.Publications)
             {
+                OnTrackPublished(participant.Participant?.Info?.Identity, publication.Info);
                 _ffi.Own(publication.Handle).Dispose();
             }
         }
@@ -74,7 +75,11 @@ internal sealed partial class LiveKitRoom
                 OnTrackUnsubscribed(roomEvent.TrackUnsubscribed);
                 break;
             case RoomEvent.MessageOneofCase.DataPacketReceived when roomEvent.DataPacketReceived.User is { } user:
-                OnData(user);
+                OnData(user, roomEvent.DataPacketReceived.HasParticipantIdentity ? roomEvent.DataPacketReceived.ParticipantIdentity : null);
+                break;
+            case RoomEvent.MessageOneofCase.TrackPublished:
+                OnTrackPublished(roomEvent.TrackPublished.ParticipantIdentity, roomEvent.TrackPublished.Publication?.Info);
+                _ffi.DropOwnedHandles(roomEvent);
                 break;
             case RoomEvent.MessageOneofCase.ConnectionQualityChanged
                 when roomEvent.ConnectionQualityChanged.ParticipantIdentity == _localIdentity:
@@ -170,7 +175,16 @@ internal sealed partial class LiveKitRoom
         }
     }
 
-    private unsafe void OnData(UserPacket user)
+    // The avatar is learnt from the tracks the room announces, before that participant's data can arrive.
+    private void OnTrackPublished(string? participantIdentity, TrackPublicationInfo? publication)
+    {
+        if (_avatar.OnTrackPublished(participantIdentity, publication?.Kind == TrackKind.KindVideo))
+        {
+            Log.AvatarParticipant(_logger, participantIdentity!);
+        }
+    }
+
+    private unsafe void OnData(UserPacket user, string? senderIdentity)
     {
         using var buffer = _ffi.Own(user.Data?.Handle);
         var info = user.Data?.Data;
@@ -180,7 +194,8 @@ internal sealed partial class LiveKitRoom
         }
 
         var bytes = new ReadOnlySpan<byte>((void*)info.DataPtr, (int)info.DataLen).ToArray();
-        _data.OnNext(bytes);
+        var sender = _avatar.Classify(senderIdentity);
+        _data.OnNext(new AvatarRoomDataMessage(bytes, sender, string.IsNullOrEmpty(senderIdentity) ? null : senderIdentity, user.HasTopic ? user.Topic : null));
     }
 
     private void OnClosedByRoom(Proto.DisconnectReason reason)

@@ -24,7 +24,8 @@ internal sealed partial class LiveKitRoom : IAvatarRoom
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _mediaReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly BufferedSubject<ReadOnlyMemory<byte>> _data = new();
+    private readonly BufferedSubject<AvatarRoomDataMessage> _data = new();
+    private readonly AvatarParticipant _avatar;
     private readonly ReplaySubject<AvatarRoomTrack> _tracks = new();
     private readonly BehaviorSubject<ConnectionQuality> _quality = new(KonPro.Streaming.ConnectionQuality.Unknown);
     private readonly MediaPump<AvatarVideoFrame, byte> _video;
@@ -47,12 +48,16 @@ internal sealed partial class LiveKitRoom : IAvatarRoom
         _ffi = ffi;
         _options = options;
         _logger = logger;
+        _avatar = new AvatarParticipant(options.AvatarIdentity);
         _video = new MediaPump<AvatarVideoFrame, byte>(options.VideoQueueFrames, logger);
         _audio = new MediaPump<AvatarAudioFrame, short>(options.AudioQueueFrames, logger);
     }
 
     /// <inheritdoc />
-    public IObservable<ReadOnlyMemory<byte>> DataMessages => _data;
+    public IObservable<AvatarRoomDataMessage> DataMessages => _data;
+
+    /// <summary>The avatar's participant identity, once known (see <see cref="AvatarParticipant"/>).</summary>
+    internal string? AvatarIdentity => _avatar.Identity;
 
     /// <inheritdoc />
     public Task MediaReady => _mediaReady.Task;

@@ -18,6 +18,15 @@ public sealed class LiveKitRoomOptions
     /// <summary>The channels the avatar's audio is delivered with (LiveKit remixes). Default 1 (mono).</summary>
     public int AudioChannels { get; set; } = 1;
 
+    /// <summary>
+    /// The identity of the avatar's participant in the room: only its data messages (and the room server's, which have no
+    /// participant) are read as the avatar's events; any other participant's are delivered as
+    /// <see cref="StreamingAvatar.ParticipantData"/>. Default null: the avatar is the first remote participant the room
+    /// announces with a video track (the one whose picture the SDK shows). Set it when the room may hold another
+    /// participant that publishes video before the avatar does.
+    /// </summary>
+    public string? AvatarIdentity { get; set; }
+
     /// <summary>How often LiveKit retries joining before it gives up. Default 1.</summary>
     public uint JoinRetries { get; set; } = 1;
 

@@ -112,6 +112,15 @@ public partial class StreamingAvatar : IAsyncDisposable
     /// </summary>
     public virtual IObservable<StreamingEvent> Events => Engine.Ingest.Events.AsObservable();
 
+    /// <summary>
+    /// Data messages that other participants of the session's room published (another browser or device with the
+    /// session's user token, an agent with its agent token): each with the sender's identity, its topic and its bytes.
+    /// They are that participant's data, never the avatar's events (only the avatar's participant and the room's server
+    /// speak for the avatar). Hot, one <c>OnNext</c> at a time; completes with <see cref="Events"/>. Empty without a
+    /// <see cref="StreamingAvatarOptions.RoomConnector"/>.
+    /// </summary>
+    public virtual IObservable<AvatarRoomDataMessage> ParticipantData => Engine.Ingest.ParticipantData.AsObservable();
+
     /// <summary>The session's state: replays the current value, then each change; completes after <see cref="SessionState.Closed"/>.</summary>
     public virtual IObservable<SessionState> State => Engine.State.Changes;
 

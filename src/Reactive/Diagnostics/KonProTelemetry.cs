@@ -33,7 +33,14 @@ internal sealed class KonProTelemetry : IDisposable
         Reconnects = _meter.CreateCounter<long>("konpro.streaming_avatar.reconnects", "{reconnect}", "Chat socket reconnects.");
         Retries = _meter.CreateCounter<long>("konpro.streaming_avatar.call.retries", "{retry}", "REST call retries.");
         DroppedAudioFrames = _meter.CreateCounter<long>("konpro.streaming_avatar.audio.frames_dropped", "{frame}", "Voice chat audio frames dropped while the chat socket was not open.");
+        RefusedMessages = _meter.CreateCounter<long>("konpro.streaming_avatar.messages.refused", "{message}", "Chat socket and room messages refused because they carry the name of an event only the SDK raises.");
     }
+
+    /// <summary>The tag of <see cref="RefusedMessages"/> that names the channel: <c>chat</c> or <c>room</c>.</summary>
+    public const string ChannelTag = "konpro.channel";
+
+    /// <summary>The tag of <see cref="RefusedMessages"/> that names the refused event name.</summary>
+    public const string EventNameTag = "konpro.event";
 
     public ActivitySource ActivitySource { get; }
 
@@ -48,6 +55,12 @@ internal sealed class KonProTelemetry : IDisposable
     public Counter<long> Retries { get; }
 
     public Counter<long> DroppedAudioFrames { get; }
+
+    public Counter<long> RefusedMessages { get; }
+
+    /// <summary>Counts one refused message.</summary>
+    public static void CountRefused(Counter<long>? counter, string channel, string eventName) =>
+        counter?.Add(1, new KeyValuePair<string, object?>(ChannelTag, channel), new KeyValuePair<string, object?>(EventNameTag, eventName));
 
     public void Dispose()
     {

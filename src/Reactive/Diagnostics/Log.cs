@@ -58,6 +58,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Voice chat stopped: {Reason}")]
     public static partial void VoiceChatFailed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Refused a {Channel} message named {EventName}: only the SDK raises that event, so the message is not it; dropped")]
+    public static partial void RefusedClientEventName(ILogger logger, string eventName, string channel);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Debug, Message = "Room data from participant {Identity} (topic {Topic}, {Length} bytes): not the avatar's, delivered as participant data")]
+    public static partial void ParticipantData(ILogger logger, string identity, string? topic, int length);
+
     [LoggerMessage(EventId = 4000, Level = LogLevel.Debug, Message = "Chat socket connecting to {Uri}")]
     public static partial void Connecting(ILogger logger, string uri);
 

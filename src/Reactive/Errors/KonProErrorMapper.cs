@@ -131,7 +131,9 @@ internal static partial class KonProErrorMapper
             }
             catch (JsonException)
             {
-                message = body.Length > 200 ? body[..200] : body;
+                // Masked before the cut, so that a secret the cut splits is still recognised (and not half shown).
+                var masked = redactor.Redact(body)!;
+                message = masked.Length > 200 ? masked[..200] : masked;
             }
         }
 
@@ -143,7 +145,7 @@ internal static partial class KonProErrorMapper
             redactor.Redact(code),
             redactor.Redact(message),
             redactor.Redact(field),
-            requestId,
+            redactor.Redact(requestId),
             operation,
             retryAfter)
         {

@@ -28,12 +28,16 @@ internal sealed class EventIngest
         _dedup = new EventDeduplicator(time);
         _speaks = new SpeakTracker(time);
         Events = new EventHub<StreamingEvent>(replayLatest: false, (e, evt) => Log.SubscriberThrew(logger, e, evt?.Name ?? "completion"));
+        ParticipantData = new EventHub<AvatarRoomDataMessage>(replayLatest: false, (e, message) => Log.SubscriberThrew(logger, e, "participant data"));
         AvatarTalking = new EventHub<bool>(replayLatest: true, OnFlagSubscriberError, hasInitial: true, false);
         UserTalking = new EventHub<bool>(replayLatest: true, OnFlagSubscriberError, hasInitial: true, false);
     }
 
     /// <summary>Every delivered event, hot.</summary>
     public EventHub<StreamingEvent> Events { get; }
+
+    /// <summary>Room data messages from participants other than the avatar, hot.</summary>
+    public EventHub<AvatarRoomDataMessage> ParticipantData { get; }
 
     /// <summary>Whether the avatar talks (see <see cref="AvatarTalkingTracker"/>), replaying.</summary>
     public EventHub<bool> AvatarTalking { get; }
@@ -56,16 +60,38 @@ internal sealed class EventIngest
         }
     }
 
+    /// <summary>Counts the room messages refused (named like an event only the SDK raises); none when null.</summary>
+    public System.Diagnostics.Metrics.Counter<long>? RefusedMessages { get; init; }
+
     /// <summary>Whether the event stream has completed (the session closed).</summary>
     public bool IsCompleted => Events.IsCompleted;
 
-    /// <summary>Takes in one room data message: parsed once (the name in <c>type</c>), then <see cref="Ingest"/>.</summary>
-    public void IngestRoomMessage(ReadOnlySpan<byte> message, string? sessionId)
+    /// <summary>
+    /// Takes in one room data message. The avatar's (or the server's) is parsed once (the name in <c>type</c>), then
+    /// <see cref="Ingest"/>; another participant's is that participant's data, published on <see cref="ParticipantData"/>
+    /// and never read as an event.
+    /// </summary>
+    public void IngestRoomMessage(AvatarRoomDataMessage data, string? sessionId)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Sender is not (AvatarRoomDataSender.Avatar or AvatarRoomDataSender.Server))
+        {
+            Log.ParticipantData(_logger, data.ParticipantIdentity ?? string.Empty, data.Topic, data.Payload.Length);
+            ParticipantData.OnNext(data with { SessionId = sessionId, ReceivedAt = _time.GetUtcNow() });
+            return;
+        }
+
+        IngestAvatarRoomMessage(data.Payload.Span, sessionId);
+    }
+
+    private void IngestAvatarRoomMessage(ReadOnlySpan<byte> message, string? sessionId)
     {
         StreamingEvent? evt;
+        string? clientEventName;
         try
         {
-            if (!StreamingEventParser.TryParse(message, StreamingEventParser.DataChannelNameProperty, sessionId, _time.GetUtcNow(), out evt))
+            if (StreamingEventParser.Parse(message, StreamingEventParser.DataChannelNameProperty, sessionId, _time.GetUtcNow(), cache: null, out evt, out clientEventName)
+                != WireParseResult.Event)
             {
                 evt = null;
             }
@@ -75,6 +101,15 @@ internal sealed class EventIngest
 #pragma warning restore CA1031
         {
             evt = null;
+            clientEventName = null;
+        }
+
+        if (clientEventName is not null)
+        {
+            // Named like an event only the SDK raises: not that event, never delivered; logged and counted.
+            Log.RefusedClientEventName(_logger, clientEventName, "room");
+            KonProTelemetry.CountRefused(RefusedMessages, "room", clientEventName);
+            return;
         }
 
         if (evt is null)
@@ -168,6 +203,7 @@ internal sealed class EventIngest
         AvatarTalking.OnNextIfChanged(false);
         UserTalking.OnNextIfChanged(false);
         Events.OnCompleted();
+        ParticipantData.OnCompleted();
         AvatarTalking.OnCompleted();
         UserTalking.OnCompleted();
     }

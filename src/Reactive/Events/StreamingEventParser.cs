@@ -10,6 +10,9 @@ namespace KonPro.Streaming;
 /// Parses one wire message (a UTF-8 JSON object) into a typed <see cref="StreamingEvent"/> without
 /// reflection and without a serializer: one <see cref="Utf8JsonReader"/> pass finds the event's name, a
 /// second one reads the fields of that event. Unknown names become <see cref="UnknownStreamingEvent"/>;
+/// the names of the events only the SDK raises (<c>stream_ready</c>, <c>stream_disconnected</c>,
+/// <c>connection_quality_changed</c>) are refused (<see cref="WireParseResult.ClientEventName"/>): such a message is
+/// not that event, and the callers drop it, log it and count it;
 /// fields the event does not model (or that carry an unexpected JSON type) go to
 /// <see cref="StreamingEvent.ExtraFields"/>, whose dictionary is only allocated when there are any.
 /// No input makes it throw: whatever a server or a room peer sends, a bad message is a <see langword="false"/>
@@ -46,9 +49,9 @@ internal static class StreamingEventParser
         UserTalkingMessage,
         UserEndMessage,
         UserSilence,
-        StreamReady,
-        StreamDisconnected,
-        ConnectionQualityChanged,
+
+        /// <summary>A name only the SDK raises (<c>stream_ready</c>, <c>stream_disconnected</c>, <c>connection_quality_changed</c>).</summary>
+        ClientEvent,
     }
 
     /// <summary>Parses one message.</summary>
@@ -88,19 +91,47 @@ internal static class StreamingEventParser
         string? sessionId,
         DateTimeOffset receivedAt,
         StreamingEventParserCache? cache,
-        [NotNullWhen(true)] out StreamingEvent? evt)
+        [NotNullWhen(true)] out StreamingEvent? evt) =>
+        Parse(utf8Json, nameProperty, sessionId, receivedAt, cache, out evt, out _) == WireParseResult.Event;
+
+    /// <summary>Parses one message and says what it was: an event, malformed, or named like an event only the SDK raises.</summary>
+    /// <param name="utf8Json">The whole message.</param>
+    /// <param name="nameProperty"><c>event_type</c> on the chat socket, <c>type</c> on the LiveKit data channel.</param>
+    /// <param name="sessionId">The session the message came from (used when the message does not name one).</param>
+    /// <param name="receivedAt">When the message arrived.</param>
+    /// <param name="cache">A per-connection cache of the last task id, or <see langword="null"/>.</param>
+    /// <param name="evt">The event, for <see cref="WireParseResult.Event"/>; otherwise <see langword="null"/>.</param>
+    /// <param name="clientEventName">The refused name, for <see cref="WireParseResult.ClientEventName"/>.</param>
+    /// <returns>What the message was. Never throws for any input.</returns>
+    internal static WireParseResult Parse(
+        ReadOnlySpan<byte> utf8Json,
+        string nameProperty,
+        string? sessionId,
+        DateTimeOffset receivedAt,
+        StreamingEventParserCache? cache,
+        out StreamingEvent? evt,
+        out string? clientEventName)
     {
         ArgumentNullException.ThrowIfNull(nameProperty);
         evt = null;
+        clientEventName = null;
         try
         {
-            if (!TryFindKind(utf8Json, nameProperty, out var kind, out var unknownName))
+            if (!TryFindKind(utf8Json, nameProperty, out var kind, out var name))
             {
-                return false;
+                return WireParseResult.Malformed;
             }
 
-            evt = ReadEvent(utf8Json, nameProperty, kind, unknownName, sessionId, receivedAt, cache);
-            return true;
+            if (kind == Kind.ClientEvent)
+            {
+                // The SDK raises these itself, from its own transports; a message carrying one of their names is not
+                // that event (ADR 0006), whoever sent it.
+                clientEventName = name;
+                return WireParseResult.ClientEventName;
+            }
+
+            evt = ReadEvent(utf8Json, nameProperty, kind, name, sessionId, receivedAt, cache);
+            return WireParseResult.Event;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
@@ -108,12 +139,13 @@ internal static class StreamingEventParser
             // the first pass accepted (it checks every string); they are caught so that no input ever escapes as an
             // exception into a receive loop.
             evt = null;
-            return false;
+            clientEventName = null;
+            return WireParseResult.Malformed;
         }
     }
 
     // First pass: validate the whole document (JSON syntax, UTF-8 and escapes of every string) and find the
-    // name. Allocates only for unknown names. After it, no string of the message can fail to decode.
+    // name. Allocates only for unknown (and refused) names. After it, no string of the message can fail to decode.
     private static bool TryFindKind(ReadOnlySpan<byte> utf8Json, string nameProperty, out Kind kind, out string? unknownName)
     {
         kind = Kind.Unknown;
@@ -166,7 +198,7 @@ internal static class StreamingEventParser
 
             found = true;
             kind = KindOf(ref reader);
-            if (kind == Kind.Unknown)
+            if (kind is Kind.Unknown or Kind.ClientEvent)
             {
                 unknownName = reader.GetString();
             }
@@ -241,9 +273,9 @@ internal static class StreamingEventParser
         if (reader.ValueTextEquals("user_start"u8)) return Kind.UserStart;
         if (reader.ValueTextEquals("user_stop"u8)) return Kind.UserStop;
         if (reader.ValueTextEquals("user_silence"u8)) return Kind.UserSilence;
-        if (reader.ValueTextEquals("stream_ready"u8)) return Kind.StreamReady;
-        if (reader.ValueTextEquals("stream_disconnected"u8)) return Kind.StreamDisconnected;
-        if (reader.ValueTextEquals("connection_quality_changed"u8)) return Kind.ConnectionQualityChanged;
+        if (reader.ValueTextEquals("stream_ready"u8)) return Kind.ClientEvent;
+        if (reader.ValueTextEquals("stream_disconnected"u8)) return Kind.ClientEvent;
+        if (reader.ValueTextEquals("connection_quality_changed"u8)) return Kind.ClientEvent;
         return Kind.Unknown;
     }
 
@@ -263,10 +295,6 @@ internal static class StreamingEventParser
         long durationMs = 0;
         int silenceTimes = 0;
         int countDown = 0;
-        var quality = ConnectionQuality.Unknown;
-        var closeStatus = (int?)null;
-        string? closeDescription = null;
-        var reason = DisconnectReason.NetworkLost;
         Dictionary<string, JsonElement>? extra = null;
         var nameSeen = false;
 
@@ -303,22 +331,6 @@ internal static class StreamingEventParser
             {
                 field = Field.CountDown;
             }
-            else if (kind == Kind.ConnectionQualityChanged && reader.ValueTextEquals("quality"u8))
-            {
-                field = Field.Quality;
-            }
-            else if (kind == Kind.StreamDisconnected && reader.ValueTextEquals("reason"u8))
-            {
-                field = Field.Reason;
-            }
-            else if (kind == Kind.StreamDisconnected && reader.ValueTextEquals("close_status"u8))
-            {
-                field = Field.CloseStatus;
-            }
-            else if (kind == Kind.StreamDisconnected && reader.ValueTextEquals("close_description"u8))
-            {
-                field = Field.CloseDescription;
-            }
 
             // Only unknown fields need their name as a string.
             var otherName = field == Field.Other ? reader.GetString()! : null;
@@ -333,10 +345,6 @@ internal static class StreamingEventParser
                 Field.DurationMs => TryReadInt64(ref reader, out durationMs),
                 Field.SilenceTimes => TryReadInt32(ref reader, out silenceTimes),
                 Field.CountDown => TryReadInt32(ref reader, out countDown),
-                Field.Quality => TryReadQuality(ref reader, out quality),
-                Field.Reason => TryReadReason(ref reader, out reason),
-                Field.CloseStatus => TryReadNullableInt32(ref reader, out closeStatus),
-                Field.CloseDescription => TryReadString(ref reader, out closeDescription),
                 _ => false,
             };
 
@@ -395,19 +403,6 @@ internal static class StreamingEventParser
             {
                 TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, SilenceTimes = silenceTimes, CountDown = countDown,
             },
-            Kind.StreamReady => new StreamReady
-            {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
-            },
-            Kind.StreamDisconnected => new StreamDisconnected
-            {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
-                Reason = reason, CloseStatus = closeStatus, CloseDescription = closeDescription,
-            },
-            Kind.ConnectionQualityChanged => new ConnectionQualityChanged
-            {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, Quality = quality,
-            },
             _ => new UnknownStreamingEvent(unknownName!, Encoding.UTF8.GetString(utf8Json))
             {
                 TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
@@ -425,10 +420,6 @@ internal static class StreamingEventParser
         DurationMs,
         SilenceTimes,
         CountDown,
-        Quality,
-        Reason,
-        CloseStatus,
-        CloseDescription,
     }
 
     private static bool HasMessage(Kind kind) =>
@@ -443,10 +434,6 @@ internal static class StreamingEventParser
         Field.DurationMs => Api.ChatEventFields.DurationMs,
         Field.SilenceTimes => Api.ChatEventFields.SilenceTimes,
         Field.CountDown => Api.ChatEventFields.CountDown,
-        Field.Quality => "quality",
-        Field.Reason => "reason",
-        Field.CloseStatus => "close_status",
-        Field.CloseDescription => "close_description",
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 
@@ -569,57 +556,19 @@ internal static class StreamingEventParser
         value = 0;
         return false;
     }
+}
 
-    private static bool TryReadNullableInt32(ref Utf8JsonReader reader, out int? value)
-    {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            value = null;
-            return true;
-        }
+/// <summary>What one wire message was.</summary>
+internal enum WireParseResult
+{
+    /// <summary>An event (a known one, or an <see cref="UnknownStreamingEvent"/>).</summary>
+    Event,
 
-        var ok = TryReadInt32(ref reader, out var v);
-        value = ok ? v : null;
-        return ok;
-    }
+    /// <summary>Not a JSON object with a string name (see <see cref="StreamingEventParser.TryParse(ReadOnlySpan{byte}, string, string?, DateTimeOffset, out StreamingEvent?)"/>).</summary>
+    Malformed,
 
-    private static bool TryReadQuality(ref Utf8JsonReader reader, out ConnectionQuality quality)
-    {
-        quality = ConnectionQuality.Unknown;
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            return false;
-        }
-
-        if (reader.ValueTextEquals("GOOD"u8) || reader.ValueTextEquals("good"u8))
-        {
-            quality = ConnectionQuality.Good;
-            return true;
-        }
-
-        if (reader.ValueTextEquals("BAD"u8) || reader.ValueTextEquals("bad"u8))
-        {
-            quality = ConnectionQuality.Bad;
-            return true;
-        }
-
-        return reader.ValueTextEquals("UNKNOWN"u8) || reader.ValueTextEquals("unknown"u8);
-    }
-
-    private static bool TryReadReason(ref Utf8JsonReader reader, out DisconnectReason reason)
-    {
-        reason = DisconnectReason.NetworkLost;
-        // Enum member names only (e.g. "IdleTimeout"): a number would parse to any value, defined or not.
-        var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-        if (string.IsNullOrEmpty(text) || !char.IsLetter(text[0]) || !Enum.TryParse(text, ignoreCase: true, out reason)
-            || !Enum.IsDefined(reason))
-        {
-            reason = DisconnectReason.NetworkLost;
-            return false;
-        }
-
-        return true;
-    }
+    /// <summary>Named like an event only the SDK raises: not that event, refused.</summary>
+    ClientEventName,
 }
 
 /// <summary>

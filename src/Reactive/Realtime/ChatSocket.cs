@@ -433,15 +433,17 @@ internal sealed class ChatSocket : IAsyncDisposable
     private void Dispatch(ReadOnlySpan<byte> message)
     {
         StreamingEvent? evt;
+        string? clientEventName;
         try
         {
-            if (!StreamingEventParser.TryParse(
+            if (StreamingEventParser.Parse(
                     message,
                     StreamingEventParser.ChatSocketNameProperty,
                     _options.SessionId,
                     _options.TimeProvider.GetUtcNow(),
                     _parserCache,
-                    out evt))
+                    out evt,
+                    out clientEventName) != WireParseResult.Event)
             {
                 evt = null;
             }
@@ -451,6 +453,16 @@ internal sealed class ChatSocket : IAsyncDisposable
 #pragma warning restore CA1031
         {
             evt = null;
+            clientEventName = null;
+        }
+
+        if (clientEventName is not null)
+        {
+            // Named like an event only the SDK raises: not that event, never delivered; logged, counted and reported.
+            Log.RefusedClientEventName(_logger, clientEventName, "chat");
+            KonProTelemetry.CountRefused(_options.RefusedMessages, "chat", clientEventName);
+            Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.ClientEventName, message.Length, clientEventName));
+            return;
         }
 
         if (evt is not null)

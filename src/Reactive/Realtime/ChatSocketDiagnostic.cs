@@ -17,4 +17,10 @@ internal enum ChatSocketDiagnosticKind
 
     /// <summary>A binary message (the server only sends text).</summary>
     UnexpectedBinary,
+
+    /// <summary>
+    /// Named like an event only the SDK raises (<c>stream_ready</c>, <c>stream_disconnected</c>,
+    /// <c>connection_quality_changed</c>): not that event; dropped. The preview is the name.
+    /// </summary>
+    ClientEventName,
 }

@@ -47,6 +47,9 @@ internal sealed record ChatSocketOptions
     /// <summary>Counts the audio frames dropped because the socket was not open (null: not counted).</summary>
     public System.Diagnostics.Metrics.Counter<long>? DroppedAudioFrames { get; init; }
 
+    /// <summary>Counts the messages refused because they carry the name of an event only the SDK raises.</summary>
+    public System.Diagnostics.Metrics.Counter<long>? RefusedMessages { get; init; }
+
     /// <summary>The largest message kept; larger ones are discarded and reported (default 1 MiB).</summary>
     public int MaxMessageBytes { get; init; } = DefaultMaxMessageBytes;
 

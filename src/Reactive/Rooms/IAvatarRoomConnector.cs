@@ -32,12 +32,15 @@ public sealed record AvatarRoomConnectRequest(string SessionId, string Url, stri
 public interface IAvatarRoom : IAsyncDisposable
 {
     /// <summary>
-    /// The data channel's messages: UTF-8 JSON events with the event name in <c>type</c>. The SDK parses them into
-    /// the same <see cref="StreamingAvatar.Events"/> stream as the chat socket. Complete it (or fail it) when the room
-    /// closes: if the session still lives, it closes with <see cref="StreamDisconnected"/>
+    /// The data channel's messages, each with who sent it. The avatar's (and the server's) are UTF-8 JSON events with the
+    /// event name in <c>type</c>, which the SDK parses into the same <see cref="StreamingAvatar.Events"/> stream as the
+    /// chat socket; any other participant's go to <see cref="StreamingAvatar.ParticipantData"/> and are never taken as
+    /// the avatar's. Say who sent each one (<see cref="AvatarRoomDataMessage.Sender"/>); a message from a sender the
+    /// connector cannot tell apart is a <see cref="AvatarRoomDataSender.Participant"/>'s. Complete it (or fail it) when
+    /// the room closes: if the session still lives, it closes with <see cref="StreamDisconnected"/>
     /// (<see cref="DisconnectReason.ServerClosed"/>, description <c>room_closed</c>).
     /// </summary>
-    IObservable<ReadOnlyMemory<byte>> DataMessages { get; }
+    IObservable<AvatarRoomDataMessage> DataMessages { get; }
 
     /// <summary>Completes when the avatar's audio and video tracks are subscribed (then the SDK raises <see cref="StreamReady"/>).</summary>
     Task MediaReady { get; }

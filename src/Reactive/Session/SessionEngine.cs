@@ -55,7 +55,7 @@ internal sealed class SessionEngine : IAsyncDisposable
         _telemetry = telemetry;
         _redactor = redactor;
         State = new SessionStateMachine(logger);
-        Ingest = new EventIngest(_time, logger);
+        Ingest = new EventIngest(_time, logger) { RefusedMessages = telemetry.RefusedMessages };
         _transports = new SessionTransports(rest.BaseUri, rest.Credential.Secret, options, connector, Ingest, _scheduler, _time, logger, OnChatStatus, OnRoomClosed)
         {
             Telemetry = telemetry,
@@ -98,6 +98,9 @@ internal sealed class SessionEngine : IAsyncDisposable
         ThrowIfDisposed();
         State.BeginCreating();
 
+        // A bring-your-own LiveKit token is a credential the server may echo in an error.
+        _redactor.Add(request.LiveKitSettings?.Token);
+
         // The call is not cancelled with the caller's token: if the caller gives up after the server created the
         // session, the answer still arrives (bounded by a timeout) and the session is stopped, so nothing is left open.
         var call = CreateSessionCallAsync(wire);
@@ -105,6 +108,7 @@ internal sealed class SessionEngine : IAsyncDisposable
         try
         {
             var response = await call.WaitAsync(cancellationToken).ConfigureAwait(false);
+            AddSecrets(response);
             session = ToSession(response);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !call.IsFaulted && !call.IsCanceled)
@@ -123,7 +127,6 @@ internal sealed class SessionEngine : IAsyncDisposable
             throw;
         }
 
-        _redactor.Add(session.AccessToken);
         lock (_gate)
         {
             _session = session;
@@ -439,6 +442,14 @@ internal sealed class SessionEngine : IAsyncDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, typeof(StreamingAvatar));
 
+    /// <summary>Every credential of a new session (room and agent tokens, the realtime endpoint) is masked from then on.</summary>
+    private void AddSecrets(NewSessionResponse response)
+    {
+        _redactor.Add(response.Data?.Access_token);
+        _redactor.Add(response.Data?.Livekit_agent_token);
+        _redactor.Add(response.Data?.Realtime_endpoint);
+    }
+
     private static StartAvatarResponse ToSession(NewSessionResponse response)
     {
         var data = response.Data;
@@ -474,8 +485,9 @@ internal sealed class SessionEngine : IAsyncDisposable
     {
         try
         {
-            var session = ToSession(await call.ConfigureAwait(false));
-            _redactor.Add(session.AccessToken);
+            var response = await call.ConfigureAwait(false);
+            AddSecrets(response);
+            var session = ToSession(response);
             Log.StoppingAfterFailedStart(_logger, session.SessionId);
             await StopOnServerAsync(session.SessionId).ConfigureAwait(false);
         }

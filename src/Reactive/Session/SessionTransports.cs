@@ -118,7 +118,7 @@ internal sealed class SessionTransports
 
             var subscription = new CompositeDisposable(
                 room.DataMessages.Subscribe(
-                    message => _ingest.IngestRoomMessage(message.Span, session.SessionId),
+                    message => _ingest.IngestRoomMessage(message, session.SessionId),
                     error => _onRoomClosed(error),
                     () => _onRoomClosed(null)),
                 room.ConnectionQuality.Subscribe(quality => _ingest.Ingest(
@@ -302,6 +302,7 @@ internal sealed class SessionTransports
                 Logger = _logger,
                 ActivitySource = Telemetry?.ActivitySource,
                 DroppedAudioFrames = Telemetry?.DroppedAudioFrames,
+                RefusedMessages = Telemetry?.RefusedMessages,
             },
             _connector);
         var events = chat.Events.Subscribe(evt => _ingest.Ingest(evt, EventChannel.ChatSocket));

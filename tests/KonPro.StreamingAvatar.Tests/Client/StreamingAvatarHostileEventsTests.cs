@@ -71,8 +71,8 @@ public sealed class StreamingAvatarHostileEventsTests
         };
 
         sending.Should().NotThrow("nothing is thrown back into the room transport's OnNext");
-        room.Send("{\"type\":\"connection_quality_changed\",\"quality\":\"BAD\"}"u8.ToArray());
-        (await events.WaitForAsync<ConnectionQualityChanged>()).Quality.Should().Be(ConnectionQuality.Bad);
+        room.Send("{\"type\":\"user_start\"}"u8.ToArray());
+        await events.WaitForAsync<UserStart>();
         avatar.CurrentState.Should().Be(SessionState.Connected);
         events.Items.OfType<StreamDisconnected>().Should().BeEmpty();
         logs.Count(new EventId(3002)).Should().Be(5);
@@ -82,13 +82,13 @@ public sealed class StreamingAvatarHostileEventsTests
     /// <summary>A room whose data messages are raw bytes the test chooses (not only valid UTF-8).</summary>
     private sealed class BytesRoom : IAvatarRoomConnector, IAvatarRoom
     {
-        private readonly Subject<ReadOnlyMemory<byte>> _data = new();
+        private readonly Subject<AvatarRoomDataMessage> _data = new();
 
-        public IObservable<ReadOnlyMemory<byte>> DataMessages => _data;
+        public IObservable<AvatarRoomDataMessage> DataMessages => _data;
 
         public Task MediaReady => Task.CompletedTask;
 
-        public void Send(byte[] message) => _data.OnNext(message);
+        public void Send(byte[] message) => _data.OnNext(new AvatarRoomDataMessage(message, AvatarRoomDataSender.Avatar, "avatar"));
 
         public Task<IAvatarRoom> ConnectAsync(AvatarRoomConnectRequest request, CancellationToken cancellationToken = default) =>
             Task.FromResult<IAvatarRoom>(this);

@@ -68,7 +68,7 @@ public sealed class StreamingAvatarRoomMediaTests
 
     private sealed class MediaRoom : IAvatarRoom
     {
-        private readonly Subject<ReadOnlyMemory<byte>> _data = new();
+        private readonly Subject<AvatarRoomDataMessage> _data = new();
         private AvatarRoomDisconnect? _disconnection;
         private long _microphoneBytes;
         private long _microphoneNonSilentBytes;
@@ -81,7 +81,7 @@ public sealed class StreamingAvatarRoomMediaTests
 
         public bool MicrophoneStopped { get; private set; }
 
-        public IObservable<ReadOnlyMemory<byte>> DataMessages => _data;
+        public IObservable<AvatarRoomDataMessage> DataMessages => _data;
 
         public Task MediaReady => Task.CompletedTask;
 

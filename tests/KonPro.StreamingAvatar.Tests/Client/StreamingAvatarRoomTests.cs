@@ -27,8 +27,8 @@ public sealed class StreamingAvatarRoomTests
         await handle.WaitForCompletionAsync(FakeServerScope.Patience);
         // The same start event again, now from the data channel (name in "type"): a duplicate.
         connector.Room.Send($$"""{"type":"avatar_start_talking","task_id":"{{handle.TaskId}}"}""");
-        connector.Room.Send("""{"type":"connection_quality_changed","quality":"GOOD"}""");
         connector.Room.Send("not json at all");
+        connector.Room.SetQuality(ConnectionQuality.Good);
         await events.WaitForAsync<ConnectionQualityChanged>();
 
         events.Items.OfType<AvatarStartTalking>().Where(e => e.TaskId == handle.TaskId).Should().ContainSingle();
@@ -74,9 +74,9 @@ public sealed class StreamingAvatarRoomTests
         connector.Room.Invoking(r => r.SendBytes([0xFF, 0xFE, 0x7B])).Should().NotThrow();
         connector.Room.Invoking(r => r.Send("""{"type":"avatar_talking_message","task_id":"t","message":"\ud800"}""")).Should().NotThrow();
         connector.Room.Invoking(r => r.Send("""{"type":"\udc00"}""")).Should().NotThrow();
-        connector.Room.Send("""{"type":"connection_quality_changed","quality":"BAD"}""");
+        connector.Room.Send("""{"type":"user_start"}""");
 
-        (await events.WaitForAsync<ConnectionQualityChanged>()).Quality.Should().Be(ConnectionQuality.Bad);
+        await events.WaitForAsync<UserStart>();
         avatar.CurrentState.Should().Be(SessionState.Connected);
     }
 }

@@ -84,29 +84,27 @@ public sealed class StreamingEventParserTests
         evt.CountDown.Should().Be(5);
     }
 
-    [Fact]
-    public void Parses_client_side_events()
+    [Theory]
+    [InlineData("event_type", """{"event_type":"stream_ready"}""", "stream_ready")]
+    [InlineData("event_type", """{"event_type":"connection_quality_changed","quality":"BAD"}""", "connection_quality_changed")]
+    [InlineData("event_type", """{"event_type":"stream_disconnected","reason":"ClientStop","close_status":1000}""", "stream_disconnected")]
+    [InlineData("type", """{"type":"stream_disconnected","reason":"IdleTimeout"}""", "stream_disconnected")]
+    [InlineData("type", """{"task_id":"t","type":"stream_ready"}""", "stream_ready")]
+    public void A_message_named_like_an_event_only_the_sdk_raises_is_refused_not_parsed_as_that_event(string nameProperty, string json, string name)
     {
-        Parse("""{"event_type":"stream_ready"}""").Should().BeOfType<StreamReady>();
-        Parse("""{"event_type":"connection_quality_changed","quality":"BAD"}""")
-            .Should().BeOfType<ConnectionQualityChanged>().Which.Quality.Should().Be(ConnectionQuality.Bad);
-        var disconnected = Parse("""{"event_type":"stream_disconnected","reason":"IdleTimeout","close_status":4001,"close_description":"idle_timeout"}""")
-            .Should().BeOfType<StreamDisconnected>().Subject;
-        disconnected.Reason.Should().Be(DisconnectReason.IdleTimeout);
-        disconnected.CloseStatus.Should().Be(4001);
-        disconnected.CloseDescription.Should().Be("idle_timeout");
+        var result = StreamingEventParser.Parse(Encoding.UTF8.GetBytes(json), nameProperty, "s-1", At, cache: null, out var evt, out var refused);
+
+        result.Should().Be(WireParseResult.ClientEventName);
+        evt.Should().BeNull("a message carrying one of their names is not that event (ADR 0006)");
+        refused.Should().Be(name);
+        StreamingEventParser.TryParse(Encoding.UTF8.GetBytes(json), nameProperty, "s-1", At, out _).Should().BeFalse();
     }
 
-    [Theory]
-    [InlineData("\"3\"")]
-    [InlineData("\"SomethingElse\"")]
-    [InlineData("7")]
-    public void A_disconnect_reason_that_is_not_a_name_is_kept_as_an_extra_field(string reason)
+    [Fact]
+    public void A_client_event_name_in_another_property_or_as_a_prefix_is_not_refused()
     {
-        var evt = Parse($$"""{"event_type":"stream_disconnected","reason":{{reason}}}""");
-
-        evt.Should().BeOfType<StreamDisconnected>().Which.Reason.Should().Be(DisconnectReason.NetworkLost);
-        evt.ExtraFields["reason"].GetRawText().Should().Be(reason);
+        Parse("""{"event_type":"user_start","type":"stream_ready"}""").Should().BeOfType<UserStart>();
+        Parse("""{"event_type":"stream_ready_soon"}""").Should().BeOfType<UnknownStreamingEvent>().Which.Name.Should().Be("stream_ready_soon");
     }
 
     [Fact]

@@ -19,22 +19,35 @@ internal sealed class InMemoryRoomConnector : IAvatarRoomConnector
 
 internal sealed class InMemoryRoom : IAvatarRoom
 {
-    private readonly Subject<ReadOnlyMemory<byte>> _data = new();
+    private readonly Subject<AvatarRoomDataMessage> _data = new();
     private readonly TaskCompletionSource _media = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Subject<ConnectionQuality> _quality = new();
 
     public List<string> Published { get; } = [];
 
     public bool Disposed { get; private set; }
 
-    public IObservable<ReadOnlyMemory<byte>> DataMessages => _data;
+    public IObservable<AvatarRoomDataMessage> DataMessages => _data;
 
     public Task MediaReady => _media.Task;
 
+    public IObservable<ConnectionQuality> ConnectionQuality => _quality;
+
     public void SetMediaReady() => _media.TrySetResult();
 
-    public void Send(string json) => _data.OnNext(Encoding.UTF8.GetBytes(json));
+    /// <summary>LiveKit measured the local participant's connection quality.</summary>
+    public void SetQuality(ConnectionQuality quality) => _quality.OnNext(quality);
 
-    public void SendBytes(byte[] message) => _data.OnNext(message);
+    /// <summary>The avatar's participant publishes <paramref name="json"/>.</summary>
+    public void Send(string json) => _data.OnNext(new AvatarRoomDataMessage(Encoding.UTF8.GetBytes(json), AvatarRoomDataSender.Avatar, "avatar"));
+
+    public void SendBytes(byte[] message) => _data.OnNext(new AvatarRoomDataMessage(message, AvatarRoomDataSender.Avatar, "avatar"));
+
+    public void SendMessage(AvatarRoomDataMessage message) => _data.OnNext(message);
+
+    /// <summary>Anyone in the room publishes <paramref name="json"/>, as the connector classified the sender.</summary>
+    public void SendFrom(AvatarRoomDataSender sender, string? identity, string json, string? topic = null) =>
+        _data.OnNext(new AvatarRoomDataMessage(Encoding.UTF8.GetBytes(json), sender, identity, topic));
 
     /// <summary>The room ends on its own (the server closed it).</summary>
     public void Close() => _data.OnCompleted();

@@ -68,6 +68,38 @@ export class Room {
     });
   }
 
+  /** The other clients of the room, as a participant list (without their tracks: the room relays no client's media). */
+  otherClients(except) {
+    return [...this.clients].filter((c) => c !== except && !c.gone).map((c) => c.info(ParticipantInfo_State.ACTIVE, false));
+  }
+
+  /** Tells every client but `except` about `participant` (joined, or gone). */
+  announce(participant, except) {
+    for (const client of this.clients) if (client !== except) client.send({ case: 'update', value: new ParticipantUpdate({ participants: [participant] }) });
+  }
+
+  /**
+   * Relays a client's data packet to the others, as LiveKit does: stamped with the sender's identity and sid (a
+   * client cannot pose as another), to the destination identities when it names some.
+   */
+  relay(sender, user) {
+    const packet = new DataPacket({
+      kind: DataPacket_Kind.RELIABLE,
+      participantIdentity: sender.identity,
+      value: {
+        case: 'user',
+        value: new UserPacket({ participantSid: sender.sid, participantIdentity: sender.identity, payload: user.payload, topic: user.topic }),
+      },
+    });
+    const bytes = packet.toBinary();
+    const to = user.destinationIdentities?.length ? new Set(user.destinationIdentities) : null;
+    let sent = 0;
+    for (const client of this.clients) {
+      if (client !== sender && (!to || to.has(client.identity)) && client.sendData(bytes)) sent++;
+    }
+    return sent;
+  }
+
   /** Sends one event (a JSON object) from the avatar to every client on `_reliable`. */
   emit(event) {
     if (!this.avatar || this.closed) return 0;
@@ -140,10 +172,10 @@ export class ClientParticipant {
     this.socket.send(new SignalResponse({ message }).toBinary());
   }
 
-  info(state = ParticipantInfo_State.JOINED) {
+  info(state = ParticipantInfo_State.JOINED, withTracks = true) {
     return new ParticipantInfo({
       sid: this.sid, identity: this.identity, name: this.name, state, joinedAt: this.joinedAt, version: 1,
-      tracks: [...this.tracks.values()],
+      tracks: withTracks ? [...this.tracks.values()] : [],
       permission: new ParticipantPermission({ canSubscribe: true, canPublish: true, canPublishData: true }),
     });
   }
@@ -156,7 +188,7 @@ export class ClientParticipant {
       value: new JoinResponse({
         room: room.info(),
         participant: this.info(),
-        otherParticipants: room.avatar ? [room.avatarInfo()] : [],
+        otherParticipants: [...(room.avatar ? [room.avatarInfo()] : []), ...room.otherClients(this)],
         serverVersion,
         subscriberPrimary: true,
         pingTimeout: 15,
@@ -165,6 +197,7 @@ export class ClientParticipant {
       }),
     });
     this.report({ type: 'participant_joined', sid: this.sid, protocol: this.protocol, sdk: this.sdk });
+    room.announce(this.info(ParticipantInfo_State.ACTIVE, false), this);
 
     const sub = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.subscriber = sub;
@@ -310,9 +343,10 @@ export class ClientParticipant {
     }
     if (packet.value.case !== 'user') return;
     const user = packet.value.value;
+    const relayed = this.room.relay(this, user);
     this.report({
       type: 'data_received', topic: user.topic ?? '', channel: label,
-      payload: Buffer.from(user.payload).toString('utf8'),
+      payload: Buffer.from(user.payload).toString('utf8'), relayed_to: relayed,
     });
   }
 
@@ -394,6 +428,7 @@ export class ClientParticipant {
     if (this.gone) return;
     this.gone = true;
     this.room.clients.delete(this);
+    this.room.announce(this.info(ParticipantInfo_State.DISCONNECTED, false), this);
     for (const sink of this.sinks) sink.stop();
     this.subscriber?.close();
     this.publisher?.close();
