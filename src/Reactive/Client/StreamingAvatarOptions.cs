@@ -41,7 +41,9 @@ public sealed class StreamingAvatarOptions
     /// <summary>
     /// After the chat socket reconnected, how long (beyond the task's planned duration) a pending task's
     /// <see cref="SpeakHandle.Completed"/> waits for the task's end before it ends as <see cref="SpeakOutcome.Unknown"/>
-    /// (its end may have been sent while the socket was down). 10 s by default; timed on <see cref="Scheduler"/>.
+    /// (its end may have been sent while the socket was down). The wait counts from the first reconnect the task was
+    /// pending across: later drops do not extend it, so a handle ends at most its planned duration plus this timeout
+    /// after that reconnect, however often the socket drops again. 10 s by default; timed on <see cref="Scheduler"/>.
     /// </summary>
     public TimeSpan SpeakOutcomeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
