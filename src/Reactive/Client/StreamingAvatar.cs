@@ -171,6 +171,12 @@ public partial class StreamingAvatar : IAsyncDisposable
     /// <summary>The connection quality changed. Hot; completes with <see cref="Events"/>.</summary>
     public IObservable<ConnectionQualityChanged> ConnectionQualityChanged => Events.OfType<ConnectionQualityChanged>();
 
+    /// <summary>
+    /// The chat socket reconnected after a drop: events between the gap's start and end may be missing. Hot;
+    /// completes with <see cref="Events"/>.
+    /// </summary>
+    public IObservable<StreamReconnected> StreamReconnected => Events.OfType<StreamReconnected>();
+
     /// <summary>Whether the user's input is muted (silence is sent while voice chat runs).</summary>
     public virtual bool IsInputAudioMuted => Engine.Voice.IsMuted;
 

@@ -6,7 +6,7 @@ namespace KonPro.Streaming;
 /// <summary>
 /// The SDK's traces and metrics, named by <see cref="KonProDiagnostics"/> (where users find the names): one span per
 /// REST call and around starting and (re)connecting, and the histograms of call durations, time to <c>StreamReady</c>
-/// and speak-to-<c>AvatarStartTalking</c> latency, plus the reconnect, retry and dropped-audio counters.
+/// and speak-to-<c>AvatarStartTalking</c> latency, plus the reconnect, retry and dropped-audio counters and the gaps in the event stream.
 /// </summary>
 internal sealed class KonProTelemetry : IDisposable
 {
@@ -33,6 +33,7 @@ internal sealed class KonProTelemetry : IDisposable
         Reconnects = _meter.CreateCounter<long>("konpro.streaming_avatar.reconnects", "{reconnect}", "Chat socket reconnects.");
         Retries = _meter.CreateCounter<long>("konpro.streaming_avatar.call.retries", "{retry}", "REST call retries.");
         DroppedAudioFrames = _meter.CreateCounter<long>("konpro.streaming_avatar.audio.frames_dropped", "{frame}", "Voice chat audio frames dropped while the chat socket was not open.");
+        EventGapDuration = _meter.CreateHistogram<double>("konpro.streaming_avatar.event_gap.duration", "s", "Gaps in the event stream: time from a chat socket drop to its reconnect, in which events may have been lost (one per stream_reconnected).");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -48,6 +49,8 @@ internal sealed class KonProTelemetry : IDisposable
     public Counter<long> Retries { get; }
 
     public Counter<long> DroppedAudioFrames { get; }
+
+    public Histogram<double> EventGapDuration { get; }
 
     public void Dispose()
     {

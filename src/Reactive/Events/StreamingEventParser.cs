@@ -49,6 +49,10 @@ internal static class StreamingEventParser
         StreamReady,
         StreamDisconnected,
         ConnectionQualityChanged,
+
+        // A name only the SDK gives its own events (DESIGN.md: client events never come from the wire): such a
+        // message is not that event, nor an unknown one that a handler of the name would receive.
+        ClientOnly,
     }
 
     /// <summary>Parses one message.</summary>
@@ -59,8 +63,8 @@ internal static class StreamingEventParser
     /// <param name="evt">The event, when the message is a JSON object with a string name.</param>
     /// <returns>
     /// <see langword="false"/> for malformed input: not JSON (truncated, trailing data, nested deeper than 64), not an
-    /// object, no string name, or a string anywhere in it that is not text (invalid UTF-8, an escaped lone surrogate).
-    /// Never throws for any input.
+    /// object, no string name, or a string anywhere in it that is not text (invalid UTF-8, an escaped lone surrogate);
+    /// and for a message named like an event only the SDK raises (<c>stream_reconnected</c>). Never throws for any input.
     /// </returns>
     internal static bool TryParse(
         ReadOnlySpan<byte> utf8Json,
@@ -79,8 +83,8 @@ internal static class StreamingEventParser
     /// <param name="evt">The event, when the message is a JSON object with a string name.</param>
     /// <returns>
     /// <see langword="false"/> for malformed input: not JSON (truncated, trailing data, nested deeper than 64), not an
-    /// object, no string name, or a string anywhere in it that is not text (invalid UTF-8, an escaped lone surrogate).
-    /// Never throws for any input.
+    /// object, no string name, or a string anywhere in it that is not text (invalid UTF-8, an escaped lone surrogate);
+    /// and for a message named like an event only the SDK raises (<c>stream_reconnected</c>). Never throws for any input.
     /// </returns>
     internal static bool TryParse(
         ReadOnlySpan<byte> utf8Json,
@@ -94,7 +98,7 @@ internal static class StreamingEventParser
         evt = null;
         try
         {
-            if (!TryFindKind(utf8Json, nameProperty, out var kind, out var unknownName))
+            if (!TryFindKind(utf8Json, nameProperty, out var kind, out var unknownName) || kind == Kind.ClientOnly)
             {
                 return false;
             }
@@ -244,6 +248,7 @@ internal static class StreamingEventParser
         if (reader.ValueTextEquals("stream_ready"u8)) return Kind.StreamReady;
         if (reader.ValueTextEquals("stream_disconnected"u8)) return Kind.StreamDisconnected;
         if (reader.ValueTextEquals("connection_quality_changed"u8)) return Kind.ConnectionQualityChanged;
+        if (reader.ValueTextEquals("stream_reconnected"u8)) return Kind.ClientOnly;
         return Kind.Unknown;
     }
 

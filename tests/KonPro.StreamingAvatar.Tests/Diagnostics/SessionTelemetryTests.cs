@@ -140,6 +140,7 @@ public sealed class SessionTelemetryTests
             ["konpro.streaming_avatar.speak.latency"] = "s",
             ["konpro.streaming_avatar.reconnects"] = "{reconnect}",
             ["konpro.streaming_avatar.audio.frames_dropped"] = "{frame}",
+            ["konpro.streaming_avatar.event_gap.duration"] = "s",
         });
     }
 
