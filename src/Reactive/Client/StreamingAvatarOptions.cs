@@ -30,8 +30,8 @@ public sealed class StreamingAvatarOptions
 
     /// <summary>
     /// Whether and how to reconnect the chat socket after a drop it may recover from; null (the default) never reconnects.
-    /// A server that goes silent (no data, no answer to the client's ping sent every 20 s within 10 s) counts as a
-    /// network loss, detected within 30 s.
+    /// A server that goes silent (no event, no answer to the ping the client sends after 15 s without hearing from it)
+    /// counts as a network loss, noticed 30 s after the last byte it sent (timed on <see cref="TimeProvider"/>).
     /// </summary>
     public ReconnectPolicy? ReconnectPolicy { get; set; }
 
