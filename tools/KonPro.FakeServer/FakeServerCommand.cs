@@ -28,6 +28,11 @@ internal sealed class FakeServerSettings : CommandSettings
     [DefaultValue(20)]
     public int MaxSessions { get; init; }
 
+    [CommandOption("--session-duration-limit <SECONDS>")]
+    [Description("the maximum age of a session (session_duration_limit), in seconds of the fake's time (scaled by --time-scale)")]
+    [DefaultValue(600)]
+    public int SessionDurationLimit { get; init; }
+
     [CommandOption("--rate-limit <N>")]
     [Description("requests per second before 429 RATE_LIMIT_EXCEEDED (default: no limit)")]
     public int? RateLimit { get; init; }
@@ -94,6 +99,7 @@ internal sealed class FakeServerSettings : CommandSettings
         Port is < 0 or > 65535 ? Spectre.Console.ValidationResult.Error("--port must be between 0 and 65535.")
         : !(TimeScale > 0) || double.IsInfinity(TimeScale) ? Spectre.Console.ValidationResult.Error("--time-scale must be a positive number.")
         : MaxSessions < 1 ? Spectre.Console.ValidationResult.Error("--max-sessions must be at least 1.")
+        : SessionDurationLimit < 1 ? Spectre.Console.ValidationResult.Error("--session-duration-limit must be at least 1 second.")
         : RateLimit is < 1 ? Spectre.Console.ValidationResult.Error("--rate-limit must be at least 1.")
         : MaxBodyBytes < 1 ? Spectre.Console.ValidationResult.Error("--max-body-bytes must be at least 1.")
         : RequestLog < 0 ? Spectre.Console.ValidationResult.Error("--request-log must be 0 or more.")
@@ -117,6 +123,7 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
             Port = settings.Port,
             TimeScale = settings.TimeScale,
             MaxConcurrentSessions = settings.MaxSessions,
+            SessionDurationLimit = TimeSpan.FromSeconds(settings.SessionDurationLimit),
             RateLimitPerSecond = settings.RateLimit,
             MaxRequestBodyBytes = settings.MaxBodyBytes,
             StartAdminInterface = !settings.NoAdmin,

@@ -31,8 +31,9 @@ namespace KonPro.Streaming;
 /// one channel are different events (the same word spoken twice) and are all delivered. Every stream completes
 /// (never faults) when the session closes or the avatar is disposed; <see cref="Events"/> ends with a
 /// <see cref="StreamDisconnected"/> event that carries the reason.</para>
-/// <para>A chat socket whose server goes silent is detected within 30 s (a ping every 20 s, 10 s to answer) and
-/// counts as a network loss.</para>
+/// <para>A chat socket whose server goes silent is dropped 30 s after the last byte it sent (an event, or the pong to
+/// the ping the client sends after 15 s without hearing from it), timed on <see cref="StreamingAvatarOptions.TimeProvider"/>,
+/// and counts as a network loss.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -179,6 +180,12 @@ public partial class StreamingAvatar : IAsyncDisposable
 
     /// <summary>The connection quality changed. Hot; completes with <see cref="Events"/>.</summary>
     public IObservable<ConnectionQualityChanged> ConnectionQualityChanged => Events.OfType<ConnectionQualityChanged>();
+
+    /// <summary>
+    /// The chat socket reconnected after a drop: events between the gap's start and end may be missing. Hot;
+    /// completes with <see cref="Events"/>.
+    /// </summary>
+    public IObservable<StreamReconnected> StreamReconnected => Events.OfType<StreamReconnected>();
 
     /// <summary>Whether the user's input is muted (silence is sent while voice chat runs).</summary>
     public virtual bool IsInputAudioMuted => Engine.Voice.IsMuted;

@@ -30,8 +30,8 @@ public sealed class StreamingAvatarOptions
 
     /// <summary>
     /// Whether and how to reconnect the chat socket after a drop it may recover from; null (the default) never reconnects.
-    /// A server that goes silent (no data, no answer to the client's ping sent every 20 s within 10 s) counts as a
-    /// network loss, detected within 30 s.
+    /// A server that goes silent (no event, no answer to the ping the client sends after 15 s without hearing from it)
+    /// counts as a network loss, noticed 30 s after the last byte it sent (timed on <see cref="TimeProvider"/>).
     /// </summary>
     public ReconnectPolicy? ReconnectPolicy { get; set; }
 
@@ -41,7 +41,9 @@ public sealed class StreamingAvatarOptions
     /// <summary>
     /// After the chat socket reconnected, how long (beyond the task's planned duration) a pending task's
     /// <see cref="SpeakHandle.Completed"/> waits for the task's end before it ends as <see cref="SpeakOutcome.Unknown"/>
-    /// (its end may have been sent while the socket was down). 10 s by default; timed on <see cref="Scheduler"/>.
+    /// (its end may have been sent while the socket was down). The wait counts from the first reconnect the task was
+    /// pending across: later drops do not extend it, so a handle ends at most its planned duration plus this timeout
+    /// after that reconnect, however often the socket drops again. 10 s by default; timed on <see cref="Scheduler"/>.
     /// </summary>
     public TimeSpan SpeakOutcomeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

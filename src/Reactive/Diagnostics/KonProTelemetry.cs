@@ -6,7 +6,7 @@ namespace KonPro.Streaming;
 /// <summary>
 /// The SDK's traces and metrics, named by <see cref="KonProDiagnostics"/> (where users find the names): one span per
 /// REST call and around starting and (re)connecting, and the histograms of call durations, time to <c>StreamReady</c>
-/// and speak-to-<c>AvatarStartTalking</c> latency, plus the reconnect, retry and dropped-audio counters.
+/// and speak-to-<c>AvatarStartTalking</c> latency, plus the reconnect, retry and dropped-audio counters and the gaps in the event stream.
 /// </summary>
 internal sealed class KonProTelemetry : IDisposable
 {
@@ -34,6 +34,7 @@ internal sealed class KonProTelemetry : IDisposable
         Retries = _meter.CreateCounter<long>("konpro.streaming_avatar.call.retries", "{retry}", "REST call retries.");
         DroppedAudioFrames = _meter.CreateCounter<long>("konpro.streaming_avatar.audio.frames_dropped", "{frame}", "Voice chat audio frames dropped while the chat socket was not open.");
         RefusedMessages = _meter.CreateCounter<long>("konpro.streaming_avatar.messages.refused", "{message}", "Chat socket and room messages refused because they carry the name of an event only the SDK raises.");
+        EventGapDuration = _meter.CreateHistogram<double>("konpro.streaming_avatar.event_gap.duration", "s", "Gaps in the event stream: time from a chat socket drop to its reconnect, in which events may have been lost (one per stream_reconnected).");
     }
 
     /// <summary>The tag of <see cref="RefusedMessages"/> that names the channel: <c>chat</c> or <c>room</c>.</summary>
@@ -61,6 +62,7 @@ internal sealed class KonProTelemetry : IDisposable
     /// <summary>Counts one refused message.</summary>
     public static void CountRefused(Counter<long>? counter, string channel, string eventName) =>
         counter?.Add(1, new KeyValuePair<string, object?>(ChannelTag, channel), new KeyValuePair<string, object?>(EventNameTag, eventName));
+    public Histogram<double> EventGapDuration { get; }
 
     public void Dispose()
     {

@@ -100,6 +100,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Chat socket dropped {Count} voice chat audio frames while it was not open")]
     public static partial void AudioDropped(ILogger logger, long count);
 
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Chat socket heard nothing from the server for {Seconds} s (no message, no pong); dropping the connection as a network loss")]
+    public static partial void ServerSilent(ILogger logger, double seconds);
+
     [LoggerMessage(EventId = 5000, Level = LogLevel.Debug, Message = "Voice chat pump stopped after {Chunks} chunks ({Reason})")]
     public static partial void PumpStopped(ILogger logger, long chunks, string reason);
 

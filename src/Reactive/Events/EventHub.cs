@@ -68,6 +68,25 @@ internal sealed class EventHub<T>
         }
     }
 
+    /// <summary>
+    /// Queues <paramref name="work"/> to run on the delivering thread once every value queued before it has been
+    /// delivered to every observer; call <see cref="Drain"/> (outside any lock) to run it.
+    /// </summary>
+    /// <returns><see langword="false"/> when the hub has completed: nothing was queued and the caller runs the work itself.</returns>
+    public bool EnqueueAfterDelivery(Action work)
+    {
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return false;
+            }
+
+            _pending.Enqueue((default!, work));
+            return true;
+        }
+    }
+
     /// <summary>Publishes <paramref name="value"/> only when it differs from the latest one.</summary>
     public bool OnNextIfChanged(T value)
     {

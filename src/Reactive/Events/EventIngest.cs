@@ -126,6 +126,7 @@ internal sealed class EventIngest
     {
         bool avatarChanged;
         var userChanged = false;
+        Action? afterDelivery = null;
         lock (_gate)
         {
             if (!_dedup.ShouldDeliver(evt, channel))
@@ -133,13 +134,18 @@ internal sealed class EventIngest
                 return;
             }
 
+            // A speak handle moves only once every subscriber has seen the event that moves it: whoever awaits
+            // Started or Completed then finds the event in what it recorded (a drain on another thread may still be
+            // delivering it when this one returns).
             switch (evt)
             {
                 case AvatarStartTalking start when start.TaskId is { } startedTask:
-                    _speaks.Track(startedTask).MarkStarted(start);
+                    var started = _speaks.Track(startedTask);
+                    afterDelivery = () => started.MarkStarted(start);
                     break;
                 case AvatarStopTalking stop when stop.TaskId is { } stoppedTask:
-                    _speaks.Track(stoppedTask).MarkEnded(SpeakOutcome.Completed, stop.DurationMs);
+                    var stopped = _speaks.Track(stoppedTask);
+                    afterDelivery = () => stopped.MarkEnded(SpeakOutcome.Completed, stop.DurationMs);
                     break;
                 case UserStart:
                     userChanged = UserTalking.EnqueueIfChanged(true);
@@ -154,6 +160,11 @@ internal sealed class EventIngest
 
             avatarChanged = AvatarTalking.EnqueueIfChanged(_avatarTalkingTracker.Apply(evt));
             Events.Enqueue(evt);
+            if (afterDelivery is not null && !Events.EnqueueAfterDelivery(afterDelivery))
+            {
+                // The stream has completed (the session closed): no delivery to wait for.
+                afterDelivery();
+            }
         }
 
         // Flags first (a subscriber of an event sees the flags it implies), then the event.

@@ -141,6 +141,31 @@ public sealed record ConnectionQualityChanged : StreamingEvent
     public ConnectionQuality Quality { get; init; }
 }
 
+/// <summary>
+/// The chat socket dropped and has reconnected (<c>stream_reconnected</c>): events the server sent on it between
+/// <see cref="GapStart"/> and <see cref="GapEnd"/> may be missing, since the protocol has no replay. The SDK raises it
+/// itself, before any event of the new connection, and never takes it from the wire. The transcript operators mark
+/// the turns that span the gap (<see cref="TranscriptEntry.MayBeIncomplete"/>, <see cref="AvatarUtterance.MayBeIncomplete"/>),
+/// and speak handles pending across it end at most their bounded wait later (<see cref="SpeakOutcome.Unknown"/>).
+/// </summary>
+public sealed record StreamReconnected : StreamingEvent
+{
+    /// <inheritdoc />
+    public override string Name => StreamingEvents.StreamReconnected;
+
+    /// <summary>When the SDK noticed the drop (from then on the server's events may not have arrived).</summary>
+    public DateTimeOffset GapStart { get; init; }
+
+    /// <summary>When the socket was open again (the same instant as <see cref="StreamingEvent.ReceivedAt"/>).</summary>
+    public DateTimeOffset GapEnd { get; init; }
+
+    /// <summary>Why the socket dropped (a reason the SDK reconnects after, such as <see cref="DisconnectReason.NetworkLost"/>).</summary>
+    public DisconnectReason Reason { get; init; }
+
+    /// <summary>How many connection attempts the reconnect took (1 when the first one succeeded).</summary>
+    public int Attempts { get; init; }
+}
+
 /// <summary>An event whose name the SDK does not know; it is passed through, never dropped.</summary>
 public sealed record UnknownStreamingEvent : StreamingEvent
 {

@@ -11,7 +11,7 @@ namespace KonPro.Streaming;
 /// reflection and without a serializer: one <see cref="Utf8JsonReader"/> pass finds the event's name, a
 /// second one reads the fields of that event. Unknown names become <see cref="UnknownStreamingEvent"/>;
 /// the names of the events only the SDK raises (<c>stream_ready</c>, <c>stream_disconnected</c>,
-/// <c>connection_quality_changed</c>) are refused (<see cref="WireParseResult.ClientEventName"/>): such a message is
+/// <c>connection_quality_changed</c>, <c>stream_reconnected</c>) are refused (<see cref="WireParseResult.ClientEventName"/>): such a message is
 /// not that event, and the callers drop it, log it and count it;
 /// fields the event does not model (or that carry an unexpected JSON type) go to
 /// <see cref="StreamingEvent.ExtraFields"/>, whose dictionary is only allocated when there are any.
@@ -50,7 +50,7 @@ internal static class StreamingEventParser
         UserEndMessage,
         UserSilence,
 
-        /// <summary>A name only the SDK raises (<c>stream_ready</c>, <c>stream_disconnected</c>, <c>connection_quality_changed</c>).</summary>
+        /// <summary>A name only the SDK raises (<c>stream_ready</c>, <c>stream_disconnected</c>, <c>connection_quality_changed</c>, <c>stream_reconnected</c>).</summary>
         ClientEvent,
     }
 
@@ -62,8 +62,8 @@ internal static class StreamingEventParser
     /// <param name="evt">The event, when the message is a JSON object with a string name.</param>
     /// <returns>
     /// <see langword="false"/> for malformed input: not JSON (truncated, trailing data, nested deeper than 64), not an
-    /// object, no string name, or a string anywhere in it that is not text (invalid UTF-8, an escaped lone surrogate).
-    /// Never throws for any input.
+    /// object, no string name, or a string anywhere in it that is not text (invalid UTF-8, an escaped lone surrogate);
+    /// and for a message named like an event only the SDK raises (<c>stream_reconnected</c>). Never throws for any input.
     /// </returns>
     internal static bool TryParse(
         ReadOnlySpan<byte> utf8Json,
@@ -82,8 +82,8 @@ internal static class StreamingEventParser
     /// <param name="evt">The event, when the message is a JSON object with a string name.</param>
     /// <returns>
     /// <see langword="false"/> for malformed input: not JSON (truncated, trailing data, nested deeper than 64), not an
-    /// object, no string name, or a string anywhere in it that is not text (invalid UTF-8, an escaped lone surrogate).
-    /// Never throws for any input.
+    /// object, no string name, or a string anywhere in it that is not text (invalid UTF-8, an escaped lone surrogate);
+    /// and for a message named like an event only the SDK raises (<c>stream_reconnected</c>). Never throws for any input.
     /// </returns>
     internal static bool TryParse(
         ReadOnlySpan<byte> utf8Json,
@@ -276,6 +276,7 @@ internal static class StreamingEventParser
         if (reader.ValueTextEquals("stream_ready"u8)) return Kind.ClientEvent;
         if (reader.ValueTextEquals("stream_disconnected"u8)) return Kind.ClientEvent;
         if (reader.ValueTextEquals("connection_quality_changed"u8)) return Kind.ClientEvent;
+        if (reader.ValueTextEquals("stream_reconnected"u8)) return Kind.ClientEvent;
         return Kind.Unknown;
     }
 

@@ -42,4 +42,10 @@ public static class StreamingEvents
 
     /// <summary>The connection quality changed.</summary>
     public const string ConnectionQualityChanged = "connection_quality_changed";
+
+    /// <summary>
+    /// The chat socket reconnected after a drop; events sent while it was down may be missing (a client event, like
+    /// <see cref="StreamReady"/>: the SDK raises it and never takes it from the wire).
+    /// </summary>
+    public const string StreamReconnected = "stream_reconnected";
 }

@@ -172,6 +172,16 @@ public static partial class StreamingAvatarModelFactory
     public static ConnectionQualityChanged ConnectionQualityChanged(ConnectionQuality quality, string? sessionId = null, DateTimeOffset? receivedAt = null) =>
         new() { Quality = quality, SessionId = sessionId, ReceivedAt = At(receivedAt) };
 
+    /// <summary>Creates a <c>stream_reconnected</c> event (the chat socket reconnected; events in the gap may be missing).</summary>
+    /// <param name="gapStart">When the drop was noticed.</param>
+    /// <param name="gapEnd">When the socket was open again (also the event's <see cref="StreamingEvent.ReceivedAt"/>).</param>
+    /// <param name="reason">Why the socket dropped.</param>
+    /// <param name="attempts">How many connection attempts the reconnect took.</param>
+    /// <param name="sessionId">The session id.</param>
+    /// <returns>The event.</returns>
+    public static StreamReconnected StreamReconnected(DateTimeOffset gapStart, DateTimeOffset gapEnd, DisconnectReason reason = DisconnectReason.NetworkLost, int attempts = 1, string? sessionId = null) =>
+        new() { GapStart = gapStart, GapEnd = gapEnd, Reason = reason, Attempts = attempts, SessionId = sessionId, ReceivedAt = gapEnd };
+
     /// <summary>Creates an event of a name the SDK does not know.</summary>
     /// <param name="name">The event name.</param>
     /// <param name="rawJson">The whole message (built from <paramref name="name"/> when null).</param>

@@ -16,4 +16,12 @@ public sealed record AvatarUtterance(
     DateTimeOffset StartedAt,
     DateTimeOffset EndedAt,
     long DurationMs,
-    bool WasInterrupted);
+    bool WasInterrupted)
+{
+    /// <summary>
+    /// Whether the utterance spanned a reconnect of the chat socket (<see cref="StreamReconnected"/>): chunks sent while
+    /// it was down may be missing from <see cref="Text"/>. One whose <c>avatar_stop_talking</c> was lost ends when the
+    /// avatar starts another task, with <see cref="EndedAt"/> the end of the last gap it spanned (it stopped by then).
+    /// </summary>
+    public bool MayBeIncomplete { get; init; }
+}

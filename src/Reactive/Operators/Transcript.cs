@@ -14,8 +14,10 @@ public static partial class StreamingEventObservableExtensions
     /// <param name="events">The session's events.</param>
     /// <returns>
     /// A cold stream with one entry per finished turn that had words, in the order the turns finished. Turns
-    /// still open at <c>stream_disconnected</c> or at the source's completion are emitted then. Completes when the
-    /// source completes.
+    /// still open at <c>stream_disconnected</c> or at the source's completion are emitted then. A turn that spans a
+    /// reconnect (<see cref="StreamReconnected"/>: words sent while the chat socket was down may be missing) is marked
+    /// <see cref="TranscriptEntry.MayBeIncomplete"/>; an avatar turn whose end was lost in the gap ends when the avatar
+    /// starts another task, at the gap's end. Completes when the source completes.
     /// </returns>
     public static IObservable<TranscriptEntry> Transcript(this IObservable<StreamingEvent> events)
     {
@@ -30,7 +32,7 @@ public static partial class StreamingEventObservableExtensions
             {
                 if (turn.HasText)
                 {
-                    observer.OnNext(new TranscriptEntry(speaker, turn.Text, turn.TaskId, turn.StartedAt, at));
+                    observer.OnNext(new TranscriptEntry(speaker, turn.Text, turn.TaskId, turn.StartedAt, at) { MayBeIncomplete = turn.MayBeIncomplete });
                 }
             }
 
@@ -54,6 +56,14 @@ public static partial class StreamingEventObservableExtensions
                 evt =>
                 {
                     lastSeen = evt.ReceivedAt;
+                    if (evt is AvatarStartTalking)
+                    {
+                        foreach (var lost in avatar.TakeLostInGap(evt.TaskId))
+                        {
+                            Emit(Speaker.Avatar, lost, lost.SpannedGapUntil!.Value);
+                        }
+                    }
+
                     if (avatar.TryGather(evt))
                     {
                         return;
@@ -83,6 +93,14 @@ public static partial class StreamingEventObservableExtensions
                             {
                                 Emit(Speaker.User, user, evt.ReceivedAt);
                                 user = null;
+                            }
+
+                            break;
+                        case StreamReconnected gap:
+                            avatar.MarkGap(gap.GapEnd);
+                            if (user is not null)
+                            {
+                                user.SpannedGapUntil = gap.GapEnd;
                             }
 
                             break;

@@ -16,4 +16,11 @@ public enum Speaker
 /// <param name="TaskId">The task, when the events named one.</param>
 /// <param name="StartedAt">When the first chunk (or the avatar's start) arrived.</param>
 /// <param name="EndedAt">When the turn's end arrived.</param>
-public sealed record TranscriptEntry(Speaker Speaker, string Text, string? TaskId, DateTimeOffset StartedAt, DateTimeOffset EndedAt);
+public sealed record TranscriptEntry(Speaker Speaker, string Text, string? TaskId, DateTimeOffset StartedAt, DateTimeOffset EndedAt)
+{
+    /// <summary>
+    /// Whether the turn spanned a reconnect of the chat socket (<see cref="StreamReconnected"/>): words sent while it
+    /// was down may be missing from <see cref="Text"/>, and an avatar turn whose end was lost ends at the next one.
+    /// </summary>
+    public bool MayBeIncomplete { get; init; }
+}

@@ -10,6 +10,7 @@ namespace KonPro.Streaming.Operators;
 internal sealed class TurnAssembly
 {
     private readonly Dictionary<string, Turn> _open = new(StringComparer.Ordinal);
+    private DateTimeOffset? _lastGapEnd;
 
     /// <summary>The open turn of the event's task, opened at the event's time when there is none.</summary>
     public Turn Get(StreamingEvent evt)
@@ -36,11 +37,46 @@ internal sealed class TurnAssembly
                 Get(evt);
                 return true;
             case AvatarTalkingMessage message:
-                Get(evt).Append(message.Message);
+                var known = _open.ContainsKey(evt.TaskId ?? string.Empty);
+                var turn = Get(evt);
+                if (!known && _lastGapEnd is { } gapEnd)
+                {
+                    // Words of a task whose start did not arrive, after a gap: its beginning was probably in the gap.
+                    turn.SpannedGapUntil = gapEnd;
+                }
+
+                turn.Append(message.Message);
                 return true;
             default:
                 return false;
         }
+    }
+
+    /// <summary>The chat socket reconnected: every open turn spans the gap (its words may be missing).</summary>
+    public void MarkGap(DateTimeOffset gapEnd)
+    {
+        _lastGapEnd = gapEnd;
+        foreach (var turn in _open.Values)
+        {
+            turn.SpannedGapUntil = gapEnd;
+        }
+    }
+
+    /// <summary>
+    /// Takes out, oldest first, the open turns of other tasks than <paramref name="taskId"/> that spanned a gap: when
+    /// the avatar starts a task, such a turn's end was lost in the gap (the avatar speaks one task at a time).
+    /// </summary>
+    public List<Turn> TakeLostInGap(string? taskId)
+    {
+        var key = taskId ?? string.Empty;
+        var lost = _open.Where(p => p.Value.SpannedGapUntil is not null && !string.Equals(p.Key, key, StringComparison.Ordinal))
+            .Select(p => p.Value).OrderBy(t => t.StartedAt).ToList();
+        foreach (var turn in lost)
+        {
+            _open.Remove(turn.TaskId ?? string.Empty);
+        }
+
+        return lost;
     }
 
     /// <summary>Takes the open turn of a task out, if there is one.</summary>
@@ -65,6 +101,11 @@ internal sealed class Turn(string? taskId, DateTimeOffset startedAt)
     public DateTimeOffset StartedAt { get; } = startedAt;
 
     public bool EndMessageSeen { get; set; }
+
+    /// <summary>The end of the last reconnect gap the turn spanned, or null when it spanned none.</summary>
+    public DateTimeOffset? SpannedGapUntil { get; set; }
+
+    public bool MayBeIncomplete => SpannedGapUntil is not null;
 
     public bool HasText => _text.Length > 0;
 

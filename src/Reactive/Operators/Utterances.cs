@@ -19,7 +19,9 @@ public static partial class StreamingEventObservableExtensions
     /// <returns>
     /// A cold stream with one utterance per <c>avatar_stop_talking</c>, in stop order. Tasks still open when the
     /// source reports <c>stream_disconnected</c> or completes are emitted then, as interrupted (started ones first).
-    /// Completes when the source completes.
+    /// An utterance that spans a reconnect (<see cref="StreamReconnected"/>: chunks sent while the chat socket was down
+    /// may be missing) is marked <see cref="AvatarUtterance.MayBeIncomplete"/>; one whose stop was lost in the gap is
+    /// emitted when the avatar starts another task, ending at the gap's end. Completes when the source completes.
     /// </returns>
     public static IObservable<AvatarUtterance> Utterances(
         this IObservable<StreamingEvent> events,
@@ -36,7 +38,7 @@ public static partial class StreamingEventObservableExtensions
                 foreach (var turn in turns.TakeAll())
                 {
                     var ms = Math.Max(0, (long)(at - turn.StartedAt).TotalMilliseconds);
-                    observer.OnNext(new AvatarUtterance(turn.TaskId, turn.Text, turn.StartedAt, at, ms, WasInterrupted: true));
+                    observer.OnNext(new AvatarUtterance(turn.TaskId, turn.Text, turn.StartedAt, at, ms, WasInterrupted: true) { MayBeIncomplete = turn.MayBeIncomplete });
                 }
             }
 
@@ -44,6 +46,17 @@ public static partial class StreamingEventObservableExtensions
                 evt =>
                 {
                     lastSeen = evt.ReceivedAt;
+                    if (evt is AvatarStartTalking)
+                    {
+                        foreach (var lost in turns.TakeLostInGap(evt.TaskId))
+                        {
+                            // Its stop was lost in the gap: it stopped by the gap's end, whether finished is unknown.
+                            var endedAt = lost.SpannedGapUntil!.Value;
+                            var ms = Math.Max(0, (long)(endedAt - lost.StartedAt).TotalMilliseconds);
+                            observer.OnNext(new AvatarUtterance(lost.TaskId, lost.Text, lost.StartedAt, endedAt, ms, WasInterrupted: !lost.EndMessageSeen) { MayBeIncomplete = true });
+                        }
+                    }
+
                     if (turns.TryGather(evt))
                     {
                         return;
@@ -62,7 +75,10 @@ public static partial class StreamingEventObservableExtensions
 
                             var planned = stop.TaskId is null ? null : plannedDurationMs?.Invoke(stop.TaskId);
                             var interrupted = !turn.EndMessageSeen || (planned is { } p && stop.DurationMs < p);
-                            observer.OnNext(new AvatarUtterance(stop.TaskId, turn.Text, turn.StartedAt, stop.ReceivedAt, stop.DurationMs, interrupted));
+                            observer.OnNext(new AvatarUtterance(stop.TaskId, turn.Text, turn.StartedAt, stop.ReceivedAt, stop.DurationMs, interrupted) { MayBeIncomplete = turn.MayBeIncomplete });
+                            break;
+                        case StreamReconnected gap:
+                            turns.MarkGap(gap.GapEnd);
                             break;
                         case StreamDisconnected:
                             FlushAll(evt.ReceivedAt);

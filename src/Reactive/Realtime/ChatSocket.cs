@@ -54,6 +54,7 @@ internal sealed class ChatSocket : IAsyncDisposable
     private bool _finished;
     private int _reconnectsStopped;
     private long _droppedSinceOpen;
+    private long _lastHeard;
     private ActivityContext _openedBy;
 
     /// <summary>Creates a chat socket; nothing happens on the network until <see cref="ConnectAsync"/>.</summary>
@@ -117,7 +118,7 @@ internal sealed class ChatSocket : IAsyncDisposable
             using var activity = StartActivity("KonPro ChatConnect");
             try
             {
-                socket = await _connector.ConnectAsync(_options.BuildUri(), linked.Token).ConfigureAwait(false);
+                socket = await _connector.ConnectAsync(_options.BuildUri(), Heard, linked.Token).ConfigureAwait(false);
                 _openedBy = activity?.Context ?? default;
             }
             catch (Exception ex)
@@ -148,7 +149,9 @@ internal sealed class ChatSocket : IAsyncDisposable
 
         Log.Opened(_logger, _redactedUri);
         PublishStatus(new ChatSocketStatus.Open(Reconnected: false));
-        _receiveLoop = Task.Run(() => RunAsync(socket), CancellationToken.None);
+        // Armed before the loop starts, so that whoever drives a virtual clock after the connect finds it armed.
+        var watch = WatchSilence(socket);
+        _receiveLoop = Task.Run(() => RunAsync(socket, watch), CancellationToken.None);
     }
 
     /// <summary>
@@ -286,7 +289,7 @@ internal sealed class ChatSocket : IAsyncDisposable
         _lifetime.Dispose();
     }
 
-    private async Task RunAsync(WebSocket socket)
+    private async Task RunAsync(WebSocket socket, IDisposable watch)
     {
         // The loop outlives the operation that opened the socket: what it starts (a reconnect) begins its own trace.
         Activity.Current = null;
@@ -298,6 +301,7 @@ internal sealed class ChatSocket : IAsyncDisposable
             while (true)
             {
                 var (closeStatus, description) = await ReceiveUntilClosedAsync(socket, buffer, token).ConfigureAwait(false);
+                watch.Dispose();
                 await CompleteCloseAsync(socket).ConfigureAwait(false);
                 await DisposeSocketAsync(socket).ConfigureAwait(false);
 
@@ -326,6 +330,8 @@ internal sealed class ChatSocket : IAsyncDisposable
                     return;
                 }
 
+                watch = WatchSilence(socket);
+
                 Log.Opened(_logger, _redactedUri);
                 ReportDroppedAudio();
                 PublishStatus(new ChatSocketStatus.Open(Reconnected: true));
@@ -343,6 +349,7 @@ internal sealed class ChatSocket : IAsyncDisposable
         }
         finally
         {
+            watch.Dispose();
             ArrayPool<byte>.Shared.Return(buffer.Buffer);
             if (final is not null)
             {
@@ -381,6 +388,7 @@ internal sealed class ChatSocket : IAsyncDisposable
 
                 var target = oversized ? holder.Buffer.AsMemory() : holder.Buffer.AsMemory(count);
                 var result = await socket.ReceiveAsync(target, token).ConfigureAwait(false);
+                Heard();
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return ((int?)socket.CloseStatus ?? (int)WebSocketCloseStatus.Empty, socket.CloseStatusDescription);
@@ -428,6 +436,52 @@ internal sealed class ChatSocket : IAsyncDisposable
         {
             return (null, null);
         }
+    }
+
+    // Something arrived from the server (a message, a frame of one, a pong): the silence watchdog counts from now.
+    private void Heard() => Volatile.Write(ref _lastHeard, _options.TimeProvider.GetTimestamp());
+
+    // Drops the connection as a network loss once the server has not been heard from for the silence timeout: the
+    // timer is due at the last byte's time plus the timeout, and moves on when something arrived meanwhile. A live
+    // server answers the runtime's ping (sent 15-18.75 s into a silence) well within it. A timeout like the close
+    // handshake's, so it runs on the TimeProvider (ADR 0007): driving the scheduler's virtual time does not trip it.
+    private IDisposable WatchSilence(WebSocket socket)
+    {
+        var timeout = _options.SilenceTimeout;
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return System.Reactive.Disposables.Disposable.Empty;
+        }
+
+        Heard();
+        var time = _options.TimeProvider;
+        ITimer? timer = null;
+        timer = time.CreateTimer(
+            _ =>
+            {
+                var silent = time.GetElapsedTime(Volatile.Read(ref _lastHeard));
+                if (silent < timeout)
+                {
+                    try
+                    {
+                        timer!.Change(timeout - silent, Timeout.InfiniteTimeSpan);
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // The connection ended meanwhile.
+                    }
+
+                    return;
+                }
+
+                Log.ServerSilent(_logger, timeout.TotalSeconds);
+                socket.Abort();
+            },
+            state: null,
+            Timeout.InfiniteTimeSpan,
+            Timeout.InfiniteTimeSpan);
+        timer.Change(timeout, Timeout.InfiniteTimeSpan);
+        return timer;
     }
 
     private void Dispatch(ReadOnlySpan<byte> message)
@@ -526,7 +580,7 @@ internal sealed class ChatSocket : IAsyncDisposable
             using var activity = StartActivity("KonPro Reconnect", attempt);
             try
             {
-                return await _connector.ConnectAsync(_options.BuildUri(), token).ConfigureAwait(false);
+                return await _connector.ConnectAsync(_options.BuildUri(), Heard, token).ConfigureAwait(false);
             }
             catch (ChatSocketHandshakeException ex) when (!ChatSocketCloseStatus.IsRetryable(ex.Reason))
             {

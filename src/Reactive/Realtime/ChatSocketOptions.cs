@@ -32,7 +32,7 @@ internal sealed record ChatSocketOptions
     /// <summary>How to reconnect after a retryable drop; <see langword="null"/> never reconnects.</summary>
     public ReconnectPolicy? ReconnectPolicy { get; init; }
 
-    /// <summary>The clock of received events' <see cref="StreamingEvent.ReceivedAt"/> and of the close timeout.</summary>
+    /// <summary>The clock of received events' <see cref="StreamingEvent.ReceivedAt"/>, of the close timeout and of the silence timeout.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>The scheduler reconnect delays run on (a virtual-time scheduler in tests).</summary>
@@ -52,6 +52,17 @@ internal sealed record ChatSocketOptions
 
     /// <summary>The largest message kept; larger ones are discarded and reported (default 1 MiB).</summary>
     public int MaxMessageBytes { get; init; } = DefaultMaxMessageBytes;
+
+    /// <summary>The default <see cref="SilenceTimeout"/>.</summary>
+    internal static readonly TimeSpan DefaultSilenceTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the socket waits without hearing anything from the server (no message, no pong to the client's pings)
+    /// before it drops the connection as a network loss (reconnected where the policy allows). Timed on
+    /// <see cref="TimeProvider"/> from the last byte received (a timeout, like <see cref="CloseTimeout"/>); 30 s by
+    /// default; <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan SilenceTimeout { get; init; } = DefaultSilenceTimeout;
 
     /// <summary>How long the client waits for the server's answer to its close handshake on dispose (default 2 s).</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(2);
@@ -85,6 +96,11 @@ internal sealed record ChatSocketOptions
         if (MaxMessageBytes is < 1024 or > 64 * 1024 * 1024)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxMessageBytes), MaxMessageBytes, "MaxMessageBytes must be between 1 KiB and 64 MiB.");
+        }
+
+        if (SilenceTimeout <= TimeSpan.Zero && SilenceTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SilenceTimeout), SilenceTimeout, "SilenceTimeout must be positive (or infinite to turn it off).");
         }
 
         if (CloseTimeout < TimeSpan.Zero)

@@ -21,6 +21,8 @@ internal sealed class SessionEngine : IAsyncDisposable
     private static readonly TimeSpan NewSessionTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Lock _gate = new();
+    private (DateTimeOffset Start, DisconnectReason Reason)? _gap;
+    private int _gapAttempts;
     private readonly KonProRestClient _rest;
     private readonly StreamingAvatarOptions _options;
     private readonly ILogger _logger;
@@ -374,19 +376,50 @@ internal sealed class SessionEngine : IAsyncDisposable
             case ChatSocketStatus.Open { Reconnected: true }:
                 // Armed before the state says Connected, so whoever drives a virtual clock on seeing it finds the timers armed.
                 Ingest.Speaks.BoundPendingAfterReconnect(_scheduler, _options.SpeakOutcomeTimeout);
+                // The gap marker goes out before the new connection delivers anything (the socket's loop publishes this
+                // status before it receives again): a subscriber sees it between the events it separates.
+                PublishGap();
                 if (State.TryMove(SessionState.Reconnecting, SessionState.Connected))
                 {
                     _telemetry.Reconnects.Add(1);
                 }
 
                 break;
-            case ChatSocketStatus.Reconnecting:
+            case ChatSocketStatus.Reconnecting reconnecting:
+                // The socket's statuses come one at a time from its loop, so the gap's fields need no lock.
+                _gap ??= (_time.GetUtcNow(), reconnecting.Reason);
+                _gapAttempts = reconnecting.Attempt;
                 State.TryMove(SessionState.Connected, SessionState.Reconnecting);
                 break;
             case ChatSocketStatus.Closed closed:
                 OnTransportClosed(closed.Reason, closed.CloseStatus, closed.Description);
                 break;
         }
+    }
+
+    // The chat socket is open again after a drop: events sent while it was down may be missing, which subscribers
+    // learn from a stream_reconnected with the gap's bounds, and the meter from the gap's duration.
+    private void PublishGap()
+    {
+        if (_gap is not { } gap)
+        {
+            return;
+        }
+
+        _gap = null;
+        var now = _time.GetUtcNow();
+        _telemetry.EventGapDuration.Record(Math.Max(0, (now - gap.Start).TotalSeconds));
+        Ingest.Ingest(
+            new StreamReconnected
+            {
+                SessionId = Session?.SessionId,
+                ReceivedAt = now,
+                GapStart = gap.Start,
+                GapEnd = now,
+                Reason = gap.Reason,
+                Attempts = _gapAttempts,
+            },
+            EventChannel.Client);
     }
 
     /// <summary>The room ended on its own (not because the session is stopping): the stream is gone, so the session closes.</summary>

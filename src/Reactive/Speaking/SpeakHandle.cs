@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Reactive.Concurrency;
 
 namespace KonPro.Streaming;
 
@@ -16,8 +17,9 @@ public enum SpeakOutcome
 
     /// <summary>
     /// The chat socket reconnected while the task was pending and the task's end did not arrive within its planned
-    /// duration plus <see cref="StreamingAvatarOptions.SpeakOutcomeTimeout"/> after the reconnect: its end may have been
-    /// sent while the socket was down, so whether the avatar finished it is unknown.
+    /// duration plus <see cref="StreamingAvatarOptions.SpeakOutcomeTimeout"/> after the first such reconnect (later
+    /// reconnects do not extend the wait): its end may have been sent while the socket was down, so whether the avatar
+    /// finished it is unknown.
     /// </summary>
     Unknown,
 }
@@ -81,6 +83,7 @@ internal sealed class SpeakProgress
     private readonly TaskCompletionSource<AvatarStartTalking> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<SpeakResult> _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IDisposable? _outcomeDeadline;
+    private int _outcomeDeadlineArmed;
     private Histogram<double>? _latency;
     private DateTimeOffset _sentAt;
     private int _latencyRecorded;
@@ -138,12 +141,25 @@ internal sealed class SpeakProgress
         }
     }
 
-    /// <summary>Keeps the timer that ends the task as unknown after a reconnect (replacing an earlier one); disposed when the task ends.</summary>
-    public void SetOutcomeDeadline(IDisposable timer)
+    /// <summary>
+    /// Arms, once, the timer that ends the task as <see cref="SpeakOutcome.Unknown"/> after <paramref name="wait"/>: the
+    /// deadline counts from the first reconnect after which the task's end may have been lost, and a later reconnect
+    /// leaves it as it is (restarting it on every reconnect would keep a handle pending for as long as the socket keeps
+    /// dropping). Nothing when the task has ended or a deadline is already armed; the timer is disposed when the task ends.
+    /// </summary>
+    /// <param name="scheduler">The scheduler the deadline runs on.</param>
+    /// <param name="wait">How long from now the task may still end on its own.</param>
+    public void ArmOutcomeDeadline(IScheduler scheduler, TimeSpan wait)
     {
-        Interlocked.Exchange(ref _outcomeDeadline, timer)?.Dispose();
+        if (IsDone || Interlocked.Exchange(ref _outcomeDeadlineArmed, 1) != 0)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _outcomeDeadline, scheduler.Schedule(wait, () => MarkEnded(SpeakOutcome.Unknown, durationMs: null)));
         if (IsDone)
         {
+            // Ended while the timer was being armed: MarkEnded found no timer to dispose.
             Interlocked.Exchange(ref _outcomeDeadline, null)?.Dispose();
         }
     }

@@ -56,7 +56,8 @@ internal sealed class SpeakTracker
     /// <summary>
     /// The chat socket reconnected: an event of a pending task may have been lost while it was down, so each pending
     /// task gets a bounded wait (its planned duration plus <paramref name="grace"/>, on <paramref name="scheduler"/>)
-    /// after which its handle ends as <see cref="SpeakOutcome.Unknown"/>, unless its events end it first.
+    /// after which its handle ends as <see cref="SpeakOutcome.Unknown"/>, unless its events end it first. The wait
+    /// counts from the first reconnect the task was pending across; a later one does not restart it.
     /// </summary>
     public void BoundPendingAfterReconnect(IScheduler scheduler, TimeSpan grace)
     {
@@ -69,7 +70,7 @@ internal sealed class SpeakTracker
         foreach (var progress in pending)
         {
             var wait = grace + TimeSpan.FromMilliseconds(progress.PlannedDurationMs ?? 0);
-            progress.SetOutcomeDeadline(scheduler.Schedule(wait, () => progress.MarkEnded(SpeakOutcome.Unknown, durationMs: null)));
+            progress.ArmOutcomeDeadline(scheduler, wait);
         }
     }
 

@@ -40,6 +40,30 @@ public sealed partial class FakeServerCliTests
     }
 
     [Fact]
+    public async Task The_cli_sets_the_session_duration_limit_it_is_given()
+    {
+        using var process = Start("--port", "0", "--api-key", "cli-key", "--session-duration-limit", "86400");
+        try
+        {
+            var match = ReadyLine().Match(await process.StandardOutput.ReadLineAsync().WaitAsync(Wait) ?? string.Empty);
+            match.Success.Should().BeTrue();
+            using var http = new HttpClient { BaseAddress = new Uri(match.Groups["url"].Value), Timeout = Wait };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/streaming/new") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Add("x-api-key", "cli-key");
+            using var response = await http.SendAsync(request);
+            var data = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+
+            data.GetProperty("session_duration_limit").GetInt32().Should().Be(86400);
+        }
+        finally
+        {
+            Signal(process);
+        }
+
+        await process.WaitForExitAsync().WaitAsync(Wait);
+    }
+
+    [Fact]
     public async Task The_cli_bounds_the_admin_request_log_to_the_size_it_is_given()
     {
         using var process = Start("--port", "0", "--request-log", "10");

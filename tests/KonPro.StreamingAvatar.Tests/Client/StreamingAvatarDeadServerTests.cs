@@ -33,7 +33,7 @@ public sealed class StreamingAvatarDeadServerTests
     /// <summary>Opens the chat socket on another server (same path and query), through a real connector.</summary>
     private sealed class RedirectingConnector(Uri target, IWebSocketConnector inner) : IWebSocketConnector
     {
-        public Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken) =>
-            inner.ConnectAsync(new UriBuilder(uri) { Host = target.Host, Port = target.Port }.Uri, cancellationToken);
+        public Task<WebSocket> ConnectAsync(Uri uri, Action heard, CancellationToken cancellationToken) =>
+            inner.ConnectAsync(new UriBuilder(uri) { Host = target.Host, Port = target.Port }.Uri, heard, cancellationToken);
     }
 }

@@ -141,6 +141,7 @@ public sealed class SessionTelemetryTests
             ["konpro.streaming_avatar.reconnects"] = "{reconnect}",
             ["konpro.streaming_avatar.audio.frames_dropped"] = "{frame}",
             ["konpro.streaming_avatar.messages.refused"] = "{message}",
+            ["konpro.streaming_avatar.event_gap.duration"] = "s",
         });
     }
 

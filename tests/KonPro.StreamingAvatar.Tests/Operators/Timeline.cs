@@ -75,4 +75,7 @@ internal static class Ev
     public static UserEndMessage UserEnd(string? task) => new() { TaskId = task };
 
     public static StreamDisconnected Disconnected() => new() { Reason = DisconnectReason.NetworkLost };
+
+    public static StreamReconnected Reconnected(int gapStartMs, int gapEndMs) =>
+        new() { GapStart = Timeline.At(gapStartMs), GapEnd = Timeline.At(gapEndMs), Reason = DisconnectReason.NetworkLost, Attempts = 1 };
 }

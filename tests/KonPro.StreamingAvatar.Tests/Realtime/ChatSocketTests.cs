@@ -465,7 +465,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
+        public async Task<WebSocket> ConnectAsync(Uri uri, Action heard, CancellationToken cancellationToken)
         {
             Entered.TrySetResult();
             await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -20,7 +20,12 @@ internal sealed class FakeServerProcess : IAsyncDisposable
 
     public string Url { get; }
 
-    public static async Task<FakeServerProcess> StartAsync(double timeScale, int maxSessions, string apiKey)
+    /// <summary>Starts the fake.</summary>
+    /// <param name="timeScale">The fake's time scale.</param>
+    /// <param name="maxSessions">Concurrent sessions per API key.</param>
+    /// <param name="apiKey">The accepted API key.</param>
+    /// <param name="sessionDurationLimit">The sessions' maximum age in the fake's time (scaled by <paramref name="timeScale"/>).</param>
+    public static async Task<FakeServerProcess> StartAsync(double timeScale, int maxSessions, string apiKey, TimeSpan sessionDurationLimit)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -34,6 +39,7 @@ internal sealed class FakeServerProcess : IAsyncDisposable
             "--port", "0", "--no-admin", "--api-key", apiKey,
             "--time-scale", timeScale.ToString(CultureInfo.InvariantCulture),
             "--max-sessions", maxSessions.ToString(CultureInfo.InvariantCulture),
+            "--session-duration-limit", ((int)Math.Ceiling(sessionDurationLimit.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
         })
         {
             start.ArgumentList.Add(argument);

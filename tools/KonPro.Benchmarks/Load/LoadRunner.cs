@@ -17,7 +17,9 @@ internal static class LoadRunner
 
     public static async Task<IReadOnlyList<QuickLine>> RunAsync(int sessions, TextWriter progress)
     {
-        await using var server = await FakeServerProcess.StartAsync(timeScale: 0.2, maxSessions: sessions + 10, ApiKey);
+        // The fake's limits are set for the run: every session lives from the first start to the last stop, which at
+        // 5,000 sessions outlasts the default 600 s limit at this time scale (120 s of real time); a day is never reached.
+        await using var server = await FakeServerProcess.StartAsync(timeScale: 0.2, maxSessions: sessions + 10, ApiKey, sessionDurationLimit: TimeSpan.FromDays(1));
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         using var admin = new KonProAdminClient(new StreamingAvatarApiConfig { ApiKey = ApiKey, BasePath = server.Url }, http);
         var errors = new ConcurrentBag<Exception>();

@@ -78,10 +78,14 @@ internal sealed class InMemoryWebSocketConnector : IWebSocketConnector, IAsyncDi
 
     public List<Uri> Uris { get; } = [];
 
-    public Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
+    /// <summary>The latest connection's "bytes arrived" callback: calling it is what a pong from the server does.</summary>
+    public Action? Heard { get; private set; }
+
+    public Task<WebSocket> ConnectAsync(Uri uri, Action heard, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _attempts);
         cancellationToken.ThrowIfCancellationRequested();
+        Heard = heard;
         lock (Uris)
         {
             Uris.Add(uri);

@@ -9,16 +9,23 @@ namespace KonPro.Streaming.Tests.Realtime.Support;
 /// A server on loopback that accepts each WebSocket upgrade (101) and then goes silent: it never reads, never
 /// answers a ping, never closes. A dead peer, as far as the client can tell.
 /// </summary>
+/// <remarks>
+/// With <c>pongEvery</c> it is a quiet but live server instead: it still never sends a message, but writes an
+/// unsolicited pong frame at that interval (what a client sees of a server answering its pings).
+/// </remarks>
 internal sealed class SilentWebSocketServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly List<TcpClient> _accepted = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly TimeSpan? _pongEvery;
     private int _upgrades;
+    private int _pongs;
 
-    public SilentWebSocketServer()
+    public SilentWebSocketServer(TimeSpan? pongEvery = null)
     {
+        _pongEvery = pongEvery;
         _listener.Start();
         _loop = Task.Run(AcceptLoopAsync);
     }
@@ -26,6 +33,9 @@ internal sealed class SilentWebSocketServer : IAsyncDisposable
     public Uri BaseUri => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
 
     public int Upgrades => Volatile.Read(ref _upgrades);
+
+    /// <summary>How many pong frames the server has written (with <c>pongEvery</c>).</summary>
+    public int Pongs => Volatile.Read(ref _pongs);
 
     public async ValueTask DisposeAsync()
     {
@@ -55,6 +65,29 @@ internal sealed class SilentWebSocketServer : IAsyncDisposable
 
             await UpgradeAsync(client.GetStream(), _stop.Token);
             Interlocked.Increment(ref _upgrades);
+            if (_pongEvery is { } every)
+            {
+                _ = PongLoopAsync(client.GetStream(), every, _stop.Token);
+            }
+        }
+    }
+
+    private async Task PongLoopAsync(NetworkStream stream, TimeSpan every, CancellationToken cancellationToken)
+    {
+        // An unmasked pong frame with no payload (FIN + opcode 0xA, length 0), as a server writes it.
+        var pong = new byte[] { 0x8A, 0x00 };
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(every, cancellationToken);
+                await stream.WriteAsync(pong, cancellationToken);
+                Interlocked.Increment(ref _pongs);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Stopped, or the client went away.
         }
     }
 
