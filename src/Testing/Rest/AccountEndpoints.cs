@@ -152,7 +152,16 @@ internal sealed class AccountEndpoints(FakeServerCore core)
     private static string PathId(RestCall call, int fromEnd)
     {
         var segments = call.Request.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        return Uri.UnescapeDataString(segments[^(fromEnd + 1)]);
+        var id = Uri.UnescapeDataString(segments[^(fromEnd + 1)]);
+
+        // A NUL (or any control character) in the id is refused like one in a JSON body. A raw %00 never gets here
+        // (Kestrel refuses it while parsing the request line, README: Limits); an escaped one (%2500) does.
+        if (id.Any(char.IsControl))
+        {
+            throw RestError.Validation("knowledge_base_id", "must not contain control characters (such as NUL)");
+        }
+
+        return id;
     }
 
     private static int? ParseInt(string? text, string field, int min, int max)

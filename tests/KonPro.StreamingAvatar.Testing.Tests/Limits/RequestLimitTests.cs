@@ -94,6 +94,49 @@ public sealed class RequestLimitTests
         server.Sessions.Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("DELETE", "/v1/streaming/knowledge_base/%00")]
+    [InlineData("POST", "/v1/streaming/knowledge_base/%00/update")]
+    [InlineData("DELETE", "/v1/streaming/knowledge_base/kb%00x")]
+    public async Task A_NUL_escape_in_a_knowledge_base_id_gets_Kestrels_bare_400_and_nothing_changes(string method, string target)
+    {
+        // Issue 18.9: listed in the README's Limits with the other targets Kestrel refuses before any handler runs.
+        await using var server = await Servers.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/v1/streaming/knowledge_base/list");
+        list.Headers.Add("x-api-key", server.ApiKey);
+        var before = await (await http.SendAsync(list)).Content.ReadAsStringAsync();
+
+        var (status, body) = await RawRequestAsync(server, $"{method} {target} HTTP/1.1\r\nHost: x\r\nx-api-key: {server.ApiKey}\r\nContent-Length: 2\r\n\r\n{{}}");
+
+        status.Should().Be(400);
+        body.Should().NotContain("\"data\"");
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/v1/streaming/knowledge_base/list");
+        again.Headers.Add("x-api-key", server.ApiKey);
+        (await (await http.SendAsync(again)).Content.ReadAsStringAsync()).Should().Be(before, "no handler ran");
+    }
+
+    [Theory]
+    [InlineData("DELETE", "/v1/streaming/knowledge_base/%2500")]
+    [InlineData("POST", "/v1/streaming/knowledge_base/%2500/update")]
+    [InlineData("DELETE", "/v1/streaming/knowledge_base/kb%2501x")]
+    public async Task An_escaped_NUL_that_reaches_the_knowledge_base_routes_is_a_validation_error_in_the_envelope(string method, string target)
+    {
+        // Kestrel decodes %25 to %, the route decodes %00 to NUL: the id has a NUL in it, refused like one in a JSON
+        // body (it was a 404 that echoed the NUL).
+        await using var server = await Servers.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
+        using var request = new HttpRequestMessage(new HttpMethod(method), target)
+        {
+            Content = new StringContent("{\"name\":\"n\"}", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-api-key", server.ApiKey);
+
+        using var response = await http.SendAsync(request);
+
+        await ShouldBeEnvelopeAsync(response, HttpStatusCode.BadRequest, "VALIDATION_ERROR", "knowledge_base_id");
+    }
+
     private static HttpRequestMessage Post(KonProFakeServer server, HttpContent content)
     {
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");

@@ -251,6 +251,35 @@ public sealed class RoomTests
     }
 
     /// <summary>create_token and new; returns the session and the room's URL and access token.</summary>
+    [Fact]
+    public async Task A_participants_data_reaches_the_other_participants_stamped_with_its_identity_as_LiveKit_relays_it()
+    {
+        RoomNamespace.RequireAddress();
+        await using var server = await StartAsync(FakeEventDelivery.RoomOnly);
+        using var api = new ApiClient(server);
+        var token = await api.CreateTokenAsync();
+        var created = await api.PostAsync("/v1/streaming/new", new { activity_idle_timeout = 3600 }, Credential.Bearer(token));
+        var url = created.Data.GetProperty("url").GetString()!;
+        await using var user = NodeRoomClient.StartRtcNode(url, created.Data.GetProperty("access_token").GetString()!);
+        await user.WaitForAsync("connected");
+        await using var agent = NodeRoomClient.StartRtcNode(url, created.Data.GetProperty("livekit_agent_token").GetString()!);
+
+        var joined = await agent.WaitForAsync("connected");
+        joined.GetProperty("identity").GetString().Should().Be("agent");
+        joined.GetProperty("participants").EnumerateArray().Select(p => p.GetString()).Should().Contain("client", "the join answer lists the clients already there");
+        await user.WaitForAsync(m => NodeRoomClient.Type(m) == "participant_connected" && m.GetProperty("identity").GetString() == "agent", "the agent announced");
+        await agent.SendAsync(new { cmd = "publish_data", text = "{\"type\":\"avatar_stop_talking\",\"task_id\":\"t-1\"}" });
+
+        var relayed = await user.WaitForAsync(m => NodeRoomClient.Type(m) == "data", "the agent's data");
+        relayed.GetProperty("participant").GetString().Should().Be("agent", "the room stamps the sender: a client cannot pose as the avatar");
+        relayed.GetProperty("payload").GetString().Should().Be("{\"type\":\"avatar_stop_talking\",\"task_id\":\"t-1\"}");
+        user.AvatarData.Should().BeEmpty();
+        agent.Messages.Should().NotContain(m => NodeRoomClient.Type(m) == "data", "a sender does not get its own data back");
+
+        await agent.SendAsync(new { cmd = "disconnect" });
+        await user.WaitForAsync(m => NodeRoomClient.Type(m) == "participant_disconnected" && m.GetProperty("identity").GetString() == "agent", "the agent's departure");
+    }
+
     private static async Task<(string Token, string SessionId, string Url, string AccessToken)> NewSessionAsync(ApiClient api)
     {
         var token = await api.CreateTokenAsync();
