@@ -17,7 +17,10 @@ public sealed partial class ReadmeConversationTests
     [Fact]
     public async Task The_conversation_snippet_runs_against_the_fake_server()
     {
-        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = 0.02 });
+        // The snippet's session keeps the fake's default idle timeout (120 s of model time). At a time scale of 0.02 that
+        // was 2.4 s of real time, and the session's 600 s limit 12 s: a run that took 49 s on a saturated machine lost
+        // its session before the answer was spoken. At 0.1 the idle timeout is 12 s, and the limit is lifted.
+        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = 0.1, SessionDurationLimit = TimeSpan.FromHours(10) });
         var token = await server.CreateSessionTokenAsync();
         using var model = new ScriptedChatClient(TimeProvider.System);
         model.Enqueue(ScriptedChatClient.Step.Say("The shop is by the entrance. "), ScriptedChatClient.Step.Say("It opens at ten."));

@@ -6,7 +6,9 @@ namespace KonPro.Streaming.Testing.Tests.Cli;
 
 public sealed partial class FakeServerCliTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    // Bounds each wait on the tool's process, never a speed: a fresh process JIT-compiles the proxy and recorder on a
+    // saturated machine (30 s was too short once in a flake hunt at a load of ~50 on 2 cores).
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(120);
 
     [Fact]
     public async Task The_cli_prints_its_url_serves_the_api_and_admin_and_stops_on_sigterm()

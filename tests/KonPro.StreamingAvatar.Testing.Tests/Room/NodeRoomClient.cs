@@ -11,7 +11,9 @@ namespace KonPro.Streaming.Testing.Tests.Room;
 /// </summary>
 internal sealed class NodeRoomClient : IAsyncDisposable
 {
-    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    // Bounds each wait on the room (WebRTC between processes), never a speed: on a saturated machine the microphone's
+    // first audio took longer than 30 s to reach the journal once in a flake hunt at a load of ~50 on 2 cores.
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
     private readonly Process _process;
     private readonly List<JsonElement> _messages = [];
     private readonly List<string> _stderr = [];

@@ -14,6 +14,7 @@ internal sealed class RetryProbe : ILoggerFactory, ILoggerProvider, IMeterFactor
     private readonly ConcurrentQueue<string> _retryLogs = new();
     private readonly ConcurrentQueue<string> _allLogs = new();
     private readonly MeterListener _listener = new();
+    private readonly List<int> _timersAtRetry = [];
     private long _counted;
 
     public RetryProbe()
@@ -29,7 +30,7 @@ internal sealed class RetryProbe : ILoggerFactory, ILoggerProvider, IMeterFactor
         _listener.Start();
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public ObservedClock Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public IReadOnlyList<string> RetryLogs => [.. _retryLogs];
 
@@ -45,12 +46,28 @@ internal sealed class RetryProbe : ILoggerFactory, ILoggerProvider, IMeterFactor
         Retry = retry ?? new KonProRetryOptions(),
     };
 
-    /// <summary>Waits (in real time, bounded) until the client has logged <paramref name="count"/> retries, so its back-off timer is set.</summary>
-    public async Task WaitForRetriesAsync(int count)
+    /// <summary>
+    /// Waits (in real time, bounded) until the client has logged <paramref name="count"/> retries and set the back-off
+    /// timer of the last one (the first timer created on the clock after that log line), and returns that timer.
+    /// </summary>
+    public async Task<ObservedClock.TimerRecord> WaitForRetriesAsync(int count)
     {
-        await Support.Wait.UntilAsync(() => _retryLogs.Count >= count);
-        // The back-off timer is created right after the retry is logged, on the same thread.
-        await Task.Delay(50);
+        ObservedClock.TimerRecord? backOff = null;
+        await Support.Wait.UntilAsync(() =>
+        {
+            if (_retryLogs.Count < count)
+            {
+                return false;
+            }
+
+            lock (_timersAtRetry)
+            {
+                backOff = Time.TimerAfter(_timersAtRetry[count - 1]);
+            }
+
+            return backOff is not null;
+        });
+        return backOff!;
     }
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
@@ -76,8 +93,71 @@ internal sealed class RetryProbe : ILoggerFactory, ILoggerProvider, IMeterFactor
             probe._allLogs.Enqueue(text);
             if (eventId.Id == 1003)
             {
+                lock (probe._timersAtRetry)
+                {
+                    probe._timersAtRetry.Add(probe.Time.TimersCreated);
+                }
+
                 probe._retryLogs.Enqueue(text);
             }
+        }
+    }
+
+    /// <summary>A virtual clock that records the timers created on it and whether each has fired.</summary>
+    internal sealed class ObservedClock(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        private readonly List<TimerRecord> _timers = [];
+
+        /// <summary>How many timers were created so far.</summary>
+        public int TimersCreated
+        {
+            get
+            {
+                lock (_timers)
+                {
+                    return _timers.Count;
+                }
+            }
+        }
+
+        /// <summary>The first timer created after the first <paramref name="created"/> ones, or null.</summary>
+        public TimerRecord? TimerAfter(int created)
+        {
+            lock (_timers)
+            {
+                return _timers.Count > created ? _timers[created] : null;
+            }
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var record = new TimerRecord(dueTime);
+            lock (_timers)
+            {
+                _timers.Add(record);
+            }
+
+            return base.CreateTimer(
+                s =>
+                {
+                    record.Fire();
+                    callback(s);
+                },
+                state,
+                dueTime,
+                period);
+        }
+
+        /// <summary>One timer: its first due time and whether it has fired (Advance fires timers synchronously).</summary>
+        internal sealed class TimerRecord(TimeSpan dueTime)
+        {
+            private int _fired;
+
+            public TimeSpan DueTime { get; } = dueTime;
+
+            public bool HasFired => Volatile.Read(ref _fired) != 0;
+
+            public void Fire() => Volatile.Write(ref _fired, 1);
         }
     }
 }
