@@ -65,6 +65,21 @@ public sealed class ChatProtocolTests
     }
 
     [Fact]
+    public void Room_messages_are_the_documents_text_messages()
+    {
+        var fixedTexts = Contract.RoomClientMessages.Values.Where(m => m.Text is not null).Select(m => m.Text);
+
+        ConstantsOf<string>(typeof(RoomDataMessages)).Should().BeEquivalentTo(fixedTexts);
+        foreach (var text in fixedTexts)
+        {
+            RoomDataMessages.PushToTalkOf(text!).Should().Be(text);
+            RoomDataMessages.PushToTalkOf($" \"{text}\"\n").Should().Be(text, "receivers also read the text as a JSON string");
+        }
+
+        RoomDataMessages.PushToTalkOf("push_to_talk:pause").Should().BeNull("any other text is a typed user message");
+    }
+
+    [Fact]
     public void Audio_format_is_the_documents()
     {
         var audio = ChatContract.LoadDocument()["components"]!["messages"]!["audioFrame"]!["x-audio"]!;

@@ -91,7 +91,7 @@ public sealed class RealtimeUtterance
             return;
         }
 
-        await _socket.SendControlAsync("agent.speak_end", EventId, cancellationToken).ConfigureAwait(false);
+        await _socket.SendControlAsync(Api.RealtimeMessageTypes.SpeakEnd, EventId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for the utterance to end, for at most <paramref name="timeout"/>.</summary>
