@@ -36,11 +36,7 @@ public sealed class ChatProtocolTests
         foreach (var status in Contract.CloseStatuses)
         {
             ChatCloseStatus.ReasonOf(status.Code).Should().Be(status.Reason, $"status {status.Code}");
-            ChatCloseStatus.MayReconnect(status.Code).Should().Be(status.Reconnect, $"status {status.Code}");
         }
-
-        ChatCloseStatus.MayReconnect(null).Should().BeTrue("a connection lost without a close handshake may be reopened");
-        ChatCloseStatus.MayReconnect(4999).Should().BeTrue("a status the protocol does not reserve is not final");
     }
 
     [Fact]
