@@ -56,9 +56,6 @@ internal sealed class EventIngest
         }
     }
 
-    /// <summary>Whether the event stream has completed (the session closed).</summary>
-    public bool IsCompleted => Events.IsCompleted;
-
     /// <summary>Takes in one room data message: parsed once (the name in <c>type</c>), then <see cref="Ingest"/>.</summary>
     public void IngestRoomMessage(ReadOnlySpan<byte> message, string? sessionId)
     {

@@ -28,6 +28,11 @@ public enum RealtimeAudioState
 /// </summary>
 public abstract record RealtimeAudioEvent
 {
+    // The hierarchy is closed: the protocol's messages are the sealed records below, anything else is UnknownRealtimeAudioEvent.
+    private protected RealtimeAudioEvent()
+    {
+    }
+
     /// <summary>The message's <c>type</c>.</summary>
     public required string Type { get; init; }
 

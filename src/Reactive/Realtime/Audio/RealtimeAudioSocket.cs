@@ -202,7 +202,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
     /// <param name="cancellationToken">Cancels reading and sending.</param>
     /// <returns>The utterance, once it was ended.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The sample rate is out of range.</exception>
-    public async Task<RealtimeUtterance> SpeakAsync(IAudioSource source, int sampleRate = AudioClips.SampleRate, CancellationToken cancellationToken = default)
+    public async Task<RealtimeUtterance> SpeakAsync(IAudioSource source, int sampleRate = ChatProtocol.AudioSampleRate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         var utterance = BeginUtterance(sampleRate);
