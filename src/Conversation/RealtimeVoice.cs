@@ -36,7 +36,7 @@ public sealed class RealtimeVoice
     public int SampleRate { get; }
 }
 
-/// <summary>Says answers sentence by sentence through a <see cref="RealtimeVoice"/>.</summary>
+/// <summary>Says answers sentence by sentence through a <see cref="RealtimeVoice"/>, with the SDK's one stream speaker.</summary>
 internal sealed class RealtimeAnswerVoice(RealtimeVoice voice, int maxPieceLength, TimeProvider time) : IAnswerVoice
 {
     public Task<AnswerSpeech> SpeakAsync(IAsyncEnumerable<string> text, CancellationToken cancellationToken)
@@ -51,81 +51,56 @@ internal sealed class RealtimeAnswerVoice(RealtimeVoice voice, int maxPieceLengt
     private async Task<AnswerEnd> RunAsync(IAsyncEnumerable<string> text, TaskCompletionSource<DateTimeOffset> started, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var said = new List<(string Text, RealtimeUtterance Utterance)>();
-        Exception? error = null;
-        try
-        {
-            await foreach (var sentence in SentenceSplitter.SplitAsync(text, maxPieceLength, stop.Token).ConfigureAwait(false))
+        var utterances = new PieceVoice<RealtimeUtterance>(
+            (_, _) => Task.FromResult(voice.Socket.BeginUtterance(voice.SampleRate)),
+            static async utterance => (await utterance.Completed.ConfigureAwait(false)).Outcome,
+            SayAsync,
+            EndQuietlyAsync);
+        var end = await StreamSpeaker.SpeakAsync(
+            text,
+            maxPieceLength,
+            utterances,
+            (sentence, utterance) =>
             {
-                var utterance = voice.Socket.BeginUtterance(voice.SampleRate);
                 said.Add((sentence, utterance));
                 // The utterance's start carries no timestamp: the clock is read as it completes (synchronously, not later).
                 _ = utterance.Started.ContinueWith(_ => started.TrySetResult(time.GetUtcNow()), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                _ = utterance.Completed.ContinueWith(
-                    t =>
-                    {
-                        if (t.Result.Outcome != SpeakOutcome.Completed)
-                        {
-                            CancelQuietly(stop);
-                        }
-                    },
-                    CancellationToken.None,
-                    TaskContinuationOptions.ExecuteSynchronously,
-                    TaskScheduler.Default);
-                await foreach (var pcm in voice.TextToSpeech(sentence, stop.Token).WithCancellation(stop.Token).ConfigureAwait(false))
-                {
-                    await utterance.AppendAsync(pcm, stop.Token).ConfigureAwait(false);
-                }
-
-                await utterance.EndAsync(stop.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // Cut short.
-        }
-#pragma warning disable CA1031 // reported in the answer's end, never thrown
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            error = ex;
-        }
-
-        foreach (var (_, utterance) in said.Where(s => !s.Utterance.IsEnded))
-        {
-            try
-            {
-                await utterance.EndAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or OperationCanceledException or System.Net.WebSockets.WebSocketException or IOException)
-            {
-                // The socket closed, or is closing under the send; the utterance ends with it. What was said is still
-                // reported: the answer's end never fails on this clean-up.
-            }
-        }
-
-        var results = await Task.WhenAll(said.Select(s => s.Utterance.Completed)).ConfigureAwait(false);
-        var outcome = results.Select(r => r.Outcome).FirstOrDefault(o => o != SpeakOutcome.Completed, SpeakOutcome.Completed);
-        if (outcome == SpeakOutcome.Completed && cancellationToken.IsCancellationRequested)
-        {
-            outcome = SpeakOutcome.Interrupted;
-        }
+            },
+            cancellationToken).ConfigureAwait(false);
 
         started.TrySetCanceled();
         var spoken = said.Where(s => s.Utterance.Started.IsCompletedSuccessfully).Select(s => s.Text).ToList();
-        return new AnswerEnd(outcome, spoken, error);
+        return new AnswerEnd(end.Outcome, spoken, end.Error);
     }
 
-    private static void CancelQuietly(CancellationTokenSource source)
+    // The sentence's audio, as the text-to-speech makes it, then the utterance's end.
+    private async Task SayAsync(RealtimeUtterance utterance, string sentence, CancellationToken cancellationToken)
     {
+        await foreach (var pcm in voice.TextToSpeech(sentence, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            await utterance.AppendAsync(pcm, cancellationToken).ConfigureAwait(false);
+        }
+
+        await utterance.EndAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // An utterance whose audio was cut off is ended, so that the avatar says what it has and the utterance completes.
+    private static async Task EndQuietlyAsync(RealtimeUtterance utterance)
+    {
+        if (utterance.IsEnded)
+        {
+            return;
+        }
+
         try
         {
-            source.Cancel();
+            await utterance.EndAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (ObjectDisposedException)
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or OperationCanceledException or System.Net.WebSockets.WebSocketException or IOException)
         {
-            // Already over.
+            // The socket closed, or is closing under the send; the utterance ends with it. What was said is still
+            // reported: the answer's end never fails on this clean-up.
         }
     }
 }

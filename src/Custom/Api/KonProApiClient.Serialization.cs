@@ -40,7 +40,7 @@ public partial class KonProApiClient
 /// envelope <c>code</c> as <c>"SUCCESS"</c> (read as 100) or as a numeric string; any other string reads as 0,
 /// which is never a success code.
 /// </summary>
-public sealed class LenientInt32Converter : JsonConverter<int>
+internal sealed class LenientInt32Converter : JsonConverter<int>
 {
     /// <summary>The envelope code of a successful call.</summary>
     public const int SuccessCode = 100;

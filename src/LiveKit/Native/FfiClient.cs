@@ -17,7 +17,7 @@ namespace KonPro.Streaming.LiveKit.Native;
 /// queues them, never blocks, never calls back into the FFI.</item>
 /// <item>One managed dispatcher reads that queue in order and hands each event to whoever waits for it: a request's
 /// continuation by <c>async_id</c>, or the room or stream it belongs to by handle. Handlers run on the dispatcher and
-/// must be quick (media is copied and queued onwards, see <c>LiveKitMediaPump</c>).</item>
+/// must be quick (media is copied and queued onwards, see <c>MediaPump</c>).</item>
 /// <item>Every handle is owned by an <see cref="FfiHandle"/> and dropped once; <see cref="LiveHandles"/> counts them.</item>
 /// <item>Leases: the server is initialized by the first <see cref="AcquireAsync"/> and disposed when the last lease is
 /// released (off the dispatcher and off any native thread), so no native thread outlives the last room.</item>

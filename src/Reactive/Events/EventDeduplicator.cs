@@ -1,10 +1,11 @@
 namespace KonPro.Streaming.Events;
 
 /// <summary>
-/// The SDK's one definition of "the same event" (DESIGN.md, Events): an event that arrives on both the chat socket
-/// and the room's data channel is delivered once; identical consecutive events on one channel are different
-/// events (the same word spoken twice). So an event is dropped only when it is the twin of an event that arrived
-/// on the other channel within <see cref="Window"/> and has not been paired yet; copies pair one to one.
+/// The SDK's one definition of "the same event" (the roomData channel of openapi/konpro-chat.asyncapi.yaml): an event
+/// that arrives on both the chat socket and the room's data channel is delivered once; identical consecutive events
+/// on one channel are different events (the same word spoken twice). So an event is dropped only when it is the twin
+/// of an event that arrived on the other channel within <see cref="Window"/> and has not been paired yet; copies pair
+/// one to one.
 /// </summary>
 /// <remarks>
 /// Costs no allocation per event in steady state: keys are value structs and the recent events live in a ring.

@@ -63,9 +63,6 @@ internal sealed class EventIngest
     /// <summary>Counts the room messages refused (named like an event only the SDK raises); none when null.</summary>
     public System.Diagnostics.Metrics.Counter<long>? RefusedMessages { get; init; }
 
-    /// <summary>Whether the event stream has completed (the session closed).</summary>
-    public bool IsCompleted => Events.IsCompleted;
-
     /// <summary>
     /// Takes in one room data message. The avatar's (or the server's) is parsed once (the name in <c>type</c>), then
     /// <see cref="Ingest"/>; another participant's is that participant's data, published on <see cref="ParticipantData"/>

@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace KonPro.Streaming;
 
 /// <summary>
-/// One real-time event of a streaming avatar session. Every event of the protocol has a sealed subclass;
-/// events the SDK does not know arrive as <see cref="UnknownStreamingEvent"/>. Fields the SDK does not know
+/// One real-time event of a streaming avatar session. Every event of the protocol has a sealed subclass, and only the
+/// SDK defines them (the hierarchy is closed); events the SDK does not know arrive as <see cref="UnknownStreamingEvent"/>. Fields the SDK does not know
 /// are kept in <see cref="ExtraFields"/>.
 /// </summary>
 public abstract record StreamingEvent
@@ -13,6 +13,11 @@ public abstract record StreamingEvent
     /// <summary>The shared empty <see cref="ExtraFields"/> of events without unknown fields.</summary>
     internal static readonly IReadOnlyDictionary<string, JsonElement> NoExtraFields =
         FrozenDictionary<string, JsonElement>.Empty;
+
+    // The hierarchy is closed: the protocol's events are the sealed records below, anything else is UnknownStreamingEvent.
+    private protected StreamingEvent()
+    {
+    }
 
     /// <summary>The event's wire name, one of <see cref="StreamingEvents"/> (or any name, for unknown events).</summary>
     public abstract string Name { get; }

@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 
 namespace KonPro.Streaming.Realtime;
 
-/// <summary>The chat socket's close statuses (see DESIGN.md, "The chat WebSocket") and what they mean.</summary>
+/// <summary>The chat socket's close statuses (<c>x-close-statuses</c> in <c>openapi/konpro-chat.asyncapi.yaml</c>) and what they mean: the SDK's one reconnect rule.</summary>
 internal static class ChatSocketCloseStatus
 {
     /// <summary><c>stop</c> was called (<c>session_stopped</c>).</summary>

@@ -9,9 +9,6 @@ namespace KonPro.Streaming.Session;
 /// </summary>
 internal sealed class SessionCommands
 {
-    private const string PushToTalkStartMessage = "push_to_talk:start";
-    private const string PushToTalkStopMessage = "push_to_talk:stop";
-
     private readonly SessionEngine _engine;
     private readonly KonProRestClient _rest;
     private readonly SessionTransports _transports;
@@ -149,7 +146,7 @@ internal sealed class SessionCommands
         if (room is not null)
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime);
-            await room.PublishAsync(held ? PushToTalkStartMessage : PushToTalkStopMessage, linked.Token).ConfigureAwait(false);
+            await room.PublishAsync(held ? RoomDataMessages.PushToTalkStart : RoomDataMessages.PushToTalkStop, linked.Token).ConfigureAwait(false);
         }
     }
 

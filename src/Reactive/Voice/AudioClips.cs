@@ -4,7 +4,7 @@ namespace KonPro.Streaming.Voice;
 /// Generated 16 kHz mono PCM16 clips, for trying voice chat without a microphone (demos, tests, load runs).
 /// Wrap one in a <see cref="PcmStreamAudioSource"/> over a <see cref="MemoryStream"/> to send it.
 /// </summary>
-public static class AudioClips
+internal static class AudioClips
 {
     /// <summary>The sample rate of the clips (and of voice chat), in Hz.</summary>
     public const int SampleRate = 16_000;

@@ -8,7 +8,7 @@ namespace KonPro.Streaming.Voice;
 /// The audio of a RIFF/WAVE file, converted on the fly to what voice chat sends: 16 kHz, mono, PCM16.
 /// Reads PCM (8-bit unsigned, 16, 24 or 32-bit signed) and IEEE float (32 or 64-bit), plain or
 /// <c>WAVE_FORMAT_EXTENSIBLE</c>; several channels are mixed down to one (their average) and other sample
-/// rates are resampled to 16 kHz with NAudio's WDL resampler in windowed-sinc mode, which low-passes before it
+/// rates are resampled to 16 kHz with the SDK's resampler (NAudio's WDL resampler in windowed-sinc mode), which low-passes before it
 /// decimates: content above 8 kHz is removed rather than folded into the voice band (a 12 kHz tone in a 48 kHz file
 /// comes out more than 30 dB down). The filter adds no delay at the start and is flushed at the end. A file is not
 /// real-time: the SDK paces it.
@@ -17,8 +17,6 @@ public sealed class WavFileAudioSource : IAudioSource
 {
     private const int TargetRate = 16_000;
     private const int FramesPerBlock = 4096;
-    private const int SincSize = 64;
-    private const int SincInterpolation = 32;
     private const ushort FormatPcm = 1;
     private const ushort FormatFloat = 3;
     private const ushort FormatExtensible = 0xFFFE;
@@ -59,12 +57,8 @@ public sealed class WavFileAudioSource : IAudioSource
         _passThrough = !header.IsFloat && header.BitsPerSample == 16 && header.Channels == 1 && header.SampleRate == TargetRate;
         if (header.SampleRate != TargetRate)
         {
-            // CUSTOM: NAudio's WDL resampler in its windowed-sinc mode: a real low-pass before decimation, so
-            // content above 8 kHz is removed instead of folding back into the voice band.
-            _resampler = new WdlResampler();
-            _resampler.SetMode(true, 0, true, SincSize, SincInterpolation);
-            _resampler.SetFeedMode(false);
-            _resampler.SetRates(header.SampleRate, TargetRate);
+            // The SDK's one resampler (a real low-pass before decimation), driven by output: see ConvertNextBlockAsync.
+            _resampler = PcmResampler.CreateFilter(header.SampleRate, TargetRate, inputDriven: false);
         }
 
         _input = new byte[FramesPerBlock * _blockAlign];
@@ -204,7 +198,7 @@ public sealed class WavFileAudioSource : IAudioSource
 
         for (var i = 0; i < produced; i++)
         {
-            WritePcm16(_output, i, _resampled[i]);
+            Pcm16.Write(_output, i, _resampled[i]);
         }
 
         _outputOffset = 0;
@@ -273,12 +267,6 @@ public sealed class WavFileAudioSource : IAudioSource
             3 => ((s[0] | (s[1] << 8) | (s[2] << 16)) << 8 >> 8) / 8388608.0,
             _ => BinaryPrimitives.ReadInt32LittleEndian(s) / 2147483648.0,
         };
-    }
-
-    private static void WritePcm16(Span<byte> output, int sampleIndex, double value)
-    {
-        var scaled = Math.Clamp(Math.Round(value * 32768.0), short.MinValue, short.MaxValue);
-        BinaryPrimitives.WriteInt16LittleEndian(output[(sampleIndex * 2)..], (short)scaled);
     }
 
     private static WaveHeader ReadHeader(Stream stream)

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KonPro.Streaming.Api;
 using KonPro.Streaming.Testing.Sessions;
 
 namespace KonPro.Streaming.Testing.Realtime;
@@ -18,7 +19,7 @@ namespace KonPro.Streaming.Testing.Realtime;
 /// </summary>
 internal sealed class RealtimeAudioConnection : IAsyncDisposable
 {
-    public const int SampleRate = 24_000;
+    public const int SampleRate = RealtimeProtocol.AudioSampleRate;
     private const int MaxMessageBytes = 4 * 1024 * 1024;
 
     private readonly FakeServerCore _core;
@@ -48,7 +49,7 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, _stop.Token);
         Log.RealtimeOpened(_core.Logger, _session.Id);
-        await SendStateAsync("connecting").ConfigureAwait(false);
+        await SendStateAsync(RealtimeStates.Connecting).ConfigureAwait(false);
         var watcher = WatchSessionAsync(linked.Token);
         var player = PlayAsync(linked.Token);
         try
@@ -69,8 +70,8 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
     public void Close(int status, string reason) =>
         _ = Task.Run(async () =>
         {
-            await SendStateAsync("closing").ConfigureAwait(false);
-            await SendStateAsync("closed").ConfigureAwait(false);
+            await SendStateAsync(RealtimeStates.Closing).ConfigureAwait(false);
+            await SendStateAsync(RealtimeStates.Closed).ConfigureAwait(false);
             await RealtimeAudioHub.CloseQuietlyAsync(_socket, (WebSocketCloseStatus)status, reason).ConfigureAwait(false);
         });
 
@@ -97,15 +98,15 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
 
             if (result.MessageType == WebSocketMessageType.Close)
             {
-                await SendStateAsync("closing").ConfigureAwait(false);
-                await SendStateAsync("closed").ConfigureAwait(false);
+                await SendStateAsync(RealtimeStates.Closing).ConfigureAwait(false);
+                await SendStateAsync(RealtimeStates.Closed).ConfigureAwait(false);
                 await RealtimeAudioHub.CloseQuietlyAsync(_socket, WebSocketCloseStatus.NormalClosure, "client_closed").ConfigureAwait(false);
                 return;
             }
 
             if (!result.EndOfMessage)
             {
-                await SendErrorAsync(null, "message_too_large", $"a message may carry at most {MaxMessageBytes} bytes").ConfigureAwait(false);
+                await SendErrorAsync(null, RealtimeErrorCodes.MessageTooLarge, $"a message may carry at most {MaxMessageBytes} bytes").ConfigureAwait(false);
                 while (!result.EndOfMessage)
                 {
                     result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), cancellationToken).ConfigureAwait(false);
@@ -116,7 +117,7 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
 
             if (result.MessageType == WebSocketMessageType.Binary)
             {
-                await SendErrorAsync(null, "invalid_message", "messages are JSON text, not binary").ConfigureAwait(false);
+                await SendErrorAsync(null, RealtimeErrorCodes.InvalidMessage, "messages are JSON text, not binary").ConfigureAwait(false);
                 continue;
             }
 
@@ -133,7 +134,7 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
         }
         catch (JsonException)
         {
-            await SendErrorAsync(null, "invalid_json", "the message is not JSON").ConfigureAwait(false);
+            await SendErrorAsync(null, RealtimeErrorCodes.InvalidJson, "the message is not JSON").ConfigureAwait(false);
             return;
         }
 
@@ -142,45 +143,45 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                await SendErrorAsync(null, "invalid_json", "the message must be a JSON object").ConfigureAwait(false);
+                await SendErrorAsync(null, RealtimeErrorCodes.InvalidJson, "the message must be a JSON object").ConfigureAwait(false);
                 return;
             }
 
-            var eventId = root.TryGetProperty("event_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-            if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+            var eventId = root.TryGetProperty(RealtimeProtocol.EventIdProperty, out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+            if (!root.TryGetProperty(RealtimeProtocol.TypeProperty, out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
             {
-                await SendErrorAsync(eventId, "missing_type", "the message has no type").ConfigureAwait(false);
+                await SendErrorAsync(eventId, RealtimeErrorCodes.MissingType, "the message has no type").ConfigureAwait(false);
                 return;
             }
 
             var type = typeElement.GetString()!;
             switch (type)
             {
-                case "agent.speak" or "agent.audio_buffer_append":
+                case RealtimeMessageTypes.Speak or RealtimeMessageTypes.AudioBufferAppend:
                     await AppendAsync(root, eventId).ConfigureAwait(false);
                     break;
-                case "agent.speak_end" or "agent.audio_buffer_commit":
+                case RealtimeMessageTypes.SpeakEnd or RealtimeMessageTypes.AudioBufferCommit:
                     await EndAsync(eventId).ConfigureAwait(false);
                     break;
-                case "agent.interrupt" or "agent.audio_buffer_clear":
+                case RealtimeMessageTypes.Interrupt or RealtimeMessageTypes.AudioBufferClear:
                     _session.Touch();
                     await InterruptAsync().ConfigureAwait(false);
                     break;
-                case "agent.start_listening":
+                case RealtimeMessageTypes.StartListening:
                     _session.Touch();
                     _session.IsListening = true;
                     await SendAgentStateAsync().ConfigureAwait(false);
                     break;
-                case "agent.stop_listening":
+                case RealtimeMessageTypes.StopListening:
                     _session.Touch();
                     _session.IsListening = false;
                     await SendAgentStateAsync().ConfigureAwait(false);
                     break;
-                case "session.keep_alive":
+                case RealtimeMessageTypes.KeepAlive:
                     _session.Touch();
                     break;
                 default:
-                    await SendErrorAsync(eventId, "unknown_type", $"unknown message type: {type}").ConfigureAwait(false);
+                    await SendErrorAsync(eventId, RealtimeErrorCodes.UnknownType, $"unknown message type: {type}").ConfigureAwait(false);
                     break;
             }
         }
@@ -188,9 +189,9 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
 
     private async Task AppendAsync(JsonElement root, string? eventId)
     {
-        if (!root.TryGetProperty("audio", out var audioElement) || audioElement.ValueKind != JsonValueKind.String)
+        if (!root.TryGetProperty(RealtimeProtocol.AudioProperty, out var audioElement) || audioElement.ValueKind != JsonValueKind.String)
         {
-            await SendErrorAsync(eventId, "missing_audio", "the message has no audio (base64 PCM16 mono 24 kHz)").ConfigureAwait(false);
+            await SendErrorAsync(eventId, RealtimeErrorCodes.MissingAudio, "the message has no audio (base64 PCM16 mono 24 kHz)").ConfigureAwait(false);
             return;
         }
 
@@ -201,13 +202,13 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
         }
         catch (FormatException)
         {
-            await SendErrorAsync(eventId, "invalid_audio", "audio is not valid base64").ConfigureAwait(false);
+            await SendErrorAsync(eventId, RealtimeErrorCodes.InvalidAudio, "audio is not valid base64").ConfigureAwait(false);
             return;
         }
 
         if (audio.Length % 2 != 0)
         {
-            await SendErrorAsync(eventId, "invalid_audio", string.Create(CultureInfo.InvariantCulture, $"audio must be whole 16-bit samples; got {audio.Length} bytes")).ConfigureAwait(false);
+            await SendErrorAsync(eventId, RealtimeErrorCodes.InvalidAudio, string.Create(CultureInfo.InvariantCulture, $"audio must be whole 16-bit samples; got {audio.Length} bytes")).ConfigureAwait(false);
             return;
         }
 
@@ -259,7 +260,7 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
 
         if (!known)
         {
-            await SendErrorAsync(eventId, "unknown_event_id", "no audio was sent for this utterance").ConfigureAwait(false);
+            await SendErrorAsync(eventId, RealtimeErrorCodes.UnknownEventId, "no audio was sent for this utterance").ConfigureAwait(false);
             return;
         }
 
@@ -291,12 +292,12 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
         if (current is not null)
         {
             var spoken = Min(_core.Clock.ModelElapsedSince(started), current.Duration);
-            await SendSpeakingAsync("agent.speak_interrupted", current.Id, spoken).ConfigureAwait(false);
+            await SendSpeakingAsync(RealtimeEventTypes.SpeakInterrupted, current.Id, spoken).ConfigureAwait(false);
         }
 
         foreach (var utterance in dropped)
         {
-            await SendSpeakingAsync("agent.speak_interrupted", utterance.Id, TimeSpan.Zero).ConfigureAwait(false);
+            await SendSpeakingAsync(RealtimeEventTypes.SpeakInterrupted, utterance.Id, TimeSpan.Zero).ConfigureAwait(false);
         }
 
         await SendAgentStateAsync().ConfigureAwait(false);
@@ -334,7 +335,7 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
                 continue;
             }
 
-            await SendSpeakingAsync("agent.speak_started", head.Id, null).ConfigureAwait(false);
+            await SendSpeakingAsync(RealtimeEventTypes.SpeakStarted, head.Id, null).ConfigureAwait(false);
             await SendAgentStateAsync().ConfigureAwait(false);
             while (true)
             {
@@ -361,7 +362,7 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
 
                 if (done)
                 {
-                    await SendSpeakingAsync("agent.speak_ended", head.Id, head.Duration).ConfigureAwait(false);
+                    await SendSpeakingAsync(RealtimeEventTypes.SpeakEnded, head.Id, head.Duration).ConfigureAwait(false);
                     await SendAgentStateAsync().ConfigureAwait(false);
                     break;
                 }
@@ -386,7 +387,7 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
             if (_session.Phase == SessionPhase.Closed)
             {
                 await InterruptQuietlyAsync().ConfigureAwait(false);
-                Close(_session.CloseStatus ?? 1000, _session.CloseReason ?? "session_stopped");
+                Close(_session.CloseStatus ?? ChatCloseStatus.SessionStopped, _session.CloseReason ?? ChatCloseStatus.SessionStoppedReason);
                 return;
             }
 
@@ -397,7 +398,7 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
                     _connected = true;
                 }
 
-                await SendStateAsync("connected").ConfigureAwait(false);
+                await SendStateAsync(RealtimeStates.Connected).ConfigureAwait(false);
                 await SendAgentStateAsync().ConfigureAwait(false);
                 Wake();
             }
@@ -433,25 +434,35 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
     }
 
     private Task SendStateAsync(string state) =>
-        SendAsync(new JsonObject { ["type"] = "session.state_updated", ["event_id"] = NextServerId(), ["state"] = state });
+        SendAsync(new JsonObject
+        {
+            [RealtimeProtocol.TypeProperty] = RealtimeEventTypes.SessionStateUpdated,
+            [RealtimeProtocol.EventIdProperty] = NextServerId(),
+            [RealtimeProtocol.StateProperty] = state,
+        });
 
     private Task SendAgentStateAsync()
     {
         string state;
         lock (_gate)
         {
-            state = _current is not null ? "speaking" : _session.IsListening ? "listening" : "idle";
+            state = _current is not null ? RealtimeStates.Speaking : _session.IsListening ? RealtimeStates.Listening : RealtimeStates.Idle;
         }
 
-        return SendAsync(new JsonObject { ["type"] = "agent.state", ["event_id"] = NextServerId(), ["state"] = state });
+        return SendAsync(new JsonObject
+        {
+            [RealtimeProtocol.TypeProperty] = RealtimeEventTypes.AgentState,
+            [RealtimeProtocol.EventIdProperty] = NextServerId(),
+            [RealtimeProtocol.StateProperty] = state,
+        });
     }
 
     private Task SendSpeakingAsync(string type, string utteranceId, TimeSpan? duration)
     {
-        var message = new JsonObject { ["type"] = type, ["event_id"] = utteranceId };
+        var message = new JsonObject { [RealtimeProtocol.TypeProperty] = type, [RealtimeProtocol.EventIdProperty] = utteranceId };
         if (duration is { } d)
         {
-            message["duration_ms"] = (long)Math.Round(d.TotalMilliseconds);
+            message[RealtimeProtocol.DurationMsProperty] = (long)Math.Round(d.TotalMilliseconds);
         }
 
         return SendAsync(message);
@@ -460,9 +471,14 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
     private Task SendErrorAsync(string? offendingId, string code, string text) =>
         SendAsync(new JsonObject
         {
-            ["type"] = "error",
-            ["event_id"] = NextServerId(),
-            ["error"] = new JsonObject { ["code"] = code, ["message"] = text, ["event_id"] = offendingId },
+            [RealtimeProtocol.TypeProperty] = RealtimeEventTypes.Error,
+            [RealtimeProtocol.EventIdProperty] = NextServerId(),
+            [RealtimeProtocol.ErrorProperty] = new JsonObject
+            {
+                [RealtimeProtocol.ErrorCodeProperty] = code,
+                [RealtimeProtocol.ErrorMessageProperty] = text,
+                [RealtimeProtocol.EventIdProperty] = offendingId,
+            },
         });
 
     private string NextServerId() => string.Create(CultureInfo.InvariantCulture, $"srv-{Interlocked.Increment(ref _serverEvents)}");

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
+using KonPro.Streaming.Api;
 using KonPro.Streaming.Testing.Sessions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,8 +15,6 @@ namespace KonPro.Streaming.Testing.Realtime;
 /// </summary>
 internal sealed class RealtimeAudioHub(FakeServerCore core)
 {
-    public const string PathPrefix = "/v1/ws/streaming.realtime/";
-
     private readonly ConcurrentDictionary<string, FakeSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<RealtimeAudioConnection, byte> _open = new();
 
@@ -24,7 +23,7 @@ internal sealed class RealtimeAudioHub(FakeServerCore core)
     {
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         _sessions[secret] = session;
-        return core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + PathPrefix + secret;
+        return core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + RealtimeProtocol.PathPrefix + secret;
     }
 
     /// <summary>Registers the middleware that serves the sockets.</summary>
@@ -34,18 +33,18 @@ internal sealed class RealtimeAudioHub(FakeServerCore core)
         builder.Use(async (HttpContext context, RequestDelegate next) =>
         {
             var path = context.Request.Path.Value ?? string.Empty;
-            if (!context.WebSockets.IsWebSocketRequest || !path.StartsWith(PathPrefix, StringComparison.Ordinal))
+            if (!context.WebSockets.IsWebSocketRequest || !path.StartsWith(RealtimeProtocol.PathPrefix, StringComparison.Ordinal))
             {
                 await next(context).ConfigureAwait(false);
                 return;
             }
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-            var secret = path[PathPrefix.Length..];
+            var secret = path[RealtimeProtocol.PathPrefix.Length..];
             if (!_sessions.TryGetValue(secret, out var session))
             {
                 Log.RealtimeRefused(core.Logger, "unknown endpoint");
-                await CloseQuietlyAsync(socket, (WebSocketCloseStatus)4401, "unauthorized").ConfigureAwait(false);
+                await CloseQuietlyAsync(socket, (WebSocketCloseStatus)ChatCloseStatus.Unauthorized, ChatCloseStatus.UnauthorizedReason).ConfigureAwait(false);
                 return;
             }
 

@@ -98,7 +98,7 @@ internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avat
 
     /// <summary>
     /// What <c>new</c> answers about a created session: the LiveKit room (URL, the client's token and an agent
-    /// participant's token), the limits, and the fields DESIGN.md documents as present and null.
+    /// participant's token), the limits, and the fields openapi/konpro-streaming.yaml has as present and null.
     /// </summary>
     private SessionInfo SessionAnswer(FakeSession session, Room.RoomGrant? room) => new()
     {

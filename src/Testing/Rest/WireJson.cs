@@ -13,7 +13,7 @@ namespace KonPro.Streaming.Testing.Rest;
 /// </summary>
 internal static class WireJson
 {
-    // The spec's `nullable: true` properties of response schemas (DESIGN.md: `sdp`, `ice_servers*` present and null;
+    // The spec's `nullable: true` properties of response schemas (openapi/konpro-streaming.yaml: `sdp`, `ice_servers*` present and null;
     // create_token's `"error": null`).
     private static readonly Dictionary<Type, HashSet<string>> AlwaysWritten = new()
     {

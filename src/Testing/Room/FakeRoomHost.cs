@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KonPro.Streaming.Api;
 using KonPro.Streaming.Testing.Sessions;
 using Microsoft.Extensions.Logging;
 using WireMock;
@@ -117,11 +118,11 @@ internal sealed class FakeRoomHost : IAsyncDisposable
         }
     }
 
-    /// <summary>The reference publishes push-to-talk as the JSON strings <c>"push_to_talk:start"</c> and <c>"push_to_talk:stop"</c>.</summary>
-    private static RoomActivityKind? PushToTalk(string payload) => payload.Trim().Trim('"') switch
+    /// <summary>Push-to-talk as <c>openapi/konpro-chat.asyncapi.yaml</c> names it (the reference publishes it as a JSON string).</summary>
+    private static RoomActivityKind? PushToTalk(string payload) => RoomDataMessages.PushToTalkOf(payload) switch
     {
-        "push_to_talk:start" => RoomActivityKind.PushToTalkStart,
-        "push_to_talk:stop" => RoomActivityKind.PushToTalkStop,
+        RoomDataMessages.PushToTalkStart => RoomActivityKind.PushToTalkStart,
+        RoomDataMessages.PushToTalkStop => RoomActivityKind.PushToTalkStop,
         _ => null,
     };
 

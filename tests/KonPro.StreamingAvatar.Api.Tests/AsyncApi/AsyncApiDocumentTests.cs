@@ -81,7 +81,19 @@ public sealed class AsyncApiDocumentTests
                 continue;
             }
 
-            var properties = message["payload"]!["properties"]!;
+            var payload = message["payload"]!;
+            if (payload["type"]!.GetValue<string>() == "string")
+            {
+                // A text message on the room: its name is its text where the document fixes the text.
+                if (payload["const"] is { } text)
+                {
+                    message["name"]!.GetValue<string>().Should().Be(text.GetValue<string>(), $"message {key} is named by its text");
+                }
+
+                continue;
+            }
+
+            var properties = payload["properties"]!;
             var name = (properties["event_type"] ?? properties["type"])!["const"]!.GetValue<string>();
             message["name"]!.GetValue<string>().Should().Be(name, $"message {key} names its event");
         }
@@ -141,6 +153,29 @@ public sealed class AsyncApiDocumentTests
         {
             room.Payload["properties"]!.AsObject().ContainsKey("event_type").Should().BeFalse();
             contract.SocketEvents[name].Fields.Should().Contain(room.Fields, $"{name} has no field on the room that it lacks on the socket");
+        }
+    }
+
+    [Fact]
+    public void Clients_publish_push_to_talk_and_typed_messages_on_the_room_as_text()
+    {
+        var messages = ChatContract.Current.RoomClientMessages;
+
+        messages.Keys.Should().BeEquivalentTo("push_to_talk:start", "push_to_talk:stop", "user_message");
+        messages["push_to_talk:start"].Text.Should().Be("push_to_talk:start");
+        messages["push_to_talk:stop"].Text.Should().Be("push_to_talk:stop");
+        messages["user_message"].Text.Should().BeNull("a typed message is any other text");
+        messages["push_to_talk:start"].Validate("push_to_talk:start").Should().BeEmpty();
+        messages["push_to_talk:start"].Validate("push_to_talk:stop").Should().NotBeEmpty();
+        messages["user_message"].Validate(string.Empty).Should().NotBeEmpty("an empty message is no message");
+        foreach (var message in messages.Values)
+        {
+            foreach (var example in ChatContract.LoadDocument()["components"]!["messages"]!.AsObject()
+                         .Where(m => m.Value!["name"]!.GetValue<string>() == message.Name)
+                         .SelectMany(m => m.Value!["examples"]!.AsArray()))
+            {
+                message.Validate(example!["payload"]!.GetValue<string>()).Should().BeEmpty($"the example of {message.Name} is valid");
+            }
         }
     }
 

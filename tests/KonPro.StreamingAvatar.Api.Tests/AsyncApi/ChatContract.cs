@@ -52,6 +52,18 @@ internal static class SchemaErrors
     }
 }
 
+/// <summary>
+/// A text message a client publishes on the room's data channel: its name, the exact text when the document fixes it
+/// (push-to-talk), and its payload schema.
+/// </summary>
+internal sealed record TextMessageContract(string Name, string? Text, JsonObject Payload)
+{
+    private readonly Lazy<JsonSchema> _schema = new(() => SchemaErrors.Build(Payload.ToJsonString()));
+
+    /// <summary>Validates one published text against the payload schema; returns the failures.</summary>
+    public IReadOnlyList<string> Validate(string text) => SchemaErrors.Of(_schema.Value, JsonValue.Create(text));
+}
+
 /// <summary>A close status of the chat socket (<c>x-close-statuses</c>).</summary>
 internal sealed record CloseStatusContract(int Code, string? Reason, bool Reconnect);
 
@@ -63,6 +75,7 @@ internal sealed record ChatContract(
     string Path,
     IReadOnlyDictionary<string, EventContract> SocketEvents,
     IReadOnlyDictionary<string, EventContract> RoomEvents,
+    IReadOnlyDictionary<string, TextMessageContract> RoomClientMessages,
     IReadOnlyDictionary<string, IReadOnlySet<string>> ClientEvents,
     IReadOnlyList<CloseStatusContract> CloseStatuses,
     IReadOnlyDictionary<string, bool> QueryParameters,
@@ -100,10 +113,20 @@ internal sealed record ChatContract(
             socketEvents.Add(evt.Name, evt);
         }
 
+        // The room carries JSON events (objects named in `type`) one way and plain text messages the other.
         var roomEvents = new SortedDictionary<string, EventContract>(StringComparer.Ordinal);
+        var roomClientMessages = new SortedDictionary<string, TextMessageContract>(StringComparer.Ordinal);
         foreach (var (_, reference) in room?["messages"]?.AsObject() ?? [])
         {
-            var evt = ReadEvent(document, Resolve(document, reference) ?? throw Missing("a room message"), "type");
+            var message = Resolve(document, reference) ?? throw Missing("a room message");
+            if (Inline(document, message["payload"]) is JsonObject { } text && text["type"]?.GetValue<string>() == "string")
+            {
+                var name = message["name"]?.GetValue<string>() ?? throw Missing("a room text message's name");
+                roomClientMessages.Add(name, new TextMessageContract(name, text["const"]?.GetValue<string>(), text));
+                continue;
+            }
+
+            var evt = ReadEvent(document, message, "type");
             roomEvents.Add(evt.Name, evt);
         }
 
@@ -128,10 +151,11 @@ internal sealed record ChatContract(
             .ToDictionary(p => p.Key, p => required.Contains(p.Key), StringComparer.Ordinal);
 
         var path = chat["address"]?.GetValue<string>() ?? throw Missing("channels.chat.address");
-        return new ChatContract(path, socketEvents, roomEvents, clientEvents, closeStatuses, parameters, frames);
+        return new ChatContract(path, socketEvents, roomEvents, roomClientMessages, clientEvents, closeStatuses, parameters, frames);
     }
 
-    private static EventContract ReadEvent(JsonObject document, JsonObject message, string nameProperty)
+    /// <summary>Reads one JSON message: its name (the constant of <paramref name="nameProperty"/>), fields, payload and examples.</summary>
+    internal static EventContract ReadEvent(JsonObject document, JsonObject message, string nameProperty)
     {
         var payload = Inline(document, message["payload"]) as JsonObject ?? throw Missing("a message's payload");
         var properties = payload["properties"]?.AsObject() ?? throw Missing("a payload's properties");
@@ -145,7 +169,7 @@ internal sealed record ChatContract(
     }
 
     /// <summary>Follows a local <c>$ref</c> (<c>#/a/b</c>), if the node is one.</summary>
-    private static JsonObject? Resolve(JsonObject document, JsonNode? node)
+    internal static JsonObject? Resolve(JsonObject document, JsonNode? node)
     {
         var hops = 0;
         while (node is JsonObject obj && obj["$ref"] is JsonValue reference && reference.GetValue<string>() is { } pointer && pointer.StartsWith("#/", StringComparison.Ordinal))
@@ -167,7 +191,7 @@ internal sealed record ChatContract(
     }
 
     /// <summary>A deep copy of a schema with every local <c>$ref</c> replaced by what it points at.</summary>
-    private static JsonNode? Inline(JsonObject document, JsonNode? node) => node switch
+    internal static JsonNode? Inline(JsonObject document, JsonNode? node) => node switch
     {
         JsonObject obj when obj["$ref"] is JsonValue => Inline(document, Resolve(document, obj)),
         JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Inline(document, p.Value)))),

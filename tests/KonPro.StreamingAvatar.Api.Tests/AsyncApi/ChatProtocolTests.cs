@@ -36,11 +36,7 @@ public sealed class ChatProtocolTests
         foreach (var status in Contract.CloseStatuses)
         {
             ChatCloseStatus.ReasonOf(status.Code).Should().Be(status.Reason, $"status {status.Code}");
-            ChatCloseStatus.MayReconnect(status.Code).Should().Be(status.Reconnect, $"status {status.Code}");
         }
-
-        ChatCloseStatus.MayReconnect(null).Should().BeTrue("a connection lost without a close handshake may be reopened");
-        ChatCloseStatus.MayReconnect(4999).Should().BeTrue("a status the protocol does not reserve is not final");
     }
 
     [Fact]
@@ -62,6 +58,21 @@ public sealed class ChatProtocolTests
 
         Contract.SocketEvents.Values.Should().OnlyContain(e => e.Payload["properties"]![ChatProtocol.EventNameProperty] != null);
         Contract.RoomEvents.Values.Should().OnlyContain(e => e.Payload["properties"]![ChatProtocol.RoomEventNameProperty] != null);
+    }
+
+    [Fact]
+    public void Room_messages_are_the_documents_text_messages()
+    {
+        var fixedTexts = Contract.RoomClientMessages.Values.Where(m => m.Text is not null).Select(m => m.Text);
+
+        ConstantsOf<string>(typeof(RoomDataMessages)).Should().BeEquivalentTo(fixedTexts);
+        foreach (var text in fixedTexts)
+        {
+            RoomDataMessages.PushToTalkOf(text!).Should().Be(text);
+            RoomDataMessages.PushToTalkOf($" \"{text}\"\n").Should().Be(text, "receivers also read the text as a JSON string");
+        }
+
+        RoomDataMessages.PushToTalkOf("push_to_talk:pause").Should().BeNull("any other text is a typed user message");
     }
 
     [Fact]

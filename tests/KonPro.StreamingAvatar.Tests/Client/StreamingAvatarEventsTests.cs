@@ -86,7 +86,7 @@ public sealed class StreamingAvatarEventsTests
         await handle.WaitForCompletionAsync(FakeServerScope.Patience);
         await Wait.UntilAsync(() => events.Items.Count(e => e is AvatarStopTalking && e.TaskId == handle.TaskId) == 2);
 
-        // Identical consecutive events on one channel are different events (DESIGN.md): nothing is dropped.
+        // Identical consecutive events on one channel are different events (the same word spoken twice): nothing is dropped.
         var mine = events.Items.Where(e => e.TaskId == handle.TaskId).ToList();
         mine.OfType<AvatarStartTalking>().Should().HaveCount(2);
         mine.OfType<AvatarTalkingMessage>().Should().HaveCount(6);

@@ -98,7 +98,7 @@ internal sealed class FakeWire : IAsyncDisposable
     }
 }
 
-/// <summary>One raw chat socket: records every text message and how the server closed it.</summary>
+/// <summary>One raw socket (chat or realtime): records every text message and how the server closed it.</summary>
 internal sealed class ChatListener : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket = new();
@@ -135,6 +135,9 @@ internal sealed class ChatListener : IAsyncDisposable
 
     public Task SendBinaryAsync(byte[] frame) =>
         _socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+
+    public Task SendTextAsync(string text) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
 
     private async Task ReceiveAsync()
     {

@@ -4,7 +4,8 @@ namespace KonPro.Streaming.Api;
 /// The statuses the server closes the chat socket with, their reason texts, and whether a client may reconnect
 /// after them (<c>x-close-statuses</c> in <c>openapi/konpro-chat.asyncapi.yaml</c>). Any other status (1001 going
 /// away, 1011 internal error, 1012 restart) and a connection lost without a close handshake allow a reconnect
-/// while the session lives.
+/// while the session lives. The SDK's one reconnect rule is its chat socket's (<c>ChatSocketCloseStatus.IsRetryable</c>),
+/// held to this document by the protocol agreement tests.
 /// </summary>
 public static class ChatCloseStatus
 {
@@ -53,9 +54,4 @@ public static class ChatCloseStatus
         SessionNotFound => SessionNotFoundReason,
         _ => null,
     };
-
-    /// <summary>Whether a client may reconnect (while the session lives) after the socket closed with this status.</summary>
-    /// <param name="status">The close status, or <see langword="null"/> when the connection ended without a close handshake.</param>
-    /// <returns><see langword="false"/> for the <see cref="Final"/> statuses; <see langword="true"/> otherwise.</returns>
-    public static bool MayReconnect(int? status) => status is not (SessionStopped or IdleTimeout or DurationLimit or Unauthorized or SessionNotFound);
 }

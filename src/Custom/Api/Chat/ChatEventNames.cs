@@ -3,9 +3,10 @@ namespace KonPro.Streaming.Api;
 /// <summary>
 /// The names of the events the server sends on the chat socket (in <see cref="ChatProtocol.EventNameProperty"/>) and
 /// on the room's data channel (in <see cref="ChatProtocol.RoomEventNameProperty"/>), as
-/// <c>openapi/konpro-chat.asyncapi.yaml</c> lists them. Receivers let any other name pass through.
+/// <c>openapi/konpro-chat.asyncapi.yaml</c> lists them. Receivers let any other name pass through. Internal: users
+/// have the SDK's <c>StreamingEvents</c> (the reference's names); these are the SDK's and the fake's shared plumbing.
 /// </summary>
-public static class ChatEventNames
+internal static class ChatEventNames
 {
     /// <summary>The avatar began speaking a task (<see cref="ChatEventFields.TaskId"/>).</summary>
     public const string AvatarStartTalking = "avatar_start_talking";

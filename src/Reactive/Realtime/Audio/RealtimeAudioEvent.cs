@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KonPro.Streaming.Api;
 
 namespace KonPro.Streaming;
 
@@ -27,6 +28,11 @@ public enum RealtimeAudioState
 /// </summary>
 public abstract record RealtimeAudioEvent
 {
+    // The hierarchy is closed: the protocol's messages are the sealed records below, anything else is UnknownRealtimeAudioEvent.
+    private protected RealtimeAudioEvent()
+    {
+    }
+
     /// <summary>The message's <c>type</c>.</summary>
     public required string Type { get; init; }
 
@@ -91,6 +97,27 @@ public sealed record UnknownRealtimeAudioEvent : RealtimeAudioEvent
 /// <summary>Reads the socket's JSON messages; never throws.</summary>
 internal static class RealtimeAudioEventParser
 {
+    private delegate RealtimeAudioEvent Reader(JsonElement root, string type, string? eventId, DateTimeOffset receivedAt);
+
+    // The typed records, by the type openapi/konpro-realtime.asyncapi.yaml gives them; any other type is unknown.
+    private static readonly Dictionary<string, Reader> Readers = new(StringComparer.Ordinal)
+    {
+        [RealtimeEventTypes.SessionStateUpdated] = static (root, type, eventId, at) =>
+            new RealtimeSessionStateUpdated { Type = type, EventId = eventId, ReceivedAt = at, State = Text(root, RealtimeProtocol.StateProperty) ?? string.Empty },
+        [RealtimeEventTypes.AgentState] = static (root, type, eventId, at) =>
+            new RealtimeAgentState { Type = type, EventId = eventId, ReceivedAt = at, State = Text(root, RealtimeProtocol.StateProperty) ?? string.Empty },
+        [RealtimeEventTypes.SpeakStarted] = static (_, type, eventId, at) =>
+            new RealtimeSpeakStarted { Type = type, EventId = eventId, ReceivedAt = at },
+        [RealtimeEventTypes.SpeakEnded] = static (root, type, eventId, at) =>
+            new RealtimeSpeakEnded { Type = type, EventId = eventId, ReceivedAt = at, DurationMs = Number(root, RealtimeProtocol.DurationMsProperty) },
+        [RealtimeEventTypes.SpeakInterrupted] = static (root, type, eventId, at) =>
+            new RealtimeSpeakInterrupted { Type = type, EventId = eventId, ReceivedAt = at, DurationMs = Number(root, RealtimeProtocol.DurationMsProperty) },
+        [RealtimeEventTypes.Error] = Error,
+    };
+
+    /// <summary>The types this parser reads into a typed record (the protocol agreement test compares them with the document).</summary>
+    internal static IReadOnlyCollection<string> KnownTypes => Readers.Keys;
+
     public static RealtimeAudioEvent Parse(string json, DateTimeOffset receivedAt)
     {
         try
@@ -102,18 +129,11 @@ internal static class RealtimeAudioEventParser
                 return new UnknownRealtimeAudioEvent { Type = string.Empty, RawJson = json, ReceivedAt = receivedAt };
             }
 
-            var type = Text(root, "type") ?? string.Empty;
-            var eventId = Text(root, "event_id");
-            return type switch
-            {
-                "session.state_updated" => new RealtimeSessionStateUpdated { Type = type, EventId = eventId, ReceivedAt = receivedAt, State = Text(root, "state") ?? string.Empty },
-                "agent.state" => new RealtimeAgentState { Type = type, EventId = eventId, ReceivedAt = receivedAt, State = Text(root, "state") ?? string.Empty },
-                "agent.speak_started" => new RealtimeSpeakStarted { Type = type, EventId = eventId, ReceivedAt = receivedAt },
-                "agent.speak_ended" => new RealtimeSpeakEnded { Type = type, EventId = eventId, ReceivedAt = receivedAt, DurationMs = Number(root, "duration_ms") },
-                "agent.speak_interrupted" => new RealtimeSpeakInterrupted { Type = type, EventId = eventId, ReceivedAt = receivedAt, DurationMs = Number(root, "duration_ms") },
-                "error" => Error(root, type, eventId, receivedAt),
-                _ => new UnknownRealtimeAudioEvent { Type = type, EventId = eventId, ReceivedAt = receivedAt, RawJson = json },
-            };
+            var type = Text(root, RealtimeProtocol.TypeProperty) ?? string.Empty;
+            var eventId = Text(root, RealtimeProtocol.EventIdProperty);
+            return Readers.TryGetValue(type, out var read)
+                ? read(root, type, eventId, receivedAt)
+                : new UnknownRealtimeAudioEvent { Type = type, EventId = eventId, ReceivedAt = receivedAt, RawJson = json };
         }
         catch (JsonException)
         {
@@ -123,15 +143,15 @@ internal static class RealtimeAudioEventParser
 
     private static RealtimeAudioError Error(JsonElement root, string type, string? eventId, DateTimeOffset receivedAt)
     {
-        var error = root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? e : root;
+        var error = root.TryGetProperty(RealtimeProtocol.ErrorProperty, out var e) && e.ValueKind == JsonValueKind.Object ? e : root;
         return new RealtimeAudioError
         {
             Type = type,
             EventId = eventId,
             ReceivedAt = receivedAt,
-            Code = Text(error, "code") ?? string.Empty,
-            Message = Text(error, "message") ?? string.Empty,
-            RefusedEventId = Text(error, "event_id"),
+            Code = Text(error, RealtimeProtocol.ErrorCodeProperty) ?? string.Empty,
+            Message = Text(error, RealtimeProtocol.ErrorMessageProperty) ?? string.Empty,
+            RefusedEventId = Text(error, RealtimeProtocol.EventIdProperty),
         };
     }
 

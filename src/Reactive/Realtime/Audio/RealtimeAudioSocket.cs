@@ -5,6 +5,7 @@ using System.Reactive.Subjects;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using KonPro.Streaming.Api;
 using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,9 +31,7 @@ namespace KonPro.Streaming;
 public sealed class RealtimeAudioSocket : IAsyncDisposable
 {
     /// <summary>The socket's sample rate: PCM16 mono at 24 kHz.</summary>
-    public const int SampleRate = 24_000;
-
-    private static readonly int[] FinalCloses = [1000, 4001, 4002, 4401, 4403, 4404];
+    public const int SampleRate = RealtimeProtocol.AudioSampleRate;
 
     private readonly Uri _endpoint;
     private readonly string _redacted;
@@ -203,7 +202,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
     /// <param name="cancellationToken">Cancels reading and sending.</param>
     /// <returns>The utterance, once it was ended.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The sample rate is out of range.</exception>
-    public async Task<RealtimeUtterance> SpeakAsync(IAudioSource source, int sampleRate = AudioClips.SampleRate, CancellationToken cancellationToken = default)
+    public async Task<RealtimeUtterance> SpeakAsync(IAudioSource source, int sampleRate = ChatProtocol.AudioSampleRate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         var utterance = BeginUtterance(sampleRate);
@@ -246,25 +245,25 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the send.</param>
     /// <returns>A task that completes when the message was sent.</returns>
     /// <exception cref="InvalidOperationException">The socket is not open.</exception>
-    public Task InterruptAsync(CancellationToken cancellationToken = default) => SendControlAsync("agent.interrupt", NextId("evt"), cancellationToken);
+    public Task InterruptAsync(CancellationToken cancellationToken = default) => SendControlAsync(RealtimeMessageTypes.Interrupt, NextId("evt"), cancellationToken);
 
     /// <summary>Puts the avatar in listening mode (<c>agent.start_listening</c>).</summary>
     /// <param name="cancellationToken">Cancels the send.</param>
     /// <returns>A task that completes when the message was sent.</returns>
     /// <exception cref="InvalidOperationException">The socket is not open.</exception>
-    public Task StartListeningAsync(CancellationToken cancellationToken = default) => SendControlAsync("agent.start_listening", NextId("evt"), cancellationToken);
+    public Task StartListeningAsync(CancellationToken cancellationToken = default) => SendControlAsync(RealtimeMessageTypes.StartListening, NextId("evt"), cancellationToken);
 
     /// <summary>Ends listening mode (<c>agent.stop_listening</c>).</summary>
     /// <param name="cancellationToken">Cancels the send.</param>
     /// <returns>A task that completes when the message was sent.</returns>
     /// <exception cref="InvalidOperationException">The socket is not open.</exception>
-    public Task StopListeningAsync(CancellationToken cancellationToken = default) => SendControlAsync("agent.stop_listening", NextId("evt"), cancellationToken);
+    public Task StopListeningAsync(CancellationToken cancellationToken = default) => SendControlAsync(RealtimeMessageTypes.StopListening, NextId("evt"), cancellationToken);
 
     /// <summary>Keeps the session alive (<c>session.keep_alive</c>); sent automatically every <see cref="RealtimeAudioSocketOptions.KeepAliveInterval"/>.</summary>
     /// <param name="cancellationToken">Cancels the send.</param>
     /// <returns>A task that completes when the message was sent.</returns>
     /// <exception cref="InvalidOperationException">The socket is not open.</exception>
-    public Task KeepAliveAsync(CancellationToken cancellationToken = default) => SendControlAsync("session.keep_alive", NextId("evt"), cancellationToken);
+    public Task KeepAliveAsync(CancellationToken cancellationToken = default) => SendControlAsync(RealtimeMessageTypes.KeepAlive, NextId("evt"), cancellationToken);
 
     /// <summary>Closes the socket (normal closure), ends the utterances in progress as closed and completes the streams.</summary>
     /// <returns>A task that completes when everything is released.</returns>
@@ -314,9 +313,9 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         using (var writer = new Utf8JsonWriter(json))
         {
             writer.WriteStartObject();
-            writer.WriteString("type", "agent.speak");
-            writer.WriteString("event_id", eventId);
-            writer.WriteBase64String("audio", audio.Span);
+            writer.WriteString(RealtimeProtocol.TypeProperty, RealtimeMessageTypes.Speak);
+            writer.WriteString(RealtimeProtocol.EventIdProperty, eventId);
+            writer.WriteBase64String(RealtimeProtocol.AudioProperty, audio.Span);
             writer.WriteEndObject();
         }
 
@@ -329,8 +328,8 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         using (var writer = new Utf8JsonWriter(json))
         {
             writer.WriteStartObject();
-            writer.WriteString("type", type);
-            writer.WriteString("event_id", eventId);
+            writer.WriteString(RealtimeProtocol.TypeProperty, type);
+            writer.WriteString(RealtimeProtocol.EventIdProperty, eventId);
             writer.WriteEndObject();
         }
 
@@ -391,7 +390,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         while (true)
         {
             var (status, description) = await ReceiveUntilClosedAsync(socket).ConfigureAwait(false);
-            if (_disposed != 0 || _options.ReconnectPolicy is null || (status is { } s && FinalCloses.Contains(s)) || (status is >= 4000 and < 5000))
+            if (_disposed != 0 || _options.ReconnectPolicy is null || (status is { } s && RealtimeProtocol.IsFinal(s)))
             {
                 CloseForGood(status, description);
                 return;
@@ -496,13 +495,13 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
             case RealtimeSessionStateUpdated updated:
                 switch (updated.State)
                 {
-                    case "connecting":
+                    case RealtimeStates.Connecting:
                         SetState(RealtimeAudioState.Connecting);
                         break;
-                    case "connected":
+                    case RealtimeStates.Connected:
                         SetState(RealtimeAudioState.Connected);
                         break;
-                    case "closing" or "closed":
+                    case RealtimeStates.Closing or RealtimeStates.Closed:
                         SetState(RealtimeAudioState.Closing);
                         break;
                 }

@@ -64,13 +64,7 @@ public sealed class RealtimeUtterance
         }
 
         var audio = _resampler is null ? pcm16 : _resampler.Process(pcm16.Span);
-        var max = _socket.MaxBytesPerMessage;
-        for (var offset = 0; offset < audio.Length; offset += max)
-        {
-            var piece = audio.Slice(offset, Math.Min(max, audio.Length - offset));
-            await _socket.SendSpeakAsync(EventId, piece, cancellationToken).ConfigureAwait(false);
-            Interlocked.Increment(ref _messages);
-        }
+        await SendAudioAsync(audio, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Ends the utterance (<c>agent.speak_end</c>): the avatar finishes speaking what was sent.</summary>
@@ -85,13 +79,19 @@ public sealed class RealtimeUtterance
         }
 
         IsEnded = true;
+        if (_resampler is not null)
+        {
+            // The resampler's low-pass looks a few samples ahead: the end of the audio is sent now.
+            await SendAudioAsync(_resampler.Flush(), cancellationToken).ConfigureAwait(false);
+        }
+
         if (Volatile.Read(ref _messages) == 0)
         {
             MarkEnded(SpeakOutcome.Completed, 0); // nothing to say
             return;
         }
 
-        await _socket.SendControlAsync("agent.speak_end", EventId, cancellationToken).ConfigureAwait(false);
+        await _socket.SendControlAsync(Api.RealtimeMessageTypes.SpeakEnd, EventId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for the utterance to end, for at most <paramref name="timeout"/>.</summary>
@@ -106,6 +106,17 @@ public sealed class RealtimeUtterance
     public override string ToString() => $"RealtimeUtterance {{ EventId = {EventId}, SampleRate = {_sampleRate}, Status = {(Completed.IsCompleted ? Completed.Result.Outcome.ToString() : Started.IsCompletedSuccessfully ? "Speaking" : "Queued")} }}";
 
     internal void MarkStarted() => _started.TrySetResult();
+
+    private async Task SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
+    {
+        var max = _socket.MaxBytesPerMessage;
+        for (var offset = 0; offset < audio.Length; offset += max)
+        {
+            var piece = audio.Slice(offset, Math.Min(max, audio.Length - offset));
+            await _socket.SendSpeakAsync(EventId, piece, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _messages);
+        }
+    }
 
     internal void MarkEnded(SpeakOutcome outcome, long? durationMs)
     {

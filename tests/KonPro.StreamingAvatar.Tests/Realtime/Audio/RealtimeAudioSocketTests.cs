@@ -62,7 +62,8 @@ public sealed class RealtimeAudioSocketTests
         var tone = AudioClips.Tone(TimeSpan.FromMilliseconds(500), frequencyHz: 300, amplitude: 0.5);
         var resampler = new PcmResampler(16_000, 24_000);
 
-        var output = tone.Chunk(1022).SelectMany(c => resampler.Process(c)).ToArray();
+        var chunks = tone.Chunk(1022).Select(c => resampler.Process(c)).ToList();
+        var output = chunks.Append(resampler.Flush()).SelectMany(c => c).ToArray();
 
         output.Length.Should().BeInRange((12_000 - 2) * 2, 12_000 * 2);
         for (var i = 0; i < (output.Length / 2) - 1; i++)
