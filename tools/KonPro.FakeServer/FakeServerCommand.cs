@@ -71,7 +71,7 @@ internal sealed class FakeServerSettings : CommandSettings
     public string? RoomListen { get; init; }
 
     [CommandOption("--event-delivery <DELIVERY>")]
-    [Description("where events go: chat-only, chat-and-room (default with --room), room-only (the reference service: the chat socket carries only user_start/user_stop/user_silence)")]
+    [Description("where events go: room-only (the default with --room, as the service: the chat socket carries only user_start/user_stop/user_silence), chat-and-room (also on the chat socket, for clients that do not join the room), chat-only (the default without --room)")]
     public string? EventDelivery { get; init; }
 
     [CommandOption("--install-room")]
