@@ -54,6 +54,14 @@ internal sealed class FakeServerSettings : CommandSettings
     [Description("do not serve WireMock's admin API (/__admin)")]
     public bool NoAdmin { get; init; }
 
+    [CommandOption("--avatars <FILE>")]
+    [Description("a JSON file of avatars in the wire shape (an array, or a saved GET /v1/streaming/avatars answer) served beside the defaults; an avatar with a default's id replaces it")]
+    public string? Avatars { get; init; }
+
+    [CommandOption("--avatars-replace")]
+    [Description("with --avatars, serve the file's avatars only, without the defaults")]
+    public bool AvatarsReplace { get; init; }
+
     [CommandOption("--cors-origins <ORIGINS>")]
     [Description("the origins whose web pages may call the fake from a browser, comma separated (e.g. http://localhost:3000); * (the default) allows any origin, none turns CORS off")]
     public string? CorsOrigins { get; init; }
@@ -104,6 +112,8 @@ internal sealed class FakeServerSettings : CommandSettings
         : (Proxy is null) != (Record is null) ? Spectre.Console.ValidationResult.Error("--proxy and --record go together.")
         : Proxy is not null && (!Uri.TryCreate(Proxy, UriKind.Absolute, out var proxy) || proxy.Scheme is not ("http" or "https"))
             ? Spectre.Console.ValidationResult.Error($"--proxy must be an absolute http or https URL; was '{Proxy}'.")
+        : AvatarsReplace && Avatars is null ? Spectre.Console.ValidationResult.Error("--avatars-replace needs --avatars FILE.")
+        : Avatars is not null && !File.Exists(Avatars) ? Spectre.Console.ValidationResult.Error($"--avatars: no such file '{Avatars}'.")
         : Replay is not null && Record is not null ? Spectre.Console.ValidationResult.Error("--replay cannot be combined with --record.")
         : Replay is not null && !Directory.Exists(Replay) ? Spectre.Console.ValidationResult.Error($"--replay: no such folder '{Replay}'.")
         : EventDelivery is not (null or "chat-only" or "chat-and-room" or "room-only")
@@ -130,6 +140,8 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
             ProxyUrl = settings.Proxy is null ? null : new Uri(settings.Proxy),
             RecordDirectory = settings.Record,
             ReplayDirectory = settings.Replay,
+            AvatarsFile = settings.Avatars,
+            ReplaceDefaultAvatars = settings.AvatarsReplace,
         };
         if (settings.CorsOrigins is not null)
         {
