@@ -177,7 +177,7 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
         {
             try
             {
-                Console.WriteLine($"Fake LiveKit room installed in {await KonProFakeServer.InstallRoomAsync(options.Room)}");
+                Console.WriteLine($"Fake LiveKit room installed in {await KonProFakeServer.InstallRoomAsync(options.Room, StandardErrorProgress.Instance, cancellationToken)}");
                 return 0;
             }
             catch (InvalidOperationException ex)
@@ -207,6 +207,13 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
         KonProFakeServer server;
         try
         {
+            if (options.Room.Enabled)
+            {
+                // A first use installs the room program's dependencies: say so (standard output carries only the ready line),
+                // and fail at once, naming --install-room, when the registry is out of reach.
+                await KonProFakeServer.InstallRoomAsync(options.Room, StandardErrorProgress.Instance, cancellationToken);
+            }
+
             server = await KonProFakeServer.StartAsync(options, cancellationToken);
         }
 #pragma warning disable CA1031 // any failure to start (a port in use, a bad option) is reported, not thrown
@@ -234,4 +241,12 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
 
         return 0;
     }
+}
+
+/// <summary>Progress lines of the room's install, on standard error as they come.</summary>
+internal sealed class StandardErrorProgress : IProgress<string>
+{
+    public static StandardErrorProgress Instance { get; } = new();
+
+    public void Report(string value) => Console.Error.WriteLine(value);
 }
