@@ -137,6 +137,8 @@ public sealed partial class KonProFakeServerOptions
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        ValidateCors();
+        ValidateAvatars();
         ValidateRoom();
         ValidateRecording();
     }

@@ -41,9 +41,9 @@ internal sealed class FakeRoomHost : IAsyncDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Room.StartTimeout);
-        var folder = await FakeLiveKitInstall.PrepareAsync(options.Room, timeout.Token).ConfigureAwait(false);
+        var folder = await FakeLiveKitInstall.PrepareAsync(options.Room, new InlineProgress(line => Log.RoomInstall(logger, line)), timeout.Token).ConfigureAwait(false);
         var host = new FakeRoomHost(options, journal, logger);
-        host._process = await FakeLiveKitProcess.StartAsync(folder, options.Room, host.OnReport, logger, timeout.Token).ConfigureAwait(false);
+        host._process = await FakeLiveKitProcess.StartAsync(folder, options.Room, Cors.CorsPolicy.ForRoom(options), host.OnReport, logger, timeout.Token).ConfigureAwait(false);
         Log.RoomStarted(logger, options.Room.ListenAddress, host.Port);
         return host;
     }

@@ -3,15 +3,16 @@
 // and 16) and WebRTC media, one room per KonPro session, driven by its parent over stdin/stdout JSON
 // lines (see README.md). Exits when stdin closes, so it never outlives the process that started it.
 //
-//   node src/main.js [--host 127.0.0.1] [--port 0] [--fps 15] [--width 320] [--height 240]
+//   node src/main.js [--host 127.0.0.1] [--port 0] [--fps 15] [--width 320] [--height 240] [--cors '*']
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import { WebSocketServer } from 'ws';
+import { applyCors, parseOrigins } from './cors.js';
 import { ClientParticipant, Room, serverVersion } from './room.js';
 import { peekClaims, TokenError, verifyToken } from './token.js';
 
 function parseArgs(argv) {
-  const options = { host: '127.0.0.1', port: 0, fps: 15, width: 320, height: 240 };
+  const options = { host: '127.0.0.1', port: 0, fps: 15, width: 320, height: 240, cors: '*' };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].replace(/^--/, '');
     const value = argv[++i];
@@ -19,12 +20,13 @@ function parseArgs(argv) {
       process.stderr.write(`unknown or incomplete option ${argv[i - 1]}\n`);
       process.exit(2);
     }
-    options[name] = name === 'host' ? value : Number(value);
+    options[name] = name === 'host' || name === 'cors' ? value : Number(value);
   }
   return options;
 }
 
 const options = parseArgs(process.argv.slice(2));
+const corsOrigins = parseOrigins(options.cors);
 const rooms = new Map(); // session id -> Room
 const roomsByName = new Map();
 
@@ -115,7 +117,9 @@ function onCommand(line) {
 }
 
 const http = createServer((req, res) => {
-  // livekit-client sends HEAD <url> first and GET <url>/rtc/validate after a failed join: any answer will do.
+  // livekit-client sends HEAD <url> first and GET <url>/rtc/validate after a failed join: any answer will do, with
+  // CORS for a page on another origin (a preflight is answered by applyCors).
+  if (applyCors(corsOrigins, req, res)) return;
   res.writeHead(200, { 'content-type': 'text/plain' });
   res.end(req.method === 'HEAD' ? undefined : 'OK');
 });
