@@ -138,6 +138,7 @@ public sealed partial class KonProFakeServerOptions
 
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ValidateRoom();
+        ValidateTls();
         ValidateRecording();
     }
 }
