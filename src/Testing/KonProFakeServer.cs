@@ -124,6 +124,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         var pipeline = new RestPipeline(core);
         var limits = new RequestLimits(options, pipeline);
         var recording = Recording.RecordReplayHost.Create(core, pipeline);
+        var cors = Cors.CorsPolicy.From(options);
         var logBound = options.MaxRequestLogCount > 0 ? new RequestLogBound(options.MaxRequestLogCount) : null;
         var settings = new WireMockServerSettings
         {
@@ -143,6 +144,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
             }),
             PreWireMockMiddlewareInit = app =>
             {
+                cors?.Install((IApplicationBuilder)app);
                 logBound?.Install((IApplicationBuilder)app);
                 limits.Install((IApplicationBuilder)app);
                 recording?.Install((IApplicationBuilder)app);

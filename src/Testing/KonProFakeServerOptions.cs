@@ -137,6 +137,7 @@ public sealed partial class KonProFakeServerOptions
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        ValidateCors();
         ValidateRoom();
         ValidateTls();
         ValidateRecording();

@@ -54,6 +54,10 @@ internal sealed class FakeServerSettings : CommandSettings
     [Description("do not serve WireMock's admin API (/__admin)")]
     public bool NoAdmin { get; init; }
 
+    [CommandOption("--cors-origins <ORIGINS>")]
+    [Description("the origins whose web pages may call the fake from a browser, comma separated (e.g. http://localhost:3000); * (the default) allows any origin, none turns CORS off")]
+    public string? CorsOrigins { get; init; }
+
     [CommandOption("--room")]
     [Description("serve a LiveKit-compatible room per session (needs Node.js 20+ with npm on the PATH; WebRTC ignores loopback: on CI run inside a network namespace, eng/netns-run)")]
     public bool Room { get; init; }
@@ -150,6 +154,18 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
             CertificateKeyPath = settings.CertKey,
             CertificatePassword = settings.CertPassword,
         };
+        if (settings.CorsOrigins is not null)
+        {
+            options.CorsOrigins.Clear();
+            foreach (var origin in settings.CorsOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!string.Equals(origin, "none", StringComparison.OrdinalIgnoreCase))
+                {
+                    options.CorsOrigins.Add(origin);
+                }
+            }
+        }
+
         options.Room.Enabled = settings.Room;
         if (settings.RoomHost is not null)
         {

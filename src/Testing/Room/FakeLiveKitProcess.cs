@@ -44,7 +44,7 @@ internal sealed class FakeLiveKitProcess : IAsyncDisposable
     /// <summary>The avatar's video frame rate.</summary>
     public int FrameRate { get; private set; }
 
-    public static async Task<FakeLiveKitProcess> StartAsync(string programFolder, KonProFakeRoomOptions options, Tls.ServerCertificate? tls, Action<JsonElement> onReport, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<FakeLiveKitProcess> StartAsync(string programFolder, KonProFakeRoomOptions options, string corsOrigins, Tls.ServerCertificate? tls, Action<JsonElement> onReport, ILogger logger, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(options.NodePath)
         {
@@ -60,6 +60,7 @@ internal sealed class FakeLiveKitProcess : IAsyncDisposable
                      "--host", options.ListenAddress,
                      "--port", options.Port.ToString(CultureInfo.InvariantCulture),
                      "--fps", options.FrameRate.ToString(CultureInfo.InvariantCulture),
+                     "--cors", corsOrigins,
                  })
         {
             start.ArgumentList.Add(argument);

@@ -54,7 +54,7 @@ internal sealed class FakeRoomHost : IAsyncDisposable
         var folder = await FakeLiveKitInstall.PrepareAsync(options.Room, timeout.Token).ConfigureAwait(false);
         var host = new FakeRoomHost(options, journal, logger, turns);
         host._scheme = tls is null ? "ws" : "wss";
-        host._process = await FakeLiveKitProcess.StartAsync(folder, options.Room, tls, host.OnReport, logger, timeout.Token).ConfigureAwait(false);
+        host._process = await FakeLiveKitProcess.StartAsync(folder, options.Room, Cors.CorsPolicy.ForRoom(options), tls, host.OnReport, logger, timeout.Token).ConfigureAwait(false);
         Log.RoomStarted(logger, options.Room.ListenAddress, host.Port);
         return host;
     }

@@ -3,7 +3,7 @@
 // and 16) and WebRTC media, one room per KonPro session, driven by its parent over stdin/stdout JSON
 // lines (see README.md). Exits when stdin closes, so it never outlives the process that started it.
 //
-//   node src/main.js [--host 127.0.0.1] [--port 0] [--fps 15] [--width 320] [--height 240] [--cert FILE --key FILE]
+//   node src/main.js [--host 127.0.0.1] [--port 0] [--fps 15] [--width 320] [--height 240] [--cors '*'] [--cert FILE --key FILE]
 //
 // With --cert and --key (PEM) the signalling is served over TLS (wss://, https:// for livekit-client's HTTP calls).
 import { readFileSync } from 'node:fs';
@@ -11,11 +11,12 @@ import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { createInterface } from 'node:readline';
 import { WebSocketServer } from 'ws';
+import { applyCors, parseOrigins } from './cors.js';
 import { ClientParticipant, Room, serverVersion } from './room.js';
 import { peekClaims, TokenError, verifyToken } from './token.js';
 
 function parseArgs(argv) {
-  const options = { host: '127.0.0.1', port: 0, fps: 15, width: 320, height: 240, cert: '', key: '' };
+  const options = { host: '127.0.0.1', port: 0, fps: 15, width: 320, height: 240, cors: '*', cert: '', key: '' };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].replace(/^--/, '');
     const value = argv[++i];
@@ -33,6 +34,7 @@ function parseArgs(argv) {
 }
 
 const options = parseArgs(process.argv.slice(2));
+const corsOrigins = parseOrigins(options.cors);
 const rooms = new Map(); // session id -> Room
 const roomsByName = new Map();
 
@@ -123,7 +125,9 @@ function onCommand(line) {
 }
 
 function onHttpRequest(req, res) {
-  // livekit-client sends HEAD <url> first and GET <url>/rtc/validate after a failed join: any answer will do.
+  // livekit-client sends HEAD <url> first and GET <url>/rtc/validate after a failed join: any answer will do, with
+  // CORS for a page on another origin (a preflight is answered by applyCors).
+  if (applyCors(corsOrigins, req, res)) return;
   res.writeHead(200, { 'content-type': 'text/plain' });
   res.end(req.method === 'HEAD' ? undefined : 'OK');
 }
