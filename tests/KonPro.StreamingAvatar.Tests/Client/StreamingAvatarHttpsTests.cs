@@ -1,4 +1,3 @@
-using KonPro.Streaming.Realtime;
 using KonPro.Streaming.Testing;
 using KonPro.Streaming.Tests.Support;
 using KonPro.Streaming.TestSupport;
@@ -7,7 +6,8 @@ namespace KonPro.Streaming.Tests.Client;
 
 /// <summary>
 /// The SDK against the fake over TLS (https and wss), the fake's exported development certificate trusted by this test's
-/// HTTP handler and socket connector only: the library's own validation stays as it is.
+/// HTTP handler and chat socket options only (<see cref="StreamingAvatarOptions.ConfigureChatSocket"/>): the library's own
+/// validation stays as it is.
 /// </summary>
 public sealed class StreamingAvatarHttpsTests : IDisposable
 {
@@ -20,9 +20,9 @@ public sealed class StreamingAvatarHttpsTests : IDisposable
         await using var server = await KonProFakeServer.StartAsync(options);
         using var trusted = CertificateTrust.FromPem(server.CertificatePemPath!);
         using var http = new HttpClient(CertificateTrust.Handler(trusted));
-        var connector = new ClientWebSocketConnector(socket => socket.RemoteCertificateValidationCallback = CertificateTrust.Only(trusted));
         var config = new StreamingAvatarApiConfig { Token = await server.CreateSessionTokenAsync(), BasePath = server.Url };
-        await using var avatar = new StreamingAvatar(config, http, new StreamingAvatarOptions(), connector);
+        var sdkOptions = new StreamingAvatarOptions { ConfigureChatSocket = socket => socket.RemoteCertificateValidationCallback = CertificateTrust.Only(trusted) };
+        await using var avatar = new StreamingAvatar(config, http, sdkOptions);
         using var events = new EventRecorder<StreamingEvent>(avatar.Events);
 
         var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
