@@ -196,6 +196,11 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         }
 
         Log.ServerStarted(core.Logger, core.BaseUrl);
+        if (tls is not null)
+        {
+            Log.TlsCertificate(core.Logger, tls.Certificate.Subject, tls.Certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), tls.PemPath ?? "(a PKCS#12 file: no PEM)");
+        }
+
         return new KonProFakeServer(core, wireMock, hub)
         {
             BoundUrls = boundUrls,

@@ -59,6 +59,18 @@ public sealed class HttpsTests : IDisposable
     }
 
     [Fact]
+    public async Task The_log_names_the_certificate_to_trust_and_never_its_key()
+    {
+        var logs = new CapturingLoggerProvider();
+        var options = Options();
+        options.LoggerFactory = logs;
+        await using var server = await KonProFakeServer.StartAsync(options);
+
+        logs.Messages.Should().ContainSingle(m => m.EventId == 300).Which.Message.Should().Contain(server.CertificatePemPath!);
+        logs.Messages.Should().NotContain(m => m.Message.Contains("PRIVATE KEY", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_client_that_does_not_trust_the_certificate_is_refused_by_its_own_validation()
     {
         await using var server = await KonProFakeServer.StartAsync(Options());
