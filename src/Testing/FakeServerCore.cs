@@ -16,10 +16,10 @@ internal sealed class FakeServerCore
         Clock = new ScaledClock(options.TimeProvider, options.TimeScale);
         Store = new SessionStore(Clock, options);
         Tokens = new TokenStore(Clock, options);
-        Catalog = new AccountCatalog(Clock);
+        Json = WireJson.CreateOptions();
+        Catalog = new AccountCatalog(Clock, options, Json);
         Faults = new KonProFaults(sessionId => (sessionId is null ? Store.All() : Store.Find(sessionId) is { } one ? [one] : []).SelectMany(s => s.Sockets));
         Journal = new KonProJournal(options.MaxJournalEntries);
-        Json = WireJson.CreateOptions();
         Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KonPro.StreamingAvatar.Testing");
         RealtimeAudio = new Realtime.RealtimeAudioHub(this);
     }

@@ -138,6 +138,7 @@ public sealed partial class KonProFakeServerOptions
 
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ValidateCors();
+        ValidateAvatars();
         ValidateRoom();
         ValidateTls();
         ValidateRecording();

@@ -54,6 +54,14 @@ internal sealed class FakeServerSettings : CommandSettings
     [Description("do not serve WireMock's admin API (/__admin)")]
     public bool NoAdmin { get; init; }
 
+    [CommandOption("--avatars <FILE>")]
+    [Description("a JSON file of avatars in the wire shape (an array, or a saved GET /v1/streaming/avatars answer) served beside the defaults; an avatar with a default's id replaces it")]
+    public string? Avatars { get; init; }
+
+    [CommandOption("--avatars-replace")]
+    [Description("with --avatars, serve the file's avatars only, without the defaults")]
+    public bool AvatarsReplace { get; init; }
+
     [CommandOption("--cors-origins <ORIGINS>")]
     [Description("the origins whose web pages may call the fake from a browser, comma separated (e.g. http://localhost:3000); * (the default) allows any origin, none turns CORS off")]
     public string? CorsOrigins { get; init; }
@@ -71,7 +79,7 @@ internal sealed class FakeServerSettings : CommandSettings
     public string? RoomListen { get; init; }
 
     [CommandOption("--event-delivery <DELIVERY>")]
-    [Description("where events go: chat-only, chat-and-room (default with --room), room-only (the reference service: the chat socket carries only user_start/user_stop/user_silence)")]
+    [Description("where events go: room-only (the default with --room, as the service: the chat socket carries only user_start/user_stop/user_silence), chat-and-room (also on the chat socket, for clients that do not join the room), chat-only (the default without --room)")]
     public string? EventDelivery { get; init; }
 
     [CommandOption("--https")]
@@ -120,6 +128,8 @@ internal sealed class FakeServerSettings : CommandSettings
         : (Proxy is null) != (Record is null) ? Spectre.Console.ValidationResult.Error("--proxy and --record go together.")
         : Proxy is not null && (!Uri.TryCreate(Proxy, UriKind.Absolute, out var proxy) || proxy.Scheme is not ("http" or "https"))
             ? Spectre.Console.ValidationResult.Error($"--proxy must be an absolute http or https URL; was '{Proxy}'.")
+        : AvatarsReplace && Avatars is null ? Spectre.Console.ValidationResult.Error("--avatars-replace needs --avatars FILE.")
+        : Avatars is not null && !File.Exists(Avatars) ? Spectre.Console.ValidationResult.Error($"--avatars: no such file '{Avatars}'.")
         : Replay is not null && Record is not null ? Spectre.Console.ValidationResult.Error("--replay cannot be combined with --record.")
         : Replay is not null && !Directory.Exists(Replay) ? Spectre.Console.ValidationResult.Error($"--replay: no such folder '{Replay}'.")
         : (Cert ?? CertKey ?? CertPassword) is not null && !Https ? Spectre.Console.ValidationResult.Error("--cert, --cert-key and --cert-password go with --https.")
@@ -149,6 +159,8 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
             ProxyUrl = settings.Proxy is null ? null : new Uri(settings.Proxy),
             RecordDirectory = settings.Record,
             ReplayDirectory = settings.Replay,
+            AvatarsFile = settings.Avatars,
+            ReplaceDefaultAvatars = settings.AvatarsReplace,
             UseHttps = settings.Https,
             CertificatePath = settings.Cert,
             CertificateKeyPath = settings.CertKey,
@@ -188,7 +200,7 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
         {
             try
             {
-                Console.WriteLine($"Fake LiveKit room installed in {await KonProFakeServer.InstallRoomAsync(options.Room)}");
+                Console.WriteLine($"Fake LiveKit room installed in {await KonProFakeServer.InstallRoomAsync(options.Room, StandardErrorProgress.Instance, cancellationToken)}");
                 return 0;
             }
             catch (InvalidOperationException ex)
@@ -218,6 +230,13 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
         KonProFakeServer server;
         try
         {
+            if (options.Room.Enabled)
+            {
+                // A first use installs the room program's dependencies: say so (standard output carries only the ready line),
+                // and fail at once, naming --install-room, when the registry is out of reach.
+                await KonProFakeServer.InstallRoomAsync(options.Room, StandardErrorProgress.Instance, cancellationToken);
+            }
+
             server = await KonProFakeServer.StartAsync(options, cancellationToken);
         }
 #pragma warning disable CA1031 // any failure to start (a port in use, a bad option) is reported, not thrown
@@ -253,4 +272,12 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
 
         return 0;
     }
+}
+
+/// <summary>Progress lines of the room's install, on standard error as they come.</summary>
+internal sealed class StandardErrorProgress : IProgress<string>
+{
+    public static StandardErrorProgress Instance { get; } = new();
+
+    public void Report(string value) => Console.Error.WriteLine(value);
 }

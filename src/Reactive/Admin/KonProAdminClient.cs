@@ -113,7 +113,7 @@ public class KonProAdminClient : IDisposable
                 (api, ct) => api.ListSessionHistoryAsync(token is null ? pageNumber : null, query.PageSize, query.DateFrom, query.DateTo, status: null, token, ct),
                 r => (r.Code, r.Message),
                 cancellationToken).ConfigureAwait(false);
-            var items = response.Data?.Data ?? [];
+            var items = response.Data ?? [];
             foreach (var item in items)
             {
                 yield return new SessionHistoryEntry(
@@ -126,7 +126,7 @@ public class KonProAdminClient : IDisposable
                     item.Api_key_type);
             }
 
-            cursor = response.Data?.Next_pagination_token;
+            cursor = response.Next_pagination_token;
             if (string.IsNullOrEmpty(cursor) || items.Count == 0)
             {
                 yield break;

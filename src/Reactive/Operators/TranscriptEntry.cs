@@ -12,7 +12,7 @@ public enum Speaker
 
 /// <summary>One turn of the conversation.</summary>
 /// <param name="Speaker">Who spoke.</param>
-/// <param name="Text">What was said, the message chunks joined by single spaces where a chunk boundary has none.</param>
+/// <param name="Text">What was said: the message chunks joined verbatim (they carry their own spacing, as the service sends them).</param>
 /// <param name="TaskId">The task, when the events named one.</param>
 /// <param name="StartedAt">When the first chunk (or the avatar's start) arrived.</param>
 /// <param name="EndedAt">When the turn's end arrived.</param>

@@ -70,19 +70,10 @@ internal sealed class Turn(string? taskId, DateTimeOffset startedAt)
 
     public string Text => _text.ToString();
 
-    /// <summary>Appends a chunk, with a space between words that the chunks do not separate themselves.</summary>
-    public void Append(string chunk)
-    {
-        if (chunk.Length == 0)
-        {
-            return;
-        }
-
-        if (_text.Length > 0 && !char.IsWhiteSpace(_text[^1]) && !char.IsWhiteSpace(chunk[0]))
-        {
-            _text.Append(' ');
-        }
-
-        _text.Append(chunk);
-    }
+    /// <summary>
+    /// Appends a chunk as it is: the service's chunks carry their own spacing (<c>"Hello from the"</c> +
+    /// <c>" browser"</c>), as the official web demo joins them, so a boundary inside a word or in a language written
+    /// without spaces gains nothing.
+    /// </summary>
+    public void Append(string chunk) => _text.Append(chunk);
 }

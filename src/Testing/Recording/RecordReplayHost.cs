@@ -12,8 +12,6 @@ using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
-using WireMock.Types;
-using WireMock.Util;
 
 namespace KonPro.Streaming.Testing.Recording;
 
@@ -114,7 +112,7 @@ internal sealed class RecordReplayHost
             return;
         }
 
-        server.ReadStaticMappings(Path.Combine(_core.Options.ReplayDirectory!, RecordingLayout.MappingsFolder));
+        ReplayMappings.Load(server, Path.Combine(_core.Options.ReplayDirectory!, RecordingLayout.MappingsFolder));
         server.Given(Request.Create().WithPath(new RegexMatcher(@"^/v[0-9]+/")).UsingAnyMethod())
             .AtPriority(NoRecordingPriority)
             .RespondWith(Response.Create().WithCallback(NoRecording));
@@ -167,6 +165,7 @@ internal sealed class RecordReplayHost
         }
 
         var (body, sessionId) = await ReadBodyAsync(context).ConfigureAwait(false);
+        var asSent = (Method: context.Request.Method, Target: context.Request.Path.Value + context.Request.QueryString.Value, Body: body);
         var session = _replay.Find(sessionId);
         var operation = SessionTimeline.OperationOf(context.Request.Path.Value!);
         if (session is not null)
@@ -176,15 +175,12 @@ internal sealed class RecordReplayHost
             {
                 context.Request.QueryString = new QueryString(ReplaySessions.ToRecorded(context.Request.QueryString.Value!, session));
             }
-
-            if (SessionTimeline.Anchors(operation))
-            {
-                session.Timeline.Note(SessionTimeline.Rest(operation));
-            }
         }
 
-        // The recording holds request bodies redacted (a token in a body is a secret too): match them redacted.
-        var matchable = Encoding.UTF8.GetBytes(new RecordingRedactor().RedactBody(body));
+        // The recording holds request bodies redacted (a token in a body is a secret too) and, once loaded, canonical
+        // (ReplayMappings): match them alike, so that key order and whitespace do not matter.
+        var redactor = new RecordingRedactor();
+        var matchable = Encoding.UTF8.GetBytes(ReplayMappings.Canonical(redactor.RedactBody(body)));
         context.Request.Body = new MemoryStream(matchable);
         context.Request.ContentLength = matchable.Length;
 
@@ -198,6 +194,33 @@ internal sealed class RecordReplayHost
         finally
         {
             context.Response.Body = original;
+        }
+
+        // Only an answer from the recording carries its recorded delay: anything else is a request it has no answer for.
+        if (!context.Response.Headers.Remove(ReplayMappings.DelayHeader, out var delayHeader))
+        {
+            var what = $"{asSent.Method} {redactor.RedactUrl(asSent.Target)}";
+            Log.ReplayMissing(_core.Logger, what);
+            var shown = asSent.Body.Trim().Length > 0 ? " with body " + ReplayMappings.Readable(redactor.RedactBody(asSent.Body)) : string.Empty;
+            var missing = _pipeline.ErrorAnswer(RestError.NotFound($"the recording has no answer for {what}{shown}"));
+            context.Response.StatusCode = missing.Status;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            var bytes = Encoding.UTF8.GetBytes(missing.Body);
+            context.Response.ContentLength = bytes.Length;
+            await original.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        // Answered from the recording: now the chat events that followed this call may play, while the answer waits
+        // out its recorded latency (a sync task answers when the avatar has finished, its events streaming meanwhile).
+        if (session is not null && SessionTimeline.Anchors(operation))
+        {
+            session.Timeline.Note(SessionTimeline.Rest(operation));
+        }
+
+        if (int.TryParse(delayHeader, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var delayMs) && delayMs > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(delayMs), _core.Options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
         }
 
         var answer = Encoding.UTF8.GetString(buffered.GetBuffer(), 0, (int)buffered.Length);
@@ -255,18 +278,6 @@ internal sealed class RecordReplayHost
         }
     }
 
-    private ResponseMessage NoRecording(IRequestMessage request)
-    {
-        var what = $"{request.Method} {request.Path}{request.RawQuery}";
-        Log.ReplayMissing(_core.Logger, what);
-        var body = request.Body is { Length: > 0 } text ? " with body " + (text.Length > 200 ? text[..200] + "…" : text) : string.Empty;
-        var answer = _pipeline.ErrorAnswer(RestError.NotFound($"the recording has no answer for {what}{body}"));
-        var response = new ResponseMessage
-        {
-            StatusCode = answer.Status,
-            BodyData = new BodyData { BodyAsString = answer.Body, DetectedBodyType = BodyType.String, Encoding = Encoding.UTF8 },
-        };
-        response.AddHeader("Content-Type", "application/json; charset=utf-8");
-        return response;
-    }
+    // The catch-all after every recorded mapping: no delay header, so the replay middleware answers 404 naming the request.
+    private static ResponseMessage NoRecording(IRequestMessage request) => new() { StatusCode = StatusCodes.Status404NotFound };
 }

@@ -27,7 +27,24 @@ internal sealed class RedactingFileSystemHandler : LocalFileSystemHandler
     public override string GetMappingFolder() => _mappings;
 
     public override void WriteMappingFile(string path, string text) =>
-        base.WriteMappingFile(path, _redactor.RedactMapping(text, _latency()));
+        base.WriteMappingFile(Path.Combine(Path.GetDirectoryName(path) ?? _mappings, FileName(Path.GetFileName(path))), _redactor.RedactMapping(text, _latency()));
+
+    /// <summary>
+    /// A mapping's file name without spaces or other characters a shell would need quoted: WireMock names it after the
+    /// mapping's title (<c>Proxy Mapping for _POST_v1_streaming_new_&lt;guid&gt;.json</c>); it becomes
+    /// <c>POST_v1_streaming_new_&lt;guid&gt;.json</c>.
+    /// </summary>
+    internal static string FileName(string name)
+    {
+        const string Prefix = "Proxy Mapping for ";
+        if (name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            name = name[Prefix.Length..];
+        }
+
+        var safe = string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_')).TrimStart('_');
+        return safe.Length == 0 ? "mapping.json" : safe;
+    }
 
     public override void WriteUnmatchedRequest(string filename, string text)
     {

@@ -55,8 +55,11 @@ internal sealed class AccountEndpoints(FakeServerCore core)
             .Where(s => status is null || s.Status == status)
             .Reverse()
             .ToList();
-        var result = new SessionHistoryPage
+        // As HeyGen documents its list-sessions v2: the page's sessions as data, the pagination beside it.
+        var result = new SessionHistoryResponse
         {
+            Code = 100,
+            Message = "success",
             Total = matching.Count,
             Page = page,
             Page_size = pageSize,
@@ -76,7 +79,7 @@ internal sealed class AccountEndpoints(FakeServerCore core)
             });
         }
 
-        return Task.FromResult<object>(new SessionHistoryResponse { Code = 100, Message = "success", Data = result });
+        return Task.FromResult<object>(result);
     }
 
     public Task<object> ListAvatarsAsync(RestCall call)

@@ -20,6 +20,9 @@ internal sealed class RestPipeline(FakeServerCore core)
     private int _requestCounter;
     private readonly Lazy<Strict.SpecValidator> _spec = new(Strict.SpecValidator.Load);
 
+    // Error messages quote what the client sent (a path, a body): keep its quotes readable (\" rather than \u0022).
+    private readonly JsonSerializerOptions _errorJson = new(core.Json) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public async Task<IResponseMessage> HandleAsync(string operationId, Access access, IRequestMessage request, Func<RestCall, Task<object>> endpoint)
     {
         var at = core.Clock.UtcNow;
@@ -165,7 +168,7 @@ internal sealed class RestPipeline(FakeServerCore core)
             },
             Request_id = $"req-{Interlocked.Increment(ref _requestCounter):x8}",
         };
-        return new RestAnswer(error.Status, JsonSerializer.Serialize(body, core.Json), error.RetryAfterSeconds);
+        return new RestAnswer(error.Status, JsonSerializer.Serialize(body, _errorJson), error.RetryAfterSeconds);
     }
 
     private static string? Header(IRequestMessage request, string name)

@@ -19,9 +19,8 @@ internal static class WireJson
     {
         [typeof(CreateTokenResponse)] = ["error"],
         [typeof(SessionInfo)] = ["realtime_endpoint", "sdp", "ice_servers", "ice_servers2", "livekit_agent_token"],
-        [typeof(SessionHistoryPage)] = ["next_pagination_token"],
+        [typeof(SessionHistoryResponse)] = ["next_pagination_token"],
         [typeof(SessionHistoryItem)] = ["avatar_id", "voice_name", "api_key_type"],
-        [typeof(Avatar)] = ["pose_name", "normal_preview", "default_voice"],
         [typeof(KnowledgeBase)] = ["description", "opening", "prompt"],
     };
 

@@ -16,8 +16,14 @@ internal static class FakeLiveKitInstall
     public const int MinimumNodeMajor = 20;
     private const string Marker = ".installed";
 
+    /// <summary>npm's codes of a registry it cannot reach at all (rather than one that answers).</summary>
+    private static readonly string[] UnreachableCodes = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ENETUNREACH", "EHOSTUNREACH", "ECONNRESET", "ERR_SOCKET_TIMEOUT"];
+
     /// <summary>Returns the folder to run the program from (its <c>node_modules</c> installed), installing it if needed.</summary>
-    public static async Task<string> PrepareAsync(KonProFakeRoomOptions options, CancellationToken cancellationToken)
+    /// <param name="options">The room settings.</param>
+    /// <param name="progress">Told when a first-use install begins and when it is done (how long it took); null for silence.</param>
+    /// <param name="cancellationToken">Cancels the installation.</param>
+    public static async Task<string> PrepareAsync(KonProFakeRoomOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var source = LocateProgram();
         await CheckNodeAsync(options.NodePath, cancellationToken).ConfigureAwait(false);
@@ -33,11 +39,14 @@ internal static class FakeLiveKitInstall
         var gate = await AcquireAsync(target + ".lock", cancellationToken).ConfigureAwait(false);
         await using (gate.ConfigureAwait(false))
         {
-            return await InstallAsync(options, source, files, target, cancellationToken).ConfigureAwait(false);
+            return await InstallAsync(options, source, files, target, progress, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task<string> InstallAsync(KonProFakeRoomOptions options, string source, List<string> files, string target, CancellationToken cancellationToken)
+    // First from npm's own cache (no network: works inside a network namespace when the packages were fetched before);
+    // then, when the registry cannot be reached at all, fail at once naming --install-room rather than let npm retry for
+    // minutes; else the install proper.
+    private static async Task<string> InstallAsync(KonProFakeRoomOptions options, string source, List<string> files, string target, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         if (File.Exists(Path.Combine(target, Marker)))
         {
@@ -52,11 +61,43 @@ internal static class FakeLiveKitInstall
         }
 
         var npm = options.NpmPath ?? NpmBesideNode(options.NodePath);
-        int code;
-        string output;
+        progress?.Report($"Installing the fake LiveKit room's dependencies (first use: npm ci from its lock file) into {target}; `konpro-fake-server --install-room` does it ahead of time ...");
+        var started = Stopwatch.GetTimestamp();
+        string[] install = ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"];
+        var (code, output) = await RunNpmAsync(npm, [.. install, "--offline"], target, cancellationToken).ConfigureAwait(false);
+        if (code != 0)
+        {
+            var (pingCode, pingOutput) = await RunNpmAsync(npm, ["ping", "--fetch-retries=0", "--fetch-timeout=5000"], target, cancellationToken).ConfigureAwait(false);
+            if (pingCode != 0 && UnreachableCodes.FirstOrDefault(c => pingOutput.Contains(c, StringComparison.Ordinal)) is { } unreachable)
+            {
+                throw new InvalidOperationException(
+                    "The fake LiveKit room's dependencies are not installed, and the npm registry cannot be reached to install them " +
+                    $"('{npm} ping' failed with {unreachable}). Install them once where the registry is reachable, " +
+                    "before entering a network namespace: `konpro-fake-server --install-room` (or KonProFakeServer.InstallRoomAsync), " +
+                    $"with the same cache folder ({Path.GetDirectoryName(target)}; KONPRO_FAKE_LIVEKIT_CACHE or KonProFakeRoomOptions.CacheDirectory).");
+            }
+
+            (code, output) = await RunNpmAsync(npm, [.. install, "--prefer-offline"], target, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (code != 0)
+        {
+            throw new InvalidOperationException(
+                $"Installing the fake LiveKit room's dependencies failed ('{npm} ci' in {target} exited with {code}). " +
+                "The registry must be reachable on first use (run `konpro-fake-server --install-room` once outside a network namespace). " +
+                $"Output:{Environment.NewLine}{Tail(output, 15)}");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(target, Marker), DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"Installed the fake LiveKit room's dependencies in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s."));
+        return target;
+    }
+
+    private static async Task<(int Code, string Output)> RunNpmAsync(string npm, string[] arguments, string target, CancellationToken cancellationToken)
+    {
         try
         {
-            (code, output) = await RunAsync(npm, ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], target, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(npm, arguments, target, cancellationToken).ConfigureAwait(false);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
@@ -64,16 +105,6 @@ internal static class FakeLiveKitInstall
                 $"The fake LiveKit room installs its dependencies with npm on first use, and '{npm}' was not found. " +
                 "Install npm (it comes with Node.js) or set KonProFakeRoomOptions.NpmPath.", ex);
         }
-
-        if (code != 0)
-        {
-            throw new InvalidOperationException(
-                $"Installing the fake LiveKit room's dependencies failed ('{npm} ci' in {target} exited with {code}). " +
-                $"The registry must be reachable on first use (run it once outside a network namespace). Output:{Environment.NewLine}{Tail(output)}");
-        }
-
-        await File.WriteAllTextAsync(Path.Combine(target, Marker), DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-        return target;
     }
 
     public static string LocateProgram()
@@ -213,9 +244,9 @@ internal static class FakeLiveKitInstall
         return (process.ExitCode, await output.ConfigureAwait(false) + await error.ConfigureAwait(false));
     }
 
-    private static string Tail(string text)
+    private static string Tail(string text, int count)
     {
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return string.Join(Environment.NewLine, lines.Skip(Math.Max(0, lines.Length - 15)));
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return string.Join(Environment.NewLine, lines.Skip(Math.Max(0, lines.Length - count)));
     }
 }

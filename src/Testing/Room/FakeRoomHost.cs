@@ -51,7 +51,7 @@ internal sealed class FakeRoomHost : IAsyncDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Room.StartTimeout);
-        var folder = await FakeLiveKitInstall.PrepareAsync(options.Room, timeout.Token).ConfigureAwait(false);
+        var folder = await FakeLiveKitInstall.PrepareAsync(options.Room, new InlineProgress(line => Log.RoomInstall(logger, line)), timeout.Token).ConfigureAwait(false);
         var host = new FakeRoomHost(options, journal, logger, turns);
         host._scheme = tls is null ? "ws" : "wss";
         host._process = await FakeLiveKitProcess.StartAsync(folder, options.Room, Cors.CorsPolicy.ForRoom(options), tls, host.OnReport, logger, timeout.Token).ConfigureAwait(false);

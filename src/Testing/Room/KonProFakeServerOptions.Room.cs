@@ -7,13 +7,15 @@ public sealed partial class KonProFakeServerOptions
     public KonProFakeRoomOptions Room { get; } = new();
 
     /// <summary>
-    /// Where a session's events go. Null (the default) means <see cref="FakeEventDelivery.ChatAndRoom"/> when the room is
-    /// enabled and <see cref="FakeEventDelivery.ChatOnly"/> otherwise; a value that needs the room needs it enabled.
+    /// Where a session's events go. Null (the default) means the service's behaviour: <see cref="FakeEventDelivery.RoomOnly"/>
+    /// when the room is enabled and <see cref="FakeEventDelivery.ChatOnly"/> otherwise; a value that needs the room needs it
+    /// enabled. <see cref="FakeEventDelivery.ChatAndRoom"/> is a convenience for a client that reads the chat socket
+    /// without joining the room; a client that reads both (the official web SDK) would show every event twice.
     /// </summary>
     public FakeEventDelivery? EventDelivery { get; set; }
 
     internal FakeEventDelivery EffectiveEventDelivery =>
-        EventDelivery ?? (Room.Enabled ? FakeEventDelivery.ChatAndRoom : FakeEventDelivery.ChatOnly);
+        EventDelivery ?? (Room.Enabled ? FakeEventDelivery.RoomOnly : FakeEventDelivery.ChatOnly);
 
     internal void ValidateRoom()
     {

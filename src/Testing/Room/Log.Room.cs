@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "The room program reported an error: {Message}")]
     public static partial void RoomError(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "{Line}")]
+    public static partial void RoomInstall(ILogger logger, string line);
 }

@@ -105,7 +105,7 @@ internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, 
                 return new TalkingState(_words);
             case ChatEventNames.AvatarTalkingMessage:
                 var chunk = source["message"]?.GetValue<string>() ?? string.Empty;
-                _words = _words.Length == 0 ? chunk : _words + " " + chunk;
+                _words += chunk; // chunks carry their own spacing
                 return new TalkingState(_words);
             case ChatEventNames.AvatarStopTalking:
                 _words = string.Empty;

@@ -3,19 +3,56 @@ using KonPro.Streaming.Testing.Time;
 
 namespace KonPro.Streaming.Testing.Sessions;
 
-/// <summary>The account's catalog: its avatars (seeded) and knowledge bases (seeded, and created, updated, deleted by the API).</summary>
+/// <summary>
+/// The account's catalog: its avatars (the defaults, extended or replaced by the options' avatars) and knowledge bases
+/// (seeded, and created, updated, deleted by the API).
+/// </summary>
 internal sealed class AccountCatalog
 {
+    /// <summary>When the seeded entries were created (unix seconds), and the default of an added avatar's <c>created_at</c>.</summary>
+    private const long Seeded = 1700000000;
+
     private readonly Lock _gate = new();
     private readonly ScaledClock _clock;
     private readonly List<KnowledgeBase> _knowledgeBases = [];
     private readonly List<Avatar> _avatars = [];
     private int _kbCounter;
 
-    public AccountCatalog(ScaledClock clock)
+    public AccountCatalog(ScaledClock clock, KonProFakeServerOptions options, System.Text.Json.JsonSerializerOptions json)
     {
         _clock = clock;
-        Seed();
+        Seed(options.ReplaceDefaultAvatars);
+        var added = options.AvatarsFile is { } file ? [.. options.Avatars, .. AvatarsFile.Read(file, json)] : options.Avatars;
+        foreach (var avatar in added)
+        {
+            AddOrReplace(Complete(avatar));
+        }
+    }
+
+    /// <summary>The defaults the service always sends for an avatar's optional fields, so no field is null.</summary>
+    private static Avatar Complete(Avatar given) => new()
+    {
+        Avatar_id = given.Avatar_id,
+        Pose_name = given.Pose_name ?? given.Avatar_id,
+        Normal_preview = given.Normal_preview ?? $"https://files.konpro.ai/avatars/{Uri.EscapeDataString(given.Avatar_id)}.webp",
+        Default_voice = given.Default_voice ?? "en-US-1",
+        Is_public = given.Is_public ?? true,
+        Status = given.Status,
+        Created_at = given.Created_at ?? Seeded,
+        AdditionalProperties = given.AdditionalProperties,
+    };
+
+    private void AddOrReplace(Avatar avatar)
+    {
+        var index = _avatars.FindIndex(a => a.Avatar_id == avatar.Avatar_id);
+        if (index >= 0)
+        {
+            _avatars[index] = avatar;
+        }
+        else
+        {
+            _avatars.Add(avatar);
+        }
     }
 
     public IReadOnlyList<Avatar> Avatars
@@ -114,12 +151,16 @@ internal sealed class AccountCatalog
         }
     }
 
-    private void Seed()
+    private void Seed(bool withoutDefaultAvatars)
     {
-        const long seeded = 1700000000;
-        _avatars.Add(new Avatar { Avatar_id = "default", Pose_name = "Default Avatar", Normal_preview = "https://files.konpro.ai/avatars/default.webp", Default_voice = "en-US-1", Is_public = true, Status = AvatarStatus.ACTIVE, Created_at = seeded });
-        _avatars.Add(new Avatar { Avatar_id = "anna-office", Pose_name = "Anna in the office", Normal_preview = "https://files.konpro.ai/avatars/anna-office.webp", Default_voice = "en-US-2", Is_public = true, Status = AvatarStatus.ACTIVE, Created_at = seeded });
-        _avatars.Add(new Avatar { Avatar_id = "retired-bob", Pose_name = "Bob (retired)", Default_voice = "en-US-3", Is_public = false, Status = AvatarStatus.INACTIVE, Created_at = seeded });
+        const long seeded = Seeded;
+        if (!withoutDefaultAvatars)
+        {
+            _avatars.Add(new Avatar { Avatar_id = "default", Pose_name = "Default Avatar", Normal_preview = "https://files.konpro.ai/avatars/default.webp", Default_voice = "en-US-1", Is_public = true, Status = AvatarStatus.ACTIVE, Created_at = seeded });
+            _avatars.Add(new Avatar { Avatar_id = "anna-office", Pose_name = "Anna in the office", Normal_preview = "https://files.konpro.ai/avatars/anna-office.webp", Default_voice = "en-US-2", Is_public = true, Status = AvatarStatus.ACTIVE, Created_at = seeded });
+            _avatars.Add(new Avatar { Avatar_id = "retired-bob", Pose_name = "Bob (retired)", Normal_preview = "https://files.konpro.ai/avatars/retired-bob.webp", Default_voice = "en-US-3", Is_public = false, Status = AvatarStatus.INACTIVE, Created_at = seeded });
+        }
+
         _knowledgeBases.Add(new KnowledgeBase { Id = "kb-support", Name = "Support", Description = "Product support answers", Opening = "Hi! How can I help you today?", Prompt = "You are a friendly support agent.", Created_at = seeded, Updated_at = seeded, Document_count = 3 });
         _knowledgeBases.Add(new KnowledgeBase { Id = "kb-sales", Name = "Sales", Description = "Plans and prices", Opening = "Welcome! Looking for a plan?", Prompt = "You are a concise sales assistant.", Created_at = seeded, Updated_at = seeded, Document_count = 1 });
     }

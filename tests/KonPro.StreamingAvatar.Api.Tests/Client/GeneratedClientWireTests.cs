@@ -89,7 +89,7 @@ public sealed class GeneratedClientWireTests : IDisposable
     {
         _server.Given(Request.Create().WithPath("/v1/streaming/sessions/history").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody("""{"code":100,"message":"success","data":{"total":0,"page":2,"page_size":5,"next_pagination_token":null,"data":[]}}"""));
+                .WithBody("""{"code":100,"message":"success","data":[],"total":0,"page":2,"page_size":5,"next_pagination_token":null}"""));
         _server.Given(Request.Create().WithPath("/v1/streaming/knowledge_base/kb-1").UsingDelete())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"code":100,"message":"success","data":{"knowledge_base_id":"kb-1","status":"deleted"}}"""));
@@ -97,7 +97,7 @@ public sealed class GeneratedClientWireTests : IDisposable
         var page = await _client.ListSessionHistoryAsync(page: 2, page_size: 5, status: SessionStatus.Closed, token: "cursor-5");
         var deleted = await _client.DeleteKnowledgeBaseAsync("kb-1");
 
-        page.Data.Page.Should().Be(2);
+        page.Page.Should().Be(2);
         deleted.Data.Status.Should().Be("deleted");
         var query = _server.LogEntries.First().RequestMessage!.Query!;
         query["page"].Should().Equal("2");

@@ -21,7 +21,7 @@ public sealed class ChatSocketTests
         var events = chat.All;
         chat.EventTypes.Should().Equal("avatar_start_talking", "avatar_talking_message", "avatar_talking_message", "avatar_talking_message", "avatar_end_message", "avatar_stop_talking");
         events.Should().OnlyContain(e => e.GetProperty("session_id").GetString() == sessionId && e.GetProperty("task_id").GetString() == taskId);
-        string.Join(' ', events.Where(e => e.GetProperty("event_type").GetString() == "avatar_talking_message").Select(e => e.GetProperty("message").GetString()))
+        string.Concat(events.Where(e => e.GetProperty("event_type").GetString() == "avatar_talking_message").Select(e => e.GetProperty("message").GetString()))
             .Should().Be("one two three four five six seven");
         events[^1].GetProperty("duration_ms").GetInt64().Should().Be(answer.Data.GetProperty("duration_ms").GetInt64());
     }
@@ -145,7 +145,7 @@ public sealed class ChatSocketTests
         var userTask = said.GetProperty("task_id").GetString();
         (await chat.WaitForAsync("user_end_message")).GetProperty("task_id").GetString().Should().Be(userTask);
         await chat.WaitForAsync("avatar_stop_talking");
-        var spoken = string.Join(' ', chat.All.Where(e => e.GetProperty("event_type").GetString() == "avatar_talking_message").Select(e => e.GetProperty("message").GetString()));
+        var spoken = string.Concat(chat.All.Where(e => e.GetProperty("event_type").GetString() == "avatar_talking_message").Select(e => e.GetProperty("message").GetString()));
         spoken.Should().Be("Hi! How can I help you today? You said: Where is my order. I answer as told: You are a friendly support agent.");
         server.Journal.ChatFrames.Should().ContainSingle(f => f.Kind == ChatFrameKind.Text && f.Text == "Where is my order?" && f.SessionId == sessionId);
     }

@@ -11,9 +11,7 @@ public sealed partial class FakeServerCliTests
     public async Task The_cli_serves_https_with_the_development_certificate_it_names_on_start()
     {
         var folder = Directory.CreateTempSubdirectory("konpro-cli-tls-");
-        var start = StartInfo("--port", "0", "--https", "--time-scale", "0.05");
-        start.Environment["KONPRO_FAKE_CERT_DIR"] = folder.FullName;
-        using var process = System.Diagnostics.Process.Start(start)!;
+        using var process = Start(new Dictionary<string, string> { ["KONPRO_FAKE_CERT_DIR"] = folder.FullName }, "--port", "0", "--https", "--time-scale", "0.05");
         try
         {
             var match = HttpsReadyLine().Match(await process.StandardOutput.ReadLineAsync().WaitAsync(Wait) ?? string.Empty);

@@ -196,9 +196,9 @@ public sealed partial class FakeServerCliTests
         await process.WaitForExitAsync().WaitAsync(Wait);
     }
 
-    internal static Process Start(params string[] args) => Process.Start(StartInfo(args))!;
+    internal static Process Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
-    internal static ProcessStartInfo StartInfo(params string[] args)
+    internal static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -206,13 +206,18 @@ public sealed partial class FakeServerCliTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(CliAssembly());
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
 
-        return info;
+        return Process.Start(info)!;
     }
 
     internal static void Signal(Process process)

@@ -50,7 +50,7 @@ public sealed class GeneratedClientTests
         avatars.Data.Should().Contain(a => a.Avatar_id == "default" && a.Status == AvatarStatus.ACTIVE);
         kbs.Data.Knowledge_bases.Should().Contain(k => k.Name == "Generated 2");
         stopped.Data.Status.Should().Be("success");
-        history.Data.Data.Should().ContainSingle(h => h.Session_id == sessionId && h.Status == SessionStatus.Closed);
+        history.Data.Should().ContainSingle(h => h.Session_id == sessionId && h.Status == SessionStatus.Closed);
         server.GetSession(sessionId)!.Tasks.Single().TaskType.Should().Be(TaskType.Talk);
     }
 

@@ -110,9 +110,9 @@ public sealed class BadJsonTests
         var answer = await api.GetAsync("/v1/streaming/sessions/history?page=2147483647&page_size=100");
 
         answer.Status.Should().Be(HttpStatusCode.OK, answer.Text);
-        answer.Data.GetProperty("page").GetInt32().Should().Be(int.MaxValue);
-        answer.Data.GetProperty("data").GetArrayLength().Should().Be(0);
-        var hasNext = answer.Data.TryGetProperty("next_pagination_token", out var next) && next.ValueKind == JsonValueKind.String;
+        answer.Body.GetProperty("page").GetInt32().Should().Be(int.MaxValue);
+        answer.Data.GetArrayLength().Should().Be(0);
+        var hasNext = answer.Body.TryGetProperty("next_pagination_token", out var next) && next.ValueKind == JsonValueKind.String;
         hasNext.Should().BeFalse(answer.Text);
     }
 

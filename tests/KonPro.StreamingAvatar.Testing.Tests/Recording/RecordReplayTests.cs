@@ -50,6 +50,65 @@ public sealed class RecordReplayTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_matches_bodies_as_JSON_plays_no_events_for_a_refused_call_and_names_it_readably()
+    {
+        // Arrange: a session with two sync tasks, recorded by a client that sends compact JSON.
+        List<string> recordedTasks = [];
+        await using (var upstream = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = 0.5 }))
+        await using (var recorder = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { ProxyUrl = new Uri(upstream.Url), RecordDirectory = _directory }))
+        {
+            using var recording = new ApiClient(recorder);
+            var (token, sessionId) = await NewAsync(recording, upstream.ApiKey);
+            await using var chat = await ChatClient.ConnectAsync(recorder, sessionId, token);
+            (await recording.PostAsync("/v1/streaming/start", $$"""{"session_id":"{{sessionId}}"}""", Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+            foreach (var text in new[] { "Hello there", "Second one" })
+            {
+                var task = await recording.PostAsync("/v1/streaming/task", $$"""{"session_id":"{{sessionId}}","text":"{{text}}","task_type":"repeat","task_mode":"sync"}""", Credential.Bearer(token));
+                task.Status.Should().Be(HttpStatusCode.OK, task.Text);
+                recordedTasks.Add(task.Data.GetProperty("task_id").GetString()!);
+            }
+
+            await chat.WaitForAsync(e => e.GetProperty("event_type").GetString() == "avatar_stop_talking" && e.GetProperty("task_id").GetString() == recordedTasks[1]);
+            (await recording.PostAsync("/v1/streaming/stop", $$"""{"session_id":"{{sessionId}}"}""", Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+            await chat.WaitClosedAsync();
+        }
+
+        await using var replay = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { ReplayDirectory = _directory });
+        using var api = new ApiClient(replay);
+        var replayToken = (await api.PostAsync("/v1/streaming/create_token", "{}", Credential.Key("any-key"))).Data.GetProperty("token").GetString()!;
+
+        // Act: the same calls with the keys in another order and spaces after the separators (as Python's json.dumps
+        // writes them), and first a task the recording has no answer for.
+        var created = await api.PostAsync("/v1/streaming/new", """{ "activity_idle_timeout": 3600 }""", Credential.Bearer(replayToken));
+        var replayed = created.Data.GetProperty("session_id").GetString()!;
+        await using var replayChat = await ChatClient.ConnectAsync(replay, replayed, replayToken);
+        var started = await api.PostAsync("/v1/streaming/start", $$"""{ "session_id": "{{replayed}}" }""", Credential.Bearer(replayToken));
+        var refused = await api.PostAsync("/v1/streaming/task", $$"""{"session_id": "{{replayed}}", "text": "Never said", "task_type": "repeat", "task_mode": "sync"}""", Credential.Bearer(replayToken));
+        var otherSession = await api.PostAsync("/v1/streaming/task", """{"session_id": "not-a-replayed-session", "text": "Hello there", "task_type": "repeat", "task_mode": "sync"}""", Credential.Bearer(replayToken));
+        var first = await api.PostAsync("/v1/streaming/task", $$"""{"task_mode": "sync", "task_type": "repeat", "text": "Hello there", "session_id": "{{replayed}}"}""", Credential.Bearer(replayToken));
+        await replayChat.WaitForAsync("avatar_stop_talking");
+        var afterFirst = replayChat.All.Select(e => e.GetProperty("task_id").GetString()).ToList();
+        var second = await api.PostAsync("/v1/streaming/task", $$"""{"task_mode":"sync","session_id":"{{replayed}}","task_type":"repeat","text":"Second one"}""", Credential.Bearer(replayToken));
+        await replayChat.WaitForAsync(e => e.GetProperty("event_type").GetString() == "avatar_stop_talking" && e.GetProperty("task_id").GetString() == recordedTasks[1]);
+
+        // Assert
+        created.Status.Should().Be(HttpStatusCode.OK, created.Text);
+        started.Status.Should().Be(HttpStatusCode.OK, started.Text);
+        refused.ShouldBeError(HttpStatusCode.NotFound, "RESOURCE_NOT_FOUND");
+        refused.ErrorMessage.Should().Be(
+            $$"""the recording has no answer for POST /v1/streaming/task with body {"session_id":"{{replayed}}","task_mode":"sync","task_type":"repeat","text":"Never said"}""");
+        refused.Text.Should().NotContain("\\u0022", "the message quotes the request readably");
+        otherSession.ShouldBeError(HttpStatusCode.NotFound, "RESOURCE_NOT_FOUND");
+        first.Status.Should().Be(HttpStatusCode.OK, first.Text);
+        first.Data.GetProperty("task_id").GetString().Should().Be(recordedTasks[0]);
+        afterFirst.Should().OnlyContain(id => id == recordedTasks[0], "the refused task played nothing: the first task's events followed the first task, and the second's had no call to follow yet");
+        second.Status.Should().Be(HttpStatusCode.OK, second.Text);
+        replayChat.All.Count(e => e.GetProperty("event_type").GetString() == "avatar_start_talking").Should().Be(2);
+        Directory.EnumerateFiles(Path.Combine(_directory, "mappings")).Select(Path.GetFileName).Should()
+            .NotBeEmpty().And.OnlyContain(name => name!.IndexOfAny(new[] { ' ', '(', ')' }) < 0 && !name.StartsWith('_'), "file names need no quoting in a shell");
+    }
+
+    [Fact]
     public async Task Stopping_the_recorder_or_the_replay_ends_their_open_chat_sockets_and_replay_refuses_a_call_without_credentials()
     {
         // Arrange: a session recorded up to an open socket, then the recorder stopped with that socket open.

@@ -26,7 +26,7 @@ public sealed class AccountTests
     }
 
     [Fact]
-    public async Task The_history_pages_by_page_and_by_cursor_newest_first()
+    public async Task The_history_pages_by_page_and_by_cursor_newest_first_with_the_list_as_data_and_the_pagination_beside_it()
     {
         await using var server = await Servers.StartAsync();
         using var api = new ApiClient(server);
@@ -37,16 +37,21 @@ public sealed class AccountTests
         }
 
         var first = await api.GetAsync("/v1/streaming/sessions/history?page=1&page_size=2");
-        var cursor = first.Data.GetProperty("next_pagination_token").GetString();
+        var cursor = first.Body.GetProperty("next_pagination_token").GetString();
         var second = await api.GetAsync($"/v1/streaming/sessions/history?page_size=2&token={cursor}");
         var third = await api.GetAsync("/v1/streaming/sessions/history?page=3&page_size=2");
 
-        first.Data.GetProperty("total").GetInt32().Should().Be(5);
+        // As HeyGen documents its list-sessions v2: data is the list, the pagination is beside it at the top level.
+        first.Data.ValueKind.Should().Be(JsonValueKind.Array);
+        first.Body.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("code", "message", "data", "total", "page", "page_size", "next_pagination_token");
+        first.Body.GetProperty("total").GetInt32().Should().Be(5);
+        first.Body.GetProperty("page").GetInt32().Should().Be(1);
+        first.Body.GetProperty("page_size").GetInt32().Should().Be(2);
         Ids(first).Should().Equal(ids[4], ids[3]);
         Ids(second).Should().Equal(ids[2], ids[1]);
-        second.Data.GetProperty("page").GetInt32().Should().Be(2);
+        second.Body.GetProperty("page").GetInt32().Should().Be(2);
         Ids(third).Should().Equal(ids[0]);
-        third.Data.GetProperty("next_pagination_token").ValueKind.Should().Be(JsonValueKind.Null, "the last page has no next page (documented nullable, so present)");
+        third.Body.GetProperty("next_pagination_token").ValueKind.Should().Be(JsonValueKind.Null, "the last page has no next page (documented nullable, so present)");
     }
 
     [Fact]
@@ -63,9 +68,9 @@ public sealed class AccountTests
         var past = await api.GetAsync($"/v1/streaming/sessions/history?date_to={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O"))}");
 
         Ids(closed).Should().Equal(stopped);
-        closed.Data.GetProperty("data")[0].GetProperty("api_key_type").GetString().Should().Be("session_token");
-        closed.Data.GetProperty("data")[0].GetProperty("avatar_id").GetString().Should().Be("default");
-        closed.Data.GetProperty("data")[0].GetProperty("voice_name").GetString().Should().Be("en-US-1");
+        closed.Data[0].GetProperty("api_key_type").GetString().Should().Be("session_token");
+        closed.Data[0].GetProperty("avatar_id").GetString().Should().Be("default");
+        closed.Data[0].GetProperty("voice_name").GetString().Should().Be("en-US-1");
         Ids(future).Should().BeEmpty();
         Ids(past).Should().HaveCount(2);
     }
@@ -174,5 +179,5 @@ public sealed class AccountTests
     }
 
     private static IEnumerable<string?> Ids(ApiAnswer page) =>
-        page.Data.GetProperty("data").EnumerateArray().Select(s => s.GetProperty("session_id").GetString());
+        page.Data.EnumerateArray().Select(s => s.GetProperty("session_id").GetString());
 }

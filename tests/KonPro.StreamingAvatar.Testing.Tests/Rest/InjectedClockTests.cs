@@ -37,7 +37,7 @@ public sealed class InjectedClockTests
         clock.Advance(TimeSpan.FromSeconds(30));
         var history = await api.GetAsync("/v1/streaming/sessions/history");
 
-        var item = history.Data.GetProperty("data")[0];
+        var item = history.Data[0];
         item.GetProperty("duration").GetInt64().Should().Be(95);
         item.GetProperty("status").GetString().Should().Be("closed");
         item.GetProperty("created_at").GetInt64().Should().Be(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds());

@@ -22,14 +22,14 @@ public sealed class RoomOptionsTests
     }
 
     [Fact]
-    public void Without_a_setting_events_go_to_the_chat_socket_and_with_the_room_to_both()
+    public void Without_a_setting_events_go_to_the_chat_socket_and_with_the_room_to_the_room_only_as_the_service_sends_them()
     {
         var options = new KonProFakeServerOptions();
         options.EffectiveEventDelivery.Should().Be(FakeEventDelivery.ChatOnly);
 
         options.Room.Enabled = true;
 
-        options.EffectiveEventDelivery.Should().Be(FakeEventDelivery.ChatAndRoom);
+        options.EffectiveEventDelivery.Should().Be(FakeEventDelivery.RoomOnly);
     }
 
     [Theory]

@@ -43,7 +43,7 @@ public sealed class RoomTests
         events.Select(e => e.GetProperty("type").GetString()).Should().Equal(
             "avatar_start_talking", "avatar_talking_message", "avatar_talking_message", "avatar_end_message", "avatar_stop_talking");
         events.Should().OnlyContain(e => e.GetProperty("task_id").GetString() == taskId);
-        string.Join(" ", events.Where(e => e.GetProperty("type").GetString() == "avatar_talking_message").Select(e => e.GetProperty("message").GetString()))
+        string.Concat(events.Where(e => e.GetProperty("type").GetString() == "avatar_talking_message").Select(e => e.GetProperty("message").GetString()))
             .Should().Be(Words);
 
         // The user speaks on the chat socket: voice activity stays there, the transcript goes to the room.

@@ -25,6 +25,24 @@ public sealed class SpeakingTests
         task.SpokenText.Should().Be(SixWords);
     }
 
+    [Theory]
+    [InlineData("Hello from the browser", new[] { "Hello from the", " browser" })]
+    [InlineData("One,  two\nthree four. Five", new[] { "One,  two\nthree", " four. Five" })]
+    public async Task Talking_message_chunks_carry_their_own_spacing_so_they_join_verbatim_into_the_text(string text, string[] expected)
+    {
+        await using var server = await Servers.StartAsync();
+        using var api = new ApiClient(server);
+        var (token, sessionId) = await api.NewSessionAsync();
+        await using var chat = await ChatClient.ConnectAsync(server, sessionId, token);
+
+        (await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text, task_mode = "async" }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        await chat.WaitForAsync("avatar_stop_talking");
+
+        var chunks = chat.All.Where(e => e.GetProperty("event_type").GetString() == "avatar_talking_message").Select(e => e.GetProperty("message").GetString()!).ToList();
+        chunks.Should().Equal(expected, "three words a chunk, each after the first starting with the whitespace before it");
+        string.Concat(chunks).Should().Be(text, "the official web demo joins the chunks as they are");
+    }
+
     [Fact]
     public async Task The_voice_rate_scales_the_pace()
     {

@@ -10,12 +10,12 @@ public sealed class TranscriptTests
         var result = _t.Run(_t.Source(10_000,
             (0, Ev.UserStart()),
             (500, Ev.User("u1", "What is")),
-            (600, Ev.User("u1", "the time?")),
+            (600, Ev.User("u1", " the time?")),
             (700, Ev.UserStop()),
             (800, Ev.UserEnd("u1")),
             (900, Ev.Start("a1")),
             (950, Ev.Say("a1", "It is")),
-            (1200, Ev.Say("a1", "noon.")),
+            (1200, Ev.Say("a1", " noon.")),
             (1500, Ev.End("a1")),
             (1600, Ev.Stop("a1", 700))).Transcript());
 
@@ -23,6 +23,28 @@ public sealed class TranscriptTests
             new TranscriptEntry(Speaker.User, "What is the time?", "u1", Timeline.At(500), Timeline.At(800)),
             new TranscriptEntry(Speaker.Avatar, "It is noon.", "a1", Timeline.At(900), Timeline.At(1500)));
         result.CompletedAtMs.Should().Be(10_000);
+    }
+
+    [Fact]
+    public void Chunks_are_joined_verbatim_as_the_service_spaces_them_with_no_space_added()
+    {
+        // The service's chunks carry their own spacing (the official web demo concatenates them as they are); a chunk
+        // boundary inside a word, or in a language written without spaces, must not gain one.
+        var result = _t.Run(_t.Source(5000,
+            (0, Ev.Start("a1")),
+            (10, Ev.Say("a1", "Hello from the")),
+            (20, Ev.Say("a1", " browser")),
+            (30, Ev.Say("a1", "'s tab.")),
+            (40, Ev.End("a1")),
+            (50, Ev.Start("a2")),
+            (60, Ev.Say("a2", "こんにちは")),
+            (70, Ev.Say("a2", "世界")),
+            (80, Ev.End("a2")),
+            (90, Ev.User("u1", "Hel")),
+            (100, Ev.User("u1", "lo")),
+            (110, Ev.UserEnd("u1"))).Transcript());
+
+        result.Items.Select(e => e.Text).Should().Equal("Hello from the browser's tab.", "こんにちは世界", "Hello");
     }
 
     [Fact]

@@ -5,12 +5,12 @@ public sealed class UtterancesTests
     private readonly Timeline _t = new();
 
     [Fact]
-    public void A_finished_task_becomes_one_utterance_with_its_chunks_joined()
+    public void A_finished_task_becomes_one_utterance_with_its_chunks_joined_verbatim()
     {
         var source = _t.Source(5000,
             (100, Ev.Start("t1")),
             (150, Ev.Say("t1", "Hello there,")),
-            (400, Ev.Say("t1", "how are")),
+            (400, Ev.Say("t1", " how are")),
             (700, Ev.Say("t1", " you?")),
             (900, Ev.End("t1")),
             (1000, Ev.Stop("t1", 900)));
@@ -48,7 +48,7 @@ public sealed class UtterancesTests
     {
         var result = _t.Run(_t.Source(3000,
             (0, Ev.Start("a")), (10, Ev.Say("a", "one")), (20, Ev.Start("b")), (30, Ev.Say("b", "two")),
-            (40, Ev.Say("a", "three")), (50, Ev.End("b")), (60, Ev.Stop("b", 40)), (70, Ev.End("a")), (80, Ev.Stop("a", 80))).Utterances());
+            (40, Ev.Say("a", " three")), (50, Ev.End("b")), (60, Ev.Stop("b", 40)), (70, Ev.End("a")), (80, Ev.Stop("a", 80))).Utterances());
 
         result.Items.Select(u => (u.TaskId, u.Text)).Should().Equal(("b", "two"), ("a", "one three"));
     }
