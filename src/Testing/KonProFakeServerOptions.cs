@@ -140,6 +140,7 @@ public sealed partial class KonProFakeServerOptions
         ValidateCors();
         ValidateAvatars();
         ValidateRoom();
+        ValidateTls();
         ValidateRecording();
     }
 }

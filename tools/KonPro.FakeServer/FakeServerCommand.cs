@@ -87,6 +87,22 @@ internal sealed class FakeServerSettings : CommandSettings
     [Description("where events go: room-only (the default with --room, as the service: the chat socket carries only user_start/user_stop/user_silence), chat-and-room (also on the chat socket, for clients that do not join the room), chat-only (the default without --room)")]
     public string? EventDelivery { get; init; }
 
+    [CommandOption("--https")]
+    [Description("serve REST, the chat and realtime sockets and the room's signalling over TLS (https://, wss://) with a development certificate created on first use (its PEM path is printed on start: trust it in your test client), or --cert. Browsers running the web SDK need port 443 (--port 443: as root, or inside a network namespace)")]
+    public bool Https { get; init; }
+
+    [CommandOption("--cert <PATH>")]
+    [Description("with --https, the certificate: a .pfx/.p12 file (password: --cert-password) or a PEM certificate with its key in the same file or in --cert-key")]
+    public string? Cert { get; init; }
+
+    [CommandOption("--cert-key <PATH>")]
+    [Description("the PEM private key of a PEM --cert")]
+    public string? CertKey { get; init; }
+
+    [CommandOption("--cert-password <PASSWORD>")]
+    [Description("the password of a .pfx --cert (or of an encrypted PEM key)")]
+    public string? CertPassword { get; init; }
+
     [CommandOption("--install-room")]
     [Description("install the room program's dependencies (npm ci, from its lock file) and exit")]
     public bool InstallRoom { get; init; }
@@ -122,6 +138,9 @@ internal sealed class FakeServerSettings : CommandSettings
         : Avatars is not null && !File.Exists(Avatars) ? Spectre.Console.ValidationResult.Error($"--avatars: no such file '{Avatars}'.")
         : Replay is not null && Record is not null ? Spectre.Console.ValidationResult.Error("--replay cannot be combined with --record.")
         : Replay is not null && !Directory.Exists(Replay) ? Spectre.Console.ValidationResult.Error($"--replay: no such folder '{Replay}'.")
+        : (Cert ?? CertKey ?? CertPassword) is not null && !Https ? Spectre.Console.ValidationResult.Error("--cert, --cert-key and --cert-password go with --https.")
+        : Cert is not null && !File.Exists(Cert) ? Spectre.Console.ValidationResult.Error($"--cert: no such file '{Cert}'.")
+        : CertKey is not null && (Cert is null || !File.Exists(CertKey)) ? Spectre.Console.ValidationResult.Error("--cert-key needs --cert and an existing file.")
         : EventDelivery is not (null or "chat-only" or "chat-and-room" or "room-only")
             ? Spectre.Console.ValidationResult.Error($"Unknown event delivery '{EventDelivery}' (chat-only, chat-and-room, room-only).")
         : Spectre.Console.ValidationResult.Success();
@@ -149,6 +168,10 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
             ReplayDirectory = settings.Replay,
             AvatarsFile = settings.Avatars,
             ReplaceDefaultAvatars = settings.AvatarsReplace,
+            UseHttps = settings.Https,
+            CertificatePath = settings.Cert,
+            CertificateKeyPath = settings.CertKey,
+            CertificatePassword = settings.CertPassword,
         };
         if (settings.CorsOrigins is not null)
         {
@@ -236,6 +259,14 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
             // The ready line names every address actually bound: 127.0.0.1 first, then [::1] when a fixed port binds both.
             var others = server.BoundUrls.Skip(1).ToList();
             Console.WriteLine($"KonPro fake server listening on {server.Url}" + (others.Count > 0 ? $" (and {string.Join(", ", others)})" : string.Empty));
+            if (server.Certificate is { } certificate)
+            {
+                // Standard output keeps its one ready line; the certificate to trust is named on standard error.
+                await Console.Error.WriteLineAsync(server.CertificatePemPath is { } pem
+                    ? $"TLS certificate (trust it in your test client): {pem} (SHA-256 {certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)})"
+                    : $"TLS certificate: {certificate.Subject} (SHA-256 {certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)})");
+            }
+
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -86,7 +86,7 @@ public partial class StreamingAvatar : IAsyncDisposable
         var redactor = new SecretRedactor();
         _telemetry = new KonProTelemetry(options.MeterFactory);
         _rest = new KonProRestClient(httpClient, baseUri, credential, logger, _telemetry, options.TimeProvider ?? TimeProvider.System, redactor, options.Retry);
-        _engine = new SessionEngine(_rest, options, logger, _telemetry, redactor, connector ?? new ClientWebSocketConnector());
+        _engine = new SessionEngine(_rest, options, logger, _telemetry, redactor, connector ?? new ClientWebSocketConnector(options.ConfigureChatSocket));
     }
 
     /// <summary>For mocking: a subclass overrides the members it uses; nothing else works on such an instance.</summary>

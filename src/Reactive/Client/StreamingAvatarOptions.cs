@@ -52,4 +52,11 @@ public sealed class StreamingAvatarOptions
 
     /// <summary>How long <c>CreateStartAvatarAsync</c>/<c>StartSessionAsync</c> wait for the stream to be ready (30 s by default).</summary>
     public TimeSpan StreamReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Adjusts the options of each chat socket before it connects (a proxy, client certificates, a test's trust of a
+    /// development certificate), as the <see cref="HttpClient"/> passed to the client does for REST; null (the default)
+    /// leaves the platform's settings, certificate validation included. Runs after the SDK's own keep-alive settings.
+    /// </summary>
+    public Action<System.Net.WebSockets.ClientWebSocketOptions>? ConfigureChatSocket { get; set; }
 }

@@ -22,14 +22,17 @@ internal sealed class FakeRoomHost : IAsyncDisposable
     private readonly KonProFakeServerOptions _options;
     private readonly KonProJournal _journal;
     private readonly ILogger _logger;
+    private readonly RoomTurns? _turns;
     private readonly string _secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
     private FakeLiveKitProcess? _process;
+    private string _scheme = "ws";
 
-    private FakeRoomHost(KonProFakeServerOptions options, KonProJournal journal, ILogger logger)
+    private FakeRoomHost(KonProFakeServerOptions options, KonProJournal journal, ILogger logger, RoomTurns? turns)
     {
         _options = options;
         _journal = journal;
         _logger = logger;
+        _turns = turns;
     }
 
     /// <summary>The port of the room's signalling.</summary>
@@ -37,13 +40,22 @@ internal sealed class FakeRoomHost : IAsyncDisposable
 
     private FakeLiveKitProcess Process => _process ?? throw new InvalidOperationException("The room is not started.");
 
-    public static async Task<FakeRoomHost> StartAsync(KonProFakeServerOptions options, KonProJournal journal, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Installs (when needed) and starts the room program.</summary>
+    /// <param name="options">The server's settings.</param>
+    /// <param name="journal">Where what clients do in the rooms is recorded.</param>
+    /// <param name="logger">The server's logger.</param>
+    /// <param name="turns">Answers what users say in the rooms (typed messages, push-to-talk, microphones); null only records it.</param>
+    /// <param name="tls">The certificate the signalling serves (wss://), or null for ws://.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The started rooms.</returns>
+    public static async Task<FakeRoomHost> StartAsync(KonProFakeServerOptions options, KonProJournal journal, ILogger logger, RoomTurns? turns, Tls.ServerCertificate? tls, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Room.StartTimeout);
         var folder = await FakeLiveKitInstall.PrepareAsync(options.Room, new InlineProgress(line => Log.RoomInstall(logger, line)), timeout.Token).ConfigureAwait(false);
-        var host = new FakeRoomHost(options, journal, logger);
-        host._process = await FakeLiveKitProcess.StartAsync(folder, options.Room, Cors.CorsPolicy.ForRoom(options), host.OnReport, logger, timeout.Token).ConfigureAwait(false);
+        var host = new FakeRoomHost(options, journal, logger, turns);
+        host._scheme = tls is null ? "ws" : "wss";
+        host._process = await FakeLiveKitProcess.StartAsync(folder, options.Room, Cors.CorsPolicy.ForRoom(options), tls, host.OnReport, logger, timeout.Token).ConfigureAwait(false);
         Log.RoomStarted(logger, options.Room.ListenAddress, host.Port);
         return host;
     }
@@ -63,7 +75,7 @@ internal sealed class FakeRoomHost : IAsyncDisposable
         var secret = System.Text.Encoding.UTF8.GetBytes(_secret);
         var now = DateTimeOffset.UtcNow; // the room checks expiry against the real clock
         return new RoomGrant(
-            $"ws://{HostFor(request)}:{Port}",
+            $"{_scheme}://{HostFor(request)}:{Port}",
             LiveKitAccessToken.Create(Issuer, secret, "client", session.Id, now, TokenLifetime),
             LiveKitAccessToken.Create(Issuer, secret, "agent", session.Id, now, TokenLifetime));
     }
@@ -99,13 +111,16 @@ internal sealed class FakeRoomHost : IAsyncDisposable
                 break;
             case "data_received":
                 var payload = Text(report, "payload") ?? string.Empty;
-                _journal.Add(Record(PushToTalk(payload) ?? RoomActivityKind.UserMessage, payload));
+                var kind = PushToTalk(payload) ?? RoomActivityKind.UserMessage;
+                _journal.Add(Record(kind, payload));
+                _turns?.OnData(session, kind, payload);
                 break;
             case "track_published":
                 _journal.Add(Record(RoomActivityKind.TrackPublished, Text(report, "source"), Text(report, "track"), Text(report, "kind")));
                 break;
             case "audio_level":
                 _journal.Add(Record(RoomActivityKind.AudioReceived, null, Text(report, "track"), "audio", Number(report, "seconds"), Number(report, "rms")));
+                _turns?.OnAudio(session, Text(report, "track") ?? string.Empty, Number(report, "seconds"), Number(report, "rms"));
                 break;
             case "join_rejected":
                 Log.RoomJoinRejected(_logger, Text(report, "reason") ?? string.Empty);
