@@ -432,8 +432,10 @@ internal sealed class ChatSocket : IAsyncDisposable
             Log.ReceiveFailed(_logger, ex);
             return (null, null);
         }
-        catch (ObjectDisposedException) when (Volatile.Read(ref _disposed) != 0)
+        catch (ObjectDisposedException) when (Volatile.Read(ref _disposed) != 0 || socket.State == WebSocketState.Aborted)
         {
+            // Disposed by us, or aborted between two receives (the silence watchdog, the runtime's keep-alive): an
+            // aborted socket disposes itself, and the next receive says so. The latter is a drop like any other.
             return (null, null);
         }
     }
