@@ -145,7 +145,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
                 ? new[] { u.Replace("://localhost:", "://127.0.0.1:", StringComparison.Ordinal), u.Replace("://localhost:", "://[::1]:", StringComparison.Ordinal) }
                 : [u])];
             core.BaseUrl = boundUrls[0];
-            core.Room = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, cancellationToken).ConfigureAwait(false) : null;
+            core.Room = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, new Room.RoomVoiceActivity(core, avatar), cancellationToken).ConfigureAwait(false) : null;
             logBound?.Attach(wireMock);
             if (recording is null)
             {

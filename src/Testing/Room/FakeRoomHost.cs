@@ -21,14 +21,16 @@ internal sealed class FakeRoomHost : IAsyncDisposable
     private readonly KonProFakeServerOptions _options;
     private readonly KonProJournal _journal;
     private readonly ILogger _logger;
+    private readonly RoomVoiceActivity? _voice;
     private readonly string _secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
     private FakeLiveKitProcess? _process;
 
-    private FakeRoomHost(KonProFakeServerOptions options, KonProJournal journal, ILogger logger)
+    private FakeRoomHost(KonProFakeServerOptions options, KonProJournal journal, ILogger logger, RoomVoiceActivity? voice)
     {
         _options = options;
         _journal = journal;
         _logger = logger;
+        _voice = voice;
     }
 
     /// <summary>The port of the room's signalling.</summary>
@@ -36,12 +38,12 @@ internal sealed class FakeRoomHost : IAsyncDisposable
 
     private FakeLiveKitProcess Process => _process ?? throw new InvalidOperationException("The room is not started.");
 
-    public static async Task<FakeRoomHost> StartAsync(KonProFakeServerOptions options, KonProJournal journal, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<FakeRoomHost> StartAsync(KonProFakeServerOptions options, KonProJournal journal, ILogger logger, RoomVoiceActivity? voice, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Room.StartTimeout);
         var folder = await FakeLiveKitInstall.PrepareAsync(options.Room, timeout.Token).ConfigureAwait(false);
-        var host = new FakeRoomHost(options, journal, logger);
+        var host = new FakeRoomHost(options, journal, logger, voice);
         host._process = await FakeLiveKitProcess.StartAsync(folder, options.Room, host.OnReport, logger, timeout.Token).ConfigureAwait(false);
         Log.RoomStarted(logger, options.Room.ListenAddress, host.Port);
         return host;
@@ -95,6 +97,7 @@ internal sealed class FakeRoomHost : IAsyncDisposable
             case "participant_left":
                 _journal.Add(Record(RoomActivityKind.ParticipantLeft, Text(report, "reason")));
                 Log.RoomParticipantLeft(_logger, session, identity, Text(report, "reason") ?? string.Empty);
+                _voice?.OnLeft(session, identity);
                 break;
             case "data_received":
                 var payload = Text(report, "payload") ?? string.Empty;
@@ -105,6 +108,10 @@ internal sealed class FakeRoomHost : IAsyncDisposable
                 break;
             case "audio_level":
                 _journal.Add(Record(RoomActivityKind.AudioReceived, null, Text(report, "track"), "audio", Number(report, "seconds"), Number(report, "rms")));
+                break;
+            case "audio_window":
+                // A published microphone, whoever publishes it, is voice chat.
+                _voice?.OnAudio(session, identity, Text(report, "track") ?? Text(report, "track_id") ?? string.Empty, Number(report, "rms"), (long)Number(report, "samples"), (int)Number(report, "sample_rate"));
                 break;
             case "join_rejected":
                 Log.RoomJoinRejected(_logger, Text(report, "reason") ?? string.Empty);
