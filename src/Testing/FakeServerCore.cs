@@ -57,8 +57,14 @@ internal sealed class FakeServerCore
     /// <summary>The LiveKit-compatible rooms, when <see cref="KonProFakeRoomOptions.Enabled"/>.</summary>
     public Room.FakeRoomHost? Room { get; set; }
 
-    /// <summary>http://127.0.0.1:PORT, once the server listens.</summary>
+    /// <summary>http://127.0.0.1:PORT (https:// with TLS), once the server listens.</summary>
     public string BaseUrl { get; set; } = string.Empty;
+
+    /// <summary>The base URL of the server's WebSockets: ws://127.0.0.1:PORT, or wss:// with TLS.</summary>
+    public string WebSocketBaseUrl => BaseUrl.StartsWith("https://", StringComparison.Ordinal) ? "wss://" + BaseUrl["https://".Length..] : "ws://" + BaseUrl["http://".Length..];
+
+    /// <summary>The TLS certificate, with <see cref="KonProFakeServerOptions.UseHttps"/>.</summary>
+    public Tls.ServerCertificate? Certificate { get; init; }
 
     /// <summary>Closes a session (stop, idle timeout, duration limit) and logs it.</summary>
     public void Close(Sessions.FakeSession session, int status, string reason)

@@ -33,14 +33,29 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         Hub = hub;
     }
 
+    /// <summary>The TLS certificate, with <see cref="KonProFakeServerOptions.UseHttps"/>.</summary>
+    private Tls.ServerCertificate? ServerTls { get; init; }
+
     /// <summary>Record or replay mode, when the options asked for one.</summary>
     private Recording.RecordReplayHost? RecordReplay { get; init; }
 
     /// <summary>The chat socket's behaviour (tests count its open connections).</summary>
     internal ChatHub Hub { get; }
 
-    /// <summary>The base URL, <c>http://127.0.0.1:PORT</c> (no trailing slash).</summary>
+    /// <summary>The base URL, <c>http://127.0.0.1:PORT</c> (<c>https://</c> with <see cref="KonProFakeServerOptions.UseHttps"/>; no trailing slash).</summary>
     public string Url => _core.BaseUrl;
+
+    /// <summary>
+    /// The certificate the server presents with <see cref="KonProFakeServerOptions.UseHttps"/> (its public part: what a
+    /// client trusts), or null without TLS.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; private init; }
+
+    /// <summary>
+    /// A PEM file of <see cref="Certificate"/> for clients to trust (the development certificate's
+    /// <c>konpro-fake-dev.crt</c>, or a configured PEM certificate), or null without TLS or for a PKCS#12 certificate.
+    /// </summary>
+    public string? CertificatePemPath => ServerTls?.PemPath;
 
     /// <summary>
     /// Every address the server listens on, <see cref="Url"/> first: <c>http://127.0.0.1:PORT</c> for a free port; with a
@@ -48,8 +63,8 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<string> BoundUrls { get; private init; } = [];
 
-    /// <summary>The chat socket's URL, <c>ws://127.0.0.1:PORT/v1/ws/streaming.chat</c> (without the query).</summary>
-    public Uri ChatUrl => new(_core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + ChatHub.Path);
+    /// <summary>The chat socket's URL, <c>ws://127.0.0.1:PORT/v1/ws/streaming.chat</c> (<c>wss://</c> over TLS; without the query).</summary>
+    public Uri ChatUrl => new(_core.WebSocketBaseUrl + ChatHub.Path);
 
     /// <summary>The first configured API key (header <c>x-api-key</c>).</summary>
     public string ApiKey => _core.Options.ApiKeys[0];
@@ -100,7 +115,8 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
             EnsurePortIsFree(options.Port);
         }
 
-        var core = new FakeServerCore(options);
+        var tls = options.UseHttps ? Tls.ServerCertificate.Load(options) : null;
+        var core = new FakeServerCore(options) { Certificate = tls };
         var avatar = new Speech.AvatarBehaviour(core);
         var sessions = new SessionEndpoints(core, avatar);
         var account = new AccountEndpoints(core);
@@ -108,10 +124,12 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         var pipeline = new RestPipeline(core);
         var limits = new RequestLimits(options, pipeline);
         var recording = Recording.RecordReplayHost.Create(core, pipeline);
+        var cors = Cors.CorsPolicy.From(options);
         var logBound = options.MaxRequestLogCount > 0 ? new RequestLogBound(options.MaxRequestLogCount) : null;
         var settings = new WireMockServerSettings
         {
-            Urls = [$"http://127.0.0.1:{options.Port}"],
+            Urls = [$"{(tls is null ? "http" : "https")}://127.0.0.1:{options.Port}"],
+            CertificateSettings = tls is null ? null : new WireMockCertificateSettings { X509CertificateFilePath = tls.PfxPath, X509CertificatePassword = tls.PfxPassword },
             StartAdminInterface = options.StartAdminInterface,
             // The endpoints parse the body bytes themselves; WireMock's own JSON parse of every body is pure cost.
             DisableJsonBodyParsing = true,
@@ -126,6 +144,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
             }),
             PreWireMockMiddlewareInit = app =>
             {
+                cors?.Install((IApplicationBuilder)app);
                 logBound?.Install((IApplicationBuilder)app);
                 limits.Install((IApplicationBuilder)app);
                 recording?.Install((IApplicationBuilder)app);
@@ -135,7 +154,17 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         };
         recording?.Configure(settings);
         // WireMock starts Kestrel synchronously; keep the caller's thread free while it does.
-        var wireMock = await Task.Run(() => WireMockServer.Start(settings), cancellationToken).ConfigureAwait(false);
+        WireMockServer wireMock;
+        try
+        {
+            wireMock = await Task.Run(() => WireMockServer.Start(settings), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            tls?.Dispose();
+            throw;
+        }
+
         string[] boundUrls;
         try
         {
@@ -145,7 +174,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
                 ? new[] { u.Replace("://localhost:", "://127.0.0.1:", StringComparison.Ordinal), u.Replace("://localhost:", "://[::1]:", StringComparison.Ordinal) }
                 : [u])];
             core.BaseUrl = boundUrls[0];
-            core.Room = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, new Room.RoomVoiceActivity(core, avatar), cancellationToken).ConfigureAwait(false) : null;
+            core.Room = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, new Room.RoomTurns(core, avatar), tls, cancellationToken).ConfigureAwait(false) : null;
             logBound?.Attach(wireMock);
             if (recording is null)
             {
@@ -162,11 +191,18 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
             await (core.Room?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
             wireMock.Stop();
             wireMock.Dispose();
+            tls?.Dispose();
             throw;
         }
 
         Log.ServerStarted(core.Logger, core.BaseUrl);
-        return new KonProFakeServer(core, wireMock, hub) { BoundUrls = boundUrls, RecordReplay = recording };
+        return new KonProFakeServer(core, wireMock, hub)
+        {
+            BoundUrls = boundUrls,
+            RecordReplay = recording,
+            ServerTls = tls,
+            Certificate = tls is null ? null : System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(tls.Certificate.RawData),
+        };
     }
 
     // WireMock only notices a taken port when its start times out; a quick probe gives a clear error at once.
@@ -251,5 +287,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         WireMock.Stop();
         WireMock.Dispose();
         await (_core.Room?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
+        ServerTls?.Dispose();
+        Certificate?.Dispose();
     }
 }

@@ -137,7 +137,9 @@ public sealed partial class KonProFakeServerOptions
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        ValidateCors();
         ValidateRoom();
+        ValidateTls();
         ValidateRecording();
     }
 }

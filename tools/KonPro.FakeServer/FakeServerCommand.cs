@@ -54,6 +54,10 @@ internal sealed class FakeServerSettings : CommandSettings
     [Description("do not serve WireMock's admin API (/__admin)")]
     public bool NoAdmin { get; init; }
 
+    [CommandOption("--cors-origins <ORIGINS>")]
+    [Description("the origins whose web pages may call the fake from a browser, comma separated (e.g. http://localhost:3000); * (the default) allows any origin, none turns CORS off")]
+    public string? CorsOrigins { get; init; }
+
     [CommandOption("--room")]
     [Description("serve a LiveKit-compatible room per session (needs Node.js 20+ with npm on the PATH; WebRTC ignores loopback: on CI run inside a network namespace, eng/netns-run)")]
     public bool Room { get; init; }
@@ -69,6 +73,22 @@ internal sealed class FakeServerSettings : CommandSettings
     [CommandOption("--event-delivery <DELIVERY>")]
     [Description("where events go: chat-only, chat-and-room (default with --room), room-only (the reference service: the chat socket carries only user_start/user_stop/user_silence)")]
     public string? EventDelivery { get; init; }
+
+    [CommandOption("--https")]
+    [Description("serve REST, the chat and realtime sockets and the room's signalling over TLS (https://, wss://) with a development certificate created on first use (its PEM path is printed on start: trust it in your test client), or --cert. Browsers running the web SDK need port 443 (--port 443: as root, or inside a network namespace)")]
+    public bool Https { get; init; }
+
+    [CommandOption("--cert <PATH>")]
+    [Description("with --https, the certificate: a .pfx/.p12 file (password: --cert-password) or a PEM certificate with its key in the same file or in --cert-key")]
+    public string? Cert { get; init; }
+
+    [CommandOption("--cert-key <PATH>")]
+    [Description("the PEM private key of a PEM --cert")]
+    public string? CertKey { get; init; }
+
+    [CommandOption("--cert-password <PASSWORD>")]
+    [Description("the password of a .pfx --cert (or of an encrypted PEM key)")]
+    public string? CertPassword { get; init; }
 
     [CommandOption("--install-room")]
     [Description("install the room program's dependencies (npm ci, from its lock file) and exit")]
@@ -102,6 +122,9 @@ internal sealed class FakeServerSettings : CommandSettings
             ? Spectre.Console.ValidationResult.Error($"--proxy must be an absolute http or https URL; was '{Proxy}'.")
         : Replay is not null && Record is not null ? Spectre.Console.ValidationResult.Error("--replay cannot be combined with --record.")
         : Replay is not null && !Directory.Exists(Replay) ? Spectre.Console.ValidationResult.Error($"--replay: no such folder '{Replay}'.")
+        : (Cert ?? CertKey ?? CertPassword) is not null && !Https ? Spectre.Console.ValidationResult.Error("--cert, --cert-key and --cert-password go with --https.")
+        : Cert is not null && !File.Exists(Cert) ? Spectre.Console.ValidationResult.Error($"--cert: no such file '{Cert}'.")
+        : CertKey is not null && (Cert is null || !File.Exists(CertKey)) ? Spectre.Console.ValidationResult.Error("--cert-key needs --cert and an existing file.")
         : EventDelivery is not (null or "chat-only" or "chat-and-room" or "room-only")
             ? Spectre.Console.ValidationResult.Error($"Unknown event delivery '{EventDelivery}' (chat-only, chat-and-room, room-only).")
         : Spectre.Console.ValidationResult.Success();
@@ -126,7 +149,23 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
             ProxyUrl = settings.Proxy is null ? null : new Uri(settings.Proxy),
             RecordDirectory = settings.Record,
             ReplayDirectory = settings.Replay,
+            UseHttps = settings.Https,
+            CertificatePath = settings.Cert,
+            CertificateKeyPath = settings.CertKey,
+            CertificatePassword = settings.CertPassword,
         };
+        if (settings.CorsOrigins is not null)
+        {
+            options.CorsOrigins.Clear();
+            foreach (var origin in settings.CorsOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!string.Equals(origin, "none", StringComparison.OrdinalIgnoreCase))
+                {
+                    options.CorsOrigins.Add(origin);
+                }
+            }
+        }
+
         options.Room.Enabled = settings.Room;
         if (settings.RoomHost is not null)
         {
@@ -194,6 +233,14 @@ internal sealed class FakeServerCommand : AsyncCommand<FakeServerSettings>
             // The ready line names every address actually bound: 127.0.0.1 first, then [::1] when a fixed port binds both.
             var others = server.BoundUrls.Skip(1).ToList();
             Console.WriteLine($"KonPro fake server listening on {server.Url}" + (others.Count > 0 ? $" (and {string.Join(", ", others)})" : string.Empty));
+            if (server.Certificate is { } certificate)
+            {
+                // Standard output keeps its one ready line; the certificate to trust is named on standard error.
+                await Console.Error.WriteLineAsync(server.CertificatePemPath is { } pem
+                    ? $"TLS certificate (trust it in your test client): {pem} (SHA-256 {certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)})"
+                    : $"TLS certificate: {certificate.Subject} (SHA-256 {certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)})");
+            }
+
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -24,7 +24,7 @@ internal sealed class RealtimeAudioHub(FakeServerCore core)
     {
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         _sessions[secret] = session;
-        return core.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + PathPrefix + secret;
+        return core.WebSocketBaseUrl + PathPrefix + secret;
     }
 
     /// <summary>Registers the middleware that serves the sockets.</summary>

@@ -44,7 +44,7 @@ internal sealed class FakeLiveKitProcess : IAsyncDisposable
     /// <summary>The avatar's video frame rate.</summary>
     public int FrameRate { get; private set; }
 
-    public static async Task<FakeLiveKitProcess> StartAsync(string programFolder, KonProFakeRoomOptions options, Action<JsonElement> onReport, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<FakeLiveKitProcess> StartAsync(string programFolder, KonProFakeRoomOptions options, string corsOrigins, Tls.ServerCertificate? tls, Action<JsonElement> onReport, ILogger logger, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(options.NodePath)
         {
@@ -60,9 +60,19 @@ internal sealed class FakeLiveKitProcess : IAsyncDisposable
                      "--host", options.ListenAddress,
                      "--port", options.Port.ToString(CultureInfo.InvariantCulture),
                      "--fps", options.FrameRate.ToString(CultureInfo.InvariantCulture),
+                     "--cors", corsOrigins,
                  })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (tls is not null)
+        {
+            // The signalling serves wss:// with the server's certificate (PEM files: the program reads them at start).
+            foreach (var argument in new[] { "--cert", tls.RoomCertificatePath, "--key", tls.RoomKeyPath })
+            {
+                start.ArgumentList.Add(argument);
+            }
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{options.NodePath}'.");

@@ -21,16 +21,17 @@ internal sealed class FakeRoomHost : IAsyncDisposable
     private readonly KonProFakeServerOptions _options;
     private readonly KonProJournal _journal;
     private readonly ILogger _logger;
-    private readonly RoomVoiceActivity? _voice;
+    private readonly RoomTurns? _turns;
     private readonly string _secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
     private FakeLiveKitProcess? _process;
+    private string _scheme = "ws";
 
-    private FakeRoomHost(KonProFakeServerOptions options, KonProJournal journal, ILogger logger, RoomVoiceActivity? voice)
+    private FakeRoomHost(KonProFakeServerOptions options, KonProJournal journal, ILogger logger, RoomTurns? turns)
     {
         _options = options;
         _journal = journal;
         _logger = logger;
-        _voice = voice;
+        _turns = turns;
     }
 
     /// <summary>The port of the room's signalling.</summary>
@@ -38,13 +39,22 @@ internal sealed class FakeRoomHost : IAsyncDisposable
 
     private FakeLiveKitProcess Process => _process ?? throw new InvalidOperationException("The room is not started.");
 
-    public static async Task<FakeRoomHost> StartAsync(KonProFakeServerOptions options, KonProJournal journal, ILogger logger, RoomVoiceActivity? voice, CancellationToken cancellationToken)
+    /// <summary>Installs (when needed) and starts the room program.</summary>
+    /// <param name="options">The server's settings.</param>
+    /// <param name="journal">Where what clients do in the rooms is recorded.</param>
+    /// <param name="logger">The server's logger.</param>
+    /// <param name="turns">Answers what users say in the rooms (typed messages, push-to-talk, microphones); null only records it.</param>
+    /// <param name="tls">The certificate the signalling serves (wss://), or null for ws://.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The started rooms.</returns>
+    public static async Task<FakeRoomHost> StartAsync(KonProFakeServerOptions options, KonProJournal journal, ILogger logger, RoomTurns? turns, Tls.ServerCertificate? tls, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Room.StartTimeout);
         var folder = await FakeLiveKitInstall.PrepareAsync(options.Room, timeout.Token).ConfigureAwait(false);
-        var host = new FakeRoomHost(options, journal, logger, voice);
-        host._process = await FakeLiveKitProcess.StartAsync(folder, options.Room, host.OnReport, logger, timeout.Token).ConfigureAwait(false);
+        var host = new FakeRoomHost(options, journal, logger, turns);
+        host._scheme = tls is null ? "ws" : "wss";
+        host._process = await FakeLiveKitProcess.StartAsync(folder, options.Room, Cors.CorsPolicy.ForRoom(options), tls, host.OnReport, logger, timeout.Token).ConfigureAwait(false);
         Log.RoomStarted(logger, options.Room.ListenAddress, host.Port);
         return host;
     }
@@ -64,7 +74,7 @@ internal sealed class FakeRoomHost : IAsyncDisposable
         var secret = System.Text.Encoding.UTF8.GetBytes(_secret);
         var now = DateTimeOffset.UtcNow; // the room checks expiry against the real clock
         return new RoomGrant(
-            $"ws://{HostFor(request)}:{Port}",
+            $"{_scheme}://{HostFor(request)}:{Port}",
             LiveKitAccessToken.Create(Issuer, secret, "client", session.Id, now, TokenLifetime),
             LiveKitAccessToken.Create(Issuer, secret, "agent", session.Id, now, TokenLifetime));
     }
@@ -97,21 +107,19 @@ internal sealed class FakeRoomHost : IAsyncDisposable
             case "participant_left":
                 _journal.Add(Record(RoomActivityKind.ParticipantLeft, Text(report, "reason")));
                 Log.RoomParticipantLeft(_logger, session, identity, Text(report, "reason") ?? string.Empty);
-                _voice?.OnLeft(session, identity);
                 break;
             case "data_received":
                 var payload = Text(report, "payload") ?? string.Empty;
-                _journal.Add(Record(PushToTalk(payload) ?? RoomActivityKind.UserMessage, payload));
+                var kind = PushToTalk(payload) ?? RoomActivityKind.UserMessage;
+                _journal.Add(Record(kind, payload));
+                _turns?.OnData(session, kind, payload);
                 break;
             case "track_published":
                 _journal.Add(Record(RoomActivityKind.TrackPublished, Text(report, "source"), Text(report, "track"), Text(report, "kind")));
                 break;
             case "audio_level":
                 _journal.Add(Record(RoomActivityKind.AudioReceived, null, Text(report, "track"), "audio", Number(report, "seconds"), Number(report, "rms")));
-                break;
-            case "audio_window":
-                // A published microphone, whoever publishes it, is voice chat.
-                _voice?.OnAudio(session, identity, Text(report, "track") ?? Text(report, "track_id") ?? string.Empty, Number(report, "rms"), (long)Number(report, "samples"), (int)Number(report, "sample_rate"));
+                _turns?.OnAudio(session, Text(report, "track") ?? string.Empty, Number(report, "seconds"), Number(report, "rms"));
                 break;
             case "join_rejected":
                 Log.RoomJoinRejected(_logger, Text(report, "reason") ?? string.Empty);

@@ -39,21 +39,7 @@ internal sealed class VoiceActivityDetector(double threshold, TimeSpan endSilenc
             sum += sample * sample;
         }
 
-        return Process(Math.Sqrt(sum / samples), samples, sampleRate);
-    }
-
-    /// <summary>
-    /// The same decision from a measured level: <paramref name="rms"/> (in 16-bit sample units, 0 to 32,768) of
-    /// <paramref name="samples"/> samples at <paramref name="sampleRate"/> (what the room reports of a published microphone).
-    /// </summary>
-    public VoiceActivity Process(double rms, long samples, int sampleRate)
-    {
-        if (samples <= 0)
-        {
-            return VoiceActivity.None;
-        }
-
-        var voiced = rms >= threshold;
+        var voiced = Math.Sqrt(sum / samples) >= threshold;
         var rate = sampleRate > 0 ? sampleRate : 16000;
         if (voiced)
         {

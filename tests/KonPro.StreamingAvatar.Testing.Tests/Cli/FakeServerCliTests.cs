@@ -196,7 +196,9 @@ public sealed partial class FakeServerCliTests
         await process.WaitForExitAsync().WaitAsync(Wait);
     }
 
-    internal static Process Start(params string[] args)
+    internal static Process Start(params string[] args) => Process.Start(StartInfo(args))!;
+
+    internal static ProcessStartInfo StartInfo(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -210,7 +212,7 @@ public sealed partial class FakeServerCliTests
             info.ArgumentList.Add(arg);
         }
 
-        return Process.Start(info)!;
+        return info;
     }
 
     internal static void Signal(Process process)

@@ -6,9 +6,9 @@ using System.Text.Json;
 namespace KonPro.Streaming.Testing.Tests.Support;
 
 /// <summary>A raw HTTP client of the fake: sends JSON, returns status, parsed body and headers.</summary>
-internal sealed class ApiClient(KonProFakeServer server) : IDisposable
+internal sealed class ApiClient(KonProFakeServer server, HttpMessageHandler? handler = null) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = new(handler ?? new HttpClientHandler()) { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromSeconds(30) };
 
     public KonProFakeServer Server { get; } = server;
 

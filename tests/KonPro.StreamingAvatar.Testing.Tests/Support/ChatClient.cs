@@ -34,12 +34,16 @@ internal sealed class ChatClient : IAsyncDisposable
 
     public Task<(WebSocketCloseStatus? Status, string? Reason, bool Aborted)> Closed => _closed.Task;
 
+    /// <summary>Connects to the server's chat socket (over TLS, trusting the server's certificate and nothing else).</summary>
     public static Task<ChatClient> ConnectAsync(KonProFakeServer server, string? sessionId, string? token, string extraQuery = "") =>
-        ConnectAsync(new Uri($"{server.ChatUrl}?session_id={Uri.EscapeDataString(sessionId ?? string.Empty)}&session_token={Uri.EscapeDataString(token ?? string.Empty)}{extraQuery}"));
+        ConnectAsync(
+            new Uri($"{server.ChatUrl}?session_id={Uri.EscapeDataString(sessionId ?? string.Empty)}&session_token={Uri.EscapeDataString(token ?? string.Empty)}{extraQuery}"),
+            server.Certificate is { } certificate ? KonPro.Streaming.TestSupport.CertificateTrust.Only(certificate) : null);
 
-    public static async Task<ChatClient> ConnectAsync(Uri uri)
+    public static async Task<ChatClient> ConnectAsync(Uri uri, System.Net.Security.RemoteCertificateValidationCallback? trust = null)
     {
         var client = new ChatClient();
+        client._socket.Options.RemoteCertificateValidationCallback = trust;
         using var cts = new CancellationTokenSource(Wait);
         await client._socket.ConnectAsync(uri, cts.Token);
         client._receive = Task.Run(client.ReceiveAsync);

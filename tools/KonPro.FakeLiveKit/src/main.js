@@ -3,15 +3,20 @@
 // and 16) and WebRTC media, one room per KonPro session, driven by its parent over stdin/stdout JSON
 // lines (see README.md). Exits when stdin closes, so it never outlives the process that started it.
 //
-//   node src/main.js [--host 127.0.0.1] [--port 0] [--fps 15] [--width 320] [--height 240]
+//   node src/main.js [--host 127.0.0.1] [--port 0] [--fps 15] [--width 320] [--height 240] [--cors '*'] [--cert FILE --key FILE]
+//
+// With --cert and --key (PEM) the signalling is served over TLS (wss://, https:// for livekit-client's HTTP calls).
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { createInterface } from 'node:readline';
 import { WebSocketServer } from 'ws';
+import { applyCors, parseOrigins } from './cors.js';
 import { ClientParticipant, Room, serverVersion } from './room.js';
 import { peekClaims, TokenError, verifyToken } from './token.js';
 
 function parseArgs(argv) {
-  const options = { host: '127.0.0.1', port: 0, fps: 15, width: 320, height: 240 };
+  const options = { host: '127.0.0.1', port: 0, fps: 15, width: 320, height: 240, cors: '*', cert: '', key: '' };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].replace(/^--/, '');
     const value = argv[++i];
@@ -19,12 +24,17 @@ function parseArgs(argv) {
       process.stderr.write(`unknown or incomplete option ${argv[i - 1]}\n`);
       process.exit(2);
     }
-    options[name] = name === 'host' ? value : Number(value);
+    options[name] = typeof options[name] === 'string' ? value : Number(value);
+  }
+  if (!options.cert !== !options.key) {
+    process.stderr.write('--cert and --key go together\n');
+    process.exit(2);
   }
   return options;
 }
 
 const options = parseArgs(process.argv.slice(2));
+const corsOrigins = parseOrigins(options.cors);
 const rooms = new Map(); // session id -> Room
 const roomsByName = new Map();
 
@@ -114,11 +124,17 @@ function onCommand(line) {
   }
 }
 
-const http = createServer((req, res) => {
-  // livekit-client sends HEAD <url> first and GET <url>/rtc/validate after a failed join: any answer will do.
+function onHttpRequest(req, res) {
+  // livekit-client sends HEAD <url> first and GET <url>/rtc/validate after a failed join: any answer will do, with
+  // CORS for a page on another origin (a preflight is answered by applyCors).
+  if (applyCors(corsOrigins, req, res)) return;
   res.writeHead(200, { 'content-type': 'text/plain' });
   res.end(req.method === 'HEAD' ? undefined : 'OK');
-});
+}
+
+const http = options.cert
+  ? createTlsServer({ cert: readFileSync(options.cert), key: readFileSync(options.key) }, onHttpRequest)
+  : createServer(onHttpRequest);
 
 const wss = new WebSocketServer({ noServer: true });
 
@@ -184,7 +200,7 @@ process.on('SIGINT', shutdown);
 
 http.listen(options.port, options.host, () => {
   const address = http.address();
-  report({ type: 'ready', host: address.address, port: address.port, version: serverVersion, fps: options.fps, width: options.width, height: options.height });
+  report({ type: 'ready', host: address.address, port: address.port, version: serverVersion, fps: options.fps, width: options.width, height: options.height, tls: !!options.cert });
   const input = createInterface({ input: process.stdin });
   input.on('line', onCommand);
   input.on('close', shutdown);

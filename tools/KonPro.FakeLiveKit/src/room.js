@@ -331,35 +331,17 @@ export class ClientParticipant {
     let peak = 0;
     let rate = 0;
     let lastReport = performance.now();
-    // Voice activity: the level of every 50 ms window of audio (counted in samples, not on the clock), which the
-    // controller runs its voice activity detector on.
-    let windowSamples = 0;
-    let windowValues = 0;
-    let windowSquares = 0;
     sink.ondata = (d) => {
       frames++;
       rate = d.sampleRate;
       const s = d.samples;
-      let frameSquares = 0;
       for (let i = 0; i < s.length; i++) {
-        frameSquares += s[i] * s[i];
+        sumSquares += s[i] * s[i];
         const a = Math.abs(s[i]);
         if (a > peak) peak = a;
       }
-      sumSquares += frameSquares;
       values += s.length;
-      const frameSamples = s.length / (d.channelCount || 1);
-      samples += frameSamples;
-      windowSquares += frameSquares;
-      windowValues += s.length;
-      windowSamples += frameSamples;
-      if (windowSamples >= (rate || 48000) / 20) {
-        const windowRms = Math.sqrt(windowSquares / Math.max(1, windowValues)) / 32768;
-        this.report({ type: 'audio_window', track_id: track.id, track: sid(), samples: windowSamples, sample_rate: rate, rms: windowRms });
-        windowSamples = 0;
-        windowValues = 0;
-        windowSquares = 0;
-      }
+      samples += s.length / (d.channelCount || 1);
       const now = performance.now();
       if (now - lastReport >= 500) {
         const rms = Math.sqrt(sumSquares / Math.max(1, values)) / 32768;

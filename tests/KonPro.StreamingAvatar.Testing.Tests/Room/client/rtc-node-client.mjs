@@ -3,6 +3,7 @@
 // JSON lines on stdout. Reads commands as JSON lines on stdin:
 //   {"cmd":"publish_data","text":"..."}   a reliable data packet
 //   {"cmd":"publish_audio"}                a microphone track carrying a 440 Hz tone
+//   {"cmd":"quiet_audio"}                  the microphone goes on sending, silence instead of the tone
 //   {"cmd":"disconnect"}
 //
 //   node rtc-node-client.mjs <url> <token>
@@ -21,6 +22,7 @@ const video = { frames: 0, first: 0, last: 0, width: 0, height: 0, talkingFrames
 // from other audio by its dominant frequency: crossings / 2 / (loudSamples / sampleRate).
 const audio = { frames: 0, samples: 0, sampleRate: 0, channels: 0, peak: 0, loudFrames: 0, loudSamples: 0, loudCrossings: 0 };
 let tone = null;
+let amplitude = 6000;
 let finished = false;
 
 async function consumeVideo(track) {
@@ -93,7 +95,7 @@ async function publishAudio() {
   tone = setInterval(() => {
     const data = new Int16Array(480);
     for (let i = 0; i < data.length; i++) {
-      data[i] = Math.round(Math.sin(phase) * 6000);
+      data[i] = Math.round(Math.sin(phase) * amplitude);
       phase += 2 * Math.PI * 440 / 48000;
     }
     source.captureFrame(new AudioFrame(data, 48000, 1, 480)).catch(() => {});
@@ -107,6 +109,9 @@ async function onCommand(line) {
     out({ type: 'data_published' });
   } else if (command.cmd === 'publish_audio') {
     await publishAudio();
+  } else if (command.cmd === 'quiet_audio') {
+    amplitude = 0;
+    out({ type: 'audio_quiet' });
   } else if (command.cmd === 'disconnect') {
     await room.disconnect();
     stats();
