@@ -12,6 +12,8 @@ const ui = {
 };
 
 let session = null; // { id, room: Room, events: EventSource }
+// For end-to-end tests and the console: the app's id of the running session.
+window.__sessionId = () => session?.id ?? null;
 
 function setState(element, state, text) {
   element.dataset.state = state;

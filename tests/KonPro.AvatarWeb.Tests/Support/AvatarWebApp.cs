@@ -20,8 +20,11 @@ internal sealed class AvatarWebApp : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
-    public AvatarWebApp(Dictionary<string, string?>? settings = null)
+    private readonly bool _realTime;
+
+    public AvatarWebApp(Dictionary<string, string?>? settings = null, bool realTime = false)
     {
+        _realTime = realTime;
         _settings = new Dictionary<string, string?>
         {
             ["KonPro:JoinRoom"] = "false",
@@ -45,6 +48,10 @@ internal sealed class AvatarWebApp : WebApplicationFactory<Program>
 
     public AvatarSessions Sessions => Services.GetRequiredService<AvatarSessions>();
 
+    /// <summary>Where Kestrel listens (http://127.0.0.1:port).</summary>
+    public Uri ServerAddress => new(Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
@@ -52,7 +59,10 @@ internal sealed class AvatarWebApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton<IScheduler>(Scheduler));
+        if (!_realTime)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton<IScheduler>(Scheduler));
+        }
     }
 
     /// <summary>Advances the sessions' clock, as often as needed for a timer armed on another thread to fire.</summary>
