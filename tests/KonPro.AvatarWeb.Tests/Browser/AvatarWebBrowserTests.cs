@@ -37,10 +37,11 @@ public sealed class AvatarWebBrowserTests : IDisposable
         await page.WaitForFunctionAsync("document.querySelector('#session-state').dataset.state === 'live'", null, new() { Timeout = Ms(Patience) });
         var session = app.Sessions.Find(await page.EvaluateAsync<string>("window.__sessionId()"))!;
         await page.WaitForFunctionAsync("document.querySelector('#avatar-video').videoWidth > 0 && !document.querySelector('#avatar-video').paused", null, new() { Timeout = Ms(Patience) });
+        // The first decoded frames may still be blank: wait for the avatar's own (its text on its idle colour).
+        await page.WaitForFunctionAsync("(() => { const f = window.__frame(); return f.distinct > 8 && f.blue > f.green; })()", null, new() { Timeout = Ms(Patience) });
         var idle = await FrameAsync(page);
         idle.Width.Should().Be(320);
         idle.Distinct.Should().BeGreaterThan(8, "the avatar's frame is not one flat colour");
-        await page.WaitForFunctionAsync("(() => { const f = window.__frame(); return f.blue > f.green; })()", null, new() { Timeout = Ms(Patience) });
 
         // A typed question: the assistant's turn appears on the page, and the frame shows the avatar talking (the fake
         // avatar's frame is green while it talks, dark blue while idle).
@@ -63,6 +64,8 @@ public sealed class AvatarWebBrowserTests : IDisposable
         await page.WaitForSelectorAsync("#turns li[data-role='assistant'][data-interrupted='true']", new() { Timeout = Ms(Patience) });
         var voiceTurn = await page.WaitForSelectorAsync("#turns li[data-role='user'][data-source='voice']", new() { Timeout = Ms(Patience) });
         (await voiceTurn!.TextContentAsync()).Should().Be("Sorry, where is the shop again?");
+        await page.WaitForSelectorAsync("#turns li[data-role='user'][data-source='voice'] + li[data-role='assistant']", new() { Timeout = Ms(Patience) });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ResultsFolder, "avatar-web-conversation.png") });
         (await page.EvaluateAsync<string[]>("window.__sse")).Should().Contain(data => data.Contains("\"type\":\"voice\"", StringComparison.Ordinal) && data.Contains("\"state\":\"speaking\"", StringComparison.Ordinal), "the page showed the user speaking");
         app.Fake.Journal.RoomActivity.Should().Contain(r => r.SessionId == session.SessionId && r.Identity == "client" && r.Kind == RoomActivityKind.TrackPublished && r.TrackKind == "audio");
         app.Fake.Journal.RoomActivity.Should().Contain(r => r.SessionId == session.SessionId && r.Kind == RoomActivityKind.AudioReceived && r.AudioLevel > 0.05, "the microphone's sound reached the room");
@@ -119,7 +122,7 @@ public sealed class AvatarWebBrowserTests : IDisposable
 
     private static float Ms(TimeSpan span) => (float)span.TotalMilliseconds;
 
-    /// <summary>The video's current frame, read back through a canvas: its size, mean colour and how many colours it has.</summary>
+    /// <summary>The video's current frame, read back through a canvas: its size, mean colour and how many distinct colours it has.</summary>
     private static async Task<Frame> FrameAsync(IPage page)
     {
         var json = await page.EvaluateAsync<JsonElement>("window.__frame()");
@@ -196,7 +199,7 @@ internal sealed class BrowserSession : IAsyncDisposable
               g.drawImage(v, 0, 0);
               const d = g.getImageData(0, 0, c.width, c.height).data;
               let r = 0, gr = 0, b = 0; const colours = new Set();
-              for (let i = 0; i < d.length; i += 4) { r += d[i]; gr += d[i + 1]; b += d[i + 2]; colours.add((d[i] >> 4) << 8 | (d[i + 1] >> 4) << 4 | (d[i + 2] >> 4)); }
+              for (let i = 0; i < d.length; i += 4) { r += d[i]; gr += d[i + 1]; b += d[i + 2]; colours.add(d[i] << 16 | d[i + 1] << 8 | d[i + 2]); }
               const n = Math.max(1, d.length / 4);
               return { width: c.width, red: r / n, green: gr / n, blue: b / n, distinct: colours.size };
             };
