@@ -39,6 +39,15 @@ public sealed class StreamingAvatarOptions
     public IAvatarRoomConnector? RoomConnector { get; set; }
 
     /// <summary>
+    /// Which participant <see cref="RoomConnector"/> joins the room as: <see cref="RoomParticipantRole.User"/> (the
+    /// default, <c>access_token</c>) or <see cref="RoomParticipantRole.Agent"/> (<c>livekit_agent_token</c>), for a
+    /// server that drives the session while a browser joins as the user with
+    /// <see cref="StartAvatarResponse.UserRoomCredentials"/>. Events, media and publishing are the same either way. A
+    /// start as the agent fails (and stops the session it created) when the service sent no agent token.
+    /// </summary>
+    public RoomParticipantRole RoomRole { get; set; }
+
+    /// <summary>
     /// After the chat socket reconnected, how long (beyond the task's planned duration) a pending task's
     /// <see cref="SpeakHandle.Completed"/> waits for the task's end before it ends as <see cref="SpeakOutcome.Unknown"/>
     /// (its end may have been sent while the socket was down). The wait counts from the first reconnect the task was

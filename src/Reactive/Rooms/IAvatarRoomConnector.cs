@@ -21,11 +21,17 @@ public interface IAvatarRoomConnector
 /// <summary>Where to join. <see cref="ToString"/> never shows <see cref="AccessToken"/>.</summary>
 /// <param name="SessionId">The session id.</param>
 /// <param name="Url">The LiveKit URL (<c>url</c> of <c>new</c>).</param>
-/// <param name="AccessToken">The room access token (<c>access_token</c> of <c>new</c>); a secret.</param>
+/// <param name="AccessToken">
+/// The room access token of the participant to join as (<c>access_token</c> of <c>new</c> for the user,
+/// <c>livekit_agent_token</c> for the agent); a secret.
+/// </param>
 public sealed record AvatarRoomConnectRequest(string SessionId, string Url, string AccessToken)
 {
+    /// <summary>Which participant <see cref="AccessToken"/> admits (<see cref="RoomParticipantRole.User"/> unless the session was told otherwise).</summary>
+    public RoomParticipantRole Role { get; init; }
+
     /// <inheritdoc />
-    public override string ToString() => $"AvatarRoomConnectRequest {{ SessionId = {SessionId}, Url = {Url}, AccessToken = {SecretRedactor.Mask} }}";
+    public override string ToString() => $"AvatarRoomConnectRequest {{ SessionId = {SessionId}, Url = {Url}, AccessToken = {SecretRedactor.Mask}, Role = {Role} }}";
 }
 
 /// <summary>A joined LiveKit room.</summary>

@@ -496,6 +496,7 @@ internal sealed class SessionEngine : IAsyncDisposable
             IsPaid = data.Is_paid ?? false,
             SessionDurationLimit = TimeSpan.FromSeconds(data.Session_duration_limit),
             RealtimeEndpoint = data.Realtime_endpoint,
+            AgentAccessToken = data.Livekit_agent_token,
         };
     }
 

@@ -110,7 +110,7 @@ internal sealed class SessionTransports
         await chat.ConnectAsync(cancellationToken).ConfigureAwait(false);
         if (_options.RoomConnector is { } connector)
         {
-            var room = await connector.ConnectAsync(new AvatarRoomConnectRequest(session.SessionId, session.Url, session.AccessToken), cancellationToken).ConfigureAwait(false);
+            var room = await connector.ConnectAsync(RoomRequest(session), cancellationToken).ConfigureAwait(false);
             lock (_gate)
             {
                 _room = room;
@@ -273,6 +273,19 @@ internal sealed class SessionTransports
                 Log.RoomFailed(_logger, exception.GetType().Name);
             }
         }
+    }
+
+    /// <summary>Where and as whom to join: the user's token, or the agent's when <see cref="StreamingAvatarOptions.RoomRole"/> says so.</summary>
+    private AvatarRoomConnectRequest RoomRequest(StartAvatarResponse session)
+    {
+        if (_options.RoomRole != RoomParticipantRole.Agent)
+        {
+            return new AvatarRoomConnectRequest(session.SessionId, session.Url, session.AccessToken);
+        }
+
+        var agent = session.AgentRoomCredentials
+            ?? throw new InvalidOperationException("StreamingAvatarOptions.RoomRole is Agent, but the answer to new carries no livekit_agent_token: the room cannot be joined as the agent participant.");
+        return new AvatarRoomConnectRequest(session.SessionId, agent.Url, agent.Token) { Role = RoomParticipantRole.Agent };
     }
 
     private ChatSocket? CurrentChat()

@@ -15,7 +15,7 @@ public sealed class EventDeliveryTests
 {
     private const string Sentence = "The quick brown fox jumps over";
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(FakeEventDelivery.ChatOnly)]
     [InlineData(FakeEventDelivery.ChatAndRoom)]
     [InlineData(FakeEventDelivery.RoomOnly)]

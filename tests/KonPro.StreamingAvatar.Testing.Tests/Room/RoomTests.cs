@@ -252,8 +252,7 @@ public sealed class RoomTests
         ChildProcesses.IsAlive(room).Should().BeFalse();
     }
 
-    /// <summary>create_token and new; returns the session and the room's URL and access token.</summary>
-    [Fact]
+    [SkippableFact]
     public async Task A_participants_data_reaches_the_other_participants_stamped_with_its_identity_as_LiveKit_relays_it()
     {
         RoomNamespace.RequireAddress();

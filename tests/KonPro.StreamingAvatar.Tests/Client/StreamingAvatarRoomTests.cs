@@ -43,6 +43,48 @@ public sealed class StreamingAvatarRoomTests
     }
 
     [Fact]
+    public async Task As_the_agent_participant_the_room_is_joined_with_livekit_agent_token_and_the_users_credentials_are_left_for_a_browser()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        var connector = new InMemoryRoomConnector();
+        connector.Room.SetMediaReady();
+        var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { RoomConnector = connector, RoomRole = RoomParticipantRole.Agent });
+        using var events = new EventRecorder<StreamingEvent>(avatar.Events);
+
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest { EnablePushToTalk = true });
+
+        session.AgentAccessToken.Should().NotBeNullOrEmpty().And.NotBe(session.AccessToken);
+        connector.Request!.Role.Should().Be(RoomParticipantRole.Agent);
+        connector.Request.AccessToken.Should().Be(session.AgentAccessToken);
+        connector.Request.Url.Should().Be(session.Url);
+        session.UserRoomCredentials.Should().Be(new RoomCredentials(session.Url, session.AccessToken));
+        session.AgentRoomCredentials.Should().Be(new RoomCredentials(session.Url, session.AgentAccessToken!));
+
+        // Events, publishing and the session's end work as for the user participant.
+        connector.Room.Send("""{"type":"avatar_start_talking","task_id":"agent-t1"}""");
+        (await events.WaitForAsync<AvatarStartTalking>()).TaskId.Should().Be("agent-t1");
+        await avatar.PushToTalkStartAsync();
+        connector.Room.Published.Should().Equal("push_to_talk:start");
+        await avatar.StopAvatarAsync();
+        connector.Room.Disposed.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task By_default_the_room_is_joined_as_the_user_participant()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        var connector = new InMemoryRoomConnector();
+        connector.Room.SetMediaReady();
+        var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { RoomConnector = connector });
+
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+
+        connector.Request!.Role.Should().Be(RoomParticipantRole.User);
+        connector.Request.AccessToken.Should().Be(session.AccessToken);
+        await avatar.StopAvatarAsync();
+    }
+
+    [Fact]
     public async Task A_room_that_closes_on_its_own_ends_the_session_with_stream_disconnected()
     {
         await using var scope = await FakeServerScope.StartAsync();

@@ -32,6 +32,23 @@ public sealed class RedactionTests
     }
 
     [Fact]
+    public void Room_credentials_for_a_browser_never_show_the_token_but_serialize_it_for_the_browser()
+    {
+        var credentials = new RoomCredentials("wss://lk.example", "user-room-token-6");
+        var response = new StartAvatarResponse("s", "user-room-token-7", "wss://lk") { AgentAccessToken = "agent-room-token-8" };
+        var agentRequest = new AvatarRoomConnectRequest("s", "wss://lk", "agent-room-token-9") { Role = RoomParticipantRole.Agent };
+
+        credentials.ToString().Should().Be("RoomCredentials { Url = wss://lk.example, Token = *** }");
+        response.ToString().Should().NotContain("user-room-token-7").And.NotContain("agent-room-token-8");
+        response.UserRoomCredentials.ToString().Should().NotContain("user-room-token-7");
+        response.AgentRoomCredentials!.ToString().Should().NotContain("agent-room-token-8");
+        agentRequest.ToString().Should().NotContain("agent-room-token-9").And.Contain("Role = Agent");
+        System.Text.Json.JsonSerializer.Serialize(credentials, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))
+            .Should().Be("""{"url":"wss://lk.example","token":"user-room-token-6"}""");
+        new StartAvatarResponse("s", "t", "wss://lk").AgentRoomCredentials.Should().BeNull("the service sent no agent token");
+    }
+
+    [Fact]
     public void Config_needs_exactly_one_credential_and_an_http_base()
     {
         ((Action)(() => new StreamingAvatarApiConfig().GetCredential())).Should().Throw<ArgumentException>();
