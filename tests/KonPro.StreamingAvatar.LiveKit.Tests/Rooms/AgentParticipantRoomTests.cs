@@ -33,7 +33,7 @@ public sealed class AgentParticipantRoomTests
         var user = session.UserRoomCredentials;
         await using var userRoom = await new LiveKitRoomConnector().ConnectAsync(new AvatarRoomConnectRequest(session.SessionId, user.Url, user.Token));
         var userMessages = new ConcurrentQueue<string>();
-        using var userData = userRoom.DataMessages.Subscribe(m => userMessages.Enqueue(Encoding.UTF8.GetString(m.Span)));
+        using var userData = userRoom.DataMessages.Subscribe(m => userMessages.Enqueue(Encoding.UTF8.GetString(m.Payload.Span)));
         await userRoom.MediaReady.WaitAsync(FakeSession.Patience);
 
         var speech = await agent.SpeakAsync(new SpeakRequest { Text = "Both of you hear this", TaskType = TaskType.Repeat, TaskMode = TaskMode.Async });
