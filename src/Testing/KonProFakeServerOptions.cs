@@ -27,6 +27,13 @@ public sealed partial class KonProFakeServerOptions
     /// <summary>The maximum age of a session, reported as <c>session_duration_limit</c> (default 600 s).</summary>
     public TimeSpan SessionDurationLimit { get; set; } = TimeSpan.FromSeconds(600);
 
+    /// <summary>
+    /// The idle timeout of a session whose <c>new</c> names no <c>activity_idle_timeout</c> (default 120 s, as the service;
+    /// 30 s to 3,600 s). Scaled like every delay: at a <see cref="TimeScale"/> of 0.02 the default is 2.4 s of real time, so
+    /// suites that run on a busy machine may raise it.
+    /// </summary>
+    public TimeSpan DefaultActivityIdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
     /// <summary>How long a session token from <c>create_token</c> stays valid (default one hour).</summary>
     public TimeSpan SessionTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
@@ -134,6 +141,11 @@ public sealed partial class KonProFakeServerOptions
         if (ChatCloseTimeout <= TimeSpan.Zero || ChatCloseTimeout > TimeSpan.FromHours(1))
         {
             throw new ArgumentOutOfRangeException(nameof(ChatCloseTimeout), ChatCloseTimeout, "The chat close timeout must be positive and at most an hour.");
+        }
+
+        if (DefaultActivityIdleTimeout < TimeSpan.FromSeconds(Api.KonProLimits.MinActivityIdleTimeout) || DefaultActivityIdleTimeout > TimeSpan.FromSeconds(Api.KonProLimits.MaxActivityIdleTimeout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DefaultActivityIdleTimeout), DefaultActivityIdleTimeout, $"The default activity idle timeout must be between {Api.KonProLimits.MinActivityIdleTimeout} s and {Api.KonProLimits.MaxActivityIdleTimeout} s.");
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider);

@@ -63,7 +63,8 @@ internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avat
 
         JsonFields.Bool(body, "ia_is_livekit_transport");
         var silence = JsonFields.Bool(body, "silence_response") ?? false;
-        var idle = JsonFields.Integer(body, "activity_idle_timeout", null, KonProLimits.MinActivityIdleTimeout, KonProLimits.MaxActivityIdleTimeout) ?? 120;
+        var idle = JsonFields.Integer(body, "activity_idle_timeout", null, KonProLimits.MinActivityIdleTimeout, KonProLimits.MaxActivityIdleTimeout)
+            ?? (int)core.Options.DefaultActivityIdleTimeout.TotalSeconds;
         JsonFields.Bool(body, "enable_push_to_talk");
         if (JsonFields.Object(body, "livekit_settings") is { } livekit)
         {

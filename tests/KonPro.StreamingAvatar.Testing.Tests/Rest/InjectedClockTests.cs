@@ -25,6 +25,31 @@ public sealed class InjectedClockTests
     }
 
     [Fact]
+    public async Task A_session_that_names_no_idle_timeout_takes_the_servers_default()
+    {
+        var clock = new ManualTimeProvider();
+        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeProvider = clock, DefaultActivityIdleTimeout = TimeSpan.FromSeconds(300) });
+        using var api = new ApiClient(server);
+        var (_, sessionId) = await api.NewSessionAsync();
+
+        clock.Advance(TimeSpan.FromSeconds(299));
+        server.GetSession(sessionId)!.Status.Should().NotBe(Api.SessionStatus.Closed, "120 s, the service's default, is not this server's");
+        clock.Advance(TimeSpan.FromSeconds(2));
+
+        server.GetSession(sessionId)!.CloseReason.Should().Be("idle_timeout");
+    }
+
+    [Theory]
+    [InlineData(29)]
+    [InlineData(3601)]
+    public async Task A_default_idle_timeout_outside_the_apis_range_is_refused(int seconds)
+    {
+        var start = () => KonProFakeServer.StartAsync(new KonProFakeServerOptions { DefaultActivityIdleTimeout = TimeSpan.FromSeconds(seconds) });
+
+        (await start.Should().ThrowAsync<ArgumentOutOfRangeException>()).Which.ParamName.Should().Be("DefaultActivityIdleTimeout");
+    }
+
+    [Fact]
     public async Task The_history_reports_how_long_a_session_lasted()
     {
         var clock = new ManualTimeProvider();

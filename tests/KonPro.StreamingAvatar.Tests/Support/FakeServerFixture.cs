@@ -22,7 +22,9 @@ internal sealed class FakeServerScope : IAsyncDisposable
 
     public static async Task<FakeServerScope> StartAsync(Action<KonProFakeServerOptions>? configure = null)
     {
-        var options = new KonProFakeServerOptions { TimeScale = 0.02 };
+        // Sessions that name no idle timeout idle out after an hour of the fake's time (72 s here), not 120 s (2.4 s here,
+        // which a busy CI machine can spend between two steps of a test); tests of the idle timeout name theirs.
+        var options = new KonProFakeServerOptions { TimeScale = 0.02, DefaultActivityIdleTimeout = TimeSpan.FromHours(1) };
         configure?.Invoke(options);
         var server = await KonProFakeServer.StartAsync(options);
         return new FakeServerScope(server, new HttpClient());
