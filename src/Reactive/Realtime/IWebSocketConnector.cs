@@ -69,7 +69,9 @@ internal sealed class ClientWebSocketConnector : IWebSocketConnector
             socket.Options.KeepAliveInterval = KeepAliveInterval;
             socket.Options.KeepAliveTimeout = KeepAliveTimeout;
             socket.Options.CollectHttpResponseDetails = true;
+            var defaultProxy = socket.Options.Proxy; // the runtime's "system proxy" marker, which the handler has by default
             _configure?.Invoke(socket.Options);
+            MoveTransportSettingsToHandler(socket.Options, handler, defaultProxy);
 #pragma warning disable CA2000 // the invoker does not own the handler; the returned socket does
             await socket.ConnectAsync(uri, new HttpMessageInvoker(handler, disposeHandler: false), cancellationToken).ConfigureAwait(false);
 #pragma warning restore CA2000
@@ -87,6 +89,50 @@ internal sealed class ClientWebSocketConnector : IWebSocketConnector
             socket.Dispose();
             handler.Dispose();
             throw;
+        }
+    }
+
+    // A socket that connects through a handler of its own refuses transport settings on its options (the runtime throws):
+    // what a user set through ConfigureChatSocket (a certificate check, client certificates, a proxy, credentials,
+    // cookies) goes to the handler instead, where it has the same effect.
+    private static void MoveTransportSettingsToHandler(ClientWebSocketOptions options, SocketsHttpHandler handler, System.Net.IWebProxy? defaultProxy)
+    {
+        if (options.RemoteCertificateValidationCallback is { } validate)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = validate;
+            options.RemoteCertificateValidationCallback = null;
+        }
+
+        if (options.ClientCertificates.Count > 0)
+        {
+            handler.SslOptions.ClientCertificates = new System.Security.Cryptography.X509Certificates.X509CertificateCollection(options.ClientCertificates);
+            options.ClientCertificates.Clear();
+        }
+
+        if (!ReferenceEquals(options.Proxy, defaultProxy))
+        {
+            handler.Proxy = options.Proxy;
+            handler.UseProxy = options.Proxy is not null;
+            options.Proxy = defaultProxy;
+        }
+
+        if (options.Credentials is { } credentials)
+        {
+            handler.Credentials = credentials;
+            options.Credentials = null;
+        }
+
+        if (options.UseDefaultCredentials)
+        {
+            handler.Credentials = System.Net.CredentialCache.DefaultCredentials;
+            options.UseDefaultCredentials = false;
+        }
+
+        if (options.Cookies is { } cookies)
+        {
+            handler.CookieContainer = cookies;
+            handler.UseCookies = true;
+            options.Cookies = null;
         }
     }
 }

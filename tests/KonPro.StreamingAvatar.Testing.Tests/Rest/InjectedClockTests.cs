@@ -30,7 +30,7 @@ public sealed class InjectedClockTests
         var clock = new ManualTimeProvider();
         await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeProvider = clock, DefaultActivityIdleTimeout = TimeSpan.FromSeconds(300) });
         using var api = new ApiClient(server);
-        var (_, sessionId) = await api.NewSessionAsync();
+        var (_, sessionId) = await api.NewSessionAsync(new { avatar_id = "default" });
 
         clock.Advance(TimeSpan.FromSeconds(299));
         server.GetSession(sessionId)!.Status.Should().NotBe(Api.SessionStatus.Closed, "120 s, the service's default, is not this server's");

@@ -11,7 +11,7 @@ public sealed class ReconnectGapTests
         var result = _t.Run(_t.Source(5000,
             (0, Ev.Start("a")), (10, Ev.Say("a", "one")),
             (600, Ev.Reconnected(100, 600)),
-            (700, Ev.Say("a", "three")), (800, Ev.End("a")), (850, Ev.Stop("a", 850)),
+            (700, Ev.Say("a", " three")), (800, Ev.End("a")), (850, Ev.Stop("a", 850)),
             (900, Ev.Start("b")), (910, Ev.Say("b", "fine")), (1000, Ev.End("b"))).Transcript());
 
         result.Items.Select(e => (e.TaskId, e.Text, e.MayBeIncomplete)).Should().Equal(("a", "one three", true), ("b", "fine", false));
@@ -36,7 +36,7 @@ public sealed class ReconnectGapTests
         var result = _t.Run(_t.Source(5000,
             (0, Ev.User("u1", "I was")),
             (600, Ev.Reconnected(100, 600)),
-            (700, Ev.User("u1", "saying")), (800, Ev.UserEnd("u1"))).Transcript());
+            (700, Ev.User("u1", " saying")), (800, Ev.UserEnd("u1"))).Transcript());
 
         result.Items.Should().ContainSingle().Which.Should().Be(new TranscriptEntry(Speaker.User, "I was saying", "u1", Timeline.At(0), Timeline.At(800)) { MayBeIncomplete = true });
     }
@@ -47,7 +47,7 @@ public sealed class ReconnectGapTests
         var result = _t.Run(_t.Source(5000,
             (0, Ev.Start("a")), (10, Ev.Say("a", "one")),
             (600, Ev.Reconnected(100, 600)),
-            (700, Ev.Say("a", "three")), (800, Ev.End("a")), (850, Ev.Stop("a", 850)),
+            (700, Ev.Say("a", " three")), (800, Ev.End("a")), (850, Ev.Stop("a", 850)),
             (900, Ev.Start("b")), (910, Ev.Say("b", "fine")), (1000, Ev.End("b")), (1100, Ev.Stop("b", 200))).Utterances());
 
         result.Items.Select(u => (u.TaskId, u.Text, u.MayBeIncomplete, u.WasInterrupted)).Should().Equal(("a", "one three", true, false), ("b", "fine", false, false));
