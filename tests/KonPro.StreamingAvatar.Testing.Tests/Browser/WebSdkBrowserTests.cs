@@ -13,6 +13,7 @@ namespace KonPro.Streaming.Testing.Tests.Browser;
 /// over WebRTC: like every room test this runs only inside a network namespace (eng/netns-run).
 /// </summary>
 [Trait("Category", "Room")]
+[Collection(Room.RoomProgramCollection.Name)]
 public sealed class WebSdkBrowserTests : IDisposable
 {
     private const string Chromium = "/usr/bin/chromium";

@@ -8,6 +8,7 @@ namespace KonPro.Streaming.Testing.Tests.Room;
 /// that a client reading both channels (the official web SDK) sees each once. Inside the network namespace only.
 /// </summary>
 [Trait("Category", "Room")]
+[Collection(RoomProgramCollection.Name)]
 public sealed class RoomDeliveryTests
 {
     [SkippableFact]

@@ -10,6 +10,7 @@ namespace KonPro.Streaming.Testing.Tests.Room;
 /// the room here, but the room program only runs inside the network namespace (eng/netns-run), as every room test.
 /// </summary>
 [Trait("Category", "Room")]
+[Collection(RoomProgramCollection.Name)]
 public sealed class RoomHttpTests
 {
     private const string Page = "http://app.konpro-test.invalid:3000";

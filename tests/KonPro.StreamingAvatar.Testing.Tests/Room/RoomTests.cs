@@ -12,6 +12,7 @@ namespace KonPro.Streaming.Testing.Tests.Room;
 /// core) over real WebRTC. These run only inside a network namespace (eng/netns-run, through eng/test); outside one they are skipped.
 /// </summary>
 [Trait("Category", "Room")]
+[Collection(RoomProgramCollection.Name)]
 public sealed class RoomTests
 {
     private const string Words = "The quick brown fox jumps over";

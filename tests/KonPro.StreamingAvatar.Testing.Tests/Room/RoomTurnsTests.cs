@@ -11,6 +11,7 @@ namespace KonPro.Streaming.Testing.Tests.Room;
 /// these run only inside a network namespace (eng/netns-run).
 /// </summary>
 [Trait("Category", "Room")]
+[Collection(RoomProgramCollection.Name)]
 public sealed class RoomTurnsTests
 {
     [SkippableFact]

@@ -7,6 +7,7 @@ internal sealed class InMemoryDuplexStream : Stream
 {
     private readonly ChannelReader<byte[]> _input;
     private readonly ChannelWriter<byte[]> _output;
+    private readonly CancellationTokenSource _disposed = new();
     private ReadOnlyMemory<byte> _pending;
 
     private InMemoryDuplexStream(ChannelReader<byte[]> input, ChannelWriter<byte[]> output)
@@ -39,7 +40,20 @@ internal sealed class InMemoryDuplexStream : Stream
     {
         while (_pending.IsEmpty)
         {
-            if (!await _input.WaitToReadAsync(cancellationToken))
+            // Like a socket, disposing this end ends a read that is waiting on it (a WebSocket's Abort disposes its
+            // stream, and the receive under way must fail then, not wait for the peer).
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+            bool more;
+            try
+            {
+                more = await _input.WaitToReadAsync(linked.Token);
+            }
+            catch (OperationCanceledException) when (_disposed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new IOException("The connection was closed locally.");
+            }
+
+            if (!more)
             {
                 return 0;
             }
@@ -88,6 +102,7 @@ internal sealed class InMemoryDuplexStream : Stream
         if (disposing)
         {
             _output.TryComplete();
+            _disposed.Cancel();
         }
 
         base.Dispose(disposing);
