@@ -53,9 +53,15 @@ public sealed class StreamingAvatarSpeakTests
         var handle = await avatar.SpeakAsync(new SpeakRequest { Text = "Hello there, nice to meet you.", TaskType = TaskType.Repeat, TaskMode = TaskMode.Async });
 
         handle.TaskId.Should().NotBeNullOrEmpty();
-        var started = await handle.Started.WaitAsync(FakeServerScope.Patience);
-        started.TaskId.Should().Be(handle.TaskId);
+        // Waits for the end first: should the start ever be missed, the failure says how the handle ended and what the
+        // subscriber saw, not only that Started was cancelled.
         var result = await handle.WaitForCompletionAsync(FakeServerScope.Patience);
+        handle.Started.IsCompletedSuccessfully.Should().BeTrue(
+            "the start comes before the end (the handle ended {0}, the session is {1}, the subscriber saw {2})",
+            result.Outcome,
+            avatar.CurrentState,
+            string.Join(", ", events.Items.Select(e => $"{e.Name}:{e.TaskId}")));
+        (await handle.Started).TaskId.Should().Be(handle.TaskId);
         result.Outcome.Should().Be(SpeakOutcome.Completed);
         result.TaskId.Should().Be(handle.TaskId);
         var mine = events.Items.Where(e => e.TaskId == handle.TaskId).ToList();
