@@ -257,7 +257,16 @@ internal sealed class EventHub<T>
 
             if (next.Work is { } work)
             {
-                work();
+                try
+                {
+                    work();
+                }
+#pragma warning disable CA1031 // work that throws (a handle's step, a subscription) is reported; the queue behind it still drains
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    _onObserverError(exception, default);
+                }
             }
             else
             {

@@ -60,7 +60,7 @@ public sealed class StreamingAvatarSpeakTests
             "the start comes before the end (the handle ended {0}, the session is {1}, the subscriber saw {2})",
             result.Outcome,
             avatar.CurrentState,
-            string.Join(", ", events.Items.Select(e => $"{e.Name}:{e.TaskId}")));
+            string.Join(", ", events.Items.Select(e => e is AvatarTalkingMessage ? e.Name : e.ToString())));
         (await handle.Started).TaskId.Should().Be(handle.TaskId);
         result.Outcome.Should().Be(SpeakOutcome.Completed);
         result.TaskId.Should().Be(handle.TaskId);

@@ -28,6 +28,24 @@ public sealed class EventHubTests
     }
 
     [Fact]
+    public void Work_that_throws_is_reported_and_the_values_queued_behind_it_are_still_delivered()
+    {
+        var errors = new List<Exception>();
+        var hub = new EventHub<int>(replayLatest: false, (e, _) => errors.Add(e));
+        var seen = new List<int>();
+        hub.AsObservable().Subscribe(Observer.Create<int>(seen.Add));
+
+        hub.Enqueue(1);
+        hub.EnqueueAfterDelivery(() => throw new InvalidOperationException("a handle's step failed"));
+        hub.Enqueue(2);
+        hub.Drain();
+        hub.OnNext(3);
+
+        seen.Should().Equal(1, 2, 3);
+        errors.Should().ContainSingle().Which.Should().BeOfType<InvalidOperationException>();
+    }
+
+    [Fact]
     public void Replaying_hub_gives_the_current_value_then_changes_and_completes_late_subscribers()
     {
         var hub = new EventHub<string>(replayLatest: true, (_, _) => { }, hasInitial: true, "a");

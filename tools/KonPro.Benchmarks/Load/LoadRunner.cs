@@ -53,9 +53,10 @@ internal static class LoadRunner
             }
         }, errors);
 
-        foreach (var error in errors.Take(3))
+        // Grouped by kind, most frequent first: a run with thousands of errors prints what they were, not three of them.
+        foreach (var group in errors.GroupBy(e => $"{e.GetType().Name}: {e.Message}").OrderByDescending(g => g.Count()).Take(5))
         {
-            await progress.WriteLineAsync($"  error: {error.GetType().Name}: {error.Message}");
+            await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  error x{group.Count()}: {group.Key}"));
         }
 
         var perSessionKb = (memoryWithSessions - memoryBefore) / 1024.0 / sessions;
@@ -124,7 +125,19 @@ internal static class LoadRunner
         {
             var started = Stopwatch.GetTimestamp();
             var handle = await Avatar.SpeakAsync(new SpeakRequest { Text = _text, TaskType = TaskType.Repeat, TaskMode = TaskMode.Async });
-            await handle.Started.WaitAsync(TimeSpan.FromSeconds(60));
+            try
+            {
+                await handle.Started.WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (OperationCanceledException) when (handle.Completed.IsCompleted)
+            {
+                // The task ended without starting: say how, and how the session stood, so the run's error lines explain it.
+                var disconnect = _events.OfType<StreamDisconnected>().LastOrDefault();
+                throw new InvalidOperationException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"a task ended {handle.Completed.Result.Outcome} without starting; session {Avatar.CurrentState}, disconnect {disconnect?.Reason.ToString() ?? "none"} (close status {disconnect?.CloseStatus?.ToString(CultureInfo.InvariantCulture) ?? "none"}, {disconnect?.CloseDescription ?? "no description"})"));
+            }
+
             Latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             await handle.Completed.WaitAsync(TimeSpan.FromSeconds(120));
             Check(handle.TaskId);
