@@ -15,7 +15,7 @@ internal sealed partial class SecretRedactor
     public const string Mask = "***";
 
     private readonly Lock _gate = new();
-    private (string Secret, Regex Encoded)[] _secrets = [];
+    private Known[] _secrets = [];
 
     public void Add(string? secret)
     {
@@ -28,7 +28,7 @@ internal sealed partial class SecretRedactor
         {
             if (Array.FindIndex(_secrets, s => s.Secret == secret) < 0)
             {
-                _secrets = [.. _secrets, (secret, EncodedForms(secret))];
+                _secrets = [.. _secrets, new Known(secret)];
             }
         }
     }
@@ -40,12 +40,12 @@ internal sealed partial class SecretRedactor
             return text;
         }
 
-        foreach (var (secret, encoded) in Volatile.Read(ref _secrets))
+        foreach (var known in Volatile.Read(ref _secrets))
         {
-            text = text.Replace(secret, Mask, StringComparison.Ordinal);
+            text = text.Replace(known.Secret, Mask, StringComparison.Ordinal);
             if (text.Contains('\\', StringComparison.Ordinal) || text.Contains('%', StringComparison.Ordinal))
             {
-                text = encoded.Replace(text, Mask);
+                text = known.Encoded.Replace(text, Mask);
             }
         }
 
@@ -109,6 +109,20 @@ internal sealed partial class SecretRedactor
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// One known secret. The pattern of its encoded forms is built on first use: a session holds several long secrets
+    /// (tokens, a realtime endpoint) and a pattern costs kilobytes, while most sessions never redact an escaped text.
+    /// </summary>
+    private sealed class Known(string secret)
+    {
+        private Regex? _encoded;
+
+        public string Secret { get; } = secret;
+
+        // Two threads may both build it; either result is the same pattern.
+        public Regex Encoded => Volatile.Read(ref _encoded) ?? Interlocked.CompareExchange(ref _encoded, EncodedForms(Secret), null) ?? _encoded!;
     }
 
     [GeneratedRegex("((?:session_token|access_token|token|api_key))=[^&#\\s]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
