@@ -151,7 +151,12 @@ internal sealed class ChatListener : IAsyncDisposable
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     _closed.TrySetResult(((int?)result.CloseStatus, result.CloseStatusDescription));
-                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    if (_socket.State == WebSocketState.CloseReceived)
+                    {
+                        // The server closed first: answer it (when we closed first, this was our close's answer).
+                        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    }
+
                     return;
                 }
 
@@ -180,8 +185,18 @@ internal sealed class ChatListener : IAsyncDisposable
     {
         if (_socket.State == WebSocketState.Open)
         {
+            // Sends our close and lets the receive loop read the server's answer (a second reader would race it). A server
+            // that drops the connection instead of answering has still closed it: disposal is not what a test checks.
             using var timeout = new CancellationTokenSource(FakeWire.Patience);
-            await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+                await _closed.Task.WaitAsync(timeout.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                // Dropped or unanswered: aborted below.
+            }
         }
 
         _socket.Abort();
