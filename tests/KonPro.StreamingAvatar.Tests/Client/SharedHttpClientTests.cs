@@ -8,7 +8,7 @@ public sealed class SharedHttpClientTests
     [Fact]
     public async Task Two_avatars_with_different_tokens_share_one_HttpClient_without_touching_its_default_headers()
     {
-        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = 0.02 });
+        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = 0.02, DefaultActivityIdleTimeout = TimeSpan.FromHours(1) });
         using var http = new HttpClient();
         await using var first = new StreamingAvatar(
             new StreamingAvatarApiConfig { Token = await server.CreateSessionTokenAsync(), BasePath = server.Url }, http);

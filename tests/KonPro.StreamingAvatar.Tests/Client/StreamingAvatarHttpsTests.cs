@@ -16,7 +16,7 @@ public sealed class StreamingAvatarHttpsTests : IDisposable
     [Fact]
     public async Task A_session_runs_over_https_and_wss_trusting_the_exported_certificate()
     {
-        var options = new KonProFakeServerOptions { UseHttps = true, DevelopmentCertificateDirectory = _certificates.FullName, TimeScale = 0.02 };
+        var options = new KonProFakeServerOptions { UseHttps = true, DevelopmentCertificateDirectory = _certificates.FullName, TimeScale = 0.02, DefaultActivityIdleTimeout = TimeSpan.FromHours(1) };
         await using var server = await KonProFakeServer.StartAsync(options);
         using var trusted = CertificateTrust.FromPem(server.CertificatePemPath!);
         using var http = new HttpClient(CertificateTrust.Handler(trusted));
@@ -39,7 +39,7 @@ public sealed class StreamingAvatarHttpsTests : IDisposable
     [Fact]
     public async Task Without_trusting_the_certificate_the_SDK_refuses_the_server()
     {
-        var options = new KonProFakeServerOptions { UseHttps = true, DevelopmentCertificateDirectory = _certificates.FullName, TimeScale = 0.02 };
+        var options = new KonProFakeServerOptions { UseHttps = true, DevelopmentCertificateDirectory = _certificates.FullName, TimeScale = 0.02, DefaultActivityIdleTimeout = TimeSpan.FromHours(1) };
         await using var server = await KonProFakeServer.StartAsync(options);
         using var http = new HttpClient();
         var config = new StreamingAvatarApiConfig { Token = await server.CreateSessionTokenAsync(), BasePath = server.Url };

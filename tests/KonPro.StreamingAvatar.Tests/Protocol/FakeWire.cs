@@ -29,7 +29,7 @@ internal sealed class FakeWire : IAsyncDisposable
 
     public static async Task<FakeWire> StartAsync(Action<KonProFakeServerOptions>? configure = null)
     {
-        var options = new KonProFakeServerOptions { TimeScale = 0.02 };
+        var options = new KonProFakeServerOptions { TimeScale = 0.02, DefaultActivityIdleTimeout = TimeSpan.FromHours(1) };
         configure?.Invoke(options);
         return new FakeWire(await KonProFakeServer.StartAsync(options));
     }

@@ -77,7 +77,7 @@ public sealed class ConsumerNamespaceTests
     public async Task A_project_in_its_own_namespace_compiles_and_runs_the_quick_start(string @namespace, string source)
     {
         var assembly = Compile(@namespace, source);
-        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = 0.02 });
+        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = 0.02, DefaultActivityIdleTimeout = TimeSpan.FromHours(1) });
 
         var run = assembly.GetType($"{@namespace}.Program")!.GetMethod("RunAsync")!;
         var outcome = await (Task<string>)run.Invoke(null, [server.ApiKey, server.Url])!;

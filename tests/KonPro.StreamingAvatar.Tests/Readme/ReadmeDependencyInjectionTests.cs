@@ -12,7 +12,7 @@ public sealed class ReadmeDependencyInjectionTests
     [Fact]
     public async Task The_dependency_injection_sample_runs_on_the_generic_host()
     {
-        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = 0.02 });
+        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = 0.02, DefaultActivityIdleTimeout = TimeSpan.FromHours(1) });
         var settings = new Dictionary<string, string?>
         {
             ["KonPro:BasePath"] = server.Url,

@@ -13,7 +13,7 @@ public sealed class ReadmeFakeTlsTests : IDisposable
     [Fact]
     public async Task The_fake_tls_sample_runs_a_session_over_https_and_wss_trusting_the_development_certificate_in_the_test_only()
     {
-        var options = new KonProFakeServerOptions { UseHttps = true, DevelopmentCertificateDirectory = _certificates.FullName, TimeScale = 0.02 };
+        var options = new KonProFakeServerOptions { UseHttps = true, DevelopmentCertificateDirectory = _certificates.FullName, TimeScale = 0.02, DefaultActivityIdleTimeout = TimeSpan.FromHours(1) };
         // README:fake-tls
         await using var server = await KonProFakeServer.StartAsync(options);
         using var trusted = X509CertificateLoader.LoadCertificate(File.ReadAllBytes(server.CertificatePemPath!));

@@ -10,7 +10,7 @@ public sealed class ReadmeQuickStartTests
     [Fact]
     public async Task The_quick_start_runs_against_the_fake_server()
     {
-        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = 0.02 });
+        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = 0.02, DefaultActivityIdleTimeout = TimeSpan.FromHours(1) });
         var (apiKey, baseUrl) = (server.ApiKey, server.Url);
         var output = new StringWriter();
         var original = Console.Out;

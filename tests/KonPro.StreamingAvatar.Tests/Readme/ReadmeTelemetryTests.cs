@@ -16,7 +16,7 @@ public sealed class ReadmeTelemetryTests
     [Fact]
     public async Task The_telemetry_sample_collects_the_sdk_spans_and_metrics_of_a_session()
     {
-        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = 0.02 });
+        await using var server = await KonProFakeServer.StartAsync(new KonProFakeServerOptions { TimeScale = 0.02, DefaultActivityIdleTimeout = TimeSpan.FromHours(1) });
         var spans = new List<Activity>();
         var metrics = new List<Metric>();
 
