@@ -157,9 +157,10 @@ internal sealed partial class LiveKitRoom
         }
     }
 
-    // The core keeps a receive queue of its own before a frame reaches the FFI callback (since livekit-ffi 0.12.6x; by
-    // default 1 video frame and 10 audio frames, oldest dropped, uncounted). It gets the same bounds as this room's
-    // queues, so the options decide how much backlog the whole path may hold, as they did when the core's was unbounded.
+    // The core keeps a receive queue of its own before a frame reaches the FFI callback (since the livekit-ffi releases
+    // after 0.12.49 for audio, 0.12.51 for video; by default 1 video frame and 10 audio frames, oldest dropped,
+    // uncounted). It gets the same bounds as this room's queues, so the options decide how much backlog the path may
+    // hold (the core's queue was unbounded before).
     internal static FfiRequest NewVideoStream(ulong trackHandle, LiveKitRoomOptions options) => new()
     {
         NewVideoStream = new NewVideoStreamRequest
