@@ -38,8 +38,7 @@ Task("PrepareRoom")
     DotNetExecute($"./tools/KonPro.FakeServer/bin/{configuration}/net10.0/KonPro.FakeServer.dll", "--install-room");
     var npm = StartProcess("npm", new ProcessSettings
     {
-        // Not `npm ci`: the lock cannot list rtc-node's other-platform binaries (the registry lacks them); see .ci/run.
-        Arguments = "install --no-save --no-audit --no-fund",
+        Arguments = "ci --no-audit --no-fund",
         WorkingDirectory = "./tests/KonPro.StreamingAvatar.Testing.Tests/Room/client",
     });
     if (npm != 0)

@@ -94,21 +94,17 @@ for (const lock of locks) {
   }
 }
 
-// The LiveKit client core the LiveKit package packs is pinned by version in MSBuild, not in a lock file.
+// The LiveKit client core the LiveKit package packs is pinned by version in MSBuild, not in a lock file: the core, its
+// protocol descriptors and the package its license comes from (each <LiveKit{Native,Descriptor,License}Package/Version>).
 try {
   const targets = readFileSync("src/LiveKit/build/LiveKitNative.targets", "utf8");
-  const pinned = /<LiveKitNativePackage>([^<]+)<\/LiveKitNativePackage>/.exec(targets)?.[1] ?? "@livekit/rtc-node-linux-x64-gnu";
-  const version = /<LiveKitNativeVersion>([^<]+)<\/LiveKitNativeVersion>/.exec(targets)?.[1];
-  const latest = run("npm", ["view", pinned, "version"]).stdout.trim();
-  if (version && latest && latest !== version) {
-    report.npm.outdated.push({ id: pinned, current: version, latest, lockFile: "src/LiveKit/build/LiveKitNative.targets" });
-  }
-  // LiveKit's newer releases ship the same core under another package name.
-  const successor = "@livekit/rtc-ffi-bindings-linux-x64-gnu";
-  if (pinned !== successor) {
-    const successorLatest = run("npm", ["view", successor, "version"]).stdout.trim();
-    if (successorLatest) {
-      report.npm.outdated.push({ id: successor, current: `(${pinned}@${version})`, latest: successorLatest, lockFile: "src/LiveKit/build/LiveKitNative.targets" });
+  for (const part of ["Native", "Descriptor", "License"]) {
+    const pinned = new RegExp(`<LiveKit${part}Package>([^<]+)</LiveKit${part}Package>`).exec(targets)?.[1];
+    const version = new RegExp(`<LiveKit${part}Version>([^<]+)</LiveKit${part}Version>`).exec(targets)?.[1];
+    if (!pinned || !version) continue;
+    const latest = run("npm", ["view", pinned, "version"]).stdout.trim();
+    if (latest && latest !== version) {
+      report.npm.outdated.push({ id: pinned, current: version, latest, lockFile: "src/LiveKit/build/LiveKitNative.targets" });
     }
   }
 } catch (error) {

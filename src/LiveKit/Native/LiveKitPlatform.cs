@@ -8,8 +8,12 @@ public static class LiveKitPlatform
     /// <summary>The runtime identifiers whose native library this package ships.</summary>
     public static IReadOnlyList<string> SupportedRuntimes { get; } = ["linux-x64"];
 
-    /// <summary>The version of the npm package <c>@livekit/rtc-node-linux-x64-gnu</c> the native library comes from.</summary>
-    public const string NativeVersion = "0.13.24";
+    /// <summary>
+    /// The version of LiveKit's client core (livekit-ffi) the native library is: the npm package
+    /// <c>@livekit/rtc-ffi-bindings-linux-x64-gnu</c> of the same version, where LiveKit ships it since its Node SDK's 1.0
+    /// (before, <c>@livekit/rtc-node-linux-x64-gnu</c> 0.13.24 carried livekit-ffi 0.12.43).
+    /// </summary>
+    public const string NativeVersion = "0.12.80";
 
     /// <summary>Whether this process runs on a platform whose native library the package ships.</summary>
     public static bool IsSupported => IsSupportedPlatform(RuntimeInformation.OSArchitecture, OperatingSystem.IsLinux(), IsGlibc());

@@ -39,7 +39,9 @@ internal sealed partial class LiveKitRoom
         {
             if (_disposal is not null)
             {
-                // Cancelled or disposed while joining: nobody will use this room.
+                // Cancelled or disposed while joining: nobody will use this room. The core still waits for the ready
+                // signal; without it, it would close the room after 15 s with a panic event that fails every room.
+                SendReadyForRoomEvents(result.Room?.Handle?.Id ?? 0);
                 _ffi.Own(result.Room?.Handle).Dispose();
                 _ffi.Own(result.LocalParticipant?.Handle).Dispose();
                 joined.TrySetCanceled();
@@ -49,12 +51,24 @@ internal sealed partial class LiveKitRoom
             _room = _ffi.Own(result.Room?.Handle);
             _localParticipant = _ffi.Own(result.LocalParticipant?.Handle);
             _localIdentity = result.LocalParticipant?.Info?.Identity ?? string.Empty;
-            // Routed before this handler returns, so the dispatcher hands the room's next event to this room.
+            // Routed before this handler returns, so the dispatcher hands the room's next event to this room; only
+            // then does the core start sending them.
             _ffi.Route(_room.Id, OnRoomEvent);
+            SendReadyForRoomEvents(_room.Id);
         }
 
         Log.RoomJoined(_logger, result.Room?.Info?.Name ?? string.Empty, url, _localIdentity);
         joined.TrySetResult();
+    }
+
+    // livekit-ffi holds a room's events back until the client says it listens (ReadyForRoomEventRequest, a synchronous
+    // request that only signals the room's task: safe on the dispatcher).
+    private void SendReadyForRoomEvents(ulong roomHandle)
+    {
+        if (roomHandle != 0)
+        {
+            _ffi.Request(new FfiRequest { ReadyForRoomEvent = new ReadyForRoomEventRequest { RoomHandle = roomHandle } });
+        }
     }
 
     private void OnRoomEvent(FfiEvent evt)
@@ -116,7 +130,7 @@ internal sealed partial class LiveKitRoom
             if (kind == AvatarTrackKind.Video && _videoStream is null)
             {
                 var response = _ffi.RequestAndRoute(
-                    new FfiRequest { NewVideoStream = new NewVideoStreamRequest { TrackHandle = track.Id, Type = VideoStreamType.VideoStreamNative, Format = VideoBufferType.Rgba, NormalizeStride = true } },
+                    NewVideoStream(track.Id, _options),
                     r => r.NewVideoStream.Stream.Handle.Id,
                     OnVideoEvent);
                 _videoStream = _ffi.Own(response.NewVideoStream.Stream.Handle);
@@ -125,7 +139,7 @@ internal sealed partial class LiveKitRoom
             else if (kind == AvatarTrackKind.Audio && _audioStream is null)
             {
                 var response = _ffi.RequestAndRoute(
-                    new FfiRequest { NewAudioStream = new NewAudioStreamRequest { TrackHandle = track.Id, Type = AudioStreamType.AudioStreamNative, SampleRate = (uint)_options.AudioSampleRate, NumChannels = (uint)_options.AudioChannels } },
+                    NewAudioStream(track.Id, _options),
                     r => r.NewAudioStream.Stream.Handle.Id,
                     OnAudioEvent);
                 _audioStream = _ffi.Own(response.NewAudioStream.Stream.Handle);
@@ -142,6 +156,34 @@ internal sealed partial class LiveKitRoom
             _mediaReady.TrySetResult();
         }
     }
+
+    // The core keeps a receive queue of its own before a frame reaches the FFI callback (since the livekit-ffi releases
+    // after 0.12.49 for audio, 0.12.51 for video; by default 1 video frame and 10 audio frames, oldest dropped,
+    // uncounted). It gets the same bounds as this room's queues, so the options decide how much backlog the path may
+    // hold (the core's queue was unbounded before).
+    internal static FfiRequest NewVideoStream(ulong trackHandle, LiveKitRoomOptions options) => new()
+    {
+        NewVideoStream = new NewVideoStreamRequest
+        {
+            TrackHandle = trackHandle,
+            Type = VideoStreamType.VideoStreamNative,
+            Format = VideoBufferType.Rgba,
+            NormalizeStride = true,
+            QueueSizeFrames = (uint)options.VideoQueueFrames,
+        },
+    };
+
+    internal static FfiRequest NewAudioStream(ulong trackHandle, LiveKitRoomOptions options) => new()
+    {
+        NewAudioStream = new NewAudioStreamRequest
+        {
+            TrackHandle = trackHandle,
+            Type = AudioStreamType.AudioStreamNative,
+            SampleRate = (uint)options.AudioSampleRate,
+            NumChannels = (uint)options.AudioChannels,
+            QueueSizeFrames = (uint)options.AudioQueueFrames,
+        },
+    };
 
     private void OnTrackUnsubscribed(TrackUnsubscribed unsubscribed)
     {

@@ -141,15 +141,16 @@ public sealed class FfiClientTests
     public async Task Servers_started_and_disposed_one_after_another_do_not_pile_up_native_threads()
     {
         await FfiCollection.WaitUntilStoppedAsync();
-        // livekit_ffi_dispose stops the server's runtime; the native core keeps two runtime threads of its own for the
-        // rest of the process (measured with livekit-ffi 0.12.43), so the check is that cycles do not accumulate them.
+        // livekit_ffi_dispose stops the server's runtime; the native core keeps threads of its own for the rest of the
+        // process (two tokio-rt-worker with livekit-ffi 0.12.43; since 0.12.45 also livekit-audio, the dedicated audio
+        // runtime: three with 0.12.80), so the check is that cycles do not accumulate them.
         var afterFirst = await CycleAsync();
         var afterSecond = await CycleAsync();
         var afterThird = await CycleAsync();
 
         afterSecond.Should().BeLessThanOrEqualTo(afterFirst, "threads now: " + string.Join(", ", ThreadNames()));
         afterThird.Should().BeLessThanOrEqualTo(afterFirst);
-        afterThird.Should().BeLessThanOrEqualTo(2, "at most the core's own two threads outlive the servers");
+        afterThird.Should().BeLessThanOrEqualTo(3, "at most the core's own three threads outlive the servers; threads now: " + string.Join(", ", ThreadNames()));
     }
 
     private static async Task<int> CycleAsync()
@@ -164,7 +165,7 @@ public sealed class FfiClientTests
         client.Release();
         await FfiClient.WhenShutDownAsync().WaitAsync(Bound);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (NativeThreads() > 2 && DateTime.UtcNow < deadline)
+        while (NativeThreads() > 3 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }

@@ -1,3 +1,4 @@
+using KonPro.Streaming.TestSupport;
 using System.Runtime.InteropServices;
 
 namespace KonPro.Streaming.LiveKit.Tests.Native;
@@ -30,5 +31,14 @@ public sealed class LiveKitPlatformTests
             File.Exists(Path.Combine(AppContext.BaseDirectory, "liblivekit_ffi.so")).Should().BeTrue();
             File.Exists(Path.Combine(AppContext.BaseDirectory, "rtc-node.linux-x64-gnu.node")).Should().BeTrue();
         }
+    }
+
+    [Fact]
+    public void The_native_version_the_library_reports_is_the_one_the_build_pins()
+    {
+        var targets = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "src", "LiveKit", "build", "LiveKitNative.targets"));
+
+        targets.Should().Contain($"<LiveKitNativeVersion>{LiveKitPlatform.NativeVersion}</LiveKitNativeVersion>")
+            .And.Contain("<LiveKitNativePackage>@livekit/rtc-ffi-bindings-linux-x64-gnu</LiveKitNativePackage>");
     }
 }

@@ -49,6 +49,7 @@ public sealed class LiveKitRoomConnectorTests
     [InlineData((int)LiveKitReason.SignalClose, DisconnectReason.NetworkLost, "SIGNAL_CLOSE")]
     [InlineData((int)LiveKitReason.DuplicateIdentity, DisconnectReason.Unauthorized, "DUPLICATE_IDENTITY")]
     [InlineData((int)LiveKitReason.UnknownReason, DisconnectReason.ServerClosed, "UNKNOWN_REASON")]
+    [InlineData((int)LiveKitReason.AgentError, DisconnectReason.ServerClosed, "AGENT_ERROR")]
     public void LiveKits_disconnect_reason_is_mapped_and_its_raw_name_kept(int reason, DisconnectReason mapped, string raw) =>
         LiveKitReasons.Map((LiveKitReason)reason).Should().Be(new AvatarRoomDisconnect(mapped, raw));
 
@@ -59,6 +60,26 @@ public sealed class LiveKitRoomConnectorTests
     [InlineData((int)LiveKitQuality.QualityLost, ConnectionQuality.Bad)]
     public void LiveKits_connection_quality_is_mapped(int quality, ConnectionQuality mapped) =>
         LiveKitReasons.Map((LiveKitQuality)quality).Should().Be(mapped);
+
+    [Fact]
+    public void The_avatars_streams_ask_for_rgba_and_pcm_and_bound_the_cores_own_queue_by_the_rooms_options()
+    {
+        var options = new LiveKitRoomOptions { VideoQueueFrames = 3, AudioQueueFrames = 20, AudioSampleRate = 16_000, AudioChannels = 2 };
+
+        var video = LiveKitRoom.NewVideoStream(7, options).NewVideoStream;
+        var audio = LiveKitRoom.NewAudioStream(8, options).NewAudioStream;
+
+        video.TrackHandle.Should().Be(7);
+        video.Format.Should().Be(Proto.VideoBufferType.Rgba);
+        video.NormalizeStride.Should().BeTrue();
+        video.HasQueueSizeFrames.Should().BeTrue("left out, livekit-ffi 0.12.80 keeps one frame and drops the rest uncounted");
+        video.QueueSizeFrames.Should().Be(3);
+        audio.TrackHandle.Should().Be(8);
+        audio.SampleRate.Should().Be(16_000);
+        audio.NumChannels.Should().Be(2);
+        audio.HasQueueSizeFrames.Should().BeTrue("left out, livekit-ffi 0.12.80 keeps ten 10 ms frames");
+        audio.QueueSizeFrames.Should().Be(20);
+    }
 
     [Fact]
     public void AddKonProLiveKit_makes_the_connector_the_one_every_session_gets()

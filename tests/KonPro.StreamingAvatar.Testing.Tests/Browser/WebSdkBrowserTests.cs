@@ -59,6 +59,9 @@ public sealed class WebSdkBrowserTests : IDisposable
         var repeatTask = conversed.GetProperty("repeatTaskId").GetString();
         var answerTask = conversed.GetProperty("answerTaskId").GetString();
         events.Count(e => Type(e) == "stream_ready").Should().Be(1);
+        // The web SDK's own pinned livekit-client (2.11.3) joins on signalling protocol 15, at /rtc; the room tests'
+        // Node client is the current livekit-client (protocol 17, /rtc/v1 first): the room serves both.
+        server.Journal.RoomActivity.Should().Contain(r => r.Kind == RoomActivityKind.ParticipantJoined && r.Text != null && r.Text.StartsWith("protocol 15", StringComparison.Ordinal));
 
         // The REPEAT task's events arrive once each (room-only delivery: the SDK emits what either channel delivers).
         Of(events, "avatar_start_talking", repeatTask).Should().ContainSingle();

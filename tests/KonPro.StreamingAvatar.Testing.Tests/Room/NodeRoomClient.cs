@@ -56,7 +56,7 @@ internal sealed class NodeRoomClient : IAsyncDisposable
     /// <summary>LiveKit's Rust core (signalling protocol 16, the token as a Bearer header).</summary>
     public static NodeRoomClient StartRtcNode(string url, string token) => Start("rtc-node-client.mjs", url, token);
 
-    /// <summary>The JavaScript SDK (signalling protocol 15, the token as the access_token query).</summary>
+    /// <summary>The current JavaScript SDK (signalling protocol 17 after falling back from /rtc/v1, the token as the access_token query).</summary>
     public static NodeRoomClient StartLivekitClient(string url, string token) => Start("livekit-client.mjs", url, token);
 
     private static NodeRoomClient Start(string script, string url, string token)

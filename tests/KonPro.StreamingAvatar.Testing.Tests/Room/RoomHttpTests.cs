@@ -47,6 +47,28 @@ public sealed class RoomHttpTests
     }
 
     [SkippableFact]
+    public async Task The_room_refuses_signalling_v1_the_way_livekit_client_falls_back_from()
+    {
+        RoomNamespace.RequireAddress();
+        var options = new KonProFakeServerOptions { TimeScale = 0.5 };
+        options.Room.Enabled = true;
+        await using var server = await KonProFakeServer.StartAsync(options);
+        var room = await RoomHttpUrlAsync(server);
+        using var http = new HttpClient { Timeout = NodeRoomClient.Wait };
+
+        using var validate = new HttpRequestMessage(HttpMethod.Get, new Uri(room, "rtc/v1/validate?access_token=x&join_request=AA"));
+        validate.Headers.Add("Origin", Page);
+        using var validated = await http.SendAsync(validate);
+        var text = await validated.Content.ReadAsStringAsync();
+
+        // livekit-client 2.15+ joins at /rtc/v1 first and goes back to /rtc only when this answers 404 without
+        // "requested room does not exist" (which it takes as a refusal of the token).
+        validated.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        text.Should().NotContain("requested room does not exist");
+        CorsTests.Header(validated, "Access-Control-Allow-Origin").Should().Be(Page);
+    }
+
+    [SkippableFact]
     public async Task The_room_follows_the_server_list_of_origins()
     {
         RoomNamespace.RequireAddress();

@@ -116,7 +116,7 @@ public sealed class RoomTests
     }
 
     [SkippableFact]
-    public async Task The_JavaScript_SDK_joins_with_the_query_token_on_protocol_15_gets_the_events_and_is_disconnected_on_stop()
+    public async Task The_current_JavaScript_SDK_falls_back_from_signalling_v1_joins_with_the_query_token_gets_the_events_and_is_disconnected_on_stop()
     {
         RoomNamespace.RequireAddress();
         await using var server = await StartAsync(FakeEventDelivery.RoomOnly);
@@ -131,7 +131,7 @@ public sealed class RoomTests
         await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "video", "video track");
         await client.WaitForAsync(m => NodeRoomClient.Type(m) == "track_subscribed" && m.GetProperty("kind").GetString() == "audio", "audio track");
         server.Journal.RoomActivity.Should().ContainSingle(r => r.Kind == RoomActivityKind.ParticipantJoined)
-            .Which.Text.Should().StartWith("protocol 15", "livekit-client speaks signalling protocol 15");
+            .Which.Text.Should().StartWith("protocol 17", "livekit-client 2.23 speaks signalling protocol 17, at /rtc once the room refused /rtc/v1");
 
         (await api.PostAsync("/v1/streaming/task", new { session_id = sessionId, text = "hello", task_mode = "async" }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
         await client.WaitForAsync(_ => client.AvatarData.Any(e => e.GetProperty("type").GetString() == "avatar_stop_talking"), "avatar_stop_talking");

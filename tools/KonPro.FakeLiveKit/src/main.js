@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // KonPro fake LiveKit room server. Serves LiveKit signalling (`<url>/rtc`, binary protobuf, protocol 15
-// and 16) and WebRTC media, one room per KonPro session, driven by its parent over stdin/stdout JSON
+// to 17; not the single-connection `<url>/rtc/v1`, which clients fall back from) and WebRTC media, one room per KonPro session, driven by its parent over stdin/stdout JSON
 // lines (see README.md). Exits when stdin closes, so it never outlives the process that started it.
 //
 //   node src/main.js [--host 127.0.0.1] [--port 0] [--fps 15] [--width 320] [--height 240] [--cors '*'] [--cert FILE --key FILE]
@@ -128,6 +128,15 @@ function onHttpRequest(req, res) {
   // livekit-client sends HEAD <url> first and GET <url>/rtc/validate after a failed join: any answer will do, with
   // CORS for a page on another origin (a preflight is answered by applyCors).
   if (applyCors(corsOrigins, req, res)) return;
+  // livekit-client 2.15 and later first join at <url>/rtc/v1 (a gzipped JoinRequest in the query, one peer
+  // connection). This room serves only the /rtc signalling; like a LiveKit server without v1, the upgrade to /rtc/v1
+  // is refused and its validate answers 404, which makes the client join again at /rtc (its own fallback). The text
+  // must not say "requested room does not exist": the client takes that as a refusal.
+  if (new URL(req.url, 'http://room').pathname.replace(/\/+$/, '').endsWith('/rtc/v1/validate')) {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end(req.method === 'HEAD' ? undefined : 'signalling v1 is not served here; join at /rtc');
+    return;
+  }
   res.writeHead(200, { 'content-type': 'text/plain' });
   res.end(req.method === 'HEAD' ? undefined : 'OK');
 }

@@ -1,6 +1,7 @@
-// The official JavaScript SDK's client (livekit-client, the version the reference SDK pins) in Node, on
-// @roamhq/wrtc for WebRTC and ws for the WebSocket: the browser flow of the reference SDK against the fake's room
-// (a HEAD to the room url, join with the token as the access_token query, signalling protocol 15). Reports what it
+// The official JavaScript SDK's client (livekit-client, its current version; the web SDK's own pin, 2.11.3, joins in
+// the browser test) in Node, on @roamhq/wrtc for WebRTC and ws for the WebSocket: the browser flow against the fake's
+// room (a HEAD to the room url, a join at <url>/rtc/v1 that the room refuses, then at <url>/rtc with the token as the
+// access_token query, signalling protocol 17). Reports what it
 // sees as JSON lines on stdout; reads {"cmd":"publish_data","text":"..."} and {"cmd":"disconnect"} on stdin.
 //
 //   node livekit-client.mjs <url> <token>
