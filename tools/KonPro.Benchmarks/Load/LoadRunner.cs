@@ -123,6 +123,15 @@ internal static class LoadRunner
 
         public async Task SpeakAsync()
         {
+            if (Avatar.CurrentState == SessionState.Closed)
+            {
+                // Closed before it could speak: say why, so the run's error lines explain it.
+                var closed = _events.OfType<StreamDisconnected>().LastOrDefault();
+                throw new InvalidOperationException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the session closed before it spoke: {closed?.Reason.ToString() ?? "no disconnect event"} (close status {closed?.CloseStatus?.ToString(CultureInfo.InvariantCulture) ?? "none"}, {closed?.CloseDescription ?? "no description"})"));
+            }
+
             var started = Stopwatch.GetTimestamp();
             var handle = await Avatar.SpeakAsync(new SpeakRequest { Text = _text, TaskType = TaskType.Repeat, TaskMode = TaskMode.Async });
             try
