@@ -14,8 +14,7 @@ public sealed class FolderCycleTests
     [
         // Two folders that use each other.
         "Client -> Events -> Client",
-        "Client -> Realtime -> Client",         // the chat socket reads ReconnectPolicy, which lives in Client/
-        "Client -> Session -> Client",          // StreamingAvatar is a facade over SessionEngine; the engine reads StreamingAvatarOptions in Client/
+        "Client -> Realtime -> Client",         // the facade opens the chat socket; RealtimeAudioSocket.OpenAsync takes a StreamingAvatar
         "Events -> Models -> Events",           // StreamingAvatarModelFactory (Models/) builds events
         "Events -> Speaking -> Events",
         "Models -> Rooms -> Models",
@@ -32,7 +31,7 @@ public sealed class FolderCycleTests
         "Models -> Speaking -> Events -> Models",
         "Realtime -> Events -> Client -> Realtime",
         "Session -> Events -> Client -> Session",
-        "Session -> Realtime -> Client -> Session",
+        "Session -> Realtime -> Client -> Session", // Client -> Session: StreamingAvatar is a facade over SessionEngine
         "Admin -> Errors -> Diagnostics -> Models -> Admin",
         "Admin -> Http -> Diagnostics -> Models -> Admin",
         "Client -> Diagnostics -> Models -> Events -> Client",
