@@ -17,6 +17,9 @@ namespace KonPro.Streaming.Session;
 /// </summary>
 internal sealed class SessionEngine : IAsyncDisposable
 {
+    /// <summary>The facade's full name, the object name of <see cref="ObjectDisposedException"/> (a test holds it to the type's).</summary>
+    internal const string StreamingAvatarFullName = "KonPro.Streaming.StreamingAvatar";
+
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan NewSessionTimeout = TimeSpan.FromSeconds(60);
 
@@ -473,7 +476,14 @@ internal sealed class SessionEngine : IAsyncDisposable
         return Session?.SessionId ?? throw new InvalidOperationException($"{operation} needs a started session.");
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, typeof(StreamingAvatar));
+    private void ThrowIfDisposed()
+    {
+        if (IsDisposed)
+        {
+            // The facade's full name, spelled out: typeof(StreamingAvatar) would make Session/ depend on Client/.
+            throw new ObjectDisposedException(StreamingAvatarFullName);
+        }
+    }
 
     /// <summary>Every credential of a new session (room and agent tokens, the realtime endpoint) is masked from then on.</summary>
     private void AddSecrets(NewSessionResponse response)

@@ -47,7 +47,7 @@ public sealed class StreamingAvatarHttpsTests : IDisposable
 
         var start = () => avatar.CreateStartAvatarAsync(new StartAvatarRequest());
 
-        await start.Should().ThrowAsync<Exception>();
+        (await start.Should().ThrowAsync<HttpRequestException>()).Which.HttpRequestError.Should().Be(HttpRequestError.SecureConnectionError);
         server.Journal.RestCalls.Should().BeEmpty("the TLS handshake fails before any request");
     }
 

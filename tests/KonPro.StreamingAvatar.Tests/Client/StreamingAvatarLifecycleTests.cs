@@ -91,7 +91,7 @@ public sealed class StreamingAvatarLifecycleTests
         scope.Server.GetSession(session.SessionId)!.Status.Should().Be(Api.SessionStatus.Closed);
         avatar.CurrentState.Should().Be(SessionState.Closed);
         var act = () => avatar.SpeakAsync(new SpeakRequest { Text = "hi" });
-        await act.Should().ThrowAsync<ObjectDisposedException>();
+        (await act.Should().ThrowAsync<ObjectDisposedException>()).Which.ObjectName.Should().Be(typeof(StreamingAvatar).FullName);
     }
 
     [Fact]

@@ -163,7 +163,7 @@ public sealed class ChatSocketSilenceTests : IAsyncLifetime
 
         receive.IsCompleted.Should().BeFalse("a pong is no message");
         await stop.CancelAsync();
-        await FluentActions.Awaiting(() => receive).Should().ThrowAsync<Exception>();
+        await FluentActions.Awaiting(() => receive).Should().ThrowAsync<OperationCanceledException>("the receive ends by its cancellation, not by a message or a close");
     }
 
     private ChatSocket CreateSocket(TimeSpan? silenceTimeout = null) =>

@@ -16,14 +16,15 @@ public sealed class RequestValidationTests
     }
 
     [Theory]
-    [InlineData(0.5)]
-    [InlineData(1.0)]
-    [InlineData(1.5)]
-    public void Voice_rate_at_the_bounds_is_accepted(double rate)
+    [InlineData(0.5, -1)]
+    [InlineData(1.5, +1)]
+    public void Voice_rate_bounds_are_inclusive_and_exact(double bound, int outward)
     {
-        var act = () => RequestValidation.Validate(new StartAvatarRequest { Voice = new VoiceSetting { Rate = rate } });
+        Action Validating(double rate) => () => RequestValidation.Validate(new StartAvatarRequest { Voice = new VoiceSetting { Rate = rate } });
+        var beyond = outward < 0 ? Math.BitDecrement(bound) : Math.BitIncrement(bound);
 
-        act.Should().NotThrow();
+        Validating(bound).Should().NotThrow();
+        Validating(beyond).Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "request.Voice.Rate");
     }
 
     [Theory]
@@ -39,13 +40,14 @@ public sealed class RequestValidationTests
     }
 
     [Theory]
-    [InlineData(30)]
-    [InlineData(3600)]
-    public void Activity_idle_timeout_at_the_bounds_is_accepted(int seconds)
+    [InlineData(30, -1)]
+    [InlineData(3600, +1)]
+    public void Activity_idle_timeout_bounds_are_inclusive_and_exact(int bound, int outward)
     {
-        var act = () => RequestValidation.Validate(new StartAvatarRequest { ActivityIdleTimeout = seconds });
+        Action Validating(int seconds) => () => RequestValidation.Validate(new StartAvatarRequest { ActivityIdleTimeout = seconds });
 
-        act.Should().NotThrow();
+        Validating(bound).Should().NotThrow();
+        Validating(bound + outward).Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "request.ActivityIdleTimeout");
     }
 
     [Theory]
@@ -95,11 +97,12 @@ public sealed class RequestValidationTests
     [InlineData("en")]
     [InlineData("ja")]
     [InlineData("yue")]
-    public void Basic_language_codes_are_accepted(string language)
+    public void Basic_language_codes_are_accepted_in_lower_case_only(string language)
     {
-        var act = () => RequestValidation.Validate(new StartAvatarRequest { Language = language });
+        Action Validating(string code) => () => RequestValidation.Validate(new StartAvatarRequest { Language = code });
 
-        act.Should().NotThrow();
+        Validating(language).Should().NotThrow();
+        Validating(language.ToUpperInvariant()).Should().Throw<ArgumentException>().Where(e => e.ParamName == "request.Language");
     }
 
     [Fact]
@@ -129,18 +132,19 @@ public sealed class RequestValidationTests
     }
 
     [Fact]
-    public void Speak_text_of_exactly_1000_characters_is_accepted()
+    public void Speak_text_of_exactly_1000_characters_is_accepted_and_one_more_is_not()
     {
-        var act = () => RequestValidation.Validate(new SpeakRequest { Text = new string('a', 1000) });
+        Action Validating(int length) => () => RequestValidation.Validate(new SpeakRequest { Text = new string('a', length) });
 
-        act.Should().NotThrow();
+        Validating(1000).Should().NotThrow();
+        Validating(1001).Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "request.Text");
     }
 
     [Fact]
     public void Typed_messages_follow_the_same_length_rule()
     {
-        ((Action)(() => RequestValidation.ValidateMessage(""))).Should().Throw<ArgumentException>();
-        ((Action)(() => RequestValidation.ValidateMessage(new string('x', 1001)))).Should().Throw<ArgumentOutOfRangeException>();
-        RequestValidation.ValidateMessage("hello");
+        ((Action)(() => RequestValidation.ValidateMessage(""))).Should().Throw<ArgumentException>().Where(e => e.ParamName == "text");
+        ((Action)(() => RequestValidation.ValidateMessage(new string('x', 1001)))).Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "text");
+        ((Action)(() => RequestValidation.ValidateMessage(new string('x', 1000)))).Should().NotThrow();
     }
 }

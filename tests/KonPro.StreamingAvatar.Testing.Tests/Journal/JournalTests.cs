@@ -1,7 +1,7 @@
 using System.Net;
 using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.Streaming.Testing.Tests.Faults;
+namespace KonPro.Streaming.Testing.Tests.Journal;
 
 public sealed class JournalTests
 {

@@ -1,6 +1,6 @@
 using KonPro.Streaming.Tests.Support;
 
-namespace KonPro.Streaming.Tests.Client;
+namespace KonPro.Streaming.Tests.Rooms;
 
 public sealed class StreamingAvatarRoomTests
 {

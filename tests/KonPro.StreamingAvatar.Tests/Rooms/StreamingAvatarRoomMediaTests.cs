@@ -2,7 +2,7 @@ using System.Reactive.Subjects;
 using KonPro.Streaming.Tests.Support;
 using KonPro.Streaming.Voice;
 
-namespace KonPro.Streaming.Tests.Client;
+namespace KonPro.Streaming.Tests.Rooms;
 
 /// <summary>What the session takes from a room beyond its data channel: quality, the room's own close reason, the microphone.</summary>
 public sealed class StreamingAvatarRoomMediaTests

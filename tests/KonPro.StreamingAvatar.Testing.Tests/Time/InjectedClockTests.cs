@@ -1,7 +1,7 @@
 using System.Net;
 using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.Streaming.Testing.Tests.Rest;
+namespace KonPro.Streaming.Testing.Tests.Time;
 
 public sealed class InjectedClockTests
 {

@@ -1,7 +1,7 @@
 using System.Text;
 using KonPro.Streaming.Tests.Support;
 
-namespace KonPro.Streaming.Tests.Client;
+namespace KonPro.Streaming.Tests.Rooms;
 
 /// <summary>
 /// Issue 18.2 over the room connector seam: only the avatar's participant (or the room's server) speaks for the avatar.

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using KonPro.Streaming.Testing.Tests.Support;
 
-namespace KonPro.Streaming.Testing.Tests.Rest;
+namespace KonPro.Streaming.Testing.Tests.Sessions;
 
 public sealed class SessionLifecycleTests
 {
