@@ -1,4 +1,4 @@
-// KonPro Streaming Avatar SDK build pipeline: Clean -> Restore -> Build -> Test -> Pack, plus Demo, Bench and Freshness.
+// KonPro Streaming Avatar SDK build pipeline: Clean -> Restore -> Build -> Test -> Pack, plus Demo, Bench, Freshness and ApiChanges.
 // Run with `dotnet tool restore && dotnet cake` (Default = Test) or `dotnet cake --target=Pack`.
 
 var target = Argument("target", "Default");
@@ -131,6 +131,27 @@ Task("Freshness")
     if (exitCode != 0)
     {
         Warning("The freshness check could not run ({0}).", exitCode);
+    }
+});
+
+// What changed in the API contracts since a base (a git ref, or a spec file or folder), for whom: wire changes classified
+// breaking for clients / for servers / compatible, the .NET surface and the version due, the fake's coverage.
+// Reports in artifacts/api-changes. `dotnet cake --target=ApiChanges --base=v0.1.0 [--fail-on=breaking|any|none]`;
+// the exit code is the command's (0 compatible, 1 breaking for clients, 2 could not run).
+Task("ApiChanges")
+    .Does(() =>
+{
+    var arguments = new ProcessArgumentBuilder()
+        .Append("--base").AppendQuoted(Argument<string>("base"))
+        .Append("--fail-on").Append(Argument("fail-on", "breaking"))
+        .Append("--surface").Append(Argument("surface", "build"))
+        .Append("--out").AppendQuoted(MakeAbsolute(artifacts + Directory("api-changes")).FullPath);
+    var exitCode = StartProcess("eng/api-changes/run", new ProcessSettings { Arguments = arguments });
+    if (exitCode != 0)
+    {
+        throw new CakeException(exitCode, exitCode == 1
+            ? "The API changed in a way that breaks clients: see artifacts/api-changes/api-changes.md."
+            : $"The API change report could not be made ({exitCode}).");
     }
 });
 
