@@ -217,9 +217,9 @@ function asyncApiOrigin(segments, before, after) {
   const [, route, method, ...rest] = segments;
   const origin = after['x-origins']?.[route]?.[method] ?? before['x-origins']?.[route]?.[method];
   if (!origin) return segments;
+  if (rest[0] === 'responses' && rest[1] === '101') return [...origin, 'x-close-statuses'];
   if (rest[0] === 'responses' && rest[2] === 'content') rest.splice(0, 5); // responses/200/content/application/json/schema
   else if (rest[0] === 'requestBody') rest.splice(0, 4); // requestBody/content/application/json/schema
-  else if (rest[0] === 'responses' && rest[1] === '101') return [...origin, 'x-close-statuses'];
   else if (rest[0] === 'parameters') return [...origin, 'bindings', 'ws', 'query'];
   return [...origin, ...rest];
 }
@@ -246,13 +246,13 @@ function compareDocument(file, kind, before, after) {
   const forward = apiDiff(b, a).filter((d) => !SKIPPED_ROOTS.has(String(d.path[0])));
   // Breaking for servers: a server built for the base fails a client built for the current document exactly when the
   // reverse change (current -> base) breaks clients. api-smart-diff's client rules, applied backwards, say so.
-  const reverse = new Map(apiDiff(a, b).filter((d) => !SKIPPED_ROOTS.has(String(d.path[0]))).map((d) => [pointer(d.path), d]));
+  const reverse = new Map(apiDiff(a, b).filter((d) => !SKIPPED_ROOTS.has(String(d.path[0]))).map((d) => [matchKey(d), d]));
   return forward.map((d) => {
-    const key = pointer(d.path);
-    const back = reverse.get(key);
+    const back = reverse.get(matchKey(d));
     const documentPath = kind === 'asyncapi' ? asyncApiOrigin(d.path, b, a) : d.path;
-    const forClients = classify(d.type);
-    const forServers = back ? classify(back.type) : 'unclassified';
+    const forClients = classify(d.type, d);
+    // No reverse change to match (not expected): counted as breaking for servers, as an unclassified change is.
+    const forServers = back ? classify(back.type, back) : 'breaking';
     return {
       document: `openapi/${file}`,
       path: pointer(documentPath),
@@ -268,15 +268,32 @@ function compareDocument(file, kind, before, after) {
   });
 }
 
+// A change and its reverse name the same node, except in value lists (enum, required), whose indexes shift: there the
+// value itself is the key.
+function matchKey(diff) {
+  const parent = diff.path.slice(0, -1);
+  if (['enum', 'required'].includes(String(parent.at(-1)))) {
+    const values = diff.action === 'replace' ? [diff.before, diff.after].map((v) => JSON.stringify(v)).sort() : [JSON.stringify(diff.after ?? diff.before)];
+    return `${pointer(parent)}=${values.join('|')}`;
+  }
+  return pointer(diff.path);
+}
+
 // api-smart-diff's types: breaking, non-breaking, annotation (documentation), deprecated, unclassified. A change the
 // library cannot classify counts as breaking: a report that under-states a change is worse than one that asks a look.
-function classify(type) {
+// One rule is ours: a schema's type replaced by another (integer -> string) breaks both sides wherever it is, which
+// api-smart-diff 1.0.6 calls non-breaking in a response.
+function classify(type, diff) {
+  if (diff.action === 'replace' && diff.path.at(-1) === 'type' && typeof diff.before === 'string' && typeof diff.after === 'string') return 'breaking';
   return type === 'non-breaking' || type === 'annotation' || type === 'deprecated' ? 'compatible' : 'breaking';
 }
 
 function describe(diff, kind) {
   let text = (diff.description ?? '').replace(/^\[(Added|Removed|Replaced|Renamed)\]\s*/, '');
-  if (kind === 'asyncapi') text = text.replace(/(Response 200|Request Body) content \(application\/json\)/, 'the message').replace(/Response 101 content \(application\/json\)/, 'the close statuses');
+  if (kind === 'asyncapi') text = text
+    .replace(/operation (GET|POST) \/([^/\s]+)\/(\S+)/, (_, verb, channel, message) => `message \`${message}\` the server ${verb === 'GET' ? 'sends' : 'receives'} on ${channel}`)
+    .replace(/operation GET \/(\S+)/, (_, channel) => `channel ${channel}`)
+    .replace(/(Response 200|Request Body) content \(application\/json\)/, 'the message').replace(/Response 101 content \(application\/json\)/, 'the close statuses');
   const value = (v) => (v === undefined ? '' : typeof v === 'object' ? (Array.isArray(v) ? `[${v.join(', ')}]` : 'a schema') : JSON.stringify(v));
   const detail = diff.action === 'replace' ? ` (${value(diff.before)} -> ${value(diff.after)})`
     : diff.action === 'add' && typeof diff.after !== 'object' ? ` (${value(diff.after)})`
@@ -539,7 +556,7 @@ function markdown(report) {
     }
   }
   out.push('## .NET public API', '');
-  if (!report.dotnet.compared) out.push(`Not compared: ${report.dotnet.reason}.`, '');
+  if (!report.dotnet.compared) out.push(`Not compared: ${report.dotnet.reason}.`);
   for (const p of report.dotnet.packages) {
     if (!p.compared) { out.push(`- ${p.package}: not compared (${p.reason})`); continue; }
     out.push(`- ${p.package}: **${p.level}** (${p.removed.length} removed or changed, ${p.added.length} added)`);
