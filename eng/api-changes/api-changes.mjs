@@ -324,12 +324,27 @@ function surfaceEntries(text) {
   return entries;
 }
 
+// Removed or changed declarations break callers (a changed one shows as removed and added: its old form is gone); so
+// does a member added to an interface or an abstract member added to a class, which every implementation (a test
+// double of IKonProApiClient) must now provide. Anything else added is an addition.
 function compareSurface(beforeText, afterText) {
   const before = surfaceEntries(beforeText);
   const after = surfaceEntries(afterText);
   const removed = [...before].filter((e) => !after.has(e));
   const added = [...after].filter((e) => !before.has(e));
-  return { removed, added, level: removed.length ? 'major' : added.length ? 'minor' : 'patch' };
+  const breaksImplementations = (entry) => {
+    const parts = entry.split(' :: ');
+    const container = parts.at(-2) ?? '';
+    const member = parts.at(-1);
+    return parts.length > 2 && (/\binterface\b/.test(container) || / abstract /.test(` ${member} `)) && !/^(\[.*\] )*public (static |sealed |abstract )*(class|interface|enum|struct|record|delegate) /.test(member);
+  };
+  const addedToImplement = added.filter(breaksImplementations);
+  return {
+    removed,
+    addedToImplement,
+    added: added.filter((e) => !addedToImplement.includes(e)),
+    level: removed.length || addedToImplement.length ? 'major' : added.length ? 'minor' : 'patch',
+  };
 }
 
 function buildProject(repo, project) {
@@ -559,8 +574,9 @@ function markdown(report) {
   if (!report.dotnet.compared) out.push(`Not compared: ${report.dotnet.reason}.`);
   for (const p of report.dotnet.packages) {
     if (!p.compared) { out.push(`- ${p.package}: not compared (${p.reason})`); continue; }
-    out.push(`- ${p.package}: **${p.level}** (${p.removed.length} removed or changed, ${p.added.length} added)`);
+    out.push(`- ${p.package}: **${p.level}** (${p.removed.length} removed or changed, ${p.addedToImplement.length} added to implement, ${p.added.length} added)`);
     for (const e of p.removed) out.push(`  - removed: \`${e}\``);
+    for (const e of p.addedToImplement) out.push(`  - added, and every implementation must provide it: \`${e}\``);
     for (const e of p.added) out.push(`  - added: \`${e}\``);
   }
   out.push('', '## The fake\'s coverage (current REST spec)', '');

@@ -30,7 +30,8 @@ public sealed class ApiChangeCommandTests
         Git(repo, "commit", "--quiet", "-m", "0.1.0");
         Git(repo, "tag", "v0.1.0");
 
-        // The provider drops task's duration_ms and adds an operation; the regenerated client loses its property.
+        // The provider drops task's duration_ms and adds an operation; the regenerated client loses a property and its
+        // interface gains a method.
         var spec = Path.Combine(repo, "openapi", "konpro-streaming.yaml");
         var text = await File.ReadAllTextAsync(spec);
         text = text.Replace("      required: [task_id, duration_ms]\n", "      required: [task_id]\n", StringComparison.Ordinal)
@@ -62,7 +63,11 @@ public sealed class ApiChangeCommandTests
 
             """;
         api.Should().Contain(property);
-        await File.WriteAllTextAsync(Path.Combine(repo, apiSnapshot), api.Replace(property, string.Empty, StringComparison.Ordinal));
+        const string Interface = "    public interface IKonProApiClient\n    {\n";
+        api.Should().Contain(Interface);
+        api = api.Replace(property, string.Empty, StringComparison.Ordinal)
+            .Replace(Interface, Interface + "        System.Threading.Tasks.Task<KonPro.Streaming.Api.StatusResponse> PauseSessionAsync(KonPro.Streaming.Api.SessionIdRequest body, System.Threading.CancellationToken cancellationToken = default);\n", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(repo, apiSnapshot), api);
         Git(repo, "commit", "--quiet", "-am", "the provider's new spec");
 
         var run = await ApiChangesTool.RunAsync(work.Path, "--repo", repo, "--base", "v0.1.0", "--surface", "snapshots", "--fake", FakeServerTool(), "--out", "out");
@@ -72,9 +77,10 @@ public sealed class ApiChangeCommandTests
         report.Should().StartWith("# API changes\n\nBase: `v0.1.0 (");
         report.Should().Contain("- `POST /v1/streaming/task: response 200 properties.data.properties.duration_ms`: remove: property `duration_ms` from `data`");
         report.Should().Contain("**Breaking for servers**\n\n- `POST /v1/streaming/pause`: add: operation POST /v1/streaming/pause");
-        report.Should().Contain("- KonPro.StreamingAvatar.Api: **major** (1 removed or changed, 0 added)");
+        report.Should().Contain("- KonPro.StreamingAvatar.Api: **major** (1 removed or changed, 1 added to implement, 0 added)");
+        report.Should().Contain("  - added, and every implementation must provide it: `namespace KonPro.Streaming.Api :: public interface IKonProApiClient :: System.Threading.Tasks.Task<KonPro.Streaming.Api.StatusResponse> PauseSessionAsync(");
         report.Should().Contain("  - removed: `namespace KonPro.Streaming.Api :: public class TaskData :: [System.Text.Json.Serialization.JsonPropertyName(\"duration_ms\")] [System.Text.Json.Serialization.JsonRequired] public long Duration_ms { get; set; }`");
-        report.Should().Contain("- KonPro.StreamingAvatar: **patch** (0 removed or changed, 0 added)");
+        report.Should().Contain("- KonPro.StreamingAvatar: **patch** (0 removed or changed, 0 added to implement, 0 added)");
         report.Should().Contain("version due: **major** (0.1.0 -> 0.2.0");
         report.Should().Contain("16 of 17 operations served with every documented response field.");
         report.Should().Contain("- `pauseSession` (POST /v1/streaming/pause): **not served** (the fake has no route for it)");
