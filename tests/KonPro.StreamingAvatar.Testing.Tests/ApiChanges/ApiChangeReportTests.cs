@@ -88,6 +88,26 @@ public sealed class ApiChangeReportTests
     }
 
     [Fact]
+    public void The_README_sample_shows_the_wire_changes_the_report_gives_for_its_change()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md")).ReplaceLineEndings("\n");
+        var section = readme[readme.IndexOf("## The API changed: what to do", StringComparison.Ordinal)..];
+        var sample = section[(section.IndexOf("```markdown\n", StringComparison.Ordinal) + 12)..];
+        sample = sample[..sample.IndexOf("```", StringComparison.Ordinal)];
+        var expected = File.ReadAllText(Path.Combine(CasesFolder, "readme-sample", "expected.md"));
+
+        var wire = sample[sample.IndexOf("## Wire changes", StringComparison.Ordinal)..sample.IndexOf("## .NET public API", StringComparison.Ordinal)];
+        wire.Should().Contain("**Breaking for clients**");
+        foreach (var line in wire.Split('\n').Where(l => l.Length > 0))
+        {
+            expected.Should().Contain(line + "\n", "the README's sample is the report of the readme-sample case");
+        }
+
+        sample[..sample.IndexOf("## Wire changes", StringComparison.Ordinal)].Should().Contain("**4 breaking for clients, 2 breaking for servers, 0 compatible** wire changes");
+        expected.Should().Contain("**4 breaking for clients, 2 breaking for servers, 0 compatible** wire changes");
+    }
+
+    [Fact]
     public async Task A_base_that_does_not_exist_exits_2_and_says_why()
     {
         using var work = new TempFolder();
