@@ -249,6 +249,9 @@ function compareDocument(file, kind, before, after) {
   const reverse = new Map(apiDiff(a, b).filter((d) => !SKIPPED_ROOTS.has(String(d.path[0]))).map((d) => [matchKey(d), d]));
   return forward.map((d) => {
     const back = reverse.get(matchKey(d));
+    // api-smart-diff reads a $ref with sibling keywords (a property's own description) as allOf: [ref]; the report
+    // names the property, not that wrapper.
+    d = { ...d, path: withoutRefWrappers(d.path) };
     const documentPath = kind === 'asyncapi' ? asyncApiOrigin(d.path, b, a) : d.path;
     const forClients = classify(d.type, d);
     // No reverse change to match (not expected): counted as breaking for servers, as an unclassified change is.
@@ -266,6 +269,15 @@ function compareDocument(file, kind, before, after) {
       category: forClients === 'breaking' ? 'breaking-for-clients' : forServers === 'breaking' ? 'breaking-for-servers' : 'compatible',
     };
   });
+}
+
+function withoutRefWrappers(path) {
+  const out = [];
+  for (let i = 0; i < path.length; i++) {
+    if (path[i] === 'allOf' && String(path[i + 1]) === '0' && i + 2 < path.length) { i++; continue; }
+    out.push(path[i]);
+  }
+  return out;
 }
 
 // A change and its reverse name the same node, except in value lists (enum, required), whose indexes shift: there the
