@@ -241,21 +241,36 @@ function readable(segments, kind) {
 
 const SKIPPED_ROOTS = new Set(['components', 'info', 'tags', 'externalDocs', 'x-origins']);
 
+// A $ref with sibling keywords (a property's own description beside the schema it refers to) is read as the bare
+// $ref: api-smart-diff reads such a node as allOf: [ref], so that describing a property, a documentation change, would
+// read as the property's schema removed and another added. The cost: a description or example written beside a $ref
+// is not compared (documentation only; the referenced schema's own keywords are).
+function bareRefs(document) {
+  const walk = (node, depth) => {
+    if (node === null || typeof node !== 'object' || depth > 64) return node;
+    if (Array.isArray(node)) return node.map((n) => walk(n, depth + 1));
+    if (typeof node.$ref === 'string' && Object.keys(node).length > 1) return { $ref: node.$ref };
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, depth + 1)]));
+  };
+  return walk(document, 0);
+}
+
 function compareDocument(file, kind, before, after) {
-  const [b, a] = kind === 'asyncapi' ? [asyncApiAsOpenApi(before ?? {}), asyncApiAsOpenApi(after ?? {})] : [before ?? { openapi: '3.0.3', paths: {} }, after ?? { openapi: '3.0.3', paths: {} }];
+  const [b, a] = (kind === 'asyncapi' ? [asyncApiAsOpenApi(before ?? {}), asyncApiAsOpenApi(after ?? {})] : [before ?? { openapi: '3.0.3', paths: {} }, after ?? { openapi: '3.0.3', paths: {} }])
+    .map(bareRefs);
   const forward = apiDiff(b, a).filter((d) => !SKIPPED_ROOTS.has(String(d.path[0])));
   // Breaking for servers: a server built for the base fails a client built for the current document exactly when the
   // reverse change (current -> base) breaks clients. api-smart-diff's client rules, applied backwards, say so.
   const reverse = new Map(apiDiff(a, b).filter((d) => !SKIPPED_ROOTS.has(String(d.path[0]))).map((d) => [matchKey(d), d]));
   return forward.map((d) => {
     const back = reverse.get(matchKey(d));
-    // api-smart-diff reads a $ref with sibling keywords (a property's own description) as allOf: [ref]; the report
-    // names the property, not that wrapper.
-    d = { ...d, path: withoutRefWrappers(d.path) };
     const documentPath = kind === 'asyncapi' ? asyncApiOrigin(d.path, b, a) : d.path;
     const forClients = classify(d.type, d);
-    // No reverse change to match (not expected): counted as breaking for servers, as an unclassified change is.
-    const forServers = back ? classify(back.type, back) : 'breaking';
+    // Documentation breaks no one, either way. Any other change with no reverse to match (api-smart-diff reports a
+    // component used in many places once per place, not always alike both ways) counts as breaking for servers, as an
+    // unclassified change does.
+    const documentation = d.type === 'annotation' || d.type === 'deprecated';
+    const forServers = documentation ? 'compatible' : back ? classify(back.type, back) : 'breaking';
     return {
       document: `openapi/${file}`,
       path: pointer(documentPath),
@@ -269,15 +284,6 @@ function compareDocument(file, kind, before, after) {
       category: forClients === 'breaking' ? 'breaking-for-clients' : forServers === 'breaking' ? 'breaking-for-servers' : 'compatible',
     };
   });
-}
-
-function withoutRefWrappers(path) {
-  const out = [];
-  for (let i = 0; i < path.length; i++) {
-    if (path[i] === 'allOf' && String(path[i + 1]) === '0' && i + 2 < path.length) { i++; continue; }
-    out.push(path[i]);
-  }
-  return out;
 }
 
 // A change and its reverse name the same node, except in value lists (enum, required), whose indexes shift: there the
