@@ -1,4 +1,4 @@
-// KonPro Streaming Avatar SDK build pipeline: Clean -> Restore -> Build -> Test -> Pack, plus Demo, Bench and Freshness.
+// KonPro Streaming Avatar SDK build pipeline: Clean -> Restore -> Build -> Test -> Pack, plus Demo, Bench, Freshness and ApiChanges.
 // Run with `dotnet tool restore && dotnet cake` (Default = Test) or `dotnet cake --target=Pack`.
 
 var target = Argument("target", "Default");
@@ -71,28 +71,48 @@ Task("Test")
     }
 });
 
+// Package validation runs on every pack (Directory.Build.targets): against KonProReleasedVersion once a release is on the
+// feed, or, offline, against the packages in a folder: `dotnet cake --target=Pack --package-baseline=<folder of the last
+// release's .nupkg files>`. A breaking change of a package's API then fails the pack.
 Task("Pack")
     .IsDependentOn("Build")
     .Does(() =>
 {
     CleanDirectory(packages);
-    foreach (var project in new[]
+    var baseline = Argument("package-baseline", string.Empty);
+    foreach (var (project, packageId) in new[]
     {
-        "./src/Generated/KonPro.StreamingAvatar.Api.csproj",
-        "./src/Reactive/KonPro.StreamingAvatar.csproj",
-        "./src/LiveKit/KonPro.StreamingAvatar.LiveKit.csproj",
-        "./src/Testing/KonPro.StreamingAvatar.Testing.csproj",
-        "./src/Conversation/KonPro.StreamingAvatar.Conversation.csproj",
-        "./tools/KonPro.FakeServer/KonPro.FakeServer.csproj",
+        ("./src/Generated/KonPro.StreamingAvatar.Api.csproj", "KonPro.StreamingAvatar.Api"),
+        ("./src/Reactive/KonPro.StreamingAvatar.csproj", "KonPro.StreamingAvatar"),
+        ("./src/LiveKit/KonPro.StreamingAvatar.LiveKit.csproj", "KonPro.StreamingAvatar.LiveKit"),
+        ("./src/Testing/KonPro.StreamingAvatar.Testing.csproj", "KonPro.StreamingAvatar.Testing"),
+        ("./src/Conversation/KonPro.StreamingAvatar.Conversation.csproj", "KonPro.StreamingAvatar.Conversation"),
+        ("./tools/KonPro.FakeServer/KonPro.FakeServer.csproj", "KonPro.StreamingAvatar.FakeServer"),
     })
     {
-        DotNetPack(project, new DotNetPackSettings
+        var settings = new DotNetPackSettings
         {
             Configuration = configuration,
             NoBuild = true,
             NoRestore = true,
             OutputDirectory = packages,
-        });
+            MSBuildSettings = new DotNetMSBuildSettings(),
+        };
+        if (baseline != string.Empty)
+        {
+            // <id>.<version>.nupkg, not <id>.<suffix>.<version>.nupkg of another package whose id starts alike.
+            var released = GetFiles($"{baseline}/{packageId}.*.nupkg")
+                .Where(f => System.Text.RegularExpressions.Regex.IsMatch(f.GetFilename().FullPath, $"^{System.Text.RegularExpressions.Regex.Escape(packageId)}\\.\\d+\\.\\d+\\.\\d+.*\\.nupkg$"))
+                .ToList();
+            if (released.Count != 1)
+            {
+                throw new Exception($"--package-baseline: expected one {packageId}.<version>.nupkg in {baseline}, found {released.Count}.");
+            }
+
+            settings.MSBuildSettings.WithProperty("PackageValidationBaselinePath", MakeAbsolute(released[0]).FullPath);
+        }
+
+        DotNetPack(project, settings);
     }
 
     Information("Packages in {0}:", packages);
@@ -130,6 +150,34 @@ Task("Freshness")
     if (exitCode != 0)
     {
         Warning("The freshness check could not run ({0}).", exitCode);
+    }
+});
+
+// What changed in the API contracts since a base (a git ref, or a spec file or folder), for whom: wire changes classified
+// breaking for clients / for servers / compatible, the .NET surface and the version due, the fake's coverage.
+// Reports in artifacts/api-changes. `dotnet cake --target=ApiChanges --base=v0.1.0 [--fail-on=breaking|any|none]
+// [--surface=build|snapshots|none] [--fake=none]`;
+// the exit code is the command's (0 compatible, 1 breaking for clients, 2 could not run).
+Task("ApiChanges")
+    .Does(() =>
+{
+    var arguments = new ProcessArgumentBuilder()
+        .Append("--base").AppendQuoted(Argument<string>("base"))
+        .Append("--fail-on").Append(Argument("fail-on", "breaking"))
+        .Append("--surface").Append(Argument("surface", "build"))
+        .Append("--out").AppendQuoted(MakeAbsolute(artifacts + Directory("api-changes")).FullPath);
+    var fake = Argument("fake", string.Empty);
+    if (fake != string.Empty)
+    {
+        arguments.Append("--fake").AppendQuoted(fake);
+    }
+
+    var exitCode = StartProcess("eng/api-changes/run", new ProcessSettings { Arguments = arguments });
+    if (exitCode != 0)
+    {
+        throw new CakeException(exitCode, exitCode == 1
+            ? "The API changed in a way that breaks clients: see artifacts/api-changes/api-changes.md."
+            : $"The API change report could not be made ({exitCode}).");
     }
 });
 

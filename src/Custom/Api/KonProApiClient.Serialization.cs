@@ -5,6 +5,12 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace KonPro.Streaming.Api;
 
+/// <summary>
+/// The REST client of the KonPro Streaming Avatar API, generated from <c>openapi/konpro-streaming.yaml</c>: one method
+/// per operation, each answering the operation's success body or throwing <see cref="ApiException"/> (with the error
+/// envelope as <see cref="ApiException{TResult}.Result"/> when it could be read). Most applications use the SDK's
+/// <c>StreamingAvatar</c> and <c>KonProAdminClient</c>, which add credentials, retries and telemetry around it.
+/// </summary>
 // CUSTOM: adapts the generated client's JSON settings to what KonPro servers send and accept.
 public partial class KonProApiClient
 {

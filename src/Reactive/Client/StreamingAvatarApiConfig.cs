@@ -17,7 +17,30 @@ public sealed class StreamingAvatarApiConfig
     public string? ApiKey { get; set; }
 
     /// <summary>The base URL of the API (default <see cref="DefaultBasePath"/>); <c>http://</c> bases use <c>ws://</c> for the chat socket.</summary>
+    /// <remarks>The web SDK's name (<c>basePath</c>); <see cref="Endpoint"/> is the same setting as a <see cref="Uri"/>.</remarks>
     public string BasePath { get; set; } = DefaultBasePath;
+
+    /// <summary>
+    /// The base URL of the API as a <see cref="Uri"/>, the name .NET client libraries give it: one setting with
+    /// <see cref="BasePath"/> (setting either sets both; configuration may use <c>Endpoint</c> or <c>BasePath</c>).
+    /// <see langword="null"/> while <see cref="BasePath"/> is not an absolute URL.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Set to a relative URI.</exception>
+    public Uri? Endpoint
+    {
+        get => Uri.TryCreate(BasePath, UriKind.Absolute, out var uri) ? uri : null;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (!value.IsAbsoluteUri)
+            {
+                throw new ArgumentException($"Endpoint must be an absolute http:// or https:// URL; was '{value}'.", nameof(value));
+            }
+
+            BasePath = value.AbsoluteUri.TrimEnd('/');
+        }
+    }
 
     /// <inheritdoc />
     public override string ToString() =>
