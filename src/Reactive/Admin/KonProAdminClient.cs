@@ -25,6 +25,18 @@ public class KonProAdminClient : IDisposable
     {
     }
 
+    /// <summary>Creates an admin client from an endpoint and the account's API key, the shape of .NET client libraries.</summary>
+    /// <param name="endpoint">The base URL of the API, for example <c>https://api.konpro.ai</c>.</param>
+    /// <param name="credential">The API key (<see cref="KonProCredential.FromApiKey"/>; a session token is refused).</param>
+    /// <param name="options">Logging and metrics.</param>
+    /// <param name="httpClient">The HTTP client (its default headers are never touched); a private one when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is null.</exception>
+    /// <exception cref="ArgumentException">The credential is a session token, or the endpoint is not an absolute http(s) URL.</exception>
+    public KonProAdminClient(Uri endpoint, KonProCredential credential, KonProAdminClientOptions? options = null, HttpClient? httpClient = null)
+        : this(StreamingAvatarApiConfig.From(endpoint, credential), httpClient, options)
+    {
+    }
+
     /// <summary>Creates an admin client on a shared <see cref="HttpClient"/> (its default headers are never touched).</summary>
     /// <param name="config">The base URL and the API key (<see cref="StreamingAvatarApiConfig.ApiKey"/>; a session token is refused).</param>
     /// <param name="httpClient">The HTTP client; a private one when null.</param>

@@ -74,6 +74,21 @@ public partial class StreamingAvatar : IAsyncDisposable
     {
     }
 
+    /// <summary>
+    /// Creates an avatar client from an endpoint and a credential, the shape of .NET client libraries
+    /// (<c>new XClient(endpoint, credential, options)</c>); the same client as one made from a <see cref="StreamingAvatarApiConfig"/>.
+    /// </summary>
+    /// <param name="endpoint">The base URL of the API, for example <c>https://api.konpro.ai</c>.</param>
+    /// <param name="credential">A session token or the API key (see <see cref="KonProCredential"/>).</param>
+    /// <param name="options">Logging, time, keep-alive, reconnect and room options; defaults when null.</param>
+    /// <param name="httpClient">The HTTP client to send through (never modified, not disposed); a private one when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is null.</exception>
+    /// <exception cref="ArgumentException">The endpoint is not an absolute http(s) URL.</exception>
+    public StreamingAvatar(Uri endpoint, KonProCredential credential, StreamingAvatarOptions? options = null, HttpClient? httpClient = null)
+        : this(StreamingAvatarApiConfig.From(endpoint, credential), httpClient, options, connector: null)
+    {
+    }
+
     /// <summary>Creates an avatar client whose chat socket opens through <paramref name="connector"/> (the one seam tests replace).</summary>
     internal StreamingAvatar(StreamingAvatarApiConfig config, HttpClient? httpClient, StreamingAvatarOptions? options, IWebSocketConnector? connector)
     {

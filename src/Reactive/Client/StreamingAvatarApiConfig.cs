@@ -67,6 +67,24 @@ public sealed class StreamingAvatarApiConfig
         return uri;
     }
 
+    /// <summary>An endpoint and a credential as the settings every constructor validates.</summary>
+    internal static StreamingAvatarApiConfig From(Uri endpoint, KonProCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(credential);
+        var config = new StreamingAvatarApiConfig { Endpoint = endpoint };
+        if (credential.IsApiKey)
+        {
+            config.ApiKey = credential.Secret;
+        }
+        else
+        {
+            config.Token = credential.Secret;
+        }
+
+        return config;
+    }
+
     internal KonProCredential GetCredential()
     {
         var hasToken = !string.IsNullOrWhiteSpace(Token);

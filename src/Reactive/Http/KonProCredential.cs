@@ -2,8 +2,17 @@ using System.Net.Http.Headers;
 
 namespace KonPro.Streaming;
 
-/// <summary>A session token or an API key, and how it is sent. <see cref="ToString"/> never shows the secret.</summary>
-internal sealed class KonProCredential
+/// <summary>
+/// The credential a client sends: a session token (from <c>create_token</c>; safe for browsers, devices and workers,
+/// sent as <c>Authorization: Bearer</c>) or the account's API key (secret, server side only, sent as <c>x-api-key</c>).
+/// Made with <see cref="FromSessionToken"/> or <see cref="FromApiKey"/>; <see cref="ToString"/> never shows the secret.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var avatar = new StreamingAvatar(new Uri("https://api.konpro.ai"), KonProCredential.FromSessionToken(token));
+/// </code>
+/// </example>
+public sealed class KonProCredential
 {
     private readonly AuthenticationHeaderValue? _bearer;
 
@@ -14,16 +23,36 @@ internal sealed class KonProCredential
         _bearer = isApiKey ? null : new AuthenticationHeaderValue("Bearer", secret);
     }
 
-    public string Secret { get; }
+    internal string Secret { get; }
 
-    public bool IsApiKey { get; }
+    internal bool IsApiKey { get; }
 
-    public static KonProCredential SessionToken(string token) => new(token, isApiKey: false);
+    /// <summary>A session token from <c>create_token</c> (sent as <c>Authorization: Bearer</c> and on the chat socket).</summary>
+    /// <param name="token">The token.</param>
+    /// <returns>The credential.</returns>
+    /// <exception cref="ArgumentException">The token is null, empty or white space.</exception>
+    public static KonProCredential FromSessionToken(string token)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(token);
+        return SessionToken(token);
+    }
 
-    public static KonProCredential ApiKey(string apiKey) => new(apiKey, isApiKey: true);
+    /// <summary>The account's API key (sent as <c>x-api-key</c>). Never ship it to a browser or device.</summary>
+    /// <param name="apiKey">The key.</param>
+    /// <returns>The credential.</returns>
+    /// <exception cref="ArgumentException">The key is null, empty or white space.</exception>
+    public static KonProCredential FromApiKey(string apiKey)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
+        return ApiKey(apiKey);
+    }
+
+    internal static KonProCredential SessionToken(string token) => new(token, isApiKey: false);
+
+    internal static KonProCredential ApiKey(string apiKey) => new(apiKey, isApiKey: true);
 
     /// <summary>Puts the credential on one request (the generated client builds a new request per call).</summary>
-    public void Apply(HttpRequestMessage request)
+    internal void Apply(HttpRequestMessage request)
     {
         if (IsApiKey)
         {
@@ -35,5 +64,6 @@ internal sealed class KonProCredential
         }
     }
 
+    /// <inheritdoc />
     public override string ToString() => IsApiKey ? "KonProCredential { ApiKey = *** }" : "KonProCredential { SessionToken = *** }";
 }
