@@ -20,7 +20,7 @@ public sealed class RoomNamespaceTests
         var act = () => RoomNamespace.RequireAddress(address: null, required: null);
 
         act.Should().Throw<Xunit.SkipException>()
-            .Which.Message.Should().Contain("network namespace").And.Contain("`eng/test`").And.Contain("eng/netns-run dotnet test");
+            .Which.Message.Should().Contain("network namespace").And.Contain("`eng/test`").And.Contain("eng/netns-run dotnet test tests/KonPro.StreamingAvatar.Testing.Tests ");
     }
 
     [Fact]

@@ -126,10 +126,7 @@ internal static class LoadRunner
             if (Avatar.CurrentState == SessionState.Closed)
             {
                 // Closed before it could speak: say why, so the run's error lines explain it.
-                var closed = _events.OfType<StreamDisconnected>().LastOrDefault();
-                throw new InvalidOperationException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"the session closed before it spoke: {closed?.Reason.ToString() ?? "no disconnect event"} (close status {closed?.CloseStatus?.ToString(CultureInfo.InvariantCulture) ?? "none"}, {closed?.CloseDescription ?? "no description"})"));
+                throw new InvalidOperationException($"the session closed before it spoke: {LastDisconnect()}");
             }
 
             var started = Stopwatch.GetTimestamp();
@@ -141,16 +138,18 @@ internal static class LoadRunner
             catch (OperationCanceledException) when (handle.Completed.IsCompleted)
             {
                 // The task ended without starting: say how, and how the session stood, so the run's error lines explain it.
-                var disconnect = _events.OfType<StreamDisconnected>().LastOrDefault();
-                throw new InvalidOperationException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"a task ended {handle.Completed.Result.Outcome} without starting; session {Avatar.CurrentState}, disconnect {disconnect?.Reason.ToString() ?? "none"} (close status {disconnect?.CloseStatus?.ToString(CultureInfo.InvariantCulture) ?? "none"}, {disconnect?.CloseDescription ?? "no description"})"));
+                throw new InvalidOperationException($"a task ended {handle.Completed.Result.Outcome} without starting; session {Avatar.CurrentState}, disconnect {LastDisconnect()}");
             }
 
             Latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             await handle.Completed.WaitAsync(TimeSpan.FromSeconds(120));
             Check(handle.TaskId);
         }
+
+        // The session's last stream_disconnected, as the error lines print it.
+        private string LastDisconnect() => _events.OfType<StreamDisconnected>().LastOrDefault() is { } closed
+            ? string.Create(CultureInfo.InvariantCulture, $"{closed.Reason} (close status {closed.CloseStatus?.ToString(CultureInfo.InvariantCulture) ?? "none"}, {closed.CloseDescription ?? "no description"})")
+            : "none";
 
         private void Check(string taskId)
         {
