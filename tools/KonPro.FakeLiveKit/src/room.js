@@ -251,7 +251,9 @@ export class ClientParticipant {
   sendData(bytes) {
     if (this.gone) return false;
     if (process.env.KONPRO_FAKE_LIVEKIT_TRACE) this.log(`data out: ${bytes.length} bytes, channel ${this.reliable?.readyState}`);
-    if (this.reliable && this.reliable.readyState === 'open') this.reliable.send(bytes);
+    // In order, always: the channel reads 'open' before its open event has flushed what was queued while it opened,
+    // so a packet goes out directly only when nothing is waiting ahead of it.
+    if (this.reliable && this.reliable.readyState === 'open' && this.pendingData.length === 0) this.reliable.send(bytes);
     else this.pendingData.push(bytes);
     return true;
   }
