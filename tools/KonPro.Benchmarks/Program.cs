@@ -16,6 +16,9 @@ internal static class Program
               the BenchmarkDotNet suite (the report in docs/benchmarks.md), then the load runs
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor
               only the REST calls against the constant-envelope Kestrel endpoint (SDK, generated client, raw POST)
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --event-pipeline [rounds]
+              only the event path: the raw reader pass, the parser alone and the pipeline to 1 and 10 subscribers,
+              interleaved for the given rounds (default 5), medians
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor-probes
               where the SDK's keep_alive time goes at the floor: the generated call under each kind of token, the
               REST client's call with and without its timeouts, beside the raw POST
@@ -50,6 +53,17 @@ internal static class Program
         if (args[0] == "--rest-floor")
         {
             foreach (var line in await Quick.RestFloor.RunAsync())
+            {
+                Console.WriteLine(line);
+            }
+
+            return 0;
+        }
+
+        if (args[0] == "--event-pipeline")
+        {
+            var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
+            foreach (var line in EventPipelineRun.Run(rounds))
             {
                 Console.WriteLine(line);
             }

@@ -10,6 +10,8 @@ namespace KonPro.Streaming.Events;
 /// <remarks>
 /// Costs no allocation per event in steady state: keys are value structs and the recent events live in a ring.
 /// Times come from the session's <see cref="TimeProvider"/> (the clock of every timestamp in the SDK).
+/// Not thread-safe and takes no lock of its own: <see cref="EventIngest"/> calls it under its gate, the one lock of
+/// an event's way to the subscribers.
 /// </remarks>
 internal sealed class EventDeduplicator
 {
@@ -18,7 +20,6 @@ internal sealed class EventDeduplicator
 
     private const int RecentCapacity = 512;
 
-    private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly Recent[] _recent = new Recent[RecentCapacity];
     private int _recentStart;
@@ -40,20 +41,17 @@ internal sealed class EventDeduplicator
 
         var key = EventKey.Of(evt);
         var now = _time.GetTimestamp();
-        lock (_gate)
+        _channelsSeen |= 1 << (int)channel;
+        ExpireOlderThanWindow(now);
+
+        // Only when two channels deliver can an event have a twin to consume.
+        if ((_channelsSeen & (_channelsSeen - 1)) != 0 && ConsumeTwin(key, channel))
         {
-            _channelsSeen |= 1 << (int)channel;
-            ExpireOlderThanWindow(now);
-
-            // Only when two channels deliver can an event have a twin to consume.
-            if ((_channelsSeen & (_channelsSeen - 1)) != 0 && ConsumeTwin(key, channel))
-            {
-                return false;
-            }
-
-            Remember(new Recent(key, channel, now, Consumed: false));
-            return true;
+            return false;
         }
+
+        Remember(new Recent(key, channel, now, Consumed: false));
+        return true;
     }
 
     private void ExpireOlderThanWindow(long now)

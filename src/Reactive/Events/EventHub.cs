@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace KonPro.Streaming.Events;
 
 /// <summary>
@@ -7,16 +9,22 @@ namespace KonPro.Streaming.Events;
 /// Optionally replays its latest value to each new subscriber. Completing it completes every observer, and
 /// later subscribers get the completion (after the last value, when it replays).
 /// </summary>
+/// <remarks>
+/// A value's way through takes no lock: the queue is a <see cref="ConcurrentQueue{T}"/> and one flag, set and cleared
+/// with interlocked operations, says who drains it. The gate guards only what changes rarely (the observers, the
+/// latest value of a replaying hub, completion).
+/// </remarks>
 internal sealed class EventHub<T>
 {
     private readonly Lock _gate = new();
-    // Values travel without a closure (Action is null); subscriptions and completion carry their work.
-    private readonly Queue<(T Value, Action? Work)> _pending = new();
+    // Values travel without a closure (Work is null; After, when set, runs once every observer has the value);
+    // subscriptions and completion carry their work.
+    private readonly ConcurrentQueue<Pending> _pending = new();
     private readonly bool _replayLatest;
     private readonly Action<Exception, T?> _onObserverError;
     private IObserver<T>[] _observers = [];
-    private bool _draining;
-    private bool _completed;
+    private int _draining;
+    private volatile bool _completed;
     private bool _hasLatest;
     private bool _completionDelivered;
     private T _latest = default!;
@@ -29,16 +37,7 @@ internal sealed class EventHub<T>
         _latest = initial;
     }
 
-    public bool IsCompleted
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _completed;
-            }
-        }
-    }
+    public bool IsCompleted => _completed;
 
     public IObservable<T> AsObservable() => new HubObservable(this);
 
@@ -48,23 +47,38 @@ internal sealed class EventHub<T>
         Drain();
     }
 
-    /// <summary>Queues <paramref name="value"/> without delivering it; call <see cref="Drain"/> (outside any lock) to deliver.</summary>
-    public void Enqueue(T value)
+    /// <summary>
+    /// Queues <paramref name="value"/> without delivering it; call <see cref="Drain"/> (outside any lock) to deliver.
+    /// Callers that publish from several threads keep their order under a lock of their own.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <param name="afterDelivery">Runs with the value on the delivering thread once every observer has it, before the next value.</param>
+    /// <returns><see langword="false"/> when the hub has completed: nothing was queued (the caller runs <paramref name="afterDelivery"/> itself).</returns>
+    public bool Enqueue(T value, Action<T>? afterDelivery = null)
     {
+        if (!_replayLatest)
+        {
+            if (_completed)
+            {
+                return false;
+            }
+
+            // Racing OnCompleted, a value may land behind the completion: it then reaches no observer (they are gone).
+            _pending.Enqueue(new Pending(value, null, afterDelivery));
+            return true;
+        }
+
         lock (_gate)
         {
             if (_completed)
             {
-                return;
+                return false;
             }
 
-            if (_replayLatest)
-            {
-                _latest = value;
-                _hasLatest = true;
-            }
-
-            _pending.Enqueue((value, null));
+            _latest = value;
+            _hasLatest = true;
+            _pending.Enqueue(new Pending(value, null, afterDelivery));
+            return true;
         }
     }
 
@@ -82,7 +96,7 @@ internal sealed class EventHub<T>
                 return false;
             }
 
-            _pending.Enqueue((default!, work));
+            _pending.Enqueue(new Pending(default!, work, null));
             return true;
         }
     }
@@ -111,7 +125,7 @@ internal sealed class EventHub<T>
                 _hasLatest = true;
             }
 
-            _pending.Enqueue((value, null));
+            _pending.Enqueue(new Pending(value, null, null));
             return true;
         }
     }
@@ -126,7 +140,7 @@ internal sealed class EventHub<T>
             }
 
             _completed = true;
-            _pending.Enqueue((default!, () =>
+            _pending.Enqueue(new Pending(default!, () =>
             {
                 IObserver<T>[] observers;
                 lock (_gate)
@@ -149,7 +163,7 @@ internal sealed class EventHub<T>
                         _onObserverError(exception, default);
                     }
                 }
-            }));
+            }, null));
         }
 
         Drain();
@@ -161,7 +175,7 @@ internal sealed class EventHub<T>
         var subscription = new Subscription(this, observer);
         lock (_gate)
         {
-            _pending.Enqueue((default!, () =>
+            _pending.Enqueue(new Pending(default!, () =>
             {
                 if (subscription.IsDisposed)
                 {
@@ -201,7 +215,7 @@ internal sealed class EventHub<T>
                         _onObserverError(exception, default);
                     }
                 }
-            }));
+            }, null));
         }
 
         Drain();
@@ -231,46 +245,60 @@ internal sealed class EventHub<T>
         }
     }
 
+    /// <summary>
+    /// Delivers what is queued, unless another thread (or an observer of this one, publishing from its handler) is
+    /// delivering already: that one delivers it. Lock-free: whoever sets the draining flag drains; after clearing it,
+    /// the drainer looks once more, so a value queued while it was finishing is never left behind.
+    /// </summary>
     public void Drain()
     {
-        lock (_gate)
+        while (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
-            if (_draining)
+            while (_pending.TryDequeue(out var next))
+            {
+                Run(next);
+            }
+
+            // A full fence: the look below cannot move ahead of the release, so a publisher that found the flag set
+            // has queued its value where this look sees it.
+            Interlocked.Exchange(ref _draining, 0);
+            if (_pending.IsEmpty)
             {
                 return;
             }
+        }
+    }
 
-            _draining = true;
+    private void Run(Pending next)
+    {
+        if (next.Work is { } work)
+        {
+            try
+            {
+                work();
+            }
+#pragma warning disable CA1031 // work that throws (a handle's step, a subscription) is reported; the queue behind it still drains
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                _onObserverError(exception, default);
+            }
+
+            return;
         }
 
-        while (true)
+        Deliver(next.Value);
+        if (next.After is { } after)
         {
-            (T Value, Action? Work) next;
-            lock (_gate)
+            try
             {
-                if (!_pending.TryDequeue(out next))
-                {
-                    _draining = false;
-                    return;
-                }
+                after(next.Value);
             }
-
-            if (next.Work is { } work)
-            {
-                try
-                {
-                    work();
-                }
-#pragma warning disable CA1031 // work that throws (a handle's step, a subscription) is reported; the queue behind it still drains
-                catch (Exception exception)
+#pragma warning disable CA1031 // as for work: reported, and the queue behind it still drains
+            catch (Exception exception)
 #pragma warning restore CA1031
-                {
-                    _onObserverError(exception, default);
-                }
-            }
-            else
             {
-                Deliver(next.Value);
+                _onObserverError(exception, default);
             }
         }
     }
@@ -288,6 +316,8 @@ internal sealed class EventHub<T>
             }
         }
     }
+
+    private readonly record struct Pending(T Value, Action? Work, Action<T>? After);
 
     private sealed class HubObservable(EventHub<T> hub) : IObservable<T>
     {

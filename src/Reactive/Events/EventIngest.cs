@@ -9,7 +9,9 @@ namespace KonPro.Streaming.Events;
 /// the talking flags, the speak handles and the connection quality follow, and the event is published to the hub.
 /// The SDK's own <c>stream_ready</c> and <c>stream_disconnected</c> are built here too. The chat socket's loop and
 /// the room's thread may call it at once: one gate keeps the derived state and the published order the same, and
-/// delivery happens outside it (the hubs serialize it).
+/// delivery happens outside it (the hubs serialize it). That gate is the only lock an event takes on its way to the
+/// subscribers (the deduplicator has none of its own; the hub's queue is lock-free), save the speak tracker's for a
+/// task's start and stop.
 /// </summary>
 internal sealed class EventIngest
 {
@@ -19,6 +21,7 @@ internal sealed class EventIngest
     private readonly SpeakTracker _speaks;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Action<StreamingEvent> _moveSpeakHandle;
     private ConnectionQuality _connectionQuality = ConnectionQuality.Unknown;
 
     public EventIngest(TimeProvider time, ILogger logger)
@@ -27,6 +30,7 @@ internal sealed class EventIngest
         _logger = logger;
         _dedup = new EventDeduplicator(time);
         _speaks = new SpeakTracker(time);
+        _moveSpeakHandle = MoveSpeakHandle;
         Events = new EventHub<StreamingEvent>(replayLatest: false, (e, evt) => Log.SubscriberThrew(logger, e, evt?.Name ?? "completion"));
         ParticipantData = new EventHub<AvatarRoomDataMessage>(replayLatest: false, (e, message) => Log.SubscriberThrew(logger, e, "participant data"));
         AvatarTalking = new EventHub<bool>(replayLatest: true, OnFlagSubscriberError, hasInitial: true, false);
@@ -121,9 +125,12 @@ internal sealed class EventIngest
     /// <summary>Takes in one event from a channel (see the class summary).</summary>
     public void Ingest(StreamingEvent evt, EventChannel channel)
     {
-        bool avatarChanged;
+        var avatarChanged = false;
         var userChanged = false;
-        Action? afterDelivery = null;
+        Action<StreamingEvent>? afterDelivery = null;
+
+        // The one lock of an event's way to its subscribers: the deduplicator, the talking flags and the order in
+        // which events enter the hub's queue are kept under it; the hub's queue itself takes no lock.
         lock (_gate)
         {
             if (!_dedup.ShouldDeliver(evt, channel))
@@ -133,16 +140,12 @@ internal sealed class EventIngest
 
             // A speak handle moves only once every subscriber has seen the event that moves it: whoever awaits
             // Started or Completed then finds the event in what it recorded (a drain on another thread may still be
-            // delivering it when this one returns).
+            // delivering it when this one returns). The tracker keeps no object for a task nobody awaits.
             switch (evt)
             {
-                case AvatarStartTalking start when start.TaskId is { } startedTask:
-                    var started = _speaks.Track(startedTask);
-                    afterDelivery = () => started.MarkStarted(start);
-                    break;
-                case AvatarStopTalking stop when stop.TaskId is { } stoppedTask:
-                    var stopped = _speaks.Track(stoppedTask);
-                    afterDelivery = () => stopped.MarkEnded(SpeakOutcome.Completed, stop.DurationMs);
+                case AvatarStartTalking { TaskId: not null }:
+                case AvatarStopTalking { TaskId: not null }:
+                    afterDelivery = _moveSpeakHandle;
                     break;
                 case UserStart:
                     userChanged = UserTalking.EnqueueIfChanged(true);
@@ -155,12 +158,16 @@ internal sealed class EventIngest
                     break;
             }
 
-            avatarChanged = AvatarTalking.EnqueueIfChanged(_avatarTalkingTracker.Apply(evt));
-            Events.Enqueue(evt);
-            if (afterDelivery is not null && !Events.EnqueueAfterDelivery(afterDelivery))
+            // Only these events can change whether the avatar talks (AvatarTalkingTracker): the others skip the flag's hub.
+            if (evt is AvatarStartTalking or AvatarStopTalking or StreamDisconnected)
+            {
+                avatarChanged = AvatarTalking.EnqueueIfChanged(_avatarTalkingTracker.Apply(evt));
+            }
+
+            if (!Events.Enqueue(evt, afterDelivery) && afterDelivery is not null)
             {
                 // The stream has completed (the session closed): no delivery to wait for.
-                afterDelivery();
+                afterDelivery(evt);
             }
         }
 
@@ -176,6 +183,20 @@ internal sealed class EventIngest
         }
 
         Events.Drain();
+    }
+
+    // Runs on the delivering thread once every subscriber has the start or stop (see Ingest).
+    private void MoveSpeakHandle(StreamingEvent evt)
+    {
+        switch (evt)
+        {
+            case AvatarStartTalking start:
+                _speaks.MarkStarted(start);
+                break;
+            case AvatarStopTalking stop:
+                _speaks.MarkCompleted(stop);
+                break;
+        }
     }
 
     /// <summary>The SDK's <c>stream_ready</c>: the chat socket (and the room's media) are ready.</summary>

@@ -8,8 +8,8 @@ namespace KonPro.Streaming;
 
 /// <summary>
 /// Parses one wire message (a UTF-8 JSON object) into a typed <see cref="StreamingEvent"/> without
-/// reflection and without a serializer: one <see cref="Utf8JsonReader"/> pass finds the event's name, a
-/// second one reads the fields of that event. Unknown names become <see cref="UnknownStreamingEvent"/>;
+/// reflection and without a serializer: one <see cref="Utf8JsonReader"/> pass checks the whole message and reads the
+/// fields of its event as it goes (the names compared as UTF-8, never transcoded). Unknown names become <see cref="UnknownStreamingEvent"/>;
 /// the names of the events only the SDK raises (<c>stream_ready</c>, <c>stream_disconnected</c>,
 /// <c>connection_quality_changed</c>, <c>stream_reconnected</c>) are refused (<see cref="WireParseResult.ClientEventName"/>): such a message is
 /// not that event, and the callers drop it, log it and count it;
@@ -29,6 +29,9 @@ internal static class StreamingEventParser
 
     /// <summary>The name property on the LiveKit data channel.</summary>
     internal const string DataChannelNameProperty = Api.ChatProtocol.RoomEventNameProperty;
+
+    private static readonly byte[] ChatSocketNameUtf8 = Encoding.UTF8.GetBytes(ChatSocketNameProperty);
+    private static readonly byte[] DataChannelNameUtf8 = Encoding.UTF8.GetBytes(DataChannelNameProperty);
 
     private static readonly JsonReaderOptions ReaderOptions = new()
     {
@@ -117,94 +120,210 @@ internal static class StreamingEventParser
         clientEventName = null;
         try
         {
-            if (!TryFindKind(utf8Json, nameProperty, out var kind, out var name))
+            // One vectorized pass over the whole message: outside strings the reader accepts ASCII only, so this is
+            // the UTF-8 check of every string, at a fraction of the cost of checking each one.
+            if (!Utf8.IsValid(utf8Json))
             {
                 return WireParseResult.Malformed;
             }
 
-            if (kind == Kind.ClientEvent)
+            var name = new NameProperty(nameProperty);
+            var fields = default(Fields);
+            var read = ReadFields(utf8Json, name, sessionId, cache, ref fields);
+            if (read == ReadResult.KindLate)
+            {
+                // A field whose meaning depends on the event (message, duration_ms, silence_times, count_down) came
+                // before the name: the whole message is valid, so read it again now that the kind is known. Servers
+                // send the name first; this keeps any other order exactly as it was read before.
+                var kind = fields.Kind;
+                var kindName = fields.KindName;
+                fields = new Fields { Found = true, Kind = kind, KindName = kindName };
+                read = ReadFields(utf8Json, name, sessionId, cache, ref fields);
+            }
+
+            if (read != ReadResult.Done)
+            {
+                return WireParseResult.Malformed;
+            }
+
+            if (fields.Kind == Kind.ClientEvent)
             {
                 // The SDK raises these itself, from its own transports; a message carrying one of their names is not
                 // that event (ADR 0006), whoever sent it.
-                clientEventName = name;
+                clientEventName = fields.KindName;
                 return WireParseResult.ClientEventName;
             }
 
-            evt = ReadEvent(utf8Json, nameProperty, kind, name, sessionId, receivedAt, cache);
+            evt = Build(utf8Json, ref fields, sessionId, receivedAt);
             return WireParseResult.Event;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
             // JsonException: not JSON, nested too deep, truncated, trailing data. The others cannot come from input
-            // the first pass accepted (it checks every string); they are caught so that no input ever escapes as an
-            // exception into a receive loop.
+            // the pass accepted (it checks every string before it reads one); they are caught so that no input ever
+            // escapes as an exception into a receive loop.
             evt = null;
             clientEventName = null;
             return WireParseResult.Malformed;
         }
     }
 
-    // First pass: validate the whole document (JSON syntax, UTF-8 and escapes of every string) and find the
-    // name. Allocates only for unknown (and refused) names. After it, no string of the message can fail to decode.
-    private static bool TryFindKind(ReadOnlySpan<byte> utf8Json, string nameProperty, out Kind kind, out string? unknownName)
+    // The one pass: validates the whole document (JSON syntax to its end, the escapes of every string; the UTF-8 was
+    // checked before) and reads the fields the event models as it goes, keeping the rest. Nothing is built until the
+    // pass has reached the end, so a message that fails anywhere yields no event at all.
+    private static ReadResult ReadFields(
+        ReadOnlySpan<byte> utf8Json,
+        NameProperty name,
+        string? sessionId,
+        StreamingEventParserCache? cache,
+        ref Fields fields)
     {
-        kind = Kind.Unknown;
-        unknownName = null;
-        var found = false;
-
-        // One vectorized pass over the whole message: outside strings the reader accepts ASCII only, so this is
-        // the UTF-8 check of every string, at a fraction of the cost of checking each one.
-        if (!Utf8.IsValid(utf8Json))
-        {
-            return false;
-        }
-
         var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            return false;
+            return ReadResult.Malformed;
         }
 
-        // Every token to the end: a second value after the object makes the reader throw.
-        while (reader.Read())
+        var nameSeen = false;
+        var kindLate = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.String))
-            {
-                continue;
-            }
-
             if (!IsValidText(ref reader))
             {
-                return false;
+                return ReadResult.Malformed;
             }
 
-            if (found || reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1
-                || !reader.ValueTextEquals(nameProperty))
+            var field = Field.Other;
+            if (!nameSeen && reader.ValueTextEquals(name.Utf8))
             {
-                continue;
+                field = Field.Name;
+            }
+            else if (reader.ValueTextEquals("task_id"u8))
+            {
+                field = Field.TaskId;
+            }
+            else if (reader.ValueTextEquals("session_id"u8))
+            {
+                field = Field.SessionId;
+            }
+            else if (reader.ValueTextEquals("message"u8))
+            {
+                field = Field.Message;
+            }
+            else if (reader.ValueTextEquals("duration_ms"u8))
+            {
+                field = Field.DurationMs;
+            }
+            else if (reader.ValueTextEquals("silence_times"u8))
+            {
+                field = Field.SilenceTimes;
+            }
+            else if (reader.ValueTextEquals("count_down"u8))
+            {
+                field = Field.CountDown;
             }
 
+            if (field >= Field.Message)
+            {
+                if (!fields.Found)
+                {
+                    // Its meaning waits for the name: check it now, read it once the name is known.
+                    kindLate = true;
+                    reader.Read();
+                    if (!SkipValidating(ref reader))
+                    {
+                        return ReadResult.Malformed;
+                    }
+
+                    continue;
+                }
+
+                if (!Models(fields.Kind, field))
+                {
+                    field = Field.Other;
+                }
+            }
+
+            // Only unknown fields need their name as a string; a later copy of the name property is one of them.
+            var otherName = field == Field.Other ? reader.GetString()! : null;
+            var isName = otherName is not null && !fields.Found && reader.ValueTextEquals(name.Utf8);
             reader.Read();
-            if (reader.TokenType != JsonTokenType.String)
+            if (reader.TokenType == JsonTokenType.String && !IsValidText(ref reader))
             {
-                // Not a name: its tokens (if a container) are validated by the loop; a later name may still come.
-                continue;
+                return ReadResult.Malformed;
             }
 
-            if (!IsValidText(ref reader))
+            if ((field == Field.Name || isName) && reader.TokenType == JsonTokenType.String && !fields.Found)
             {
-                return false;
+                // The first name that is a string names the event.
+                fields.Found = true;
+                fields.Kind = KindOf(ref reader);
+                if (fields.Kind is Kind.Unknown or Kind.ClientEvent)
+                {
+                    fields.KindName = reader.GetString();
+                }
             }
 
-            found = true;
-            kind = KindOf(ref reader);
-            if (kind is Kind.Unknown or Kind.ClientEvent)
+            var taken = field switch
             {
-                unknownName = reader.GetString();
+                Field.Name => nameSeen = true,
+                Field.TaskId => TryReadTaskId(ref reader, cache, out fields.TaskId),
+                Field.SessionId => TryReadSessionId(ref reader, sessionId, cache, out fields.SessionId),
+                Field.Message => TryReadString(ref reader, out fields.Message),
+                Field.DurationMs => TryReadInt64(ref reader, out fields.DurationMs),
+                Field.SilenceTimes => TryReadInt32(ref reader, out fields.SilenceTimes),
+                Field.CountDown => TryReadInt32(ref reader, out fields.CountDown),
+                _ => false,
+            };
+
+            if (!taken)
+            {
+                // An unknown field, or a known one with an unexpected JSON type: pass it through as data, once every
+                // string in it has been checked.
+                otherName ??= FieldName(field, name.Text);
+                var start = reader;
+                if (!SkipValidating(ref reader))
+                {
+                    return ReadResult.Malformed;
+                }
+
+                fields.Extra ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                fields.Extra[otherName] = JsonElement.ParseValue(ref start);
+            }
+            else if (!SkipValidating(ref reader))
+            {
+                return ReadResult.Malformed;
             }
         }
 
-        return found;
+        // The end of the object must be the end of the message: trailing data makes the reader throw.
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        {
+            return ReadResult.Malformed;
+        }
+
+        return !fields.Found ? ReadResult.Malformed : kindLate ? ReadResult.KindLate : ReadResult.Done;
+    }
+
+    // Moves past the value the reader is on (a scalar stays where it is, a container is read to its end), checking
+    // every string in it.
+    private static bool SkipValidating(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return true;
+        }
+
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String && !IsValidText(ref reader))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // A string token decodes to UTF-16: its bytes are valid UTF-8 (checked for the whole message) and its \\u
@@ -280,93 +399,23 @@ internal static class StreamingEventParser
         return Kind.Unknown;
     }
 
-    // Second pass: read the fields the event models; keep the rest.
-    private static StreamingEvent ReadEvent(
-        ReadOnlySpan<byte> utf8Json,
-        string nameProperty,
-        Kind kind,
-        string? unknownName,
-        string? sessionId,
-        DateTimeOffset receivedAt,
-        StreamingEventParserCache? cache)
+    // Whether the event of this kind models the (kind-dependent) field; otherwise it is one of the extra fields.
+    private static bool Models(Kind kind, Field field) => field switch
     {
-        string? taskId = null;
-        string? message = null;
-        string? messageSessionId = null;
-        long durationMs = 0;
-        int silenceTimes = 0;
-        int countDown = 0;
-        Dictionary<string, JsonElement>? extra = null;
-        var nameSeen = false;
+        Field.Message => kind is Kind.AvatarTalkingMessage or Kind.UserTalkingMessage,
+        Field.DurationMs => kind == Kind.AvatarStopTalking,
+        Field.SilenceTimes or Field.CountDown => kind == Kind.UserSilence,
+        _ => true,
+    };
 
-        var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var field = Field.Other;
-            if (!nameSeen && reader.ValueTextEquals(nameProperty))
-            {
-                field = Field.Name;
-            }
-            else if (reader.ValueTextEquals("task_id"u8))
-            {
-                field = Field.TaskId;
-            }
-            else if (reader.ValueTextEquals("session_id"u8))
-            {
-                field = Field.SessionId;
-            }
-            else if (HasMessage(kind) && reader.ValueTextEquals("message"u8))
-            {
-                field = Field.Message;
-            }
-            else if (kind == Kind.AvatarStopTalking && reader.ValueTextEquals("duration_ms"u8))
-            {
-                field = Field.DurationMs;
-            }
-            else if (kind == Kind.UserSilence && reader.ValueTextEquals("silence_times"u8))
-            {
-                field = Field.SilenceTimes;
-            }
-            else if (kind == Kind.UserSilence && reader.ValueTextEquals("count_down"u8))
-            {
-                field = Field.CountDown;
-            }
-
-            // Only unknown fields need their name as a string.
-            var otherName = field == Field.Other ? reader.GetString()! : null;
-            reader.Read();
-
-            var taken = field switch
-            {
-                Field.Name => nameSeen = true,
-                Field.TaskId => TryReadTaskId(ref reader, cache, out taskId),
-                Field.SessionId => TryReadSessionId(ref reader, sessionId, out messageSessionId),
-                Field.Message => TryReadString(ref reader, out message),
-                Field.DurationMs => TryReadInt64(ref reader, out durationMs),
-                Field.SilenceTimes => TryReadInt32(ref reader, out silenceTimes),
-                Field.CountDown => TryReadInt32(ref reader, out countDown),
-                _ => false,
-            };
-
-            if (!taken)
-            {
-                // An unknown field, or a known one with an unexpected JSON type: pass it through as data.
-                otherName ??= FieldName(field, nameProperty);
-                extra ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-                extra[otherName] = JsonElement.ParseValue(ref reader);
-            }
-            else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-            {
-                reader.Skip();
-            }
-        }
-
-        var sid = messageSessionId ?? sessionId;
-        var extras = extra ?? StreamingEvent.NoExtraFields;
+    private static StreamingEvent Build(ReadOnlySpan<byte> utf8Json, ref Fields fields, string? sessionId, DateTimeOffset receivedAt)
+    {
+        var taskId = fields.TaskId;
+        var sid = fields.SessionId ?? sessionId;
+        var extras = fields.Extra ?? StreamingEvent.NoExtraFields;
 
         // Every record is built with one object initializer: one allocation, no `with` copy.
-        return kind switch
+        return fields.Kind switch
         {
             Kind.AvatarStartTalking => new AvatarStartTalking
             {
@@ -374,7 +423,7 @@ internal static class StreamingEventParser
             },
             Kind.AvatarTalkingMessage => new AvatarTalkingMessage
             {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, Message = message ?? string.Empty,
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, Message = fields.Message ?? string.Empty,
             },
             Kind.AvatarEndMessage => new AvatarEndMessage
             {
@@ -382,7 +431,7 @@ internal static class StreamingEventParser
             },
             Kind.AvatarStopTalking => new AvatarStopTalking
             {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, DurationMs = durationMs,
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, DurationMs = fields.DurationMs,
             },
             Kind.UserStart => new UserStart
             {
@@ -394,7 +443,7 @@ internal static class StreamingEventParser
             },
             Kind.UserTalkingMessage => new UserTalkingMessage
             {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, Message = message ?? string.Empty,
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, Message = fields.Message ?? string.Empty,
             },
             Kind.UserEndMessage => new UserEndMessage
             {
@@ -402,13 +451,53 @@ internal static class StreamingEventParser
             },
             Kind.UserSilence => new UserSilence
             {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, SilenceTimes = silenceTimes, CountDown = countDown,
+                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, SilenceTimes = fields.SilenceTimes, CountDown = fields.CountDown,
             },
-            _ => new UnknownStreamingEvent(unknownName!, Encoding.UTF8.GetString(utf8Json))
+            _ => new UnknownStreamingEvent(fields.KindName!, Encoding.UTF8.GetString(utf8Json))
             {
                 TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
             },
         };
+    }
+
+    private enum ReadResult
+    {
+        Done,
+        Malformed,
+
+        /// <summary>Valid, but a kind-dependent field came before the name: read again with the kind known.</summary>
+        KindLate,
+    }
+
+    // What the pass has read so far.
+    private struct Fields
+    {
+        public bool Found;
+        public Kind Kind;
+        public string? KindName;
+        public string? TaskId;
+        public string? SessionId;
+        public string? Message;
+        public long DurationMs;
+        public int SilenceTimes;
+        public int CountDown;
+        public Dictionary<string, JsonElement>? Extra;
+    }
+
+    // The name property as text (for an extra field's name) and as UTF-8 (compared with the raw bytes).
+    private readonly ref struct NameProperty
+    {
+        public NameProperty(string text)
+        {
+            Text = text;
+            Utf8 = text == ChatSocketNameProperty ? ChatSocketNameUtf8
+                : text == DataChannelNameProperty ? DataChannelNameUtf8
+                : Encoding.UTF8.GetBytes(text);
+        }
+
+        public string Text { get; }
+
+        public ReadOnlySpan<byte> Utf8 { get; }
     }
 
     private enum Field
@@ -422,9 +511,6 @@ internal static class StreamingEventParser
         SilenceTimes,
         CountDown,
     }
-
-    private static bool HasMessage(Kind kind) =>
-        kind is Kind.AvatarTalkingMessage or Kind.UserTalkingMessage;
 
     private static string FieldName(Field field, string nameProperty) => field switch
     {
@@ -446,7 +532,8 @@ internal static class StreamingEventParser
                 taskId = null;
                 return true;
             case JsonTokenType.String:
-                if (cache?.LastTaskId is { } last && reader.ValueTextEquals(last))
+                // Compared with the cached id's UTF-8 bytes: nothing is transcoded for the many events of one task.
+                if (cache?.LastTaskId is { } last && reader.ValueTextEquals(cache.LastTaskIdUtf8))
                 {
                     taskId = last;
                     return true;
@@ -457,7 +544,7 @@ internal static class StreamingEventParser
             case JsonTokenType.Number:
                 // The number's own text, so 42 and "42" name the same task.
                 var raw = reader.ValueSpan; // the reader runs over one span, never a sequence
-                if (cache?.LastTaskId is { } lastNumber && AsciiEquals(raw, lastNumber))
+                if (cache?.LastTaskId is { } lastNumber && raw.SequenceEqual(cache.LastTaskIdUtf8))
                 {
                     taskId = lastNumber;
                     return true;
@@ -470,35 +557,14 @@ internal static class StreamingEventParser
                 return false;
         }
 
-        if (cache is not null)
-        {
-            cache.LastTaskId = taskId;
-        }
-
+        cache?.Remember(taskId!);
         return true;
     }
 
-    private static bool AsciiEquals(ReadOnlySpan<byte> bytes, string text)
+    private static bool TryReadSessionId(ref Utf8JsonReader reader, string? known, StreamingEventParserCache? cache, out string? sessionId)
     {
-        if (bytes.Length != text.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            if (bytes[i] != text[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool TryReadSessionId(ref Utf8JsonReader reader, string? known, out string? sessionId)
-    {
-        if (reader.TokenType == JsonTokenType.String && known is not null && reader.ValueTextEquals(known))
+        if (reader.TokenType == JsonTokenType.String && known is not null
+            && (cache is null ? reader.ValueTextEquals(known) : reader.ValueTextEquals(cache.SessionIdUtf8(known))))
         {
             sessionId = known;
             return true;
@@ -573,11 +639,51 @@ internal enum WireParseResult
 }
 
 /// <summary>
-/// Per-connection memory of the parser (the last task id), so that the many events of one task share one
-/// string. Not thread-safe: one per receive loop.
+/// Per-connection memory of the parser (the last task id, and the session id, with their UTF-8 bytes), so that the
+/// many events of one task share one string and neither id is transcoded to be compared. Not thread-safe: one per
+/// receive loop.
 /// </summary>
 internal sealed class StreamingEventParserCache
 {
+    private byte[] _lastTaskIdUtf8 = new byte[64];
+    private int _lastTaskIdLength;
+    private string? _sessionId;
+    private byte[] _sessionIdUtf8 = [];
+
     /// <summary>The task id of the last event that had one.</summary>
-    internal string? LastTaskId { get; set; }
+    internal string? LastTaskId { get; private set; }
+
+    /// <summary>The UTF-8 bytes of <see cref="LastTaskId"/> (empty when there is none).</summary>
+    internal ReadOnlySpan<byte> LastTaskIdUtf8 => _lastTaskIdUtf8.AsSpan(0, _lastTaskIdLength);
+
+    /// <summary>Remembers <paramref name="taskId"/> as the last task id; its bytes go in a buffer reused from task to task.</summary>
+    internal void Remember(string? taskId)
+    {
+        LastTaskId = taskId;
+        _lastTaskIdLength = 0;
+        if (taskId is null)
+        {
+            return;
+        }
+
+        var length = Encoding.UTF8.GetByteCount(taskId);
+        if (length > _lastTaskIdUtf8.Length)
+        {
+            _lastTaskIdUtf8 = new byte[length];
+        }
+
+        _lastTaskIdLength = Encoding.UTF8.GetBytes(taskId, _lastTaskIdUtf8);
+    }
+
+    /// <summary>The UTF-8 bytes of <paramref name="sessionId"/>, encoded once per session id.</summary>
+    internal ReadOnlySpan<byte> SessionIdUtf8(string sessionId)
+    {
+        if (!ReferenceEquals(sessionId, _sessionId))
+        {
+            _sessionIdUtf8 = Encoding.UTF8.GetBytes(sessionId);
+            _sessionId = sessionId;
+        }
+
+        return _sessionIdUtf8;
+    }
 }

@@ -49,6 +49,44 @@ public sealed class StreamingAvatarHostileEventsTests
         logs.Count(new EventId(4005)).Should().Be(LoneSurrogateEvents.Length, "each bad message is one malformed-message diagnostic");
     }
 
+    // Each is a whole event up to its very end, where it fails: the one pass has read the task id and the name before
+    // it finds the fault, and still nothing of the message may reach a subscriber.
+    private static readonly string[] LateFailingEvents =
+    [
+        "{\"event_type\":\"avatar_start_talking\",\"task_id\":\"late-1\",\"session_id\":\"s\",\"extra\":[1,{\"a\":\"\\udc00\"}]}",
+        "{\"event_type\":\"avatar_start_talking\",\"task_id\":\"late-2\"} {}",
+        "{\"event_type\":\"avatar_talking_message\",\"task_id\":\"late-3\",\"message\":\"hello\"",
+        "{\"event_type\":\"avatar_stop_talking\",\"task_id\":\"late-4\",\"duration_ms\":5,\"\\ud800\":0}",
+    ];
+
+    [Fact]
+    public async Task A_chat_message_that_fails_at_its_end_is_rejected_whole_and_no_part_of_it_is_delivered()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        using var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { LoggerFactory = loggerFactory });
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await scope.WaitForSocketAsync(session.SessionId);
+        using var events = new EventRecorder<StreamingEvent>(avatar.Events);
+        var talking = new ConcurrentQueue<bool>();
+        using var talkingSubscription = avatar.IsAvatarTalking.Subscribe(talking.Enqueue);
+
+        foreach (var message in LateFailingEvents)
+        {
+            scope.Server.Faults.SendRawChatMessage(session.SessionId, message).Should().Be(1);
+        }
+
+        // The same socket, after them: once this arrives, the bad messages have been read.
+        scope.Server.Faults.SendRawChatMessage(session.SessionId, "{\"event_type\":\"user_start\",\"task_id\":\"after\"}").Should().Be(1);
+        await events.WaitForAsync<UserStart>(e => e.TaskId == "after");
+
+        events.Items.Should().NotContain(e => e.TaskId != null && e.TaskId.StartsWith("late-", StringComparison.Ordinal));
+        talking.Should().Equal([false], "a start that failed at its end never made the avatar talk");
+        logs.Count(new EventId(4005)).Should().Be(LateFailingEvents.Length, "each bad message is one malformed-message diagnostic");
+        avatar.CurrentState.Should().Be(SessionState.Connected);
+    }
+
     [Fact]
     public async Task Invalid_utf8_and_lone_surrogates_on_the_room_data_channel_are_dropped_and_the_room_goes_on()
     {

@@ -130,4 +130,53 @@ public sealed class EventHubTests
 
         seen.Should().Equal(1);
     }
+
+    [Fact]
+    public void A_values_after_delivery_step_runs_once_every_observer_has_it_and_before_the_next_value()
+    {
+        var hub = new EventHub<int>(replayLatest: false, (_, _) => { });
+        var log = new List<string>();
+        hub.AsObservable().Subscribe(Observer.Create<int>(v => log.Add($"a{v}")));
+        hub.AsObservable().Subscribe(Observer.Create<int>(v => log.Add($"b{v}")));
+
+        hub.Enqueue(1, v => log.Add($"after{v}")).Should().BeTrue();
+        hub.Enqueue(2);
+        hub.Drain();
+        hub.OnCompleted();
+
+        log.Should().Equal("a1", "b1", "after1", "a2", "b2");
+        hub.Enqueue(3, v => log.Add($"after{v}")).Should().BeFalse("a completed hub queues nothing; the caller runs the step itself");
+        log.Should().HaveCount(5);
+    }
+
+    [Fact]
+    public async Task Values_queued_by_threads_racing_the_drainer_are_all_delivered_in_each_threads_order()
+    {
+        var hub = new EventHub<(int Thread, int Index)>(replayLatest: false, (_, _) => { });
+        var last = new int[4];
+        var outOfOrder = 0;
+        var count = 0;
+        hub.AsObservable().Subscribe(Observer.Create<(int Thread, int Index)>(v =>
+        {
+            if (v.Index != last[v.Thread] + 1)
+            {
+                outOfOrder++;
+            }
+
+            last[v.Thread] = v.Index;
+            count++;
+        }));
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+        {
+            for (var i = 1; i <= 5000; i++)
+            {
+                hub.Enqueue((t, i));
+                hub.Drain();
+            }
+        })));
+
+        count.Should().Be(20_000, "no value is left in the queue when a drainer finishes as another thread queues");
+        outOfOrder.Should().Be(0);
+    }
 }

@@ -95,4 +95,92 @@ public sealed class EventIngestTests
 
         progress.Completed.IsCompletedSuccessfully.Should().BeTrue();
     }
+
+    [Fact]
+    public void An_event_costs_the_ingest_step_no_allocation_not_even_a_start_and_stop_of_a_task_nobody_awaits()
+    {
+        // Issue 22, item 5: the tracker made a progress (two task sources) for every started task, awaited or not,
+        // and each start and stop queued a closure behind it in the hub (about 300 B a start).
+        var ingest = new EventIngest(TimeProvider.System, NullLogger.Instance);
+        var seen = 0;
+        ingest.Events.AsObservable().Subscribe(Observer.Create<StreamingEvent>(_ => seen++));
+        var turns = Enumerable.Range(0, 600).Select(i => Turn($"task-{i}")).ToArray();
+        IngestAll(ingest, turns.AsSpan(0, 300));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        IngestAll(ingest, turns.AsSpan(300));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        seen.Should().Be(600 * 5);
+        allocated.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_handle_asked_for_after_its_task_started_and_stopped_has_both_as_the_events_said()
+    {
+        var ingest = new EventIngest(TimeProvider.System, NullLogger.Instance);
+        var start = new AvatarStartTalking { TaskId = "t1" };
+        ingest.Ingest(start, EventChannel.ChatSocket);
+        ingest.Ingest(new AvatarStopTalking { TaskId = "t1", DurationMs = 700 }, EventChannel.ChatSocket);
+        ingest.Ingest(new AvatarStartTalking { TaskId = "t2" }, EventChannel.ChatSocket);
+
+        var ended = ingest.Speaks.Track("t1");
+        var started = ingest.Speaks.Track("t2");
+
+        (await ended.Started).Should().BeSameAs(start);
+        (await ended.Completed).Should().Be(new SpeakResult("t1", SpeakOutcome.Completed, 700));
+        started.Started.IsCompletedSuccessfully.Should().BeTrue();
+        started.IsDone.Should().BeFalse();
+        ingest.Speaks.Track("t2").Should().BeSameAs(started, "one task, one progress");
+    }
+
+    [Fact]
+    public async Task A_stop_while_an_interrupt_is_on_its_way_is_the_interrupts_even_for_a_task_nobody_awaited_yet()
+    {
+        var ingest = new EventIngest(TimeProvider.System, NullLogger.Instance);
+        ingest.Ingest(new AvatarStartTalking { TaskId = "t1" }, EventChannel.ChatSocket);
+        ingest.Speaks.SetInterruptRequested(true);
+        ingest.Ingest(new AvatarStopTalking { TaskId = "t1", DurationMs = 300 }, EventChannel.ChatSocket);
+        ingest.Ingest(new AvatarStartTalking { TaskId = "t2" }, EventChannel.ChatSocket);
+        ingest.Speaks.EndAll(SpeakOutcome.Interrupted);
+        ingest.Ingest(new AvatarStopTalking { TaskId = "t2", DurationMs = 50 }, EventChannel.ChatSocket);
+
+        (await ingest.Speaks.Track("t1").Completed).Should().Be(new SpeakResult("t1", SpeakOutcome.Interrupted, 300));
+        (await ingest.Speaks.Track("t2").Completed).Should().Be(new SpeakResult("t2", SpeakOutcome.Interrupted, null), "the first end counts");
+    }
+
+    [Fact]
+    public async Task A_task_pending_across_a_reconnect_keeps_its_bounded_wait_for_a_handle_asked_for_later()
+    {
+        var scheduler = new System.Reactive.Concurrency.HistoricalScheduler();
+        var ingest = new EventIngest(TimeProvider.System, NullLogger.Instance);
+        ingest.Ingest(new AvatarStartTalking { TaskId = "t1" }, EventChannel.ChatSocket);
+
+        ingest.Speaks.BoundPendingAfterReconnect(scheduler, TimeSpan.FromSeconds(10));
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(4));
+        var progress = ingest.Speaks.Track("t1");
+        progress.IsDone.Should().BeFalse();
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(6));
+
+        (await progress.Completed).Outcome.Should().Be(SpeakOutcome.Unknown, "the wait counted from the reconnect, not from the handle");
+    }
+
+    private static void IngestAll(EventIngest ingest, ReadOnlySpan<StreamingEvent[]> turns)
+    {
+        foreach (var turn in turns)
+        {
+            foreach (var evt in turn)
+            {
+                ingest.Ingest(evt, EventChannel.ChatSocket);
+            }
+        }
+    }
+
+    private static StreamingEvent[] Turn(string taskId) =>
+    [
+        new AvatarStartTalking { TaskId = taskId },
+        new AvatarTalkingMessage { TaskId = taskId, Message = "Hello" },
+        new AvatarEndMessage { TaskId = taskId },
+        new AvatarStopTalking { TaskId = taskId, DurationMs = 900 },
+        new UserStart(),
+    ];
 }

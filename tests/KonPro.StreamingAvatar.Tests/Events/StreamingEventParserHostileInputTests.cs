@@ -32,6 +32,32 @@ public sealed class StreamingEventParserHostileInputTests
         { "control character in a string", "{\"event_type\":\"avatar_talking_message\",\"message\":\"a\u0001b\"}" },
     };
 
+    // Whole events up to their very end, where they fail: the one pass has read the name, the task id and the
+    // message before it finds the fault (issue 22, item 5). The same messages with the fault mended parse.
+    public static TheoryData<string, string, string> LateFailures() => new()
+    {
+        { "lone surrogate deep in a last unknown field", "{\"event_type\":\"avatar_talking_message\",\"task_id\":\"t\",\"message\":\"hi\",\"x\":[{\"a\":\"\\ud800\"}]}", "\\ud800" },
+        { "lone surrogate in a last field's name", "{\"event_type\":\"avatar_stop_talking\",\"task_id\":\"t\",\"duration_ms\":5,\"\\udc00\":1}", "\\udc00" },
+        { "a second value after the object", "{\"event_type\":\"avatar_start_talking\",\"task_id\":\"t\"} {}", " {}" },
+        { "no closing brace", "{\"event_type\":\"user_talking_message\",\"task_id\":\"t\",\"message\":\"hi\"", string.Empty },
+    };
+
+    [Theory]
+    [MemberData(nameof(LateFailures))]
+    public void A_message_that_fails_at_its_end_yields_no_event_and_the_same_message_mended_does(string because, string json, string fault)
+    {
+        var cache = new StreamingEventParserCache();
+        var mended = fault.Length == 0 ? json + "}" : json.Replace(fault, fault == " {}" ? string.Empty : "\\u00e9", StringComparison.Ordinal);
+
+        var result = StreamingEventParser.Parse(Encoding.UTF8.GetBytes(json), "event_type", "s-1", At, cache, out var evt, out var refused);
+
+        result.Should().Be(WireParseResult.Malformed, because);
+        evt.Should().BeNull(because);
+        refused.Should().BeNull(because);
+        StreamingEventParser.TryParse(Encoding.UTF8.GetBytes(mended), "event_type", "s-1", At, cache, out var whole).Should().BeTrue(mended);
+        whole!.TaskId.Should().Be("t");
+    }
+
     public static TheoryData<string, string> OddButValidJson() => new()
     {
         { "escaped surrogate pair", "{\"event_type\":\"avatar_talking_message\",\"message\":\"\\ud83d\\ude00 \\u00e9\\n\\\\u\"}" },

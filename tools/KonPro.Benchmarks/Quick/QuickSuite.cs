@@ -46,39 +46,8 @@ internal static class QuickSuite
         yield return new QuickLine("frame-encode-alloc", encode.BytesPerItem, "B/frame", copy.BytesPerItem, "B/copy");
     }
 
-    /// <summary>Benchmark 2.</summary>
-    internal static IEnumerable<QuickLine> EventPipeline()
-    {
-        var rounds = EventMessages.Rounds(4096);
-        const int perOperation = 64;
-        var batch = EventMessages.PerRound * perOperation;
-        var next = 0;
-        var raw = Measure.Throughput(
-            () => { for (var i = 0; i < perOperation; i++) { RawPass(rounds[next++ % rounds.Length]); } }, batch, Slice);
-        foreach (var subscribers in new[] { 1, 10 })
-        {
-            using var pipeline = new EventPipelineBenchmarks.Pipeline(subscribers);
-            long dispatched = 0;
-            var sdk = Measure.Throughput(
-                () =>
-                {
-                    for (var i = 0; i < perOperation; i++)
-                    {
-                        pipeline.Dispatch(rounds[next++ % rounds.Length]);
-                        dispatched += EventMessages.PerRound;
-                    }
-                },
-                batch,
-                Slice);
-            if (pipeline.Seen != dispatched * subscribers)
-            {
-                throw new InvalidOperationException($"The pipeline delivered {pipeline.Seen} events; expected {dispatched * subscribers}.");
-            }
-
-            yield return new QuickLine($"event-pipeline-{subscribers}", sdk.PerSecond, "events/s", raw.PerSecond, "events/s");
-            yield return new QuickLine($"event-pipeline-{subscribers}-alloc", sdk.BytesPerItem, "B/event", raw.BytesPerItem, "B/event");
-        }
-    }
+    /// <summary>Benchmark 2: three interleaved rounds of <see cref="EventPipelineRun"/> (its lines are medians).</summary>
+    internal static IEnumerable<QuickLine> EventPipeline() => EventPipelineRun.Run(rounds: 3);
 
     internal static int RawPass(byte[][] messages)
     {
