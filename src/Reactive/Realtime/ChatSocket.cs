@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Text;
+using KonPro.Streaming.Events;
 using Microsoft.Extensions.Logging;
 
 namespace KonPro.Streaming.Realtime;
@@ -21,6 +22,8 @@ namespace KonPro.Streaming.Realtime;
 /// <c>OnError</c>: a malformed or oversized message is a <see cref="Diagnostics"/> value, a drop is a
 /// <see cref="ChatSocketStatus.Reconnecting"/> or <see cref="ChatSocketStatus.Closed"/> value. All three
 /// complete when the socket closes for good (after <see cref="ChatSocketStatus.Closed"/>) or is disposed.
+/// No observer runs under a lock of the socket: statuses are queued in order under it and delivered after it is
+/// released, one at a time, so an observer may block, or dispose the socket from any thread, without a deadlock.
 /// </para>
 /// <para>
 /// <see cref="Events"/> carries the server's events only; the client events (<c>stream_ready</c>,
@@ -39,8 +42,12 @@ internal sealed class ChatSocket : IAsyncDisposable
     private readonly string _redactedUri;
     private readonly Subject<StreamingEvent> _events = new();
     private readonly Subject<ChatSocketDiagnostic> _diagnostics = new();
-    private readonly ReplaySubject<ChatSocketStatus> _status = new(1);
+    // Statuses are queued under the gate (so they keep their order and none follows Closed) and delivered outside it,
+    // one at a time: an observer (the engine's, and through it the users' State observers) never runs under a lock of ours.
+    private readonly EventHub<ChatSocketStatus> _status;
     private readonly Lock _statusGate = new();
+    // Orders the start of the receive loop against disposal (never held while anything else runs).
+    private readonly Lock _lifecycleGate = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly FrameEncoder _encoder = new();
     private readonly StreamingEventParserCache _parserCache = new();
@@ -69,6 +76,8 @@ internal sealed class ChatSocket : IAsyncDisposable
         _connector = connector ?? new ClientWebSocketConnector();
         _logger = options.Logger;
         _redactedUri = options.RedactedUri();
+        var logger = _logger;
+        _status = new EventHub<ChatSocketStatus>(replayLatest: true, (e, s) => Log.SubscriberThrew(logger, e, "ChatSocketStatus " + s));
     }
 
     /// <summary>The server's events, in arrival order. Hot; completes when the socket closes for good or is disposed.</summary>
@@ -137,21 +146,49 @@ internal sealed class ChatSocket : IAsyncDisposable
             }
         }
 
-        Volatile.Write(ref _socket, socket);
-        if (Volatile.Read(ref _disposed) != 0)
+        lock (_lifecycleGate)
+        {
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                Volatile.Write(ref _socket, socket);
+            }
+        }
+
+        if (Volatile.Read(ref _socket) is null)
         {
             // Disposed during the handshake: DisposeAsync saw no socket to close.
-            socket.Abort();
-            socket.Dispose();
-            Finish(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null));
-            throw new ObjectDisposedException(nameof(ChatSocket));
+            AbandonOpened(socket, watch: null);
         }
 
         Log.Opened(_logger, _redactedUri);
+        // Published before the loop starts, so that Open comes before the first event; an observer may dispose the
+        // socket from here (on this thread or another), which the start below then finds.
         PublishStatus(new ChatSocketStatus.Open(Reconnected: false));
         // Armed before the loop starts, so that whoever drives a virtual clock after the connect finds it armed.
         var watch = WatchSilence(socket);
-        _receiveLoop = Task.Run(() => RunAsync(socket, watch), CancellationToken.None);
+        lock (_lifecycleGate)
+        {
+            // Started only while not disposed: DisposeAsync then finds the loop and waits for it; disposed first, it
+            // found no loop, so the socket is this method's to drop.
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                _receiveLoop = Task.Run(() => RunAsync(socket, watch), CancellationToken.None);
+                return;
+            }
+        }
+
+        AbandonOpened(socket, watch);
+    }
+
+    // Drops a connection that DisposeAsync (which found no receive loop) did not close, and ends the streams.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void AbandonOpened(WebSocket socket, IDisposable? watch)
+    {
+        watch?.Dispose();
+        socket.Abort();
+        socket.Dispose();
+        Finish(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null));
+        throw new ObjectDisposedException(nameof(ChatSocket));
     }
 
     /// <summary>
@@ -254,13 +291,19 @@ internal sealed class ChatSocket : IAsyncDisposable
     /// <returns>Completes when the receive loop has ended.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        Task? loop;
+        WebSocket? socket;
+        lock (_lifecycleGate)
         {
-            return;
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
+
+            loop = _receiveLoop;
+            socket = Volatile.Read(ref _socket);
         }
 
-        var loop = _receiveLoop;
-        var socket = Volatile.Read(ref _socket);
         if (socket is not null && loop is not null
             && await TryCloseOutputAsync(socket, WebSocketCloseStatus.NormalClosure, "client_closed").ConfigureAwait(false))
         {
@@ -697,9 +740,11 @@ internal sealed class ChatSocket : IAsyncDisposable
             if (!_finished)
             {
                 Volatile.Write(ref _currentStatus, status);
-                _status.OnNext(status);
+                _status.Enqueue(status);
             }
         }
+
+        _status.Drain();
     }
 
     // Publishes the final status once and completes every stream.
@@ -716,10 +761,10 @@ internal sealed class ChatSocket : IAsyncDisposable
             ReportDroppedAudio();
             Log.Closed(_logger, closed.Reason, closed.CloseStatus, closed.Description);
             Volatile.Write(ref _currentStatus, closed);
-            _status.OnNext(closed);
-            _status.OnCompleted();
+            _status.Enqueue(closed);
         }
 
+        _status.OnCompleted();
         _events.OnCompleted();
         _diagnostics.OnCompleted();
     }
