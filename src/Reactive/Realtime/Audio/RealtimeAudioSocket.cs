@@ -1,11 +1,11 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Reactive.Linq;
-using System.Reactive.Subjects;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using KonPro.Streaming.Api;
+using KonPro.Streaming.Events;
 using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,7 +22,9 @@ namespace KonPro.Streaming;
 /// <para><b>The observable contract</b> (as the chat socket's): <see cref="Events"/> is hot, with no replay, every
 /// server message typed, in arrival order, from the one receive loop (never concurrently); <see cref="State"/> replays
 /// the current state. A refused message arrives as a <see cref="RealtimeAudioError"/> (also on <see cref="Errors"/>),
-/// never as <c>OnError</c>; the socket stays open. Both streams complete after <see cref="RealtimeAudioState.Closed"/>.</para>
+/// never as <c>OnError</c>; the socket stays open. Both streams complete after <see cref="RealtimeAudioState.Closed"/>.
+/// Observers run under no lock of the socket (they may block, or dispose it from any thread); one that throws is logged
+/// and the others still get the value.</para>
 /// <para>An abrupt loss (or close 1001, 1011, 1012) is retried with <see cref="RealtimeAudioSocketOptions.ReconnectPolicy"/>;
 /// utterances in progress then end as interrupted. Closes 1000 and 4xxx are final. A keep-alive is sent every
 /// <see cref="RealtimeAudioSocketOptions.KeepAliveInterval"/>. Audio may be sent as soon as the socket is open: the
@@ -40,8 +42,10 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Func<Uri, CancellationToken, Task<WebSocket>> _connect;
     private readonly Lock _gate = new();
-    private readonly Subject<RealtimeAudioEvent> _events = new();
-    private readonly BehaviorSubject<RealtimeAudioState> _state = new(RealtimeAudioState.Connecting);
+    // Both streams are queued under the gate (or from the one loop) and delivered outside any lock of ours, one at a
+    // time: an observer may block, or call back into this socket from any thread, without a deadlock.
+    private readonly EventHub<RealtimeAudioEvent> _events;
+    private readonly EventHub<RealtimeAudioState> _state;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Dictionary<string, RealtimeUtterance> _utterances = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _lifetime = new();
@@ -50,6 +54,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
     private Task? _run;
     private ITimer? _keepAlive;
     private bool _closed;
+    private RealtimeAudioState _currentState = RealtimeAudioState.Connecting;
     private int _disposed;
     private int _ids;
 
@@ -73,6 +78,9 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         _time = _options.TimeProvider ?? TimeProvider.System;
         _logger = _options.LoggerFactory?.CreateLogger<RealtimeAudioSocket>() ?? NullLogger<RealtimeAudioSocket>.Instance;
         _connect = _options.Connect ?? ConnectClientAsync;
+        var logger = _logger;
+        _events = new EventHub<RealtimeAudioEvent>(replayLatest: false, (e, evt) => Log.RealtimeAudioObserverFailed(logger, e, evt?.GetType().Name ?? "completion"));
+        _state = new EventHub<RealtimeAudioState>(replayLatest: true, (e, state) => Log.RealtimeAudioObserverFailed(logger, e, "State " + state), hasInitial: true, RealtimeAudioState.Connecting);
     }
 
     /// <summary>Every server message, typed: hot, no replay, in arrival order; completes after the socket closed for good.</summary>
@@ -85,7 +93,16 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
     public IObservable<RealtimeAudioState> State => _state.AsObservable();
 
     /// <summary>The current state.</summary>
-    public RealtimeAudioState CurrentState => _state.Value;
+    public RealtimeAudioState CurrentState
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _currentState;
+            }
+        }
+    }
 
     /// <summary>The endpoint with everything after the host hidden (what logs show).</summary>
     public string RedactedEndpoint => _redacted;
@@ -512,10 +529,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
                 break;
         }
 
-        lock (_events)
-        {
-            _events.OnNext(evt);
-        }
+        _events.OnNext(evt);
     }
 
     private RealtimeUtterance? Find(string? eventId, bool remove)
@@ -558,13 +572,16 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
 
     private void SetState(RealtimeAudioState state)
     {
-        lock (_events)
+        lock (_gate)
         {
-            if (!_closed && _state.Value != state)
+            if (!_closed && _currentState != state)
             {
-                _state.OnNext(state);
+                _currentState = state;
+                _state.Enqueue(state);
             }
         }
+
+        _state.Drain();
     }
 
     /// <summary>The one close path: whatever the cause, the utterances end, the timer stops and the streams complete.</summary>
@@ -578,17 +595,15 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
             }
 
             _closed = true;
+            _currentState = RealtimeAudioState.Closed;
+            _state.Enqueue(RealtimeAudioState.Closed);
         }
 
         _keepAlive?.Dispose();
         EndUtterances(SpeakOutcome.SessionClosed);
         Log.RealtimeAudioClosed(_logger, status, description);
-        lock (_events)
-        {
-            _state.OnNext(RealtimeAudioState.Closed);
-            _state.OnCompleted();
-            _events.OnCompleted();
-        }
+        _state.OnCompleted();
+        _events.OnCompleted();
     }
 
     private async Task KeepAliveQuietlyAsync()

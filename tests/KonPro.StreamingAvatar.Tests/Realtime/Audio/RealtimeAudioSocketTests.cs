@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text.Json;
+using KonPro.Streaming.TestSupport.Concurrency;
 using KonPro.Streaming.Tests.Support;
 using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
@@ -108,6 +110,50 @@ public sealed class RealtimeAudioSocketTests
         var utterance = await socket.SpeakAsync(Pcm24k(TimeSpan.FromMilliseconds(200)));
         (await utterance.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Completed);
         socket.CurrentState.Should().Be(RealtimeAudioState.Connected);
+    }
+
+    [Fact]
+    public async Task An_observer_runs_under_no_lock_and_may_wait_for_a_dispose_on_another_thread()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        var socket = await RealtimeAudioSocket.OpenAsync(avatar);
+        var held = new ConcurrentQueue<string>();
+        void Probe(string what)
+        {
+            foreach (var gate in LockProbe.HeldFrom(socket))
+            {
+                held.Enqueue($"{what}: {gate}");
+            }
+        }
+
+        bool? disposedInTime = null;
+        using var states = new EventRecorder<RealtimeAudioState>(socket.State);
+        using var probeStates = socket.State.Subscribe(s => Probe(s.ToString()), () => Probe("state completed"));
+        using var events = socket.Events.Subscribe(
+            e =>
+            {
+                Probe(e.GetType().Name);
+                if (e is RealtimeAudioError && disposedInTime is null)
+                {
+                    // Blocks the receive loop until a dispose on another thread (which closes the streams) is through.
+                    disposedInTime = Task.Run(() => socket.DisposeAsync().AsTask()).Wait(FakeServerScope.Patience);
+                }
+            },
+            () => Probe("events completed"));
+        using var eventsDone = new EventRecorder<RealtimeAudioEvent>(socket.Events);
+
+        await socket.SendControlAsync("agent.dance", "evt-x", CancellationToken.None);
+
+        await states.WaitForCompletionAsync();
+        // Completed by the loop, once the observer that waited returned.
+        await eventsDone.WaitForCompletionAsync();
+        disposedInTime.Should().BeTrue("the dispose must not wait for a lock held while the observer runs");
+        states.Items.Should().EndWith(RealtimeAudioState.Closed);
+        socket.CurrentState.Should().Be(RealtimeAudioState.Closed);
+        held.Should().BeEmpty("no observer may run under a lock of the socket");
+        await socket.DisposeAsync();
     }
 
     [Fact]
