@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using KonPro.Streaming.Api;
 using KonPro.Streaming.Events;
+using KonPro.Streaming.Realtime;
 using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -40,7 +42,8 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
     private readonly RealtimeAudioSocketOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Func<Uri, CancellationToken, Task<WebSocket>> _connect;
+    private readonly IScheduler _scheduler;
+    private readonly IWebSocketConnector _connector;
     private readonly Lock _gate = new();
     // Both streams are queued under the gate (or from the one loop) and delivered outside any lock of ours, one at a
     // time: an observer may block, or call back into this socket from any thread, without a deadlock.
@@ -52,7 +55,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
     private readonly string _idPrefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
     private WebSocket? _socket;
     private Task? _run;
-    private ITimer? _keepAlive;
+    private IDisposable? _keepAlive;
     private bool _closed;
     private RealtimeAudioState _currentState = RealtimeAudioState.Connecting;
     private int _disposed;
@@ -77,7 +80,8 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         _redacted = $"{uri.Scheme}://{uri.Authority}/{SecretRedactor.Mask}";
         _time = _options.TimeProvider ?? TimeProvider.System;
         _logger = _options.LoggerFactory?.CreateLogger<RealtimeAudioSocket>() ?? NullLogger<RealtimeAudioSocket>.Instance;
-        _connect = _options.Connect ?? ConnectClientAsync;
+        _scheduler = _options.Scheduler ?? DefaultScheduler.Instance;
+        _connector = _options.Connector ?? new ClientWebSocketConnector();
         var logger = _logger;
         _events = new EventHub<RealtimeAudioEvent>(replayLatest: false, (e, evt) => Log.RealtimeAudioObserverFailed(logger, e, evt?.GetType().Name ?? "completion"));
         _state = new EventHub<RealtimeAudioState>(replayLatest: true, (e, state) => Log.RealtimeAudioObserverFailed(logger, e, "State " + state), hasInitial: true, RealtimeAudioState.Connecting);
@@ -153,17 +157,19 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         }
 
         Log.RealtimeAudioConnecting(_logger, _redacted);
-        var socket = await _connect(_endpoint, cancellationToken).ConfigureAwait(false);
+        var socket = await OpenWebSocketAsync(cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             _socket = socket;
         }
 
-        _run = Task.Run(() => RunAsync(socket));
         if (_options.KeepAliveInterval > TimeSpan.Zero)
         {
-            _keepAlive = _time.CreateTimer(_ => _ = KeepAliveQuietlyAsync(), null, _options.KeepAliveInterval, _options.KeepAliveInterval);
+            // On the injected scheduler (ADR 0007), armed before the loop starts, so whoever drives a virtual clock after the connect finds it armed.
+            _keepAlive = Observable.Interval(_options.KeepAliveInterval, _scheduler).Subscribe(tick => { _ = KeepAliveQuietlyAsync(); });
         }
+
+        _run = Task.Run(() => RunAsync(socket));
     }
 
     /// <summary>Begins an utterance of your own audio; append to it, then end it.</summary>
@@ -353,18 +359,17 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         return SendAsync(json.WrittenMemory, cancellationToken);
     }
 
-    private static async Task<WebSocket> ConnectClientAsync(Uri uri, CancellationToken cancellationToken)
+    // Through the same connector as the chat socket (its keep-alive pings and their timeout). A refused upgrade throws the
+    // runtime's WebSocketException, as a plain ClientWebSocket would.
+    private async Task<WebSocket> OpenWebSocketAsync(CancellationToken cancellationToken)
     {
-        var socket = new ClientWebSocket();
         try
         {
-            socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
-            await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
-            return socket;
+            return await _connector.ConnectAsync(_endpoint, static () => { }, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (ChatSocketHandshakeException refused) when (refused.InnerException is WebSocketException original)
         {
-            socket.Dispose();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(original);
             throw;
         }
     }
@@ -414,7 +419,6 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
             }
 
             EndUtterances(SpeakOutcome.Interrupted);
-            SetState(RealtimeAudioState.Reconnecting);
             var next = await ReconnectAsync(_options.ReconnectPolicy, jitter!, description ?? status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "connection lost").ConfigureAwait(false);
             if (next is null)
             {
@@ -435,8 +439,12 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
             Log.RealtimeAudioReconnecting(_logger, reason, attempt, delay.TotalMilliseconds);
             try
             {
-                await Task.Delay(delay, _time, _lifetime.Token).ConfigureAwait(false);
-                var socket = await _connect(_endpoint, _lifetime.Token).ConfigureAwait(false);
+                // On the injected scheduler, armed before the state says Reconnecting, so whoever drives a virtual clock on
+                // seeing it finds the delay armed.
+                var wait = SchedulerDelay.DelayAsync(_scheduler, delay, _lifetime.Token);
+                SetState(RealtimeAudioState.Reconnecting);
+                await wait.ConfigureAwait(false);
+                var socket = await OpenWebSocketAsync(_lifetime.Token).ConfigureAwait(false);
                 lock (_gate)
                 {
                     if (_disposed != 0)

@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using System.Reactive.Concurrency;
 using System.Text.Json;
 using KonPro.Streaming.TestSupport.Concurrency;
 using KonPro.Streaming.Tests.Support;
 using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 
 namespace KonPro.Streaming.Tests.Realtime.Audio;
 
@@ -19,7 +19,7 @@ public sealed class RealtimeAudioSocketTests
         var avatar = await scope.CreateAvatarAsync();
         await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var sent = new List<string>();
-        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector(sent, []) });
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector(sent, []) });
         using var events = new EventRecorder<RealtimeAudioEvent>(socket.Events);
         using var states = new EventRecorder<RealtimeAudioState>(socket.State);
 
@@ -45,7 +45,7 @@ public sealed class RealtimeAudioSocketTests
         var avatar = await scope.CreateAvatarAsync();
         await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var sent = new List<string>();
-        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector(sent, []) });
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector(sent, []) });
         await using var source = new PcmStreamAudioSource(new MemoryStream(AudioClips.Tone(TimeSpan.FromSeconds(2))));
 
         var utterance = await socket.SpeakAsync(source);
@@ -163,17 +163,17 @@ public sealed class RealtimeAudioSocketTests
         var avatar = await scope.CreateAvatarAsync();
         var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var sent = new List<string>();
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector(sent, []), TimeProvider = clock });
+        var scheduler = new HistoricalScheduler();
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector(sent, []), Scheduler = scheduler });
         using var events = new EventRecorder<RealtimeAudioEvent>(socket.Events);
 
         await socket.StartListeningAsync();
         await events.WaitForAsync<RealtimeAgentState>(s => s.State == "listening");
         scope.Server.GetSession(session.SessionId)!.IsListening.Should().BeTrue();
         await socket.StopListeningAsync();
-        clock.Advance(TimeSpan.FromMinutes(2));
+        scheduler.AdvanceBy(TimeSpan.FromMinutes(2));
         await Wait.UntilAsync(() => Messages(sent).Any(m => Type(m) == "session.keep_alive"));
-        clock.Advance(TimeSpan.FromMinutes(2));
+        scheduler.AdvanceBy(TimeSpan.FromMinutes(2));
         await Wait.UntilAsync(() => Messages(sent).Count(m => Type(m) == "session.keep_alive") == 2);
 
         Messages(sent).Select(Type).Should().ContainInOrder("agent.start_listening", "agent.stop_listening", "session.keep_alive", "session.keep_alive");
@@ -210,7 +210,7 @@ public sealed class RealtimeAudioSocketTests
         await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var opened = new List<RecordingWebSocket>();
         var policy = new ReconnectPolicy { InitialDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50), JitterSeed = 1 };
-        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector([], opened), ReconnectPolicy = policy });
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector([], opened), ReconnectPolicy = policy });
         using var states = new EventRecorder<RealtimeAudioState>(socket.State);
         var utterance = await socket.SpeakAsync(Pcm24k(TimeSpan.FromSeconds(30)));
         await utterance.Started.WaitAsync(FakeServerScope.Patience);
@@ -219,6 +219,29 @@ public sealed class RealtimeAudioSocketTests
 
         (await utterance.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Interrupted);
         await states.WaitForAsync(s => s == RealtimeAudioState.Reconnecting);
+        await Wait.UntilAsync(() => opened.Count == 2 && socket.CurrentState == RealtimeAudioState.Connected);
+        var next = await socket.SpeakAsync(Pcm24k(TimeSpan.FromMilliseconds(100)));
+        (await next.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Completed);
+    }
+
+    [Fact]
+    public async Task A_reconnect_goes_through_the_connector_after_its_delay_on_the_injected_scheduler()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        var opened = new List<RecordingWebSocket>();
+        var scheduler = new HistoricalScheduler();
+        var policy = new ReconnectPolicy { InitialDelay = TimeSpan.FromSeconds(1), JitterRatio = 0 };
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector([], opened), ReconnectPolicy = policy, Scheduler = scheduler });
+        using var states = new EventRecorder<RealtimeAudioState>(socket.State);
+
+        opened[0].Abort();
+
+        await states.WaitForAsync(s => s == RealtimeAudioState.Reconnecting);
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1));
+        opened.Should().HaveCount(1, "the attempt waits for its delay on the injected scheduler, not on the clock");
+        scheduler.AdvanceBy(TimeSpan.FromTicks(1));
         await Wait.UntilAsync(() => opened.Count == 2 && socket.CurrentState == RealtimeAudioState.Connected);
         var next = await socket.SpeakAsync(Pcm24k(TimeSpan.FromMilliseconds(100)));
         (await next.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Completed);
