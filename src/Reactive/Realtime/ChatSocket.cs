@@ -48,7 +48,8 @@ internal sealed class ChatSocket : IAsyncDisposable
     private readonly Lock _statusGate = new();
     // Orders the start of the receive loop against disposal (never held while anything else runs).
     private readonly Lock _lifecycleGate = new();
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly WebSocketLink _link;
+    private readonly Func<WebSocket?> _current;
     private readonly FrameEncoder _encoder = new();
     private readonly StreamingEventParserCache _parserCache = new();
     private readonly CancellationTokenSource _lifetime = new();
@@ -76,6 +77,8 @@ internal sealed class ChatSocket : IAsyncDisposable
         _connector = connector ?? new ClientWebSocketConnector();
         _logger = options.Logger;
         _redactedUri = options.RedactedUri();
+        _link = new WebSocketLink(options.CloseTimeout, options.TimeProvider, _logger, _lifetime.Token);
+        _current = () => Volatile.Read(ref _socket);
         var logger = _logger;
         _status = new EventHub<ChatSocketStatus>(replayLatest: true, (e, s) => Log.SubscriberThrew(logger, e, "ChatSocketStatus " + s));
     }
@@ -207,33 +210,17 @@ internal sealed class ChatSocket : IAsyncDisposable
     internal async ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var socket = Volatile.Read(ref _socket);
-            if (socket is not { State: WebSocketState.Open })
+            if (!await _link.TrySendAsync(_current, static s => s.Encoder.EncodeAudio(s.Pcm.Span), (Encoder: _encoder, Pcm: pcm16), WebSocketMessageType.Binary, cancellationToken).ConfigureAwait(false))
             {
-                DropAudioFrame();
-                return;
-            }
-
-            var frame = _encoder.EncodeAudio(pcm16.Span);
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                // Not cancelled mid-frame by the caller: cancelling a WebSocket send aborts the socket, and stopping voice
-                // chat must not drop the session's chat socket. Disposal still ends it.
-                await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is WebSocketException or IOException && !_lifetime.IsCancellationRequested)
-            {
-                // The connection dropped under the send; the receive loop reports it and reconnects.
                 DropAudioFrame();
             }
         }
-        finally
+        catch (Exception ex) when (ex is WebSocketException or IOException && !_lifetime.IsCancellationRequested)
         {
-            _sendLock.Release();
+            // The connection dropped under the send; the receive loop reports it and reconnects.
+            DropAudioFrame();
         }
     }
 
@@ -247,22 +234,9 @@ internal sealed class ChatSocket : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(text);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (!await _link.TrySendAsync(_current, static s => s.Encoder.EncodeText(s.Text), (Encoder: _encoder, Text: text), WebSocketMessageType.Binary, cancellationToken).ConfigureAwait(false))
         {
-            var socket = Volatile.Read(ref _socket);
-            if (socket is not { State: WebSocketState.Open })
-            {
-                throw new InvalidOperationException("The chat socket is not open.");
-            }
-
-            var frame = _encoder.EncodeText(text);
-            cancellationToken.ThrowIfCancellationRequested();
-            await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
+            throw new InvalidOperationException("The chat socket is not open.");
         }
     }
 
@@ -305,7 +279,7 @@ internal sealed class ChatSocket : IAsyncDisposable
         }
 
         if (socket is not null && loop is not null
-            && await TryCloseOutputAsync(socket, WebSocketCloseStatus.NormalClosure, "client_closed").ConfigureAwait(false))
+            && await _link.TryCloseOutputAsync(socket, WebSocketCloseStatus.NormalClosure, "client_closed").ConfigureAwait(false))
         {
             try
             {
@@ -345,8 +319,8 @@ internal sealed class ChatSocket : IAsyncDisposable
             {
                 var (closeStatus, description) = await ReceiveUntilClosedAsync(socket, buffer, token).ConfigureAwait(false);
                 watch.Dispose();
-                await CompleteCloseAsync(socket).ConfigureAwait(false);
-                await DisposeSocketAsync(socket).ConfigureAwait(false);
+                await _link.AnswerCloseAsync(socket).ConfigureAwait(false);
+                await _link.DisposeSocketAsync(socket).ConfigureAwait(false);
 
                 if (Volatile.Read(ref _disposed) != 0)
                 {
@@ -667,71 +641,6 @@ internal sealed class ChatSocket : IAsyncDisposable
     }
 
     private bool SessionAlive() => Volatile.Read(ref _reconnectsStopped) == 0;
-
-    // Answers the server's close frame (best effort) so that the server sees a clean handshake.
-    private async Task CompleteCloseAsync(WebSocket socket)
-    {
-        if (socket.State == WebSocketState.CloseReceived)
-        {
-            await TryCloseOutputAsync(socket, WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
-        }
-    }
-
-    // Disposes a socket the loop is done with, under the send lock: a close that DisposeAsync is sending at the same
-    // moment finishes first, and one it sends later finds the socket closed rather than disposed under it.
-    private async Task DisposeSocketAsync(WebSocket socket)
-    {
-        // Bounded: a send stuck on a dead connection does not hold the loop (the dispose then ends that send).
-        var locked = await _sendLock.WaitAsync(_options.CloseTimeout).ConfigureAwait(false);
-        try
-        {
-            socket.Dispose();
-        }
-        finally
-        {
-            if (locked)
-            {
-                _sendLock.Release();
-            }
-        }
-    }
-
-    // Sends a close frame (best effort). Returns whether it went out. Both the receive loop (answering the server's
-    // close) and DisposeAsync (closing on stop) come here, often at the same moment when a stop makes the server close
-    // the socket: the state is checked under the send lock, so the second one finds the handshake done (or the socket
-    // disposed) and sends nothing, instead of failing on a closed socket.
-    private async Task<bool> TryCloseOutputAsync(WebSocket socket, WebSocketCloseStatus status, string? description)
-    {
-        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
-        {
-            return false;
-        }
-
-        using var timeout = new CancellationTokenSource(_options.CloseTimeout, _options.TimeProvider);
-        try
-        {
-            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
-            try
-            {
-                if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
-                {
-                    return false;
-                }
-
-                await socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
-                return true;
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            Log.CloseHandshakeFailed(_logger, ex);
-            return false;
-        }
-    }
 
     private void PublishStatus(ChatSocketStatus status)
     {

@@ -37,6 +37,9 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
     /// <summary>The socket's sample rate: PCM16 mono at 24 kHz.</summary>
     public const int SampleRate = RealtimeProtocol.AudioSampleRate;
 
+    // The bound of the close handshake on dispose.
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
     private readonly Uri _endpoint;
     private readonly string _redacted;
     private readonly RealtimeAudioSocketOptions _options;
@@ -49,7 +52,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
     // time: an observer may block, or call back into this socket from any thread, without a deadlock.
     private readonly EventHub<RealtimeAudioEvent> _events;
     private readonly EventHub<RealtimeAudioState> _state;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly WebSocketLink _link;
     private readonly Dictionary<string, RealtimeUtterance> _utterances = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly string _idPrefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
@@ -82,6 +85,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         _logger = _options.LoggerFactory?.CreateLogger<RealtimeAudioSocket>() ?? NullLogger<RealtimeAudioSocket>.Instance;
         _scheduler = _options.Scheduler ?? DefaultScheduler.Instance;
         _connector = _options.Connector ?? new ClientWebSocketConnector();
+        _link = new WebSocketLink(CloseTimeout, _time, _logger, _lifetime.Token);
         var logger = _logger;
         _events = new EventHub<RealtimeAudioEvent>(replayLatest: false, (e, evt) => Log.RealtimeAudioObserverFailed(logger, e, evt?.GetType().Name ?? "completion"));
         _state = new EventHub<RealtimeAudioState>(replayLatest: true, (e, state) => Log.RealtimeAudioObserverFailed(logger, e, "State " + state), hasInitial: true, RealtimeAudioState.Connecting);
@@ -303,18 +307,14 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
             socket = _socket;
         }
 
-        if (socket is { State: WebSocketState.Open })
+        if (socket is not null && await _link.TryCloseOutputAsync(socket, WebSocketCloseStatus.NormalClosure, "client_closed").ConfigureAwait(false)
+            && _run is { } run)
         {
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), _time);
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client_closed", timeout.Token).ConfigureAwait(false);
-                if (_run is { } run)
-                {
-                    await run.WaitAsync(TimeSpan.FromSeconds(2), _time).ConfigureAwait(false);
-                }
+                await run.WaitAsync(CloseTimeout, _time).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or TimeoutException or ObjectDisposedException)
+            catch (TimeoutException)
             {
                 // The server did not answer the close in time; the socket is dropped.
             }
@@ -376,7 +376,6 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
 
     private async Task SendAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
     {
-        WebSocket socket;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -385,21 +384,24 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
                 throw new InvalidOperationException("The realtime audio socket is closed.");
             }
 
-            socket = _socket ?? throw new InvalidOperationException("Call ConnectAsync before sending.");
+            if (_socket is null)
+            {
+                throw new InvalidOperationException("Call ConnectAsync before sending.");
+            }
         }
 
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        // On the socket current once the send lock is taken (a reconnect may have replaced this one meanwhile).
+        if (!await _link.TrySendAsync(CurrentSocket, static message => message, utf8, WebSocketMessageType.Text, cancellationToken).ConfigureAwait(false))
         {
-            // The caller's token stops the wait and a send not yet begun; a message already being written goes out
-            // whole, because cancelling a WebSocket send aborts the socket (one cancelled utterance would end them all).
-            // Disposal still ends it.
-            cancellationToken.ThrowIfCancellationRequested();
-            await socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
+            throw new InvalidOperationException("The realtime audio socket is not open.");
         }
-        finally
+    }
+
+    private WebSocket? CurrentSocket()
+    {
+        lock (_gate)
         {
-            _sendLock.Release();
+            return _socket;
         }
     }
 
@@ -412,6 +414,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         while (true)
         {
             var (status, description) = await ReceiveUntilClosedAsync(socket).ConfigureAwait(false);
+            await _link.AnswerCloseAsync(socket).ConfigureAwait(false);
             if (_disposed != 0 || _options.ReconnectPolicy is null || (status is { } s && RealtimeProtocol.IsFinal(s)))
             {
                 CloseForGood(status, description);
@@ -426,7 +429,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
                 return;
             }
 
-            socket.Dispose();
+            await _link.DisposeSocketAsync(socket).ConfigureAwait(false);
             socket = next;
         }
     }

@@ -203,6 +203,23 @@ public sealed class RealtimeAudioSocketTests
     }
 
     [Fact]
+    public async Task The_servers_close_is_answered_so_the_close_handshake_completes()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        var opened = new List<RecordingWebSocket>();
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector([], opened) });
+        using var states = new EventRecorder<RealtimeAudioState>(socket.State);
+
+        await avatar.StopAvatarAsync();
+
+        await states.WaitForCompletionAsync();
+        // Answered: Closed, not left in CloseReceived until the socket is disposed.
+        await Wait.UntilAsync(() => opened[0].State == WebSocketState.Closed);
+    }
+
+    [Fact]
     public async Task An_abrupt_loss_reconnects_and_ends_the_utterance_in_progress_as_interrupted()
     {
         await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 1; o.SessionDurationLimit = TimeSpan.FromHours(1); });
