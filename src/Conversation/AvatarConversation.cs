@@ -345,13 +345,9 @@ public sealed class AvatarConversation : IAsyncDisposable
         }
     }
 
-    private void Publish(ConversationTurn turn)
-    {
-        lock (_turns)
-        {
-            _turns.OnNext(turn);
-        }
-    }
+    // Only the conversation's one loop publishes (and DisposeAsync completes the stream after the loop ended), so calls
+    // are never concurrent without a lock: an observer runs under no lock of ours, and may block or call back in.
+    private void Publish(ConversationTurn turn) => _turns.OnNext(turn);
 
     private sealed record PendingTurn(UserTurn User, long EndedAt)
     {

@@ -91,7 +91,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 4008, Level = LogLevel.Debug, Message = "Chat socket receive loop ended with an error")]
     public static partial void ReceiveFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4009, Level = LogLevel.Debug, Message = "Chat socket close handshake did not complete")]
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Debug, Message = "A WebSocket close handshake (chat or realtime audio socket) did not complete")]
     public static partial void CloseHandshakeFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "An observer of the chat socket's events threw on {EventName}")]

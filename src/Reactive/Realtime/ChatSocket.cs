@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Text;
+using KonPro.Streaming.Events;
 using Microsoft.Extensions.Logging;
 
 namespace KonPro.Streaming.Realtime;
@@ -21,6 +22,8 @@ namespace KonPro.Streaming.Realtime;
 /// <c>OnError</c>: a malformed or oversized message is a <see cref="Diagnostics"/> value, a drop is a
 /// <see cref="ChatSocketStatus.Reconnecting"/> or <see cref="ChatSocketStatus.Closed"/> value. All three
 /// complete when the socket closes for good (after <see cref="ChatSocketStatus.Closed"/>) or is disposed.
+/// No observer runs under a lock of the socket: statuses are queued in order under it and delivered after it is
+/// released, one at a time, so an observer may block, or dispose the socket from any thread, without a deadlock.
 /// </para>
 /// <para>
 /// <see cref="Events"/> carries the server's events only; the client events (<c>stream_ready</c>,
@@ -39,9 +42,14 @@ internal sealed class ChatSocket : IAsyncDisposable
     private readonly string _redactedUri;
     private readonly Subject<StreamingEvent> _events = new();
     private readonly Subject<ChatSocketDiagnostic> _diagnostics = new();
-    private readonly ReplaySubject<ChatSocketStatus> _status = new(1);
+    // Statuses are queued under the gate (so they keep their order and none follows Closed) and delivered outside it,
+    // one at a time: an observer (the engine's, and through it the users' State observers) never runs under a lock of ours.
+    private readonly EventHub<ChatSocketStatus> _status;
     private readonly Lock _statusGate = new();
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    // Orders the start of the receive loop against disposal (never held while anything else runs).
+    private readonly Lock _lifecycleGate = new();
+    private readonly WebSocketLink _link;
+    private readonly Func<WebSocket?> _current;
     private readonly FrameEncoder _encoder = new();
     private readonly StreamingEventParserCache _parserCache = new();
     private readonly CancellationTokenSource _lifetime = new();
@@ -69,6 +77,10 @@ internal sealed class ChatSocket : IAsyncDisposable
         _connector = connector ?? new ClientWebSocketConnector();
         _logger = options.Logger;
         _redactedUri = options.RedactedUri();
+        _link = new WebSocketLink(options.CloseTimeout, options.TimeProvider, _logger, _lifetime.Token);
+        _current = () => Volatile.Read(ref _socket);
+        var logger = _logger;
+        _status = new EventHub<ChatSocketStatus>(replayLatest: true, (e, s) => Log.SubscriberThrew(logger, e, "ChatSocketStatus " + s));
     }
 
     /// <summary>The server's events, in arrival order. Hot; completes when the socket closes for good or is disposed.</summary>
@@ -137,21 +149,49 @@ internal sealed class ChatSocket : IAsyncDisposable
             }
         }
 
-        Volatile.Write(ref _socket, socket);
-        if (Volatile.Read(ref _disposed) != 0)
+        lock (_lifecycleGate)
+        {
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                Volatile.Write(ref _socket, socket);
+            }
+        }
+
+        if (Volatile.Read(ref _socket) is null)
         {
             // Disposed during the handshake: DisposeAsync saw no socket to close.
-            socket.Abort();
-            socket.Dispose();
-            Finish(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null));
-            throw new ObjectDisposedException(nameof(ChatSocket));
+            AbandonOpened(socket, watch: null);
         }
 
         Log.Opened(_logger, _redactedUri);
+        // Published before the loop starts, so that Open comes before the first event; an observer may dispose the
+        // socket from here (on this thread or another), which the start below then finds.
         PublishStatus(new ChatSocketStatus.Open(Reconnected: false));
         // Armed before the loop starts, so that whoever drives a virtual clock after the connect finds it armed.
         var watch = WatchSilence(socket);
-        _receiveLoop = Task.Run(() => RunAsync(socket, watch), CancellationToken.None);
+        lock (_lifecycleGate)
+        {
+            // Started only while not disposed: DisposeAsync then finds the loop and waits for it; disposed first, it
+            // found no loop, so the socket is this method's to drop.
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                _receiveLoop = Task.Run(() => RunAsync(socket, watch), CancellationToken.None);
+                return;
+            }
+        }
+
+        AbandonOpened(socket, watch);
+    }
+
+    // Drops a connection that DisposeAsync (which found no receive loop) did not close, and ends the streams.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void AbandonOpened(WebSocket socket, IDisposable? watch)
+    {
+        watch?.Dispose();
+        socket.Abort();
+        socket.Dispose();
+        Finish(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null));
+        throw new ObjectDisposedException(nameof(ChatSocket));
     }
 
     /// <summary>
@@ -170,33 +210,17 @@ internal sealed class ChatSocket : IAsyncDisposable
     internal async ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var socket = Volatile.Read(ref _socket);
-            if (socket is not { State: WebSocketState.Open })
+            if (!await _link.TrySendAsync(_current, static s => s.Encoder.EncodeAudio(s.Pcm.Span), (Encoder: _encoder, Pcm: pcm16), WebSocketMessageType.Binary, cancellationToken).ConfigureAwait(false))
             {
-                DropAudioFrame();
-                return;
-            }
-
-            var frame = _encoder.EncodeAudio(pcm16.Span);
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                // Not cancelled mid-frame by the caller: cancelling a WebSocket send aborts the socket, and stopping voice
-                // chat must not drop the session's chat socket. Disposal still ends it.
-                await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is WebSocketException or IOException && !_lifetime.IsCancellationRequested)
-            {
-                // The connection dropped under the send; the receive loop reports it and reconnects.
                 DropAudioFrame();
             }
         }
-        finally
+        catch (Exception ex) when (ex is WebSocketException or IOException && !_lifetime.IsCancellationRequested)
         {
-            _sendLock.Release();
+            // The connection dropped under the send; the receive loop reports it and reconnects.
+            DropAudioFrame();
         }
     }
 
@@ -210,22 +234,9 @@ internal sealed class ChatSocket : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(text);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (!await _link.TrySendAsync(_current, static s => s.Encoder.EncodeText(s.Text), (Encoder: _encoder, Text: text), WebSocketMessageType.Binary, cancellationToken).ConfigureAwait(false))
         {
-            var socket = Volatile.Read(ref _socket);
-            if (socket is not { State: WebSocketState.Open })
-            {
-                throw new InvalidOperationException("The chat socket is not open.");
-            }
-
-            var frame = _encoder.EncodeText(text);
-            cancellationToken.ThrowIfCancellationRequested();
-            await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
+            throw new InvalidOperationException("The chat socket is not open.");
         }
     }
 
@@ -254,15 +265,21 @@ internal sealed class ChatSocket : IAsyncDisposable
     /// <returns>Completes when the receive loop has ended.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        Task? loop;
+        WebSocket? socket;
+        lock (_lifecycleGate)
         {
-            return;
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
+
+            loop = _receiveLoop;
+            socket = Volatile.Read(ref _socket);
         }
 
-        var loop = _receiveLoop;
-        var socket = Volatile.Read(ref _socket);
         if (socket is not null && loop is not null
-            && await TryCloseOutputAsync(socket, WebSocketCloseStatus.NormalClosure, "client_closed").ConfigureAwait(false))
+            && await _link.TryCloseOutputAsync(socket, WebSocketCloseStatus.NormalClosure, "client_closed").ConfigureAwait(false))
         {
             try
             {
@@ -302,8 +319,8 @@ internal sealed class ChatSocket : IAsyncDisposable
             {
                 var (closeStatus, description) = await ReceiveUntilClosedAsync(socket, buffer, token).ConfigureAwait(false);
                 watch.Dispose();
-                await CompleteCloseAsync(socket).ConfigureAwait(false);
-                await DisposeSocketAsync(socket).ConfigureAwait(false);
+                await _link.AnswerCloseAsync(socket).ConfigureAwait(false);
+                await _link.DisposeSocketAsync(socket).ConfigureAwait(false);
 
                 if (Volatile.Read(ref _disposed) != 0)
                 {
@@ -625,71 +642,6 @@ internal sealed class ChatSocket : IAsyncDisposable
 
     private bool SessionAlive() => Volatile.Read(ref _reconnectsStopped) == 0;
 
-    // Answers the server's close frame (best effort) so that the server sees a clean handshake.
-    private async Task CompleteCloseAsync(WebSocket socket)
-    {
-        if (socket.State == WebSocketState.CloseReceived)
-        {
-            await TryCloseOutputAsync(socket, WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
-        }
-    }
-
-    // Disposes a socket the loop is done with, under the send lock: a close that DisposeAsync is sending at the same
-    // moment finishes first, and one it sends later finds the socket closed rather than disposed under it.
-    private async Task DisposeSocketAsync(WebSocket socket)
-    {
-        // Bounded: a send stuck on a dead connection does not hold the loop (the dispose then ends that send).
-        var locked = await _sendLock.WaitAsync(_options.CloseTimeout).ConfigureAwait(false);
-        try
-        {
-            socket.Dispose();
-        }
-        finally
-        {
-            if (locked)
-            {
-                _sendLock.Release();
-            }
-        }
-    }
-
-    // Sends a close frame (best effort). Returns whether it went out. Both the receive loop (answering the server's
-    // close) and DisposeAsync (closing on stop) come here, often at the same moment when a stop makes the server close
-    // the socket: the state is checked under the send lock, so the second one finds the handshake done (or the socket
-    // disposed) and sends nothing, instead of failing on a closed socket.
-    private async Task<bool> TryCloseOutputAsync(WebSocket socket, WebSocketCloseStatus status, string? description)
-    {
-        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
-        {
-            return false;
-        }
-
-        using var timeout = new CancellationTokenSource(_options.CloseTimeout, _options.TimeProvider);
-        try
-        {
-            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
-            try
-            {
-                if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
-                {
-                    return false;
-                }
-
-                await socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
-                return true;
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            Log.CloseHandshakeFailed(_logger, ex);
-            return false;
-        }
-    }
-
     private void PublishStatus(ChatSocketStatus status)
     {
         lock (_statusGate)
@@ -697,9 +649,11 @@ internal sealed class ChatSocket : IAsyncDisposable
             if (!_finished)
             {
                 Volatile.Write(ref _currentStatus, status);
-                _status.OnNext(status);
+                _status.Enqueue(status);
             }
         }
+
+        _status.Drain();
     }
 
     // Publishes the final status once and completes every stream.
@@ -716,10 +670,10 @@ internal sealed class ChatSocket : IAsyncDisposable
             ReportDroppedAudio();
             Log.Closed(_logger, closed.Reason, closed.CloseStatus, closed.Description);
             Volatile.Write(ref _currentStatus, closed);
-            _status.OnNext(closed);
-            _status.OnCompleted();
+            _status.Enqueue(closed);
         }
 
+        _status.OnCompleted();
         _events.OnCompleted();
         _diagnostics.OnCompleted();
     }

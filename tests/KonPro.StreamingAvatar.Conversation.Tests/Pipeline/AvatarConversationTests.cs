@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using KonPro.Streaming.Conversation.Tests.Support;
 using KonPro.Streaming.Testing;
+using KonPro.Streaming.TestSupport.Concurrency;
 using KonPro.Streaming.Voice;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
@@ -176,6 +178,45 @@ public sealed class AvatarConversationTests
         model.Requests[1].Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Single().Result!.ToString().Should().Contain("12:00");
         conversation.History.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Should().ContainSingle(c => c.Name == "get_time");
         loop.TaskTexts().Should().Equal("It is noon in the museum.");
+    }
+
+    [Fact]
+    public async Task A_turns_observer_runs_under_no_lock_of_ours_and_may_call_back_in_from_any_thread()
+    {
+        await using var loop = await Loopback.StartAsync();
+        var avatar = await loop.StartAvatarAsync();
+        var model = new ScriptedChatClient(TimeProvider.System);
+        model.Enqueue(Step.Say("Hello there."));
+        model.Enqueue(Step.Say("Again."));
+        var conversation = loop.Own(new AvatarConversation(avatar, model));
+        var held = new ConcurrentQueue<string>();
+        var second = new TaskCompletionSource<Task<AssistantTurn>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool? calledBack = null;
+        using var probe = conversation.Turns.Subscribe(turn =>
+        {
+            foreach (var gate in LockProbe.HeldFrom(conversation))
+            {
+                held.Enqueue($"{turn.GetType().Name}: {gate}");
+            }
+
+            if (turn is AssistantTurn && calledBack is null)
+            {
+                // Waits, inside the callback, for another thread that reads the history and sends the next message.
+                calledBack = Task.Run(() =>
+                {
+                    _ = conversation.History;
+                    second.TrySetResult(conversation.SendAsync("again"));
+                }).Wait(Loopback.Patience);
+            }
+        });
+
+        var first = await conversation.SendAsync("hi").WaitAsync(Loopback.Patience);
+        var next = await (await second.Task.WaitAsync(Loopback.Patience)).WaitAsync(Loopback.Patience);
+
+        first.Text.Should().Be("Hello there.");
+        next.Text.Should().Be("Again.");
+        calledBack.Should().BeTrue();
+        held.Should().BeEmpty("no user callback may run under a lock of the conversation or the SDK");
     }
 
     [Fact]

@@ -42,7 +42,9 @@ public sealed class RealtimeVoiceConversationTests
         await using var loop = await Loopback.StartAsync(timeScale: 0.5);
         var avatar = await loop.StartAvatarAsync();
         var socket = loop.Own(await RealtimeAudioSocket.OpenAsync(avatar));
-        var voice = new RealtimeVoice(socket, (text, ct) => Speech(text, [], ct, msPerWord: 1000), sampleRate: 16_000);
+        // The first sentence lasts 15 s (30 s of audio at time scale 0.5), so the barge-in lands inside it even on a loaded
+        // machine (at 5 s, one run of ten saw the second sentence start before the interrupt got through).
+        var voice = new RealtimeVoice(socket, (text, ct) => Speech(text, [], ct, msPerWord: 3000), sampleRate: 16_000);
         var model = new ScriptedChatClient(TimeProvider.System);
         model.Enqueue(Step.Say("One two three four five six seven eight nine ten. "), Step.Say("Eleven twelve. "), Step.Hang());
         model.Enqueue(Step.Say("Okay."));

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using KonPro.Streaming.Tests.Realtime.Support;
+using KonPro.Streaming.TestSupport.Concurrency;
 using KonPro.Streaming.Tests.Support;
 
 namespace KonPro.Streaming.Tests.Client;
@@ -41,6 +43,62 @@ public sealed class StreamingAvatarSocketStateTests
             SessionState.Inactive, SessionState.Creating, SessionState.Starting, SessionState.Connecting, SessionState.Connected,
             SessionState.Reconnecting, SessionState.Connected, SessionState.Disconnecting, SessionState.Closed);
         (await avatar.IsUserTalking.FirstAsyncTask()).Should().BeFalse("talking flags reset when the session closes");
+    }
+
+    [Fact]
+    public async Task State_and_event_observers_run_under_no_lock_of_ours_and_may_call_back_in_from_any_thread()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        await using var connector = new InMemoryWebSocketConnector();
+        var scheduler = new HistoricalScheduler();
+        var options = new StreamingAvatarOptions { Scheduler = scheduler, ReconnectPolicy = new ReconnectPolicy { JitterRatio = 0 } };
+        await using var avatar = new StreamingAvatar(await scope.TokenConfigAsync(), scope.Http, options, connector);
+        var held = new ConcurrentQueue<string>();
+        var seen = new ConcurrentQueue<SessionState>();
+        var calledBack = new ConcurrentQueue<bool>();
+        void Probe(string what)
+        {
+            foreach (var gate in LockProbe.HeldFrom(avatar))
+            {
+                held.Enqueue($"{what}: {gate}");
+            }
+        }
+
+        using var probeEvents = avatar.Events.Subscribe(e => Probe(e.Name));
+        using var probeStates = avatar.State.Subscribe(state =>
+        {
+            seen.Enqueue(state);
+            Probe(state.ToString());
+            if (state == SessionState.Reconnecting)
+            {
+                // From the socket's loop: another thread reads the state and subscribes again while this observer waits for it.
+                calledBack.Enqueue(Task.Run(() =>
+                {
+                    _ = avatar.CurrentState;
+                    using var again = avatar.State.Subscribe(_ => { });
+                }).Wait(FakeServerScope.Patience));
+            }
+            else if (state == SessionState.Connected && seen.Contains(SessionState.Reconnecting))
+            {
+                // And on this thread: stop the session from inside the callback.
+                _ = avatar.StopAvatarAsync();
+            }
+        });
+        using var states = new EventRecorder<SessionState>(avatar.State);
+
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        var server = await connector.AcceptAsync();
+        server.Abort();
+        await Wait.UntilAsync(() => avatar.CurrentState == SessionState.Reconnecting);
+        scheduler.AdvanceBy(ReconnectPolicy.Default.InitialDelay);
+        await connector.AcceptAsync();
+
+        await states.WaitForCompletionAsync();
+        states.Items.Should().Equal(
+            SessionState.Inactive, SessionState.Creating, SessionState.Starting, SessionState.Connecting, SessionState.Connected,
+            SessionState.Reconnecting, SessionState.Connected, SessionState.Disconnecting, SessionState.Closed);
+        calledBack.Should().Equal(true);
+        held.Should().BeEmpty("no user callback may run under a lock of the SDK");
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class RealtimeWireFixture : IAsyncLifetime
         await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 0.1; o.SessionDurationLimit = TimeSpan.FromHours(1); });
         await using var avatar = await scope.CreateAvatarAsync();
         await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
-        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector(SdkSent, []) });
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector(SdkSent, []) });
 
         var utterance = await socket.SpeakAsync(new byte[SpeechRate / 5 * 2]);
         await utterance.WaitForCompletionAsync(FakeServerScope.Patience);

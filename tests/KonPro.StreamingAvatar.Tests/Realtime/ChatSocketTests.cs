@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using System.Reactive.Concurrency;
@@ -5,6 +6,7 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using KonPro.Streaming.Api.Frames;
 using KonPro.Streaming.Realtime;
+using KonPro.Streaming.TestSupport.Concurrency;
 using KonPro.Streaming.Tests.Realtime.Support;
 
 namespace KonPro.Streaming.Tests.Realtime;
@@ -459,6 +461,68 @@ public sealed class ChatSocketTests : IAsyncLifetime
         await (await disposing.Task.WaitAsync(TestTimeouts.Wait)).WaitAsync(TestTimeouts.Wait);
         await eventsDone.WaitAsync(TestTimeouts.Wait);
         socket.CurrentStatus.Should().BeOfType<ChatSocketStatus.Closed>().Which.Reason.Should().Be(DisconnectReason.ClientStop);
+    }
+
+    [Fact]
+    public async Task Observers_of_status_and_events_run_under_no_lock_of_the_socket()
+    {
+        var policy = new ReconnectPolicy { InitialDelay = TimeSpan.FromSeconds(1), JitterRatio = 0 };
+        var socket = CreateSocket(policy);
+        var held = new ConcurrentQueue<string>();
+        var seen = new ConcurrentQueue<string>();
+        void Probe(string what)
+        {
+            seen.Enqueue(what);
+            foreach (var gate in LockProbe.HeldFrom(socket))
+            {
+                held.Enqueue($"{what}: {gate}");
+            }
+        }
+
+        using var status = socket.Status.Subscribe(s => Probe(s.GetType().Name), () => Probe("status completed"));
+        using var events = socket.Events.Subscribe(e => Probe(e.Name), () => Probe("events completed"));
+        await socket.ConnectAsync();
+        var first = await _connector.AcceptAsync();
+        first.Abort();
+        await NextStatus<ChatSocketStatus.Reconnecting>(socket);
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        var second = await _connector.AcceptAsync();
+        await NextStatus<ChatSocketStatus.Open>(socket, o => o.Reconnected);
+        var received = socket.Events.FirstAsync().ToTask();
+        await second.SendTextAsync("""{"event_type":"user_start"}""");
+        await received.WaitAsync(TestTimeouts.Wait);
+
+        await socket.DisposeAsync();
+
+        seen.Should().Contain(["Connecting", "Open", "Reconnecting", "user_start", "Closed", "status completed", "events completed"]);
+        held.Should().BeEmpty("an observer (the engine's, and through it the users' State observers) must never run under a lock of the socket");
+    }
+
+    [Fact]
+    public async Task A_status_observer_that_waits_for_a_dispose_on_another_thread_does_not_deadlock_and_the_connect_gives_up()
+    {
+        var socket = CreateSocket();
+        bool? disposedInTime = null;
+        var statuses = new ConcurrentQueue<ChatSocketStatus>();
+        using var _ = socket.Status.Subscribe(s =>
+        {
+            statuses.Enqueue(s);
+            if (s is ChatSocketStatus.Open)
+            {
+                // Blocks the thread that publishes Open (the connect's) until a dispose on another thread is through.
+                disposedInTime = Task.Run(() => socket.DisposeAsync().AsTask()).Wait(TestTimeouts.Wait);
+            }
+        });
+
+        var connecting = socket.ConnectAsync();
+        await _connector.AcceptAsync();
+
+        await FluentActions.Awaiting(() => connecting.WaitAsync(TestTimeouts.Wait)).Should().ThrowAsync<ObjectDisposedException>();
+        disposedInTime.Should().BeTrue("the dispose must not wait for a lock held while the observer runs");
+        await socket.Completion.WaitAsync(TestTimeouts.Wait);
+        socket.Completion.IsCompletedSuccessfully.Should().BeTrue("a receive loop never started on a disposed socket");
+        statuses.Should().Equal(new ChatSocketStatus.Connecting(), new ChatSocketStatus.Open(false), new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null));
+        socket.IsOpen.Should().BeFalse("the connection the dispose raced is dropped, not left open");
     }
 
     private sealed class HangingConnector : IWebSocketConnector

@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Reactive.Concurrency;
 using System.Reactive.Linq;
-using System.Reactive.Subjects;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using KonPro.Streaming.Api;
+using KonPro.Streaming.Events;
+using KonPro.Streaming.Realtime;
 using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,7 +24,9 @@ namespace KonPro.Streaming;
 /// <para><b>The observable contract</b> (as the chat socket's): <see cref="Events"/> is hot, with no replay, every
 /// server message typed, in arrival order, from the one receive loop (never concurrently); <see cref="State"/> replays
 /// the current state. A refused message arrives as a <see cref="RealtimeAudioError"/> (also on <see cref="Errors"/>),
-/// never as <c>OnError</c>; the socket stays open. Both streams complete after <see cref="RealtimeAudioState.Closed"/>.</para>
+/// never as <c>OnError</c>; the socket stays open. Both streams complete after <see cref="RealtimeAudioState.Closed"/>.
+/// Observers run under no lock of the socket (they may block, or dispose it from any thread); one that throws is logged
+/// and the others still get the value.</para>
 /// <para>An abrupt loss (or close 1001, 1011, 1012) is retried with <see cref="RealtimeAudioSocketOptions.ReconnectPolicy"/>;
 /// utterances in progress then end as interrupted. Closes 1000 and 4xxx are final. A keep-alive is sent every
 /// <see cref="RealtimeAudioSocketOptions.KeepAliveInterval"/>. Audio may be sent as soon as the socket is open: the
@@ -33,23 +37,30 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
     /// <summary>The socket's sample rate: PCM16 mono at 24 kHz.</summary>
     public const int SampleRate = RealtimeProtocol.AudioSampleRate;
 
+    // The bound of the close handshake on dispose.
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
     private readonly Uri _endpoint;
     private readonly string _redacted;
     private readonly RealtimeAudioSocketOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Func<Uri, CancellationToken, Task<WebSocket>> _connect;
+    private readonly IScheduler _scheduler;
+    private readonly IWebSocketConnector _connector;
     private readonly Lock _gate = new();
-    private readonly Subject<RealtimeAudioEvent> _events = new();
-    private readonly BehaviorSubject<RealtimeAudioState> _state = new(RealtimeAudioState.Connecting);
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    // Both streams are queued under the gate (or from the one loop) and delivered outside any lock of ours, one at a
+    // time: an observer may block, or call back into this socket from any thread, without a deadlock.
+    private readonly EventHub<RealtimeAudioEvent> _events;
+    private readonly EventHub<RealtimeAudioState> _state;
+    private readonly WebSocketLink _link;
     private readonly Dictionary<string, RealtimeUtterance> _utterances = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly string _idPrefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
     private WebSocket? _socket;
     private Task? _run;
-    private ITimer? _keepAlive;
+    private IDisposable? _keepAlive;
     private bool _closed;
+    private RealtimeAudioState _currentState = RealtimeAudioState.Connecting;
     private int _disposed;
     private int _ids;
 
@@ -72,7 +83,12 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         _redacted = $"{uri.Scheme}://{uri.Authority}/{SecretRedactor.Mask}";
         _time = _options.TimeProvider ?? TimeProvider.System;
         _logger = _options.LoggerFactory?.CreateLogger<RealtimeAudioSocket>() ?? NullLogger<RealtimeAudioSocket>.Instance;
-        _connect = _options.Connect ?? ConnectClientAsync;
+        _scheduler = _options.Scheduler ?? DefaultScheduler.Instance;
+        _connector = _options.Connector ?? new ClientWebSocketConnector();
+        _link = new WebSocketLink(CloseTimeout, _time, _logger, _lifetime.Token);
+        var logger = _logger;
+        _events = new EventHub<RealtimeAudioEvent>(replayLatest: false, (e, evt) => Log.RealtimeAudioObserverFailed(logger, e, evt?.GetType().Name ?? "completion"));
+        _state = new EventHub<RealtimeAudioState>(replayLatest: true, (e, state) => Log.RealtimeAudioObserverFailed(logger, e, "State " + state), hasInitial: true, RealtimeAudioState.Connecting);
     }
 
     /// <summary>Every server message, typed: hot, no replay, in arrival order; completes after the socket closed for good.</summary>
@@ -85,7 +101,16 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
     public IObservable<RealtimeAudioState> State => _state.AsObservable();
 
     /// <summary>The current state.</summary>
-    public RealtimeAudioState CurrentState => _state.Value;
+    public RealtimeAudioState CurrentState
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _currentState;
+            }
+        }
+    }
 
     /// <summary>The endpoint with everything after the host hidden (what logs show).</summary>
     public string RedactedEndpoint => _redacted;
@@ -136,17 +161,19 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         }
 
         Log.RealtimeAudioConnecting(_logger, _redacted);
-        var socket = await _connect(_endpoint, cancellationToken).ConfigureAwait(false);
+        var socket = await OpenWebSocketAsync(cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             _socket = socket;
         }
 
-        _run = Task.Run(() => RunAsync(socket));
         if (_options.KeepAliveInterval > TimeSpan.Zero)
         {
-            _keepAlive = _time.CreateTimer(_ => _ = KeepAliveQuietlyAsync(), null, _options.KeepAliveInterval, _options.KeepAliveInterval);
+            // On the injected scheduler (ADR 0007), armed before the loop starts, so whoever drives a virtual clock after the connect finds it armed.
+            _keepAlive = Observable.Interval(_options.KeepAliveInterval, _scheduler).Subscribe(tick => { _ = KeepAliveQuietlyAsync(); });
         }
+
+        _run = Task.Run(() => RunAsync(socket));
     }
 
     /// <summary>Begins an utterance of your own audio; append to it, then end it.</summary>
@@ -280,18 +307,14 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
             socket = _socket;
         }
 
-        if (socket is { State: WebSocketState.Open })
+        if (socket is not null && await _link.TryCloseOutputAsync(socket, WebSocketCloseStatus.NormalClosure, "client_closed").ConfigureAwait(false)
+            && _run is { } run)
         {
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), _time);
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client_closed", timeout.Token).ConfigureAwait(false);
-                if (_run is { } run)
-                {
-                    await run.WaitAsync(TimeSpan.FromSeconds(2), _time).ConfigureAwait(false);
-                }
+                await run.WaitAsync(CloseTimeout, _time).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or TimeoutException or ObjectDisposedException)
+            catch (TimeoutException)
             {
                 // The server did not answer the close in time; the socket is dropped.
             }
@@ -336,25 +359,23 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         return SendAsync(json.WrittenMemory, cancellationToken);
     }
 
-    private static async Task<WebSocket> ConnectClientAsync(Uri uri, CancellationToken cancellationToken)
+    // Through the same connector as the chat socket (its keep-alive pings and their timeout). A refused upgrade throws the
+    // runtime's WebSocketException, as a plain ClientWebSocket would.
+    private async Task<WebSocket> OpenWebSocketAsync(CancellationToken cancellationToken)
     {
-        var socket = new ClientWebSocket();
         try
         {
-            socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
-            await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
-            return socket;
+            return await _connector.ConnectAsync(_endpoint, static () => { }, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (ChatSocketHandshakeException refused) when (refused.InnerException is WebSocketException original)
         {
-            socket.Dispose();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(original);
             throw;
         }
     }
 
     private async Task SendAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
     {
-        WebSocket socket;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -363,21 +384,24 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
                 throw new InvalidOperationException("The realtime audio socket is closed.");
             }
 
-            socket = _socket ?? throw new InvalidOperationException("Call ConnectAsync before sending.");
+            if (_socket is null)
+            {
+                throw new InvalidOperationException("Call ConnectAsync before sending.");
+            }
         }
 
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        // On the socket current once the send lock is taken (a reconnect may have replaced this one meanwhile).
+        if (!await _link.TrySendAsync(CurrentSocket, static message => message, utf8, WebSocketMessageType.Text, cancellationToken).ConfigureAwait(false))
         {
-            // The caller's token stops the wait and a send not yet begun; a message already being written goes out
-            // whole, because cancelling a WebSocket send aborts the socket (one cancelled utterance would end them all).
-            // Disposal still ends it.
-            cancellationToken.ThrowIfCancellationRequested();
-            await socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
+            throw new InvalidOperationException("The realtime audio socket is not open.");
         }
-        finally
+    }
+
+    private WebSocket? CurrentSocket()
+    {
+        lock (_gate)
         {
-            _sendLock.Release();
+            return _socket;
         }
     }
 
@@ -390,6 +414,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         while (true)
         {
             var (status, description) = await ReceiveUntilClosedAsync(socket).ConfigureAwait(false);
+            await _link.AnswerCloseAsync(socket).ConfigureAwait(false);
             if (_disposed != 0 || _options.ReconnectPolicy is null || (status is { } s && RealtimeProtocol.IsFinal(s)))
             {
                 CloseForGood(status, description);
@@ -397,7 +422,6 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
             }
 
             EndUtterances(SpeakOutcome.Interrupted);
-            SetState(RealtimeAudioState.Reconnecting);
             var next = await ReconnectAsync(_options.ReconnectPolicy, jitter!, description ?? status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "connection lost").ConfigureAwait(false);
             if (next is null)
             {
@@ -405,7 +429,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
                 return;
             }
 
-            socket.Dispose();
+            await _link.DisposeSocketAsync(socket).ConfigureAwait(false);
             socket = next;
         }
     }
@@ -418,8 +442,12 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
             Log.RealtimeAudioReconnecting(_logger, reason, attempt, delay.TotalMilliseconds);
             try
             {
-                await Task.Delay(delay, _time, _lifetime.Token).ConfigureAwait(false);
-                var socket = await _connect(_endpoint, _lifetime.Token).ConfigureAwait(false);
+                // On the injected scheduler, armed before the state says Reconnecting, so whoever drives a virtual clock on
+                // seeing it finds the delay armed.
+                var wait = SchedulerDelay.DelayAsync(_scheduler, delay, _lifetime.Token);
+                SetState(RealtimeAudioState.Reconnecting);
+                await wait.ConfigureAwait(false);
+                var socket = await OpenWebSocketAsync(_lifetime.Token).ConfigureAwait(false);
                 lock (_gate)
                 {
                     if (_disposed != 0)
@@ -512,10 +540,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
                 break;
         }
 
-        lock (_events)
-        {
-            _events.OnNext(evt);
-        }
+        _events.OnNext(evt);
     }
 
     private RealtimeUtterance? Find(string? eventId, bool remove)
@@ -558,13 +583,16 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
 
     private void SetState(RealtimeAudioState state)
     {
-        lock (_events)
+        lock (_gate)
         {
-            if (!_closed && _state.Value != state)
+            if (!_closed && _currentState != state)
             {
-                _state.OnNext(state);
+                _currentState = state;
+                _state.Enqueue(state);
             }
         }
+
+        _state.Drain();
     }
 
     /// <summary>The one close path: whatever the cause, the utterances end, the timer stops and the streams complete.</summary>
@@ -578,17 +606,15 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
             }
 
             _closed = true;
+            _currentState = RealtimeAudioState.Closed;
+            _state.Enqueue(RealtimeAudioState.Closed);
         }
 
         _keepAlive?.Dispose();
         EndUtterances(SpeakOutcome.SessionClosed);
         Log.RealtimeAudioClosed(_logger, status, description);
-        lock (_events)
-        {
-            _state.OnNext(RealtimeAudioState.Closed);
-            _state.OnCompleted();
-            _events.OnCompleted();
-        }
+        _state.OnCompleted();
+        _events.OnCompleted();
     }
 
     private async Task KeepAliveQuietlyAsync()

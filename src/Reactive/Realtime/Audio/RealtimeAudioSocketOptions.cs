@@ -1,4 +1,5 @@
-using System.Net.WebSockets;
+using System.Reactive.Concurrency;
+using KonPro.Streaming.Realtime;
 using Microsoft.Extensions.Logging;
 
 namespace KonPro.Streaming;
@@ -15,14 +16,20 @@ public sealed class RealtimeAudioSocketOptions
     /// <summary>The most audio per <c>agent.speak</c> message (default 1 second; the first message of an utterance may be shorter).</summary>
     public TimeSpan MaxAudioPerMessage { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The clock of keep-alives, reconnect delays and timestamps (the system clock when null).</summary>
+    /// <summary>The clock of timestamps and of the close handshake's timeout (the system clock when null).</summary>
     public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>
+    /// The scheduler of the timers: keep-alives and reconnect delays (<see cref="DefaultScheduler.Instance"/> when null).
+    /// Tests drive it in virtual time with Rx's <c>HistoricalScheduler</c>.
+    /// </summary>
+    public IScheduler? Scheduler { get; set; }
 
     /// <summary>Where logs go (nowhere when null). The endpoint is logged redacted: it is the credential.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>Opens the WebSocket (the seam tests replace); a plain <see cref="ClientWebSocket"/> when null.</summary>
-    internal Func<Uri, CancellationToken, Task<WebSocket>>? Connect { get; set; }
+    /// <summary>Opens the WebSocket (the seam tests replace); the chat socket's <see cref="ClientWebSocketConnector"/>, with its keep-alive pings, when null.</summary>
+    internal IWebSocketConnector? Connector { get; set; }
 
     internal void Validate()
     {

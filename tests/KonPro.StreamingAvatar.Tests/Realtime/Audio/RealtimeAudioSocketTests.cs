@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using System.Reactive.Concurrency;
 using System.Text.Json;
+using KonPro.Streaming.TestSupport.Concurrency;
 using KonPro.Streaming.Tests.Support;
 using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 
 namespace KonPro.Streaming.Tests.Realtime.Audio;
 
@@ -17,7 +19,7 @@ public sealed class RealtimeAudioSocketTests
         var avatar = await scope.CreateAvatarAsync();
         await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var sent = new List<string>();
-        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector(sent, []) });
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector(sent, []) });
         using var events = new EventRecorder<RealtimeAudioEvent>(socket.Events);
         using var states = new EventRecorder<RealtimeAudioState>(socket.State);
 
@@ -43,7 +45,7 @@ public sealed class RealtimeAudioSocketTests
         var avatar = await scope.CreateAvatarAsync();
         await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var sent = new List<string>();
-        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector(sent, []) });
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector(sent, []) });
         await using var source = new PcmStreamAudioSource(new MemoryStream(AudioClips.Tone(TimeSpan.FromSeconds(2))));
 
         var utterance = await socket.SpeakAsync(source);
@@ -111,23 +113,67 @@ public sealed class RealtimeAudioSocketTests
     }
 
     [Fact]
+    public async Task An_observer_runs_under_no_lock_and_may_wait_for_a_dispose_on_another_thread()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        var socket = await RealtimeAudioSocket.OpenAsync(avatar);
+        var held = new ConcurrentQueue<string>();
+        void Probe(string what)
+        {
+            foreach (var gate in LockProbe.HeldFrom(socket))
+            {
+                held.Enqueue($"{what}: {gate}");
+            }
+        }
+
+        bool? disposedInTime = null;
+        using var states = new EventRecorder<RealtimeAudioState>(socket.State);
+        using var probeStates = socket.State.Subscribe(s => Probe(s.ToString()), () => Probe("state completed"));
+        using var events = socket.Events.Subscribe(
+            e =>
+            {
+                Probe(e.GetType().Name);
+                if (e is RealtimeAudioError && disposedInTime is null)
+                {
+                    // Blocks the receive loop until a dispose on another thread (which closes the streams) is through.
+                    disposedInTime = Task.Run(() => socket.DisposeAsync().AsTask()).Wait(FakeServerScope.Patience);
+                }
+            },
+            () => Probe("events completed"));
+        using var eventsDone = new EventRecorder<RealtimeAudioEvent>(socket.Events);
+
+        await socket.SendControlAsync("agent.dance", "evt-x", CancellationToken.None);
+
+        await states.WaitForCompletionAsync();
+        // Completed by the loop, once the observer that waited returned.
+        await eventsDone.WaitForCompletionAsync();
+        disposedInTime.Should().BeTrue("the dispose must not wait for a lock held while the observer runs");
+        states.Items.Should().EndWith(RealtimeAudioState.Closed);
+        socket.CurrentState.Should().Be(RealtimeAudioState.Closed);
+        held.Should().BeEmpty("no observer may run under a lock of the socket");
+        await socket.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Listening_and_keep_alives_go_out_and_keep_alives_are_automatic()
     {
         await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
         var avatar = await scope.CreateAvatarAsync();
         var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var sent = new List<string>();
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector(sent, []), TimeProvider = clock });
+        var scheduler = new HistoricalScheduler();
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector(sent, []), Scheduler = scheduler });
         using var events = new EventRecorder<RealtimeAudioEvent>(socket.Events);
 
         await socket.StartListeningAsync();
         await events.WaitForAsync<RealtimeAgentState>(s => s.State == "listening");
         scope.Server.GetSession(session.SessionId)!.IsListening.Should().BeTrue();
         await socket.StopListeningAsync();
-        clock.Advance(TimeSpan.FromMinutes(2));
+        scheduler.AdvanceBy(TimeSpan.FromMinutes(2));
         await Wait.UntilAsync(() => Messages(sent).Any(m => Type(m) == "session.keep_alive"));
-        clock.Advance(TimeSpan.FromMinutes(2));
+        scheduler.AdvanceBy(TimeSpan.FromMinutes(2));
         await Wait.UntilAsync(() => Messages(sent).Count(m => Type(m) == "session.keep_alive") == 2);
 
         Messages(sent).Select(Type).Should().ContainInOrder("agent.start_listening", "agent.stop_listening", "session.keep_alive", "session.keep_alive");
@@ -157,6 +203,23 @@ public sealed class RealtimeAudioSocketTests
     }
 
     [Fact]
+    public async Task The_servers_close_is_answered_so_the_close_handshake_completes()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        var opened = new List<RecordingWebSocket>();
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector([], opened) });
+        using var states = new EventRecorder<RealtimeAudioState>(socket.State);
+
+        await avatar.StopAvatarAsync();
+
+        await states.WaitForCompletionAsync();
+        // Answered: Closed, not left in CloseReceived until the socket is disposed.
+        await Wait.UntilAsync(() => opened[0].State == WebSocketState.Closed);
+    }
+
+    [Fact]
     public async Task An_abrupt_loss_reconnects_and_ends_the_utterance_in_progress_as_interrupted()
     {
         await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 1; o.SessionDurationLimit = TimeSpan.FromHours(1); });
@@ -164,7 +227,7 @@ public sealed class RealtimeAudioSocketTests
         await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
         var opened = new List<RecordingWebSocket>();
         var policy = new ReconnectPolicy { InitialDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50), JitterSeed = 1 };
-        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connect = RecordingWebSocket.Connector([], opened), ReconnectPolicy = policy });
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector([], opened), ReconnectPolicy = policy });
         using var states = new EventRecorder<RealtimeAudioState>(socket.State);
         var utterance = await socket.SpeakAsync(Pcm24k(TimeSpan.FromSeconds(30)));
         await utterance.Started.WaitAsync(FakeServerScope.Patience);
@@ -173,6 +236,29 @@ public sealed class RealtimeAudioSocketTests
 
         (await utterance.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Interrupted);
         await states.WaitForAsync(s => s == RealtimeAudioState.Reconnecting);
+        await Wait.UntilAsync(() => opened.Count == 2 && socket.CurrentState == RealtimeAudioState.Connected);
+        var next = await socket.SpeakAsync(Pcm24k(TimeSpan.FromMilliseconds(100)));
+        (await next.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Completed);
+    }
+
+    [Fact]
+    public async Task A_reconnect_goes_through_the_connector_after_its_delay_on_the_injected_scheduler()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        var opened = new List<RecordingWebSocket>();
+        var scheduler = new HistoricalScheduler();
+        var policy = new ReconnectPolicy { InitialDelay = TimeSpan.FromSeconds(1), JitterRatio = 0 };
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector([], opened), ReconnectPolicy = policy, Scheduler = scheduler });
+        using var states = new EventRecorder<RealtimeAudioState>(socket.State);
+
+        opened[0].Abort();
+
+        await states.WaitForAsync(s => s == RealtimeAudioState.Reconnecting);
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1));
+        opened.Should().HaveCount(1, "the attempt waits for its delay on the injected scheduler, not on the clock");
+        scheduler.AdvanceBy(TimeSpan.FromTicks(1));
         await Wait.UntilAsync(() => opened.Count == 2 && socket.CurrentState == RealtimeAudioState.Connected);
         var next = await socket.SpeakAsync(Pcm24k(TimeSpan.FromMilliseconds(100)));
         (await next.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Completed);

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
+using KonPro.Streaming.Realtime;
 
 namespace KonPro.Streaming.Tests.Realtime.Audio;
 
@@ -14,19 +15,24 @@ internal sealed class RecordingWebSocket(WebSocket inner, List<string> sent) : W
 
     public override string? SubProtocol => inner.SubProtocol;
 
-    public static Func<Uri, CancellationToken, Task<WebSocket>> Connector(List<string> sent, List<RecordingWebSocket> opened) =>
-        async (uri, ct) =>
+    /// <summary>The SDK's own connector (real sockets, its keep-alive settings), recording what goes through each socket it opens.</summary>
+    public static IWebSocketConnector Connector(List<string> sent, List<RecordingWebSocket> opened) => new RecordingConnector(sent, opened);
+
+    private sealed class RecordingConnector(List<string> sent, List<RecordingWebSocket> opened) : IWebSocketConnector
+    {
+        private readonly ClientWebSocketConnector _inner = new();
+
+        public async Task<WebSocket> ConnectAsync(Uri uri, Action heard, CancellationToken cancellationToken)
         {
-            var client = new ClientWebSocket();
-            await client.ConnectAsync(uri, ct);
-            var socket = new RecordingWebSocket(client, sent);
+            var socket = new RecordingWebSocket(await _inner.ConnectAsync(uri, heard, cancellationToken), sent);
             lock (opened)
             {
                 opened.Add(socket);
             }
 
             return socket;
-        };
+        }
+    }
 
     public override void Abort() => inner.Abort();
 
