@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -58,10 +59,18 @@ internal static class FreshStackConverter
             }
             else if (property.CustomConverter is null && IsApiObject(property.PropertyType))
             {
-                property.CustomConverter = (JsonConverter)Activator.CreateInstance(typeof(FreshStackConverter<>).MakeGenericType(property.PropertyType))!;
+                property.CustomConverter = For(property.PropertyType);
             }
         }
     }
+
+    // Every API object type is a class (IsApiObject), so FreshStackConverter<T> over it runs the code shared by all
+    // reference-type instantiations, which Native AOT always compiles: no code is generated at run time. The
+    // constructor is kept by the trimmer through the DynamicDependency.
+    [UnconditionalSuppressMessage("AotAnalysis", "IL3050:RequiresDynamicCode", Justification = "T is always a reference type, whose generic code is shared and compiled ahead of time.")]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(FreshStackConverter<>))]
+    private static JsonConverter For(Type apiObjectType) =>
+        (JsonConverter)Activator.CreateInstance(typeof(FreshStackConverter<>).MakeGenericType(apiObjectType))!;
 
     private static bool IsApiObject(Type type) =>
         type.IsClass && type != typeof(string) && type.Namespace == typeof(FreshStackConverter<>).Namespace && !typeof(IEnumerable).IsAssignableFrom(type);

@@ -24,6 +24,8 @@ namespace KonPro.Streaming.Api;
 [JsonSerializable(typeof(KnowledgeBaseCreateResponse))]
 [JsonSerializable(typeof(KnowledgeBaseChangeResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
+// An enum on its own (a path or query value) is written by its JSON name, as the bodies' enum properties are.
+[JsonSourceGenerationOptions(UseStringEnumConverter = true)]
 internal sealed partial class KonProJsonContext : JsonSerializerContext
 {
 }
