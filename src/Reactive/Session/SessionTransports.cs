@@ -234,7 +234,10 @@ internal sealed class SessionTransports
         }
     }
 
-    /// <summary>Closes the chat socket (a normal close, bounded by its close timeout) and leaves the room.</summary>
+    /// <summary>
+    /// Closes the chat socket (a normal close, bounded by its close timeout) and leaves the room, at the same time:
+    /// neither waits for the other, and a failure of one is logged and does not keep the other from finishing.
+    /// </summary>
     public async Task CloseAsync()
     {
         ChatSocket? chat;
@@ -253,25 +256,47 @@ internal sealed class SessionTransports
             _roomSubscription = null;
         }
 
-        if (chat is not null)
+        await Task.WhenAll(CloseChatAsync(chat, subscriptions), LeaveRoomAsync(room, roomSubscription)).ConfigureAwait(false);
+    }
+
+    private async Task CloseChatAsync(ChatSocket? chat, IDisposable? subscriptions)
+    {
+        try
         {
-            await chat.DisposeAsync().ConfigureAwait(false);
+            if (chat is not null)
+            {
+                await chat.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // a chat socket that fails to close is not the caller's problem; the session closes anyway
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.ChatCloseFailed(_logger, exception.GetType().Name);
+        }
+        finally
+        {
+            subscriptions?.Dispose();
+        }
+    }
+
+    private async Task LeaveRoomAsync(IAvatarRoom? room, IDisposable? roomSubscription)
+    {
+        roomSubscription?.Dispose();
+        if (room is null)
+        {
+            return;
         }
 
-        subscriptions?.Dispose();
-        roomSubscription?.Dispose();
-        if (room is not null)
+        try
         {
-            try
-            {
-                await room.DisposeAsync().ConfigureAwait(false);
-            }
+            await room.DisposeAsync().ConfigureAwait(false);
+        }
 #pragma warning disable CA1031 // a room that fails to leave is not the caller's problem
-            catch (Exception exception)
+        catch (Exception exception)
 #pragma warning restore CA1031
-            {
-                Log.RoomFailed(_logger, exception.GetType().Name);
-            }
+        {
+            Log.RoomFailed(_logger, exception.GetType().Name);
         }
     }
 

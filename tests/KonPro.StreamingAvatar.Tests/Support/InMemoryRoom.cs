@@ -62,10 +62,13 @@ internal sealed class InMemoryRoom : IAvatarRoom
         return Task.CompletedTask;
     }
 
+    /// <summary>What leaving the room throws, if anything (after it counts as disposed).</summary>
+    public Exception? DisposeFailure { get; set; }
+
     public ValueTask DisposeAsync()
     {
         Disposed = true;
         _data.OnCompleted();
-        return ValueTask.CompletedTask;
+        return DisposeFailure is { } failure ? ValueTask.FromException(failure) : ValueTask.CompletedTask;
     }
 }
