@@ -270,8 +270,9 @@ internal sealed class SessionEngine : IAsyncDisposable
     /// <summary>
     /// The one close path: every disconnect (a stop, a failed start, a dropped socket, a closed room, dispose) goes
     /// through it, with its reason and whether to call <c>stop</c> on the server. The first call does the work; later
-    /// calls share it. Stops voice chat and keep-alive, then calls <c>stop</c> (bounded), closes the chat socket and
-    /// leaves the room at the same time, and once all three have finished closes this side (state Closed, handles
+    /// calls share it. Stops voice chat and keep-alive, then calls <c>stop</c> (bounded) and meanwhile closes the chat
+    /// socket and the room (which the server's stop ends; see <see cref="SessionTransports.CloseAsync"/>), and once all
+    /// three have finished closes this side (state Closed, handles
     /// ended, <c>stream_disconnected</c>, streams completed). A failed server stop is rethrown only to a client stop
     /// (the caller asked for it); the local side is closed anyway.
     /// </summary>
@@ -296,11 +297,11 @@ internal sealed class SessionEngine : IAsyncDisposable
         _keepAlive.Stop();
         var sessionId = Session?.SessionId;
 
-        // The server's stop, the chat socket's close and the room's leave overlap: none waits for another, so the close
-        // takes as long as the slowest of them, not their sum. Each part catches its own failure, so one failing does
-        // not keep the others from finishing; the stop goes out first.
+        // The server's stop and the transports' close overlap: the chat socket closes while the stop is in flight, and
+        // the room ends by the server's stop (or is left at once when there is none). Each part catches its own
+        // failure, so one failing does not keep the others from finishing; the stop goes out first.
         var stopped = callServer && sessionId is not null ? TryStopOnServerAsync(sessionId) : Task.FromResult<Exception?>(null);
-        await _transports.CloseAsync().ConfigureAwait(false);
+        await _transports.CloseAsync(AcceptedAsync(stopped, callServer && sessionId is not null)).ConfigureAwait(false);
         var failure = await stopped.ConfigureAwait(false);
         var final = State.Close(reason);
         if (Session is not null)
@@ -534,6 +535,9 @@ internal sealed class SessionEngine : IAsyncDisposable
     }
 
     /// <summary>Calls <c>stop</c> (bounded); a session the server already closed counts as stopped.</summary>
+    /// <summary>Whether the server accepted the stop (false when it was not called or failed).</summary>
+    private static async Task<bool> AcceptedAsync(Task<Exception?> stopped, bool called) => called && await stopped.ConfigureAwait(false) is null;
+
     /// <summary>Calls <c>stop</c> on the server for the close path; returns its failure (logged) instead of throwing it.</summary>
     private async Task<Exception?> TryStopOnServerAsync(string sessionId)
     {

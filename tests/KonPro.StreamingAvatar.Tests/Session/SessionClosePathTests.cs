@@ -47,7 +47,7 @@ public sealed class SessionClosePathTests
     }
 
     [Fact]
-    public async Task A_stop_closes_the_chat_socket_and_leaves_the_room_while_the_servers_stop_is_still_unanswered()
+    public async Task A_stop_closes_the_chat_socket_and_the_room_while_the_servers_stop_is_still_unanswered()
     {
         // The fake answers stop only when its (virtual) clock has moved past the latency: until the test moves it, the
         // REST stop is in flight, so whatever else the close has done by then it did without waiting for the stop.
@@ -64,7 +64,10 @@ public sealed class SessionClosePathTests
 
         var stop = avatar.StopAvatarAsync();
 
-        await Wait.UntilAsync(() => scope.Server.GetSession(session.SessionId)!.OpenSockets == 0 && connector.Room.Disposed);
+        await scope.WaitForSocketAsync(session.SessionId, count: 0);
+        connector.Room.Disposed.Should().BeFalse("the server's stop ends the room; the client does not race it with a leave of its own");
+        connector.Room.End(); // what LiveKit's ROOM_DELETED does, sent by the server as it handles the stop
+        await Wait.UntilAsync(() => connector.Room.Disposed);
         stop.IsCompleted.Should().BeFalse("the server has not answered stop");
         scope.Calls(KonProOperationIds.StopSession).Should().BeEmpty("the fake records a call when it answers it");
         events.Items.OfType<StreamDisconnected>().Should().BeEmpty("stream_disconnected comes once every part of the close has finished");
@@ -77,6 +80,22 @@ public sealed class SessionClosePathTests
         events.Items.OfType<StreamDisconnected>().Should().ContainSingle().Which.Reason.Should().Be(DisconnectReason.ClientStop);
         (await speech.Completed.WaitAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.SessionClosed);
         avatar.CurrentState.Should().Be(SessionState.Closed);
+    }
+
+    [Fact]
+    public async Task A_room_that_does_not_end_after_the_server_accepted_stop_is_left_by_the_client()
+    {
+        await using var scope = await FakeServerScope.StartAsync();
+        var connector = new InMemoryRoomConnector();
+        connector.Room.SetMediaReady();
+        var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { RoomConnector = connector });
+        using var events = new EventRecorder<StreamingEvent>(avatar.Events);
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+
+        await avatar.StopAvatarAsync();
+
+        connector.Room.Disposed.Should().BeTrue("the room never ended on its own, so the close left it once its wait for the server was over");
+        events.Items.OfType<StreamDisconnected>().Should().ContainSingle();
     }
 
     [Fact]

@@ -35,6 +35,9 @@ internal sealed class InMemoryRoom : IAvatarRoom
 
     public void SetMediaReady() => _media.TrySetResult();
 
+    /// <summary>The room ends on the server's side (as LiveKit's <c>ROOM_DELETED</c> after a stop): its data stream completes.</summary>
+    public void End() => _data.OnCompleted();
+
     /// <summary>LiveKit measured the local participant's connection quality.</summary>
     public void SetQuality(ConnectionQuality quality) => _quality.OnNext(quality);
 
