@@ -27,6 +27,9 @@ internal static class Program
           eng/netns-run dotnet tools/KonPro.Benchmarks/bin/Release/net10.0/KonPro.Benchmarks.dll --room [frames/s]
               the LiveKit room: video frames/s delivered to a .NET subscriber and allocation per frame, beside the
               fake room's publish rate (default 30), inside a network namespace (WebRTC ignores loopback)
+          eng/netns-run dotnet tools/KonPro.Benchmarks/bin/Release/net10.0/KonPro.Benchmarks.dll --room-stop [sessions]
+              back-to-back sessions with the LiveKit room (default 20, after 3 warm-up): stop -> stream_disconnected
+              median and p90, and how often LiveKit's FFI server was started for them, inside a network namespace
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --fake-throughput [seconds] [--admin] [--workstation-gc]
               the fake server's keep_alive throughput over 16 connections beside a minimal Kestrel endpoint (five
               interleaved rounds; the seconds are per side), CPU and allocation per request, and the ratio;
@@ -142,6 +145,12 @@ internal static class Program
         {
             var rate = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 30;
             return await Room.RoomRunner.RunAsync(rate, TimeSpan.FromSeconds(10), Console.Out);
+        }
+
+        if (args[0] == "--room-stop")
+        {
+            var sessions = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20;
+            return await Room.StopRunner.RunAsync(sessions, Console.Out);
         }
 
         if (args[0] == "--full")

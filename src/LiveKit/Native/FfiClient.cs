@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Reactive.Concurrency;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
@@ -19,19 +20,27 @@ namespace KonPro.Streaming.LiveKit.Native;
 /// continuation by <c>async_id</c>, or the room or stream it belongs to by handle. Handlers run on the dispatcher and
 /// must be quick (media is copied and queued onwards, see <c>MediaPump</c>).</item>
 /// <item>Every handle is owned by an <see cref="FfiHandle"/> and dropped once; <see cref="LiveHandles"/> counts them.</item>
-/// <item>Leases: the server is initialized by the first <see cref="AcquireAsync"/> and disposed when the last lease is
-/// released (off the dispatcher and off any native thread), so no native thread outlives the last room.</item>
+/// <item>Leases: the server is initialized by the first <see cref="AcquireAsync"/>. When the last lease is released it
+/// stays up, idle, for the idle timeout the release names (timed on the release's scheduler), so that a room joined
+/// meanwhile reuses it; then it is disposed (off the dispatcher and off any native thread). An idle server is also
+/// disposed when the process exits.</item>
 /// </list>
 /// </summary>
 internal sealed class FfiClient
 {
     private const string SdkName = "konpro-dotnet";
 
+    private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(5);
+
     private static readonly Lock LeaseGate = new();
     private static FfiClient? s_current;
     private static int s_leases;
     private static Task s_lastShutdown = Task.CompletedTask;
     private static long s_liveHandles;
+    private static long s_starts;
+    private static long s_idleGeneration;
+    private static IDisposable? s_idleTimer;
+    private static bool s_exitHooked;
 
     private readonly Channel<byte[]> _events = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _routeGate = new();
@@ -50,7 +59,7 @@ internal sealed class FfiClient
     /// <summary>Handles owned and not yet dropped, across every client of the process.</summary>
     public static long LiveHandles => Interlocked.Read(ref s_liveHandles);
 
-    /// <summary>Whether the FFI server is up (some lease is held).</summary>
+    /// <summary>Whether the FFI server is up (a lease is held, or it is idle within its idle timeout).</summary>
     public static bool IsRunning
     {
         get
@@ -61,6 +70,15 @@ internal sealed class FfiClient
             }
         }
     }
+
+    /// <summary>How many times this process initialized an FFI server.</summary>
+    public static long Starts => Interlocked.Read(ref s_starts);
+
+    /// <summary>
+    /// Whether the process is exiting (set by the <see cref="AppDomain.ProcessExit"/> handler): from then on the last
+    /// release disposes the server at once. Internal and settable so that a test of the handler can put it back.
+    /// </summary>
+    internal static bool ProcessExiting { get; set; }
 
     /// <summary>Whether the caller runs on the dispatcher (where nothing may wait for another event).</summary>
     public bool OnDispatcher => Environment.CurrentManagedThreadId == Volatile.Read(ref _dispatcherThreadId);
@@ -74,6 +92,8 @@ internal sealed class FfiClient
         while (true)
         {
             Task previous;
+            IDisposable? idleTimer = null;
+            FfiClient? acquired = null;
             lock (LeaseGate)
             {
                 previous = s_lastShutdown;
@@ -84,11 +104,25 @@ internal sealed class FfiClient
                         var client = new FfiClient(logger ?? NullLogger.Instance);
                         client.Initialize();
                         s_current = client;
+                        Interlocked.Increment(ref s_starts);
+                        HookProcessExit();
+                    }
+                    else
+                    {
+                        // An idle server is taken back: its pending shutdown is off (a timer already firing sees the
+                        // generation moved on and does nothing).
+                        idleTimer = CancelIdleTimer();
                     }
 
                     s_leases++;
-                    return s_current;
+                    acquired = s_current;
                 }
+            }
+
+            if (acquired is not null)
+            {
+                idleTimer?.Dispose();
+                return acquired;
             }
 
             // A server still shutting down must finish before a new one starts (one FFI server per process).
@@ -96,9 +130,19 @@ internal sealed class FfiClient
         }
     }
 
-    /// <summary>Ends a lease; the last one disposes the FFI server in the background (see <see cref="WhenShutDownAsync"/>).</summary>
-    public void Release()
+    /// <summary>Ends a lease; the last one disposes the FFI server at once, in the background (see <see cref="WhenShutDownAsync"/>).</summary>
+    public void Release() => Release(TimeSpan.Zero, ImmediateScheduler.Instance);
+
+    /// <summary>
+    /// Ends a lease. After the last one the server stays up for <paramref name="idleTimeout"/> (timed on
+    /// <paramref name="scheduler"/>; <see cref="TimeSpan.Zero"/>: not at all; <see cref="Timeout.InfiniteTimeSpan"/>:
+    /// until the process exits), and is then disposed in the background unless a lease was taken meanwhile.
+    /// Releasing more than was acquired, or a server already replaced, does nothing.
+    /// </summary>
+    public void Release(TimeSpan idleTimeout, IScheduler scheduler)
     {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        long generation;
         lock (LeaseGate)
         {
             if (!ReferenceEquals(s_current, this) || s_leases == 0)
@@ -111,9 +155,120 @@ internal sealed class FfiClient
                 return;
             }
 
-            s_current = null;
-            s_lastShutdown = Task.Run(ShutdownAsync);
+            if (idleTimeout == TimeSpan.Zero || ProcessExiting)
+            {
+                BeginShutdown();
+                return;
+            }
+
+            if (idleTimeout == Timeout.InfiniteTimeSpan)
+            {
+                return;
+            }
+
+            generation = ++s_idleGeneration;
         }
+
+        // Scheduled outside the gate: a scheduler may run work inline. The timer counts only while its generation is
+        // the current one (no lease was taken, no other release scheduled a newer timer, no shutdown happened).
+        var timer = scheduler.Schedule(idleTimeout, () => ShutDownIfStillIdle(generation));
+        lock (LeaseGate)
+        {
+            if (s_idleGeneration == generation && ReferenceEquals(s_current, this))
+            {
+                s_idleTimer = timer;
+                return;
+            }
+        }
+
+        timer.Dispose();
+    }
+
+    /// <summary>
+    /// Disposes the server now if it is up and no lease holds it (idle within its idle timeout); otherwise does nothing.
+    /// Completes when the last released server has shut down.
+    /// </summary>
+    public static Task ShutDownIfIdleAsync()
+    {
+        IDisposable? idleTimer = null;
+        Task shutdown;
+        lock (LeaseGate)
+        {
+            if (s_current is not null && s_leases == 0)
+            {
+                idleTimer = CancelIdleTimer();
+                BeginShutdown();
+            }
+
+            shutdown = s_lastShutdown;
+        }
+
+        idleTimer?.Dispose();
+        return shutdown;
+    }
+
+    /// <summary>
+    /// The <see cref="AppDomain.ProcessExit"/> handler: disposes an idle server (bounded, so that a hung core cannot hold
+    /// the exit), and makes any later last release dispose at once. A server that rooms still hold is left to them.
+    /// </summary>
+    internal static void OnProcessExit()
+    {
+        lock (LeaseGate)
+        {
+            ProcessExiting = true;
+        }
+
+#pragma warning disable CA1031 // nothing may escape a process exit handler; the process ends either way
+        try
+        {
+            ShutDownIfIdleAsync().Wait(ExitBound);
+        }
+        catch (Exception)
+        {
+        }
+#pragma warning restore CA1031
+    }
+
+    private static void HookProcessExit()
+    {
+        if (!s_exitHooked)
+        {
+            s_exitHooked = true;
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => OnProcessExit();
+        }
+    }
+
+    // Under LeaseGate: invalidates any idle timer (its callback checks the generation) and hands it back for disposal
+    // outside the gate.
+    private static IDisposable? CancelIdleTimer()
+    {
+        s_idleGeneration++;
+        var timer = s_idleTimer;
+        s_idleTimer = null;
+        return timer;
+    }
+
+    private static void ShutDownIfStillIdle(long generation)
+    {
+        lock (LeaseGate)
+        {
+            if (s_idleGeneration != generation || s_current is null || s_leases != 0)
+            {
+                return;
+            }
+
+            s_idleTimer = null;
+            BeginShutdown();
+        }
+    }
+
+    // Under LeaseGate, with no lease held: the server is no longer current and is disposed on the thread pool.
+    private static void BeginShutdown()
+    {
+        var client = s_current!;
+        s_current = null;
+        s_idleGeneration++;
+        s_lastShutdown = Task.Run(client.ShutdownAsync);
     }
 
     /// <summary>Completes when the last released server has shut down.</summary>

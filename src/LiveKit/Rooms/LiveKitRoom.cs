@@ -13,7 +13,7 @@ namespace KonPro.Streaming.LiveKit;
 /// A joined LiveKit room on the FFI. Room, stream and frame events arrive on the FFI client's dispatcher (one thread at a
 /// time); media goes on through <see cref="MediaPump{TFrame,TSample}"/>s. Every handle it receives is owned once and
 /// dropped when no longer needed or on <see cref="DisposeAsync"/>, which leaves the room, completes every stream and
-/// releases the FFI lease.
+/// releases the FFI lease (the server then stays up for <see cref="LiveKitRoomOptions.FfiServerIdleTimeout"/>).
 /// </summary>
 internal sealed partial class LiveKitRoom : IAvatarRoom
 {
@@ -269,7 +269,7 @@ internal sealed partial class LiveKitRoom : IAvatarRoom
             Log.RoomLeft(_logger, disconnection.Reason, disconnection.RawReason);
         }
 
-        _ffi.Release();
+        _ffi.Release(_options.FfiServerIdleTimeout, _options.SchedulerOrDefault);
     }
 
     private void CompleteSubjects()

@@ -14,7 +14,9 @@ namespace KonPro.Streaming.LiveKit;
 /// <remarks>
 /// The native library ships for linux-x64 (glibc) only (<see cref="LiveKitPlatform"/>); elsewhere
 /// <see cref="ConnectAsync"/> throws <see cref="PlatformNotSupportedException"/> before anything goes over the wire.
-/// All rooms of a process share one FFI server, started by the first room and stopped after the last one is disposed.
+/// All rooms of a process share one FFI server, started by the first room and stopped
+/// <see cref="LiveKitRoomOptions.FfiServerIdleTimeout"/> after the last one is disposed (or when the process exits), so
+/// back-to-back sessions start it once.
 /// </remarks>
 public sealed class LiveKitRoomConnector : IAvatarRoomConnector
 {
@@ -22,7 +24,8 @@ public sealed class LiveKitRoomConnector : IAvatarRoomConnector
     private readonly ILogger _logger;
 
     /// <summary>Creates a connector.</summary>
-    /// <param name="options">Media queue sizes and audio format; defaults when null.</param>
+    /// <param name="options">Media queue sizes, audio format and the FFI server's idle timeout; defaults when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (for example a negative <see cref="LiveKitRoomOptions.FfiServerIdleTimeout"/>).</exception>
     /// <param name="loggerFactory">Where the connector logs; nowhere when null.</param>
     public LiveKitRoomConnector(LiveKitRoomOptions? options = null, ILoggerFactory? loggerFactory = null)
     {

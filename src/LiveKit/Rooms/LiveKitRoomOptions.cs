@@ -1,3 +1,5 @@
+using System.Reactive.Concurrency;
+
 namespace KonPro.Streaming.LiveKit;
 
 /// <summary>Settings of <see cref="LiveKitRoomConnector"/>.</summary>
@@ -30,8 +32,33 @@ public sealed class LiveKitRoomOptions
     /// <summary>How often LiveKit retries joining before it gives up. Default 1.</summary>
     public uint JoinRetries { get; set; } = 1;
 
+    /// <summary>
+    /// How long LiveKit's client core (the process's one FFI server, shared by every room) stays up after the last room
+    /// closes, so that a session started meanwhile joins its room without starting the core again. Default 5 s.
+    /// <see cref="TimeSpan.Zero"/> shuts the core down as soon as the last room closes;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> keeps it until the process exits. An idle core is shut down when the process
+    /// exits whatever this says. When rooms of connectors with different settings close, the last room's connector
+    /// decides. Timed on <see cref="Scheduler"/>.
+    /// </summary>
+    /// <remarks>Other negative values, and values above <see cref="int.MaxValue"/> milliseconds, are refused when the connector is made.</remarks>
+    public TimeSpan FfiServerIdleTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Runs the connector's timers (the <see cref="FfiServerIdleTimeout"/>); <see cref="DefaultScheduler.Instance"/> when
+    /// null. Tests pass a <c>HistoricalScheduler</c>.
+    /// </summary>
+    public IScheduler? Scheduler { get; set; }
+
+    internal IScheduler SchedulerOrDefault => Scheduler ?? DefaultScheduler.Instance;
+
     internal void Validate()
     {
+        if (FfiServerIdleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(FfiServerIdleTimeout, TimeSpan.Zero, nameof(FfiServerIdleTimeout));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(FfiServerIdleTimeout, TimeSpan.FromMilliseconds(int.MaxValue), nameof(FfiServerIdleTimeout));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(VideoQueueFrames, 1, nameof(VideoQueueFrames));
         ArgumentOutOfRangeException.ThrowIfLessThan(AudioQueueFrames, 1, nameof(AudioQueueFrames));
         ArgumentOutOfRangeException.ThrowIfLessThan(AudioSampleRate, 8_000, nameof(AudioSampleRate));

@@ -46,6 +46,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Session {SessionId} disconnected: {Reason} (no close status)")]
     public static partial void DisconnectedWithoutCloseStatus(ILogger logger, string? sessionId, DisconnectReason reason);
 
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Closing the chat socket failed: {Reason}; the session closes anyway")]
+    public static partial void ChatCloseFailed(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "An event subscriber threw while handling {EventName}; other subscribers still get the event")]
     public static partial void SubscriberThrew(ILogger logger, Exception exception, string eventName);
 

@@ -270,9 +270,11 @@ internal sealed class SessionEngine : IAsyncDisposable
     /// <summary>
     /// The one close path: every disconnect (a stop, a failed start, a dropped socket, a closed room, dispose) goes
     /// through it, with its reason and whether to call <c>stop</c> on the server. The first call does the work; later
-    /// calls share it. Stops voice chat and keep-alive, calls <c>stop</c> (bounded), closes the transports, then closes
-    /// this side (state Closed, handles ended, <c>stream_disconnected</c>, streams completed). A failed server stop is
-    /// rethrown only to a client stop (the caller asked for it); the local side is closed anyway.
+    /// calls share it. Stops voice chat and keep-alive, then calls <c>stop</c> (bounded) and meanwhile closes the chat
+    /// socket and the room (which the server's stop ends; see <see cref="SessionTransports.CloseAsync"/>), and once all
+    /// three have finished closes this side (state Closed, handles
+    /// ended, <c>stream_disconnected</c>, streams completed). A failed server stop is rethrown only to a client stop
+    /// (the caller asked for it); the local side is closed anyway.
     /// </summary>
     private Task CloseAsync(DisconnectReason reason, bool callServer, int? closeStatus = null, string? description = null)
     {
@@ -294,23 +296,13 @@ internal sealed class SessionEngine : IAsyncDisposable
         await _transports.StopRoomMicrophoneAsync().ConfigureAwait(false);
         _keepAlive.Stop();
         var sessionId = Session?.SessionId;
-        Exception? failure = null;
-        if (callServer && sessionId is not null)
-        {
-            try
-            {
-                await StopOnServerAsync(sessionId).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // the local side is closed whatever the server said; a client stop sees the failure
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                Log.StopFailed(_logger, sessionId, _redactor.Redact(exception.Message) ?? string.Empty);
-                failure = exception;
-            }
-        }
 
-        await _transports.CloseAsync().ConfigureAwait(false);
+        // The server's stop and the transports' close overlap: the chat socket closes while the stop is in flight, and
+        // the room ends by the server's stop (or is left at once when there is none). Each part catches its own
+        // failure, so one failing does not keep the others from finishing; the stop goes out first.
+        var stopped = callServer && sessionId is not null ? TryStopOnServerAsync(sessionId) : Task.FromResult<Exception?>(null);
+        await _transports.CloseAsync(AcceptedAsync(stopped, callServer && sessionId is not null)).ConfigureAwait(false);
+        var failure = await stopped.ConfigureAwait(false);
         var final = State.Close(reason);
         if (Session is not null)
         {
@@ -543,6 +535,26 @@ internal sealed class SessionEngine : IAsyncDisposable
     }
 
     /// <summary>Calls <c>stop</c> (bounded); a session the server already closed counts as stopped.</summary>
+    /// <summary>Whether the server accepted the stop (false when it was not called or failed).</summary>
+    private static async Task<bool> AcceptedAsync(Task<Exception?> stopped, bool called) => called && await stopped.ConfigureAwait(false) is null;
+
+    /// <summary>Calls <c>stop</c> on the server for the close path; returns its failure (logged) instead of throwing it.</summary>
+    private async Task<Exception?> TryStopOnServerAsync(string sessionId)
+    {
+        try
+        {
+            await StopOnServerAsync(sessionId).ConfigureAwait(false);
+            return null;
+        }
+#pragma warning disable CA1031 // the local side is closed whatever the server said; a client stop sees the failure
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.StopFailed(_logger, sessionId, _redactor.Redact(exception.Message) ?? string.Empty);
+            return exception;
+        }
+    }
+
     private async Task StopOnServerAsync(string sessionId)
     {
         try

@@ -13,6 +13,9 @@ namespace KonPro.Streaming.Session;
 /// </summary>
 internal sealed class SessionTransports
 {
+    /// <summary>How long the room may take to end after the server accepted <c>stop</c> before the client leaves it itself.</summary>
+    internal static readonly TimeSpan ServerRoomCloseWait = TimeSpan.FromSeconds(1);
+
     private readonly Lock _gate = new();
     private readonly Uri _baseUri;
     private readonly string _secret;
@@ -27,6 +30,7 @@ internal sealed class SessionTransports
     private ChatSocket? _chat;
     private IDisposable? _chatSubscriptions;
     private IAvatarRoom? _room;
+    private TaskCompletionSource? _roomEnded;
     private IDisposable? _roomSubscription;
     private PushAudioSource? _roomMicrophoneFeed;
     private IAsyncDisposable? _roomMicrophone;
@@ -111,16 +115,26 @@ internal sealed class SessionTransports
         if (_options.RoomConnector is { } connector)
         {
             var room = await connector.ConnectAsync(RoomRequest(session), cancellationToken).ConfigureAwait(false);
+            var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_gate)
             {
                 _room = room;
+                _roomEnded = ended;
             }
 
             var subscription = new CompositeDisposable(
                 room.DataMessages.Subscribe(
                     message => _ingest.IngestRoomMessage(message, session.SessionId),
-                    error => _onRoomClosed(error),
-                    () => _onRoomClosed(null)),
+                    error =>
+                    {
+                        ended.TrySetResult();
+                        _onRoomClosed(error);
+                    },
+                    () =>
+                    {
+                        ended.TrySetResult();
+                        _onRoomClosed(null);
+                    }),
                 room.ConnectionQuality.Subscribe(quality => _ingest.Ingest(
                     new ConnectionQualityChanged { SessionId = session.SessionId, ReceivedAt = _time.GetUtcNow(), Quality = quality },
                     EventChannel.Client)));
@@ -234,44 +248,85 @@ internal sealed class SessionTransports
         }
     }
 
-    /// <summary>Closes the chat socket (a normal close, bounded by its close timeout) and leaves the room.</summary>
-    public async Task CloseAsync()
+    /// <summary>
+    /// Closes the chat socket (a normal close, bounded by its close timeout) and the room, at the same time: neither
+    /// waits for the other, and a failure of one is logged and does not keep the other from finishing.
+    /// </summary>
+    /// <param name="serverStop">
+    /// The server's <c>stop</c>, running meanwhile: true once the server accepted it, false when it failed or was not
+    /// called. A stop the server accepts closes the room for everyone (LiveKit's <c>ROOM_DELETED</c>), which ends it
+    /// sooner than a leave of the client's own that races it; so the room is left once it has ended, or at once when
+    /// the stop fails, or <see cref="ServerRoomCloseWait"/> after an accepted stop if the room has not ended by then.
+    /// </param>
+    public async Task CloseAsync(Task<bool> serverStop)
     {
         ChatSocket? chat;
         IAvatarRoom? room;
+        Task roomEnded;
         IDisposable? subscriptions;
         IDisposable? roomSubscription;
         lock (_gate)
         {
             chat = _chat;
             room = _room;
+            roomEnded = _roomEnded?.Task ?? Task.CompletedTask;
             subscriptions = _chatSubscriptions;
             roomSubscription = _roomSubscription;
             _chat = null;
             _room = null;
+            _roomEnded = null;
             _chatSubscriptions = null;
             _roomSubscription = null;
         }
 
-        if (chat is not null)
+        await Task.WhenAll(CloseChatAsync(chat, subscriptions), CloseRoomAsync(room, roomSubscription, roomEnded, serverStop)).ConfigureAwait(false);
+    }
+
+    private async Task CloseChatAsync(ChatSocket? chat, IDisposable? subscriptions)
+    {
+        try
         {
-            await chat.DisposeAsync().ConfigureAwait(false);
+            if (chat is not null)
+            {
+                await chat.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // a chat socket that fails to close is not the caller's problem; the session closes anyway
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.ChatCloseFailed(_logger, exception.GetType().Name);
+        }
+        finally
+        {
+            subscriptions?.Dispose();
+        }
+    }
+
+    private async Task CloseRoomAsync(IAvatarRoom? room, IDisposable? roomSubscription, Task roomEnded, Task<bool> serverStop)
+    {
+        if (room is null)
+        {
+            roomSubscription?.Dispose();
+            return;
         }
 
-        subscriptions?.Dispose();
-        roomSubscription?.Dispose();
-        if (room is not null)
+        if (await Task.WhenAny(roomEnded, serverStop).ConfigureAwait(false) == serverStop && await serverStop.ConfigureAwait(false))
         {
-            try
-            {
-                await room.DisposeAsync().ConfigureAwait(false);
-            }
+            await roomEnded.WaitAsync(ServerRoomCloseWait, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        roomSubscription?.Dispose();
+
+        try
+        {
+            await room.DisposeAsync().ConfigureAwait(false);
+        }
 #pragma warning disable CA1031 // a room that fails to leave is not the caller's problem
-            catch (Exception exception)
+        catch (Exception exception)
 #pragma warning restore CA1031
-            {
-                Log.RoomFailed(_logger, exception.GetType().Name);
-            }
+        {
+            Log.RoomFailed(_logger, exception.GetType().Name);
         }
     }
 

@@ -214,8 +214,9 @@ public sealed class FfiCollection
     public const string Name = "LiveKit FFI";
 
     /// <summary>
-    /// Waits (bounded) until no lease holds the process's FFI server: a room released by the previous test gives its
-    /// lease back on the thread pool, a moment after that test ended. A lease that is never given back fails the wait.
+    /// Waits (bounded) until no lease holds the process's FFI server, and shuts down a server left idle within its idle
+    /// timeout: a room released by the previous test gives its lease back on the thread pool, a moment after that test
+    /// ended. A lease that is never given back fails the wait.
     /// </summary>
     public static async Task WaitUntilStoppedAsync()
     {
@@ -227,7 +228,7 @@ public sealed class FfiCollection
                 throw new TimeoutException("The LiveKit FFI server is still held by a lease 30 s later: a room or client was not released.");
             }
 
-            await FfiClient.WhenShutDownAsync();
+            await FfiClient.ShutDownIfIdleAsync();
             await Task.Delay(50);
         }
     }

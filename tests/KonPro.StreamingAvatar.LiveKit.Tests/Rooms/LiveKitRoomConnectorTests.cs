@@ -42,6 +42,33 @@ public sealed class LiveKitRoomConnectorTests
     }
 
     [Theory]
+    [InlineData(-1L)]
+    [InlineData(-50_000_000L)]
+    public async Task A_negative_ffi_server_idle_timeout_is_refused_when_the_connector_is_made_before_the_native_core_is_started(long ticks)
+    {
+        await FfiCollection.WaitUntilStoppedAsync();
+        var make = () => new LiveKitRoomConnector(new LiveKitRoomOptions { FfiServerIdleTimeout = TimeSpan.FromTicks(ticks) });
+
+        make.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(nameof(LiveKitRoomOptions.FfiServerIdleTimeout));
+        FfiClient.IsRunning.Should().BeFalse();
+    }
+
+    [Fact]
+    public void The_ffi_server_idle_timeout_is_five_seconds_by_default_and_accepts_zero_and_infinite()
+    {
+        new LiveKitRoomOptions().FfiServerIdleTimeout.Should().Be(TimeSpan.FromSeconds(5));
+        new LiveKitRoomOptions().Scheduler.Should().BeNull("the default scheduler is used");
+
+        var zero = () => new LiveKitRoomConnector(new LiveKitRoomOptions { FfiServerIdleTimeout = TimeSpan.Zero });
+        var infinite = () => new LiveKitRoomConnector(new LiveKitRoomOptions { FfiServerIdleTimeout = Timeout.InfiniteTimeSpan });
+        var tooLong = () => new LiveKitRoomConnector(new LiveKitRoomOptions { FfiServerIdleTimeout = TimeSpan.FromDays(30) });
+
+        zero.Should().NotThrow();
+        infinite.Should().NotThrow();
+        tooLong.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(nameof(LiveKitRoomOptions.FfiServerIdleTimeout));
+    }
+
+    [Theory]
     [InlineData((int)LiveKitReason.RoomDeleted, DisconnectReason.ServerClosed, "ROOM_DELETED")]
     [InlineData((int)LiveKitReason.ServerShutdown, DisconnectReason.ServerClosed, "SERVER_SHUTDOWN")]
     [InlineData((int)LiveKitReason.ClientInitiated, DisconnectReason.ClientStop, "CLIENT_INITIATED")]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using KonPro.Streaming.LiveKit.Native;
@@ -136,6 +137,42 @@ public sealed class LiveKitRoomTests
         room.HandleCount.Should().Be(0);
         await FfiClient.WhenShutDownAsync().WaitAsync(FakeSession.Patience);
         FfiClient.LiveHandles.Should().Be(handlesBefore);
+    }
+
+    [SkippableFact]
+    public async Task Two_back_to_back_sessions_start_the_ffi_server_once_and_it_shuts_down_when_the_idle_timeout_has_passed()
+    {
+        RoomNamespace.RequireAddress();
+        await FfiCollection.WaitUntilStoppedAsync();
+        var handlesBefore = FfiClient.LiveHandles;
+        var starts = FfiClient.Starts;
+        var timers = new HistoricalScheduler();
+        var connector = new LiveKitRoomConnector(new LiveKitRoomOptions { Scheduler = timers });
+        await using var fake = await FakeSession.StartAsync(FakeEventDelivery.RoomOnly);
+
+        for (var i = 0; i < 2; i++)
+        {
+            // A session token is good for one session.
+            var token = i == 0 ? fake.Token : await fake.Server.CreateSessionTokenAsync();
+            await using var avatar = new StreamingAvatar(
+                new StreamingAvatarApiConfig { Token = token, BasePath = fake.Server.Url },
+                httpClient: null,
+                new StreamingAvatarOptions { RoomConnector = connector });
+            var disconnected = avatar.Events.OfType<StreamDisconnected>().FirstAsync().ToTask();
+
+            await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+            avatar.Room.Should().NotBeNull();
+            await avatar.StopAvatarAsync();
+
+            (await disconnected.WaitAsync(FakeSession.Patience)).Reason.Should().Be(DisconnectReason.ClientStop);
+            FfiClient.IsRunning.Should().BeTrue("the server idles for the idle timeout (5 s by default, on the connector's scheduler) after the last room closed");
+        }
+
+        FfiClient.Starts.Should().Be(starts + 1, "the second session's room joined on the server the first one started");
+        FfiClient.LiveHandles.Should().Be(handlesBefore);
+        timers.AdvanceBy(TimeSpan.FromSeconds(5));
+        FfiClient.IsRunning.Should().BeFalse("the idle timeout passed");
+        await FfiClient.WhenShutDownAsync().WaitAsync(FakeSession.Patience);
     }
 
     [SkippableFact]

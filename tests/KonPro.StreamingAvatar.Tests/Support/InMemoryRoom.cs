@@ -35,6 +35,9 @@ internal sealed class InMemoryRoom : IAvatarRoom
 
     public void SetMediaReady() => _media.TrySetResult();
 
+    /// <summary>The room ends on the server's side (as LiveKit's <c>ROOM_DELETED</c> after a stop): its data stream completes.</summary>
+    public void End() => _data.OnCompleted();
+
     /// <summary>LiveKit measured the local participant's connection quality.</summary>
     public void SetQuality(ConnectionQuality quality) => _quality.OnNext(quality);
 
@@ -62,10 +65,13 @@ internal sealed class InMemoryRoom : IAvatarRoom
         return Task.CompletedTask;
     }
 
+    /// <summary>What leaving the room throws, if anything (after it counts as disposed).</summary>
+    public Exception? DisposeFailure { get; set; }
+
     public ValueTask DisposeAsync()
     {
         Disposed = true;
         _data.OnCompleted();
-        return ValueTask.CompletedTask;
+        return DisposeFailure is { } failure ? ValueTask.FromException(failure) : ValueTask.CompletedTask;
     }
 }
