@@ -1,4 +1,5 @@
 using System.Reflection;
+using FluentAssertions;
 using Microsoft.Extensions.Logging;
 
 namespace KonPro.Streaming.TestSupport;
@@ -16,6 +17,13 @@ internal static class LogEventIds
             .Select(method => (Method: method, Attribute: method.GetCustomAttribute<LoggerMessageAttribute>()))
             .Where(entry => entry.Attribute is not null)
             .ToLookup(entry => entry.Attribute!.EventId, entry => $"{entry.Method.DeclaringType!.Name}.{entry.Method.Name}");
+
+    /// <summary>Asserts that <paramref name="assembly"/> logs through [LoggerMessage] methods and uses each id once.</summary>
+    public static void ShouldNameOneMessageEach(Assembly assembly)
+    {
+        Of(assembly).Should().NotBeEmpty("{0} logs through [LoggerMessage] methods", assembly.GetName().Name);
+        SharedIds(assembly).Should().BeEmpty("each event id of {0} belongs to one message", assembly.GetName().Name);
+    }
 
     /// <summary>The ids of <paramref name="assembly"/> that more than one message uses, each with the messages.</summary>
     public static IReadOnlyList<string> SharedIds(Assembly assembly) =>

@@ -6,11 +6,5 @@ namespace KonPro.Streaming.Conversation.Tests.PublicApi;
 public sealed class LogEventIdTests
 {
     [Fact]
-    public void Each_event_id_is_used_by_one_message()
-    {
-        var assembly = typeof(AvatarConversation).Assembly;
-
-        LogEventIds.Of(assembly).Should().NotBeEmpty("the package logs through [LoggerMessage] methods");
-        LogEventIds.SharedIds(assembly).Should().BeEmpty("each event id belongs to one message");
-    }
+    public void Each_event_id_is_used_by_one_message() => LogEventIds.ShouldNameOneMessageEach(typeof(AvatarConversation).Assembly);
 }

@@ -19,7 +19,6 @@ public sealed class LogEventIdTests
         var assembly = new[] { typeof(StreamingAvatar).Assembly, typeof(KonProFakeServer).Assembly }
             .Single(candidate => candidate.GetName().Name == assemblyName);
 
-        LogEventIds.Of(assembly).Should().NotBeEmpty("the assembly logs through [LoggerMessage] methods");
-        LogEventIds.SharedIds(assembly).Should().BeEmpty("each event id belongs to one message");
+        LogEventIds.ShouldNameOneMessageEach(assembly);
     }
 }
