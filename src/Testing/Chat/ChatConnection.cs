@@ -7,13 +7,16 @@ using KonPro.Streaming.Testing.Sessions;
 namespace KonPro.Streaming.Testing.Chat;
 
 /// <summary>
-/// One accepted chat socket. Everything sent goes through one outbox and one writer task, so
+/// One chat socket. Everything sent goes through one outbox and one writer task, so
 /// <see cref="WebSocket.SendAsync(ArraySegment{byte}, WebSocketMessageType, bool, CancellationToken)"/> is never called concurrently.
-/// WireMock owns the receive loop.
+/// The connection is bound to its session before the upgrade is accepted: what the session sends from then on waits in
+/// the outbox until <see cref="Accepted"/> gives the writer its socket, so no event falls between the client seeing the
+/// socket open and the server binding it. WireMock owns the receive loop.
 /// </summary>
 internal sealed class ChatConnection
 {
-    private readonly WebSocket _socket;
+    private readonly TaskCompletionSource<WebSocket?> _accepted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private WebSocket? _socket;
     private readonly Func<ChatFaultSettings> _faults;
     private readonly Channel<Outgoing> _outbox = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private readonly int _maxMessageBytes;
@@ -23,9 +26,8 @@ internal sealed class ChatConnection
     private volatile bool _closing;
     private int _silenceTimes;
 
-    public ChatConnection(WebSocket socket, Guid id, Func<ChatFaultSettings> faults, VoiceActivityDetector vad, int maxMessageBytes, TimeSpan closeTimeout)
+    public ChatConnection(Guid id, Func<ChatFaultSettings> faults, VoiceActivityDetector vad, int maxMessageBytes, TimeSpan closeTimeout)
     {
-        _socket = socket;
         _maxMessageBytes = maxMessageBytes;
         _closeTimeout = closeTimeout;
         _faults = faults;
@@ -85,11 +87,25 @@ internal sealed class ChatConnection
         _outbox.Writer.TryComplete();
     }
 
+    /// <summary>The upgrade was accepted: the writer sends what is queued, and what comes, on this socket.</summary>
+    public void Accepted(WebSocket socket)
+    {
+        Volatile.Write(ref _socket, socket);
+        _accepted.TrySetResult(socket);
+    }
+
+    /// <summary>The upgrade failed (the client went away first): nothing is sent, and the session lets go of it.</summary>
+    public void NotAccepted()
+    {
+        _accepted.TrySetResult(null);
+        Ended();
+    }
+
     public void Abort()
     {
         _closing = true;
         _outbox.Writer.TryComplete();
-        _socket.Abort();
+        Volatile.Read(ref _socket)?.Abort();
     }
 
     /// <summary>
@@ -147,16 +163,17 @@ internal sealed class ChatConnection
         }
         catch (TimeoutException)
         {
-            _socket.Abort();
+            Volatile.Read(ref _socket)?.Abort();
         }
     }
 
     private async Task DropUnansweredCloseAsync()
     {
+        var socket = await _accepted.Task.ConfigureAwait(false);
         await Task.Delay(_closeTimeout).ConfigureAwait(false);
-        if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+        if (socket is not null && socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
         {
-            _socket.Abort();
+            socket.Abort();
         }
     }
 
@@ -164,20 +181,25 @@ internal sealed class ChatConnection
     {
         try
         {
+            if (await _accepted.Task.ConfigureAwait(false) is not { } socket)
+            {
+                return;
+            }
+
             await foreach (var item in _outbox.Reader.ReadAllAsync().ConfigureAwait(false))
             {
-                if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+                if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
                 {
                     return;
                 }
 
                 if (item.CloseStatus is { } status)
                 {
-                    await _socket.CloseOutputAsync((WebSocketCloseStatus)status, item.CloseReason, CancellationToken.None).ConfigureAwait(false);
+                    await socket.CloseOutputAsync((WebSocketCloseStatus)status, item.CloseReason, CancellationToken.None).ConfigureAwait(false);
                     return;
                 }
 
-                await SendTextAsync(item.Text!, item.SplitFrames).ConfigureAwait(false);
+                await SendTextAsync(socket, item.Text!, item.SplitFrames).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
@@ -186,7 +208,7 @@ internal sealed class ChatConnection
         }
     }
 
-    private async Task SendTextAsync(string text, int splitFrames)
+    private static async Task SendTextAsync(WebSocket socket, string text, int splitFrames)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         var parts = Math.Clamp(splitFrames, 1, Math.Max(1, bytes.Length));
@@ -196,7 +218,7 @@ internal sealed class ChatConnection
         {
             var count = Math.Min(size, bytes.Length - offset);
             var last = offset + count >= bytes.Length;
-            await _socket.SendAsync(new ArraySegment<byte>(bytes, offset, count), WebSocketMessageType.Text, last, CancellationToken.None).ConfigureAwait(false);
+            await socket.SendAsync(new ArraySegment<byte>(bytes, offset, count), WebSocketMessageType.Text, last, CancellationToken.None).ConfigureAwait(false);
             offset += count;
         }
         while (offset < bytes.Length);

@@ -26,14 +26,18 @@ internal sealed class ChatHub(FakeServerCore core, AvatarBehaviour avatar)
 
     public bool Refuses(HttpContext context) => core.Faults.ChatFor(context.Request.Query[ChatProtocol.SessionIdParameter].FirstOrDefault()).Refuse;
 
-    /// <summary>Called as soon as the upgrade is accepted, before any message: authenticate and bind, or close.</summary>
-    public void OnAccepted(HttpContext context, WebSocket socket)
+    /// <summary>
+    /// Called before the upgrade is accepted: authenticate and bind the connection to its session, or queue the close
+    /// that refuses it. Binding first means an event the session sends once the client sees the socket open (a task
+    /// the client starts at once) is queued for it rather than sent to no socket; <see cref="OnAccepted"/> then starts
+    /// the writer.
+    /// </summary>
+    public void Bind(HttpContext context)
     {
         var query = context.Request.Query;
         var sessionId = query[ChatProtocol.SessionIdParameter].FirstOrDefault();
         var token = query[ChatProtocol.SessionTokenParameter].FirstOrDefault();
         var connection = new ChatConnection(
-            socket,
             Guid.NewGuid(),
             () => core.Faults.ChatFor(sessionId),
             new VoiceActivityDetector(core.Options.VoiceActivityThreshold, core.Options.UtteranceEndSilence),
@@ -75,6 +79,25 @@ internal sealed class ChatHub(FakeServerCore core, AvatarBehaviour avatar)
         if (IsTrue(query[ChatProtocol.SilenceResponseParameter].FirstOrDefault()) || session.Settings.SilenceResponse)
         {
             connection.SilenceTimer = core.Clock.CreatePeriodicTimer(() => PromptSilence(connection), core.Options.SilencePromptAfter);
+        }
+    }
+
+    /// <summary>The upgrade was accepted: the connection's writer sends what is queued on the socket.</summary>
+    public static void OnAccepted(HttpContext context, WebSocket socket)
+    {
+        if (context.Items.TryGetValue(ItemKey, out var value) && value is ChatConnection connection)
+        {
+            connection.Accepted(socket);
+        }
+    }
+
+    /// <summary>The upgrade failed (the client went away before it): the connection lets go of its session.</summary>
+    public void OnNotAccepted(HttpContext context)
+    {
+        if (context.Items.TryGetValue(ItemKey, out var value) && value is ChatConnection connection)
+        {
+            connection.NotAccepted();
+            Interlocked.Decrement(ref _open);
         }
     }
 

@@ -46,8 +46,20 @@ internal static class ChatSocketMiddleware
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);
-        hub.OnAccepted(context, socket);
+        hub.Bind(context);
+        WebSocket socket;
+        try
+        {
+            socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);
+        }
+        catch
+        {
+            hub.OnNotAccepted(context);
+            throw;
+        }
+
+        using var owned = socket;
+        ChatHub.OnAccepted(context, socket);
         try
         {
             await ReceiveAsync(context, socket, hub).ConfigureAwait(false);
