@@ -15,7 +15,12 @@ if (args.Length < 2)
     return 2;
 }
 
-var started = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+DateTime started;
+using (var process = Process.GetCurrentProcess())
+{
+    started = process.StartTime.ToUniversalTime();
+}
+
 double Since() => (DateTime.UtcNow - started).TotalMilliseconds;
 
 var baseUrl = args[0];

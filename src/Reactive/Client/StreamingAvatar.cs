@@ -264,6 +264,12 @@ public partial class StreamingAvatar : IAsyncDisposable
     /// Stops the session (<c>stop</c>), stops voice chat, closes the chat socket and the room, and completes every
     /// stream. Idempotent: later and concurrent calls wait for the same stop. Does nothing without a session.
     /// </summary>
+    /// <remarks>
+    /// The chat socket closes while the server's <c>stop</c> is in flight. The room ends as the server ends it for an
+    /// accepted stop, as with the web SDK; the client leaves the room itself at once when the stop fails, or one second
+    /// after an accepted stop if the room has not ended by then. <see cref="StreamDisconnected"/> is raised once, after
+    /// all of it.
+    /// </remarks>
     /// <param name="cancellationToken">Stops waiting (the stop itself goes on).</param>
     /// <returns>A task that completes when the session is closed.</returns>
     /// <exception cref="KonProApiException">The server refused the stop (the local side is closed anyway).</exception>

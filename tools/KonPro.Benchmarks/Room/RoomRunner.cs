@@ -18,9 +18,8 @@ internal static class RoomRunner
 {
     public static async Task<int> RunAsync(int frameRate, TimeSpan window, TextWriter output)
     {
-        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("KONPRO_NETNS_ADDRESS")))
+        if (!await RoomNamespace.RequireAsync("--room", output))
         {
-            await output.WriteLineAsync("--room joins a LiveKit room over WebRTC and runs only inside a network namespace: eng/netns-run dotnet tools/KonPro.Benchmarks/bin/Release/net10.0/KonPro.Benchmarks.dll --room");
             return 2;
         }
 

@@ -22,9 +22,8 @@ internal static class StopRunner
 
     public static async Task<int> RunAsync(int sessions, TextWriter output)
     {
-        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("KONPRO_NETNS_ADDRESS")))
+        if (!await RoomNamespace.RequireAsync("--room-stop", output))
         {
-            await output.WriteLineAsync("--room-stop joins a LiveKit room over WebRTC and runs only inside a network namespace: eng/netns-run dotnet tools/KonPro.Benchmarks/bin/Release/net10.0/KonPro.Benchmarks.dll --room-stop");
             return 2;
         }
 
