@@ -175,7 +175,7 @@ internal sealed class SessionTransports
             joining = _joining;
         }
 
-        var connecting = chat.ConnectAsync(cancellationToken);
+        var connecting = ConnectChatAsync(chat, cancellationToken);
         if (joining is null)
         {
             await connecting.ConfigureAwait(false);
@@ -202,6 +202,20 @@ internal sealed class SessionTransports
             {
                 _roomOpen = true;
             }
+        }
+    }
+
+    // A refused upgrade is the API's answer about this session (401: the token, 404: no such session, 5xx: the server),
+    // so the caller gets the same typed KonProApiException as from a REST call, with the socket's error inside.
+    private static async Task ConnectChatAsync(ChatSocket chat, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await chat.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChatSocketHandshakeException refused)
+        {
+            throw KonProErrorMapper.ChatSocketRefused(refused);
         }
     }
 
@@ -284,7 +298,7 @@ internal sealed class SessionTransports
         var (chat, subscriptions) = CreateChat(session.SessionId, request, silencePrompt);
         try
         {
-            await chat.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await ConnectChatAsync(chat, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
