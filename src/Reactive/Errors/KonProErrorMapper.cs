@@ -61,20 +61,6 @@ internal static partial class KonProErrorMapper
         return Create(details, innerException: null);
     }
 
-    /// <summary>The server refused the chat socket's upgrade: the subclass its HTTP status calls for, the refusal inside.</summary>
-    public static KonProApiException ChatSocketRefused(Realtime.ChatSocketHandshakeException refused)
-    {
-        var details = new KonProErrorDetails(
-            refused.HttpStatus,
-            ErrorCode: null,
-            "the chat socket's upgrade was refused",
-            Field: null,
-            RequestId: null,
-            "ConnectChatSocket",
-            RetryAfter: null);
-        return Create(details, refused);
-    }
-
     /// <summary>A success status whose body is not a complete result of <paramref name="operation"/>.</summary>
     public static KonProApiException IncompleteAnswer(int status, string? body, string reason, string operation, SecretRedactor redactor)
     {

@@ -215,9 +215,15 @@ internal sealed class SessionTransports
         }
         catch (ChatSocketHandshakeException refused)
         {
-            throw KonProErrorMapper.ChatSocketRefused(refused);
+            throw ChatSocketRefused(refused);
         }
     }
+
+    /// <summary>The server refused the chat socket's upgrade: the API error its HTTP status calls for, the refusal inside.</summary>
+    internal static KonProApiException ChatSocketRefused(ChatSocketHandshakeException refused) =>
+        KonProErrorMapper.Create(
+            new KonProErrorDetails(refused.HttpStatus, ErrorCode: null, "the chat socket's upgrade was refused", Field: null, RequestId: null, "ConnectChatSocket", RetryAfter: null),
+            refused);
 
     private async Task PrepareRoomAsync(IAvatarRoomConnector connector)
     {

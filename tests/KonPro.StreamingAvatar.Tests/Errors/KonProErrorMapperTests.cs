@@ -4,24 +4,6 @@ namespace KonPro.Streaming.Tests.Errors;
 
 public sealed class KonProErrorMapperTests
 {
-    [Theory]
-    [InlineData(401, typeof(KonProAuthenticationException))]
-    [InlineData(403, typeof(KonProPermissionException))]
-    [InlineData(404, typeof(KonProNotFoundException))]
-    [InlineData(503, typeof(KonProServerException))]
-    public void A_refused_chat_socket_upgrade_is_the_typed_api_error_of_its_status_with_the_refusal_inside(int status, Type expected)
-    {
-        var refusal = new KonPro.Streaming.Realtime.ChatSocketHandshakeException(status, null);
-
-        var error = KonProErrorMapper.ChatSocketRefused(refusal);
-
-        error.Should().BeOfType(expected);
-        error.Status.Should().Be(status);
-        error.Operation.Should().Be("ConnectChatSocket");
-        error.Message.Should().Contain("ConnectChatSocket").And.Contain($"HTTP {status}");
-        error.InnerException.Should().BeSameAs(refusal);
-    }
-
     private static readonly SecretRedactor Redactor = CreateRedactor();
 
     [Theory]
