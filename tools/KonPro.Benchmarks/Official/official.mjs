@@ -67,7 +67,9 @@ process.on('unhandledRejection', (reason) => {
   throw reason;
 });
 
-const { default: StreamingAvatar, AvatarQuality, StreamingEvents, TaskMode, TaskType } = await import('@heygen/streaming-avatar');
+// The package's "main" is a CommonJS file under "type": "module", which Node cannot load; its "module" entry (the
+// ES module build a bundler takes, the browser test's esbuild included) is the same SDK, loaded as it is.
+const { default: StreamingAvatar, AvatarQuality, StreamingEvents, TaskMode, TaskType } = await import('@heygen/streaming-avatar/lib/index.esm.js');
 
 // Long enough that the avatar is still talking when it is interrupted (the fake talks at the text's speaking pace).
 const text = 'Hello there! This sentence is long enough that the avatar is still talking when it is interrupted, '
@@ -137,6 +139,7 @@ out({ ready: true });
 let queue = Promise.resolve();
 createInterface({ input: process.stdin })
   .on('line', (line) => {
+    if (!line.trim()) return;
     const { token } = JSON.parse(line);
     queue = queue.then(() => session(token).then(out, (err) => out({ error: String(err?.message ?? err) })));
   })

@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using System.Text.Json;
+using KonPro.Benchmarks.Load;
+using KonPro.Streaming;
+using KonPro.Streaming.LiveKit;
+
+namespace KonPro.Benchmarks.Room;
+
+/// <summary>
+/// The .NET SDK against the official web SDK (@heygen/streaming-avatar 2.1.0 in Node, tools/KonPro.Benchmarks/Official)
+/// in the same fake room (a fake-server process with <c>--room --event-delivery room-only</c>, time scale 1). Warm: one
+/// long-lived process a side, sessions alternated (.NET, official, .NET, ...) after a warm-up; each session times
+/// create/start -> stream_ready, speak (repeat, async) -> avatar_start_talking, interrupt -> avatar_stop_talking and
+/// stop -> stream_disconnected in its own process. Cold: fresh processes, alternated, each one session; the time from
+/// just before the parent starts the process to its stream_ready, read on the monotonic clock both share. Runs only
+/// inside a network namespace (eng/netns-run): WebRTC ignores loopback.
+/// </summary>
+internal static class VersusOfficialRunner
+{
+    private const string Mode = "--versus-official";
+    private const string ApiKey = "konpro-versus-key";
+    private const int WarmUp = 3;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    // The same text as official.mjs: long enough that the avatar is still talking when it is interrupted.
+    private const string Text = "Hello there! This sentence is long enough that the avatar is still talking when it is interrupted, "
+        + "which is the moment the interrupt figure measures, from the call to the avatar_stop_talking event.";
+
+    public static async Task<int> RunAsync(int sessions, int coldRuns, TextWriter output)
+    {
+        if (!await RoomNamespace.RequireAsync(Mode, output))
+        {
+            return 2;
+        }
+
+        var repository = RepositoryRoot();
+        var official = Path.Combine(repository, "tools", "KonPro.Benchmarks", "Official");
+        if (!Directory.Exists(Path.Combine(official, "node_modules", "@heygen", "streaming-avatar")))
+        {
+            await output.WriteLineAsync($"{Mode} needs the official SDK installed before entering the namespace (no registry inside): (cd {official} && npm ci)");
+            return 2;
+        }
+
+        var loadBefore = LoadAverage();
+        await using var fake = await FakeServerProcess.StartAsync(
+            timeScale: 1, maxSessions: 100, ApiKey, sessionDurationLimit: TimeSpan.FromHours(1), ["--room", "--event-delivery", "room-only"]);
+        using var http = new HttpClient();
+        using var admin = new KonProAdminClient(new StreamingAvatarApiConfig { ApiKey = ApiKey, BasePath = fake.Url }, http);
+        await output.WriteLineAsync($"fake: {fake.Url} (--room --event-delivery room-only, time scale 1); load average {loadBefore}");
+
+        var warm = await WarmAsync(fake.Url, admin, http, official, sessions, output);
+        var cold = coldRuns > 0 ? await ColdAsync(fake.Url, admin, official, repository, coldRuns, output) : [];
+
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"warm: {sessions} sessions a side after {WarmUp} warm-up, alternated; cold: {coldRuns} fresh processes a way, alternated; " +
+            $"load average {loadBefore} before, {LoadAverage()} after"));
+        await output.WriteLineAsync(VersusTable.Render([.. warm, .. cold]));
+        return 0;
+    }
+
+    private static async Task<VersusFigure[]> WarmAsync(string url, KonProAdminClient admin, HttpClient http, string official, int sessions, TextWriter output)
+    {
+        using var node = StartNode(official, "serve", url);
+        var ready = await ReadJsonLineAsync(node);
+        if (!ready.TryGetProperty("ready", out _))
+        {
+            throw new InvalidOperationException($"official.mjs did not start: {ready}");
+        }
+
+        var connector = new LiveKitRoomConnector();
+        var dotnet = new List<double[]>();
+        var theirs = new List<double[]>();
+        for (var i = 0; i < WarmUp + sessions; i++)
+        {
+            var ours = await DotNetSessionAsync(url, await admin.CreateTokenAsync(), http, connector);
+            await node.StandardInput.WriteLineAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["token"] = await admin.CreateTokenAsync() }));
+            var line = await ReadJsonLineAsync(node);
+            if (line.TryGetProperty("error", out var error))
+            {
+                throw new InvalidOperationException($"official session failed: {error}");
+            }
+
+            double[] official1 = [Ms(line, "ready_ms"), Ms(line, "speak_ms"), Ms(line, "interrupt_ms"), Ms(line, "stop_ms")];
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{(i < WarmUp ? "warm-up" : "session")} {i + 1}: .NET {string.Join(" / ", ours.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)))} ms, " +
+                $"official {string.Join(" / ", official1.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)))} ms (ready / speak / interrupt / stop)"));
+            if (i >= WarmUp)
+            {
+                dotnet.Add(ours);
+                theirs.Add(official1);
+            }
+        }
+
+        node.StandardInput.Close();
+        await node.WaitForExitAsync().WaitAsync(Timeout);
+        string[] names = ["warm: create/start -> stream_ready", "warm: speak -> avatar_start_talking", "warm: interrupt -> avatar_stop_talking", "warm: stop -> stream_disconnected"];
+        return [.. names.Select((name, k) => new VersusFigure(name, [.. dotnet.Select(s => s[k])], [.. theirs.Select(s => s[k])], Bar: 1.0))];
+    }
+
+    /// <summary>One .NET session, timed as official.mjs times its own: [ready, speak, interrupt, stop] in ms.</summary>
+    private static async Task<double[]> DotNetSessionAsync(string url, string token, HttpClient http, LiveKitRoomConnector connector)
+    {
+        await using var avatar = new StreamingAvatar(
+            new StreamingAvatarApiConfig { Token = token, BasePath = url }, http, new StreamingAvatarOptions { RoomConnector = connector });
+        var ready = Next<StreamReady>(avatar);
+        var created = Stopwatch.GetTimestamp();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { AvatarName = "default", Quality = AvatarQuality.Low, ActivityIdleTimeout = 300 });
+        var readyAt = await ready.WaitAsync(Timeout);
+
+        var startTalking = Next<AvatarStartTalking>(avatar);
+        var speaking = Stopwatch.GetTimestamp();
+        await avatar.SpeakAsync(new SpeakRequest { Text = Text, TaskType = TaskType.Repeat, TaskMode = TaskMode.Async });
+        var startTalkingAt = await startTalking.WaitAsync(Timeout);
+
+        var stopTalking = Next<AvatarStopTalking>(avatar);
+        var interrupting = Stopwatch.GetTimestamp();
+        await avatar.InterruptAsync();
+        var stopTalkingAt = await stopTalking.WaitAsync(Timeout);
+
+        var disconnected = Next<StreamDisconnected>(avatar);
+        var stopping = Stopwatch.GetTimestamp();
+        await avatar.StopAvatarAsync();
+        var disconnectedAt = await disconnected.WaitAsync(Timeout);
+
+        return
+        [
+            Stopwatch.GetElapsedTime(created, readyAt).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(speaking, startTalkingAt).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(interrupting, stopTalkingAt).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(stopping, disconnectedAt).TotalMilliseconds,
+        ];
+    }
+
+    private static Task<long> Next<T>(StreamingAvatar avatar) where T : StreamingEvent =>
+        avatar.Events.OfType<T>().FirstAsync().Select(_ => Stopwatch.GetTimestamp()).ToTask();
+
+    private static async Task<VersusFigure[]> ColdAsync(string url, KonProAdminClient admin, string official, string repository, int runs, TextWriter output)
+    {
+        // The JIT consumer as eng/cold-start publishes it, else as this build made it (a ProjectReference); ReadyToRun
+        // and Native AOT only where eng/cold-start --publish-only has published them.
+        var published = Path.Combine(repository, "artifacts", "cold-start");
+        var built = Path.Combine(repository, "tools", "KonPro.AotConsumer", "bin", Configuration(), "net10.0", "KonPro.AotConsumer");
+        var ways = new List<(string Name, string Path)>
+        {
+            ("jit", File.Exists(Path.Combine(published, "jit", "KonPro.AotConsumer")) ? Path.Combine(published, "jit", "KonPro.AotConsumer") : built),
+        };
+        foreach (var way in new[] { "r2r", "aot" })
+        {
+            var path = Path.Combine(published, way, "KonPro.AotConsumer");
+            if (File.Exists(path))
+            {
+                ways.Add((way, path));
+            }
+            else
+            {
+                await output.WriteLineAsync($"cold: no {way} consumer in {published} (eng/cold-start --publish-only publishes it): not measured");
+            }
+        }
+
+        var samples = ways.ToDictionary(w => w.Name, _ => new List<double>());
+        var theirs = new List<double>();
+        for (var i = -1; i < runs; i++)
+        {
+            // Round -1 is a warm-up of each way (the fake's first sessions, the disk cache), not counted.
+            var node = await ColdProcessAsync("node", [Path.Combine(official, "official.mjs"), "cold", url, await admin.CreateTokenAsync()], official);
+            var line = new List<string> { $"official {node:0.0}" };
+            if (i >= 0)
+            {
+                theirs.Add(node);
+            }
+
+            foreach (var (name, path) in ways)
+            {
+                var ms = await ColdProcessAsync(path, ["--room", url, await admin.CreateTokenAsync()], repository);
+                line.Add($"{name} {ms:0.0}");
+                if (i >= 0)
+                {
+                    samples[name].Add(ms);
+                }
+            }
+
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cold {(i < 0 ? "warm-up" : (i + 1).ToString(CultureInfo.InvariantCulture))}: {string.Join(", ", line)} ms to stream_ready"));
+        }
+
+        return [.. ways.Select(w => new VersusFigure(
+            $"cold ({w.Name}): process start -> stream_ready", samples[w.Name], theirs,
+            w.Name switch { "aot" => 1.0, "jit" => 1.5, _ => null }))];
+    }
+
+    /// <summary>Starts a fresh process for one session; the ms from just before the start to its stream_ready.</summary>
+    private static async Task<double> ColdProcessAsync(string file, string[] arguments, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var before = Stopwatch.GetTimestamp();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = await process.StandardOutput.ReadToEndAsync().WaitAsync(Timeout);
+        await process.WaitForExitAsync().WaitAsync(Timeout);
+        var field = stdout.Split([' ', '\n', ',', '{', '}', '"', ':', '='], StringSplitOptions.RemoveEmptyEntries)
+            .SkipWhile(part => part != "ready_monotonic_ns").Skip(1).FirstOrDefault();
+        if (process.ExitCode != 0 || field is null)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(file)} failed ({process.ExitCode}): {stdout} {await stderr}");
+        }
+
+        var readyNanoseconds = long.Parse(field, CultureInfo.InvariantCulture);
+        var beforeNanoseconds = before * (1_000_000_000.0 / Stopwatch.Frequency);
+        return (readyNanoseconds - beforeNanoseconds) / 1_000_000.0;
+    }
+
+    private static Process StartNode(string official, string mode, string url)
+    {
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = official,
+        };
+        start.ArgumentList.Add("official.mjs");
+        start.ArgumentList.Add(mode);
+        start.ArgumentList.Add(url);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node.");
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                Console.Error.WriteLine($"official.mjs: {line}");
+            }
+        };
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task<JsonElement> ReadJsonLineAsync(Process process)
+    {
+        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(Timeout)
+            ?? throw new InvalidOperationException("official.mjs exited.");
+        using var document = JsonDocument.Parse(line);
+        return document.RootElement.Clone();
+    }
+
+    private static double Ms(JsonElement line, string name) => line.GetProperty(name).GetDouble();
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    // tools/KonPro.Benchmarks/bin/<configuration>/net10.0/ -> the repository's root.
+    private static string RepositoryRoot() => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+
+    private static string Configuration() => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+}
