@@ -72,6 +72,17 @@ process.on('unhandledRejection', (reason) => {
 const { default: StreamingAvatar, AvatarQuality, StreamingEvents, TaskMode, TaskType } = await import('@heygen/streaming-avatar/lib/index.esm.js');
 
 // Long enough that the avatar is still talking when it is interrupted (the fake talks at the text's speaking pace).
+// When the answers of new and start arrive (performance.now), for the breakdown of the time to STREAM_READY: the
+// fetch the SDK calls is wrapped, the SDK is not.
+const answered = {};
+const realFetch = globalThis.fetch;
+globalThis.fetch = async (input, init) => {
+  const response = await realFetch(input, init);
+  const step = /\/v1\/streaming\.(new|start)$/.exec(new URL(String(input)).pathname)?.[1];
+  if (step) answered[step] = performance.now();
+  return response;
+};
+
 const text = 'Hello there! This sentence is long enough that the avatar is still talking when it is interrupted, '
   + 'which is the moment the interrupt figure measures, from the call to the avatar_stop_talking event.';
 const timeoutMs = 30000;
@@ -94,7 +105,9 @@ async function session(token) {
   const ready = next(avatar, StreamingEvents.STREAM_READY);
   const created = performance.now();
   await avatar.createStartAvatar({ avatarName: 'default', quality: AvatarQuality.Low, activityIdleTimeout: 300 });
+  const resolved = performance.now();
   const readyAt = await ready;
+  const { new: newAt, start: startAt } = answered;
 
   const startTalking = next(avatar, StreamingEvents.AVATAR_START_TALKING);
   const speaking = performance.now();
@@ -116,6 +129,10 @@ async function session(token) {
     speak_ms: startTalkingAt.at - speaking,
     interrupt_ms: stopTalkingAt.at - interrupting,
     stop_ms: disconnectedAt.at - stopping,
+    new_ms: newAt - created,
+    start_ms: startAt - newAt,
+    room_ms: readyAt.at - startAt,
+    chat_ms: resolved - readyAt.at,
     ready_monotonic_ns: String(readyAt.monotonic),
     ready_since_origin_ms: readyAt.at,
   };

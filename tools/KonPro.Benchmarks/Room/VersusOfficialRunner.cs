@@ -47,11 +47,13 @@ internal static class VersusOfficialRunner
         var loadBefore = LoadAverage();
         await using var fake = await FakeServerProcess.StartAsync(
             timeScale: 1, maxSessions: 100, ApiKey, sessionDurationLimit: TimeSpan.FromHours(1), ["--room", "--event-delivery", "room-only"]);
-        using var http = new HttpClient();
-        using var admin = new KonProAdminClient(new StreamingAvatarApiConfig { ApiKey = ApiKey, BasePath = fake.Url }, http);
+        var milestones = new Milestones();
+        using var http = new HttpClient(new TimingHandler(milestones) { InnerHandler = new SocketsHttpHandler() });
+        using var adminHttp = new HttpClient();
+        using var admin = new KonProAdminClient(new StreamingAvatarApiConfig { ApiKey = ApiKey, BasePath = fake.Url }, adminHttp);
         await output.WriteLineAsync($"fake: {fake.Url} (--room --event-delivery room-only, time scale 1); load average {loadBefore}");
 
-        var warm = await WarmAsync(fake.Url, admin, http, official, sessions, output);
+        var (warm, breakdown) = await WarmAsync(fake.Url, admin, http, milestones, official, sessions, output);
         var cold = coldRuns > 0 ? await ColdAsync(fake.Url, admin, official, repository, coldRuns, output) : [];
 
         await output.WriteLineAsync();
@@ -59,10 +61,12 @@ internal static class VersusOfficialRunner
             $"warm: {sessions} sessions a side after {WarmUp} warm-up, alternated; cold: {coldRuns} fresh processes a way, alternated; " +
             $"load average {loadBefore} before, {LoadAverage()} after"));
         await output.WriteLineAsync(VersusTable.Render([.. warm, .. cold]));
+        await output.WriteLineAsync(breakdown);
         return 0;
     }
 
-    private static async Task<VersusFigure[]> WarmAsync(string url, KonProAdminClient admin, HttpClient http, string official, int sessions, TextWriter output)
+    private static async Task<(VersusFigure[] Figures, string Breakdown)> WarmAsync(
+        string url, KonProAdminClient admin, HttpClient http, Milestones milestones, string official, int sessions, TextWriter output)
     {
         using var node = StartNode(official, "serve", url);
         var ready = await ReadJsonLineAsync(node);
@@ -71,12 +75,16 @@ internal static class VersusOfficialRunner
             throw new InvalidOperationException($"official.mjs did not start: {ready}");
         }
 
-        var connector = new LiveKitRoomConnector();
+        var connector = new TimedConnector(new LiveKitRoomConnector(), milestones);
         var dotnet = new List<double[]>();
         var theirs = new List<double[]>();
+        var ourSteps = new List<double[]>();
+        var theirSteps = new List<double[]>();
         for (var i = 0; i < WarmUp + sessions; i++)
         {
-            var ours = await DotNetSessionAsync(url, await admin.CreateTokenAsync(), http, connector);
+            var token = await admin.CreateTokenAsync();
+            milestones.Clear();
+            var (ours, steps) = await DotNetSessionAsync(url, token, http, connector, milestones);
             await node.StandardInput.WriteLineAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["token"] = await admin.CreateTokenAsync() }));
             var line = await ReadJsonLineAsync(node);
             if (line.TryGetProperty("error", out var error))
@@ -92,17 +100,29 @@ internal static class VersusOfficialRunner
             {
                 dotnet.Add(ours);
                 theirs.Add(official1);
+                ourSteps.Add(steps);
+                theirSteps.Add([Ms(line, "new_ms"), Ms(line, "start_ms"), Ms(line, "room_ms"), Ms(line, "chat_ms")]);
             }
         }
 
         node.StandardInput.Close();
         await node.WaitForExitAsync().WaitAsync(Timeout);
         string[] names = ["warm: create/start -> stream_ready", "warm: speak -> avatar_start_talking", "warm: interrupt -> avatar_stop_talking", "warm: stop -> stream_disconnected"];
-        return [.. names.Select((name, k) => new VersusFigure(name, [.. dotnet.Select(s => s[k])], [.. theirs.Select(s => s[k])], Bar: 1.0))];
+        string Medians(List<double[]> rows, string[] parts) => string.Join(", ", parts.Select((part, k) =>
+            string.Create(CultureInfo.InvariantCulture, $"{part} {VersusTable.Percentile([.. rows.Select(r => r[k])], 50):0.0}")));
+        var breakdown =
+            "where the warm time to stream_ready goes (medians, ms):\n" +
+            "  .NET:     " + Medians(ourSteps, ["new", "start", "chat socket (start answered -> room connect called)", "room join (connect call)", "tracks (connected -> media ready)", "media ready -> stream_ready event"]) + "\n" +
+            "  official: " + Medians(theirSteps, ["new", "start (after the room's prepareConnection)", "room join and tracks (start answered -> STREAM_READY)", "chat socket (STREAM_READY -> createStartAvatar resolved)"]);
+        return ([.. names.Select((name, k) => new VersusFigure(name, [.. dotnet.Select(s => s[k])], [.. theirs.Select(s => s[k])], Bar: 1.0))], breakdown);
     }
 
-    /// <summary>One .NET session, timed as official.mjs times its own: [ready, speak, interrupt, stop] in ms.</summary>
-    private static async Task<double[]> DotNetSessionAsync(string url, string token, HttpClient http, LiveKitRoomConnector connector)
+    /// <summary>
+    /// One .NET session, timed as official.mjs times its own: [ready, speak, interrupt, stop] in ms, and the steps to
+    /// stream_ready: [new, start, chat socket, room join, tracks, event].
+    /// </summary>
+    private static async Task<(double[] Figures, double[] Steps)> DotNetSessionAsync(
+        string url, string token, HttpClient http, IAvatarRoomConnector connector, Milestones milestones)
     {
         await using var avatar = new StreamingAvatar(
             new StreamingAvatarApiConfig { Token = token, BasePath = url }, http, new StreamingAvatarOptions { RoomConnector = connector });
@@ -126,13 +146,57 @@ internal static class VersusOfficialRunner
         await avatar.StopAvatarAsync();
         var disconnectedAt = await disconnected.WaitAsync(Timeout);
 
-        return
+        double[] figures =
         [
             Stopwatch.GetElapsedTime(created, readyAt).TotalMilliseconds,
             Stopwatch.GetElapsedTime(speaking, startTalkingAt).TotalMilliseconds,
             Stopwatch.GetElapsedTime(interrupting, stopTalkingAt).TotalMilliseconds,
             Stopwatch.GetElapsedTime(stopping, disconnectedAt).TotalMilliseconds,
         ];
+        long[] marks = [created, milestones["new"], milestones["start"], milestones["connect called"], milestones["connected"], milestones["media ready"], readyAt];
+        return (figures, [.. marks.Skip(1).Select((mark, k) => Stopwatch.GetElapsedTime(marks[k], mark).TotalMilliseconds)]);
+    }
+
+    /// <summary>When each step of the current session happened (Stopwatch timestamps), by name.</summary>
+    private sealed class Milestones
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _marks = new();
+
+        public long this[string name] => _marks.TryGetValue(name, out var at) ? at : throw new InvalidOperationException($"No '{name}' milestone.");
+
+        public void Mark(string name) => _marks.TryAdd(name, Stopwatch.GetTimestamp());
+
+        public void Clear() => _marks.Clear();
+    }
+
+    /// <summary>Marks when the answers of new and start arrive (their headers: the body is small and follows).</summary>
+    private sealed class TimingHandler(Milestones milestones) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var path = request.RequestUri?.AbsolutePath ?? string.Empty;
+            var last = path[(path.LastIndexOfAny(['/', '.']) + 1)..];
+            if (last is "new" or "start")
+            {
+                milestones.Mark(last);
+            }
+
+            return response;
+        }
+    }
+
+    /// <summary>The LiveKit connector with marks: when the SDK asks for the room, when it has joined, when both tracks are subscribed.</summary>
+    private sealed class TimedConnector(IAvatarRoomConnector inner, Milestones milestones) : IAvatarRoomConnector
+    {
+        public async Task<IAvatarRoom> ConnectAsync(AvatarRoomConnectRequest request, CancellationToken cancellationToken = default)
+        {
+            milestones.Mark("connect called");
+            var room = await inner.ConnectAsync(request, cancellationToken);
+            milestones.Mark("connected");
+            _ = room.MediaReady.ContinueWith(_ => milestones.Mark("media ready"), TaskScheduler.Default);
+            return room;
+        }
     }
 
     private static Task<long> Next<T>(StreamingAvatar avatar) where T : StreamingEvent =>
