@@ -80,29 +80,56 @@ internal static class VersusOfficialRunner
         var theirs = new List<double[]>();
         var ourSteps = new List<double[]>();
         var theirSteps = new List<double[]>();
+        var failures = new List<string>();
         for (var i = 0; i < WarmUp + sessions; i++)
         {
+            // A session that fails (e.g. a peer connection that does not connect under the machine's load) is reported
+            // and left out of its side's samples; the run goes on.
             var token = await admin.CreateTokenAsync();
             milestones.Clear();
-            var (ours, steps) = await DotNetSessionAsync(url, token, http, connector, milestones);
-            await node.StandardInput.WriteLineAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["token"] = await admin.CreateTokenAsync() }));
-            var line = await ReadJsonLineAsync(node);
-            if (line.TryGetProperty("error", out var error))
+            string ourText;
+            try
             {
-                throw new InvalidOperationException($"official session failed: {error}");
+                var (ours, steps) = await DotNetSessionAsync(url, token, http, connector, milestones);
+                ourText = Join(ours);
+                if (i >= WarmUp)
+                {
+                    dotnet.Add(ours);
+                    ourSteps.Add(steps);
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or HttpRequestException or KonProApiException or OperationCanceledException)
+            {
+                ourText = "failed";
+                failures.Add($"session {i + 1}, .NET: {ex.GetType().Name}: {ex.Message}");
             }
 
-            double[] official1 = [Ms(line, "ready_ms"), Ms(line, "speak_ms"), Ms(line, "interrupt_ms"), Ms(line, "stop_ms")];
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{(i < WarmUp ? "warm-up" : "session")} {i + 1}: .NET {string.Join(" / ", ours.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)))} ms, " +
-                $"official {string.Join(" / ", official1.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)))} ms (ready / speak / interrupt / stop)"));
-            if (i >= WarmUp)
+            await node.StandardInput.WriteLineAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["token"] = await admin.CreateTokenAsync() }));
+            var line = await ReadJsonLineAsync(node);
+            string theirText;
+            if (line.TryGetProperty("error", out var error))
             {
-                dotnet.Add(ours);
-                theirs.Add(official1);
-                ourSteps.Add(steps);
-                theirSteps.Add([Ms(line, "new_ms"), Ms(line, "start_ms"), Ms(line, "room_ms"), Ms(line, "chat_ms")]);
+                theirText = "failed";
+                failures.Add($"session {i + 1}, official: {error}");
             }
+            else
+            {
+                double[] official1 = [Ms(line, "ready_ms"), Ms(line, "speak_ms"), Ms(line, "interrupt_ms"), Ms(line, "stop_ms")];
+                theirText = Join(official1);
+                if (i >= WarmUp)
+                {
+                    theirs.Add(official1);
+                    theirSteps.Add([Ms(line, "new_ms"), Ms(line, "start_ms"), Ms(line, "room_ms"), Ms(line, "chat_ms")]);
+                }
+            }
+
+            await output.WriteLineAsync(
+                $"{(i < WarmUp ? "warm-up" : "session")} {i + 1}: .NET {ourText}, official {theirText} (ready / speak / interrupt / stop)");
+        }
+
+        foreach (var failure in failures)
+        {
+            await output.WriteLineAsync($"failed: {failure}");
         }
 
         node.StandardInput.Close();
@@ -230,20 +257,20 @@ internal static class VersusOfficialRunner
         for (var i = -1; i < runs; i++)
         {
             // Round -1 is a warm-up of each way (the fake's first sessions, the disk cache), not counted.
-            var node = await ColdProcessAsync("node", [Path.Combine(official, "official.mjs"), "cold", url, await admin.CreateTokenAsync()], official);
-            var line = new List<string> { $"official {node:0.0}" };
-            if (i >= 0)
+            var node = await TryColdProcessAsync("node", [Path.Combine(official, "official.mjs"), "cold", url, await admin.CreateTokenAsync()], official, output);
+            var line = new List<string> { node is { } n ? $"official {n:0.0}" : "official failed" };
+            if (i >= 0 && node is { } nodeMs)
             {
-                theirs.Add(node);
+                theirs.Add(nodeMs);
             }
 
             foreach (var (name, path) in ways)
             {
-                var ms = await ColdProcessAsync(path, ["--room", url, await admin.CreateTokenAsync()], repository);
-                line.Add($"{name} {ms:0.0}");
-                if (i >= 0)
+                var ms = await TryColdProcessAsync(path, ["--room", url, await admin.CreateTokenAsync()], repository, output);
+                line.Add(ms is { } m ? $"{name} {m:0.0}" : $"{name} failed");
+                if (i >= 0 && ms is { } value)
                 {
-                    samples[name].Add(ms);
+                    samples[name].Add(value);
                 }
             }
 
@@ -253,6 +280,19 @@ internal static class VersusOfficialRunner
         return [.. ways.Select(w => new VersusFigure(
             $"cold ({w.Name}): process start -> stream_ready", samples[w.Name], theirs,
             w.Name switch { "aot" => 1.0, "jit" => 1.5, _ => null }))];
+    }
+
+    private static async Task<double?> TryColdProcessAsync(string file, string[] arguments, string workingDirectory, TextWriter output)
+    {
+        try
+        {
+            return await ColdProcessAsync(file, arguments, workingDirectory);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            await output.WriteLineAsync($"failed: cold {Path.GetFileName(file)}: {ex.Message}");
+            return null;
+        }
     }
 
     /// <summary>Starts a fresh process for one session; the ms from just before the start to its stream_ready.</summary>
@@ -273,8 +313,20 @@ internal static class VersusOfficialRunner
         var before = Stopwatch.GetTimestamp();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
         var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = await process.StandardOutput.ReadToEndAsync().WaitAsync(Timeout);
-        await process.WaitForExitAsync().WaitAsync(Timeout);
+        string stdout;
+        try
+        {
+            stdout = await process.StandardOutput.ReadToEndAsync().WaitAsync(Timeout);
+            await process.WaitForExitAsync().WaitAsync(Timeout);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
         var field = stdout.Split([' ', '\n', ',', '{', '}', '"', ':', '='], StringSplitOptions.RemoveEmptyEntries)
             .SkipWhile(part => part != "ready_monotonic_ns").Skip(1).FirstOrDefault();
         if (process.ExitCode != 0 || field is null)
@@ -319,6 +371,9 @@ internal static class VersusOfficialRunner
         using var document = JsonDocument.Parse(line);
         return document.RootElement.Clone();
     }
+
+    private static string Join(double[] milliseconds) =>
+        string.Join(" / ", milliseconds.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture))) + " ms";
 
     private static double Ms(JsonElement line, string name) => line.GetProperty(name).GetDouble();
 
