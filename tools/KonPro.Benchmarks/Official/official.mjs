@@ -89,7 +89,7 @@ const timeoutMs = 30000;
 
 /** The next `name` event after this call, with the performance.now() it arrived at. */
 function next(avatar, name) {
-  return new Promise((resolve, reject) => {
+  const promise = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${name}`)), timeoutMs);
     const handler = () => {
       clearTimeout(timer);
@@ -98,6 +98,9 @@ function next(avatar, name) {
     };
     avatar.on(name, handler);
   });
+  // A session that fails before it awaits this (e.g. createStartAvatar rejects) reports that failure, not this one.
+  promise.catch(() => {});
+  return promise;
 }
 
 async function session(token) {

@@ -29,7 +29,14 @@ internal static class VersusOfficialRunner
     private const string Text = "Hello there! This sentence is long enough that the avatar is still talking when it is interrupted, "
         + "which is the moment the interrupt figure measures, from the call to the avatar_stop_talking event.";
 
-    public static async Task<int> RunAsync(int sessions, int coldRuns, TextWriter output)
+    /// <param name="sessions">Warm sessions a side after the warm-up.</param>
+    /// <param name="coldRuns">Fresh processes a way.</param>
+    /// <param name="holdRoom">
+    /// A probe: keep one more .NET session (and so its LiveKit room) open through the warm sessions, so that the LiveKit
+    /// core never goes without a room between them; compares the room join with and without a room already open.
+    /// </param>
+    /// <param name="output">Where the lines go.</param>
+    public static async Task<int> RunAsync(int sessions, int coldRuns, bool holdRoom, TextWriter output)
     {
         if (!await RoomNamespace.RequireAsync(Mode, output))
         {
@@ -53,7 +60,22 @@ internal static class VersusOfficialRunner
         using var admin = new KonProAdminClient(new StreamingAvatarApiConfig { ApiKey = ApiKey, BasePath = fake.Url }, adminHttp);
         await output.WriteLineAsync($"fake: {fake.Url} (--room --event-delivery room-only, time scale 1); load average {loadBefore}");
 
+        StreamingAvatar? held = null;
+        if (holdRoom)
+        {
+            held = new StreamingAvatar(
+                new StreamingAvatarApiConfig { Token = await admin.CreateTokenAsync(), BasePath = fake.Url }, http,
+                new StreamingAvatarOptions { RoomConnector = new LiveKitRoomConnector() });
+            await held.CreateStartAvatarAsync(new StartAvatarRequest { AvatarName = "default", Quality = AvatarQuality.Low, ActivityIdleTimeout = 3600 });
+            await output.WriteLineAsync("probe: one more .NET session holds its room open through the warm sessions");
+        }
+
         var (warm, breakdown) = await WarmAsync(fake.Url, admin, http, milestones, official, sessions, output);
+        if (held is not null)
+        {
+            await held.DisposeAsync();
+        }
+
         var cold = coldRuns > 0 ? await ColdAsync(fake.Url, admin, official, repository, coldRuns, output) : [];
 
         await output.WriteLineAsync();
