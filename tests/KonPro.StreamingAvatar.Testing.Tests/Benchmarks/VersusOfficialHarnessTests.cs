@@ -56,8 +56,11 @@ public sealed class VersusOfficialHarnessTests
         lines[3].Should().Contain("1.50x / 1.50x").And.EndWith("none");
     }
 
-    [Fact]
-    public async Task The_official_side_refuses_to_join_a_room_outside_a_network_namespace()
+    [Theory]
+    [InlineData("official.mjs", "cold")]
+    [InlineData("official.mjs", "serve")]
+    [InlineData("core-join.mjs", "serve")]
+    public async Task The_Node_sides_refuse_to_join_a_room_outside_a_network_namespace(string script, string mode)
     {
         var start = new ProcessStartInfo("node")
         {
@@ -66,7 +69,7 @@ public sealed class VersusOfficialHarnessTests
             UseShellExecute = false,
             WorkingDirectory = Official,
         };
-        foreach (var argument in new[] { "official.mjs", "cold", "http://127.0.0.1:9", "token" })
+        foreach (var argument in new[] { script, mode, "http://127.0.0.1:9", "token" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -94,5 +97,6 @@ public sealed class VersusOfficialHarnessTests
         packages.GetProperty("node_modules/@heygen/streaming-avatar").GetProperty("version").GetString().Should().Be("2.1.0");
         packages.GetProperty("node_modules/@heygen/streaming-avatar").GetProperty("dependencies").GetProperty("livekit-client").GetString().Should().Be("2.11.3");
         packages.GetProperty("node_modules/livekit-client").GetProperty("version").GetString().Should().Be("2.11.3");
+        packages.GetProperty("node_modules/@livekit/rtc-node").GetProperty("version").GetString().Should().Be("1.1.0", "the same core-join client as the room tests' rtc-node client");
     }
 }

@@ -90,12 +90,11 @@ internal static class VersusOfficialRunner
     private static async Task<(VersusFigure[] Figures, string Breakdown)> WarmAsync(
         string url, KonProAdminClient admin, HttpClient http, Milestones milestones, string official, int sessions, TextWriter output)
     {
-        using var node = StartNode(official, "serve", url);
-        var ready = await ReadJsonLineAsync(node);
-        if (!ready.TryGetProperty("ready", out _))
-        {
-            throw new InvalidOperationException($"official.mjs did not start: {ready}");
-        }
+        using var node = await StartNodeAsync(official, "official.mjs", url);
+
+        // LiveKit's own Node SDK on the same Rust core as the .NET connector: its room join, timed beside the others.
+        using var core = await StartNodeAsync(official, "core-join.mjs", url);
+        var coreJoins = new List<double>();
 
         var connector = new TimedConnector(new LiveKitRoomConnector(), milestones);
         var dotnet = new List<double[]>();
@@ -145,8 +144,25 @@ internal static class VersusOfficialRunner
                 }
             }
 
+            await core.StandardInput.WriteLineAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["token"] = await admin.CreateTokenAsync() }));
+            var joined = await ReadJsonLineAsync(core);
+            string coreText;
+            if (joined.TryGetProperty("error", out var coreError))
+            {
+                coreText = "failed";
+                failures.Add($"session {i + 1}, rtc-node join: {coreError}");
+            }
+            else
+            {
+                coreText = Ms(joined, "tracks_ms").ToString("0.0", CultureInfo.InvariantCulture) + " ms";
+                if (i >= WarmUp)
+                {
+                    coreJoins.Add(Ms(joined, "tracks_ms"));
+                }
+            }
+
             await output.WriteLineAsync(
-                $"{(i < WarmUp ? "warm-up" : "session")} {i + 1}: .NET {ourText}, official {theirText} (ready / speak / interrupt / stop)");
+                $"{(i < WarmUp ? "warm-up" : "session")} {i + 1}: .NET {ourText}, official {theirText} (ready / speak / interrupt / stop); rtc-node join {coreText}");
         }
 
         foreach (var failure in failures)
@@ -155,14 +171,18 @@ internal static class VersusOfficialRunner
         }
 
         node.StandardInput.Close();
+        core.StandardInput.Close();
         await node.WaitForExitAsync().WaitAsync(Timeout);
+        await core.WaitForExitAsync().WaitAsync(Timeout);
         string[] names = ["warm: create/start -> stream_ready", "warm: speak -> avatar_start_talking", "warm: interrupt -> avatar_stop_talking", "warm: stop -> stream_disconnected"];
         string Medians(List<double[]> rows, string[] parts) => string.Join(", ", parts.Select((part, k) =>
             string.Create(CultureInfo.InvariantCulture, $"{part} {VersusTable.Percentile([.. rows.Select(r => r[k])], 50):0.0}")));
         var breakdown =
             "where the warm time to stream_ready goes (medians, ms):\n" +
             "  .NET:     " + Medians(ourSteps, ["new", "start", "chat socket (start answered -> room connect called)", "room join (connect call)", "tracks (connected -> media ready)", "media ready -> stream_ready event"]) + "\n" +
-            "  official: " + Medians(theirSteps, ["new", "start (after the room's prepareConnection)", "room join and tracks (start answered -> STREAM_READY)", "chat socket (STREAM_READY -> createStartAvatar resolved)"]);
+            "  official: " + Medians(theirSteps, ["new", "start (after the room's prepareConnection)", "room join and tracks (start answered -> STREAM_READY)", "chat socket (STREAM_READY -> createStartAvatar resolved)"]) + "\n" +
+            string.Create(CultureInfo.InvariantCulture,
+                $"  LiveKit's own Node SDK (@livekit/rtc-node, the Rust core the .NET connector wraps): room join until both tracks {VersusTable.Percentile(coreJoins, 50):0.0} median, {VersusTable.Percentile(coreJoins, 90):0.0} p90 over {coreJoins.Count}");
         return ([.. names.Select((name, k) => new VersusFigure(name, [.. dotnet.Select(s => s[k])], [.. theirs.Select(s => s[k])], Bar: 1.0))], breakdown);
     }
 
@@ -361,7 +381,7 @@ internal static class VersusOfficialRunner
         return (readyNanoseconds - beforeNanoseconds) / 1_000_000.0;
     }
 
-    private static Process StartNode(string official, string mode, string url)
+    private static async Task<Process> StartNodeAsync(string official, string script, string url)
     {
         var start = new ProcessStartInfo("node")
         {
@@ -371,25 +391,31 @@ internal static class VersusOfficialRunner
             UseShellExecute = false,
             WorkingDirectory = official,
         };
-        start.ArgumentList.Add("official.mjs");
-        start.ArgumentList.Add(mode);
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add("serve");
         start.ArgumentList.Add(url);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node.");
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is { } line)
             {
-                Console.Error.WriteLine($"official.mjs: {line}");
+                Console.Error.WriteLine($"{script}: {line}");
             }
         };
         process.BeginErrorReadLine();
+        var ready = await ReadJsonLineAsync(process);
+        if (!ready.TryGetProperty("ready", out _))
+        {
+            throw new InvalidOperationException($"{script} did not start: {ready}");
+        }
+
         return process;
     }
 
     private static async Task<JsonElement> ReadJsonLineAsync(Process process)
     {
         var line = await process.StandardOutput.ReadLineAsync().WaitAsync(Timeout)
-            ?? throw new InvalidOperationException("official.mjs exited.");
+            ?? throw new InvalidOperationException("The Node process exited.");
         using var document = JsonDocument.Parse(line);
         return document.RootElement.Clone();
     }
