@@ -412,12 +412,29 @@ internal static class VersusOfficialRunner
         return process;
     }
 
+    /// <summary>
+    /// The next line of ours from a Node process: a JSON object with "ready", "error" or a timing; other lines (rtc-node
+    /// writes its own log lines to standard output) are skipped.
+    /// </summary>
     private static async Task<JsonElement> ReadJsonLineAsync(Process process)
     {
-        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(Timeout)
-            ?? throw new InvalidOperationException("The Node process exited.");
-        using var document = JsonDocument.Parse(line);
-        return document.RootElement.Clone();
+        while (true)
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(Timeout)
+                ?? throw new InvalidOperationException("The Node process exited.");
+            if (!line.StartsWith('{'))
+            {
+                continue;
+            }
+
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            if (root.TryGetProperty("ready", out _) || root.TryGetProperty("error", out _)
+                || root.TryGetProperty("ready_ms", out _) || root.TryGetProperty("tracks_ms", out _))
+            {
+                return root.Clone();
+            }
+        }
     }
 
     private static string Join(double[] milliseconds) =>
