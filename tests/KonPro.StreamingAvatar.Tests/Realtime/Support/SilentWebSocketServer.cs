@@ -11,7 +11,8 @@ namespace KonPro.Streaming.Tests.Realtime.Support;
 /// </summary>
 /// <remarks>
 /// With <c>pongEvery</c> it is a quiet but live server instead: it still never sends a message, but writes an
-/// unsolicited pong frame at that interval (what a client sees of a server answering its pings).
+/// unsolicited pong frame at that interval (what a client sees of a server answering its pings); with
+/// <c>pongPath</c> too, only on the connections whose upgrade request names a path containing it.
 /// </remarks>
 internal sealed class SilentWebSocketServer : IAsyncDisposable
 {
@@ -20,12 +21,14 @@ internal sealed class SilentWebSocketServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly TimeSpan? _pongEvery;
+    private readonly string? _pongPath;
     private int _upgrades;
     private int _pongs;
 
-    public SilentWebSocketServer(TimeSpan? pongEvery = null)
+    public SilentWebSocketServer(TimeSpan? pongEvery = null, string? pongPath = null)
     {
         _pongEvery = pongEvery;
+        _pongPath = pongPath;
         _listener.Start();
         _loop = Task.Run(AcceptLoopAsync);
     }
@@ -63,9 +66,9 @@ internal sealed class SilentWebSocketServer : IAsyncDisposable
                 _accepted.Add(client);
             }
 
-            await UpgradeAsync(client.GetStream(), _stop.Token);
+            var requestLine = await UpgradeAsync(client.GetStream(), _stop.Token);
             Interlocked.Increment(ref _upgrades);
-            if (_pongEvery is { } every)
+            if (_pongEvery is { } every && (_pongPath is null || requestLine.Contains(_pongPath, StringComparison.Ordinal)))
             {
                 _ = PongLoopAsync(client.GetStream(), every, _stop.Token);
             }
@@ -91,7 +94,8 @@ internal sealed class SilentWebSocketServer : IAsyncDisposable
         }
     }
 
-    private static async Task UpgradeAsync(NetworkStream stream, CancellationToken cancellationToken)
+    // Answers the upgrade; returns the request line.
+    private static async Task<string> UpgradeAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
         // Read the request headers up to the blank line, one byte at a time so nothing after them is consumed.
         var head = new StringBuilder();
@@ -100,7 +104,7 @@ internal sealed class SilentWebSocketServer : IAsyncDisposable
         {
             if (await stream.ReadAsync(one, cancellationToken) == 0)
             {
-                return;
+                return string.Empty;
             }
 
             head.Append((char)one[0]);
@@ -111,5 +115,6 @@ internal sealed class SilentWebSocketServer : IAsyncDisposable
         var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
         var response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(response), cancellationToken);
+        return head.ToString().Split("\r\n")[0];
     }
 }
