@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using KonPro.Benchmarks.Quick;
 using KonPro.Benchmarks.Room;
 
 namespace KonPro.Streaming.Testing.Tests.Benchmarks;
@@ -18,10 +19,10 @@ public sealed class VersusOfficialHarnessTests
     {
         double[] samples = [10, 3, 7, 1, 9, 2, 8, 4, 6, 5, 20, 11, 12, 13, 14, 15, 16, 17, 18, 19];
 
-        VersusTable.Percentile(samples, 50).Should().Be(10);
-        VersusTable.Percentile(samples, 90).Should().Be(18);
-        VersusTable.Percentile([42], 90).Should().Be(42);
-        VersusTable.Percentile([], 50).Should().Be(double.NaN);
+        Measure.Percentile(samples, 50).Should().Be(10);
+        Measure.Percentile(samples, 90).Should().Be(18);
+        Measure.Percentile([42], 90).Should().Be(42);
+        Measure.Percentile([], 50).Should().Be(double.NaN);
     }
 
     [Fact]

@@ -34,18 +34,22 @@ internal static class RestOverhead
         return lines;
     }
 
-    private static async Task<IEnumerable<QuickLine>> CompareAsync(string name, Func<Task> sdk, Func<Task> raw)
+    /// <summary>
+    /// The SDK's call and the raw one alone, in pairs (which goes first alternates), after <paramref name="warmUp"/>
+    /// pairs; the medians of <paramref name="iterations"/> pairs and the process-wide bytes per call.
+    /// </summary>
+    internal static async Task<IEnumerable<QuickLine>> CompareAsync(string name, Func<Task> sdk, Func<Task> raw, int warmUp = 300, int iterations = Iterations)
     {
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < warmUp; i++)
         {
             await sdk();
             await raw();
         }
 
-        var sdkTimes = new List<double>(Iterations);
-        var rawTimes = new List<double>(Iterations);
+        var sdkTimes = new List<double>(iterations);
+        var rawTimes = new List<double>(iterations);
         long sdkBytes = 0, rawBytes = 0;
-        for (var i = 0; i < Iterations; i++)
+        for (var i = 0; i < iterations; i++)
         {
             // Alternate which goes first so that neither always meets a warmer connection pool.
             if (i % 2 == 0)
@@ -66,7 +70,7 @@ internal static class RestOverhead
         [
             new QuickLine(name, sdkMedian, "us/call", rawMedian, "us/call"),
             // Process-wide bytes per call: the in-process fake's share is the same on both sides.
-            new QuickLine($"{name}-alloc", (double)sdkBytes / Iterations, "B/call", (double)rawBytes / Iterations, "B/call"),
+            new QuickLine($"{name}-alloc", (double)sdkBytes / iterations, "B/call", (double)rawBytes / iterations, "B/call"),
         ];
     }
 

@@ -4,6 +4,7 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Text.Json;
 using KonPro.Benchmarks.Load;
+using KonPro.Benchmarks.Quick;
 using KonPro.Streaming;
 using KonPro.Streaming.LiveKit;
 
@@ -176,13 +177,13 @@ internal static class VersusOfficialRunner
         await core.WaitForExitAsync().WaitAsync(Timeout);
         string[] names = ["warm: create/start -> stream_ready", "warm: speak -> avatar_start_talking", "warm: interrupt -> avatar_stop_talking", "warm: stop -> stream_disconnected"];
         string Medians(List<double[]> rows, string[] parts) => string.Join(", ", parts.Select((part, k) =>
-            string.Create(CultureInfo.InvariantCulture, $"{part} {VersusTable.Percentile([.. rows.Select(r => r[k])], 50):0.0}")));
+            string.Create(CultureInfo.InvariantCulture, $"{part} {Measure.Percentile([.. rows.Select(r => r[k])], 50):0.0}")));
         var breakdown =
             "where the warm time to stream_ready goes (medians, ms):\n" +
             "  .NET:     " + Medians(ourSteps, ["new", "start", "chat socket (start answered -> room connect called)", "room join (connect call)", "tracks (connected -> media ready)", "media ready -> stream_ready event"]) + "\n" +
             "  official: " + Medians(theirSteps, ["new", "start (after the room's prepareConnection)", "room join and tracks (start answered -> STREAM_READY)", "chat socket (STREAM_READY -> createStartAvatar resolved)"]) + "\n" +
             string.Create(CultureInfo.InvariantCulture,
-                $"  LiveKit's own Node SDK (@livekit/rtc-node, the Rust core the .NET connector wraps): room join until both tracks {VersusTable.Percentile(coreJoins, 50):0.0} median, {VersusTable.Percentile(coreJoins, 90):0.0} p90 over {coreJoins.Count}");
+                $"  LiveKit's own Node SDK (@livekit/rtc-node, the Rust core the .NET connector wraps): room join until both tracks {Measure.Percentile(coreJoins, 50):0.0} median, {Measure.Percentile(coreJoins, 90):0.0} p90 over {coreJoins.Count}");
         return ([.. names.Select((name, k) => new VersusFigure(name, [.. dotnet.Select(s => s[k])], [.. theirs.Select(s => s[k])], Bar: 1.0))], breakdown);
     }
 

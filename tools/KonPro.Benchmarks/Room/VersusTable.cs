@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using KonPro.Benchmarks.Quick;
 
 namespace KonPro.Benchmarks.Room;
 
@@ -16,22 +17,9 @@ internal sealed record VersusFigure(string Figure, IReadOnlyList<double> DotNet,
 /// </summary>
 internal static class VersusTable
 {
-    /// <summary>The nearest-rank percentile (the smallest sample with at least <paramref name="percentile"/> % of the samples at or below it).</summary>
-    public static double Percentile(IReadOnlyList<double> samples, double percentile)
-    {
-        if (samples.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        var sorted = samples.Order().ToArray();
-        var rank = (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-    }
-
     /// <summary>The ratios (.NET / official) at the median and at p90.</summary>
     public static (double Median, double P90) Ratios(VersusFigure figure) =>
-        (Percentile(figure.DotNet, 50) / Percentile(figure.Official, 50), Percentile(figure.DotNet, 90) / Percentile(figure.Official, 90));
+        (Measure.Percentile(figure.DotNet, 50) / Measure.Percentile(figure.Official, 50), Measure.Percentile(figure.DotNet, 90) / Measure.Percentile(figure.Official, 90));
 
     /// <summary>True when both ratios are at most the figure's bar (and the figure has one).</summary>
     public static bool Meets(VersusFigure figure)
@@ -53,8 +41,8 @@ internal static class VersusTable
                 ? string.Create(culture, $"{(Meets(figure) ? "met" : "missed")} (<= {bar:0.0#}x)")
                 : "none";
             var count = string.Create(culture, $"{figure.DotNet.Count}/{figure.Official.Count}");
-            var dotnet = string.Create(culture, $"{Percentile(figure.DotNet, 50):0.0} / {Percentile(figure.DotNet, 90):0.0}");
-            var official = string.Create(culture, $"{Percentile(figure.Official, 50):0.0} / {Percentile(figure.Official, 90):0.0}");
+            var dotnet = string.Create(culture, $"{Measure.Percentile(figure.DotNet, 50):0.0} / {Measure.Percentile(figure.DotNet, 90):0.0}");
+            var official = string.Create(culture, $"{Measure.Percentile(figure.Official, 50):0.0} / {Measure.Percentile(figure.Official, 90):0.0}");
             var ratios = string.Create(culture, $"{median:0.00}x / {p90:0.00}x");
             text.AppendLine(culture, $"{figure.Figure,-44} {count,7} {dotnet,21} {official,25} {ratios,19}  {verdict}");
         }
