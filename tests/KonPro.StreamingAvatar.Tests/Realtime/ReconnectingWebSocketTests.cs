@@ -100,7 +100,7 @@ public sealed class ReconnectingWebSocketTests : IAsyncLifetime
         var received = new List<string>();
         for (var i = 0; i < 40; i++)
         {
-            received.Add((await server.ReceiveAsync()).Text);
+            received.Add((await server.ReceiveTextAsync()).Text);
         }
 
         received.Should().OnlyContain(t => t.Length > 20_000 && t.EndsWith(new string(t[t.Length - 1], 20_000), StringComparison.Ordinal), "no message is cut into by another");
@@ -152,7 +152,7 @@ public sealed class ReconnectingWebSocketTests : IAsyncLifetime
             (await NextStatus<ReconnectingWebSocketStatus.Closed>(core)).Should().Be(new ReconnectingWebSocketStatus.Closed(ClosedBy.ConnectionEnded, 4003, "the protocol's own"));
             await core.Completion.WaitAsync(TestTimeouts.Wait); // the loop ends once it told the protocol
             _protocol.Closed.Should().ContainSingle();
-            (await server.ReceiveAsync()).Type.Should().Be(WebSocketMessageType.Close, "the client completes the close handshake");
+            (await server.ReceiveTextAsync()).Type.Should().Be(WebSocketMessageType.Close, "the client completes the close handshake");
         }
         else
         {
@@ -227,9 +227,9 @@ public sealed class ReconnectingWebSocketTests : IAsyncLifetime
         _scheduler.AdvanceBy(TimeSpan.FromMinutes(2) - Tick);
         _protocol.KeepAlivesAsked.Should().Be(0);
         _scheduler.AdvanceBy(Tick);
-        (await server.ReceiveAsync()).Text.Should().Be("keep-alive");
+        (await server.ReceiveTextAsync()).Text.Should().Be("keep-alive");
         _scheduler.AdvanceBy(TimeSpan.FromMinutes(2));
-        (await server.ReceiveAsync()).Text.Should().Be("keep-alive");
+        (await server.ReceiveTextAsync()).Text.Should().Be("keep-alive");
 
         await core.DisposeAsync();
         _scheduler.AdvanceBy(TimeSpan.FromHours(1));
@@ -266,7 +266,7 @@ public sealed class ReconnectingWebSocketTests : IAsyncLifetime
         var server = await _server.AcceptAsync();
         var serverSide = Task.Run(async () =>
         {
-            var close = await server.ReceiveAsync();
+            var close = await server.ReceiveTextAsync();
             await server.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
             return (close.Type, server.Socket.CloseStatus, server.Socket.CloseStatusDescription);
         });

@@ -88,30 +88,8 @@ internal sealed class LoopbackWebSocketServer : IAsyncDisposable
 }
 
 /// <summary>The server side of one loopback WebSocket connection.</summary>
-internal sealed class LoopbackConnection(WebSocket socket, TcpClient client)
+internal sealed class LoopbackConnection(WebSocket socket, TcpClient client) : ServerSideWebSocket(socket)
 {
-    public WebSocket Socket { get; } = socket;
-
-    public Task SendTextAsync(string text) =>
-        Socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
-
-    /// <summary>Sends one text message split into frames at the given byte offsets.</summary>
-    public async Task SendFragmentedAsync(string text, params int[] cuts)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        var start = 0;
-        foreach (var cut in cuts)
-        {
-            await Socket.SendAsync(bytes.AsMemory(start, cut - start), WebSocketMessageType.Text, false, CancellationToken.None);
-            start = cut;
-        }
-
-        await Socket.SendAsync(bytes.AsMemory(start), WebSocketMessageType.Text, true, CancellationToken.None);
-    }
-
-    public Task CloseAsync(int status, string description) =>
-        Socket.CloseOutputAsync((WebSocketCloseStatus)status, description, CancellationToken.None);
-
     /// <summary>Drops the TCP connection without a close handshake.</summary>
     public void Drop()
     {
@@ -119,20 +97,10 @@ internal sealed class LoopbackConnection(WebSocket socket, TcpClient client)
         client.Dispose();
     }
 
-    /// <summary>Receives one whole message (or the client's close).</summary>
-    public async Task<(WebSocketMessageType Type, string Text)> ReceiveAsync()
+    /// <summary>Receives one whole text message (or the client's close), as text.</summary>
+    public async Task<(WebSocketMessageType Type, string Text)> ReceiveTextAsync()
     {
-        using var cts = new CancellationTokenSource(TestTimeouts.Wait);
-        var buffer = new byte[64 * 1024];
-        var total = 0;
-        while (true)
-        {
-            var result = await Socket.ReceiveAsync(buffer.AsMemory(total), cts.Token);
-            total += result.Count;
-            if (result.EndOfMessage || result.MessageType == WebSocketMessageType.Close)
-            {
-                return (result.MessageType, Encoding.UTF8.GetString(buffer, 0, total));
-            }
-        }
+        var (type, bytes) = await ReceiveAsync(TestTimeouts.Wait);
+        return (type, Encoding.UTF8.GetString(bytes));
     }
 }
