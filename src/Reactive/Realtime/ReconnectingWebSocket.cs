@@ -513,7 +513,7 @@ internal sealed class ReconnectingWebSocket : IAsyncDisposable
         }
 
         var keepAlive = Observable.Interval(_options.KeepAliveInterval, _options.Scheduler).Subscribe(tick => _ = KeepAliveQuietlyAsync());
-        Volatile.Write(ref _keepAlive, keepAlive);
+        Interlocked.Exchange(ref _keepAlive, keepAlive); // a full fence: Finish, which sets the flag first, sees the timer or is seen below
         if (Volatile.Read(ref _finished))
         {
             // Closed meanwhile: Finish may have looked before the timer was there.
@@ -590,7 +590,7 @@ internal sealed class ReconnectingWebSocket : IAsyncDisposable
             _status.Enqueue(closed);
         }
 
-        Volatile.Read(ref _keepAlive)?.Dispose();
+        Interlocked.Exchange(ref _keepAlive, null)?.Dispose();
         _status.OnCompleted();
         _protocol.OnClosed(closed);
     }

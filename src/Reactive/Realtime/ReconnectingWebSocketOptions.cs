@@ -7,6 +7,9 @@ namespace KonPro.Streaming.Realtime;
 /// <summary>Where a <see cref="ReconnectingWebSocket"/> connects and how it behaves; each socket fills it from its own options.</summary>
 internal sealed record ReconnectingWebSocketOptions
 {
+    /// <summary>The default bound of one received message: 1 MiB.</summary>
+    internal const int DefaultMaxMessageBytes = 1024 * 1024;
+
     /// <summary>The full URL (it may hold a credential: never logged; <see cref="RedactedUri"/> is).</summary>
     public required Uri Uri { get; init; }
 
@@ -29,7 +32,7 @@ internal sealed record ReconnectingWebSocketOptions
     public ReconnectPolicy? ReconnectPolicy { get; init; }
 
     /// <summary>The largest message kept; larger ones are discarded and reported to the protocol.</summary>
-    public int MaxMessageBytes { get; init; } = ChatSocketOptions.DefaultMaxMessageBytes;
+    public int MaxMessageBytes { get; init; } = DefaultMaxMessageBytes;
 
     /// <summary>
     /// How long the socket waits without hearing from the server (no message, no pong) before it drops the connection as
