@@ -150,6 +150,10 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
                 recording?.Install((IApplicationBuilder)app);
                 ChatSocketMiddleware.Install(app, hub);
                 core.RealtimeAudio.Install(app);
+                if (options.StartAdminInterface)
+                {
+                    AdminRequestGate.Install((IApplicationBuilder)app);
+                }
             },
         };
         recording?.Configure(settings);
@@ -176,6 +180,12 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
             core.BaseUrl = boundUrls[0];
             core.Room = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, new Room.RoomTurns(core, avatar), tls, cancellationToken).ConfigureAwait(false) : null;
             logBound?.Attach(wireMock);
+            if (options.StartAdminInterface)
+            {
+                // API requests skip WireMock's admin mappings; requests under /__admin are matched as before.
+                AdminRequestGate.Apply(wireMock);
+            }
+
             if (recording is null)
             {
                 RestRoutes.Map(wireMock, pipeline, sessions, account);

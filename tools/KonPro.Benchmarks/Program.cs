@@ -16,6 +16,8 @@ internal static class Program
               the BenchmarkDotNet suite (the report in docs/benchmarks.md), then the load runs
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor
               only the REST calls against the constant-envelope Kestrel endpoint (SDK, generated client, raw POST)
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor --pairs
+              the same endpoint, the SDK and the raw POST alone in alternating pairs (500 warm-up, 3,000 pairs)
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --event-pipeline [rounds]
               only the event path: the raw reader pass, the parser alone and the pipeline to 1 and 10 subscribers,
               interleaved for the given rounds (default 5), medians
@@ -30,6 +32,13 @@ internal static class Program
           eng/netns-run dotnet tools/KonPro.Benchmarks/bin/Release/net10.0/KonPro.Benchmarks.dll --room-stop [sessions]
               back-to-back sessions with the LiveKit room (default 20, after 3 warm-up): stop -> stream_disconnected
               median and p90, and how often LiveKit's FFI server was started for them, inside a network namespace
+          eng/netns-run dotnet tools/KonPro.Benchmarks/bin/Release/net10.0/KonPro.Benchmarks.dll --versus-official [sessions] [cold runs] [--hold-room]
+              the .NET SDK against the official web SDK (@heygen/streaming-avatar 2.1.0 in Node, Official/) in the
+              same fake room (--room --event-delivery room-only, time scale 1): warm sessions alternated (default 20 a
+              side after 3 warm-up) and cold fresh processes (default 10 a way: official, .NET JIT, and ReadyToRun and
+              Native AOT where eng/cold-start --publish-only has published them); medians, p90 and ratios. Before
+              entering the namespace: build Release and (cd tools/KonPro.Benchmarks/Official && npm ci).
+              --hold-room (a probe): one more .NET session keeps its room open through the warm sessions
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --fake-throughput [seconds] [--admin] [--workstation-gc]
               the fake server's keep_alive throughput over 16 connections beside a minimal Kestrel endpoint (five
               interleaved rounds; the seconds are per side), CPU and allocation per request, and the ratio;
@@ -55,7 +64,7 @@ internal static class Program
 
         if (args[0] == "--rest-floor")
         {
-            foreach (var line in await Quick.RestFloor.RunAsync())
+            foreach (var line in args.Contains("--pairs") ? await Quick.RestFloor.RunPairsAsync() : await Quick.RestFloor.RunAsync())
             {
                 Console.WriteLine(line);
             }
@@ -151,6 +160,14 @@ internal static class Program
         {
             var sessions = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20;
             return await Room.StopRunner.RunAsync(sessions, Console.Out);
+        }
+
+        if (args[0] == "--versus-official")
+        {
+            var numbers = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+            var sessions = numbers.Length > 0 ? int.Parse(numbers[0], System.Globalization.CultureInfo.InvariantCulture) : 20;
+            var coldRuns = numbers.Length > 1 ? int.Parse(numbers[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+            return await Room.VersusOfficialRunner.RunAsync(sessions, coldRuns, args.Contains("--hold-room"), Console.Out);
         }
 
         if (args[0] == "--full")

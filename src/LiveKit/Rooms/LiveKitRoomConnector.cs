@@ -34,6 +34,26 @@ public sealed class LiveKitRoomConnector : IAvatarRoomConnector
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KonPro.StreamingAvatar.LiveKit");
     }
 
+    /// <summary>
+    /// Starts the process's FFI server (loading the native library) if it is not up, and leaves it up, idle, for
+    /// <see cref="LiveKitRoomOptions.FfiServerIdleTimeout"/>, so that a join within that time finds it running. The SDK
+    /// calls it while <c>new</c> is in flight. Does nothing where no native library ships, or when the idle timeout is
+    /// zero (the server would stop again at once).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels waiting for a server that is still shutting down.</param>
+    /// <returns>A task that completes when the server is up.</returns>
+    /// <exception cref="LiveKitNativeException">The native library could not be loaded.</exception>
+    public async Task PrepareAsync(CancellationToken cancellationToken = default)
+    {
+        if (!LiveKitPlatform.IsSupported || _options.FfiServerIdleTimeout == TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var ffi = await FfiClient.AcquireAsync(_logger, cancellationToken).ConfigureAwait(false);
+        ffi.Release(_options.FfiServerIdleTimeout, _options.SchedulerOrDefault);
+    }
+
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The URL is not an absolute ws, wss, http or https URL, or the token is empty.</exception>
     /// <exception cref="PlatformNotSupportedException">No native library ships for this platform.</exception>

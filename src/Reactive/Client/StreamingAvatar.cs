@@ -216,7 +216,7 @@ public partial class StreamingAvatar : IAsyncDisposable
     /// <returns>The created session.</returns>
     /// <exception cref="ArgumentException">A field of <paramref name="request"/> is out of range (nothing was sent).</exception>
     /// <exception cref="InvalidOperationException">This instance already has a session.</exception>
-    /// <exception cref="KonProApiException">The server refused.</exception>
+    /// <exception cref="KonProApiException">The server refused (a call, or the chat socket's upgrade: <see cref="KonProApiException.Operation"/> <c>ConnectChatSocket</c>).</exception>
     public virtual async Task<StartAvatarResponse> CreateStartAvatarAsync(StartAvatarRequest request, CancellationToken cancellationToken = default)
     {
         // One span around new, start and connect: the chat socket's upgrade is part of this operation's trace.
@@ -256,7 +256,7 @@ public partial class StreamingAvatar : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start; the session is then stopped.</param>
     /// <returns>A task that completes when the stream is ready (<see cref="StreamReady"/> was raised).</returns>
     /// <exception cref="InvalidOperationException">No session was created, or it was already started.</exception>
-    /// <exception cref="KonProApiException">The server refused.</exception>
+    /// <exception cref="KonProApiException">The server refused (<c>start</c>, or the chat socket's upgrade: <see cref="KonProApiException.Operation"/> <c>ConnectChatSocket</c>).</exception>
     /// <exception cref="TimeoutException">The stream was not ready within <see cref="StreamingAvatarOptions.StreamReadyTimeout"/>.</exception>
     public virtual Task StartSessionAsync(CancellationToken cancellationToken = default) => Engine.StartSessionAsync(cancellationToken);
 

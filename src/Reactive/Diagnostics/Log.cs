@@ -49,6 +49,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Closing the chat socket failed: {Reason}; the session closes anyway")]
     public static partial void ChatCloseFailed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Debug, Message = "Getting the room connector ready while the session was created failed: {Reason}; the join tries again")]
+    public static partial void RoomPrepareFailed(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "An event subscriber threw while handling {EventName}; other subscribers still get the event")]
     public static partial void SubscriberThrew(ILogger logger, Exception exception, string eventName);
 

@@ -8,7 +8,10 @@ namespace KonPro.Streaming.Events;
 /// one to one.
 /// </summary>
 /// <remarks>
-/// Costs no allocation per event in steady state: keys are value structs and the recent events live in a ring.
+/// Costs no allocation per event in steady state: keys are value structs and the recent events live in a ring. The
+/// ring starts with room for <see cref="InitialCapacity"/> events and doubles when a burst fills it, up to
+/// <see cref="MaxCapacity"/>: a session keeps one, and one sized for the worst burst (48 B an event, 24.6 KB for 512) was
+/// the largest share of an idle session's memory.
 /// Times come from the session's <see cref="TimeProvider"/> (the clock of every timestamp in the SDK).
 /// Not thread-safe and takes no lock of its own: <see cref="EventIngest"/> calls it under its gate, the one lock of
 /// an event's way to the subscribers.
@@ -18,15 +21,22 @@ internal sealed class EventDeduplicator
     /// <summary>How far apart the two channels' copies of one event may arrive.</summary>
     internal static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
 
-    private const int RecentCapacity = 512;
+    /// <summary>The ring's first size.</summary>
+    internal const int InitialCapacity = 8;
+
+    /// <summary>The most events the ring remembers; beyond it the oldest is forgotten, window or not.</summary>
+    internal const int MaxCapacity = 512;
 
     private readonly TimeProvider _time;
-    private readonly Recent[] _recent = new Recent[RecentCapacity];
+    private Recent[] _recent = new Recent[InitialCapacity];
     private int _recentStart;
     private int _recentCount;
     private int _channelsSeen;
 
     public EventDeduplicator(TimeProvider time) => _time = time;
+
+    /// <summary>How many events the ring has room for now (it grows with the bursts it sees).</summary>
+    internal int Capacity => _recent.Length;
 
     /// <summary>Whether <paramref name="evt"/>, just arrived on <paramref name="channel"/>, is a new event.</summary>
     /// <param name="evt">The event.</param>
@@ -59,7 +69,7 @@ internal sealed class EventDeduplicator
         while (_recentCount > 0 && _time.GetElapsedTime(_recent[_recentStart].At, now) > Window)
         {
             _recent[_recentStart] = default;
-            _recentStart = (_recentStart + 1) % RecentCapacity;
+            _recentStart = (_recentStart + 1) % _recent.Length;
             _recentCount--;
         }
     }
@@ -68,7 +78,7 @@ internal sealed class EventDeduplicator
     {
         for (var i = 0; i < _recentCount; i++)
         {
-            ref var entry = ref _recent[(_recentStart + i) % RecentCapacity];
+            ref var entry = ref _recent[(_recentStart + i) % _recent.Length];
             if (!entry.Consumed && entry.Channel != channel && entry.Key == key)
             {
                 entry = entry with { Consumed = true };
@@ -81,14 +91,32 @@ internal sealed class EventDeduplicator
 
     private void Remember(Recent entry)
     {
-        if (_recentCount == RecentCapacity)
+        if (_recentCount == _recent.Length)
         {
-            _recentStart = (_recentStart + 1) % RecentCapacity;
-            _recentCount--;
+            if (_recent.Length < MaxCapacity)
+            {
+                Grow();
+            }
+            else
+            {
+                _recentStart = (_recentStart + 1) % _recent.Length;
+                _recentCount--;
+            }
         }
 
-        _recent[(_recentStart + _recentCount) % RecentCapacity] = entry;
+        _recent[(_recentStart + _recentCount) % _recent.Length] = entry;
         _recentCount++;
+    }
+
+    // Doubles the ring (it is full), oldest first from index 0.
+    private void Grow()
+    {
+        var larger = new Recent[Math.Min(_recent.Length * 2, MaxCapacity)];
+        var head = _recent.Length - _recentStart;
+        Array.Copy(_recent, _recentStart, larger, 0, head);
+        Array.Copy(_recent, 0, larger, head, _recentStart);
+        _recent = larger;
+        _recentStart = 0;
     }
 
     /// <summary>

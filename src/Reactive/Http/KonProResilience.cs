@@ -13,7 +13,8 @@ namespace KonPro.Streaming;
 /// when it fails in a way worth retrying does the call enter the Polly retry pipeline, which replays that failure as
 /// its own first attempt (the same back-off, <c>Retry-After</c>, logging and counting as if Polly had run it) and
 /// makes the next ones. One pipeline for the calls that are safe to repeat, one for the others, which are retried
-/// only when their request was never sent. Built once per client; every wait runs on the client's <see cref="TimeProvider"/>.
+/// only when their request was never sent. Each is built once per client, by the first call that fails in a way worth
+/// retrying (a session whose calls all succeed builds none); every wait runs on the client's <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed class KonProResilience
 {
@@ -31,6 +32,8 @@ internal sealed class KonProResilience
     private readonly TimeoutSources _sources;
     private readonly TimeSpan _firstAttemptTimeout;
     private readonly bool _retries;
+    private ResiliencePipeline? _repeatable;
+    private ResiliencePipeline? _once;
 
     public KonProResilience(KonProRetryOptions? options, TimeProvider time, ILogger logger, KonProTelemetry telemetry)
     {
@@ -43,15 +46,16 @@ internal sealed class KonProResilience
         _retries = _options.Enabled && _options.MaxRetries > 0;
         // The first attempt starts with the call, so the shorter of the two timeouts is the one that can end it.
         _firstAttemptTimeout = Shorter(_options.AttemptTimeout, _options.TotalTimeout);
-        Repeatable = Build(time, repeatable: true);
-        Once = Build(time, repeatable: false);
     }
 
-    /// <summary>The pipeline of the calls that are safe to repeat.</summary>
-    public ResiliencePipeline Repeatable { get; }
+    /// <summary>The pipeline of the calls that are safe to repeat (built by the first call that needs it).</summary>
+    public ResiliencePipeline Repeatable => _repeatable ?? Publish(ref _repeatable, Build(_time, repeatable: true));
 
-    /// <summary>The pipeline of the calls retried only when nothing was sent.</summary>
-    public ResiliencePipeline Once { get; }
+    /// <summary>The pipeline of the calls retried only when nothing was sent (built by the first call that needs it).</summary>
+    public ResiliencePipeline Once => _once ?? Publish(ref _once, Build(_time, repeatable: false));
+
+    /// <summary>How many pipelines were built so far (0 while every call succeeded at its first attempt).</summary>
+    internal int PipelinesBuilt => (Volatile.Read(ref _repeatable) is null ? 0 : 1) + (Volatile.Read(ref _once) is null ? 0 : 1);
 
     public static bool IsSafeToRepeat(string operation) => SafeToRepeat.Contains(operation);
 
@@ -186,6 +190,10 @@ internal sealed class KonProResilience
         TimeoutRejectedException => "the attempt timed out",
         _ => exception?.GetType().Name ?? "unknown",
     };
+
+    // Two racing first uses may both build one; the first published is the one every call uses.
+    private static ResiliencePipeline Publish(ref ResiliencePipeline? field, ResiliencePipeline built) =>
+        Interlocked.CompareExchange(ref field, built, null) ?? built;
 
     private ResiliencePipeline Build(TimeProvider time, bool repeatable)
     {

@@ -5,8 +5,21 @@ namespace KonPro.Streaming.Realtime;
 /// each read that brought bytes, so that every frame from the server (a pong too, which never surfaces as a message)
 /// tells the chat socket's silence watchdog that the server is alive.
 /// </summary>
-internal sealed class HeardStream(Stream inner, Action heard) : Stream
+/// <remarks>
+/// On a connection of the shared handler the stream is opened before anyone knows which socket it will carry (see
+/// <see cref="ClientWebSocketConnector"/>): a read made while <see cref="Listener"/> holds a listener (the handshake's
+/// reads, in the flow of the connect that sends it) makes that listener the stream's, and it stays the stream's for
+/// the reads after the upgrade, which its socket's receive loop makes outside any connect.
+/// </remarks>
+/// <param name="inner">The connection's network stream; the stream owns it.</param>
+/// <param name="heard">The listener from the start (a handler of one socket's own), or null until a handshake's read sets it.</param>
+internal sealed class HeardStream(Stream inner, Action? heard) : Stream
 {
+    /// <summary>The listener of the connect whose handshake is in flight in this flow, or null outside a connect.</summary>
+    internal static readonly AsyncLocal<Action?> Listener = new();
+
+    private Action? _heard = heard;
+
     public override bool CanRead => inner.CanRead;
 
     public override bool CanSeek => false;
@@ -63,9 +76,14 @@ internal sealed class HeardStream(Stream inner, Action heard) : Stream
 
     private int Heard(int read)
     {
+        if (Listener.Value is { } listener)
+        {
+            _heard = listener;
+        }
+
         if (read > 0)
         {
-            heard();
+            _heard?.Invoke();
         }
 
         return read;

@@ -3,8 +3,8 @@ using System.Net.WebSockets;
 namespace KonPro.Streaming.Realtime;
 
 /// <summary>
-/// A <see cref="ClientWebSocket"/> together with the HTTP handler its connection was opened on (one per connection,
-/// see <see cref="ClientWebSocketConnector"/>): passes everything through, and disposes the handler with the socket.
+/// A <see cref="ClientWebSocket"/> together with the HTTP handler of its own its connection was opened on (a socket with
+/// transport settings, see <see cref="ClientWebSocketConnector"/>): passes everything through, and disposes the handler with the socket.
 /// </summary>
 internal sealed class OwningWebSocket(ClientWebSocket inner, IDisposable handler) : WebSocket
 {

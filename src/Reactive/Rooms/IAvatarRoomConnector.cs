@@ -16,6 +16,16 @@ public interface IAvatarRoomConnector
     /// <param name="cancellationToken">Cancels joining.</param>
     /// <returns>The joined room; the SDK disposes it when the session ends.</returns>
     Task<IAvatarRoom> ConnectAsync(AvatarRoomConnectRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gets ready to join a room soon, without joining one: loads what the join needs and starts what can be started
+    /// early (a native client core, for instance), so that the <see cref="ConnectAsync"/> after it starts warm. The SDK
+    /// calls it, off the caller's thread, while the session is being created (<c>new</c> in flight), and ignores a
+    /// failure (the join reports its own). The default does nothing.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels getting ready.</param>
+    /// <returns>A task that completes when the connector is ready (or gave up).</returns>
+    Task PrepareAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 }
 
 /// <summary>Where to join. <see cref="ToString"/> never shows <see cref="AccessToken"/>.</summary>

@@ -108,6 +108,8 @@ internal sealed class SessionEngine : IAsyncDisposable
 
         // The call is not cancelled with the caller's token: if the caller gives up after the server created the
         // session, the answer still arrives (bounded by a timeout) and the session is stopped, so nothing is left open.
+        // The room connector gets ready (a native core starts) while the server creates the session.
+        _transports.PrepareRoom();
         var call = CreateSessionCallAsync(wire);
         StartAvatarResponse session;
         try
@@ -161,6 +163,8 @@ internal sealed class SessionEngine : IAsyncDisposable
             throw new OperationCanceledException("The avatar was stopped while the session was being created; the session was stopped.");
         }
 
+        // The room exists from now on: joining it overlaps the start (a close from here on leaves it, see SessionTransports).
+        _transports.BeginRoomJoin(session);
         return session;
     }
 
@@ -426,7 +430,7 @@ internal sealed class SessionEngine : IAsyncDisposable
         }
 
         // The room's own disconnect reason, mapped, with LiveKit's raw reason kept in the description.
-        if (_transports.Room?.Disconnection is { } disconnection)
+        if (_transports.RoomDisconnection is { } disconnection)
         {
             OnTransportClosed(disconnection.Reason, closeStatus: null, description: "room_closed: " + disconnection.RawReason);
         }

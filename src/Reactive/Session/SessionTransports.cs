@@ -30,6 +30,10 @@ internal sealed class SessionTransports
     private ChatSocket? _chat;
     private IDisposable? _chatSubscriptions;
     private IAvatarRoom? _room;
+    private bool _roomOpen;
+    private Task<IAvatarRoom>? _joining;
+    private CancellationTokenSource? _joinCancel;
+    private bool _closed;
     private TaskCompletionSource? _roomEnded;
     private IDisposable? _roomSubscription;
     private PushAudioSource? _roomMicrophoneFeed;
@@ -75,14 +79,26 @@ internal sealed class SessionTransports
         }
     }
 
-    /// <summary>The joined room, if any.</summary>
+    /// <summary>The joined room, once the session is connecting with it (null while it is still being joined).</summary>
     public IAvatarRoom? Room
     {
         get
         {
             lock (_gate)
             {
-                return _room;
+                return _roomOpen ? _room : null;
+            }
+        }
+    }
+
+    /// <summary>Why the joined room closed, once it has (also for a room joined before the start finished).</summary>
+    public AvatarRoomDisconnect? RoomDisconnection
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _room?.Disconnection;
             }
         }
     }
@@ -99,7 +115,48 @@ internal sealed class SessionTransports
         }
     }
 
-    /// <summary>Opens the chat socket, then joins the room when a connector is configured (without waiting for its media).</summary>
+    /// <summary>
+    /// Gets the room connector ready while <c>new</c> is in flight (<see cref="IAvatarRoomConnector.PrepareAsync"/>, off
+    /// the caller's thread), so that the join after it starts warm. A failure is logged: the join reports its own.
+    /// </summary>
+    public void PrepareRoom()
+    {
+        if (_options.RoomConnector is { } connector)
+        {
+            _ = PrepareRoomAsync(connector);
+        }
+    }
+
+    /// <summary>
+    /// Begins joining the room as soon as <c>new</c> has answered, so that the join overlaps the server's <c>start</c>
+    /// (the room exists from <c>new</c>; the avatar joins it on <c>start</c>). <see cref="OpenAsync"/> waits for it; a
+    /// close before that leaves the room (or cancels the join). Does nothing without a connector or once closed.
+    /// </summary>
+    public void BeginRoomJoin(StartAvatarResponse session)
+    {
+        if (_options.RoomConnector is not { } connector)
+        {
+            return;
+        }
+
+        var cancel = new CancellationTokenSource();
+        lock (_gate)
+        {
+            if (_closed || _joining is not null)
+            {
+                cancel.Dispose();
+                return;
+            }
+
+            _joinCancel = cancel;
+            _joining = JoinRoomAsync(connector, session, cancel.Token);
+        }
+    }
+
+    /// <summary>
+    /// Opens the chat socket and, when a connector is configured, joins the room at the same time (or waits for the join
+    /// <see cref="BeginRoomJoin"/> began), without waiting for the room's media.
+    /// </summary>
     public async Task OpenAsync(StartAvatarResponse session, StartAvatarRequest request, CancellationToken cancellationToken)
     {
         var silencePrompt = request.UseSilencePrompt ?? false;
@@ -111,38 +168,134 @@ internal sealed class SessionTransports
             _silencePrompt = silencePrompt;
         }
 
-        await chat.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        if (_options.RoomConnector is { } connector)
+        BeginRoomJoin(session);
+        Task<IAvatarRoom>? joining;
+        lock (_gate)
         {
-            var room = await connector.ConnectAsync(RoomRequest(session), cancellationToken).ConfigureAwait(false);
-            var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (_gate)
+            joining = _joining;
+        }
+
+        var connecting = ConnectChatAsync(chat, cancellationToken);
+        if (joining is null)
+        {
+            await connecting.ConfigureAwait(false);
+            return;
+        }
+
+        // Both at once; the chat socket's failure is the one reported when both fail (it says more about the session).
+        var joined = joining.WaitAsync(cancellationToken);
+        try
+        {
+            await connecting.ConfigureAwait(false);
+        }
+        catch
+        {
+            // The start fails with the chat socket's error; the close that follows leaves the room or cancels the join.
+            _ = joined.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+
+        var room = await joined.ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (ReferenceEquals(_room, room))
+            {
+                _roomOpen = true;
+            }
+        }
+    }
+
+    // A refused upgrade is the API's answer about this session (401: the token, 404: no such session, 5xx: the server),
+    // so the caller gets the same typed KonProApiException as from a REST call, with the socket's error inside.
+    private static async Task ConnectChatAsync(ChatSocket chat, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await chat.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChatSocketHandshakeException refused)
+        {
+            throw ChatSocketRefused(refused);
+        }
+    }
+
+    /// <summary>The server refused the chat socket's upgrade: the API error its HTTP status calls for, the refusal inside.</summary>
+    internal static KonProApiException ChatSocketRefused(ChatSocketHandshakeException refused) =>
+        KonProErrorMapper.Create(
+            new KonProErrorDetails(refused.HttpStatus, ErrorCode: null, "the chat socket's upgrade was refused", Field: null, RequestId: null, "ConnectChatSocket", RetryAfter: null),
+            refused);
+
+    private async Task PrepareRoomAsync(IAvatarRoomConnector connector)
+    {
+        try
+        {
+            await Task.Run(() => connector.PrepareAsync(CancellationToken.None)).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // getting ready is an optimization: the join that follows reports any failure
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.RoomPrepareFailed(_logger, exception.GetType().Name);
+        }
+    }
+
+    // Joins and wires the room into the ingest step at once (the avatar's first messages may follow the join closely); a
+    // close that came first makes the join leave the room it got and end cancelled.
+    private async Task<IAvatarRoom> JoinRoomAsync(IAvatarRoomConnector connector, StartAvatarResponse session, CancellationToken cancellationToken)
+    {
+        await Task.Yield(); // off the caller's thread and lock
+        var room = await connector.ConnectAsync(RoomRequest(session), cancellationToken).ConfigureAwait(false);
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool closed;
+        lock (_gate)
+        {
+            closed = _closed;
+            if (!closed)
             {
                 _room = room;
                 _roomEnded = ended;
             }
+        }
 
-            var subscription = new CompositeDisposable(
-                room.DataMessages.Subscribe(
-                    message => _ingest.IngestRoomMessage(message, session.SessionId),
-                    error =>
-                    {
-                        ended.TrySetResult();
-                        _onRoomClosed(error);
-                    },
-                    () =>
-                    {
-                        ended.TrySetResult();
-                        _onRoomClosed(null);
-                    }),
-                room.ConnectionQuality.Subscribe(quality => _ingest.Ingest(
-                    new ConnectionQualityChanged { SessionId = session.SessionId, ReceivedAt = _time.GetUtcNow(), Quality = quality },
-                    EventChannel.Client)));
-            lock (_gate)
+        if (closed)
+        {
+            await room.DisposeAsync().ConfigureAwait(false);
+            throw new OperationCanceledException("The session closed while its room was being joined; the room was left.");
+        }
+
+        var subscription = new CompositeDisposable(
+            room.DataMessages.Subscribe(
+                message => _ingest.IngestRoomMessage(message, session.SessionId),
+                error =>
+                {
+                    ended.TrySetResult();
+                    _onRoomClosed(error);
+                },
+                () =>
+                {
+                    ended.TrySetResult();
+                    _onRoomClosed(null);
+                }),
+            room.ConnectionQuality.Subscribe(quality => _ingest.Ingest(
+                new ConnectionQualityChanged { SessionId = session.SessionId, ReceivedAt = _time.GetUtcNow(), Quality = quality },
+                EventChannel.Client)));
+        bool keep;
+        lock (_gate)
+        {
+            keep = ReferenceEquals(_room, room);
+            if (keep)
             {
                 _roomSubscription = subscription;
             }
         }
+
+        if (!keep)
+        {
+            // Closed while the subscriptions were made: the close took the room and leaves it; these go too.
+            subscription.Dispose();
+        }
+
+        return room;
     }
 
     /// <summary>Replaces the chat socket with one opened with another silence-prompt setting.</summary>
@@ -151,7 +304,7 @@ internal sealed class SessionTransports
         var (chat, subscriptions) = CreateChat(session.SessionId, request, silencePrompt);
         try
         {
-            await chat.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await ConnectChatAsync(chat, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -265,8 +418,16 @@ internal sealed class SessionTransports
         Task roomEnded;
         IDisposable? subscriptions;
         IDisposable? roomSubscription;
+        Task<IAvatarRoom>? joining;
+        CancellationTokenSource? joinCancel;
         lock (_gate)
         {
+            _closed = true;
+            joining = _joining;
+            joinCancel = _joinCancel;
+            _joining = null;
+            _joinCancel = null;
+            _roomOpen = false;
             chat = _chat;
             room = _room;
             roomEnded = _roomEnded?.Task ?? Task.CompletedTask;
@@ -279,7 +440,29 @@ internal sealed class SessionTransports
             _roomSubscription = null;
         }
 
-        await Task.WhenAll(CloseChatAsync(chat, subscriptions), CloseRoomAsync(room, roomSubscription, roomEnded, serverStop)).ConfigureAwait(false);
+        await Task.WhenAll(
+            CloseChatAsync(chat, subscriptions),
+            CloseRoomAsync(room, roomSubscription, roomEnded, serverStop),
+            EndJoinAsync(joining, joinCancel, stillJoining: room is null)).ConfigureAwait(false);
+    }
+
+    // A join still under way is cancelled (a room it gets from here on is left by the join itself) and waited for; its
+    // outcome was the start's to report, so here it only has to be over before the close is.
+    private static async Task EndJoinAsync(Task<IAvatarRoom>? joining, CancellationTokenSource? joinCancel, bool stillJoining)
+    {
+        if (joining is null || joinCancel is null)
+        {
+            return;
+        }
+
+        if (stillJoining)
+        {
+            await joinCancel.CancelAsync().ConfigureAwait(false);
+        }
+
+        await ((Task)joining).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _ = joining.Exception;
+        joinCancel.Dispose();
     }
 
     private async Task CloseChatAsync(ChatSocket? chat, IDisposable? subscriptions)

@@ -191,6 +191,46 @@ public sealed class FfiServerIdleTests
     }
 
     /// <summary>Keeps every scheduled action until <see cref="FireAll"/>; disposing what it returns cancels nothing.</summary>
+    [Fact]
+    public async Task The_connectors_prepare_starts_the_server_and_leaves_it_up_for_the_idle_timeout_so_the_join_reuses_it()
+    {
+        await FfiCollection.WaitUntilStoppedAsync();
+        var scheduler = new HistoricalScheduler();
+        var starts = FfiClient.Starts;
+        var connector = new LiveKitRoomConnector(new LiveKitRoomOptions { FfiServerIdleTimeout = Idle, Scheduler = scheduler });
+
+        await connector.PrepareAsync().WaitAsync(Bound);
+
+        FfiClient.IsRunning.Should().BeTrue("prepare started the server and left it up, idle");
+        FfiClient.Starts.Should().Be(starts + 1);
+        var lease = await FfiClient.AcquireAsync();
+        try
+        {
+            FfiClient.Starts.Should().Be(starts + 1, "what a join takes next is the prepared server");
+        }
+        finally
+        {
+            lease.Release(Idle, scheduler);
+        }
+
+        scheduler.AdvanceBy(Idle);
+        FfiClient.IsRunning.Should().BeFalse("nothing took the prepared server within the idle timeout");
+        await FfiClient.WhenShutDownAsync().WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task With_no_idle_timeout_prepare_starts_nothing_that_would_stop_again_at_once()
+    {
+        await FfiCollection.WaitUntilStoppedAsync();
+        var starts = FfiClient.Starts;
+        var connector = new LiveKitRoomConnector(new LiveKitRoomOptions { FfiServerIdleTimeout = TimeSpan.Zero });
+
+        await connector.PrepareAsync().WaitAsync(Bound);
+
+        FfiClient.Starts.Should().Be(starts);
+        FfiClient.IsRunning.Should().BeFalse();
+    }
+
     private sealed class ManualScheduler : IScheduler
     {
         private readonly List<Action> _due = [];

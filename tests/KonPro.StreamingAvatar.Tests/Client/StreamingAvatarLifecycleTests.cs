@@ -169,8 +169,13 @@ public sealed class StreamingAvatarLifecycleTests
 
         var act = () => avatar.CreateStartAvatarAsync(new StartAvatarRequest());
 
-        await act.Should().ThrowExactlyAsync<KonPro.Streaming.Realtime.ChatSocketHandshakeException>()
-            .Where(e => e.Message.Contains("HTTP 503", StringComparison.Ordinal), "the fake refuses the socket's upgrade with a 503");
+        // The refusal is the API's answer about the session, typed as a REST call's would be, with the socket's error inside.
+        var refused = (await act.Should().ThrowExactlyAsync<KonProServerException>()).Which;
+        refused.Status.Should().Be(503, "the fake refuses the socket's upgrade with a 503");
+        refused.Operation.Should().Be("ConnectChatSocket");
+        refused.IsRetryable.Should().BeTrue();
+        refused.InnerException.Should().BeOfType<KonPro.Streaming.Realtime.ChatSocketHandshakeException>()
+            .Which.Message.Should().Contain("HTTP 503");
         avatar.CurrentState.Should().Be(SessionState.Closed);
         scope.Calls(KonProOperationIds.StopSession).Should().ContainSingle();
     }

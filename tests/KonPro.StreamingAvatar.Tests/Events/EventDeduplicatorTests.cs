@@ -74,10 +74,16 @@ public sealed class EventDeduplicatorTests
         var time = new ManualTime();
         var dedup = new EventDeduplicator(time);
         var events = Enumerable.Range(0, 64).Select(i => new AvatarTalkingMessage { TaskId = "t1", Message = $"chunk {i}" }).ToArray();
-        foreach (var evt in events)
+
+        // Warm up as the measurement runs, so the ring has grown to what the window holds (the growth is once).
+        for (var round = 0; round < 10; round++)
         {
-            dedup.ShouldDeliver(evt, EventChannel.ChatSocket);
-            dedup.ShouldDeliver(evt, EventChannel.Room);
+            time.Advance(TimeSpan.FromSeconds(1));
+            foreach (var evt in events)
+            {
+                dedup.ShouldDeliver(evt, EventChannel.ChatSocket);
+                dedup.ShouldDeliver(evt, EventChannel.Room);
+            }
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -93,6 +99,64 @@ public sealed class EventDeduplicatorTests
 
         (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
     }
+
+    [Fact]
+    public void A_new_deduplicator_takes_well_under_a_kilobyte()
+    {
+        var time = new ManualTime();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var dedup = new EventDeduplicator(time);
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(1024, "every session keeps one, mostly idle");
+        dedup.Capacity.Should().Be(EventDeduplicator.InitialCapacity);
+    }
+
+    [Fact]
+    public void A_burst_that_outgrows_a_wrapped_ring_keeps_every_event_in_order()
+    {
+        var time = new ManualTime();
+        var dedup = new EventDeduplicator(time);
+        foreach (var i in Enumerable.Range(0, 6))
+        {
+            dedup.ShouldDeliver(Chunk("old", i), EventChannel.ChatSocket).Should().BeTrue();
+        }
+
+        // The old events expire as the burst begins, so the burst starts mid-ring and wraps before the ring grows.
+        time.Advance(EventDeduplicator.Window + TimeSpan.FromSeconds(1));
+        foreach (var i in Enumerable.Range(0, 100))
+        {
+            dedup.ShouldDeliver(Chunk("burst", i), EventChannel.ChatSocket).Should().BeTrue();
+        }
+
+        dedup.Capacity.Should().Be(128);
+        foreach (var i in Enumerable.Range(0, 100))
+        {
+            dedup.ShouldDeliver(Chunk("burst", i), EventChannel.Room).Should().BeFalse($"burst chunk {i} has its twin in the ring");
+        }
+
+        dedup.ShouldDeliver(Chunk("burst", 0), EventChannel.Room).Should().BeTrue("each twin pairs once");
+        dedup.ShouldDeliver(Chunk("old", 0), EventChannel.Room).Should().BeTrue("the old events expired");
+    }
+
+    [Fact]
+    public void Beyond_the_largest_ring_the_oldest_events_are_forgotten()
+    {
+        var time = new ManualTime();
+        var dedup = new EventDeduplicator(time);
+        var count = EventDeduplicator.MaxCapacity + 88;
+        foreach (var i in Enumerable.Range(0, count))
+        {
+            dedup.ShouldDeliver(Chunk("c", i), EventChannel.ChatSocket);
+        }
+
+        dedup.Capacity.Should().Be(EventDeduplicator.MaxCapacity);
+        dedup.ShouldDeliver(Chunk("c", 88), EventChannel.Room).Should().BeFalse();
+        dedup.ShouldDeliver(Chunk("c", count - 1), EventChannel.Room).Should().BeFalse();
+        dedup.ShouldDeliver(Chunk("c", 87), EventChannel.Room).Should().BeTrue("the 88 oldest were forgotten");
+    }
+
+    private static AvatarTalkingMessage Chunk(string prefix, int i) => new() { TaskId = "t1", Message = $"{prefix} {i}" };
 
     [Fact]
     public void A_task_that_starts_and_stops_on_both_channels_starts_and_stops_once()

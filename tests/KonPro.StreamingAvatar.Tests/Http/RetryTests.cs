@@ -157,6 +157,29 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task Calls_that_succeed_at_once_build_no_retry_pipeline_and_the_first_retry_builds_only_the_one_it_needs()
+    {
+        using var probe = new RetryProbe();
+        await using var scope = await FakeServerScope.StartAsync();
+        using var http = new HttpClient();
+        var retry = new KonProRetryOptions { MaxRetries = 2, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
+        using var telemetry = new KonProTelemetry(probe);
+        using var rest = new KonProRestClient(
+            http, new Uri(scope.Server.Url), KonProCredential.ApiKey(scope.Server.ApiKey), probe.CreateLogger("test"), telemetry, probe.Time, new SecretRedactor(), retry);
+        async Task ListAsync() => await rest.CallAsync("ListSessions", (api, ct) => api.ListSessionsAsync(ct), r => (r.Code, r.Message), CancellationToken.None);
+
+        await ListAsync();
+        await ListAsync();
+        rest.Resilience.PipelinesBuilt.Should().Be(0, "a call that succeeds at its first attempt never enters a pipeline");
+
+        scope.Server.Faults.FailNext(KonProOperationIds.ListSessions, 1, FaultAnswer.Error(503, "SERVICE_UNAVAILABLE", "busy"));
+        await ListAsync();
+
+        probe.RetryLogs.Should().ContainSingle();
+        rest.Resilience.PipelinesBuilt.Should().Be(1, "the retry built the pipeline of the calls safe to repeat, and only that one");
+    }
+
+    [Fact]
     public async Task Retries_switched_off_fail_at_the_first_503()
     {
         using var probe = new RetryProbe();

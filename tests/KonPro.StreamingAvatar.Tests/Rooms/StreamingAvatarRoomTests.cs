@@ -13,8 +13,9 @@ public sealed class StreamingAvatarRoomTests
         using var events = new EventRecorder<StreamingEvent>(avatar.Events);
 
         var start = avatar.CreateStartAvatarAsync(new StartAvatarRequest { EnablePushToTalk = true });
-        await Wait.UntilAsync(() => connector.Request is not null);
-        avatar.CurrentState.Should().Be(SessionState.Connecting, "the room's media is not ready yet");
+        // The room is joined from the moment new answers; the start then waits in Connecting for the room's media.
+        await Wait.UntilAsync(() => avatar.CurrentState == SessionState.Connecting);
+        connector.Request.Should().NotBeNull();
         events.Items.OfType<StreamReady>().Should().BeEmpty();
         connector.Room.SetMediaReady();
         var session = await start;

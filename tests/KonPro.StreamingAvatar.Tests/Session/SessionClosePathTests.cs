@@ -37,8 +37,8 @@ public sealed class SessionClosePathTests
         var session = await avatar.NewSessionAsync(new StartAvatarRequest());
         scope.Server.Faults.RefuseChatSockets(true, session.SessionId);
 
-        await FluentActions.Awaiting(() => avatar.StartSessionAsync()).Should().ThrowExactlyAsync<KonPro.Streaming.Realtime.ChatSocketHandshakeException>()
-            .Where(e => e.Message.Contains("HTTP 503", StringComparison.Ordinal), "the fake refuses the socket's upgrade with a 503");
+        await FluentActions.Awaiting(() => avatar.StartSessionAsync()).Should().ThrowExactlyAsync<KonProServerException>()
+            .Where(e => e.Status == 503 && e.InnerException is KonPro.Streaming.Realtime.ChatSocketHandshakeException, "the fake refuses the socket's upgrade with a 503");
 
         await states.WaitForCompletionAsync();
         states.Items.Should().EndWith([SessionState.Disconnecting, SessionState.Closed]);

@@ -25,7 +25,8 @@ internal sealed class FakeServerProcess : IAsyncDisposable
     /// <param name="maxSessions">Concurrent sessions per API key.</param>
     /// <param name="apiKey">The accepted API key.</param>
     /// <param name="sessionDurationLimit">The sessions' maximum age in the fake's time (scaled by <paramref name="timeScale"/>).</param>
-    public static async Task<FakeServerProcess> StartAsync(double timeScale, int maxSessions, string apiKey, TimeSpan sessionDurationLimit)
+    /// <param name="arguments">More command-line options, e.g. <c>--room</c>.</param>
+    public static async Task<FakeServerProcess> StartAsync(double timeScale, int maxSessions, string apiKey, TimeSpan sessionDurationLimit, IEnumerable<string>? arguments = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -40,7 +41,7 @@ internal sealed class FakeServerProcess : IAsyncDisposable
             "--time-scale", timeScale.ToString(CultureInfo.InvariantCulture),
             "--max-sessions", maxSessions.ToString(CultureInfo.InvariantCulture),
             "--session-duration-limit", ((int)Math.Ceiling(sessionDurationLimit.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
-        })
+        }.Concat(arguments ?? []))
         {
             start.ArgumentList.Add(argument);
         }

@@ -43,6 +43,54 @@ internal static class RestFloor
         return lines;
     }
 
+    /// <summary>
+    /// The second setup: the SDK and the raw POST alone, in pairs (which goes first alternates), after
+    /// <see cref="PairWarmUp"/> pairs, medians of <see cref="Iterations"/> pairs. No other client runs between them, so
+    /// neither meets the caches another line left behind, as in the shuffled six-way run.
+    /// </summary>
+    public static async Task<IReadOnlyList<QuickLine>> RunPairsAsync()
+    {
+        await using var floor = await FloorSession.StartAsync();
+        var lines = new List<QuickLine>();
+        lines.AddRange(await PairAsync("floor-pairs-keep-alive", floor.SdkKeepAliveAsync, floor.RawKeepAlive.SendAsync));
+        lines.AddRange(await PairAsync("floor-pairs-speak", floor.SdkSpeakAsync, floor.RawSpeak.SendAsync));
+        return lines;
+    }
+
+    private const int PairWarmUp = 500;
+
+    private static async Task<IEnumerable<QuickLine>> PairAsync(string name, Func<Task> sdk, Func<Task> raw)
+    {
+        for (var i = 0; i < PairWarmUp; i++)
+        {
+            await sdk();
+            await raw();
+        }
+
+        var sdkTimes = new List<double>(Iterations);
+        var rawTimes = new List<double>(Iterations);
+        long sdkBytes = 0, rawBytes = 0;
+        for (var i = 0; i < Iterations; i++)
+        {
+            if (i % 2 == 0)
+            {
+                sdkBytes += await TimeAsync(sdk, sdkTimes);
+                rawBytes += await TimeAsync(raw, rawTimes);
+            }
+            else
+            {
+                rawBytes += await TimeAsync(raw, rawTimes);
+                sdkBytes += await TimeAsync(sdk, sdkTimes);
+            }
+        }
+
+        return
+        [
+            new QuickLine($"{name}-sdk", Measure.Percentile(sdkTimes, 50), "us/call", Measure.Percentile(rawTimes, 50), "us/call"),
+            new QuickLine($"{name}-sdk-alloc", (double)sdkBytes / Iterations, "B/call", (double)rawBytes / Iterations, "B/call"),
+        ];
+    }
+
     internal static async Task<IEnumerable<QuickLine>> CompareAsync(string name, Func<Task> raw, params (string Name, Func<Task> Call)[] clients)
     {
         var calls = clients.Select(c => c.Call).Append(raw).ToArray();

@@ -70,7 +70,7 @@ internal sealed class LoopbackWebSocketServer : IAsyncDisposable
             }
 
             var refuse = RefuseWith;
-            if (!await WebSocketUpgrade.AnswerAsync(client.GetStream(), refuse, _stop.Token))
+            if ((await WebSocketUpgrade.AnswerAsync(client.GetStream(), refuse, _stop.Token)).Length == 0)
             {
                 continue;
             }

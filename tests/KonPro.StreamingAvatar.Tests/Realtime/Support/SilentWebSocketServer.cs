@@ -9,7 +9,8 @@ namespace KonPro.Streaming.Tests.Realtime.Support;
 /// </summary>
 /// <remarks>
 /// With <c>pongEvery</c> it is a quiet but live server instead: it still never sends a message, but writes an
-/// unsolicited pong frame at that interval (what a client sees of a server answering its pings).
+/// unsolicited pong frame at that interval (what a client sees of a server answering its pings); with
+/// <c>pongPath</c> too, only on the connections whose upgrade request names a path containing it.
 /// </remarks>
 internal sealed class SilentWebSocketServer : IAsyncDisposable
 {
@@ -18,12 +19,14 @@ internal sealed class SilentWebSocketServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly TimeSpan? _pongEvery;
+    private readonly string? _pongPath;
     private int _upgrades;
     private int _pongs;
 
-    public SilentWebSocketServer(TimeSpan? pongEvery = null)
+    public SilentWebSocketServer(TimeSpan? pongEvery = null, string? pongPath = null)
     {
         _pongEvery = pongEvery;
+        _pongPath = pongPath;
         _listener.Start();
         _loop = Task.Run(AcceptLoopAsync);
     }
@@ -61,9 +64,9 @@ internal sealed class SilentWebSocketServer : IAsyncDisposable
                 _accepted.Add(client);
             }
 
-            await WebSocketUpgrade.AnswerAsync(client.GetStream(), refuseWith: null, _stop.Token);
+            var requestLine = await WebSocketUpgrade.AnswerAsync(client.GetStream(), refuseWith: null, _stop.Token);
             Interlocked.Increment(ref _upgrades);
-            if (_pongEvery is { } every)
+            if (_pongEvery is { } every && (_pongPath is null || requestLine.Contains(_pongPath, StringComparison.Ordinal)))
             {
                 _ = PongLoopAsync(client.GetStream(), every, _stop.Token);
             }

@@ -11,8 +11,8 @@ internal static class WebSocketUpgrade
     /// <param name="stream">The accepted connection.</param>
     /// <param name="refuseWith">An HTTP status to refuse the upgrade with, or <see langword="null"/> to accept it (101).</param>
     /// <param name="cancellationToken">Stops the reading.</param>
-    /// <returns>Whether a request came (false when the client went away first).</returns>
-    public static async Task<bool> AnswerAsync(NetworkStream stream, int? refuseWith, CancellationToken cancellationToken)
+    /// <returns>The request line, or an empty string when the client went away before its request was whole.</returns>
+    public static async Task<string> AnswerAsync(NetworkStream stream, int? refuseWith, CancellationToken cancellationToken)
     {
         // Read the request headers up to the blank line, one byte at a time so nothing after them is consumed.
         var head = new StringBuilder();
@@ -21,7 +21,7 @@ internal static class WebSocketUpgrade
         {
             if (await stream.ReadAsync(one, cancellationToken) == 0)
             {
-                return false;
+                return string.Empty;
             }
 
             head.Append((char)one[0]);
@@ -41,6 +41,6 @@ internal static class WebSocketUpgrade
         }
 
         await stream.WriteAsync(Encoding.ASCII.GetBytes(response), cancellationToken);
-        return true;
+        return head.ToString().Split("\r\n")[0];
     }
 }
