@@ -82,20 +82,20 @@ internal static partial class Log
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Chat socket dropped ({Reason}, status {CloseStatus}); reconnect attempt {Attempt} in {Delay}")]
     public static partial void Reconnecting(ILogger logger, DisconnectReason reason, int? closeStatus, int attempt, TimeSpan delay);
 
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Chat socket reconnect attempt {Attempt} failed")]
-    public static partial void ReconnectFailed(ILogger logger, int attempt, Exception exception);
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "{Socket} reconnect attempt {Attempt} failed")]
+    public static partial void ReconnectFailed(ILogger logger, string socket, int attempt, Exception exception);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Chat socket received a malformed message ({Length} bytes)")]
     public static partial void Malformed(ILogger logger, long length);
 
-    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Chat socket discarded a message of more than {MaxBytes} bytes ({Length} bytes)")]
-    public static partial void Oversized(ILogger logger, int maxBytes, long length);
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "{Socket} discarded a message of more than {MaxBytes} bytes ({Length} bytes)")]
+    public static partial void Oversized(ILogger logger, string socket, int maxBytes, long length);
 
     [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Chat socket received an unexpected binary message ({Length} bytes)")]
     public static partial void UnexpectedBinary(ILogger logger, long length);
 
-    [LoggerMessage(EventId = 4008, Level = LogLevel.Debug, Message = "Chat socket receive loop ended with an error")]
-    public static partial void ReceiveFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Debug, Message = "{Socket} receive loop ended with an error")]
+    public static partial void ReceiveFailed(ILogger logger, string socket, Exception exception);
 
     [LoggerMessage(EventId = 4009, Level = LogLevel.Debug, Message = "A WebSocket close handshake (chat or realtime audio socket) did not complete")]
     public static partial void CloseHandshakeFailed(ILogger logger, Exception exception);
@@ -106,8 +106,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Chat socket dropped {Count} voice chat audio frames while it was not open")]
     public static partial void AudioDropped(ILogger logger, long count);
 
-    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Chat socket heard nothing from the server for {Seconds} s (no message, no pong); dropping the connection as a network loss")]
-    public static partial void ServerSilent(ILogger logger, double seconds);
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "{Socket} heard nothing from the server for {Seconds} s (no message, no pong); dropping the connection as a network loss")]
+    public static partial void ServerSilent(ILogger logger, string socket, double seconds);
+
+    // The id the realtime audio socket's keep-alive had before both sockets shared one core (ReconnectingWebSocket).
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "{Socket} keep-alive failed: {Reason}")]
+    public static partial void SocketKeepAliveFailed(ILogger logger, string socket, string reason);
 
     [LoggerMessage(EventId = 5000, Level = LogLevel.Debug, Message = "Voice chat pump stopped after {Chunks} chunks ({Reason})")]
     public static partial void PumpStopped(ILogger logger, long chunks, string reason);

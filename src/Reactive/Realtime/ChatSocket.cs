@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
@@ -26,44 +24,30 @@ namespace KonPro.Streaming.Realtime;
 /// released, one at a time, so an observer may block, or dispose the socket from any thread, without a deadlock.
 /// </para>
 /// <para>
+/// The socket is the chat protocol over the one WebSocket core (<see cref="ReconnectingWebSocket"/>: the receive
+/// loop, the send lock, the close handshake, the silence watchdog and the reconnects): it reads and writes the
+/// protocol's messages and gives the core's status the chat's words (<see cref="ChatSocketStatus"/>).
+/// </para>
+/// <para>
 /// <see cref="Events"/> carries the server's events only; the client events (<c>stream_ready</c>,
 /// <c>stream_disconnected</c>) are the owner's to derive from <see cref="Status"/>, since with a LiveKit room
 /// the stream is ready when the room is.
 /// </para>
 /// </remarks>
-internal sealed class ChatSocket : IAsyncDisposable
+internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
 {
-    private const int InitialReceiveBufferBytes = 16 * 1024;
     private const int PreviewChars = 256;
 
     private readonly ChatSocketOptions _options;
-    private readonly IWebSocketConnector _connector;
     private readonly ILogger _logger;
     private readonly string _redactedUri;
     private readonly Subject<StreamingEvent> _events = new();
     private readonly Subject<ChatSocketDiagnostic> _diagnostics = new();
-    // Statuses are queued under the gate (so they keep their order and none follows Closed) and delivered outside it,
-    // one at a time: an observer (the engine's, and through it the users' State observers) never runs under a lock of ours.
-    private readonly EventHub<ChatSocketStatus> _status;
-    private readonly Lock _statusGate = new();
-    // Orders the start of the receive loop against disposal (never held while anything else runs).
-    private readonly Lock _lifecycleGate = new();
-    private readonly WebSocketLink _link;
-    private readonly Func<WebSocket?> _current;
+    private readonly ReconnectingWebSocket _core;
+    private readonly IObservable<ChatSocketStatus> _status;
     private readonly FrameEncoder _encoder = new();
     private readonly StreamingEventParserCache _parserCache = new();
-    private readonly CancellationTokenSource _lifetime = new();
-
-    private WebSocket? _socket;
-    private ChatSocketStatus? _currentStatus;
-    private volatile Task? _receiveLoop;
-    private int _started;
-    private int _disposed;
-    private bool _finished;
-    private int _reconnectsStopped;
     private long _droppedSinceOpen;
-    private long _lastHeard;
-    private ActivityContext _openedBy;
 
     /// <summary>Creates a chat socket; nothing happens on the network until <see cref="ConnectAsync"/>.</summary>
     /// <param name="options">Where to connect and how to behave (validated here).</param>
@@ -74,13 +58,28 @@ internal sealed class ChatSocket : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _connector = connector ?? new ClientWebSocketConnector();
         _logger = options.Logger;
         _redactedUri = options.RedactedUri();
-        _link = new WebSocketLink(options.CloseTimeout, options.TimeProvider, _logger, _lifetime.Token);
-        _current = () => Volatile.Read(ref _socket);
-        var logger = _logger;
-        _status = new EventHub<ChatSocketStatus>(replayLatest: true, (e, s) => Log.SubscriberThrew(logger, e, "ChatSocketStatus " + s));
+        _core = new ReconnectingWebSocket(
+            new ReconnectingWebSocketOptions
+            {
+                Uri = options.BuildUri(),
+                RedactedUri = _redactedUri,
+                Name = "Chat socket",
+                Logger = _logger,
+                TimeProvider = options.TimeProvider,
+                Scheduler = options.Scheduler,
+                ReconnectPolicy = options.ReconnectPolicy,
+                MaxMessageBytes = options.MaxMessageBytes,
+                SilenceTimeout = options.SilenceTimeout,
+                CloseTimeout = options.CloseTimeout,
+                ActivitySource = options.ActivitySource,
+                ConnectActivityName = "KonPro ChatConnect",
+                ActivityTags = [new(KonProDiagnostics.SessionIdTag, options.SessionId), new("server.address", options.BaseUri.Host)],
+            },
+            connector ?? new ClientWebSocketConnector(),
+            this);
+        _status = _core.Status.Select(ToChatStatus);
     }
 
     /// <summary>The server's events, in arrival order. Hot; completes when the socket closes for good or is disposed.</summary>
@@ -94,16 +93,16 @@ internal sealed class ChatSocket : IAsyncDisposable
     /// <see cref="ChatSocketStatus.Reconnecting"/>, and finally <see cref="ChatSocketStatus.Closed"/>. Replays the
     /// latest status (nothing before <see cref="ConnectAsync"/>); completes after <see cref="ChatSocketStatus.Closed"/>.
     /// </summary>
-    internal IObservable<ChatSocketStatus> Status => _status.AsObservable();
+    internal IObservable<ChatSocketStatus> Status => _status;
 
     /// <summary>The latest status, or <see langword="null"/> before <see cref="ConnectAsync"/>.</summary>
-    internal ChatSocketStatus? CurrentStatus => Volatile.Read(ref _currentStatus);
+    internal ChatSocketStatus? CurrentStatus => _core.CurrentStatus is { } status ? ToChatStatus(status) : null;
 
     /// <summary>Whether the socket is open now (audio sent while it is not is dropped).</summary>
-    internal bool IsOpen => Volatile.Read(ref _socket) is { State: WebSocketState.Open };
+    internal bool IsOpen => _core.IsOpen;
 
     /// <summary>Completes when the receive loop has ended (the socket closed for good or was disposed).</summary>
-    internal Task Completion => _receiveLoop ?? Task.CompletedTask;
+    internal Task Completion => _core.Completion;
 
     /// <summary>Opens the socket and starts the receive loop. Call once.</summary>
     /// <param name="cancellationToken">Cancels the handshake.</param>
@@ -112,93 +111,18 @@ internal sealed class ChatSocket : IAsyncDisposable
     /// <exception cref="ChatSocketHandshakeException">The server refused the upgrade with an HTTP status.</exception>
     /// <exception cref="WebSocketException">The connection could not be made.</exception>
     /// <remarks>A failed first connection is final: the status becomes <see cref="ChatSocketStatus.Closed"/> and the streams complete.</remarks>
-    internal async Task ConnectAsync(CancellationToken cancellationToken = default)
+    internal Task ConnectAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (Interlocked.Exchange(ref _started, 1) != 0)
-        {
-            throw new InvalidOperationException("The chat socket is already connected; create a new one to connect again.");
-        }
-
-        PublishStatus(new ChatSocketStatus.Connecting());
+        ObjectDisposedException.ThrowIf(_core.IsDisposed, this);
         Log.Connecting(_logger, _redactedUri);
-
-        WebSocket socket;
-        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token))
-        {
-            // The upgrade's HTTP span is a child of this one, which is a child of the operation that opened the socket.
-            using var activity = StartActivity("KonPro ChatConnect");
-            try
-            {
-                socket = await _connector.ConnectAsync(_options.BuildUri(), Heard, linked.Token).ConfigureAwait(false);
-                _openedBy = activity?.Context ?? default;
-            }
-            catch (Exception ex)
-            {
-                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-                var reason = Volatile.Read(ref _disposed) != 0 ? DisconnectReason.ClientStop
-                    : ex is ChatSocketHandshakeException handshake ? handshake.Reason
-                    : DisconnectReason.NetworkLost;
-                Finish(new ChatSocketStatus.Closed(reason, null, null));
-                if (Volatile.Read(ref _disposed) != 0 && !cancellationToken.IsCancellationRequested)
-                {
-                    throw new ObjectDisposedException(nameof(ChatSocket));
-                }
-
-                throw;
-            }
-        }
-
-        lock (_lifecycleGate)
-        {
-            if (Volatile.Read(ref _disposed) == 0)
-            {
-                Volatile.Write(ref _socket, socket);
-            }
-        }
-
-        if (Volatile.Read(ref _socket) is null)
-        {
-            // Disposed during the handshake: DisposeAsync saw no socket to close.
-            AbandonOpened(socket, watch: null);
-        }
-
-        Log.Opened(_logger, _redactedUri);
-        // Published before the loop starts, so that Open comes before the first event; an observer may dispose the
-        // socket from here (on this thread or another), which the start below then finds.
-        PublishStatus(new ChatSocketStatus.Open(Reconnected: false));
-        // Armed before the loop starts, so that whoever drives a virtual clock after the connect finds it armed.
-        var watch = WatchSilence(socket);
-        lock (_lifecycleGate)
-        {
-            // Started only while not disposed: DisposeAsync then finds the loop and waits for it; disposed first, it
-            // found no loop, so the socket is this method's to drop.
-            if (Volatile.Read(ref _disposed) == 0)
-            {
-                _receiveLoop = Task.Run(() => RunAsync(socket, watch), CancellationToken.None);
-                return;
-            }
-        }
-
-        AbandonOpened(socket, watch);
-    }
-
-    // Drops a connection that DisposeAsync (which found no receive loop) did not close, and ends the streams.
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private void AbandonOpened(WebSocket socket, IDisposable? watch)
-    {
-        watch?.Dispose();
-        socket.Abort();
-        socket.Dispose();
-        Finish(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null));
-        throw new ObjectDisposedException(nameof(ChatSocket));
+        return _core.ConnectAsync(cancellationToken);
     }
 
     /// <summary>
     /// The session is ending: a drop from now on closes the socket for good instead of reconnecting (a reconnect
     /// that is waiting gives up when its delay ends).
     /// </summary>
-    internal void StopReconnecting() => Volatile.Write(ref _reconnectsStopped, 1);
+    internal void StopReconnecting() => _core.StopReconnecting();
 
     /// <summary>Sends one chunk of 16 kHz mono PCM16 as an <c>AudioRawFrame</c>.</summary>
     /// <param name="pcm16">The samples (usually 512 of them, 1,024 bytes).</param>
@@ -209,15 +133,15 @@ internal sealed class ChatSocket : IAsyncDisposable
     /// <exception cref="ObjectDisposedException">Disposed.</exception>
     internal async ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ObjectDisposedException.ThrowIf(_core.IsDisposed, this);
         try
         {
-            if (!await _link.TrySendAsync(_current, static s => s.Encoder.EncodeAudio(s.Pcm.Span), (Encoder: _encoder, Pcm: pcm16), WebSocketMessageType.Binary, cancellationToken).ConfigureAwait(false))
+            if (!await _core.TrySendAsync(static s => s.Encoder.EncodeAudio(s.Pcm.Span), (Encoder: _encoder, Pcm: pcm16), WebSocketMessageType.Binary, cancellationToken).ConfigureAwait(false))
             {
                 DropAudioFrame();
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException && !_lifetime.IsCancellationRequested)
+        catch (Exception ex) when (ex is WebSocketException or IOException && !_core.IsStopping)
         {
             // The connection dropped under the send; the receive loop reports it and reconnects.
             DropAudioFrame();
@@ -233,12 +157,80 @@ internal sealed class ChatSocket : IAsyncDisposable
     internal async ValueTask SendTextAsync(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (!await _link.TrySendAsync(_current, static s => s.Encoder.EncodeText(s.Text), (Encoder: _encoder, Text: text), WebSocketMessageType.Binary, cancellationToken).ConfigureAwait(false))
+        ObjectDisposedException.ThrowIf(_core.IsDisposed, this);
+        if (!await _core.TrySendAsync(static s => s.Encoder.EncodeText(s.Text), (Encoder: _encoder, Text: text), WebSocketMessageType.Binary, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException("The chat socket is not open.");
         }
     }
+
+    /// <summary>
+    /// Closes the socket (a normal close handshake, bounded by <see cref="ChatSocketOptions.CloseTimeout"/>), stops
+    /// reconnecting, and completes the streams after a final <see cref="ChatSocketStatus.Closed"/>. Idempotent; safe while
+    /// a message is being received or a reconnect is waiting, and from an observer on any thread (a receive loop that an
+    /// observer holds is waited for no longer than the close timeout).
+    /// </summary>
+    /// <returns>Completes when the socket is closed.</returns>
+    public ValueTask DisposeAsync() => _core.DisposeAsync();
+
+    void IWebSocketProtocol.OnMessage(ReadOnlySpan<byte> message, WebSocketMessageType type)
+    {
+        if (type == WebSocketMessageType.Binary)
+        {
+            Log.UnexpectedBinary(_logger, message.Length);
+            Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.UnexpectedBinary, message.Length, null));
+            return;
+        }
+
+        Dispatch(message);
+    }
+
+    void IWebSocketProtocol.OnOversized(long length) => Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.Oversized, length, null));
+
+    bool IWebSocketProtocol.IsFinal(int closeStatus) => !ChatSocketCloseStatus.IsRetryable(ChatSocketCloseStatus.ToReason(closeStatus));
+
+    Task IWebSocketProtocol.SendKeepAliveAsync(CancellationToken cancellationToken) => Task.CompletedTask; // the runtime's pings keep the chat socket alive
+
+    void IWebSocketProtocol.OnStatus(ReconnectingWebSocketStatus status)
+    {
+        switch (status)
+        {
+            case ReconnectingWebSocketStatus.Open open:
+                Log.Opened(_logger, _redactedUri);
+                if (open.Reconnected)
+                {
+                    // Before the status goes out, so that the outage is reported before audio flows again.
+                    ReportDroppedAudio();
+                }
+
+                break;
+            case ReconnectingWebSocketStatus.Reconnecting r:
+                Log.Reconnecting(_logger, ChatSocketCloseStatus.ToReason(r.CloseStatus), r.CloseStatus, r.Attempt, r.Delay);
+                break;
+        }
+    }
+
+    void IWebSocketProtocol.OnClosed(ReconnectingWebSocketStatus.Closed closed)
+    {
+        ReportDroppedAudio();
+        var status = (ChatSocketStatus.Closed)ToChatStatus(closed);
+        Log.Closed(_logger, status.Reason, status.CloseStatus, status.Description);
+        _events.OnCompleted();
+        _diagnostics.OnCompleted();
+    }
+
+    // The core's status in the chat's words: why a connection ended, from its close status (the chat protocol's).
+    private static ChatSocketStatus ToChatStatus(ReconnectingWebSocketStatus status) => status switch
+    {
+        ReconnectingWebSocketStatus.Connecting => new ChatSocketStatus.Connecting(),
+        ReconnectingWebSocketStatus.Open open => new ChatSocketStatus.Open(open.Reconnected),
+        ReconnectingWebSocketStatus.Reconnecting r => new ChatSocketStatus.Reconnecting(r.Attempt, r.Delay, ChatSocketCloseStatus.ToReason(r.CloseStatus), r.CloseStatus, r.Description),
+        ReconnectingWebSocketStatus.Closed { By: ClosedBy.Client } c => new ChatSocketStatus.Closed(DisconnectReason.ClientStop, c.CloseStatus, c.Description),
+        ReconnectingWebSocketStatus.Closed { By: ClosedBy.ConnectFailed } c =>
+            new ChatSocketStatus.Closed(c.Failure is ChatSocketHandshakeException refused ? refused.Reason : DisconnectReason.NetworkLost, null, null),
+        ReconnectingWebSocketStatus.Closed c => new ChatSocketStatus.Closed(ChatSocketCloseStatus.ToReason(c.CloseStatus), c.CloseStatus, c.Description),
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a status of the WebSocket core."),
+    };
 
     private void DropAudioFrame()
     {
@@ -254,253 +246,6 @@ internal sealed class ChatSocket : IAsyncDisposable
         {
             Log.AudioDropped(_logger, dropped);
         }
-    }
-
-    /// <summary>
-    /// Closes the socket (a normal close handshake, bounded by <see cref="ChatSocketOptions.CloseTimeout"/>), stops
-    /// reconnecting, and completes the streams after a final <see cref="ChatSocketStatus.Closed"/>. Idempotent;
-    /// safe while a message is being received or a reconnect is waiting, and from an observer (which must not
-    /// block on the returned task: the receive loop it waits for is the observer's caller).
-    /// </summary>
-    /// <returns>Completes when the receive loop has ended.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        Task? loop;
-        WebSocket? socket;
-        lock (_lifecycleGate)
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) != 0)
-            {
-                return;
-            }
-
-            loop = _receiveLoop;
-            socket = Volatile.Read(ref _socket);
-        }
-
-        if (socket is not null && loop is not null
-            && await _link.TryCloseOutputAsync(socket, WebSocketCloseStatus.NormalClosure, "client_closed").ConfigureAwait(false))
-        {
-            try
-            {
-                // Give the server the close timeout to answer; the loop ends when it does.
-                await loop.WaitAsync(_options.CloseTimeout, _options.TimeProvider).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-            }
-        }
-
-        await _lifetime.CancelAsync().ConfigureAwait(false);
-        if (loop is not null)
-        {
-            await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        // With a connection, the client closed it normally (1000); without one (disposed before or during the
-        // handshake) there was nothing to close.
-        Finish(loop is not null
-            ? new ChatSocketStatus.Closed(DisconnectReason.ClientStop, (int)WebSocketCloseStatus.NormalClosure, "client_closed")
-            : new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null));
-        Volatile.Read(ref _socket)?.Dispose();
-        _lifetime.Dispose();
-    }
-
-    private async Task RunAsync(WebSocket socket, IDisposable watch)
-    {
-        // The loop outlives the operation that opened the socket: what it starts (a reconnect) begins its own trace.
-        Activity.Current = null;
-        var token = _lifetime.Token;
-        var buffer = new BufferHolder(ArrayPool<byte>.Shared.Rent(InitialReceiveBufferBytes));
-        ChatSocketStatus.Closed? final = null;
-        try
-        {
-            while (true)
-            {
-                var (closeStatus, description) = await ReceiveUntilClosedAsync(socket, buffer, token).ConfigureAwait(false);
-                watch.Dispose();
-                await _link.AnswerCloseAsync(socket).ConfigureAwait(false);
-                await _link.DisposeSocketAsync(socket).ConfigureAwait(false);
-
-                if (Volatile.Read(ref _disposed) != 0)
-                {
-                    return; // DisposeAsync publishes the final status.
-                }
-
-                var reason = ChatSocketCloseStatus.ToReason(closeStatus);
-                var next = await ReconnectAsync(reason, closeStatus, description, token).ConfigureAwait(false);
-                if (next is null)
-                {
-                    if (Volatile.Read(ref _disposed) == 0)
-                    {
-                        final = new ChatSocketStatus.Closed(reason, closeStatus, description);
-                    }
-
-                    return;
-                }
-
-                socket = next;
-                Volatile.Write(ref _socket, socket);
-                if (Volatile.Read(ref _disposed) != 0)
-                {
-                    socket.Abort();
-                    return;
-                }
-
-                watch = WatchSilence(socket);
-
-                Log.Opened(_logger, _redactedUri);
-                ReportDroppedAudio();
-                PublishStatus(new ChatSocketStatus.Open(Reconnected: true));
-            }
-        }
-        catch (Exception) when (token.IsCancellationRequested || Volatile.Read(ref _disposed) != 0)
-        {
-            // Disposed: whatever the socket threw on being aborted, DisposeAsync publishes the final status.
-        }
-        catch (Exception ex)
-        {
-            // Not expected; still, the streams must end with a status rather than hang or fault.
-            Log.ReceiveFailed(_logger, ex);
-            final = new ChatSocketStatus.Closed(DisconnectReason.NetworkLost, null, null);
-        }
-        finally
-        {
-            watch.Dispose();
-            ArrayPool<byte>.Shared.Return(buffer.Buffer);
-            if (final is not null)
-            {
-                Finish(final);
-            }
-        }
-    }
-
-    // Receives messages until the connection closes. Returns the close status, or null when the connection
-    // ended without a close handshake.
-    private async Task<(int? CloseStatus, string? Description)> ReceiveUntilClosedAsync(
-        WebSocket socket, BufferHolder holder, CancellationToken token)
-    {
-        var max = _options.MaxMessageBytes;
-        var count = 0;
-        long total = 0;
-        var oversized = false;
-        try
-        {
-            while (true)
-            {
-                if (!oversized && count == holder.Buffer.Length)
-                {
-                    if (count > max)
-                    {
-                        oversized = true;
-                    }
-                    else
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(holder.Buffer.Length * 2, max + 1));
-                        holder.Buffer.AsSpan(0, count).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(holder.Buffer);
-                        holder.Buffer = larger;
-                    }
-                }
-
-                var target = oversized ? holder.Buffer.AsMemory() : holder.Buffer.AsMemory(count);
-                var result = await socket.ReceiveAsync(target, token).ConfigureAwait(false);
-                Heard();
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return ((int?)socket.CloseStatus ?? (int)WebSocketCloseStatus.Empty, socket.CloseStatusDescription);
-                }
-
-                total += result.Count;
-                if (!oversized)
-                {
-                    count += result.Count;
-                    oversized = count > max;
-                }
-
-                if (!result.EndOfMessage)
-                {
-                    continue;
-                }
-
-                if (oversized)
-                {
-                    Log.Oversized(_logger, max, total);
-                    Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.Oversized, total, null));
-                }
-                else if (result.MessageType == WebSocketMessageType.Binary)
-                {
-                    Log.UnexpectedBinary(_logger, count);
-                    Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.UnexpectedBinary, count, null));
-                }
-                else
-                {
-                    Dispatch(holder.Buffer.AsSpan(0, count));
-                }
-
-                count = 0;
-                total = 0;
-                oversized = false;
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException && !token.IsCancellationRequested)
-        {
-            // A drop, or the runtime aborting a connection whose server stopped answering pings (keep-alive timeout).
-            Log.ReceiveFailed(_logger, ex);
-            return (null, null);
-        }
-        catch (ObjectDisposedException) when (Volatile.Read(ref _disposed) != 0 || socket.State == WebSocketState.Aborted)
-        {
-            // Disposed by us, or aborted between two receives (the silence watchdog, the runtime's keep-alive): an
-            // aborted socket disposes itself, and the next receive says so. The latter is a drop like any other.
-            return (null, null);
-        }
-    }
-
-    // Something arrived from the server (a message, a frame of one, a pong): the silence watchdog counts from now.
-    private void Heard() => Volatile.Write(ref _lastHeard, _options.TimeProvider.GetTimestamp());
-
-    // Drops the connection as a network loss once the server has not been heard from for the silence timeout: the
-    // timer is due at the last byte's time plus the timeout, and moves on when something arrived meanwhile. A live
-    // server answers the runtime's ping (sent 15-18.75 s into a silence) well within it. A timeout like the close
-    // handshake's, so it runs on the TimeProvider (ADR 0007): driving the scheduler's virtual time does not trip it.
-    private IDisposable WatchSilence(WebSocket socket)
-    {
-        var timeout = _options.SilenceTimeout;
-        if (timeout == Timeout.InfiniteTimeSpan)
-        {
-            return System.Reactive.Disposables.Disposable.Empty;
-        }
-
-        Heard();
-        var time = _options.TimeProvider;
-        ITimer? timer = null;
-        timer = time.CreateTimer(
-            _ =>
-            {
-                var silent = time.GetElapsedTime(Volatile.Read(ref _lastHeard));
-                if (silent < timeout)
-                {
-                    try
-                    {
-                        timer!.Change(timeout - silent, Timeout.InfiniteTimeSpan);
-                    }
-                    catch (ObjectDisposedException)
-                    {
-                        // The connection ended meanwhile.
-                    }
-
-                    return;
-                }
-
-                Log.ServerSilent(_logger, timeout.TotalSeconds);
-                socket.Abort();
-            },
-            state: null,
-            Timeout.InfiniteTimeSpan,
-            Timeout.InfiniteTimeSpan);
-        timer.Change(timeout, Timeout.InfiniteTimeSpan);
-        return timer;
     }
 
     private void Dispatch(ReadOnlySpan<byte> message)
@@ -571,115 +316,4 @@ internal sealed class ChatSocket : IAsyncDisposable
     }
 
     private void Report(ChatSocketDiagnostic diagnostic) => _diagnostics.OnNext(diagnostic);
-
-    // Tries the reconnect policy. Returns the new socket, or null when the socket stays closed.
-    private async Task<WebSocket?> ReconnectAsync(DisconnectReason reason, int? closeStatus, string? description, CancellationToken token)
-    {
-        var policy = _options.ReconnectPolicy;
-        if (policy is null || !ChatSocketCloseStatus.IsRetryable(reason) || !SessionAlive())
-        {
-            return null;
-        }
-
-        var jitter = policy.CreateJitterSource();
-        for (var attempt = 1; attempt <= policy.MaxAttempts; attempt++)
-        {
-            var delay = policy.GetDelay(attempt, jitter);
-            Log.Reconnecting(_logger, reason, closeStatus, attempt, delay);
-            // The timer is armed before the status goes out, so whoever drives a virtual clock on seeing the
-            // status finds it armed.
-            var wait = SchedulerDelay.DelayAsync(_options.Scheduler, delay, token);
-            PublishStatus(new ChatSocketStatus.Reconnecting(attempt, delay, reason, closeStatus, description));
-            await wait.ConfigureAwait(false);
-            if (!SessionAlive() || Volatile.Read(ref _disposed) != 0)
-            {
-                return null;
-            }
-
-            using var activity = StartActivity("KonPro Reconnect", attempt);
-            try
-            {
-                return await _connector.ConnectAsync(_options.BuildUri(), Heard, token).ConfigureAwait(false);
-            }
-            catch (ChatSocketHandshakeException ex) when (!ChatSocketCloseStatus.IsRetryable(ex.Reason))
-            {
-                // The server says the session is gone or the token no longer valid: stop trying.
-                activity?.SetStatus(ActivityStatusCode.Error, ex.Reason.ToString());
-                Log.ReconnectFailed(_logger, attempt, ex);
-                return null;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
-            {
-                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-                Log.ReconnectFailed(_logger, attempt, ex);
-            }
-        }
-
-        return null;
-    }
-
-    // A span of this socket's session: a connect (a child of the current span), or a reconnect attempt (a root on the
-    // loop's thread, linked to the connect that first opened the socket).
-    private Activity? StartActivity(string name, int? attempt = null)
-    {
-        var source = _options.ActivitySource;
-        if (source is null || !source.HasListeners())
-        {
-            return null;
-        }
-
-        ActivityLink[]? links = attempt is not null && _openedBy != default ? [new ActivityLink(_openedBy)] : null;
-        var activity = source.StartActivity(name, ActivityKind.Internal, parentContext: default, links: links);
-        activity?.SetTag(KonProDiagnostics.SessionIdTag, _options.SessionId);
-        activity?.SetTag("server.address", _options.BaseUri.Host);
-        if (attempt is { } n)
-        {
-            activity?.SetTag("konpro.reconnect.attempt", n);
-        }
-
-        return activity;
-    }
-
-    private bool SessionAlive() => Volatile.Read(ref _reconnectsStopped) == 0;
-
-    private void PublishStatus(ChatSocketStatus status)
-    {
-        lock (_statusGate)
-        {
-            if (!_finished)
-            {
-                Volatile.Write(ref _currentStatus, status);
-                _status.Enqueue(status);
-            }
-        }
-
-        _status.Drain();
-    }
-
-    // Publishes the final status once and completes every stream.
-    private void Finish(ChatSocketStatus.Closed closed)
-    {
-        lock (_statusGate)
-        {
-            if (_finished)
-            {
-                return;
-            }
-
-            _finished = true;
-            ReportDroppedAudio();
-            Log.Closed(_logger, closed.Reason, closed.CloseStatus, closed.Description);
-            Volatile.Write(ref _currentStatus, closed);
-            _status.Enqueue(closed);
-        }
-
-        _status.OnCompleted();
-        _events.OnCompleted();
-        _diagnostics.OnCompleted();
-    }
-
-    private sealed class BufferHolder(byte[] buffer)
-    {
-        public byte[] Buffer { get; set; } = buffer;
-    }
 }

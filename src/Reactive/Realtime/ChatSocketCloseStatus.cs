@@ -2,7 +2,11 @@ using System.Net.WebSockets;
 
 namespace KonPro.Streaming.Realtime;
 
-/// <summary>The chat socket's close statuses (<c>x-close-statuses</c> in <c>openapi/konpro-chat.asyncapi.yaml</c>) and what they mean: the SDK's one reconnect rule.</summary>
+/// <summary>
+/// The chat socket's close statuses (<c>x-close-statuses</c> in <c>openapi/konpro-chat.asyncapi.yaml</c>) and what they
+/// mean: which are final, for the SDK's one reconnect rule (<see cref="ReconnectingWebSocket"/>), and the
+/// <see cref="DisconnectReason"/> each one becomes.
+/// </summary>
 internal static class ChatSocketCloseStatus
 {
     /// <summary><c>stop</c> was called (<c>session_stopped</c>).</summary>

@@ -9,7 +9,7 @@ namespace KonPro.Streaming.Realtime;
 internal sealed record ChatSocketOptions
 {
     /// <summary>The default bound of one received message.</summary>
-    internal const int DefaultMaxMessageBytes = 1024 * 1024;
+    internal const int DefaultMaxMessageBytes = ReconnectingWebSocketOptions.DefaultMaxMessageBytes;
 
     /// <summary>The API base URL (<c>https://api.konpro.ai</c>, or the fake server's <c>http://127.0.0.1:port</c>).</summary>
     public required Uri BaseUri { get; init; }

@@ -1,10 +1,11 @@
 namespace KonPro.Streaming;
 
 /// <summary>
-/// How the chat socket reconnects after it lost its connection (a network loss, or a server going away,
-/// failing or restarting: close statuses 1001, 1011, 1012 and others the protocol does not reserve). It never
-/// reconnects after a close that ends the session (stopped, idle timeout, duration limit, unauthorized,
-/// unknown session), nor once the session is over.
+/// How the chat socket and the realtime audio socket reconnect after they lost their connection (a network loss, or
+/// a server going away, failing or restarting: close statuses 1001, 1011, 1012 and others the protocol does not
+/// reserve). They never reconnect after a close that ends the session (stopped, idle timeout, duration limit,
+/// unauthorized, unknown session; for the realtime socket every status from 4000 to 4999), after an upgrade refused
+/// as unauthorized or for an unknown session, nor once the session is over.
 /// </summary>
 /// <remarks>
 /// The delay before attempt <c>n</c> (from 1) is <c>min(MaxDelay, InitialDelay × BackoffMultiplier^(n-1))</c>,

@@ -4,8 +4,9 @@ namespace KonPro.Streaming.Api;
 /// The statuses the server closes the chat socket with, their reason texts, and whether a client may reconnect
 /// after them (<c>x-close-statuses</c> in <c>openapi/konpro-chat.asyncapi.yaml</c>). Any other status (1001 going
 /// away, 1011 internal error, 1012 restart) and a connection lost without a close handshake allow a reconnect
-/// while the session lives. The SDK's one reconnect rule is its chat socket's (<c>ChatSocketCloseStatus.IsRetryable</c>),
-/// held to this document by the protocol agreement tests.
+/// while the session lives. The SDK's one reconnect rule is its WebSocket core's (<c>ReconnectingWebSocket.MayReconnect</c>),
+/// which takes the chat socket's final statuses from <c>ChatSocketCloseStatus.IsRetryable</c>, held to this document by the
+/// protocol agreement tests.
 /// </summary>
 public static class ChatCloseStatus
 {

@@ -17,9 +17,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Realtime audio socket lost ({Reason}); reconnect attempt {Attempt} in {DelayMs} ms")]
     public static partial void RealtimeAudioReconnecting(ILogger logger, string reason, int attempt, double delayMs);
 
-    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Realtime audio keep-alive failed: {Reason}")]
-    public static partial void RealtimeAudioKeepAliveFailed(ILogger logger, string reason);
-
     [LoggerMessage(EventId = 4105, Level = LogLevel.Error, Message = "An observer of the realtime audio socket threw on {EventName}; the other observers still get it")]
     public static partial void RealtimeAudioObserverFailed(ILogger logger, Exception exception, string eventName);
 }

@@ -31,8 +31,11 @@ namespace KonPro.Streaming;
 /// utterances in progress then end as interrupted. Closes 1000 and 4xxx are final. A keep-alive is sent every
 /// <see cref="RealtimeAudioSocketOptions.KeepAliveInterval"/>. Audio may be sent as soon as the socket is open: the
 /// server buffers it until the session is connected.</para>
+/// <para>The socket is the realtime protocol over the SDK's one WebSocket core (the chat socket's too): receive loop, send
+/// lock, close handshake, keep-alive timer and reconnects are the core's; this class reads and writes the messages,
+/// follows the utterances and gives the core's status the words of <see cref="RealtimeAudioState"/>.</para>
 /// </remarks>
-public sealed class RealtimeAudioSocket : IAsyncDisposable
+public sealed class RealtimeAudioSocket : IAsyncDisposable, IWebSocketProtocol
 {
     /// <summary>The socket's sample rate: PCM16 mono at 24 kHz.</summary>
     public const int SampleRate = RealtimeProtocol.AudioSampleRate;
@@ -40,28 +43,20 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
     // The bound of the close handshake on dispose.
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly Uri _endpoint;
     private readonly string _redacted;
     private readonly RealtimeAudioSocketOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly IScheduler _scheduler;
-    private readonly IWebSocketConnector _connector;
     private readonly Lock _gate = new();
     // Both streams are queued under the gate (or from the one loop) and delivered outside any lock of ours, one at a
     // time: an observer may block, or call back into this socket from any thread, without a deadlock.
     private readonly EventHub<RealtimeAudioEvent> _events;
     private readonly EventHub<RealtimeAudioState> _state;
-    private readonly WebSocketLink _link;
+    private readonly ReconnectingWebSocket _core;
     private readonly Dictionary<string, RealtimeUtterance> _utterances = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _lifetime = new();
     private readonly string _idPrefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-    private WebSocket? _socket;
-    private Task? _run;
-    private IDisposable? _keepAlive;
     private bool _closed;
     private RealtimeAudioState _currentState = RealtimeAudioState.Connecting;
-    private int _disposed;
     private int _ids;
 
     /// <summary>Creates a client of a realtime audio socket (not yet connected: see <see cref="ConnectAsync"/>).</summary>
@@ -79,13 +74,24 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
 
         _options = options ?? new RealtimeAudioSocketOptions();
         _options.Validate();
-        _endpoint = uri;
         _redacted = $"{uri.Scheme}://{uri.Authority}/{SecretRedactor.Mask}";
         _time = _options.TimeProvider ?? TimeProvider.System;
         _logger = _options.LoggerFactory?.CreateLogger<RealtimeAudioSocket>() ?? NullLogger<RealtimeAudioSocket>.Instance;
-        _scheduler = _options.Scheduler ?? DefaultScheduler.Instance;
-        _connector = _options.Connector ?? new ClientWebSocketConnector();
-        _link = new WebSocketLink(CloseTimeout, _time, _logger, _lifetime.Token);
+        _core = new ReconnectingWebSocket(
+            new ReconnectingWebSocketOptions
+            {
+                Uri = uri,
+                RedactedUri = _redacted,
+                Name = "Realtime audio socket",
+                Logger = _logger,
+                TimeProvider = _time,
+                Scheduler = _options.Scheduler ?? DefaultScheduler.Instance,
+                ReconnectPolicy = _options.ReconnectPolicy,
+                KeepAliveInterval = _options.KeepAliveInterval,
+                CloseTimeout = CloseTimeout,
+            },
+            _options.Connector ?? new ClientWebSocketConnector(),
+            this);
         var logger = _logger;
         _events = new EventHub<RealtimeAudioEvent>(replayLatest: false, (e, evt) => Log.RealtimeAudioObserverFailed(logger, e, evt?.GetType().Name ?? "completion"));
         _state = new EventHub<RealtimeAudioState>(replayLatest: true, (e, state) => Log.RealtimeAudioObserverFailed(logger, e, "State " + state), hasInitial: true, RealtimeAudioState.Connecting);
@@ -151,29 +157,19 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
     /// <exception cref="InvalidOperationException">It was already connected, or closed.</exception>
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed != 0, this);
-            if (_socket is not null || _closed)
-            {
-                throw new InvalidOperationException("ConnectAsync may be called once, on a socket that is not closed.");
-            }
-        }
-
+        ObjectDisposedException.ThrowIf(_core.IsDisposed, this);
         Log.RealtimeAudioConnecting(_logger, _redacted);
-        var socket = await OpenWebSocketAsync(cancellationToken).ConfigureAwait(false);
-        lock (_gate)
+        try
         {
-            _socket = socket;
+            // Armed before it returns, on the injected scheduler (ADR 0007): the keep-alive, and the receive loop started.
+            await _core.ConnectAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        if (_options.KeepAliveInterval > TimeSpan.Zero)
+        catch (ChatSocketHandshakeException refused) when (refused.InnerException is WebSocketException original)
         {
-            // On the injected scheduler (ADR 0007), armed before the loop starts, so whoever drives a virtual clock after the connect finds it armed.
-            _keepAlive = Observable.Interval(_options.KeepAliveInterval, _scheduler).Subscribe(tick => { _ = KeepAliveQuietlyAsync(); });
+            // A refused upgrade throws the runtime's WebSocketException, as a plain ClientWebSocket would.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(original);
+            throw;
         }
-
-        _run = Task.Run(() => RunAsync(socket));
     }
 
     /// <summary>Begins an utterance of your own audio; append to it, then end it.</summary>
@@ -294,38 +290,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
 
     /// <summary>Closes the socket (normal closure), ends the utterances in progress as closed and completes the streams.</summary>
     /// <returns>A task that completes when everything is released.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        WebSocket? socket;
-        lock (_gate)
-        {
-            socket = _socket;
-        }
-
-        if (socket is not null && await _link.TryCloseOutputAsync(socket, WebSocketCloseStatus.NormalClosure, "client_closed").ConfigureAwait(false)
-            && _run is { } run)
-        {
-            try
-            {
-                await run.WaitAsync(CloseTimeout, _time).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // The server did not answer the close in time; the socket is dropped.
-            }
-        }
-
-        await _lifetime.CancelAsync().ConfigureAwait(false);
-        CloseForGood(1000, "client_closed");
-        socket?.Abort();
-        socket?.Dispose();
-        _lifetime.Dispose();
-    }
+    public ValueTask DisposeAsync() => _core.DisposeAsync();
 
     /// <inheritdoc />
     public override string ToString() => $"RealtimeAudioSocket {{ Endpoint = {_redacted}, State = {CurrentState} }}";
@@ -359,153 +324,62 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
         return SendAsync(json.WrittenMemory, cancellationToken);
     }
 
-    // Through the same connector as the chat socket (its keep-alive pings and their timeout). A refused upgrade throws the
-    // runtime's WebSocketException, as a plain ClientWebSocket would.
-    private async Task<WebSocket> OpenWebSocketAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _connector.ConnectAsync(_endpoint, static () => { }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChatSocketHandshakeException refused) when (refused.InnerException is WebSocketException original)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(original);
-            throw;
-        }
-    }
-
     private async Task SendAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        ObjectDisposedException.ThrowIf(_core.IsDisposed, this);
+        switch (_core.CurrentStatus)
         {
-            ObjectDisposedException.ThrowIf(_disposed != 0, this);
-            if (_closed)
-            {
-                throw new InvalidOperationException("The realtime audio socket is closed.");
-            }
-
-            if (_socket is null)
-            {
+            case null:
                 throw new InvalidOperationException("Call ConnectAsync before sending.");
-            }
+            case ReconnectingWebSocketStatus.Closed:
+                throw new InvalidOperationException("The realtime audio socket is closed.");
         }
 
-        // On the socket current once the send lock is taken (a reconnect may have replaced this one meanwhile).
-        if (!await _link.TrySendAsync(CurrentSocket, static message => message, utf8, WebSocketMessageType.Text, cancellationToken).ConfigureAwait(false))
+        // On the connection current once the send lock is taken (a reconnect may have replaced this one meanwhile).
+        if (!await _core.TrySendAsync(static message => message, utf8, WebSocketMessageType.Text, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException("The realtime audio socket is not open.");
         }
     }
 
-    private WebSocket? CurrentSocket()
-    {
-        lock (_gate)
-        {
-            return _socket;
-        }
-    }
-
     private string NextId(string kind) => $"{kind}_{_idPrefix}_{Interlocked.Increment(ref _ids)}";
 
-    /// <summary>The one receive loop: receives until the socket closes, then reconnects or closes for good.</summary>
-    private async Task RunAsync(WebSocket socket)
+    void IWebSocketProtocol.OnMessage(ReadOnlySpan<byte> message, WebSocketMessageType type)
     {
-        var jitter = _options.ReconnectPolicy?.CreateJitterSource();
-        while (true)
+        if (type == WebSocketMessageType.Text)
         {
-            var (status, description) = await ReceiveUntilClosedAsync(socket).ConfigureAwait(false);
-            await _link.AnswerCloseAsync(socket).ConfigureAwait(false);
-            if (_disposed != 0 || _options.ReconnectPolicy is null || (status is { } s && RealtimeProtocol.IsFinal(s)))
-            {
-                CloseForGood(status, description);
-                return;
-            }
-
-            EndUtterances(SpeakOutcome.Interrupted);
-            var next = await ReconnectAsync(_options.ReconnectPolicy, jitter!, description ?? status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "connection lost").ConfigureAwait(false);
-            if (next is null)
-            {
-                CloseForGood(status, description);
-                return;
-            }
-
-            await _link.DisposeSocketAsync(socket).ConfigureAwait(false);
-            socket = next;
+            Dispatch(RealtimeAudioEventParser.Parse(Encoding.UTF8.GetString(message), _time.GetUtcNow()));
         }
     }
 
-    private async Task<WebSocket?> ReconnectAsync(ReconnectPolicy policy, Random jitter, string reason)
+    void IWebSocketProtocol.OnOversized(long length)
     {
-        for (var attempt = 1; attempt <= policy.MaxAttempts; attempt++)
-        {
-            var delay = policy.GetDelay(attempt, jitter);
-            Log.RealtimeAudioReconnecting(_logger, reason, attempt, delay.TotalMilliseconds);
-            try
-            {
-                // On the injected scheduler, armed before the state says Reconnecting, so whoever drives a virtual clock on
-                // seeing it finds the delay armed.
-                var wait = SchedulerDelay.DelayAsync(_scheduler, delay, _lifetime.Token);
-                SetState(RealtimeAudioState.Reconnecting);
-                await wait.ConfigureAwait(false);
-                var socket = await OpenWebSocketAsync(_lifetime.Token).ConfigureAwait(false);
-                lock (_gate)
-                {
-                    if (_disposed != 0)
-                    {
-                        socket.Dispose();
-                        return null;
-                    }
-
-                    _socket = socket;
-                }
-
-                return socket;
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException)
-            {
-                reason = ex.GetType().Name;
-            }
-        }
-
-        return null;
+        // Logged by the core; no event of this protocol is that large.
     }
 
-    private async Task<(int? Status, string? Description)> ReceiveUntilClosedAsync(WebSocket socket)
+    bool IWebSocketProtocol.IsFinal(int closeStatus) => RealtimeProtocol.IsFinal(closeStatus);
+
+    Task IWebSocketProtocol.SendKeepAliveAsync(CancellationToken cancellationToken) => KeepAliveAsync(cancellationToken);
+
+    void IWebSocketProtocol.OnStatus(ReconnectingWebSocketStatus status)
     {
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
-        try
+        if (status is ReconnectingWebSocketStatus.Reconnecting reconnecting)
         {
-            while (true)
+            if (reconnecting.Attempt == 1)
             {
-                buffer.Clear();
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await socket.ReceiveAsync(buffer.GetMemory(16 * 1024), _lifetime.Token).ConfigureAwait(false);
-                    buffer.Advance(result.Count);
-                }
-                while (!result.EndOfMessage);
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return ((int?)socket.CloseStatus, socket.CloseStatusDescription);
-                }
-
-                if (result.MessageType == WebSocketMessageType.Text)
-                {
-                    Dispatch(RealtimeAudioEventParser.Parse(Encoding.UTF8.GetString(buffer.WrittenSpan), _time.GetUtcNow()));
-                }
+                // The server forgets what it was saying with the connection.
+                EndUtterances(SpeakOutcome.Interrupted);
             }
+
+            var reason = reconnecting.Description ?? reconnecting.CloseStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "connection lost";
+            Log.RealtimeAudioReconnecting(_logger, reason, reconnecting.Attempt, reconnecting.Delay.TotalMilliseconds);
+            SetState(RealtimeAudioState.Reconnecting);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
-        {
-            return (null, null); // abrupt loss, or disposal
-        }
+
+        // Open is the transport's: the state says Connected when the server says the session is (session.state_updated).
     }
+
+    void IWebSocketProtocol.OnClosed(ReconnectingWebSocketStatus.Closed closed) => CloseForGood(closed.CloseStatus, closed.Description);
 
     private void Dispatch(RealtimeAudioEvent evt)
     {
@@ -610,22 +484,9 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable
             _state.Enqueue(RealtimeAudioState.Closed);
         }
 
-        _keepAlive?.Dispose();
         EndUtterances(SpeakOutcome.SessionClosed);
         Log.RealtimeAudioClosed(_logger, status, description);
         _state.OnCompleted();
         _events.OnCompleted();
-    }
-
-    private async Task KeepAliveQuietlyAsync()
-    {
-        try
-        {
-            await KeepAliveAsync(_lifetime.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is WebSocketException or InvalidOperationException or OperationCanceledException or ObjectDisposedException)
-        {
-            Log.RealtimeAudioKeepAliveFailed(_logger, ex.GetType().Name);
-        }
     }
 }

@@ -1,56 +1,16 @@
 using System.Net.WebSockets;
-using System.Text;
 using System.Threading.Channels;
 using KonPro.Streaming.Realtime;
 
 namespace KonPro.Streaming.Tests.Realtime.Support;
 
 /// <summary>The server side of one in-memory chat socket connection.</summary>
-internal sealed class InMemoryServerConnection(WebSocket socket, InMemoryDuplexStream stream, Uri uri) : IAsyncDisposable
+internal sealed class InMemoryServerConnection(WebSocket socket, InMemoryDuplexStream stream, Uri uri) : ServerSideWebSocket(socket), IAsyncDisposable
 {
-    public WebSocket Socket { get; } = socket;
-
     public Uri Uri { get; } = uri;
-
-    public Task SendTextAsync(string json) =>
-        Socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
-
-    /// <summary>Sends one text message split into frames at the given byte offsets.</summary>
-    public async Task SendFragmentedAsync(string json, params int[] cuts)
-    {
-        var bytes = Encoding.UTF8.GetBytes(json);
-        var start = 0;
-        foreach (var cut in cuts)
-        {
-            await Socket.SendAsync(bytes.AsMemory(start, cut - start), WebSocketMessageType.Text, false, CancellationToken.None);
-            start = cut;
-        }
-
-        await Socket.SendAsync(bytes.AsMemory(start), WebSocketMessageType.Text, true, CancellationToken.None);
-    }
-
-    public Task CloseAsync(int status, string description) =>
-        Socket.CloseOutputAsync((WebSocketCloseStatus)status, description, CancellationToken.None);
 
     /// <summary>Drops the connection without a close handshake.</summary>
     public void Abort() => stream.Abort();
-
-    /// <summary>Receives one whole message (binary frames from the client, or its close).</summary>
-    public async Task<(WebSocketMessageType Type, byte[] Bytes)> ReceiveAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        var buffer = new byte[64 * 1024];
-        var total = 0;
-        while (true)
-        {
-            var result = await Socket.ReceiveAsync(buffer.AsMemory(total), cts.Token);
-            total += result.Count;
-            if (result.EndOfMessage || result.MessageType == WebSocketMessageType.Close)
-            {
-                return (result.MessageType, buffer[..total]);
-            }
-        }
-    }
 
     public ValueTask DisposeAsync()
     {

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace KonPro.Streaming.Tests.Realtime.Support;
 
@@ -66,7 +64,7 @@ internal sealed class SilentWebSocketServer : IAsyncDisposable
                 _accepted.Add(client);
             }
 
-            var requestLine = await UpgradeAsync(client.GetStream(), _stop.Token);
+            var requestLine = await WebSocketUpgrade.AnswerAsync(client.GetStream(), refuseWith: null, _stop.Token);
             Interlocked.Increment(ref _upgrades);
             if (_pongEvery is { } every && (_pongPath is null || requestLine.Contains(_pongPath, StringComparison.Ordinal)))
             {
@@ -92,29 +90,5 @@ internal sealed class SilentWebSocketServer : IAsyncDisposable
         {
             // Stopped, or the client went away.
         }
-    }
-
-    // Answers the upgrade; returns the request line.
-    private static async Task<string> UpgradeAsync(NetworkStream stream, CancellationToken cancellationToken)
-    {
-        // Read the request headers up to the blank line, one byte at a time so nothing after them is consumed.
-        var head = new StringBuilder();
-        var one = new byte[1];
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
-        {
-            if (await stream.ReadAsync(one, cancellationToken) == 0)
-            {
-                return string.Empty;
-            }
-
-            head.Append((char)one[0]);
-        }
-
-        var key = head.ToString().Split("\r\n")
-            .First(line => line.StartsWith("Sec-WebSocket-Key:", StringComparison.OrdinalIgnoreCase))["Sec-WebSocket-Key:".Length..].Trim();
-        var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
-        var response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(response), cancellationToken);
-        return head.ToString().Split("\r\n")[0];
     }
 }
