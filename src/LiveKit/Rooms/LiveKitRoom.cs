@@ -102,20 +102,34 @@ internal sealed partial class LiveKitRoom : IAvatarRoom
         }
     }
 
+    // Signalling v0 (`<url>/rtc`, a publisher and a subscriber peer connection), as livekit-client joins by default. The
+    // core's own default in the livekit-ffi releases this repository ships tries the single-peer-connection path
+    // (`<url>/rtc/v1`) first and, where a server does not serve it (404), joins again at `/rtc`: that detour cost 200-330
+    // ms of every join under load (the core's logs: the v1 upgrade refused in 1-5 ms, the fallback's attempt logged
+    // 200-330 ms later; docs/benchmarks.md).
+    internal static FfiRequest NewConnect(string url, string token, LiveKitRoomOptions options) => new()
+    {
+        Connect = new ConnectRequest
+        {
+            Url = url,
+            Token = token,
+            Options = new RoomOptions
+            {
+                AutoSubscribe = true,
+                AdaptiveStream = false,
+                Dynacast = false,
+                JoinRetries = options.JoinRetries,
+                SinglePeerConnection = false,
+            },
+        },
+    };
+
     /// <summary>Joins the room; completes when the FFI reports the result.</summary>
     internal async Task ConnectAsync(string url, string token, CancellationToken cancellationToken)
     {
         var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _ffi.Request(
-            new FfiRequest
-            {
-                Connect = new ConnectRequest
-                {
-                    Url = url,
-                    Token = token,
-                    Options = new RoomOptions { AutoSubscribe = true, AdaptiveStream = false, Dynacast = false, JoinRetries = _options.JoinRetries },
-                },
-            },
+            NewConnect(url, token, _options),
             r => r.Connect.AsyncId,
             evt => OnConnected(evt, url, token, joined));
         using var registration = cancellationToken.Register(() => joined.TrySetCanceled(cancellationToken));

@@ -109,6 +109,19 @@ public sealed class LiveKitRoomConnectorTests
     }
 
     [Fact]
+    public void The_join_asks_for_signalling_v0_so_that_the_core_does_not_try_the_single_peer_connection_path_first()
+    {
+        var connect = LiveKitRoom.NewConnect("ws://10.77.0.1:7880", "secret-token", new LiveKitRoomOptions { JoinRetries = 3 }).Connect;
+
+        connect.Url.Should().Be("ws://10.77.0.1:7880");
+        connect.Options.JoinRetries.Should().Be(3);
+        connect.Options.AutoSubscribe.Should().BeTrue();
+        connect.Options.HasSinglePeerConnection.Should().BeTrue(
+            "left out, livekit-ffi 0.12.80 joins at <url>/rtc/v1 first and, where the server answers 404, at /rtc after a 200-330 ms detour");
+        connect.Options.SinglePeerConnection.Should().BeFalse();
+    }
+
+    [Fact]
     public void AddKonProLiveKit_makes_the_connector_the_one_every_session_gets()
     {
         var services = new ServiceCollection().AddKonProLiveKit(o => o.VideoQueueFrames = 4);
