@@ -19,7 +19,10 @@ internal sealed class EventHub<T>
     private readonly Lock _gate = new();
     // Values travel without a closure (Work is null; After, when set, runs once every observer has the value);
     // subscriptions and completion carry their work.
-    private readonly ConcurrentQueue<Pending> _pending = new();
+    // Made with the first value or work queued: a hub that never carries one (a chat-only session's room data, the
+    // flags of a session that has not spoken yet) keeps none; a ConcurrentQueue starts with a 32-slot segment (about
+    // 1.3 KB here), and every session has six hubs.
+    private ConcurrentQueue<Pending>? _pending;
     private readonly bool _replayLatest;
     private readonly Action<Exception, T?> _onObserverError;
     private IObserver<T>[] _observers = [];
@@ -38,6 +41,12 @@ internal sealed class EventHub<T>
     }
 
     public bool IsCompleted => _completed;
+
+    /// <summary>Whether the hub has made its queue (it does with the first value or work queued).</summary>
+    internal bool HasQueue => Volatile.Read(ref _pending) is not null;
+
+    private ConcurrentQueue<Pending> Queue =>
+        Volatile.Read(ref _pending) ?? Interlocked.CompareExchange(ref _pending, new ConcurrentQueue<Pending>(), null) ?? _pending;
 
     public IObservable<T> AsObservable() => new HubObservable(this);
 
@@ -64,7 +73,7 @@ internal sealed class EventHub<T>
             }
 
             // Racing OnCompleted, a value may land behind the completion: it then reaches no observer (they are gone).
-            _pending.Enqueue(new Pending(value, null, afterDelivery));
+            Queue.Enqueue(new Pending(value, null, afterDelivery));
             return true;
         }
 
@@ -77,7 +86,7 @@ internal sealed class EventHub<T>
 
             _latest = value;
             _hasLatest = true;
-            _pending.Enqueue(new Pending(value, null, afterDelivery));
+            Queue.Enqueue(new Pending(value, null, afterDelivery));
             return true;
         }
     }
@@ -96,7 +105,7 @@ internal sealed class EventHub<T>
                 return false;
             }
 
-            _pending.Enqueue(new Pending(default!, work, null));
+            Queue.Enqueue(new Pending(default!, work, null));
             return true;
         }
     }
@@ -125,7 +134,7 @@ internal sealed class EventHub<T>
                 _hasLatest = true;
             }
 
-            _pending.Enqueue(new Pending(value, null, null));
+            Queue.Enqueue(new Pending(value, null, null));
             return true;
         }
     }
@@ -140,7 +149,7 @@ internal sealed class EventHub<T>
             }
 
             _completed = true;
-            _pending.Enqueue(new Pending(default!, () =>
+            Queue.Enqueue(new Pending(default!, () =>
             {
                 IObserver<T>[] observers;
                 lock (_gate)
@@ -175,7 +184,7 @@ internal sealed class EventHub<T>
         var subscription = new Subscription(this, observer);
         lock (_gate)
         {
-            _pending.Enqueue(new Pending(default!, () =>
+            Queue.Enqueue(new Pending(default!, () =>
             {
                 if (subscription.IsDisposed)
                 {
@@ -254,7 +263,8 @@ internal sealed class EventHub<T>
     {
         while (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
-            while (_pending.TryDequeue(out var next))
+            var queue = Volatile.Read(ref _pending);
+            while (queue is not null && queue.TryDequeue(out var next))
             {
                 Run(next);
             }
@@ -262,7 +272,7 @@ internal sealed class EventHub<T>
             // A full fence: the look below cannot move ahead of the release, so a publisher that found the flag set
             // has queued its value where this look sees it.
             Interlocked.Exchange(ref _draining, 0);
-            if (_pending.IsEmpty)
+            if (Volatile.Read(ref _pending) is not { IsEmpty: false })
             {
                 return;
             }

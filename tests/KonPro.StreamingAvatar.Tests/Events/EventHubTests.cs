@@ -6,6 +6,23 @@ namespace KonPro.Streaming.Tests.Events;
 public sealed class EventHubTests
 {
     [Fact]
+    public void A_hub_that_never_carries_a_value_keeps_no_queue_and_one_that_does_delivers_in_order()
+    {
+        var idle = new EventHub<int>(replayLatest: false, (_, _) => { });
+        var used = new EventHub<int>(replayLatest: true, (_, _) => { });
+        var seen = new List<int>();
+
+        idle.HasQueue.Should().BeFalse("a session's unused hub (a chat-only session's room data) costs no queue");
+        used.OnNext(1);
+        used.AsObservable().Subscribe(Observer.Create<int>(seen.Add));
+        used.OnNext(2);
+        used.OnNext(3);
+
+        used.HasQueue.Should().BeTrue();
+        seen.Should().Equal(1, 2, 3);
+    }
+
+    [Fact]
     public void A_throwing_observer_does_not_stop_delivery_to_the_others_nor_to_itself_later()
     {
         var errors = new List<Exception>();

@@ -58,7 +58,7 @@ internal static class FakeThroughput
         [
             Line("fake keep_alive", measured),
             Line("baseline minimal Kestrel keep_alive", baseline),
-            string.Create(CultureInfo.InvariantCulture, $"fake-throughput ratio: {ratio:0.00} of the minimal endpoint (goal >= 0.33); rounds: median {ratios[Rounds / 2]:0.00}, {ratios[0]:0.00}-{ratios[^1]:0.00}"),
+            string.Create(CultureInfo.InvariantCulture, $"fake-throughput ratio: {ratio:0.00} of the minimal endpoint (goal >= 0.4 with the admin interface on, issue 22); rounds: median {ratios[Rounds / 2]:0.00}, {ratios[0]:0.00}-{ratios[^1]:0.00}"),
         ];
     }
 
