@@ -231,7 +231,7 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
             utterance.Bytes += audio.Length;
             if (utterance == _current)
             {
-                _session.Room?.SpeakAudio(audio, SampleRate);
+                _session.Find<Room.SessionRoom>()?.SpeakAudio(audio, SampleRate);
             }
             else
             {
@@ -286,7 +286,7 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
             _queue.Clear();
             _current = null;
             _openId = null;
-            _session.Room?.ClearAudio();
+            _session.Find<Room.SessionRoom>()?.ClearAudio();
         }
 
         if (current is not null)
@@ -322,7 +322,7 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
                     // The room's avatar audio track plays the utterance's audio from now on.
                     foreach (var chunk in head.Pending)
                     {
-                        _session.Room?.SpeakAudio(chunk, SampleRate);
+                        _session.Find<Room.SessionRoom>()?.SpeakAudio(chunk, SampleRate);
                     }
 
                     head.Pending.Clear();
