@@ -1,5 +1,4 @@
 using KonPro.Streaming.Testing.Sessions;
-using KonPro.Streaming.Testing.Time;
 
 namespace KonPro.Streaming.Testing.Tests.Sessions;
 
@@ -12,7 +11,7 @@ public sealed class SessionOutboxTests
     [Fact]
     public async Task Events_reach_each_subscribed_channel_in_the_order_they_were_written()
     {
-        var session = NewSession();
+        var session = Support.Sessions.New();
         var heard = new List<string>();
         session.GetOrSubscribe(_ => new Recorder("chat", heard));
         session.GetOrSubscribe(_ => new OtherRecorder("room", heard));
@@ -31,7 +30,7 @@ public sealed class SessionOutboxTests
     [Fact]
     public async Task A_channel_subscribed_first_hears_the_close_before_the_others_and_each_hears_it_once()
     {
-        var session = NewSession();
+        var session = Support.Sessions.New();
         var heard = new List<string>();
         session.GetOrSubscribe(_ => new Recorder("chat", heard));
         session.GetOrSubscribe(_ => new OtherRecorder("speaker", heard), first: true);
@@ -46,7 +45,7 @@ public sealed class SessionOutboxTests
     [Fact]
     public async Task A_channel_is_subscribed_once_and_found_by_its_type()
     {
-        var session = NewSession();
+        var session = Support.Sessions.New();
         var created = 0;
         var first = session.GetOrSubscribe(_ => { created++; return new Recorder("chat", []); });
         var again = session.GetOrSubscribe(_ => { created++; return new Recorder("chat", []); });
@@ -61,7 +60,7 @@ public sealed class SessionOutboxTests
     [Fact]
     public async Task Writing_an_event_to_the_outbox_allocates_nothing()
     {
-        var session = NewSession();
+        var session = Support.Sessions.New();
         session.GetOrSubscribe(_ => new Counter());
         var sessionEvent = new SessionEvent(SessionEventKind.AvatarTalkingMessage, "task-1", "Hello");
         session.Publish(sessionEvent); // the first call compiles the path
@@ -91,13 +90,6 @@ public sealed class SessionOutboxTests
 
         sessionEvent.GoesToChat(delivery).Should().Be(chat);
         sessionEvent.GoesToRoom(delivery).Should().Be(room);
-    }
-
-    private static FakeSession NewSession()
-    {
-        var options = new KonProFakeServerOptions();
-        var settings = new FakeSessionSettings("s-1", options.ApiKeys[0], "api_key", "default", null, 1, null, null, 120, DisableIdleTimeout: true, SilenceResponse: false);
-        return new FakeSession(settings, new ScaledClock(TimeProvider.System, 1), options, (_, _, _) => { });
     }
 
     private class Recorder(string name, List<string> heard) : ISessionEventSink
