@@ -64,7 +64,14 @@ internal sealed class SessionChatSockets(FakeSession session) : ISessionEventSin
     /// <inheritdoc />
     public void OnClosed(int status, string reason)
     {
-        foreach (var socket in Volatile.Read(ref _sockets))
+        ChatConnection[] sockets;
+        lock (_gate)
+        {
+            // Under the lock that binds: a socket is either bound before the close (and closed here) or refused.
+            sockets = _sockets;
+        }
+
+        foreach (var socket in sockets)
         {
             socket.Close(status, reason);
         }

@@ -124,6 +124,8 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         }
 
         var tls = options.UseHttps ? Tls.ServerCertificate.Load(options) : null;
+        // The faults act on the chat sockets, which only the hub knows, and the hub is built on the core that holds the
+        // faults: the faults find the hub when they act, long after both are built.
         ChatHub? chat = null;
         var core = new FakeServerCore(options, sessionId => chat!.SocketsOf(sessionId));
         var avatar = new AvatarBehaviour(core);
