@@ -13,7 +13,7 @@ namespace KonPro.Streaming.Testing.Chat;
 /// the outbox until <see cref="Accepted"/> gives the writer its socket, so no event falls between the client seeing the
 /// socket open and the server binding it. WireMock owns the receive loop.
 /// </summary>
-internal sealed class ChatConnection
+internal sealed class ChatConnection : IChatFaultTarget
 {
     private readonly TaskCompletionSource<WebSocket?> _accepted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocket? _socket;
@@ -39,6 +39,12 @@ internal sealed class ChatConnection
     public Guid Id { get; }
 
     public FakeSession? Session { get; set; }
+
+    /// <summary>The session's chat sockets, once this one is bound to them.</summary>
+    public SessionChatSockets? Bound { get; set; }
+
+    /// <inheritdoc />
+    public string? SessionId => Session?.Id;
 
     public VoiceActivityDetector Vad { get; }
 
@@ -151,7 +157,7 @@ internal sealed class ChatConnection
         _closing = true;
         _outbox.Writer.TryComplete();
         SilenceTimer?.Dispose();
-        Session?.Detach(this);
+        Bound?.Remove(this);
     }
 
     /// <summary>Waits (at most the close timeout) until the writer has sent what was queued before the socket ended.</summary>
