@@ -24,6 +24,7 @@ internal sealed class ChatConnection : IChatFaultTarget
     private MemoryStream _incoming = new();
     private readonly Task _writer;
     private volatile bool _closing;
+    private int _aborted;
     private int _silenceTimes;
 
     public ChatConnection(Guid id, Func<ChatFaultSettings> faults, VoiceActivityDetector vad, int maxMessageBytes, TimeSpan closeTimeout)
@@ -96,8 +97,15 @@ internal sealed class ChatConnection : IChatFaultTarget
     /// <summary>The upgrade was accepted: the writer sends what is queued, and what comes, on this socket.</summary>
     public void Accepted(WebSocket socket)
     {
-        Volatile.Write(ref _socket, socket);
+        Interlocked.Exchange(ref _socket, socket);
         _accepted.TrySetResult(socket);
+        // An abort that came between the binding and the accept (a test's fault right after the client saw the socket
+        // open) found no socket to abort: the socket is aborted now, or the client would wait for its keep-alive to
+        // notice a loss the server already decided. Both sides use full fences, so at least one of them sees the other.
+        if (Volatile.Read(ref _aborted) == 1)
+        {
+            socket.Abort();
+        }
     }
 
     /// <summary>The upgrade failed (the client went away first): nothing is sent, and the session lets go of it.</summary>
@@ -110,6 +118,7 @@ internal sealed class ChatConnection : IChatFaultTarget
     public void Abort()
     {
         _closing = true;
+        Interlocked.Exchange(ref _aborted, 1);
         _outbox.Writer.TryComplete();
         Volatile.Read(ref _socket)?.Abort();
     }
