@@ -60,7 +60,7 @@ internal sealed class SessionEngine : IAsyncDisposable
         _telemetry = telemetry;
         _redactor = redactor;
         State = new SessionStateMachine(logger);
-        Ingest = new EventIngest(_time, logger) { RefusedMessages = telemetry.RefusedMessages };
+        Ingest = new EventIngest(_time, logger);
         _transports = new SessionTransports(rest.BaseUri, rest.Credential.Secret, options, connector, Ingest, _scheduler, _time, logger, OnChatStatus, OnRoomClosed)
         {
             Telemetry = telemetry,
