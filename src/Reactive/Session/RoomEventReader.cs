@@ -103,40 +103,22 @@ internal sealed class RoomEventReader : IDisposable
         }
     }
 
+    // The parser never throws (StreamingEventParser.Parse; fuzzed), so a message is an event, refused or malformed.
     private StreamingEvent? Parse(ReadOnlySpan<byte> message, DateTimeOffset receivedAt)
     {
-        StreamingEvent? evt;
-        string? clientEventName;
-        try
+        switch (StreamingEventParser.Parse(message, StreamingEventParser.DataChannelNameProperty, _sessionId, receivedAt, cache: null, out var evt, out var clientEventName))
         {
-            if (StreamingEventParser.Parse(message, StreamingEventParser.DataChannelNameProperty, _sessionId, receivedAt, cache: null, out evt, out clientEventName)
-                != WireParseResult.Event)
-            {
-                evt = null;
-            }
+            case WireParseResult.Event:
+                return evt;
+            case WireParseResult.ClientEventName:
+                // Named like an event only the SDK raises: not that event, never delivered; logged and counted.
+                Log.RefusedClientEventName(_logger, clientEventName!, "room");
+                KonProTelemetry.CountRefused(_refused, "room", clientEventName!);
+                return null;
+            default:
+                Log.MalformedRoomMessage(_logger, message.Length);
+                return null;
         }
-#pragma warning disable CA1031 // a message the parser cannot handle is a malformed message, never the room's problem
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            evt = null;
-            clientEventName = null;
-        }
-
-        if (clientEventName is not null)
-        {
-            // Named like an event only the SDK raises: not that event, never delivered; logged and counted.
-            Log.RefusedClientEventName(_logger, clientEventName, "room");
-            KonProTelemetry.CountRefused(_refused, "room", clientEventName);
-            return null;
-        }
-
-        if (evt is null)
-        {
-            Log.MalformedRoomMessage(_logger, message.Length);
-        }
-
-        return evt;
     }
 
     private enum ItemKind

@@ -13,10 +13,7 @@ public sealed class RoomEventReaderTests
     public async Task A_room_delivered_event_reaches_its_subscriber_off_the_rooms_thread_and_a_blocking_subscriber_does_not_hold_up_that_thread()
     {
         await using var scope = await FakeServerScope.StartAsync();
-        var connector = new InMemoryRoomConnector();
-        connector.Room.SetMediaReady();
-        var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { RoomConnector = connector });
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        var (avatar, connector) = await StartWithRoomAsync(scope);
         using var events = new EventRecorder<StreamingEvent>(avatar.Events);
         using var release = new ManualResetEventSlim();
         var subscriberThread = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -55,10 +52,7 @@ public sealed class RoomEventReaderTests
     public async Task The_rooms_end_is_seen_after_the_messages_it_delivered_before_it()
     {
         await using var scope = await FakeServerScope.StartAsync();
-        var connector = new InMemoryRoomConnector();
-        connector.Room.SetMediaReady();
-        var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { RoomConnector = connector });
-        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        var (avatar, connector) = await StartWithRoomAsync(scope);
         using var events = new EventRecorder<StreamingEvent>(avatar.Events);
 
         connector.Room.Send("""{"type":"room_last_word"}""");
@@ -68,5 +62,14 @@ public sealed class RoomEventReaderTests
         var names = events.Items.Select(e => e.Name).ToList();
         names.Should().Contain("room_last_word");
         names.IndexOf("room_last_word").Should().BeLessThan(names.IndexOf(StreamingEvents.StreamDisconnected));
+    }
+
+    private static async Task<(StreamingAvatar Avatar, InMemoryRoomConnector Connector)> StartWithRoomAsync(FakeServerScope scope)
+    {
+        var connector = new InMemoryRoomConnector();
+        connector.Room.SetMediaReady();
+        var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { RoomConnector = connector });
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        return (avatar, connector);
     }
 }
