@@ -43,10 +43,15 @@ const DOCUMENTS = [
 ];
 
 // The packages whose public surface is compared, and their approved snapshots (the PublicApi tests keep each snapshot
-// equal to the build's surface at every commit, so the snapshot at a ref is that ref's surface).
+// equal to the build's surface at every commit, so the snapshot at a ref is that ref's surface). `formerly`: where the
+// snapshot was at older refs (the SDK's moved from Api/ to PublicApi/), tried at the base ref when the path is missing.
 const SURFACES = [
-  { package: 'KonPro.StreamingAvatar.Api', snapshot: 'tests/KonPro.StreamingAvatar.Api.Tests/PublicApi/KonPro.StreamingAvatar.Api.approved.txt' },
-  { package: 'KonPro.StreamingAvatar', snapshot: 'tests/KonPro.StreamingAvatar.Tests/Api/KonPro.StreamingAvatar.approved.txt' },
+  { package: 'KonPro.StreamingAvatar.Api', snapshot: 'tests/KonPro.StreamingAvatar.Api.Tests/PublicApi/KonPro.StreamingAvatar.Api.approved.txt', formerly: [] },
+  {
+    package: 'KonPro.StreamingAvatar',
+    snapshot: 'tests/KonPro.StreamingAvatar.Tests/PublicApi/KonPro.StreamingAvatar.approved.txt',
+    formerly: ['tests/KonPro.StreamingAvatar.Tests/Api/KonPro.StreamingAvatar.approved.txt'],
+  },
 ];
 
 class UsageError extends Error {}
@@ -389,11 +394,15 @@ function surfaceChanges(options, base) {
   const current = currentSurfaces(options);
   const packages = SURFACES.map((s) => {
     let baseline;
-    try {
-      baseline = git(options.repo, ['show', `${base.commit}:${s.snapshot}`]);
-    } catch {
-      return { package: s.package, compared: false, reason: `no approved snapshot ${s.snapshot} at ${base.label}` };
+    for (const snapshot of [s.snapshot, ...s.formerly]) {
+      try {
+        baseline = git(options.repo, ['show', `${base.commit}:${snapshot}`]);
+        break;
+      } catch {
+        // Not at this path at the base ref: try where it was before.
+      }
     }
+    if (baseline === undefined) return { package: s.package, compared: false, reason: `no approved snapshot ${s.snapshot} at ${base.label}` };
     if (current[s.package] === undefined) return { package: s.package, compared: false, reason: `no current surface (${s.snapshot} missing)` };
     return { package: s.package, compared: true, ...compareSurface(baseline, current[s.package]) };
   });

@@ -16,8 +16,9 @@ internal static class Program
               the BenchmarkDotNet suite (the report in docs/benchmarks.md), then the load runs
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor
               only the REST calls against the constant-envelope Kestrel endpoint (SDK, generated client, raw POST)
-          dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor --pairs
-              the same endpoint, the SDK and the raw POST alone in alternating pairs (500 warm-up, 3,000 pairs)
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor --pairs [--warm-up N]
+              the same endpoint, the SDK and the raw POST alone in alternating pairs (N warm-up pairs, 500 by default;
+              3,000 pairs measured)
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --event-pipeline [rounds]
               only the event path: the raw reader pass, the parser alone and the pipeline to 1 and 10 subscribers,
               interleaved for the given rounds (default 5), medians
@@ -64,7 +65,11 @@ internal static class Program
 
         if (args[0] == "--rest-floor")
         {
-            foreach (var line in args.Contains("--pairs") ? await Quick.RestFloor.RunPairsAsync() : await Quick.RestFloor.RunAsync())
+            var warmUpAt = Array.IndexOf(args, "--warm-up");
+            var warmUp = warmUpAt > 0 && warmUpAt + 1 < args.Length
+                ? int.Parse(args[warmUpAt + 1], System.Globalization.CultureInfo.InvariantCulture)
+                : Quick.RestFloor.PairWarmUp;
+            foreach (var line in args.Contains("--pairs") ? await Quick.RestFloor.RunPairsAsync(warmUp) : await Quick.RestFloor.RunAsync())
             {
                 Console.WriteLine(line);
             }

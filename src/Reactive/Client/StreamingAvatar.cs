@@ -458,7 +458,4 @@ public partial class StreamingAvatar : IAsyncDisposable
 
     /// <inheritdoc />
     public override string ToString() => $"StreamingAvatar {{ SessionId = {SessionId}, State = {(_engine is null ? "mock" : CurrentState.ToString())} }}";
-
-    /// <summary>Takes in one event as if a channel had delivered it (the event pipeline benchmark's entry).</summary>
-    internal void Ingest(StreamingEvent evt, Events.EventChannel channel) => Engine.Ingest.Ingest(evt, channel);
 }

@@ -1,11 +1,15 @@
 using System.Reactive.Linq;
+using KonPro.Streaming.Events;
 
 namespace KonPro.Streaming;
 
 /// <content>The <c>IsUserTalking</c> operator.</content>
 public static partial class StreamingEventObservableExtensions
 {
-    /// <summary>Whether the user is speaking: true from <c>user_start</c> to <c>user_stop</c>.</summary>
+    /// <summary>
+    /// Whether the user is speaking: true from <c>user_start</c> to <c>user_stop</c> (the same definition as
+    /// <see cref="StreamingAvatar.IsUserTalking"/>).
+    /// </summary>
     /// <param name="events">The session's events.</param>
     /// <returns>
     /// A cold stream that starts with <see langword="false"/>, then emits only changes. <c>stream_disconnected</c>
@@ -15,8 +19,9 @@ public static partial class StreamingEventObservableExtensions
     {
         ArgumentNullException.ThrowIfNull(events);
         return events
-            .Where(static e => e is UserStart or UserStop or StreamDisconnected)
-            .Select(static e => e is UserStart)
+            .Select(UserTalkingRule.After)
+            .Where(static talking => talking.HasValue)
+            .Select(static talking => talking.GetValueOrDefault())
             .StartWith(false)
             .DistinctUntilChanged();
     }

@@ -95,14 +95,8 @@ internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
     /// </summary>
     internal IObservable<ChatSocketStatus> Status => _status;
 
-    /// <summary>The latest status, or <see langword="null"/> before <see cref="ConnectAsync"/>.</summary>
-    internal ChatSocketStatus? CurrentStatus => _core.CurrentStatus is { } status ? ToChatStatus(status) : null;
-
     /// <summary>Whether the socket is open now (audio sent while it is not is dropped).</summary>
     internal bool IsOpen => _core.IsOpen;
-
-    /// <summary>Completes when the receive loop has ended (the socket closed for good or was disposed).</summary>
-    internal Task Completion => _core.Completion;
 
     /// <summary>Opens the socket and starts the receive loop. Call once.</summary>
     /// <param name="cancellationToken">Cancels the handshake.</param>

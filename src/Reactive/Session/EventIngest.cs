@@ -47,7 +47,7 @@ internal sealed class EventIngest
     /// <summary>Whether the avatar talks (see <see cref="AvatarTalkingTracker"/>), replaying.</summary>
     public EventHub<bool> AvatarTalking { get; }
 
-    /// <summary>Whether the user talks (between <c>user_start</c> and <c>user_stop</c>), replaying.</summary>
+    /// <summary>Whether the user talks (see <see cref="UserTalkingRule"/>), replaying.</summary>
     public EventHub<bool> UserTalking { get; }
 
     /// <summary>The progress of the session's tasks, for speak handles.</summary>
@@ -90,15 +90,14 @@ internal sealed class EventIngest
                 case AvatarStopTalking { TaskId: not null }:
                     afterDelivery = _moveSpeakHandle;
                     break;
-                case UserStart:
-                    userChanged = UserTalking.EnqueueIfChanged(true);
-                    break;
-                case UserStop:
-                    userChanged = UserTalking.EnqueueIfChanged(false);
-                    break;
                 case ConnectionQualityChanged quality:
                     _connectionQuality = quality.Quality;
                     break;
+            }
+
+            if (UserTalkingRule.After(evt) is { } userTalking)
+            {
+                userChanged = UserTalking.EnqueueIfChanged(userTalking);
             }
 
             // Only these events can change whether the avatar talks (AvatarTalkingTracker): the others skip the flag's hub.

@@ -13,7 +13,7 @@ namespace KonPro.Streaming.Testing.Chat;
 /// the outbox until <see cref="Accepted"/> gives the writer its socket, so no event falls between the client seeing the
 /// socket open and the server binding it. WireMock owns the receive loop.
 /// </summary>
-internal sealed class ChatConnection
+internal sealed class ChatConnection : IChatFaultTarget
 {
     private readonly TaskCompletionSource<WebSocket?> _accepted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocket? _socket;
@@ -24,6 +24,7 @@ internal sealed class ChatConnection
     private MemoryStream _incoming = new();
     private readonly Task _writer;
     private volatile bool _closing;
+    private int _aborted;
     private int _silenceTimes;
 
     public ChatConnection(Guid id, Func<ChatFaultSettings> faults, VoiceActivityDetector vad, int maxMessageBytes, TimeSpan closeTimeout)
@@ -39,6 +40,12 @@ internal sealed class ChatConnection
     public Guid Id { get; }
 
     public FakeSession? Session { get; set; }
+
+    /// <summary>The session's chat sockets, once this one is bound to them.</summary>
+    public SessionChatSockets? Bound { get; set; }
+
+    /// <inheritdoc />
+    public string? SessionId => Session?.Id;
 
     public VoiceActivityDetector Vad { get; }
 
@@ -90,8 +97,15 @@ internal sealed class ChatConnection
     /// <summary>The upgrade was accepted: the writer sends what is queued, and what comes, on this socket.</summary>
     public void Accepted(WebSocket socket)
     {
-        Volatile.Write(ref _socket, socket);
+        Interlocked.Exchange(ref _socket, socket);
         _accepted.TrySetResult(socket);
+        // An abort that came between the binding and the accept (a test's fault right after the client saw the socket
+        // open) found no socket to abort: the socket is aborted now, or the client would wait for its keep-alive to
+        // notice a loss the server already decided. Both sides use full fences, so at least one of them sees the other.
+        if (Volatile.Read(ref _aborted) == 1)
+        {
+            socket.Abort();
+        }
     }
 
     /// <summary>The upgrade failed (the client went away first): nothing is sent, and the session lets go of it.</summary>
@@ -104,6 +118,7 @@ internal sealed class ChatConnection
     public void Abort()
     {
         _closing = true;
+        Interlocked.Exchange(ref _aborted, 1);
         _outbox.Writer.TryComplete();
         Volatile.Read(ref _socket)?.Abort();
     }
@@ -151,7 +166,7 @@ internal sealed class ChatConnection
         _closing = true;
         _outbox.Writer.TryComplete();
         SilenceTimer?.Dispose();
-        Session?.Detach(this);
+        Bound?.Remove(this);
     }
 
     /// <summary>Waits (at most the close timeout) until the writer has sent what was queued before the socket ended.</summary>

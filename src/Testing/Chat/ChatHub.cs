@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using Google.Protobuf;
@@ -69,7 +68,9 @@ internal sealed class ChatHub(FakeServerCore core, AvatarBehaviour avatar)
         }
 
         connection.Session = session;
-        if (!session.TryAttach(connection))
+        var sockets = session.GetOrSubscribe(s => new SessionChatSockets(s));
+        connection.Bound = sockets;
+        if (!sockets.TryAdd(connection))
         {
             Refuse(connection, sessionId, ChatCloseStatus.SessionNotFound, ChatCloseStatus.SessionNotFoundReason);
             return;
@@ -100,6 +101,11 @@ internal sealed class ChatHub(FakeServerCore core, AvatarBehaviour avatar)
             Interlocked.Decrement(ref _open);
         }
     }
+
+    /// <summary>The chat sockets bound to one session (or to every session, for null), for the faults.</summary>
+    public IEnumerable<ChatConnection> SocketsOf(string? sessionId) =>
+        (sessionId is null ? core.Store.All() : core.Store.Find(sessionId) is { } one ? [one] : [])
+            .SelectMany(s => s.Find<SessionChatSockets>()?.Sockets ?? []);
 
     /// <summary>The client sent a close: answer it (through the connection's writer) with a normal closure.</summary>
     public void OnClientClosed(HttpContext context)
@@ -212,10 +218,7 @@ internal sealed class ChatHub(FakeServerCore core, AvatarBehaviour avatar)
                 break;
             case VoiceActivity.Stopped:
                 avatar.UserStopped(session);
-                var transcript = core.Transcripts.TryDequeueTranscript(session.Id, out var queued)
-                    ? queued
-                    : string.Create(CultureInfo.InvariantCulture, $"[speech {connection.Vad.LastUtterance.TotalSeconds:0.0} s]");
-                UserSaid(connection, session, transcript, alwaysAnswer: false);
+                UserSaid(connection, session, avatar.Transcript(session, connection.Vad.LastUtterance), alwaysAnswer: false);
                 break;
             default:
                 if (connection.Vad.InSpeech)

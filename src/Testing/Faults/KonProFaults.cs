@@ -1,4 +1,5 @@
-using KonPro.Streaming.Testing.Chat;
+using System.Text.Json.Nodes;
+using KonPro.Streaming.Api;
 
 namespace KonPro.Streaming.Testing;
 
@@ -10,7 +11,8 @@ namespace KonPro.Streaming.Testing;
 /// <remarks>
 /// The switches are data that the REST pipeline and the chat socket read (<see cref="LatencyFor"/>,
 /// <see cref="TakeFailure"/>, <see cref="ChatFor"/>); the one-off socket actions (close, abort, send) go to the sockets
-/// the server hands in at construction, not through a reference back to its session store.
+/// the server hands in at construction (as <see cref="IChatFaultTarget"/>), not through a reference back to its
+/// session store or its chat socket.
 /// </remarks>
 public sealed class KonProFaults
 {
@@ -22,10 +24,10 @@ public sealed class KonProFaults
     private ChatFaultSettings _chat = new(false, 0, false);
     private bool _stringSuccessCodes;
 
-    private readonly Func<string?, IEnumerable<ChatConnection>> _sockets;
+    private readonly Func<string?, IEnumerable<IChatFaultTarget>> _sockets;
 
     /// <param name="sockets">The open chat sockets of one session (or of every session, for null).</param>
-    internal KonProFaults(Func<string?, IEnumerable<ChatConnection>> sockets)
+    internal KonProFaults(Func<string?, IEnumerable<IChatFaultTarget>> sockets)
     {
         _sockets = sockets;
     }
@@ -129,14 +131,14 @@ public sealed class KonProFaults
     /// <param name="eventType">The unknown event name.</param>
     /// <returns>How many sockets it was sent on.</returns>
     public int SendUnknownEvent(string? sessionId, string eventType = "avatar_mood_changed") =>
-        ForEachSocket(sessionId, c => c.SendRaw(ChatEvents.Unknown(eventType, c.Session?.Id ?? string.Empty)));
+        ForEachSocket(sessionId, c => c.SendRaw(UnknownEvent(eventType, c.SessionId ?? string.Empty)));
 
     /// <summary>Sends an <c>avatar_talking_message</c> whose message is <paramref name="size"/> characters long.</summary>
     /// <param name="sessionId">The session, or null for every session's sockets.</param>
     /// <param name="size">The message's length (default 1 MiB).</param>
     /// <returns>How many sockets it was sent on.</returns>
     public int SendOversizedEvent(string? sessionId, int size = 1 << 20) =>
-        ForEachSocket(sessionId, c => c.SendRaw(ChatEvents.Oversized(c.Session?.Id ?? string.Empty, size)));
+        ForEachSocket(sessionId, c => c.SendRaw(OversizedEvent(c.SessionId ?? string.Empty, size)));
 
     /// <summary>Turns every fault off.</summary>
     public void Reset()
@@ -214,7 +216,24 @@ public sealed class KonProFaults
         }
     }
 
-    private int ForEachSocket(string? sessionId, Action<ChatConnection> action)
+    /// <summary>An event of a kind the protocol does not have, with a field it does not have.</summary>
+    private static string UnknownEvent(string eventType, string sessionId) => new JsonObject
+    {
+        [ChatProtocol.EventNameProperty] = eventType,
+        [ChatEventFields.SessionId] = sessionId,
+        ["unexpected_field"] = new JsonObject { ["nested"] = true },
+    }.ToJsonString();
+
+    /// <summary>An <c>avatar_talking_message</c> whose message is <paramref name="size"/> characters long.</summary>
+    private static string OversizedEvent(string sessionId, int size) => new JsonObject
+    {
+        [ChatProtocol.EventNameProperty] = ChatEventNames.AvatarTalkingMessage,
+        [ChatEventFields.SessionId] = sessionId,
+        [ChatEventFields.TaskId] = "task-oversized",
+        [ChatEventFields.Message] = new string('a', Math.Max(0, size)),
+    }.ToJsonString();
+
+    private int ForEachSocket(string? sessionId, Action<IChatFaultTarget> action)
     {
         var count = 0;
         foreach (var socket in _sockets(sessionId).ToList())
@@ -234,3 +253,19 @@ public sealed class KonProFaults
 
 /// <summary>The chat socket faults in force for one socket.</summary>
 internal sealed record ChatFaultSettings(bool Duplicate, int SplitFrames, bool Refuse);
+
+/// <summary>A chat socket as the faults act on it (the chat socket's connection implements it).</summary>
+internal interface IChatFaultTarget
+{
+    /// <summary>The session the socket is bound to, if any.</summary>
+    string? SessionId { get; }
+
+    /// <summary>Closes the socket with a status and reason.</summary>
+    void Close(int status, string reason);
+
+    /// <summary>Drops the socket without a close handshake.</summary>
+    void Abort();
+
+    /// <summary>Sends a text message as given.</summary>
+    void SendRaw(string text);
+}

@@ -1,16 +1,14 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using KonPro.Streaming.Api;
 using KonPro.Streaming.Testing.Sessions;
 
 namespace KonPro.Streaming.Testing.Realtime;
 
 /// <summary>
-/// One client of a session's realtime audio socket. The avatar "speaks" each utterance's audio (PCM16 mono 24 kHz):
+/// One client of a session's realtime audio socket: the protocol between the transport (<see cref="RealtimeSocket"/>)
+/// and the playback (<see cref="UtterancePlayer"/>). The avatar "speaks" each utterance's audio (PCM16 mono 24 kHz):
 /// <c>agent.speak_started</c> when its first audio plays, <c>agent.speak_ended</c> once the utterance was ended and
 /// its audio's length has passed (in the server's model time), <c>agent.speak_interrupted</c> when an interrupt cut it
 /// (or dropped it unplayed). Audio that arrives before the session is connected is buffered. A bad message gets an
@@ -19,39 +17,28 @@ namespace KonPro.Streaming.Testing.Realtime;
 /// </summary>
 internal sealed class RealtimeAudioConnection : IAsyncDisposable
 {
-    public const int SampleRate = RealtimeProtocol.AudioSampleRate;
-    private const int MaxMessageBytes = 4 * 1024 * 1024;
-
     private readonly FakeServerCore _core;
     private readonly FakeSession _session;
-    private readonly WebSocket _socket;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly Lock _gate = new();
-    private readonly List<Utterance> _queue = [];
-    private readonly HashSet<string> _cut = new(StringComparer.Ordinal);
+    private readonly RealtimeSocket _socket;
+    private readonly RealtimeServerEvents _events = new();
+    private readonly UtterancePlayer _player;
     private readonly CancellationTokenSource _stop = new();
-    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Utterance? _current;
-    private long _currentStart;
-    private bool _connected;
-    private string? _openId;
-    private int _serverEvents;
-    private int _unnamed;
 
     public RealtimeAudioConnection(FakeServerCore core, FakeSession session, WebSocket socket)
     {
         _core = core;
         _session = session;
-        _socket = socket;
+        _socket = new RealtimeSocket(socket);
+        _player = new UtterancePlayer(core.Clock, session);
     }
 
     public async Task RunAsync(CancellationToken aborted)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, _stop.Token);
         Log.RealtimeOpened(_core.Logger, _session.Id);
-        await SendStateAsync(RealtimeStates.Connecting).ConfigureAwait(false);
+        await SendAsync(_events.SessionState(RealtimeStates.Connecting)).ConfigureAwait(false);
         var watcher = WatchSessionAsync(linked.Token);
-        var player = PlayAsync(linked.Token);
+        var player = _player.PlayAsync(OnSpeakStartedAsync, OnSpeakEndedAsync, linked.Token);
         try
         {
             await ReceiveAsync(linked.Token).ConfigureAwait(false);
@@ -68,60 +55,42 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
     }
 
     public void Close(int status, string reason) =>
-        _ = Task.Run(async () =>
-        {
-            await SendStateAsync(RealtimeStates.Closing).ConfigureAwait(false);
-            await SendStateAsync(RealtimeStates.Closed).ConfigureAwait(false);
-            await RealtimeAudioHub.CloseQuietlyAsync(_socket, (WebSocketCloseStatus)status, reason).ConfigureAwait(false);
-        });
+        _ = Task.Run(() => CloseAsync((WebSocketCloseStatus)status, reason));
 
     public ValueTask DisposeAsync()
     {
         _stop.Dispose();
-        _sendLock.Dispose();
+        _socket.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private async Task CloseAsync(WebSocketCloseStatus status, string reason)
+    {
+        await SendAsync(_events.SessionState(RealtimeStates.Closing)).ConfigureAwait(false);
+        await SendAsync(_events.SessionState(RealtimeStates.Closed)).ConfigureAwait(false);
+        await _socket.CloseAsync(status, reason).ConfigureAwait(false);
     }
 
     private async Task ReceiveAsync(CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        while (_socket.State == WebSocketState.Open)
+        while (_socket.IsOpen)
         {
-            buffer.Clear();
-            ValueWebSocketReceiveResult result;
-            do
+            switch (await _socket.ReceiveAsync(cancellationToken).ConfigureAwait(false))
             {
-                result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), cancellationToken).ConfigureAwait(false);
-                buffer.Advance(result.Count);
+                case RealtimeReceived.Close:
+                    await CloseAsync(WebSocketCloseStatus.NormalClosure, "client_closed").ConfigureAwait(false);
+                    return;
+                case RealtimeReceived.TooLarge:
+                    await SendErrorAsync(null, RealtimeErrorCodes.MessageTooLarge, $"a message may carry at most {RealtimeSocket.MaxMessageBytes} bytes").ConfigureAwait(false);
+                    await _socket.DiscardRestAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case RealtimeReceived.Binary:
+                    await SendErrorAsync(null, RealtimeErrorCodes.InvalidMessage, "messages are JSON text, not binary").ConfigureAwait(false);
+                    break;
+                default:
+                    await HandleAsync(_socket.Message).ConfigureAwait(false);
+                    break;
             }
-            while (!result.EndOfMessage && buffer.WrittenCount <= MaxMessageBytes);
-
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                await SendStateAsync(RealtimeStates.Closing).ConfigureAwait(false);
-                await SendStateAsync(RealtimeStates.Closed).ConfigureAwait(false);
-                await RealtimeAudioHub.CloseQuietlyAsync(_socket, WebSocketCloseStatus.NormalClosure, "client_closed").ConfigureAwait(false);
-                return;
-            }
-
-            if (!result.EndOfMessage)
-            {
-                await SendErrorAsync(null, RealtimeErrorCodes.MessageTooLarge, $"a message may carry at most {MaxMessageBytes} bytes").ConfigureAwait(false);
-                while (!result.EndOfMessage)
-                {
-                    result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), cancellationToken).ConfigureAwait(false);
-                }
-
-                continue;
-            }
-
-            if (result.MessageType == WebSocketMessageType.Binary)
-            {
-                await SendErrorAsync(null, RealtimeErrorCodes.InvalidMessage, "messages are JSON text, not binary").ConfigureAwait(false);
-                continue;
-            }
-
-            await HandleAsync(buffer.WrittenMemory).ConfigureAwait(false);
         }
     }
 
@@ -213,306 +182,75 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
         }
 
         _session.Touch();
-        lock (_gate)
-        {
-            var id = eventId ?? (_openId ??= string.Create(CultureInfo.InvariantCulture, $"buffer-{++_unnamed}"));
-            if (_cut.Contains(id))
-            {
-                return; // the rest of an interrupted utterance
-            }
-
-            var utterance = _queue.Find(u => u.Id == id);
-            if (utterance is null)
-            {
-                utterance = new Utterance(id);
-                _queue.Add(utterance);
-            }
-
-            utterance.Bytes += audio.Length;
-            if (utterance == _current)
-            {
-                _session.Room?.SpeakAudio(audio, SampleRate);
-            }
-            else
-            {
-                utterance.Pending.Add(audio);
-            }
-        }
-
-        Wake();
+        _player.Append(eventId, audio);
     }
 
     private async Task EndAsync(string? eventId)
     {
-        bool known;
-        lock (_gate)
-        {
-            var id = eventId ?? _openId;
-            if (id is not null && id == _openId)
-            {
-                _openId = null;
-            }
-
-            var utterance = id is null ? null : _queue.Find(u => u.Id == id);
-            known = utterance is not null || (id is not null && _cut.Contains(id));
-            utterance?.End();
-        }
-
-        if (!known)
+        if (!_player.End(eventId))
         {
             await SendErrorAsync(eventId, RealtimeErrorCodes.UnknownEventId, "no audio was sent for this utterance").ConfigureAwait(false);
             return;
         }
 
         _session.Touch();
-        Wake();
     }
 
     private async Task InterruptAsync()
     {
-        Utterance? current;
-        long started;
-        List<Utterance> dropped;
-        lock (_gate)
+        foreach (var (id, spoken) in _player.Interrupt())
         {
-            current = _current;
-            started = _currentStart;
-            dropped = [.. _queue.Where(u => u != current)];
-            foreach (var utterance in _queue)
-            {
-                _cut.Add(utterance.Id);
-            }
-
-            _queue.Clear();
-            _current = null;
-            _openId = null;
-            _session.Room?.ClearAudio();
-        }
-
-        if (current is not null)
-        {
-            var spoken = Min(_core.Clock.ModelElapsedSince(started), current.Duration);
-            await SendSpeakingAsync(RealtimeEventTypes.SpeakInterrupted, current.Id, spoken).ConfigureAwait(false);
-        }
-
-        foreach (var utterance in dropped)
-        {
-            await SendSpeakingAsync(RealtimeEventTypes.SpeakInterrupted, utterance.Id, TimeSpan.Zero).ConfigureAwait(false);
+            await SendAsync(RealtimeServerEvents.Speaking(RealtimeEventTypes.SpeakInterrupted, id, spoken)).ConfigureAwait(false);
         }
 
         await SendAgentStateAsync().ConfigureAwait(false);
-        Wake();
     }
 
-    private async Task PlayAsync(CancellationToken cancellationToken)
+    private async Task OnSpeakStartedAsync(string utteranceId)
     {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            Utterance? head;
-            Task wake;
-            lock (_gate)
-            {
-                head = _connected && _queue.Count > 0 && _queue[0].Bytes > 0 ? _queue[0] : null;
-                wake = _wake.Task;
-                if (head is not null)
-                {
-                    _current = head;
-                    _currentStart = _core.Clock.Timestamp();
+        await SendAsync(RealtimeServerEvents.Speaking(RealtimeEventTypes.SpeakStarted, utteranceId, null)).ConfigureAwait(false);
+        await SendAgentStateAsync().ConfigureAwait(false);
+    }
 
-                    // The room's avatar audio track plays the utterance's audio from now on.
-                    foreach (var chunk in head.Pending)
-                    {
-                        _session.Room?.SpeakAudio(chunk, SampleRate);
-                    }
-
-                    head.Pending.Clear();
-                }
-            }
-
-            if (head is null)
-            {
-                await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            await SendSpeakingAsync(RealtimeEventTypes.SpeakStarted, head.Id, null).ConfigureAwait(false);
-            await SendAgentStateAsync().ConfigureAwait(false);
-            while (true)
-            {
-                TimeSpan remaining;
-                bool done;
-                lock (_gate)
-                {
-                    if (_current != head)
-                    {
-                        break; // interrupted; the interrupt told the client
-                    }
-
-                    var elapsed = _core.Clock.ModelElapsedSince(_currentStart);
-                    remaining = head.Duration - elapsed;
-                    done = head.Ended && remaining <= TimeSpan.Zero;
-                    if (done)
-                    {
-                        _queue.Remove(head);
-                        _current = null;
-                    }
-
-                    wake = _wake.Task;
-                }
-
-                if (done)
-                {
-                    await SendSpeakingAsync(RealtimeEventTypes.SpeakEnded, head.Id, head.Duration).ConfigureAwait(false);
-                    await SendAgentStateAsync().ConfigureAwait(false);
-                    break;
-                }
-
-                if (remaining > TimeSpan.Zero)
-                {
-                    await Task.WhenAny(wake, _core.Clock.DelayAsync(remaining, cancellationToken)).ConfigureAwait(false);
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-                else
-                {
-                    await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
+    private async Task OnSpeakEndedAsync(string utteranceId, TimeSpan duration)
+    {
+        await SendAsync(RealtimeServerEvents.Speaking(RealtimeEventTypes.SpeakEnded, utteranceId, duration)).ConfigureAwait(false);
+        await SendAgentStateAsync().ConfigureAwait(false);
     }
 
     private async Task WatchSessionAsync(CancellationToken cancellationToken)
     {
+        var connected = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             if (_session.Phase == SessionPhase.Closed)
             {
-                await InterruptQuietlyAsync().ConfigureAwait(false);
+                if (_player.IsBusy)
+                {
+                    await InterruptAsync().ConfigureAwait(false);
+                }
+
                 Close(_session.CloseStatus ?? ChatCloseStatus.SessionStopped, _session.CloseReason ?? ChatCloseStatus.SessionStoppedReason);
                 return;
             }
 
-            if (!_connected && _session.Phase == SessionPhase.Started)
+            if (!connected && _session.Phase == SessionPhase.Started)
             {
-                lock (_gate)
-                {
-                    _connected = true;
-                }
-
-                await SendStateAsync(RealtimeStates.Connected).ConfigureAwait(false);
+                connected = true;
+                await SendAsync(_events.SessionState(RealtimeStates.Connected)).ConfigureAwait(false);
                 await SendAgentStateAsync().ConfigureAwait(false);
-                Wake();
+                _player.Connect();
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task InterruptQuietlyAsync()
-    {
-        bool speaking;
-        lock (_gate)
-        {
-            speaking = _current is not null || _queue.Count > 0;
-        }
+    private Task SendAgentStateAsync() => SendAsync(_events.AgentState(_player.AgentState));
 
-        if (speaking)
-        {
-            await InterruptAsync().ConfigureAwait(false);
-        }
-    }
+    private Task SendErrorAsync(string? offendingId, string code, string text) => SendAsync(_events.Error(offendingId, code, text));
 
-    private void Wake()
-    {
-        TaskCompletionSource wake;
-        lock (_gate)
-        {
-            wake = _wake;
-            _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        wake.TrySetResult();
-    }
-
-    private Task SendStateAsync(string state) =>
-        SendAsync(new JsonObject
-        {
-            [RealtimeProtocol.TypeProperty] = RealtimeEventTypes.SessionStateUpdated,
-            [RealtimeProtocol.EventIdProperty] = NextServerId(),
-            [RealtimeProtocol.StateProperty] = state,
-        });
-
-    private Task SendAgentStateAsync()
-    {
-        string state;
-        lock (_gate)
-        {
-            state = _current is not null ? RealtimeStates.Speaking : _session.IsListening ? RealtimeStates.Listening : RealtimeStates.Idle;
-        }
-
-        return SendAsync(new JsonObject
-        {
-            [RealtimeProtocol.TypeProperty] = RealtimeEventTypes.AgentState,
-            [RealtimeProtocol.EventIdProperty] = NextServerId(),
-            [RealtimeProtocol.StateProperty] = state,
-        });
-    }
-
-    private Task SendSpeakingAsync(string type, string utteranceId, TimeSpan? duration)
-    {
-        var message = new JsonObject { [RealtimeProtocol.TypeProperty] = type, [RealtimeProtocol.EventIdProperty] = utteranceId };
-        if (duration is { } d)
-        {
-            message[RealtimeProtocol.DurationMsProperty] = (long)Math.Round(d.TotalMilliseconds);
-        }
-
-        return SendAsync(message);
-    }
-
-    private Task SendErrorAsync(string? offendingId, string code, string text) =>
-        SendAsync(new JsonObject
-        {
-            [RealtimeProtocol.TypeProperty] = RealtimeEventTypes.Error,
-            [RealtimeProtocol.EventIdProperty] = NextServerId(),
-            [RealtimeProtocol.ErrorProperty] = new JsonObject
-            {
-                [RealtimeProtocol.ErrorCodeProperty] = code,
-                [RealtimeProtocol.ErrorMessageProperty] = text,
-                [RealtimeProtocol.EventIdProperty] = offendingId,
-            },
-        });
-
-    private string NextServerId() => string.Create(CultureInfo.InvariantCulture, $"srv-{Interlocked.Increment(ref _serverEvents)}");
-
-    private async Task SendAsync(JsonObject message)
-    {
-        var bytes = Encoding.UTF8.GetBytes(message.ToJsonString());
-        try
-        {
-            await _sendLock.WaitAsync().ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-            return;
-        }
-
-        try
-        {
-            if (_socket.State == WebSocketState.Open || _socket.State == WebSocketState.CloseReceived)
-            {
-                await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The client is gone.
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+    private Task SendAsync(string message) => _socket.SendAsync(message);
 
     private static async Task Quietly(Task task)
     {
@@ -524,21 +262,5 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
         {
             // Stopping.
         }
-    }
-
-    private sealed class Utterance(string id)
-    {
-        public string Id { get; } = id;
-
-        public long Bytes { get; set; }
-
-        public bool Ended { get; private set; }
-
-        /// <summary>Audio not yet handed to the room (the utterance has not started playing).</summary>
-        public List<byte[]> Pending { get; } = [];
-
-        public TimeSpan Duration => TimeSpan.FromTicks(Bytes / 2 * TimeSpan.TicksPerSecond / SampleRate);
-
-        public void End() => Ended = true;
     }
 }

@@ -44,7 +44,7 @@ internal sealed class RealtimeAudioHub(FakeServerCore core)
             if (!_sessions.TryGetValue(secret, out var session))
             {
                 Log.RealtimeRefused(core.Logger, "unknown endpoint");
-                await CloseQuietlyAsync(socket, (WebSocketCloseStatus)ChatCloseStatus.Unauthorized, ChatCloseStatus.UnauthorizedReason).ConfigureAwait(false);
+                await RealtimeSocket.CloseQuietlyAsync(socket, (WebSocketCloseStatus)ChatCloseStatus.Unauthorized, ChatCloseStatus.UnauthorizedReason).ConfigureAwait(false);
                 return;
             }
 
@@ -68,19 +68,6 @@ internal sealed class RealtimeAudioHub(FakeServerCore core)
         foreach (var connection in _open.Keys)
         {
             connection.Close(status, reason);
-        }
-    }
-
-    internal static async Task CloseQuietlyAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await socket.CloseAsync(status, reason, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The client went away first.
         }
     }
 }

@@ -16,7 +16,7 @@ internal static class RestRoutes
     {
         Post(server, pipeline, KonProOperationIds.CreateToken, Access.ApiKeyOnly, sessions.CreateTokenAsync, "/v1/streaming/create_token", "/v1/streaming.create_token");
         Post(server, pipeline, KonProOperationIds.NewSession, Access.ApiKeyOrSessionToken, sessions.NewAsync, "/v1/streaming/new", "/v1/streaming.new");
-        Post(server, pipeline, KonProOperationIds.StartSession, Access.ApiKeyOrSessionToken, c => Room.RoomHooks.StartAsync(sessions, c), "/v1/streaming/start", "/v1/streaming.start");
+        Post(server, pipeline, KonProOperationIds.StartSession, Access.ApiKeyOrSessionToken, sessions.StartAsync, "/v1/streaming/start", "/v1/streaming.start");
         Post(server, pipeline, KonProOperationIds.SendTask, Access.ApiKeyOrSessionToken, sessions.TaskAsync, "/v1/streaming/task", "/v1/streaming.task");
         Post(server, pipeline, KonProOperationIds.InterruptTask, Access.ApiKeyOrSessionToken, sessions.InterruptAsync, "/v1/streaming/interrupt", "/v1/streaming.interrupt");
         Post(server, pipeline, KonProOperationIds.StartListening, Access.ApiKeyOrSessionToken, c => sessions.ListeningAsync(c, true), "/v1/streaming/start_listening", "/v1/streaming.start_listening");

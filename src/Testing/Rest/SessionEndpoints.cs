@@ -6,8 +6,11 @@ using KonPro.Streaming.Testing.Speech;
 
 namespace KonPro.Streaming.Testing.Rest;
 
-/// <summary>The session operations: create_token, new, start, task, interrupt, listening, keep_alive, stop.</summary>
-internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avatar)
+/// <summary>
+/// The session operations: create_token, new, start, task, interrupt, listening, keep_alive, stop. With the room,
+/// <c>new</c> opens the session's room and answers its grant, and <c>start</c> has the avatar join and publish.
+/// </summary>
+internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avatar, Realtime.RealtimeAudioHub realtime, Room.FakeRoomHost? rooms)
 {
     private const int MaxTaskText = KonProLimits.MaxTaskTextLength;
 
@@ -93,7 +96,7 @@ internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avat
             ?? throw new RestError(429, "CONCURRENCY_LIMIT_EXCEEDED", "concurrent limit reached");
         Log.SessionCreated(core.Logger, session.Id, avatarId);
 
-        var room = core.Room is { } rooms ? await rooms.OpenAsync(session, call.Request).ConfigureAwait(false) : null;
+        var room = rooms is null ? null : await rooms.OpenAsync(session, call.Request).ConfigureAwait(false);
         return new NewSessionResponse { Code = 100, Message = "success", Data = SessionAnswer(session, room) };
     }
 
@@ -110,7 +113,7 @@ internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avat
         Is_paid = false,
         Session_duration_limit = (int)Math.Ceiling(core.Options.SessionDurationLimit.TotalSeconds),
         // The session's own realtime audio socket (bring your own voice), served by this fake.
-        Realtime_endpoint = core.RealtimeAudio.EndpointFor(session),
+        Realtime_endpoint = realtime.EndpointFor(session),
         Sdp = null,
         Ice_servers = null,
         Ice_servers2 = null,
@@ -125,6 +128,7 @@ internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avat
         }
 
         session.Touch();
+        session.Find<Room.SessionRoom>()?.StartAvatar();
         return Task.FromResult(Ok());
     }
 
@@ -213,7 +217,4 @@ internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avat
         language.Length is 2 or 3 && language.All(c => c is >= 'a' and <= 'z');
 
     private static object Ok() => new StatusResponse { Code = 100, Message = "success", Data = new StatusData { Status = "success" } };
-
-    /// <summary>The server's shared state, for the room's hooks around <c>new</c> and <c>start</c> (Room/RoomHooks.cs).</summary>
-    internal FakeServerCore Core => core;
 }

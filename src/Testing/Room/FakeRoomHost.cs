@@ -71,7 +71,9 @@ internal sealed class FakeRoomHost : IAsyncDisposable
             ["secret"] = _secret,
         };
         await Process.SendAsync(command, cancellationToken).ConfigureAwait(false);
-        session.Room = new SessionRoom(Process, session.Id, _options.EffectiveEventDelivery);
+        var delivery = _options.EffectiveEventDelivery;
+        session.GetOrSubscribe(s => new SessionRoom(Process, s.Id, delivery));
+        session.Delivery = delivery;
         var secret = System.Text.Encoding.UTF8.GetBytes(_secret);
         var now = DateTimeOffset.UtcNow; // the room checks expiry against the real clock
         return new RoomGrant(

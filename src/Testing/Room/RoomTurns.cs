@@ -55,7 +55,7 @@ internal sealed class RoomTurns(FakeServerCore core, AvatarBehaviour avatar)
                     break;
                 case RoomActivityKind.PushToTalkStop when _pushToTalkSince.Remove(sessionId, out var since):
                     avatar.UserStopped(session);
-                    avatar.UserSaid(session, Transcript(session, core.Clock.Time.GetElapsedTime(since)), alwaysAnswer: true);
+                    avatar.UserSaid(session, avatar.Transcript(session, core.Clock.Time.GetElapsedTime(since)), alwaysAnswer: true);
                     break;
                 case RoomActivityKind.UserMessage when TypedText(payload) is { } text:
                     avatar.UserSaid(session, text, alwaysAnswer: true);
@@ -112,7 +112,7 @@ internal sealed class RoomTurns(FakeServerCore core, AvatarBehaviour avatar)
                 microphone.InSpeech = false;
                 microphone.SpeechSeconds = 0;
                 avatar.UserStopped(session);
-                avatar.UserSaid(session, Transcript(session, spoken), alwaysAnswer: false);
+                avatar.UserSaid(session, avatar.Transcript(session, spoken), alwaysAnswer: false);
             }
         });
     }
@@ -128,11 +128,6 @@ internal sealed class RoomTurns(FakeServerCore core, AvatarBehaviour avatar)
 
     private FakeSession? Live(string sessionId) =>
         core.Store.Find(sessionId) is { Phase: not SessionPhase.Closed } session ? session : null;
-
-    private string Transcript(FakeSession session, TimeSpan spoken) =>
-        core.Transcripts.TryDequeueTranscript(session.Id, out var queued)
-            ? queued
-            : string.Create(CultureInfo.InvariantCulture, $"[speech {spoken.TotalSeconds:0.0} s]");
 
     private void Answering(FakeSession session, Action turn)
     {

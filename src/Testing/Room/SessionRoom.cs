@@ -1,14 +1,15 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using KonPro.Streaming.Api;
+using KonPro.Streaming.Testing.Sessions;
 
 namespace KonPro.Streaming.Testing.Room;
 
 /// <summary>
-/// One session's room: decides which of the session's events go to the chat socket and which to the room's data
-/// channel (as JSON with <c>type</c>), and keeps the avatar's video and audio in step with its speech.
+/// One session's room: the channel that carries the session's events to the room's data channel (as JSON with
+/// <c>type</c>, when the delivery says so), rendered once from the typed event, and keeps the avatar's video and audio
+/// in step with its speech. The session's close closes the room.
 /// </summary>
-internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, FakeEventDelivery delivery)
+internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, FakeEventDelivery delivery) : ISessionEventSink
 {
     private readonly Lock _gate = new();
     private string _words = string.Empty;
@@ -16,46 +17,49 @@ internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, 
 
     public string SessionId { get; } = sessionId;
 
-    /// <summary>The events the reference service sends on the chat socket even when the room carries the rest.</summary>
-    public static bool IsChatSocketEvent(string? eventType) => eventType is ChatEventNames.UserStart or ChatEventNames.UserStop or ChatEventNames.UserSilence;
-
-    /// <summary>Whether a chat socket event (JSON with <c>event_type</c>) also goes to the chat socket.</summary>
-    public bool ChatCarries(string chatJson) =>
-        delivery != FakeEventDelivery.RoomOnly || IsChatSocketEvent(EventType(chatJson));
-
     public void StartAvatar() => process.Post(Command("start_avatar"));
 
     /// <summary>Follows the avatar's speech on video and audio, and sends the event on the data channel when the delivery says so.</summary>
-    public void Publish(string chatJson)
+    public void OnEvent(in SessionEvent sessionEvent)
     {
-        if (Volatile.Read(ref _closed) != 0 || JsonNode.Parse(chatJson) is not JsonObject source)
+        if (Volatile.Read(ref _closed) != 0)
         {
             return;
         }
 
-        var eventType = source[ChatProtocol.EventNameProperty]?.GetValue<string>();
         lock (_gate)
         {
             // One lock keeps the talking state and the event in the order the session emitted them.
-            if (Talking(eventType, source) is { } talking)
+            if (Talking(sessionEvent) is { } talking)
             {
                 var command = Command("talking");
                 command["words"] = talking.Words;
                 process.Post(command);
             }
 
-            if (delivery == FakeEventDelivery.ChatOnly || IsChatSocketEvent(eventType))
+            if (!sessionEvent.GoesToRoom(delivery))
             {
                 return;
             }
 
-            var roomEvent = new JsonObject { [ChatProtocol.RoomEventNameProperty] = eventType };
-            foreach (var (name, value) in source)
+            var roomEvent = new JsonObject
             {
-                if (name != ChatProtocol.EventNameProperty)
-                {
-                    roomEvent[name] = value?.DeepClone();
-                }
+                [ChatProtocol.RoomEventNameProperty] = sessionEvent.Name,
+                [ChatEventFields.SessionId] = SessionId,
+            };
+            if (sessionEvent.TaskId is { } taskId)
+            {
+                roomEvent[ChatEventFields.TaskId] = taskId;
+            }
+
+            if (sessionEvent.Message is { } message)
+            {
+                roomEvent[ChatEventFields.Message] = message;
+            }
+
+            if (sessionEvent.HasDuration)
+            {
+                roomEvent[ChatEventFields.DurationMs] = sessionEvent.DurationMs;
             }
 
             var emit = Command("emit");
@@ -63,6 +67,9 @@ internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, 
             process.Post(emit);
         }
     }
+
+    /// <inheritdoc />
+    public void OnClosed(int status, string reason) => Close();
 
     /// <summary>Plays speech audio (PCM16 little-endian mono at <paramref name="sampleRate"/>) on the avatar's audio track, ahead of its tone.</summary>
     public void SpeakAudio(byte[] pcm, int sampleRate)
@@ -96,18 +103,17 @@ internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, 
         }
     }
 
-    private TalkingState? Talking(string? eventType, JsonObject source)
+    private TalkingState? Talking(in SessionEvent sessionEvent)
     {
-        switch (eventType)
+        switch (sessionEvent.Kind)
         {
-            case ChatEventNames.AvatarStartTalking:
+            case SessionEventKind.AvatarStartTalking:
                 _words = string.Empty;
                 return new TalkingState(_words);
-            case ChatEventNames.AvatarTalkingMessage:
-                var chunk = source["message"]?.GetValue<string>() ?? string.Empty;
-                _words += chunk; // chunks carry their own spacing
+            case SessionEventKind.AvatarTalkingMessage:
+                _words += sessionEvent.Message; // chunks carry their own spacing
                 return new TalkingState(_words);
-            case ChatEventNames.AvatarStopTalking:
+            case SessionEventKind.AvatarStopTalking:
                 _words = string.Empty;
                 return new TalkingState(null);
             default:
@@ -128,19 +134,6 @@ internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, 
     }
 
     private JsonObject Command(string name) => new() { ["cmd"] = name, ["session"] = SessionId };
-
-    private static string? EventType(string chatJson)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(chatJson);
-            return document.RootElement.TryGetProperty(ChatProtocol.EventNameProperty, out var type) ? type.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 
     private sealed record TalkingState(string? Words);
 }

@@ -1,6 +1,4 @@
 using KonPro.Streaming.Api;
-using KonPro.Streaming.Testing.Speech;
-using KonPro.Streaming.Testing.Chat;
 using KonPro.Streaming.Testing.Time;
 
 namespace KonPro.Streaming.Testing.Sessions;
@@ -13,13 +11,18 @@ internal enum SessionPhase
     Closed,
 }
 
-/// <summary>One session's state: lifecycle, settings, speaking queue, chat sockets and timers.</summary>
+/// <summary>
+/// One session's state: lifecycle, settings, its tasks, how many chat sockets are bound, and timers. What happens in it
+/// goes out as typed events through its outbox (<see cref="Publish"/>) to the channels subscribed to it (the chat
+/// sockets, the room), each of which renders them; the session knows none of them.
+/// </summary>
 internal sealed class FakeSession
 {
     private readonly Lock _gate = new();
     private readonly ScaledClock _clock;
-    private readonly List<ChatConnection> _sockets = [];
     private readonly List<SpokenTask> _tasks = [];
+    private ISessionEventSink[] _sinks = [];
+    private int _openSockets;
     private readonly ITimer? _idleTimer;
     private readonly ITimer _durationTimer;
     private readonly TimeSpan _idleTimeout;
@@ -31,7 +34,6 @@ internal sealed class FakeSession
         CreatedAt = clock.UtcNow;
         CreatedTimestamp = clock.Timestamp();
         _idleTimeout = TimeSpan.FromSeconds(settings.ActivityIdleTimeout);
-        Speaker = new AvatarSpeaker(this, clock, options);
         if (!settings.DisableIdleTimeout)
         {
             _idleTimer = clock.CreateTimer(() => closeRequested(this, ChatCloseStatus.IdleTimeout, ChatCloseStatus.IdleTimeoutReason), _idleTimeout);
@@ -58,21 +60,14 @@ internal sealed class FakeSession
 
     public string? CloseReason { get; private set; }
 
-    public AvatarSpeaker Speaker { get; }
+    /// <summary>
+    /// Where the session's events go (the chat socket, the room's data channel): <see cref="FakeEventDelivery.ChatOnly"/>
+    /// until the session gets a room, then as the options say.
+    /// </summary>
+    public FakeEventDelivery Delivery { get; set; } = FakeEventDelivery.ChatOnly;
 
-    /// <summary>The session's LiveKit room, when the fake serves rooms.</summary>
-    public Room.SessionRoom? Room { get; set; }
-
-    public IReadOnlyList<ChatConnection> Sockets
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _sockets];
-            }
-        }
-    }
+    /// <summary>How many chat sockets are bound to the session now.</summary>
+    public int OpenSockets => Volatile.Read(ref _openSockets);
 
     public SessionStatus Status
     {
@@ -84,7 +79,7 @@ internal sealed class FakeSession
                 {
                     SessionPhase.New => SessionStatus.New,
                     SessionPhase.Closed => SessionStatus.Closed,
-                    _ => _sockets.Count > 0 ? SessionStatus.Connected : SessionStatus.Connecting,
+                    _ => _openSockets > 0 ? SessionStatus.Connected : SessionStatus.Connecting,
                 };
             }
         }
@@ -107,10 +102,10 @@ internal sealed class FakeSession
         }
     }
 
-    /// <summary>Marks the session closed; false when it already was.</summary>
+    /// <summary>Marks the session closed and tells every channel subscribed to it; false when it already was.</summary>
     public bool TryClose(int status, string reason)
     {
-        List<ChatConnection> sockets;
+        ISessionEventSink[] sinks;
         lock (_gate)
         {
             if (Phase == SessionPhase.Closed)
@@ -123,15 +118,14 @@ internal sealed class FakeSession
             CloseStatus = status;
             CloseReason = reason;
             IsListening = false;
-            sockets = [.. _sockets];
+            sinks = _sinks;
         }
 
         _idleTimer?.Dispose();
         _durationTimer.Dispose();
-        Speaker.Interrupt();
-        foreach (var socket in sockets)
+        foreach (var sink in sinks)
         {
-            socket.Close(status, reason);
+            sink.OnClosed(status, reason);
         }
 
         return true;
@@ -151,8 +145,8 @@ internal sealed class FakeSession
         _idleTimer?.Change(_clock.ToReal(_idleTimeout), Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Binds a socket; false when the session has closed meanwhile.</summary>
-    public bool TryAttach(ChatConnection connection)
+    /// <summary>Counts one more bound chat socket; false when the session has closed meanwhile.</summary>
+    public bool TryAttachSocket()
     {
         lock (_gate)
         {
@@ -161,34 +155,66 @@ internal sealed class FakeSession
                 return false;
             }
 
-            _sockets.Add(connection);
+            _openSockets++;
             return true;
         }
     }
 
-    public void Detach(ChatConnection connection)
+    /// <summary>Counts one bound chat socket less.</summary>
+    public void DetachSocket()
     {
         lock (_gate)
         {
-            _sockets.Remove(connection);
+            _openSockets--;
         }
     }
 
     /// <summary>
-    /// The session's one event sink: every avatar and user event goes out here, to the bound chat sockets and, when the
-    /// session has a room, to the room (as the event delivery says).
+    /// The session's outbox: every avatar and user event goes out here, to each subscribed channel in the order they
+    /// subscribed. Reads the subscribers without a lock and allocates nothing.
     /// </summary>
-    public void Broadcast(string json)
+    public void Publish(in SessionEvent sessionEvent)
     {
-        if (Room is null || Room.ChatCarries(json))
+        foreach (var sink in Volatile.Read(ref _sinks))
         {
-            foreach (var socket in Sockets)
+            sink.OnEvent(sessionEvent);
+        }
+    }
+
+    /// <summary>The subscribed channel of type <typeparamref name="T"/>, or null.</summary>
+    public T? Find<T>()
+        where T : class, ISessionEventSink
+    {
+        foreach (var sink in Volatile.Read(ref _sinks))
+        {
+            if (sink is T found)
             {
-                socket.SendEvent(json);
+                return found;
             }
         }
 
-        Room?.Publish(json);
+        return null;
+    }
+
+    /// <summary>
+    /// The subscribed channel of type <typeparamref name="T"/>, subscribing the one <paramref name="create"/> makes when
+    /// there is none. <paramref name="first"/> puts it before the others, so that it hears of events and of the close
+    /// first (the speaker: the avatar's last events still reach the chat sockets before they close).
+    /// </summary>
+    public T GetOrSubscribe<T>(Func<FakeSession, T> create, bool first = false)
+        where T : class, ISessionEventSink
+    {
+        lock (_gate)
+        {
+            if (Find<T>() is { } existing)
+            {
+                return existing;
+            }
+
+            var created = create(this);
+            Volatile.Write(ref _sinks, first ? [created, .. _sinks] : [.. _sinks, created]);
+            return created;
+        }
     }
 
     public void Record(SpokenTask task)
@@ -220,23 +246,30 @@ internal sealed class FakeSession
                 {
                     SessionPhase.New => SessionStatus.New,
                     SessionPhase.Closed => SessionStatus.Closed,
-                    _ => _sockets.Count > 0 ? SessionStatus.Connected : SessionStatus.Connecting,
+                    _ => _openSockets > 0 ? SessionStatus.Connected : SessionStatus.Connecting,
                 },
                 Settings.AvatarId,
                 Settings.KnowledgeBaseId,
                 IsListening,
-                _sockets.Count,
+                _openSockets,
                 [.. _tasks],
                 CloseStatus,
                 CloseReason);
         }
     }
 
+    /// <summary>Stops the timers and disposes the subscribed channels that hold resources (the speaker's loop).</summary>
     public async ValueTask DisposeAsync()
     {
         _idleTimer?.Dispose();
         _durationTimer.Dispose();
-        await Speaker.DisposeAsync().ConfigureAwait(false);
+        foreach (var sink in Volatile.Read(ref _sinks))
+        {
+            if (sink is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 }
 

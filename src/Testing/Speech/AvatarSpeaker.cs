@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using KonPro.Streaming.Api;
-using KonPro.Streaming.Testing.Chat;
 using KonPro.Streaming.Testing.Sessions;
 using KonPro.Streaming.Testing.Time;
 
@@ -9,9 +8,10 @@ namespace KonPro.Streaming.Testing.Speech;
 /// <summary>
 /// Speaks a session's tasks one after another, in order: avatar_start_talking, avatar_talking_message chunks
 /// paced by the words-per-minute model, avatar_end_message, avatar_stop_talking. An interrupt stops the
-/// current speech within one chunk and drops the queue.
+/// current speech within one chunk and drops the queue, and so does the session's close. Subscribed to its session
+/// first (see <see cref="FakeSession.GetOrSubscribe"/>), so its last events reach the chat sockets before they close.
 /// </summary>
-internal sealed class AvatarSpeaker : IAsyncDisposable
+internal sealed class AvatarSpeaker : ISessionEventSink, IAsyncDisposable
 {
     private readonly FakeSession _session;
     private readonly ScaledClock _clock;
@@ -44,6 +44,15 @@ internal sealed class AvatarSpeaker : IAsyncDisposable
         _queue.Writer.TryWrite(job);
         return job;
     }
+
+    /// <inheritdoc />
+    public void OnEvent(in SessionEvent sessionEvent)
+    {
+        // The speaker writes events; it reads none.
+    }
+
+    /// <inheritdoc />
+    public void OnClosed(int status, string reason) => Interrupt();
 
     /// <summary>Stops the current speech within one chunk and drops every queued task.</summary>
     public void Interrupt()
@@ -115,11 +124,10 @@ internal sealed class AvatarSpeaker : IAsyncDisposable
 
     private async Task SpeakAsync(SpeechJob job)
     {
-        var id = _session.Id;
         job.State = SpokenTaskState.Speaking;
         _session.Record(job.Snapshot());
         _session.Touch();
-        _session.Broadcast(ChatEvents.AvatarStartTalking(id, job.TaskId));
+        _session.Publish(new SessionEvent(SessionEventKind.AvatarStartTalking, job.TaskId));
         var spoken = TimeSpan.Zero;
         var interrupted = false;
         foreach (var (text, duration) in job.Plan.Chunks)
@@ -130,7 +138,7 @@ internal sealed class AvatarSpeaker : IAsyncDisposable
                 break;
             }
 
-            _session.Broadcast(ChatEvents.AvatarTalkingMessage(id, job.TaskId, text));
+            _session.Publish(new SessionEvent(SessionEventKind.AvatarTalkingMessage, job.TaskId, text));
             _session.Touch(); // a speaking avatar is an active session
             var started = _clock.Timestamp();
             try
@@ -150,10 +158,10 @@ internal sealed class AvatarSpeaker : IAsyncDisposable
         var ms = (long)spoken.TotalMilliseconds;
         if (!interrupted)
         {
-            _session.Broadcast(ChatEvents.AvatarEndMessage(id, job.TaskId));
+            _session.Publish(new SessionEvent(SessionEventKind.AvatarEndMessage, job.TaskId));
         }
 
-        _session.Broadcast(ChatEvents.AvatarStopTalking(id, job.TaskId, ms));
+        _session.Publish(new SessionEvent(SessionEventKind.AvatarStopTalking, job.TaskId, DurationMs: ms));
         _session.Touch();
         job.TryFinish(ms, interrupted ? SpokenTaskState.Interrupted : SpokenTaskState.Completed);
         _session.Record(job.Snapshot());

@@ -176,14 +176,16 @@ public sealed class FfiClientTests
     private static IEnumerable<string> ThreadNames() => Directory.GetDirectories("/proc/self/task")
         .Select(ThreadName).OfType<string>().Order();
 
-    // A thread can end between listing /proc/self/task and reading its name: it is then simply not counted.
+    // A thread can end between listing /proc/self/task and reading its name: it is then simply not counted. Which
+    // error that gives depends on the moment: the directory gone (DirectoryNotFound), its comm file gone (FileNotFound),
+    // or the file opened and the thread gone before the read (ESRCH, "No such process": a plain IOException).
     private static string? ThreadName(string task)
     {
         try
         {
             return File.ReadAllText(Path.Combine(task, "comm")).Trim();
         }
-        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        catch (IOException)
         {
             return null;
         }

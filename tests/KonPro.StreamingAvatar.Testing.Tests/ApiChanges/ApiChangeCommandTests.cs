@@ -22,7 +22,7 @@ public sealed class ApiChangeCommandTests
         }
 
         var apiSnapshot = Path.Combine("tests", "KonPro.StreamingAvatar.Api.Tests", "PublicApi", "KonPro.StreamingAvatar.Api.approved.txt");
-        var sdkSnapshot = Path.Combine("tests", "KonPro.StreamingAvatar.Tests", "Api", "KonPro.StreamingAvatar.approved.txt");
+        var sdkSnapshot = Path.Combine("tests", "KonPro.StreamingAvatar.Tests", "PublicApi", "KonPro.StreamingAvatar.approved.txt");
         Copy(Path.Combine(RepositoryPaths.Root, apiSnapshot), Path.Combine(repo, apiSnapshot));
         Copy(Path.Combine(RepositoryPaths.Root, sdkSnapshot), Path.Combine(repo, sdkSnapshot));
         await File.WriteAllTextAsync(Path.Combine(repo, "Directory.Build.props"), "<Project><PropertyGroup><Version>0.1.0</Version></PropertyGroup></Project>\n");
@@ -93,7 +93,7 @@ public sealed class ApiChangeCommandTests
 
     [Theory]
     [InlineData("KonPro.StreamingAvatar.Api", "tests/KonPro.StreamingAvatar.Api.Tests/PublicApi/KonPro.StreamingAvatar.Api.approved.txt")]
-    [InlineData("KonPro.StreamingAvatar", "tests/KonPro.StreamingAvatar.Tests/Api/KonPro.StreamingAvatar.approved.txt")]
+    [InlineData("KonPro.StreamingAvatar", "tests/KonPro.StreamingAvatar.Tests/PublicApi/KonPro.StreamingAvatar.approved.txt")]
     public async Task The_surface_tool_prints_what_the_public_api_tests_approve(string package, string snapshot)
     {
         // The command compares a build's surface (this tool) with the approved snapshots of another commit: the two

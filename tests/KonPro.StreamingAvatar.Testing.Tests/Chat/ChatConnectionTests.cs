@@ -45,6 +45,26 @@ public sealed class ChatConnectionTests
     }
 
     [Fact]
+    public async Task An_abort_between_the_binding_and_the_accept_aborts_the_socket_once_it_is_accepted()
+    {
+        var connection = new ChatConnection(Guid.NewGuid(), () => new ChatFaultSettings(false, 0, false), new VoiceActivityDetector(0.05, TimeSpan.FromSeconds(1)), 1 << 20, TimeSpan.FromSeconds(5));
+        connection.Abort(); // the fault (KonProFaults.AbortChat) finds the connection bound, its socket not yet accepted
+
+        var (server, client) = await ConnectedPairAsync();
+        using (server)
+        using (client)
+        {
+            connection.Accepted(server);
+
+            server.State.Should().Be(WebSocketState.Aborted);
+            // The client sees the loss at once instead of through its keep-alive: its receive fails with the connection.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // bounds the wait only
+            var receive = async () => await client.ReceiveAsync(new byte[16], timeout.Token);
+            await receive.Should().ThrowAsync<WebSocketException>();
+        }
+    }
+
+    [Fact]
     public async Task A_connection_whose_upgrade_failed_sends_nothing_and_its_drain_ends()
     {
         var connection = new ChatConnection(Guid.NewGuid(), () => new ChatFaultSettings(false, 0, false), new VoiceActivityDetector(0.05, TimeSpan.FromSeconds(1)), 1 << 20, TimeSpan.FromSeconds(5));

@@ -164,6 +164,63 @@ public sealed class EventIngestTests
         (await progress.Completed).Outcome.Should().Be(SpeakOutcome.Unknown, "the wait counted from the reconnect, not from the handle");
     }
 
+    [Fact]
+    public void The_talking_flags_follow_the_same_rules_as_the_operators_and_change_before_the_event_that_implies_them()
+    {
+        // One definition of each flag: the facade's IsUserTalking and IsAvatarTalking (kept by the ingest step) and the
+        // IsUserTalking and IsAvatarTalking operators over the same events give the same values, and a subscriber of an
+        // event already sees the flags it implies, stream_disconnected included.
+        var ingest = new EventIngest(TimeProvider.System, NullLogger.Instance);
+        var delivered = new List<StreamingEvent>();
+        var userWhenDelivered = new List<bool>();
+        var avatarWhenDelivered = new List<bool>();
+        var user = false;
+        var avatar = false;
+        ingest.UserTalking.AsObservable().Subscribe(Observer.Create<bool>(v => user = v));
+        ingest.AvatarTalking.AsObservable().Subscribe(Observer.Create<bool>(v => avatar = v));
+        ingest.Events.AsObservable().Subscribe(Observer.Create<StreamingEvent>(e =>
+        {
+            delivered.Add(e);
+            userWhenDelivered.Add(user);
+            avatarWhenDelivered.Add(avatar);
+        }));
+
+        StreamingEvent[] events =
+        [
+            new UserStart(), new UserStart(), new UserStop(), new AvatarStartTalking { TaskId = "t1" }, new UserStart(),
+            new AvatarStartTalking { TaskId = "t2" }, new AvatarStopTalking { TaskId = "t1" },
+        ];
+        foreach (var evt in events)
+        {
+            ingest.Ingest(evt, EventChannel.ChatSocket);
+        }
+
+        ingest.Complete("s1", hadSession: true, DisconnectReason.ClientStop, closeStatus: 1000, description: null);
+
+        delivered.Should().HaveCount(events.Length + 1);
+        delivered[^1].Should().BeOfType<StreamDisconnected>();
+        userWhenDelivered.Should().Equal(AfterEach(delivered, d => d.IsUserTalking()));
+        avatarWhenDelivered.Should().Equal(AfterEach(delivered, d => d.IsAvatarTalking()));
+        userWhenDelivered[^2].Should().BeTrue("the user was talking until the session ended");
+        userWhenDelivered[^1].Should().BeFalse("stream_disconnected makes the user's flag false before its subscribers see it");
+    }
+
+    // The operator's value after each event of the sequence.
+    private static List<bool> AfterEach(List<StreamingEvent> events, Func<IObservable<StreamingEvent>, IObservable<bool>> flag)
+    {
+        var values = new List<bool>();
+        using var source = new System.Reactive.Subjects.Subject<StreamingEvent>();
+        var latest = false;
+        using var subscription = flag(source).Subscribe(v => latest = v);
+        foreach (var evt in events)
+        {
+            source.OnNext(evt);
+            values.Add(latest);
+        }
+
+        return values;
+    }
+
     private static void IngestAll(EventIngest ingest, ReadOnlySpan<StreamingEvent[]> turns)
     {
         foreach (var turn in turns)

@@ -48,7 +48,7 @@ public sealed class ChatSocketIntegrationTests : IAsyncLifetime
         (await names.WaitAsync(TestTimeouts.Wait)).Should().StartWith(StreamingEvents.AvatarStartTalking)
             .And.Contain(StreamingEvents.AvatarTalkingMessage)
             .And.EndWith([StreamingEvents.AvatarEndMessage, StreamingEvents.AvatarStopTalking]);
-        socket.CurrentStatus.Should().Be(new ChatSocketStatus.Open(false));
+        (await socket.LatestStatusAsync()).Should().Be(new ChatSocketStatus.Open(false));
     }
 
     [Fact]
@@ -241,7 +241,7 @@ public sealed class ChatSocketIntegrationTests : IAsyncLifetime
 
         refusal.Which.HttpStatus.Should().Be(503);
         refusal.Which.Message.Should().NotContain(token);
-        socket.CurrentStatus.Should().Be(new ChatSocketStatus.Closed(DisconnectReason.ServerClosed, null, null));
+        (await socket.LatestStatusAsync()).Should().Be(new ChatSocketStatus.Closed(DisconnectReason.ServerClosed, null, null));
     }
 
     [Fact]
@@ -273,7 +273,7 @@ public sealed class ChatSocketIntegrationTests : IAsyncLifetime
 
         await socket.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Wait);
 
-        socket.CurrentStatus.Should().Be(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, 1000, "client_closed"));
-        await socket.Completion.WaitAsync(TestTimeouts.Wait);
+        (await socket.LatestStatusAsync()).Should().Be(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, 1000, "client_closed"));
+        await socket.Events.LastOrDefaultAsync().ToTask().WaitAsync(TestTimeouts.Wait); // the receive loop has ended: its stream completed
     }
 }

@@ -84,7 +84,7 @@ public sealed class ChatSocketSilenceTests : IAsyncLifetime
         await server.SendTextAsync("""{"event_type":"user_start"}""");
 
         (await reconnecting.WaitAsync(TestTimeouts.Wait)).Reason.Should().Be(DisconnectReason.NetworkLost);
-        socket.CurrentStatus.Should().BeOfType<ChatSocketStatus.Reconnecting>();
+        (await socket.LatestStatusAsync()).Should().BeOfType<ChatSocketStatus.Reconnecting>();
     }
 
     [Fact]

@@ -45,6 +45,30 @@ public sealed class ChatSocketTests : IAsyncLifetime
         where T : ChatSocketStatus =>
         socket.Status.OfType<T>().Where(s => predicate?.Invoke(s) ?? true).FirstAsync().ToTask().WaitAsync(TestTimeouts.Wait);
 
+    // Whether the server side sees its connection end (a close, or the connection dropped) rather than stay open.
+    private static async Task<bool> ServerSeesTheEndAsync(ServerSideWebSocket server)
+    {
+        try
+        {
+            while (true)
+            {
+                var (type, _) = await server.ReceiveAsync(TestTimeouts.Wait);
+                if (type == WebSocketMessageType.Close)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false; // still open when the wait ran out
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
     private static async Task Eventually(Func<bool> condition)
     {
         using var cts = new CancellationTokenSource(TestTimeouts.Wait);
@@ -66,7 +90,6 @@ public sealed class ChatSocketTests : IAsyncLifetime
 
         server.Uri.ToString().Should().Be($"ws://fake.local/v1/ws/streaming.chat?session_id=s-1&session_token={Token}&silence_response=false&push_to_talk=false");
         statuses.Should().Equal(new ChatSocketStatus.Connecting(), new ChatSocketStatus.Open(false));
-        socket.IsOpen.Should().BeTrue();
     }
 
     [Fact]
@@ -142,7 +165,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
         reports[1].Kind.Should().Be(ChatSocketDiagnosticKind.Oversized);
         reports[1].Length.Should().BeGreaterThan(5000);
         reports[2].Should().Be(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.UnexpectedBinary, 3, null));
-        socket.CurrentStatus.Should().Be(new ChatSocketStatus.Open(false));
+        (await socket.LatestStatusAsync()).Should().Be(new ChatSocketStatus.Open(false));
     }
 
     [Fact]
@@ -166,7 +189,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
         // Rx detaches the observer that threw; the loop and everyone else carry on.
         (await next.WaitAsync(TestTimeouts.Wait)).Should().BeOfType<UserStop>();
         _logger.Messages.Should().Contain(m => m.StartsWith("4010 ", StringComparison.Ordinal));
-        socket.CurrentStatus.Should().Be(new ChatSocketStatus.Open(false));
+        (await socket.LatestStatusAsync()).Should().Be(new ChatSocketStatus.Open(false));
     }
 
     [Theory]
@@ -428,7 +451,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
         await socket.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Wait);
 
         (await lastStatus.WaitAsync(TestTimeouts.Wait)).Should().BeOfType<ChatSocketStatus.Closed>().Which.Reason.Should().Be(DisconnectReason.ClientStop);
-        await socket.Completion.WaitAsync(TestTimeouts.Wait);
+        await socket.Events.LastOrDefaultAsync().ToTask().WaitAsync(TestTimeouts.Wait); // the receive loop has ended: its stream completed
     }
 
     [Fact]
@@ -442,7 +465,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
 
         await socket.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Wait);
 
-        socket.CurrentStatus.Should().Be(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, 1000, "client_closed"));
+        (await socket.LatestStatusAsync()).Should().Be(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, 1000, "client_closed"));
         _connector.Attempts.Should().Be(1);
     }
 
@@ -460,7 +483,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
 
         await (await disposing.Task.WaitAsync(TestTimeouts.Wait)).WaitAsync(TestTimeouts.Wait);
         await eventsDone.WaitAsync(TestTimeouts.Wait);
-        socket.CurrentStatus.Should().BeOfType<ChatSocketStatus.Closed>().Which.Reason.Should().Be(DisconnectReason.ClientStop);
+        (await socket.LatestStatusAsync()).Should().BeOfType<ChatSocketStatus.Closed>().Which.Reason.Should().Be(DisconnectReason.ClientStop);
     }
 
     [Fact]
@@ -515,14 +538,13 @@ public sealed class ChatSocketTests : IAsyncLifetime
         });
 
         var connecting = socket.ConnectAsync();
-        await _connector.AcceptAsync();
+        var server = await _connector.AcceptAsync();
 
         await FluentActions.Awaiting(() => connecting.WaitAsync(TestTimeouts.Wait)).Should().ThrowAsync<ObjectDisposedException>();
         disposedInTime.Should().BeTrue("the dispose must not wait for a lock held while the observer runs");
-        await socket.Completion.WaitAsync(TestTimeouts.Wait);
-        socket.Completion.IsCompletedSuccessfully.Should().BeTrue("a receive loop never started on a disposed socket");
         statuses.Should().Equal(new ChatSocketStatus.Connecting(), new ChatSocketStatus.Open(false), new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null));
-        socket.IsOpen.Should().BeFalse("the connection the dispose raced is dropped, not left open");
+        await socket.Events.LastOrDefaultAsync().ToTask().WaitAsync(TestTimeouts.Wait);
+        (await ServerSeesTheEndAsync(server)).Should().BeTrue("the connection the dispose raced is dropped, not left open");
     }
 
     private sealed class HangingConnector : IWebSocketConnector
@@ -548,7 +570,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
         await socket.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Wait);
 
         await FluentActions.Awaiting(() => connecting.WaitAsync(TestTimeouts.Wait)).Should().ThrowAsync<ObjectDisposedException>();
-        socket.CurrentStatus.Should().Be(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null), "no connection was there to close");
+        (await socket.LatestStatusAsync()).Should().Be(new ChatSocketStatus.Closed(DisconnectReason.ClientStop, null, null), "no connection was there to close");
     }
 
     [Fact]
@@ -578,7 +600,7 @@ public sealed class ChatSocketTests : IAsyncLifetime
 
         await socket.Invoking(s => s.ConnectAsync()).Should().ThrowAsync<ChatSocketHandshakeException>();
 
-        socket.CurrentStatus.Should().Be(new ChatSocketStatus.Closed(DisconnectReason.Unauthorized, null, null));
+        (await socket.LatestStatusAsync()).Should().Be(new ChatSocketStatus.Closed(DisconnectReason.Unauthorized, null, null));
         await socket.Invoking(s => s.ConnectAsync()).Should().ThrowAsync<InvalidOperationException>();
     }
 

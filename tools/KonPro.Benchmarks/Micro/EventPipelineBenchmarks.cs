@@ -39,12 +39,12 @@ public class EventPipelineBenchmarks
 
     /// <summary>
     /// The SDK's receive path without a socket: the chat socket's parse (with its per-connection cache), then
-    /// <c>StreamingAvatar.Ingest</c> (dedupe, state, the <c>Events</c> hub) to the subscribers.
+    /// the ingest step every event goes through (dedupe, state, the <c>Events</c> hub that <c>StreamingAvatar.Events</c>
+    /// exposes) to the subscribers.
     /// </summary>
     internal sealed class Pipeline : IDisposable
     {
-        private readonly StreamingAvatar _avatar =
-            new(new StreamingAvatarApiConfig { Token = "benchmark-token", BasePath = "http://127.0.0.1:9" });
+        private readonly EventIngest _ingest = new(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         private readonly StreamingEventParserCache _cache = new();
         private readonly List<IDisposable> _subscriptions = [];
         private long _seen;
@@ -53,11 +53,11 @@ public class EventPipelineBenchmarks
         {
             for (var i = 0; i < subscribers; i++)
             {
-                _subscriptions.Add(_avatar.Events.Subscribe(_ => _seen++));
+                _subscriptions.Add(_ingest.Events.AsObservable().Subscribe(_ => _seen++));
             }
         }
 
-        public IObservable<StreamingEvent> Events => _avatar.Events;
+        public IObservable<StreamingEvent> Events => _ingest.Events.AsObservable();
 
         /// <summary>Events delivered so far, summed over subscribers.</summary>
         public long Seen => _seen;
@@ -69,7 +69,7 @@ public class EventPipelineBenchmarks
                 if (StreamingEventParser.TryParse(
                     message, StreamingEventParser.ChatSocketNameProperty, EventMessages.SessionId, DateTimeOffset.UtcNow, _cache, out var evt))
                 {
-                    _avatar.Ingest(evt, EventChannel.ChatSocket);
+                    _ingest.Ingest(evt, EventChannel.ChatSocket);
                 }
             }
 
@@ -79,7 +79,7 @@ public class EventPipelineBenchmarks
         public void Dispose()
         {
             _subscriptions.ForEach(s => s.Dispose());
-            _avatar.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _ingest.Complete(EventMessages.SessionId, hadSession: false, DisconnectReason.ClientStop, closeStatus: null, description: null);
         }
     }
 }

@@ -44,19 +44,20 @@ internal static class RestFloor
     }
 
     /// <summary>
-    /// The second setup: the SDK and the raw POST alone, in alternating pairs, after <see cref="PairWarmUp"/> pairs,
-    /// medians of <see cref="Iterations"/> pairs. No other client runs between them, as in the shuffled six-way run.
+    /// The second setup: the SDK and the raw POST alone, in alternating pairs, after <paramref name="warmUp"/> pairs
+    /// (<see cref="PairWarmUp"/> by default), medians of <see cref="Iterations"/> pairs. No other client runs between
+    /// them, as in the shuffled six-way run.
     /// </summary>
-    public static async Task<IReadOnlyList<QuickLine>> RunPairsAsync()
+    public static async Task<IReadOnlyList<QuickLine>> RunPairsAsync(int warmUp = PairWarmUp)
     {
         await using var floor = await FloorSession.StartAsync();
         var lines = new List<QuickLine>();
-        lines.AddRange(await RestOverhead.CompareAsync("floor-pairs-keep-alive-sdk", floor.SdkKeepAliveAsync, floor.RawKeepAlive.SendAsync, PairWarmUp, Iterations));
-        lines.AddRange(await RestOverhead.CompareAsync("floor-pairs-speak-sdk", floor.SdkSpeakAsync, floor.RawSpeak.SendAsync, PairWarmUp, Iterations));
+        lines.AddRange(await RestOverhead.CompareAsync("floor-pairs-keep-alive-sdk", floor.SdkKeepAliveAsync, floor.RawKeepAlive.SendAsync, warmUp, Iterations));
+        lines.AddRange(await RestOverhead.CompareAsync("floor-pairs-speak-sdk", floor.SdkSpeakAsync, floor.RawSpeak.SendAsync, warmUp, Iterations));
         return lines;
     }
 
-    private const int PairWarmUp = 500;
+    internal const int PairWarmUp = 500;
 
     internal static async Task<IEnumerable<QuickLine>> CompareAsync(string name, Func<Task> raw, params (string Name, Func<Task> Call)[] clients)
     {

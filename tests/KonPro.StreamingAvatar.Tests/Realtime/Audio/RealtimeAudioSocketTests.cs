@@ -304,6 +304,35 @@ public sealed class RealtimeAudioSocketTests
         options.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("MaxAudioPerMessage");
     }
 
+    [Fact]
+    public async Task A_tone_above_12_kHz_at_48_kHz_reaches_the_socket_at_least_30_dB_down()
+    {
+        // The realtime path resamples with the same low-pass as WAV files: a 15 kHz tone, above 24 kHz's Nyquist
+        // frequency, is removed on its way to the socket instead of arriving as a 9 kHz alias at full level.
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 0.1; o.SessionDurationLimit = TimeSpan.FromHours(1); });
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        var sent = new List<string>();
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector(sent, []) });
+        const double Amplitude = 0.5;
+        var tone = new byte[48_000 * 2];
+        for (var i = 0; i < 48_000; i++)
+        {
+            BinaryPrimitives.WriteInt16LittleEndian(tone.AsSpan(i * 2), (short)(Amplitude * short.MaxValue * Math.Sin(2 * Math.PI * 15_000 * i / 48_000.0)));
+        }
+
+        var utterance = await socket.SpeakAsync(tone, sampleRate: 48_000);
+        (await utterance.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Completed);
+
+        var audio = Messages(sent).Where(m => Type(m) == "agent.speak").SelectMany(m => Convert.FromBase64String(m.GetProperty("audio").GetString()!)).ToArray();
+        audio.Length.Should().BeInRange((24_000 - 10) * 2, 24_000 * 2, "one second of audio at 24 kHz");
+        var samples = Enumerable.Range(0, audio.Length / 2).Select(i => BinaryPrimitives.ReadInt16LittleEndian(audio.AsSpan(i * 2)) / 32768.0).ToArray();
+        var middle = samples[1_000..^1_000]; // the filter's edges aside
+        var rms = Math.Sqrt(middle.Average(x => x * x));
+        var level = 20 * Math.Log10(Math.Max(rms, 0.5 / 32768) / (Amplitude / Math.Sqrt(2)));
+        level.Should().BeLessThanOrEqualTo(-30, "content the output rate cannot carry is filtered out, not folded back");
+    }
+
     private static byte[] Pcm24k(TimeSpan duration)
     {
         var samples = (int)(duration.TotalSeconds * 24_000);

@@ -1,6 +1,6 @@
 using KonPro.Streaming.Conversation;
 
-namespace KonPro.Streaming.Conversation.Tests.Pipeline;
+namespace KonPro.Streaming.Conversation.Tests;
 
 public sealed class ConversationTurnTests
 {

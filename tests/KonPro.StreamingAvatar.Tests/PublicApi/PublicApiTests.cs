@@ -7,5 +7,5 @@ public sealed class PublicApiTests
 {
     [Fact]
     public void The_public_api_matches_the_approved_snapshot() =>
-        ApprovedPublicApi.Verify(typeof(StreamingAvatar).Assembly, "tests", "KonPro.StreamingAvatar.Tests", "Api");
+        ApprovedPublicApi.Verify(typeof(StreamingAvatar).Assembly, "tests", "KonPro.StreamingAvatar.Tests", "PublicApi");
 }

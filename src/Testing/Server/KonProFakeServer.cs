@@ -1,5 +1,7 @@
 using KonPro.Streaming.Testing.Chat;
+using KonPro.Streaming.Testing.Realtime;
 using KonPro.Streaming.Testing.Rest;
+using KonPro.Streaming.Testing.Speech;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,11 +26,17 @@ namespace KonPro.Streaming.Testing;
 public sealed partial class KonProFakeServer : IAsyncDisposable
 {
     private readonly FakeServerCore _core;
+    private readonly AvatarBehaviour _avatar;
+    private readonly RealtimeAudioHub _realtime;
+    private readonly Room.FakeRoomHost? _rooms;
     private int _disposed;
 
-    private KonProFakeServer(FakeServerCore core, WireMockServer wireMock, ChatHub hub)
+    private KonProFakeServer(FakeServerCore core, AvatarBehaviour avatar, RealtimeAudioHub realtime, Room.FakeRoomHost? rooms, WireMockServer wireMock, ChatHub hub)
     {
         _core = core;
+        _avatar = avatar;
+        _realtime = realtime;
+        _rooms = rooms;
         WireMock = wireMock;
         Hub = hub;
     }
@@ -87,8 +95,8 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
     /// </summary>
     public Func<AvatarReplyContext, string>? Responder
     {
-        get => _core.Responder;
-        set => _core.Responder = value;
+        get => _avatar.Responder;
+        set => _avatar.Responder = value;
     }
 
     /// <summary>Every session so far, oldest first.</summary>
@@ -116,11 +124,14 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         }
 
         var tls = options.UseHttps ? Tls.ServerCertificate.Load(options) : null;
-        var core = new FakeServerCore(options) { Certificate = tls };
-        var avatar = new Speech.AvatarBehaviour(core);
-        var sessions = new SessionEndpoints(core, avatar);
+        // The faults act on the chat sockets, which only the hub knows, and the hub is built on the core that holds the
+        // faults: the faults find the hub when they act, long after both are built.
+        ChatHub? chat = null;
+        var core = new FakeServerCore(options, sessionId => chat!.SocketsOf(sessionId));
+        var avatar = new AvatarBehaviour(core);
         var account = new AccountEndpoints(core);
-        var hub = new ChatHub(core, avatar);
+        var hub = chat = new ChatHub(core, avatar);
+        var realtime = new RealtimeAudioHub(core);
         var pipeline = new RestPipeline(core);
         var limits = new RequestLimits(options, pipeline);
         var recording = Recording.RecordReplayHost.Create(core, pipeline);
@@ -149,7 +160,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
                 limits.Install((IApplicationBuilder)app);
                 recording?.Install((IApplicationBuilder)app);
                 ChatSocketMiddleware.Install(app, hub);
-                core.RealtimeAudio.Install(app);
+                realtime.Install(app);
                 if (options.StartAdminInterface)
                 {
                     AdminRequestGate.Install((IApplicationBuilder)app);
@@ -170,6 +181,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         }
 
         string[] boundUrls;
+        Room.FakeRoomHost? rooms = null;
         try
         {
             // With a fixed port WireMock listens on "localhost": both 127.0.0.1 and [::1]. The base URL names 127.0.0.1.
@@ -178,7 +190,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
                 ? new[] { u.Replace("://localhost:", "://127.0.0.1:", StringComparison.Ordinal), u.Replace("://localhost:", "://[::1]:", StringComparison.Ordinal) }
                 : [u])];
             core.BaseUrl = boundUrls[0];
-            core.Room = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, new Room.RoomTurns(core, avatar), tls, cancellationToken).ConfigureAwait(false) : null;
+            rooms = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, new Room.RoomTurns(core, avatar), tls, cancellationToken).ConfigureAwait(false) : null;
             logBound?.Attach(wireMock);
             if (options.StartAdminInterface)
             {
@@ -188,7 +200,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
 
             if (recording is null)
             {
-                RestRoutes.Map(wireMock, pipeline, sessions, account);
+                RestRoutes.Map(wireMock, pipeline, new SessionEndpoints(core, avatar, realtime, rooms), account);
                 ContractRoutes.Map(wireMock, pipeline);
             }
             else
@@ -198,7 +210,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         }
         catch
         {
-            await (core.Room?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
+            await (rooms?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
             wireMock.Stop();
             wireMock.Dispose();
             tls?.Dispose();
@@ -211,7 +223,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
             Log.TlsCertificate(core.Logger, tls.Certificate.Subject, tls.Certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), tls.PemPath ?? "(a PKCS#12 file: no PEM)");
         }
 
-        return new KonProFakeServer(core, wireMock, hub)
+        return new KonProFakeServer(core, avatar, realtime, rooms, wireMock, hub)
         {
             BoundUrls = boundUrls,
             RecordReplay = recording,
@@ -258,7 +270,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
     public void EnqueueTranscript(string transcript, string? sessionId = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(transcript);
-        _core.Transcripts.EnqueueTranscript(transcript, sessionId);
+        _avatar.Transcripts.EnqueueTranscript(transcript, sessionId);
     }
 
     /// <inheritdoc />
@@ -275,8 +287,8 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
 
         var sessions = _core.Store.All();
         RecordReplay?.Stop();
-        _core.RealtimeAudio.CloseAll(1001, "server_shutdown");
-        foreach (var socket in sessions.SelectMany(s => s.Sockets))
+        _realtime.CloseAll(1001, "server_shutdown");
+        foreach (var socket in Hub.SocketsOf(null))
         {
             socket.Close(1001, "server_shutdown");
         }
@@ -284,12 +296,12 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
         // Give clients a moment to answer the close; a socket still open then is dropped, so that stopping the host
         // does not wait for a client that never answers.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(1);
-        while (sessions.Any(s => s.Sockets.Count > 0) && DateTime.UtcNow < deadline)
+        while (sessions.Any(s => s.OpenSockets > 0) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10).ConfigureAwait(false);
         }
 
-        foreach (var socket in sessions.SelectMany(s => s.Sockets))
+        foreach (var socket in Hub.SocketsOf(null))
         {
             socket.Abort();
         }
@@ -301,7 +313,7 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
 
         WireMock.Stop();
         WireMock.Dispose();
-        await (_core.Room?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
+        await (_rooms?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
         ServerTls?.Dispose();
         Certificate?.Dispose();
     }

@@ -1,16 +1,22 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using KonPro.Streaming.Testing.Rest;
+using KonPro.Streaming.Testing.Core;
 using KonPro.Streaming.Testing.Sessions;
 using KonPro.Streaming.Testing.Time;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KonPro.Streaming.Testing;
 
-/// <summary>What every part of one fake server shares: options, clock, account state, faults, journal.</summary>
+/// <summary>
+/// What every part of one fake server shares: options, clock, account state (sessions, tokens, catalog), faults,
+/// journal, logger. It holds no channel (chat socket, room, realtime socket) and no behaviour: those sit above it and
+/// take it, so that nothing below them reaches back up.
+/// </summary>
 internal sealed class FakeServerCore
 {
-    public FakeServerCore(KonProFakeServerOptions options)
+    /// <param name="options">The server's settings.</param>
+    /// <param name="chatSockets">The open chat sockets of one session (or of every session, for null), for the faults.</param>
+    public FakeServerCore(KonProFakeServerOptions options, Func<string?, IEnumerable<IChatFaultTarget>> chatSockets)
     {
         Options = options;
         Clock = new ScaledClock(options.TimeProvider, options.TimeScale);
@@ -18,14 +24,10 @@ internal sealed class FakeServerCore
         Tokens = new TokenStore(Clock, options);
         Json = WireJson.CreateOptions();
         Catalog = new AccountCatalog(Clock, options, Json);
-        Faults = new KonProFaults(sessionId => (sessionId is null ? Store.All() : Store.Find(sessionId) is { } one ? [one] : []).SelectMany(s => s.Sockets));
+        Faults = new KonProFaults(chatSockets);
         Journal = new KonProJournal(options.MaxJournalEntries);
         Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KonPro.StreamingAvatar.Testing");
-        RealtimeAudio = new Realtime.RealtimeAudioHub(this);
     }
-
-    /// <summary>The sessions' realtime audio sockets.</summary>
-    public Realtime.RealtimeAudioHub RealtimeAudio { get; }
 
     public ILogger Logger { get; }
 
@@ -42,20 +44,11 @@ internal sealed class FakeServerCore
     /// <summary>The avatars and knowledge bases.</summary>
     public AccountCatalog Catalog { get; }
 
-    /// <summary>The scripted transcripts of user speech.</summary>
-    public Speech.TranscriptQueue Transcripts { get; } = new();
-
-    /// <summary>The avatar's responder of talk tasks; null for the default.</summary>
-    public Func<AvatarReplyContext, string>? Responder { get; set; }
-
     public KonProFaults Faults { get; }
 
     public KonProJournal Journal { get; }
 
     public JsonSerializerOptions Json { get; }
-
-    /// <summary>The LiveKit-compatible rooms, when <see cref="KonProFakeRoomOptions.Enabled"/>.</summary>
-    public Room.FakeRoomHost? Room { get; set; }
 
     /// <summary>http://127.0.0.1:PORT (https:// with TLS), once the server listens.</summary>
     public string BaseUrl { get; set; } = string.Empty;
@@ -63,19 +56,15 @@ internal sealed class FakeServerCore
     /// <summary>The base URL of the server's WebSockets: ws://127.0.0.1:PORT, or wss:// with TLS.</summary>
     public string WebSocketBaseUrl => BaseUrl.StartsWith("https://", StringComparison.Ordinal) ? "wss://" + BaseUrl["https://".Length..] : "ws://" + BaseUrl["http://".Length..];
 
-    /// <summary>The TLS certificate, with <see cref="KonProFakeServerOptions.UseHttps"/>.</summary>
-    public Tls.ServerCertificate? Certificate { get; init; }
-
-    /// <summary>Closes a session (stop, idle timeout, duration limit) and logs it.</summary>
-    public void Close(Sessions.FakeSession session, int status, string reason)
+    /// <summary>
+    /// The one close path of a session (stop, idle timeout, duration limit): the session tells the channels subscribed
+    /// to it (the speaker stops, the chat sockets and the room close), and the close is logged.
+    /// </summary>
+    public void Close(FakeSession session, int status, string reason)
     {
         if (session.TryClose(status, reason))
         {
-            session.Room?.Close();
             Log.SessionClosed(Logger, session.Id, status, reason);
         }
     }
-
-    public string Reply(AvatarReplyContext context) =>
-        (Responder ?? Speech.DefaultResponder.Reply)(context);
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using KonPro.Streaming.Api;
 
-namespace KonPro.Streaming.Testing.Rest;
+namespace KonPro.Streaming.Testing.Core;
 
 /// <summary>
 /// The JSON settings of the fake's answers: the generated DTOs as they are (their <c>JsonPropertyName</c> and

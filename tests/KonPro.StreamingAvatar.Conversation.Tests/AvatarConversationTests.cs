@@ -8,7 +8,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
 using static KonPro.Streaming.Conversation.Tests.Support.ScriptedChatClient;
 
-namespace KonPro.Streaming.Conversation.Tests.Pipeline;
+namespace KonPro.Streaming.Conversation.Tests;
 
 public sealed class AvatarConversationTests
 {

@@ -6,7 +6,7 @@ using KonPro.Streaming.Testing;
 using KonPro.Streaming.Voice;
 using static KonPro.Streaming.Conversation.Tests.Support.ScriptedChatClient;
 
-namespace KonPro.Streaming.Conversation.Tests.Pipeline;
+namespace KonPro.Streaming.Conversation.Tests;
 
 public sealed class RealtimeVoiceConversationTests
 {

@@ -1,6 +1,6 @@
 using KonPro.Streaming.TestSupport;
 
-namespace KonPro.Streaming.LiveKit.Tests.Api;
+namespace KonPro.Streaming.LiveKit.Tests.PublicApi;
 
 /// <summary>Each log event id of the LiveKit package names one kind of message.</summary>
 public sealed class LogEventIdTests
