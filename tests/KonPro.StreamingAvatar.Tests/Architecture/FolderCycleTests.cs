@@ -12,7 +12,7 @@ public sealed class FolderCycleTests
     /// The cycles between src/Reactive's folders that are allowed: none. The layers run one way, from the vocabulary
     /// (Models) through Diagnostics, Errors, Http, Events, Speaking, Realtime, Voice, Rooms, Requests and Session to the
     /// facade (Client) and what is built on it (RealtimeAudio, ModelFactory, DependencyInjection); see README's layout
-    /// section and docs/adr/0016.
+    /// section and docs/adr/0017.
     /// </summary>
     private static readonly string[] KnownCycles = [];
 
