@@ -23,8 +23,9 @@ namespace KonPro.Streaming;
 /// that arrive after it subscribed, in arrival order, with no replay. <see cref="State"/>,
 /// <see cref="IsAvatarTalking"/> and <see cref="IsUserTalking"/> replay their current value to each new subscriber,
 /// then push changes. Values are delivered one at a time, never concurrently, on the thread that received them
-/// (the chat socket's receive loop, the room's thread, the thread of the call that changed the state, or a
-/// thread-pool thread for a stop or a drop); never while the client holds a lock of its own. Do not block in a
+/// (the chat socket's receive loop, the loop that reads the room's messages (never the room connector's own thread,
+/// such as LiveKit's FFI dispatcher), the thread of the call that changed the state, or a thread-pool thread for a
+/// stop or a drop); never while the client holds a lock of its own. Do not block in a
 /// handler. A subscriber (or an <see cref="On"/> handler) that throws is logged and skipped: it keeps its
 /// subscription and the others still get the value. A malformed message is logged and dropped. An event that
 /// arrives on both the chat socket and the room's data channel is delivered once; identical consecutive events on

@@ -54,7 +54,9 @@ public interface IAvatarRoom : IAsyncDisposable
     /// the avatar's. Say who sent each one (<see cref="AvatarRoomDataMessage.Sender"/>); a message from a sender the
     /// connector cannot tell apart is a <see cref="AvatarRoomDataSender.Participant"/>'s. Complete it (or fail it) when
     /// the room closes: if the session still lives, it closes with <see cref="StreamDisconnected"/>
-    /// (<see cref="DisconnectReason.ServerClosed"/>, description <c>room_closed</c>).
+    /// (<see cref="DisconnectReason.ServerClosed"/>, description <c>room_closed</c>). Call <c>OnNext</c> from any one
+    /// thread at a time: the SDK only queues each message there and parses it, and runs its subscribers, on a loop of its
+    /// own, so the connector's thread is never held up by them.
     /// </summary>
     IObservable<AvatarRoomDataMessage> DataMessages { get; }
 

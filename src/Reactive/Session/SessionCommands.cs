@@ -5,11 +5,12 @@ namespace KonPro.Streaming.Session;
 
 /// <summary>
 /// The calls that drive a started session: speak and interrupt (with their speak handles), listening, keep-alive,
-/// typed messages, voice chat and push-to-talk. Each checks the session's state first, with a clear message.
+/// typed messages, voice chat and push-to-talk. Each checks the session's state first, with a clear message. They see
+/// the session through a narrow <see cref="ISessionContext"/>, not the engine that owns them.
 /// </summary>
 internal sealed class SessionCommands
 {
-    private readonly SessionEngine _engine;
+    private readonly ISessionContext _context;
     private readonly KonProRestClient _rest;
     private readonly SessionTransports _transports;
     private readonly TimeProvider _time;
@@ -17,9 +18,9 @@ internal sealed class SessionCommands
     private readonly CancellationToken _lifetime;
     private SessionIdRequest? _sessionBody;
 
-    public SessionCommands(SessionEngine engine, KonProRestClient rest, SessionTransports transports, TimeProvider time, KonProTelemetry telemetry, CancellationToken lifetime)
+    public SessionCommands(ISessionContext context, KonProRestClient rest, SessionTransports transports, TimeProvider time, KonProTelemetry telemetry, CancellationToken lifetime)
     {
-        _engine = engine;
+        _context = context;
         _rest = rest;
         _transports = transports;
         _time = time;
@@ -29,15 +30,15 @@ internal sealed class SessionCommands
 
     public async Task<SpeakHandle> SpeakAsync(SpeakRequest request, CancellationToken cancellationToken)
     {
-        var sessionId = _engine.RequireStarted(nameof(StreamingAvatar.SpeakAsync));
+        var sessionId = _context.RequireStarted(nameof(StreamingAvatar.SpeakAsync));
         var body = RequestMapping.ToWire(sessionId, request);
         var sentAt = _time.GetUtcNow();
         var response = await _rest.CallAsync("SendTask", body, static (api, body, ct) => api.SendTaskAsync(body, ct), static r => (r.Code, r.Message), cancellationToken, sessionId, alsoCancelledBy: _lifetime).ConfigureAwait(false);
         var taskId = response.Data.Task_id;
         var planned = response.Data.Duration_ms > 0 ? response.Data.Duration_ms : (long?)null;
-        var progress = _engine.Ingest.Speaks.Track(taskId);
+        var progress = _context.Speaks.Track(taskId);
         progress.PlannedDurationMs = planned;
-        if (_engine.State.Current == SessionState.Closed)
+        if (_context.State.Current == SessionState.Closed)
         {
             progress.MarkEnded(SpeakOutcome.SessionClosed, durationMs: null);
         }
@@ -48,37 +49,37 @@ internal sealed class SessionCommands
 
     public async Task InterruptAsync(CancellationToken cancellationToken)
     {
-        var sessionId = _engine.RequireStarted(nameof(StreamingAvatar.InterruptAsync));
-        _engine.Ingest.Speaks.SetInterruptRequested(true);
+        var sessionId = _context.RequireStarted(nameof(StreamingAvatar.InterruptAsync));
+        _context.Speaks.SetInterruptRequested(true);
         try
         {
             await SessionCallAsync("InterruptTask", sessionId, (api, body, ct) => api.InterruptTaskAsync(body, ct), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            _engine.Ingest.Speaks.SetInterruptRequested(false);
+            _context.Speaks.SetInterruptRequested(false);
             throw;
         }
 
-        _engine.Ingest.Speaks.EndAll(SpeakOutcome.Interrupted);
+        _context.Speaks.EndAll(SpeakOutcome.Interrupted);
     }
 
     public Task StartListeningAsync(CancellationToken cancellationToken) =>
-        SessionCallAsync("StartListening", _engine.RequireStarted(nameof(StreamingAvatar.StartListeningAsync)), (api, body, ct) => api.StartListeningAsync(body, ct), cancellationToken);
+        SessionCallAsync("StartListening", _context.RequireStarted(nameof(StreamingAvatar.StartListeningAsync)), (api, body, ct) => api.StartListeningAsync(body, ct), cancellationToken);
 
     public Task StopListeningAsync(CancellationToken cancellationToken) =>
-        SessionCallAsync("StopListening", _engine.RequireStarted(nameof(StreamingAvatar.StopListeningAsync)), (api, body, ct) => api.StopListeningAsync(body, ct), cancellationToken);
+        SessionCallAsync("StopListening", _context.RequireStarted(nameof(StreamingAvatar.StopListeningAsync)), (api, body, ct) => api.StopListeningAsync(body, ct), cancellationToken);
 
     public Task KeepAliveAsync(CancellationToken cancellationToken) =>
-        SessionCallAsync("KeepAlive", _engine.RequireStarted(nameof(StreamingAvatar.KeepAliveAsync)), (api, body, ct) => api.KeepAliveAsync(body, ct), cancellationToken);
+        SessionCallAsync("KeepAlive", _context.RequireStarted(nameof(StreamingAvatar.KeepAliveAsync)), (api, body, ct) => api.KeepAliveAsync(body, ct), cancellationToken);
 
     public async Task SendMessageAsync(string text, CancellationToken cancellationToken)
     {
-        _engine.RequireStarted(nameof(StreamingAvatar.SendMessageAsync));
-        _engine.State.RequireConnected(nameof(StreamingAvatar.SendMessageAsync));
+        _context.RequireStarted(nameof(StreamingAvatar.SendMessageAsync));
+        _context.State.RequireConnected(nameof(StreamingAvatar.SendMessageAsync));
         var room = _transports.Room;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime);
-        if (room is not null && _engine.Request?.VoiceChatTransport == VoiceChatTransport.LiveKit)
+        if (room is not null && _context.Request?.VoiceChatTransport == VoiceChatTransport.LiveKit)
         {
             await room.PublishAsync(text, linked.Token).ConfigureAwait(false);
         }
@@ -90,37 +91,37 @@ internal sealed class SessionCommands
 
     public async Task StartVoiceChatAsync(StartVoiceChatRequest request, CancellationToken cancellationToken)
     {
-        var sessionId = _engine.RequireStarted(nameof(StreamingAvatar.StartVoiceChatAsync));
-        _engine.State.RequireConnected(nameof(StreamingAvatar.StartVoiceChatAsync));
+        var sessionId = _context.RequireStarted(nameof(StreamingAvatar.StartVoiceChatAsync));
+        _context.State.RequireConnected(nameof(StreamingAvatar.StartVoiceChatAsync));
         if (!_transports.HasChat)
         {
-            throw new InvalidOperationException($"StartVoiceChatAsync needs a connected session (state Connected); the state is {_engine.State.Current}.");
+            throw new InvalidOperationException($"StartVoiceChatAsync needs a connected session (state Connected); the state is {_context.State.Current}.");
         }
 
-        _engine.Voice.Prepare(request.IsInputAudioMuted, _engine.Request?.EnablePushToTalk == true);
+        _context.Voice.Prepare(request.IsInputAudioMuted, _context.Request?.EnablePushToTalk == true);
         if (request.UseSilencePrompt is { } wanted && wanted != _transports.SilencePrompt)
         {
-            await _transports.ReopenChatAsync(_engine.Session!, _engine.Request!, wanted, cancellationToken).ConfigureAwait(false);
+            await _transports.ReopenChatAsync(_context.Session!, _context.Request!, wanted, cancellationToken).ConfigureAwait(false);
         }
 
         await SessionCallAsync("StartListening", sessionId, (api, body, ct) => api.StartListeningAsync(body, ct), cancellationToken).ConfigureAwait(false);
-        if (_engine.State.Current != SessionState.Connected || !_transports.HasChat)
+        if (_context.State.Current != SessionState.Connected || !_transports.HasChat)
         {
-            throw new InvalidOperationException($"Voice chat could not start: the state is {_engine.State.Current}.");
+            throw new InvalidOperationException($"Voice chat could not start: the state is {_context.State.Current}.");
         }
 
         // With the LiveKit voice-chat transport and a joined room, the user's audio is a microphone track in the room.
-        var roomMicrophone = _engine.Request?.VoiceChatTransport == VoiceChatTransport.LiveKit
+        var roomMicrophone = _context.Request?.VoiceChatTransport == VoiceChatTransport.LiveKit
             ? await _transports.StartRoomMicrophoneAsync(cancellationToken).ConfigureAwait(false)
             : null;
-        await _engine.Voice.StartAsync(request.AudioSource, roomMicrophone, cancellationToken).ConfigureAwait(false);
+        await _context.Voice.StartAsync(request.AudioSource, roomMicrophone, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task CloseVoiceChatAsync(CancellationToken cancellationToken)
     {
-        var stopped = await _engine.Voice.StopAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var stopped = await _context.Voice.StopAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         await _transports.StopRoomMicrophoneAsync().ConfigureAwait(false);
-        var sessionId = _engine.State.Current is SessionState.Connected or SessionState.Reconnecting ? _engine.Session?.SessionId : null;
+        var sessionId = _context.State.Current is SessionState.Connected or SessionState.Reconnecting ? _context.Session?.SessionId : null;
         if (stopped && sessionId is not null)
         {
             await SessionCallAsync("StopListening", sessionId, (api, body, ct) => api.StopListeningAsync(body, ct), cancellationToken).ConfigureAwait(false);
@@ -130,19 +131,19 @@ internal sealed class SessionCommands
     public async Task PushToTalkAsync(bool held, CancellationToken cancellationToken)
     {
         var operation = held ? nameof(StreamingAvatar.PushToTalkStartAsync) : nameof(StreamingAvatar.PushToTalkStopAsync);
-        _engine.RequireStarted(operation);
-        if (_engine.Request?.EnablePushToTalk != true)
+        _context.RequireStarted(operation);
+        if (_context.Request?.EnablePushToTalk != true)
         {
             throw new InvalidOperationException($"{operation} needs a session started with StartAvatarRequest.EnablePushToTalk = true.");
         }
 
         var room = _transports.Room;
-        if (room is null && !_engine.Voice.IsActive)
+        if (room is null && !_context.Voice.IsActive)
         {
             throw new InvalidOperationException($"{operation} needs a joined room (StreamingAvatarOptions.RoomConnector) or running voice chat (StartVoiceChatAsync).");
         }
 
-        _engine.Voice.SetPushToTalkHeld(held);
+        _context.Voice.SetPushToTalkHeld(held);
         if (room is not null)
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime);

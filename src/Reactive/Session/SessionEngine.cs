@@ -15,7 +15,7 @@ namespace KonPro.Streaming.Session;
 /// the state machine, the transports, the ingest step, keep-alive and voice chat; the calls that drive a started
 /// session are <see cref="SessionCommands"/>.
 /// </summary>
-internal sealed class SessionEngine : IAsyncDisposable
+internal sealed class SessionEngine : ISessionContext, IAsyncDisposable
 {
     /// <summary>The facade's full name, the object name of <see cref="ObjectDisposedException"/> (a test holds it to the type's).</summary>
     internal const string StreamingAvatarFullName = "KonPro.Streaming.StreamingAvatar";
@@ -60,7 +60,7 @@ internal sealed class SessionEngine : IAsyncDisposable
         _telemetry = telemetry;
         _redactor = redactor;
         State = new SessionStateMachine(logger);
-        Ingest = new EventIngest(_time, logger) { RefusedMessages = telemetry.RefusedMessages };
+        Ingest = new EventIngest(_time, logger);
         _transports = new SessionTransports(rest.BaseUri, rest.Credential.Secret, options, connector, Ingest, _scheduler, _time, logger, OnChatStatus, OnRoomClosed)
         {
             Telemetry = telemetry,
@@ -75,6 +75,9 @@ internal sealed class SessionEngine : IAsyncDisposable
     public EventIngest Ingest { get; }
 
     public VoiceChat Voice => _voice;
+
+    /// <inheritdoc />
+    SpeakTracker ISessionContext.Speaks => Ingest.Speaks;
 
     /// <summary>The joined room, if any.</summary>
     public IAvatarRoom? Room => _transports.Room;
@@ -260,7 +263,7 @@ internal sealed class SessionEngine : IAsyncDisposable
         _lifetime.Dispose();
     }
 
-    internal StartAvatarRequest? Request
+    public StartAvatarRequest? Request
     {
         get
         {
@@ -465,7 +468,7 @@ internal sealed class SessionEngine : IAsyncDisposable
         _ = CloseAsync(reason, mayStillLive, closeStatus, description);
     }
 
-    internal string RequireStarted(string operation)
+    public string RequireStarted(string operation)
     {
         ThrowIfDisposed();
         State.RequireStarted(operation);

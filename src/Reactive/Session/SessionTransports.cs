@@ -1,4 +1,3 @@
-using System.Reactive.Disposables;
 using System.Reactive.Concurrency;
 using KonPro.Streaming.Events;
 using KonPro.Streaming.Realtime;
@@ -9,7 +8,8 @@ namespace KonPro.Streaming.Session;
 
 /// <summary>
 /// The session's transports: opens, reopens and closes the chat socket and the LiveKit room, and wires both into the
-/// one ingest step (socket events and room data messages) and the engine (the current socket's status, the room's end).
+/// one ingest step (the events the chat socket parsed, and the room's, parsed by <see cref="RoomEventReader"/> off the
+/// room's thread) and the engine (the current socket's status, the room's end).
 /// </summary>
 internal sealed class SessionTransports
 {
@@ -263,22 +263,12 @@ internal sealed class SessionTransports
             throw new OperationCanceledException("The session closed while its room was being joined; the room was left.");
         }
 
-        var subscription = new CompositeDisposable(
-            room.DataMessages.Subscribe(
-                message => _ingest.IngestRoomMessage(message, session.SessionId),
-                error =>
-                {
-                    ended.TrySetResult();
-                    _onRoomClosed(error);
-                },
-                () =>
-                {
-                    ended.TrySetResult();
-                    _onRoomClosed(null);
-                }),
-            room.ConnectionQuality.Subscribe(quality => _ingest.Ingest(
-                new ConnectionQualityChanged { SessionId = session.SessionId, ReceivedAt = _time.GetUtcNow(), Quality = quality },
-                EventChannel.Client)));
+        // Parsed beside the subscription, on the reader's own loop: the room's thread only queues (RoomEventReader).
+        var subscription = RoomEventReader.Start(room, session.SessionId, _ingest, _time, _logger, Telemetry?.RefusedMessages, error =>
+        {
+            ended.TrySetResult();
+            _onRoomClosed(error);
+        });
         bool keep;
         lock (_gate)
         {

@@ -3,56 +3,18 @@ using KonPro.Streaming.TestSupport.Architecture;
 namespace KonPro.Streaming.Tests.Architecture;
 
 /// <summary>
-/// The SDK's top-level folders (src/Reactive) must not depend on each other in circles (issue 19). The cycles that
-/// exist today are recorded below; the test fails on any new one, and on a recorded one that no longer exists, so the
-/// list only shrinks as the folders are untangled.
+/// The SDK's top-level folders (src/Reactive) must not depend on each other in circles (issue 19). The list of
+/// recorded cycles is empty; the test fails on any cycle, and on a recorded one that no longer exists.
 /// </summary>
 public sealed class FolderCycleTests
 {
-    /// <summary>The cycles between src/Reactive's folders today, each as the folders it passes through.</summary>
-    private static readonly string[] KnownCycles =
-    [
-        // Two folders that use each other.
-        "Client -> Events -> Client",
-        "Client -> Realtime -> Client",         // the facade opens the chat socket; RealtimeAudioSocket.OpenAsync takes a StreamingAvatar
-        "Events -> Models -> Events",           // StreamingAvatarModelFactory (Models/) builds events
-        "Events -> Speaking -> Events",
-        "Models -> Rooms -> Models",
-        "Realtime -> Voice -> Realtime",
-        // Longer cycles: most pass through Models/, whose StreamingAvatarModelFactory builds the types of most folders.
-        "Admin -> Client -> Models -> Admin",
-        "Admin -> Diagnostics -> Models -> Admin",
-        "Client -> Speaking -> Events -> Client",
-        "Client -> Voice -> Realtime -> Client",
-        "Diagnostics -> Models -> Events -> Diagnostics",
-        "Errors -> Diagnostics -> Models -> Errors",
-        "Events -> Rooms -> Models -> Events",
-        "Models -> Operators -> Events -> Models",
-        "Models -> Speaking -> Events -> Models",
-        "Realtime -> Events -> Client -> Realtime",
-        "Session -> Events -> Client -> Session",
-        "Session -> Realtime -> Client -> Session", // Client -> Session: StreamingAvatar is a facade over SessionEngine
-        "Admin -> Errors -> Diagnostics -> Models -> Admin",
-        "Admin -> Http -> Diagnostics -> Models -> Admin",
-        "Client -> Diagnostics -> Models -> Events -> Client",
-        "Client -> Requests -> Models -> Events -> Client",
-        "Client -> Rooms -> Models -> Events -> Client",
-        "Realtime -> Models -> Rooms -> Voice -> Realtime",
-        "Realtime -> Speaking -> Events -> Client -> Realtime",
-        "Requests -> Voice -> Realtime -> Client -> Requests",
-        "Session -> Models -> Events -> Client -> Session",
-        "Session -> Speaking -> Events -> Client -> Session",
-        "Session -> Voice -> Realtime -> Client -> Session",
-        "Voice -> Diagnostics -> Models -> Rooms -> Voice",
-        "Client -> Http -> Diagnostics -> Models -> Events -> Client",
-        "Http -> Errors -> Diagnostics -> Models -> Admin -> Http",
-        "Realtime -> Diagnostics -> Models -> Rooms -> Voice -> Realtime",
-        "Session -> Diagnostics -> Models -> Events -> Client -> Session",
-        "Session -> Requests -> Models -> Events -> Client -> Session",
-        "Session -> Rooms -> Models -> Events -> Client -> Session",
-        "Session -> Errors -> Diagnostics -> Models -> Events -> Client -> Session",
-        "Session -> Http -> Diagnostics -> Models -> Events -> Client -> Session",
-    ];
+    /// <summary>
+    /// The cycles between src/Reactive's folders that are allowed: none. The layers run one way, from the vocabulary
+    /// (Models) through Diagnostics, Errors, Http, Events, Speaking, Realtime, Voice, Rooms, Requests and Session to the
+    /// facade (Client) and what is built on it (RealtimeAudio, ModelFactory, DependencyInjection); see README's layout
+    /// section and docs/adr/0017.
+    /// </summary>
+    private static readonly string[] KnownCycles = [];
 
     [Fact]
     public void The_sdk_folders_have_no_cycles_but_the_recorded_ones()

@@ -4,14 +4,15 @@ using Microsoft.Extensions.Logging;
 namespace KonPro.Streaming.Events;
 
 /// <summary>
-/// The one step every event goes through on its way to the subscribers: room data messages are parsed here (the
-/// chat socket parses its own, once), the other channel's copy of an event is dropped (<see cref="EventDeduplicator"/>),
-/// the talking flags, the speak handles and the connection quality follow, and the event is published to the hub.
-/// The SDK's own <c>stream_ready</c> and <c>stream_disconnected</c> are built here too. The chat socket's loop and
-/// the room's thread may call it at once: one gate keeps the derived state and the published order the same, and
-/// delivery happens outside it (the hubs serialize it). That gate is the only lock an event takes on its way to the
-/// subscribers (the deduplicator has none of its own; the hub's queue is lock-free), save the speak tracker's for a
-/// task's start and stop.
+/// The one step every event goes through on its way to the subscribers. Both channels hand it parsed events: the chat
+/// socket parses its own, and the room's data messages are parsed beside the room subscription
+/// (<see cref="Session.RoomEventReader"/>, off the room's thread). Here the other channel's copy of an event is dropped
+/// (<see cref="EventDeduplicator"/>), the talking flags, the speak handles and the connection quality follow, and the
+/// event is published to the hub. The SDK's own <c>stream_ready</c> and <c>stream_disconnected</c> are built here too.
+/// The chat socket's loop and the room reader's loop may call it at once: one gate keeps the derived state and the
+/// published order the same, and delivery happens outside it (the hubs serialize it). That gate is the only lock an
+/// event takes on its way to the subscribers (the deduplicator has none of its own; the hub's queue is lock-free), save
+/// the speak tracker's for a task's start and stop.
 /// </summary>
 internal sealed class EventIngest
 {
@@ -62,64 +63,6 @@ internal sealed class EventIngest
                 return _connectionQuality;
             }
         }
-    }
-
-    /// <summary>Counts the room messages refused (named like an event only the SDK raises); none when null.</summary>
-    public System.Diagnostics.Metrics.Counter<long>? RefusedMessages { get; init; }
-
-    /// <summary>
-    /// Takes in one room data message. The avatar's (or the server's) is parsed once (the name in <c>type</c>), then
-    /// <see cref="Ingest"/>; another participant's is that participant's data, published on <see cref="ParticipantData"/>
-    /// and never read as an event.
-    /// </summary>
-    public void IngestRoomMessage(AvatarRoomDataMessage data, string? sessionId)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        if (data.Sender is not (AvatarRoomDataSender.Avatar or AvatarRoomDataSender.Server))
-        {
-            Log.ParticipantData(_logger, data.ParticipantIdentity ?? string.Empty, data.Topic, data.Payload.Length);
-            ParticipantData.OnNext(data with { SessionId = sessionId, ReceivedAt = _time.GetUtcNow() });
-            return;
-        }
-
-        IngestAvatarRoomMessage(data.Payload.Span, sessionId);
-    }
-
-    private void IngestAvatarRoomMessage(ReadOnlySpan<byte> message, string? sessionId)
-    {
-        StreamingEvent? evt;
-        string? clientEventName;
-        try
-        {
-            if (StreamingEventParser.Parse(message, StreamingEventParser.DataChannelNameProperty, sessionId, _time.GetUtcNow(), cache: null, out evt, out clientEventName)
-                != WireParseResult.Event)
-            {
-                evt = null;
-            }
-        }
-#pragma warning disable CA1031 // a message the parser cannot handle is a malformed message, never the transport's problem
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            evt = null;
-            clientEventName = null;
-        }
-
-        if (clientEventName is not null)
-        {
-            // Named like an event only the SDK raises: not that event, never delivered; logged and counted.
-            Log.RefusedClientEventName(_logger, clientEventName, "room");
-            KonProTelemetry.CountRefused(RefusedMessages, "room", clientEventName);
-            return;
-        }
-
-        if (evt is null)
-        {
-            Log.MalformedRoomMessage(_logger, message.Length);
-            return;
-        }
-
-        Ingest(evt, EventChannel.Room);
     }
 
     /// <summary>Takes in one event from a channel (see the class summary).</summary>

@@ -1,0 +1,139 @@
+using System.Threading.Channels;
+using KonPro.Streaming.Events;
+using Microsoft.Extensions.Logging;
+
+namespace KonPro.Streaming.Session;
+
+/// <summary>
+/// The room's side of the ingest step, beside the room subscription. What the room delivers (data messages, connection
+/// quality, its end) is only queued on the room's thread; one loop of this reader's own takes it from the queue in
+/// order, parses the avatar's data messages into events (the name in <c>type</c>), and hands the parsed events to
+/// <see cref="EventIngest"/>, as the chat socket hands it the events it parsed. Another participant's message is that
+/// participant's data (<see cref="EventIngest.ParticipantData"/>), never read as an event.
+/// </summary>
+/// <remarks>
+/// The room's thread is the connector's (LiveKit's: the FFI client's dispatcher, which must stay quick). Because it only
+/// queues, no subscriber of the session's streams runs on it, and a subscriber that blocks holds up this loop, not the
+/// room. The end of the room is queued behind the messages before it, so it is seen after them.
+/// </remarks>
+internal sealed class RoomEventReader : IDisposable
+{
+    private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    private readonly EventIngest _ingest;
+    private readonly string? _sessionId;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly System.Diagnostics.Metrics.Counter<long>? _refused;
+    private readonly Action<Exception?> _onEnded;
+    private readonly IDisposable _subscriptions;
+    private bool _ended; // only the loop reads and writes it
+
+    private RoomEventReader(IAvatarRoom room, string? sessionId, EventIngest ingest, TimeProvider time, ILogger logger, System.Diagnostics.Metrics.Counter<long>? refused, Action<Exception?> onEnded)
+    {
+        _ingest = ingest;
+        _sessionId = sessionId;
+        _time = time;
+        _logger = logger;
+        _refused = refused;
+        _onEnded = onEnded;
+        Loop = Task.Run(ReadAsync);
+        var data = room.DataMessages.Subscribe(
+            message => _queue.Writer.TryWrite(Item.Data(message, _time.GetUtcNow())),
+            error => _queue.Writer.TryWrite(Item.Ended(error)),
+            () => _queue.Writer.TryWrite(Item.Ended(null)));
+        var quality = room.ConnectionQuality.Subscribe(q => _queue.Writer.TryWrite(Item.Quality(q, _time.GetUtcNow())));
+        _subscriptions = new System.Reactive.Disposables.CompositeDisposable(data, quality);
+    }
+
+    /// <summary>The reader's loop: it ends once the reader is disposed and what was queued before is handled.</summary>
+    internal Task Loop { get; }
+
+    /// <summary>
+    /// Subscribes to <paramref name="room"/>'s data messages and connection quality and starts the loop that hands them
+    /// to <paramref name="ingest"/>; <paramref name="onEnded"/> runs on that loop when the room's data stream ends (with
+    /// its error, if any).
+    /// </summary>
+    public static RoomEventReader Start(IAvatarRoom room, string? sessionId, EventIngest ingest, TimeProvider time, ILogger logger, System.Diagnostics.Metrics.Counter<long>? refused, Action<Exception?> onEnded) =>
+        new(room, sessionId, ingest, time, logger, refused, onEnded);
+
+    /// <summary>Stops listening to the room; what was queued before is still handled (the ingest step drops it once the session is closed).</summary>
+    public void Dispose()
+    {
+        _subscriptions.Dispose();
+        _queue.Writer.TryComplete();
+    }
+
+    private async Task ReadAsync()
+    {
+        await foreach (var item in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            Handle(item);
+        }
+    }
+
+    private void Handle(Item item)
+    {
+        switch (item.Kind)
+        {
+            case ItemKind.Data:
+                Read(item.Message!, item.At);
+                break;
+            case ItemKind.Quality:
+                _ingest.Ingest(new ConnectionQualityChanged { SessionId = _sessionId, ReceivedAt = item.At, Quality = item.ConnectionQuality }, EventChannel.Client);
+                break;
+            case ItemKind.Ended when !_ended:
+                _ended = true;
+                _onEnded(item.Error);
+                break;
+        }
+    }
+
+    private void Read(AvatarRoomDataMessage data, DateTimeOffset receivedAt)
+    {
+        if (data.Sender is not (AvatarRoomDataSender.Avatar or AvatarRoomDataSender.Server))
+        {
+            Log.ParticipantData(_logger, data.ParticipantIdentity ?? string.Empty, data.Topic, data.Payload.Length);
+            _ingest.ParticipantData.OnNext(data with { SessionId = _sessionId, ReceivedAt = receivedAt });
+            return;
+        }
+
+        if (Parse(data.Payload.Span, receivedAt) is { } evt)
+        {
+            _ingest.Ingest(evt, EventChannel.Room);
+        }
+    }
+
+    // The parser never throws (StreamingEventParser.Parse; fuzzed), so a message is an event, refused or malformed.
+    private StreamingEvent? Parse(ReadOnlySpan<byte> message, DateTimeOffset receivedAt)
+    {
+        switch (StreamingEventParser.Parse(message, StreamingEventParser.DataChannelNameProperty, _sessionId, receivedAt, cache: null, out var evt, out var clientEventName))
+        {
+            case WireParseResult.Event:
+                return evt;
+            case WireParseResult.ClientEventName:
+                // Named like an event only the SDK raises: not that event, never delivered; logged and counted.
+                Log.RefusedClientEventName(_logger, clientEventName!, "room");
+                KonProTelemetry.CountRefused(_refused, "room", clientEventName!);
+                return null;
+            default:
+                Log.MalformedRoomMessage(_logger, message.Length);
+                return null;
+        }
+    }
+
+    private enum ItemKind
+    {
+        Data,
+        Quality,
+        Ended,
+    }
+
+    private readonly record struct Item(ItemKind Kind, AvatarRoomDataMessage? Message, ConnectionQuality ConnectionQuality, DateTimeOffset At, Exception? Error)
+    {
+        public static Item Data(AvatarRoomDataMessage message, DateTimeOffset at) => new(ItemKind.Data, message, default, at, null);
+
+        public static Item Quality(ConnectionQuality quality, DateTimeOffset at) => new(ItemKind.Quality, null, quality, at, null);
+
+        public static Item Ended(Exception? error) => new(ItemKind.Ended, null, default, default, error);
+    }
+}
