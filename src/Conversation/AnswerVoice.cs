@@ -1,3 +1,5 @@
+using KonPro.Streaming.Speaking;
+
 namespace KonPro.Streaming.Conversation;
 
 /// <summary>How the avatar says an answer: <c>repeat</c> tasks, or your own voice over the realtime audio socket.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using KonPro.Streaming.Events;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using KonPro.Streaming;
+using KonPro.Streaming.Admin;
+using KonPro.Streaming.Events;
 using KonPro.Streaming.LiveKit;
 
 // A consumer of the SDK as an application would ship it; eng/cold-start publishes it three ways (JIT, ReadyToRun,

@@ -3,6 +3,7 @@ using System.Reactive.Linq;
 using ImageMagick;
 using KonPro.Streaming;
 using KonPro.Streaming.LiveKit;
+using KonPro.Streaming.Rooms;
 using Spectre.Console;
 using Avatar = KonPro.Streaming.StreamingAvatar;
 

@@ -1,4 +1,5 @@
 using KonPro.Streaming;
+using KonPro.Streaming.Admin;
 using KonPro.Streaming.Testing;
 using Microsoft.Extensions.Options;
 

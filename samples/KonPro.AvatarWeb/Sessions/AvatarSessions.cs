@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using KonPro.AvatarWeb.Backend;
 using KonPro.Streaming;
 using KonPro.Streaming.Conversation;
+using KonPro.Streaming.Rooms;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 

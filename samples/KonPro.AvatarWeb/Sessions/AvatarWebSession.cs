@@ -5,6 +5,7 @@ using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using KonPro.Streaming;
 using KonPro.Streaming.Conversation;
+using KonPro.Streaming.Events;
 
 namespace KonPro.AvatarWeb.Sessions;
 

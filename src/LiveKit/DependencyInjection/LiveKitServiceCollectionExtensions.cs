@@ -8,7 +8,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class LiveKitServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="LiveKitRoomConnector"/> as the <see cref="KonPro.Streaming.IAvatarRoomConnector"/> that
+    /// Registers <see cref="LiveKitRoomConnector"/> as the <see cref="KonPro.Streaming.Rooms.IAvatarRoomConnector"/> that
     /// <c>AddKonProStreamingAvatar</c> gives every <see cref="KonPro.Streaming.StreamingAvatar"/>.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -19,7 +19,7 @@ public static class LiveKitServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var options = new LiveKitRoomOptions();
         configure?.Invoke(options);
-        services.Replace(ServiceDescriptor.Singleton<KonPro.Streaming.IAvatarRoomConnector>(sp =>
+        services.Replace(ServiceDescriptor.Singleton<KonPro.Streaming.Rooms.IAvatarRoomConnector>(sp =>
             new LiveKitRoomConnector(options, sp.GetService<ILoggerFactory>())));
         return services;
     }

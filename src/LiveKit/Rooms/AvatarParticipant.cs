@@ -1,3 +1,5 @@
+using KonPro.Streaming.Rooms;
+
 namespace KonPro.Streaming.LiveKit;
 
 /// <summary>

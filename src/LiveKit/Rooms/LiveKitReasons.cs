@@ -1,4 +1,5 @@
 using KonPro.Streaming.LiveKit.Proto;
+using KonPro.Streaming.Rooms;
 using LiveKitReason = KonPro.Streaming.LiveKit.Proto.DisconnectReason;
 using LiveKitQuality = KonPro.Streaming.LiveKit.Proto.ConnectionQuality;
 

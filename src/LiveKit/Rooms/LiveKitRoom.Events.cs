@@ -1,6 +1,7 @@
 using KonPro.Streaming.LiveKit.Media;
 using KonPro.Streaming.LiveKit.Native;
 using KonPro.Streaming.LiveKit.Proto;
+using KonPro.Streaming.Rooms;
 
 namespace KonPro.Streaming.LiveKit;
 

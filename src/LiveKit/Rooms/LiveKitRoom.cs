@@ -4,6 +4,7 @@ using System.Text;
 using KonPro.Streaming.LiveKit.Media;
 using KonPro.Streaming.LiveKit.Native;
 using KonPro.Streaming.LiveKit.Proto;
+using KonPro.Streaming.Rooms;
 using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,6 @@
+using KonPro.Streaming.Events;
 using KonPro.Streaming.LiveKit.Native;
+using KonPro.Streaming.Rooms;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

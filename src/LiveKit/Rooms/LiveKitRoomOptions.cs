@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using KonPro.Streaming.Rooms;
 
 namespace KonPro.Streaming.LiveKit;
 

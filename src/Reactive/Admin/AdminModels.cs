@@ -1,4 +1,4 @@
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Admin;
 
 /// <summary>An interactive avatar of the account.</summary>
 /// <param name="AvatarId">The id to use as <see cref="StartAvatarRequest.AvatarName"/>.</param>

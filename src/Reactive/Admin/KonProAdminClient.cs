@@ -3,7 +3,7 @@ using KonPro.Streaming.Api;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Admin;
 
 /// <summary>
 /// The server-side calls that need the account's API key: session tokens for clients, the open sessions, the

@@ -1,4 +1,4 @@
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Admin;
 
 /// <summary>How a <see cref="KonProAdminClient"/> logs and measures.</summary>
 public sealed class KonProAdminClientOptions

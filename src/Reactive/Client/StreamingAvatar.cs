@@ -1,6 +1,9 @@
 using System.Reactive.Linq;
+using KonPro.Streaming.Events;
 using KonPro.Streaming.Realtime;
+using KonPro.Streaming.Rooms;
 using KonPro.Streaming.Session;
+using KonPro.Streaming.Speaking;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reason = KonPro.Streaming.DisconnectReason;

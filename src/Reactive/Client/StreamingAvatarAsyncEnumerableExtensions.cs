@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using System.Runtime.CompilerServices;
+using KonPro.Streaming.Events;
 
 namespace KonPro.Streaming;
 

@@ -1,3 +1,5 @@
+using KonPro.Streaming.Admin;
+
 namespace KonPro.Streaming;
 
 /// <summary>Creates one <see cref="StreamingAvatar"/> per session, wired to the container's HTTP, logging, metrics and time.</summary>

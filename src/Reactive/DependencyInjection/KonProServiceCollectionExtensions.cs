@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Reactive.Concurrency;
 using KonPro.Streaming;
+using KonPro.Streaming.Admin;
+using KonPro.Streaming.Rooms;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,5 @@
+using KonPro.Streaming.Admin;
+
 namespace KonPro.Streaming;
 
 /// <summary>

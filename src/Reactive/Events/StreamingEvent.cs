@@ -1,7 +1,8 @@
 using System.Collections.Frozen;
 using System.Text.Json;
+using KonPro.Streaming.Speaking;
 
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Events;
 
 /// <summary>
 /// One real-time event of a streaming avatar session. Every event of the protocol has a sealed subclass, and only the

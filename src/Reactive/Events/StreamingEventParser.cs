@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using KonPro.Streaming.Events;
 
 namespace KonPro.Streaming;
 

@@ -1,4 +1,4 @@
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Events;
 
 /// <summary>
 /// The names of the streaming events, as they travel on the wire (<c>event_type</c> on the chat socket,

@@ -1,4 +1,8 @@
 using System.Text.Json;
+using KonPro.Streaming.Admin;
+using KonPro.Streaming.Events;
+using KonPro.Streaming.Rooms;
+using KonPro.Streaming.Speaking;
 
 namespace KonPro.Streaming;
 
@@ -32,7 +36,7 @@ public static partial class StreamingAvatarModelFactory
         return new SpeakHandle(taskId, durationMs, progress);
     }
 
-    /// <summary>Creates the end of a spoken task (what <see cref="KonPro.Streaming.SpeakHandle.Completed"/> gives).</summary>
+    /// <summary>Creates the end of a spoken task (what <see cref="KonPro.Streaming.Speaking.SpeakHandle.Completed"/> gives).</summary>
     /// <param name="taskId">The task id.</param>
     /// <param name="outcome">How it ended.</param>
     /// <param name="durationMs">How long the avatar spoke, when the server said.</param>

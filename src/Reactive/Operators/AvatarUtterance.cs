@@ -1,4 +1,4 @@
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Events;
 
 /// <summary>One thing the avatar said: a task from <c>avatar_start_talking</c> to <c>avatar_stop_talking</c>.</summary>
 /// <param name="TaskId">The task, when the events named one.</param>

@@ -1,4 +1,4 @@
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Events;
 
 /// <summary>The user spoke over the avatar, and the SDK interrupted it.</summary>
 /// <param name="TaskId">The task the avatar was speaking, when known.</param>

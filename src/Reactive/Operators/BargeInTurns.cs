@@ -1,3 +1,5 @@
+using KonPro.Streaming.Events;
+
 namespace KonPro.Streaming.Operators;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Events;
 
 /// <summary>
 /// Rx operators over a stream of <see cref="StreamingEvent"/>s: utterances, a transcript, talking flags and barge-in.

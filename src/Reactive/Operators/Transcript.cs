@@ -1,7 +1,7 @@
 using System.Reactive.Linq;
 using KonPro.Streaming.Operators;
 
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Events;
 
 /// <content>The <c>Transcript</c> operator.</content>
 public static partial class StreamingEventObservableExtensions

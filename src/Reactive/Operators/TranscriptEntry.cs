@@ -1,4 +1,4 @@
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Events;
 
 /// <summary>Who said a <see cref="TranscriptEntry"/>.</summary>
 public enum Speaker

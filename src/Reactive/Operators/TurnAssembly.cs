@@ -1,4 +1,5 @@
 using System.Text;
+using KonPro.Streaming.Events;
 
 namespace KonPro.Streaming.Operators;
 

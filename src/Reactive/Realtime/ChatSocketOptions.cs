@@ -1,5 +1,6 @@
 using System.Reactive.Concurrency;
 using System.Text;
+using KonPro.Streaming.Events;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,3 +1,5 @@
+using KonPro.Streaming.RealtimeAudio;
+
 namespace KonPro.Streaming.Realtime;
 
 /// <summary>

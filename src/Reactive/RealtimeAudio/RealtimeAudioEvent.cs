@@ -1,7 +1,7 @@
 using System.Text.Json;
 using KonPro.Streaming.Api;
 
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.RealtimeAudio;
 
 /// <summary>The state of a realtime audio socket.</summary>
 public enum RealtimeAudioState

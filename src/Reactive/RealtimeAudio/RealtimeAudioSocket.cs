@@ -8,11 +8,12 @@ using System.Text.Json;
 using KonPro.Streaming.Api;
 using KonPro.Streaming.Events;
 using KonPro.Streaming.Realtime;
+using KonPro.Streaming.Speaking;
 using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.RealtimeAudio;
 
 /// <summary>
 /// The session's realtime audio socket (bring your own voice): stream your own speech audio and the avatar lip-syncs

@@ -2,7 +2,7 @@ using System.Reactive.Concurrency;
 using KonPro.Streaming.Realtime;
 using Microsoft.Extensions.Logging;
 
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.RealtimeAudio;
 
 /// <summary>Settings of a <see cref="RealtimeAudioSocket"/>.</summary>
 public sealed class RealtimeAudioSocketOptions

@@ -1,4 +1,6 @@
-namespace KonPro.Streaming;
+using KonPro.Streaming.Speaking;
+
+namespace KonPro.Streaming.RealtimeAudio;
 
 /// <summary>How an utterance on the realtime audio socket ended.</summary>
 /// <param name="EventId">The utterance's <c>event_id</c>.</param>

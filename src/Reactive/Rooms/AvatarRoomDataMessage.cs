@@ -1,4 +1,4 @@
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Rooms;
 
 /// <summary>
 /// One message received on the room's data channel, with who sent it. The room connector says who: only messages from

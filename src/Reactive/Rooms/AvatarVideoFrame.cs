@@ -1,4 +1,4 @@
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Rooms;
 
 /// <summary>The pixel layout of an <see cref="AvatarVideoFrame"/>.</summary>
 public enum AvatarVideoFormat

@@ -1,7 +1,8 @@
 using System.Reactive.Linq;
+using KonPro.Streaming.Events;
 using KonPro.Streaming.Voice;
 
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Rooms;
 
 /// <summary>
 /// Joins the session's LiveKit room. The SDK ships no WebRTC stack: without a connector it runs on the chat

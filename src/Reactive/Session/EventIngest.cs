@@ -1,3 +1,4 @@
+using KonPro.Streaming.Rooms;
 using KonPro.Streaming.Speaking;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using KonPro.Streaming.Events;
+using KonPro.Streaming.Rooms;
 using Microsoft.Extensions.Logging;
 
 namespace KonPro.Streaming.Session;

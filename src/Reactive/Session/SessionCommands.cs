@@ -1,4 +1,5 @@
 using KonPro.Streaming.Api;
+using KonPro.Streaming.Speaking;
 using KonPro.Streaming.Voice;
 
 namespace KonPro.Streaming.Session;

@@ -3,6 +3,7 @@ using System.Reactive.Concurrency;
 using KonPro.Streaming.Api;
 using KonPro.Streaming.Events;
 using KonPro.Streaming.Realtime;
+using KonPro.Streaming.Rooms;
 using KonPro.Streaming.Speaking;
 using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,7 @@
 using System.Reactive.Concurrency;
 using KonPro.Streaming.Events;
 using KonPro.Streaming.Realtime;
+using KonPro.Streaming.Rooms;
 using KonPro.Streaming.Voice;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Reactive.Concurrency;
+using KonPro.Streaming.Rooms;
+using KonPro.Streaming.Speaking;
 using Microsoft.Extensions.Logging;
 
 namespace KonPro.Streaming;

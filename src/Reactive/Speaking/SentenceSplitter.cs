@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Speaking;
 
 /// <summary>
 /// Cuts a stream of text (for example a language model's tokens) into sentence-sized pieces as it arrives: a piece

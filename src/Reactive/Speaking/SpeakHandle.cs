@@ -1,7 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Reactive.Concurrency;
+using KonPro.Streaming.Events;
 
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Speaking;
 
 /// <summary>How a spoken task ended.</summary>
 public enum SpeakOutcome

@@ -1,4 +1,4 @@
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Speaking;
 
 /// <summary>How a stream of text is spoken (see <c>StreamingAvatar.SpeakAsync(IAsyncEnumerable&lt;string&gt;, ...)</c>).</summary>
 public sealed class SpeakStreamOptions

@@ -1,5 +1,6 @@
 using System.Reactive.Concurrency;
 using System.Runtime.InteropServices;
+using KonPro.Streaming.Events;
 
 namespace KonPro.Streaming.Speaking;
 

@@ -1,4 +1,4 @@
-namespace KonPro.Streaming;
+namespace KonPro.Streaming.Speaking;
 
 /// <summary>One sentence-sized piece of a spoken text stream, sent as its own task.</summary>
 /// <param name="Index">Its position in the stream, from 0.</param>

@@ -1,4 +1,6 @@
-namespace KonPro.Streaming;
+using KonPro.Streaming.Events;
+
+namespace KonPro.Streaming.Speaking;
 
 /// <summary>
 /// One utterance spoken from a stream of text (returned by <c>SpeakAsync(IAsyncEnumerable&lt;string&gt;, ...)</c>):

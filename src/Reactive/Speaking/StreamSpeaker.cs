@@ -1,3 +1,5 @@
+using KonPro.Streaming.Speaking;
+
 namespace KonPro.Streaming;
 
 /// <summary>

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using KonPro.Benchmarks.Quick;
 using KonPro.Streaming;
+using KonPro.Streaming.Admin;
+using KonPro.Streaming.Events;
 
 namespace KonPro.Benchmarks.Load;
 

@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using KonPro.Streaming;
+using KonPro.Streaming.Admin;
 using KonPro.Streaming.LiveKit;
+using KonPro.Streaming.Rooms;
 using KonPro.Streaming.Testing;
 
 namespace KonPro.Benchmarks.Room;

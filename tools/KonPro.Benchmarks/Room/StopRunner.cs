@@ -4,6 +4,8 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using KonPro.Benchmarks.Quick;
 using KonPro.Streaming;
+using KonPro.Streaming.Admin;
+using KonPro.Streaming.Events;
 using KonPro.Streaming.LiveKit;
 using KonPro.Streaming.LiveKit.Native;
 using KonPro.Streaming.Testing;

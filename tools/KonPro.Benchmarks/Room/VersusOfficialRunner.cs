@@ -6,7 +6,10 @@ using System.Text.Json;
 using KonPro.Benchmarks.Load;
 using KonPro.Benchmarks.Quick;
 using KonPro.Streaming;
+using KonPro.Streaming.Admin;
+using KonPro.Streaming.Events;
 using KonPro.Streaming.LiveKit;
+using KonPro.Streaming.Rooms;
 
 namespace KonPro.Benchmarks.Room;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using KonPro.Streaming;
+using KonPro.Streaming.Admin;
 using KonPro.Streaming.Conversation;
 using KonPro.Streaming.Testing;
 using KonPro.Streaming.Voice;
