@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Runtime.Loader;
+using System.Text.RegularExpressions;
 using KonPro.Streaming.Testing;
+using KonPro.Streaming.TestSupport;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -32,6 +34,7 @@ public sealed class ConsumerNamespaceTests
             "Contoso.KonPro.Bot",
             $$"""
             using KonPro.Streaming;
+            using KonPro.Streaming.Admin;
 
             namespace Contoso.KonPro.Bot;
 
@@ -49,6 +52,7 @@ public sealed class ConsumerNamespaceTests
             namespace Contoso.StreamingAvatar.Bot
             {
                 using KonPro.Streaming;
+                using KonPro.Streaming.Admin;
 
                 public static class Program
                 {
@@ -61,6 +65,7 @@ public sealed class ConsumerNamespaceTests
             "KonPro.Bot",
             $$"""
             using KonPro.Streaming;
+            using KonPro.Streaming.Admin;
 
             namespace KonPro.Bot;
 
@@ -85,12 +90,44 @@ public sealed class ConsumerNamespaceTests
         outcome.Should().Be("Completed");
     }
 
+    [Fact]
+    public void The_README_quick_start_compiles_with_the_usings_it_shows_and_needs_each_of_them()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md")).ReplaceLineEndings("\n");
+        var section = Regex.Match(readme, @"\n## Quick start\n.*?```csharp\n(?<code>.*?)```", RegexOptions.Singleline);
+        section.Success.Should().BeTrue("the README has a Quick start section with a C# block");
+        var lines = section.Groups["code"].Value.Split('\n');
+        var usings = lines.Where(l => Regex.IsMatch(l, @"^using [\w.]+;")).ToList();
+        var body = string.Join('\n', lines.Where(l => !usings.Contains(l)));
+        usings.Select(u => u.Split(';')[0]).Should().Equal("using KonPro.Streaming", "using KonPro.Streaming.Admin", "using KonPro.Streaming.Events");
+
+        // As a console project with the SDK's implicit usings sees it (System, System.Threading.Tasks, ...).
+        string Program(IEnumerable<string> shown) => $$"""
+            global using System;
+            global using System.Threading.Tasks;
+            {{string.Join('\n', shown)}}
+
+            namespace Contoso.Bot;
+
+            public static class Program
+            {
+                public static async Task RunAsync(string apiKey, string baseUrl)
+                {
+            {{body}}
+                }
+            }
+            """;
+
+        Compile("Contoso.Bot", Program(usings));
+        foreach (var line in usings)
+        {
+            CompileErrors("Contoso.Bot", Program(usings.Where(u => u != line))).Should().NotBeEmpty($"the quick start needs '{line}'");
+        }
+    }
+
     private static Assembly Compile(string name, string source)
     {
-        // Every assembly the test host can load (the runtime's and the SDK's), as a project referencing the SDK sees them.
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(path => MetadataReference.CreateFromFile(path));
+        var references = References();
         var compilation = CSharpCompilation.Create(
             name,
             [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest))],
@@ -103,4 +140,18 @@ public sealed class ConsumerNamespaceTests
         image.Position = 0;
         return AssemblyLoadContext.Default.LoadFromStream(image);
     }
+
+    private static List<string> CompileErrors(string name, string source) =>
+        CSharpCompilation.Create(
+                name,
+                [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest))],
+                References(),
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable))
+            .GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
+
+    // Every assembly the test host can load (the runtime's and the SDK's), as a project referencing the SDK sees them.
+    private static IEnumerable<MetadataReference> References() =>
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(path => MetadataReference.CreateFromFile(path));
 }
