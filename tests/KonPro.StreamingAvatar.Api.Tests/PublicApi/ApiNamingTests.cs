@@ -45,7 +45,7 @@ public sealed class ApiNamingTests
             }
         }
 
-        wrong.Should().BeEmpty("generated names are written in .NET casing by src/Generated/Templates");
+        wrong.Should().BeEmpty("generated names are written in .NET casing by src/Generated/Templates: " + string.Join(", ", wrong));
 
         void CheckPascal(string name, string id)
         {
