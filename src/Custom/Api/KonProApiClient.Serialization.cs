@@ -14,9 +14,6 @@ namespace KonPro.Streaming.Api;
 // CUSTOM: adapts the generated client's JSON settings to what KonPro servers send and accept.
 public partial class KonProApiClient
 {
-    // CUSTOM: read bodies as text so that ApiException.Response carries the error body (status, code, message).
-    partial void Initialize() => ReadResponseAsString = true;
-
     /// <summary>
     /// Runs on each request just before it is sent. The SDK puts its credential here, so that secrets never land on
     /// the <c>DefaultRequestHeaders</c> of an <see cref="HttpClient"/> that other clients of the process share.

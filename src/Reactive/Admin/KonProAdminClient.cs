@@ -92,7 +92,7 @@ public class KonProAdminClient : IDisposable
     public virtual async Task<IReadOnlyList<ActiveSessionInfo>> ListActiveSessionsAsync(CancellationToken cancellationToken = default)
     {
         var response = await Rest.CallAsync("ListSessions", (api, ct) => api.ListSessionsAsync(ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
-        return [.. (response.Data?.Sessions ?? []).Select(s => new ActiveSessionInfo(s.Session_id, WireName(s.Status), DateTimeOffset.FromUnixTimeSeconds(s.Created_at)))];
+        return [.. (response.Data?.Sessions ?? []).Select(s => new ActiveSessionInfo(s.SessionId, WireName(s.Status), DateTimeOffset.FromUnixTimeSeconds(s.CreatedAt)))];
     }
 
     /// <summary>
@@ -129,16 +129,16 @@ public class KonProAdminClient : IDisposable
             foreach (var item in items)
             {
                 yield return new SessionHistoryEntry(
-                    item.Session_id,
+                    item.SessionId,
                     WireName(item.Status),
-                    DateTimeOffset.FromUnixTimeSeconds(item.Created_at),
+                    DateTimeOffset.FromUnixTimeSeconds(item.CreatedAt),
                     item.Duration is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-                    item.Avatar_id,
-                    item.Voice_name,
-                    item.Api_key_type);
+                    item.AvatarId,
+                    item.VoiceName,
+                    item.ApiKeyType);
             }
 
-            cursor = response.Next_pagination_token;
+            cursor = response.NextPaginationToken;
             if (string.IsNullOrEmpty(cursor) || items.Count == 0)
             {
                 yield break;
@@ -156,13 +156,13 @@ public class KonProAdminClient : IDisposable
     {
         var response = await Rest.CallAsync("ListAvatars", (api, ct) => api.ListAvatarsAsync(ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
         return [.. (response.Data ?? []).Select(a => new AvatarInfo(
-            a.Avatar_id,
-            a.Pose_name,
-            a.Normal_preview,
-            a.Default_voice,
-            a.Is_public ?? false,
+            a.AvatarId,
+            a.PoseName,
+            a.NormalPreview,
+            a.DefaultVoice,
+            a.IsPublic ?? false,
             a.Status == AvatarStatus.ACTIVE,
-            a.Created_at is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null))];
+            a.CreatedAt is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null))];
     }
 
     /// <summary>Lists the account's knowledge bases.</summary>
@@ -172,15 +172,15 @@ public class KonProAdminClient : IDisposable
     public virtual async Task<IReadOnlyList<KnowledgeBaseInfo>> ListKnowledgeBasesAsync(CancellationToken cancellationToken = default)
     {
         var response = await Rest.CallAsync("ListKnowledgeBases", (api, ct) => api.ListKnowledgeBasesAsync(ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
-        return [.. (response.Data?.Knowledge_bases ?? []).Select(k => new KnowledgeBaseInfo(
+        return [.. (response.Data?.KnowledgeBases ?? []).Select(k => new KnowledgeBaseInfo(
             k.Id,
             k.Name,
             k.Description,
             k.Opening,
             k.Prompt,
-            k.Created_at is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
-            k.Updated_at is { } updated ? DateTimeOffset.FromUnixTimeSeconds(updated) : null,
-            k.Document_count ?? 0))];
+            k.CreatedAt is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+            k.UpdatedAt is { } updated ? DateTimeOffset.FromUnixTimeSeconds(updated) : null,
+            k.DocumentCount ?? 0))];
     }
 
     /// <summary>Creates a knowledge base.</summary>
@@ -193,7 +193,7 @@ public class KonProAdminClient : IDisposable
     {
         var body = ToWire(definition);
         var response = await Rest.CallAsync("CreateKnowledgeBase", (api, ct) => api.CreateKnowledgeBaseAsync(body, ct), r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
-        return response.Data.Knowledge_base_id;
+        return response.Data.KnowledgeBaseId;
     }
 
     /// <summary>Replaces a knowledge base's name, opening line and prompt.</summary>

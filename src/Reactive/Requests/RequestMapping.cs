@@ -13,51 +13,51 @@ internal static class RequestMapping
         ArgumentNullException.ThrowIfNull(request);
         var wire = new Wire.NewSessionRequest
         {
-            Avatar_id = request.AvatarName,
+            AvatarId = request.AvatarName,
             Quality = request.Quality is { } quality ? ToWire(quality) : null,
-            Knowledge_base_id = request.KnowledgeId,
-            Knowledge_base = request.KnowledgeBase,
+            KnowledgeBaseId = request.KnowledgeId,
+            KnowledgeBase = request.KnowledgeBase,
             Voice = request.Voice is { } voice ? ToWire(voice) : null,
             Language = request.Language,
             Version = request.Version,
-            Video_encoding = request.VideoEncoding is { } encoding ? ToWire(encoding) : null,
+            VideoEncoding = request.VideoEncoding is { } encoding ? ToWire(encoding) : null,
             Source = Source,
-            Stt_settings = request.SttSettings is { } stt ? ToWire(stt) : null,
-            Ia_is_livekit_transport = request.VoiceChatTransport is { } transport ? transport == VoiceChatTransport.LiveKit : null,
-            Silence_response = request.UseSilencePrompt,
-            Activity_idle_timeout = request.ActivityIdleTimeout,
-            Enable_push_to_talk = request.EnablePushToTalk,
-            Livekit_settings = request.LiveKitSettings is { } livekit
+            SttSettings = request.SttSettings is { } stt ? ToWire(stt) : null,
+            IaIsLiveKitTransport = request.VoiceChatTransport is { } transport ? transport == VoiceChatTransport.LiveKit : null,
+            SilenceResponse = request.UseSilencePrompt,
+            ActivityIdleTimeout = request.ActivityIdleTimeout,
+            EnablePushToTalk = request.EnablePushToTalk,
+            LiveKitSettings = request.LiveKitSettings is { } livekit
                 ? new Wire.LiveKitSettings { Url = livekit.Url, Room = livekit.Room, Token = livekit.Token }
                 : null,
         };
 #pragma warning disable CS0612, CS0618 // the deprecated flag is still forwarded for callers that set it
-        wire.Disable_idle_timeout = request.DisableIdleTimeout;
+        wire.DisableIdleTimeout = request.DisableIdleTimeout;
 #pragma warning restore CS0612, CS0618
         return wire;
     }
 
     public static Wire.TaskRequest ToWire(string sessionId, SpeakRequest request) => new()
     {
-        Session_id = sessionId,
+        SessionId = sessionId,
         Text = request.Text,
-        Task_type = request.TaskType == TaskType.Talk ? Wire.TaskType.Talk : Wire.TaskType.Repeat,
-        Task_mode = request.TaskMode == TaskMode.Async ? Wire.TaskMode.Async : Wire.TaskMode.Sync,
+        TaskType = request.TaskType == TaskType.Talk ? Wire.TaskType.Talk : Wire.TaskType.Repeat,
+        TaskMode = request.TaskMode == TaskMode.Async ? Wire.TaskMode.Async : Wire.TaskMode.Sync,
     };
 
     private static Wire.VoiceSetting ToWire(VoiceSetting voice) => new()
     {
-        Voice_id = voice.VoiceId,
+        VoiceId = voice.VoiceId,
         Rate = voice.Rate,
         Emotion = voice.Emotion is { } emotion ? ToWire(emotion) : null,
-        Elevenlabs_settings = voice.ElevenLabsSettings is { } eleven
+        ElevenLabsSettings = voice.ElevenLabsSettings is { } eleven
             ? new Wire.ElevenLabsSettings
             {
                 Stability = eleven.Stability,
-                Similarity_boost = eleven.SimilarityBoost,
+                SimilarityBoost = eleven.SimilarityBoost,
                 Style = eleven.Style,
-                Use_speaker_boost = eleven.UseSpeakerBoost,
-                Model_id = eleven.ModelId is { } model ? ToWire(model) : null,
+                UseSpeakerBoost = eleven.UseSpeakerBoost,
+                ModelId = eleven.ModelId is { } model ? ToWire(model) : null,
             }
             : null,
     };
@@ -68,7 +68,7 @@ internal static class RequestMapping
         {
             null => null,
             SttProvider.Gladia => Wire.SttProvider.Gladia,
-            SttProvider.AssemblyAi => Wire.SttProvider.Assembly_ai,
+            SttProvider.AssemblyAi => Wire.SttProvider.AssemblyAi,
             _ => Wire.SttProvider.Deepgram,
         },
         Confidence = stt.Confidence,
@@ -94,5 +94,5 @@ internal static class RequestMapping
         encoding == VideoEncoding.H264 ? Wire.VideoEncoding.H264 : Wire.VideoEncoding.VP8;
 
     private static Wire.ElevenLabsModel ToWire(ElevenLabsModel model) =>
-        model == ElevenLabsModel.ElevenMultilingualV2 ? Wire.ElevenLabsModel.Eleven_multilingual_v2 : Wire.ElevenLabsModel.Eleven_flash_v2_5;
+        model == ElevenLabsModel.ElevenMultilingualV2 ? Wire.ElevenLabsModel.ElevenMultilingualV2 : Wire.ElevenLabsModel.ElevenFlashV25;
 }

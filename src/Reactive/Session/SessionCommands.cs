@@ -35,8 +35,8 @@ internal sealed class SessionCommands
         var body = RequestMapping.ToWire(sessionId, request);
         var sentAt = _time.GetUtcNow();
         var response = await _rest.CallAsync("SendTask", body, static (api, body, ct) => api.SendTaskAsync(body, ct), static r => (r.Code, r.Message), cancellationToken, sessionId, alsoCancelledBy: _lifetime).ConfigureAwait(false);
-        var taskId = response.Data.Task_id;
-        var planned = response.Data.Duration_ms > 0 ? response.Data.Duration_ms : (long?)null;
+        var taskId = response.Data.TaskId;
+        var planned = response.Data.DurationMs > 0 ? response.Data.DurationMs : (long?)null;
         var progress = _context.Speaks.Track(taskId);
         progress.PlannedDurationMs = planned;
         if (_context.State.Current == SessionState.Closed)
@@ -161,9 +161,9 @@ internal sealed class SessionCommands
     {
         // The body names only the session: one per session, serialized again by every call of the keep-alive family.
         var body = _sessionBody;
-        if (body is null || !string.Equals(body.Session_id, sessionId, StringComparison.Ordinal))
+        if (body is null || !string.Equals(body.SessionId, sessionId, StringComparison.Ordinal))
         {
-            _sessionBody = body = new SessionIdRequest { Session_id = sessionId };
+            _sessionBody = body = new SessionIdRequest { SessionId = sessionId };
         }
 
         return _rest.CallAsync(operation, body, call, static r => (r.Code, r.Message), cancellationToken, sessionId, alsoCancelledBy: _lifetime).AsTask();

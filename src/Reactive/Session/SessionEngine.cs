@@ -197,7 +197,7 @@ internal sealed class SessionEngine : ISessionContext, IAsyncDisposable
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-            var body = new SessionIdRequest { Session_id = session.SessionId };
+            var body = new SessionIdRequest { SessionId = session.SessionId };
             await _rest.CallAsync("StartSession", (api, ct) => api.StartSessionAsync(body, ct), r => (r.Code, r.Message), linked.Token, session.SessionId).ConfigureAwait(false);
             State.TryMove(SessionState.Starting, SessionState.Connecting);
             using var activity = StartActivity("KonPro Connect", session.SessionId);
@@ -488,25 +488,25 @@ internal sealed class SessionEngine : ISessionContext, IAsyncDisposable
     /// <summary>Every credential of a new session (room and agent tokens, the realtime endpoint) is masked from then on.</summary>
     private void AddSecrets(NewSessionResponse response)
     {
-        _redactor.Add(response.Data?.Access_token);
-        _redactor.Add(response.Data?.Livekit_agent_token);
-        _redactor.Add(response.Data?.Realtime_endpoint);
+        _redactor.Add(response.Data?.AccessToken);
+        _redactor.Add(response.Data?.LiveKitAgentToken);
+        _redactor.Add(response.Data?.RealtimeEndpoint);
     }
 
     private static StartAvatarResponse ToSession(NewSessionResponse response)
     {
         var data = response.Data;
-        if (string.IsNullOrEmpty(data?.Session_id))
+        if (string.IsNullOrEmpty(data?.SessionId))
         {
             throw new KonProApiException("The answer to NewSession carries no session (no data.session_id); no session was created on this instance.");
         }
 
-        return new StartAvatarResponse(data.Session_id, data.Access_token, data.Url)
+        return new StartAvatarResponse(data.SessionId, data.AccessToken, data.Url)
         {
-            IsPaid = data.Is_paid ?? false,
-            SessionDurationLimit = TimeSpan.FromSeconds(data.Session_duration_limit),
-            RealtimeEndpoint = data.Realtime_endpoint,
-            AgentAccessToken = data.Livekit_agent_token,
+            IsPaid = data.IsPaid ?? false,
+            SessionDurationLimit = TimeSpan.FromSeconds(data.SessionDurationLimit),
+            RealtimeEndpoint = data.RealtimeEndpoint,
+            AgentAccessToken = data.LiveKitAgentToken,
         };
     }
 
@@ -521,7 +521,7 @@ internal sealed class SessionEngine : ISessionContext, IAsyncDisposable
     private async Task<NewSessionResponse> CreateSessionCallAsync(NewSessionRequest wire)
     {
         using var timeout = new CancellationTokenSource(NewSessionTimeout, _time);
-        return await _rest.CallAsync("NewSession", (api, ct) => api.NewSessionAsync(wire, ct), r => (r.Code, r.Message), timeout.Token, sessionIdOf: r => r.Data?.Session_id).ConfigureAwait(false);
+        return await _rest.CallAsync("NewSession", (api, ct) => api.NewSessionAsync(wire, ct), r => (r.Code, r.Message), timeout.Token, sessionIdOf: r => r.Data?.SessionId).ConfigureAwait(false);
     }
 
     /// <summary>A cancelled new whose answer arrives anyway: stop the session the server created.</summary>
@@ -568,7 +568,7 @@ internal sealed class SessionEngine : ISessionContext, IAsyncDisposable
         try
         {
             using var timeout = new CancellationTokenSource(StopTimeout, _time);
-            var body = new SessionIdRequest { Session_id = sessionId };
+            var body = new SessionIdRequest { SessionId = sessionId };
             await _rest.CallAsync("StopSession", (api, ct) => api.StopSessionAsync(body, ct), r => (r.Code, r.Message), timeout.Token, sessionId).ConfigureAwait(false);
         }
         catch (KonProSessionClosedException)

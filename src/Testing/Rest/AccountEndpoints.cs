@@ -14,7 +14,7 @@ internal sealed class AccountEndpoints(FakeServerCore core)
         var list = new SessionList();
         foreach (var session in core.Store.All().Where(s => s.Settings.OwnerApiKey == call.OwnerApiKey && s.Phase != SessionPhase.Closed))
         {
-            list.Sessions.Add(new ActiveSession { Session_id = session.Id, Status = session.Status, Created_at = session.CreatedAt.ToUnixTimeSeconds() });
+            list.Sessions.Add(new ActiveSession { SessionId = session.Id, Status = session.Status, CreatedAt = session.CreatedAt.ToUnixTimeSeconds() });
         }
 
         return Task.FromResult<object>(new SessionListResponse { Code = 100, Message = "success", Data = list });
@@ -62,20 +62,20 @@ internal sealed class AccountEndpoints(FakeServerCore core)
             Message = "success",
             Total = matching.Count,
             Page = page,
-            Page_size = pageSize,
-            Next_pagination_token = offset + pageSize < matching.Count ? CursorPrefix + (offset + pageSize).ToString(CultureInfo.InvariantCulture) : null,
+            PageSize = pageSize,
+            NextPaginationToken = offset + pageSize < matching.Count ? CursorPrefix + (offset + pageSize).ToString(CultureInfo.InvariantCulture) : null,
         };
         foreach (var session in matching.Skip((int)Math.Min(offset, int.MaxValue)).Take(pageSize))
         {
             result.Data.Add(new SessionHistoryItem
             {
-                Session_id = session.Id,
+                SessionId = session.Id,
                 Status = session.Status,
-                Created_at = session.CreatedAt.ToUnixTimeSeconds(),
+                CreatedAt = session.CreatedAt.ToUnixTimeSeconds(),
                 Duration = (long)Math.Max(0, session.Age.TotalSeconds),
-                Avatar_id = session.Settings.AvatarId,
-                Voice_name = session.Settings.VoiceId,
-                Api_key_type = session.Settings.CreatedWith,
+                AvatarId = session.Settings.AvatarId,
+                VoiceName = session.Settings.VoiceId,
+                ApiKeyType = session.Settings.CreatedWith,
             });
         }
 
@@ -98,7 +98,7 @@ internal sealed class AccountEndpoints(FakeServerCore core)
         var list = new KnowledgeBaseList();
         foreach (var kb in core.Catalog.KnowledgeBases)
         {
-            list.Knowledge_bases.Add(kb);
+            list.KnowledgeBases.Add(kb);
         }
 
         return Task.FromResult<object>(new KnowledgeBaseListResponse { Code = 100, Message = "success", Data = list });
@@ -112,7 +112,7 @@ internal sealed class AccountEndpoints(FakeServerCore core)
         {
             Code = 100,
             Message = "success",
-            Data = new KnowledgeBaseCreated { Knowledge_base_id = kb.Id, Name = kb.Name, Status = "created" },
+            Data = new KnowledgeBaseCreated { KnowledgeBaseId = kb.Id, Name = kb.Name, Status = "created" },
         });
     }
 
@@ -143,7 +143,7 @@ internal sealed class AccountEndpoints(FakeServerCore core)
     }
 
     private static KnowledgeBaseChangeResponse Change(string id, string status) =>
-        new() { Code = 100, Message = "success", Data = new KnowledgeBaseChange { Knowledge_base_id = id, Status = status } };
+        new() { Code = 100, Message = "success", Data = new KnowledgeBaseChange { KnowledgeBaseId = id, Status = status } };
 
     private static (string Name, string? Opening, string? Prompt) ReadKnowledgeBase(RestCall call)
     {

@@ -166,7 +166,7 @@ internal sealed class RestPipeline(FakeServerCore core)
                 Message = error.Message,
                 Details = error.Field is null ? null : new ErrorDetails { Field = error.Field, Reason = error.Reason },
             },
-            Request_id = $"req-{Interlocked.Increment(ref _requestCounter):x8}",
+            RequestId = $"req-{Interlocked.Increment(ref _requestCounter):x8}",
         };
         return new RestAnswer(error.Status, JsonSerializer.Serialize(body, _errorJson), error.RetryAfterSeconds);
     }

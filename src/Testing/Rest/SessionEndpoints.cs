@@ -90,7 +90,7 @@ internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avat
         var createdWith = call.Credential == CredentialKind.SessionToken ? "session_token" : "api_key";
         var session = core.Store.TryCreate(
             call.OwnerApiKey,
-            id => new FakeSessionSettings(id, call.OwnerApiKey, createdWith, avatarId, voiceId ?? avatar.Default_voice, rate, kbId, kbPrompt, idle, disableIdle, silence),
+            id => new FakeSessionSettings(id, call.OwnerApiKey, createdWith, avatarId, voiceId ?? avatar.DefaultVoice, rate, kbId, kbPrompt, idle, disableIdle, silence),
             call.Token,
             core.Close)
             ?? throw new RestError(429, "CONCURRENCY_LIMIT_EXCEEDED", "concurrent limit reached");
@@ -106,17 +106,17 @@ internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avat
     /// </summary>
     private SessionInfo SessionAnswer(FakeSession session, Room.RoomGrant? room) => new()
     {
-        Session_id = session.Id,
-        Access_token = room?.AccessToken ?? "lk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
-        Livekit_agent_token = room?.AgentToken ?? "lk_agent_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+        SessionId = session.Id,
+        AccessToken = room?.AccessToken ?? "lk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+        LiveKitAgentToken = room?.AgentToken ?? "lk_agent_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
         Url = room?.Url ?? core.Options.LiveKitUrl,
-        Is_paid = false,
-        Session_duration_limit = (int)Math.Ceiling(core.Options.SessionDurationLimit.TotalSeconds),
+        IsPaid = false,
+        SessionDurationLimit = (int)Math.Ceiling(core.Options.SessionDurationLimit.TotalSeconds),
         // The session's own realtime audio socket (bring your own voice), served by this fake.
-        Realtime_endpoint = realtime.EndpointFor(session),
+        RealtimeEndpoint = realtime.EndpointFor(session),
         Sdp = null,
-        Ice_servers = null,
-        Ice_servers2 = null,
+        IceServers = null,
+        IceServers2 = null,
     };
 
     public Task<object> StartAsync(RestCall call)
@@ -148,7 +148,7 @@ internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avat
         session.Touch();
         var job = avatar.Speak(session, type, text);
         var duration = mode == TaskMode.Async ? (long)job.Plan.Total.TotalMilliseconds : await job.Done.ConfigureAwait(false);
-        return new TaskResponse { Code = 100, Message = "success", Data = new TaskData { Task_id = job.TaskId, Duration_ms = duration } };
+        return new TaskResponse { Code = 100, Message = "success", Data = new TaskData { TaskId = job.TaskId, DurationMs = duration } };
     }
 
     public Task<object> InterruptAsync(RestCall call)

@@ -32,19 +32,19 @@ internal sealed class AccountCatalog
     /// <summary>The defaults the service always sends for an avatar's optional fields, so no field is null.</summary>
     private static Avatar Complete(Avatar given) => new()
     {
-        Avatar_id = given.Avatar_id,
-        Pose_name = given.Pose_name ?? given.Avatar_id,
-        Normal_preview = given.Normal_preview ?? $"https://files.konpro.ai/avatars/{Uri.EscapeDataString(given.Avatar_id)}.webp",
-        Default_voice = given.Default_voice ?? "en-US-1",
-        Is_public = given.Is_public ?? true,
+        AvatarId = given.AvatarId,
+        PoseName = given.PoseName ?? given.AvatarId,
+        NormalPreview = given.NormalPreview ?? $"https://files.konpro.ai/avatars/{Uri.EscapeDataString(given.AvatarId)}.webp",
+        DefaultVoice = given.DefaultVoice ?? "en-US-1",
+        IsPublic = given.IsPublic ?? true,
         Status = given.Status,
-        Created_at = given.Created_at ?? Seeded,
+        CreatedAt = given.CreatedAt ?? Seeded,
         AdditionalProperties = given.AdditionalProperties,
     };
 
     private void AddOrReplace(Avatar avatar)
     {
-        var index = _avatars.FindIndex(a => a.Avatar_id == avatar.Avatar_id);
+        var index = _avatars.FindIndex(a => a.AvatarId == avatar.AvatarId);
         if (index >= 0)
         {
             _avatars[index] = avatar;
@@ -70,7 +70,7 @@ internal sealed class AccountCatalog
     {
         lock (_gate)
         {
-            return _avatars.FirstOrDefault(a => a.Avatar_id == id);
+            return _avatars.FirstOrDefault(a => a.AvatarId == id);
         }
     }
 
@@ -110,9 +110,9 @@ internal sealed class AccountCatalog
                 Name = name,
                 Opening = opening,
                 Prompt = prompt,
-                Created_at = now,
-                Updated_at = now,
-                Document_count = 0,
+                CreatedAt = now,
+                UpdatedAt = now,
+                DocumentCount = 0,
             };
             _knowledgeBases.Add(kb);
             return kb;
@@ -138,7 +138,7 @@ internal sealed class AccountCatalog
             kb.Name = name;
             kb.Opening = opening;
             kb.Prompt = prompt;
-            kb.Updated_at = _clock.UtcNow.ToUnixTimeSeconds();
+            kb.UpdatedAt = _clock.UtcNow.ToUnixTimeSeconds();
             return true;
         }
     }
@@ -156,12 +156,12 @@ internal sealed class AccountCatalog
         const long seeded = Seeded;
         if (!withoutDefaultAvatars)
         {
-            _avatars.Add(new Avatar { Avatar_id = "default", Pose_name = "Default Avatar", Normal_preview = "https://files.konpro.ai/avatars/default.webp", Default_voice = "en-US-1", Is_public = true, Status = AvatarStatus.ACTIVE, Created_at = seeded });
-            _avatars.Add(new Avatar { Avatar_id = "anna-office", Pose_name = "Anna in the office", Normal_preview = "https://files.konpro.ai/avatars/anna-office.webp", Default_voice = "en-US-2", Is_public = true, Status = AvatarStatus.ACTIVE, Created_at = seeded });
-            _avatars.Add(new Avatar { Avatar_id = "retired-bob", Pose_name = "Bob (retired)", Normal_preview = "https://files.konpro.ai/avatars/retired-bob.webp", Default_voice = "en-US-3", Is_public = false, Status = AvatarStatus.INACTIVE, Created_at = seeded });
+            _avatars.Add(new Avatar { AvatarId = "default", PoseName = "Default Avatar", NormalPreview = "https://files.konpro.ai/avatars/default.webp", DefaultVoice = "en-US-1", IsPublic = true, Status = AvatarStatus.ACTIVE, CreatedAt = seeded });
+            _avatars.Add(new Avatar { AvatarId = "anna-office", PoseName = "Anna in the office", NormalPreview = "https://files.konpro.ai/avatars/anna-office.webp", DefaultVoice = "en-US-2", IsPublic = true, Status = AvatarStatus.ACTIVE, CreatedAt = seeded });
+            _avatars.Add(new Avatar { AvatarId = "retired-bob", PoseName = "Bob (retired)", NormalPreview = "https://files.konpro.ai/avatars/retired-bob.webp", DefaultVoice = "en-US-3", IsPublic = false, Status = AvatarStatus.INACTIVE, CreatedAt = seeded });
         }
 
-        _knowledgeBases.Add(new KnowledgeBase { Id = "kb-support", Name = "Support", Description = "Product support answers", Opening = "Hi! How can I help you today?", Prompt = "You are a friendly support agent.", Created_at = seeded, Updated_at = seeded, Document_count = 3 });
-        _knowledgeBases.Add(new KnowledgeBase { Id = "kb-sales", Name = "Sales", Description = "Plans and prices", Opening = "Welcome! Looking for a plan?", Prompt = "You are a concise sales assistant.", Created_at = seeded, Updated_at = seeded, Document_count = 1 });
+        _knowledgeBases.Add(new KnowledgeBase { Id = "kb-support", Name = "Support", Description = "Product support answers", Opening = "Hi! How can I help you today?", Prompt = "You are a friendly support agent.", CreatedAt = seeded, UpdatedAt = seeded, DocumentCount = 3 });
+        _knowledgeBases.Add(new KnowledgeBase { Id = "kb-sales", Name = "Sales", Description = "Plans and prices", Opening = "Welcome! Looking for a plan?", Prompt = "You are a concise sales assistant.", CreatedAt = seeded, UpdatedAt = seeded, DocumentCount = 1 });
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class KonProFakeServerOptions
 
     internal void ValidateAvatars()
     {
-        if (Avatars.Any(a => a is null || string.IsNullOrWhiteSpace(a.Avatar_id)))
+        if (Avatars.Any(a => a is null || string.IsNullOrWhiteSpace(a.AvatarId)))
         {
             throw new ArgumentException("Every avatar needs an avatar_id.", nameof(Avatars));
         }

@@ -28,16 +28,16 @@ public sealed class GeneratedClientWireTests : IDisposable
 
         var response = await _client.NewSessionAsync(new NewSessionRequest
         {
-            Avatar_id = "anna",
+            AvatarId = "anna",
             Quality = AvatarQuality.High,
             Voice = new VoiceSetting { Rate = 1.2, Emotion = VoiceEmotion.Friendly },
-            Video_encoding = VideoEncoding.H264,
-            Stt_settings = new SttSettings { Provider = SttProvider.Assembly_ai },
+            VideoEncoding = VideoEncoding.H264,
+            SttSettings = new SttSettings { Provider = SttProvider.AssemblyAi },
         });
 
         response.Code.Should().Be(100);
-        response.Data.Session_id.Should().Be("s-1");
-        response.Data.Session_duration_limit.Should().Be(600);
+        response.Data.SessionId.Should().Be("s-1");
+        response.Data.SessionDurationLimit.Should().Be(600);
         var sent = JsonDocument.Parse(_server.LogEntries.Single().RequestMessage!.Body!).RootElement;
         sent.GetProperty("avatar_id").GetString().Should().Be("anna");
         sent.GetProperty("quality").GetString().Should().Be("high");
@@ -61,7 +61,7 @@ public sealed class GeneratedClientWireTests : IDisposable
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody("{\"code\":" + code + ",\"message\":\"m\",\"data\":{\"status\":\"success\"}}"));
 
-        var response = await _client.KeepAliveAsync(new SessionIdRequest { Session_id = "s-1" });
+        var response = await _client.KeepAliveAsync(new SessionIdRequest { SessionId = "s-1" });
 
         response.Code.Should().Be(expected);
     }
@@ -74,14 +74,14 @@ public sealed class GeneratedClientWireTests : IDisposable
             .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Content-Type", "application/json")
                 .WithHeader("Retry-After", "7").WithBody(body));
 
-        var act = () => _client.SendTaskAsync(new TaskRequest { Session_id = "s-1", Text = "hi", Task_type = TaskType.Repeat, Task_mode = TaskMode.Async });
+        var act = () => _client.SendTaskAsync(new TaskRequest { SessionId = "s-1", Text = "hi", TaskType = TaskType.Repeat, TaskMode = TaskMode.Async });
 
         var thrown = (await act.Should().ThrowAsync<ApiException<ErrorResponse>>()).Which;
         thrown.StatusCode.Should().Be(429);
         thrown.Headers["Retry-After"].Should().Equal("7");
         thrown.Response.Should().Be(body);
         thrown.Result.Error.Code.Should().Be("RATE_LIMIT_EXCEEDED");
-        thrown.Result.Request_id.Should().Be("req-1");
+        thrown.Result.RequestId.Should().Be("req-1");
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class GeneratedClientWireTests : IDisposable
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"code":100,"message":"success","data":{"knowledge_base_id":"kb-1","status":"deleted"}}"""));
 
-        var page = await _client.ListSessionHistoryAsync(page: 2, page_size: 5, status: SessionStatus.Closed, token: "cursor-5");
+        var page = await _client.ListSessionHistoryAsync(page: 2, pageSize: 5, status: SessionStatus.Closed, token: "cursor-5");
         var deleted = await _client.DeleteKnowledgeBaseAsync("kb-1");
 
         page.Page.Should().Be(2);

@@ -33,9 +33,9 @@ public sealed class NestedBodyTests : IDisposable
         var voice = new VoiceSetting { Rate = 1.5 };
         voice.AdditionalProperties["pitch"] = 2;
 
-        var response = await _client.NewSessionAsync(new NewSessionRequest { Avatar_id = "anna", Voice = voice });
+        var response = await _client.NewSessionAsync(new NewSessionRequest { AvatarId = "anna", Voice = voice });
 
-        response.Data.Session_id.Should().Be("s-1");
+        response.Data.SessionId.Should().Be("s-1");
         response.Data.AdditionalProperties["extra"].Should().BeOfType<JsonElement>().Which.GetString().Should().Be("kept");
         var sent = JsonDocument.Parse(_server.LogEntries.Single().RequestMessage!.Body!).RootElement;
         sent.GetProperty("voice").GetProperty("rate").GetDouble().Should().Be(1.5);
@@ -56,7 +56,7 @@ public sealed class NestedBodyTests : IDisposable
         _server.Given(Request.Create().WithPath("/v1/streaming/keep_alive").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body));
 
-        var act = () => _client.KeepAliveAsync(new SessionIdRequest { Session_id = "s-1" });
+        var act = () => _client.KeepAliveAsync(new SessionIdRequest { SessionId = "s-1" });
 
         (await act.Should().ThrowAsync<ApiException>()).Which.Response.Should().Be(body);
     }
@@ -68,12 +68,12 @@ public sealed class NestedBodyTests : IDisposable
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
                 """{"data":{"duration_ms":1200,"task_id":"t-1","later":{"deep":[1,{"x":2}]}},"message":"success","code":100,"after":true}"""));
 
-        var response = await _client.SendTaskAsync(new TaskRequest { Session_id = "s-1", Text = "Hi." });
+        var response = await _client.SendTaskAsync(new TaskRequest { SessionId = "s-1", Text = "Hi." });
 
         response.Code.Should().Be(100);
         response.Message.Should().Be("success");
-        response.Data.Task_id.Should().Be("t-1");
-        response.Data.Duration_ms.Should().Be(1200);
+        response.Data.TaskId.Should().Be("t-1");
+        response.Data.DurationMs.Should().Be(1200);
         response.Data.AdditionalProperties["later"].Should().BeOfType<JsonElement>().Which.GetProperty("deep")[1].GetProperty("x").GetInt32().Should().Be(2);
         response.AdditionalProperties["after"].Should().BeOfType<JsonElement>().Which.GetBoolean().Should().BeTrue();
     }
@@ -96,7 +96,7 @@ public sealed class NestedBodyTests : IDisposable
     {
         var typeInfo = _client.Settings.GetTypeInfo(typeof(SessionIdRequest));
 
-        var perCall = AllocatedPerCall(() => JsonSerializer.SerializeToUtf8Bytes(new SessionIdRequest { Session_id = "s-1" }, typeInfo));
+        var perCall = AllocatedPerCall(() => JsonSerializer.SerializeToUtf8Bytes(new SessionIdRequest { SessionId = "s-1" }, typeInfo));
 
         // The body (32 bytes) and the 22-byte array (48); an empty extra-field set used to cost a dictionary (80) when
         // first read and an array of nested write frames (about 250).

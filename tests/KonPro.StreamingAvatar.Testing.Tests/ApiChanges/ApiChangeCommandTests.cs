@@ -59,7 +59,7 @@ public sealed class ApiChangeCommandTests
         var property = """
                     [System.Text.Json.Serialization.JsonPropertyName("duration_ms")]
                     [System.Text.Json.Serialization.JsonRequired]
-                    public long Duration_ms { get; set; }
+                    public long DurationMs { get; set; }
 
             """;
         api.Should().Contain(property);
@@ -79,7 +79,7 @@ public sealed class ApiChangeCommandTests
         report.Should().Contain("**Breaking for servers**\n\n- `POST /v1/streaming/pause`: add: operation POST /v1/streaming/pause");
         report.Should().Contain("- KonPro.StreamingAvatar.Api: **major** (1 removed or changed, 1 added to implement, 0 added)");
         report.Should().Contain("  - added, and every implementation must provide it: `namespace KonPro.Streaming.Api :: public interface IKonProApiClient :: System.Threading.Tasks.Task<KonPro.Streaming.Api.StatusResponse> PauseSessionAsync(");
-        report.Should().Contain("  - removed: `namespace KonPro.Streaming.Api :: public class TaskData :: [System.Text.Json.Serialization.JsonPropertyName(\"duration_ms\")] [System.Text.Json.Serialization.JsonRequired] public long Duration_ms { get; set; }`");
+        report.Should().Contain("  - removed: `namespace KonPro.Streaming.Api :: public class TaskData :: [System.Text.Json.Serialization.JsonPropertyName(\"duration_ms\")] [System.Text.Json.Serialization.JsonRequired] public long DurationMs { get; set; }`");
         report.Should().Contain("- KonPro.StreamingAvatar: **patch** (0 removed or changed, 0 added to implement, 0 added)");
         report.Should().Contain("version due: **major** (0.1.0 -> 0.2.0");
         report.Should().Contain("16 of 17 operations served with every documented response field.");

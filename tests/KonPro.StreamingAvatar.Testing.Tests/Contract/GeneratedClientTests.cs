@@ -19,15 +19,15 @@ public sealed class GeneratedClientTests
         {
             Quality = AvatarQuality.High,
             Voice = new VoiceSetting { Rate = 1.2, Emotion = VoiceEmotion.Friendly },
-            Stt_settings = new SttSettings { Provider = SttProvider.Assembly_ai, Confidence = 0.5 },
-            Video_encoding = VideoEncoding.H264,
+            SttSettings = new SttSettings { Provider = SttProvider.AssemblyAi, Confidence = 0.5 },
+            VideoEncoding = VideoEncoding.H264,
             Language = "en",
-            Activity_idle_timeout = 3600,
+            ActivityIdleTimeout = 3600,
         });
-        var sessionId = created.Data.Session_id;
-        var ids = new SessionIdRequest { Session_id = sessionId };
+        var sessionId = created.Data.SessionId;
+        var ids = new SessionIdRequest { SessionId = sessionId };
         await client.StartSessionAsync(ids);
-        var task = await client.SendTaskAsync(new TaskRequest { Session_id = sessionId, Text = "Hello there", Task_type = TaskType.Chat, Task_mode = TaskMode.Async });
+        var task = await client.SendTaskAsync(new TaskRequest { SessionId = sessionId, Text = "Hello there", TaskType = TaskType.Chat, TaskMode = TaskMode.Async });
         await client.StartListeningAsync(ids);
         await client.StopListeningAsync(ids);
         await client.KeepAliveAsync(ids);
@@ -35,22 +35,22 @@ public sealed class GeneratedClientTests
         var active = await client.ListSessionsAsync();
         var avatars = await client.ListAvatarsAsync();
         var kb = await client.CreateKnowledgeBaseAsync(new KnowledgeBaseRequest { Name = "Generated", Prompt = "Be kind." });
-        await client.UpdateKnowledgeBaseAsync(kb.Data.Knowledge_base_id, new KnowledgeBaseRequest { Name = "Generated 2" });
+        await client.UpdateKnowledgeBaseAsync(kb.Data.KnowledgeBaseId, new KnowledgeBaseRequest { Name = "Generated 2" });
         var kbs = await client.ListKnowledgeBasesAsync();
-        await client.DeleteKnowledgeBaseAsync(kb.Data.Knowledge_base_id);
+        await client.DeleteKnowledgeBaseAsync(kb.Data.KnowledgeBaseId);
         var stopped = await client.StopSessionAsync(ids);
-        var history = await client.ListSessionHistoryAsync(page: 1, page_size: 5, status: SessionStatus.Closed);
+        var history = await client.ListSessionHistoryAsync(page: 1, pageSize: 5, status: SessionStatus.Closed);
 
         token.Data.Token.Should().StartWith("st_");
         created.Code.Should().Be(100);
-        created.Data.Session_duration_limit.Should().BeGreaterThan(0);
-        task.Data.Task_id.Should().NotBeNullOrEmpty();
-        task.Data.Duration_ms.Should().BeGreaterThan(0);
-        active.Data.Sessions.Should().ContainSingle(s => s.Session_id == sessionId && s.Status == SessionStatus.Connecting);
-        avatars.Data.Should().Contain(a => a.Avatar_id == "default" && a.Status == AvatarStatus.ACTIVE);
-        kbs.Data.Knowledge_bases.Should().Contain(k => k.Name == "Generated 2");
+        created.Data.SessionDurationLimit.Should().BeGreaterThan(0);
+        task.Data.TaskId.Should().NotBeNullOrEmpty();
+        task.Data.DurationMs.Should().BeGreaterThan(0);
+        active.Data.Sessions.Should().ContainSingle(s => s.SessionId == sessionId && s.Status == SessionStatus.Connecting);
+        avatars.Data.Should().Contain(a => a.AvatarId == "default" && a.Status == AvatarStatus.ACTIVE);
+        kbs.Data.KnowledgeBases.Should().Contain(k => k.Name == "Generated 2");
         stopped.Data.Status.Should().Be("success");
-        history.Data.Should().ContainSingle(h => h.Session_id == sessionId && h.Status == SessionStatus.Closed);
+        history.Data.Should().ContainSingle(h => h.SessionId == sessionId && h.Status == SessionStatus.Closed);
         server.GetSession(sessionId)!.Tasks.Single().TaskType.Should().Be(TaskType.Talk);
     }
 

@@ -147,7 +147,7 @@ public sealed class RetryTests
 
         var act = async () => await rest.CallAsync(
             "SendTask",
-            (api, ct) => api.SendTaskAsync(new Api.TaskRequest { Session_id = "s", Text = "hi" }, ct),
+            (api, ct) => api.SendTaskAsync(new Api.TaskRequest { SessionId = "s", Text = "hi" }, ct),
             r => (r.Code, r.Message),
             CancellationToken.None);
 

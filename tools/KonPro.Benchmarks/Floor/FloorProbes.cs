@@ -18,7 +18,7 @@ internal static class FloorProbes
         await using var floor = await FloorSession.StartAsync();
         var bearer = new AuthenticationHeaderValue("Bearer", "floor-session-token");
         var generated = new Wire.KonProApiClient(floor.Http) { BaseUrl = floor.Url, RequestPreparer = request => request.Headers.Authorization = bearer };
-        var body = new Wire.SessionIdRequest { Session_id = ConstantEndpoint.SessionId };
+        var body = new Wire.SessionIdRequest { SessionId = ConstantEndpoint.SessionId };
         using var lifetime = new CancellationTokenSource();
         using var unarmed = new CancellationTokenSource();
         var timeout = new CancellationTokenSource();
@@ -144,7 +144,7 @@ internal static class InMemoryProbes
     {
         var bearer = new AuthenticationHeaderValue("Bearer", "floor-session-token");
         var generated = new Wire.KonProApiClient(new HttpClient(new ConstantHandler())) { BaseUrl = "http://127.0.0.1:1", RequestPreparer = request => request.Headers.Authorization = bearer };
-        var body = new Wire.SessionIdRequest { Session_id = ConstantEndpoint.SessionId };
+        var body = new Wire.SessionIdRequest { SessionId = ConstantEndpoint.SessionId };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < duration)
         {
@@ -161,10 +161,10 @@ internal static class InMemoryProbes
         const string url = "http://127.0.0.1:1";
         var bearer = new AuthenticationHeaderValue("Bearer", "floor-session-token");
         var generated = new Wire.KonProApiClient(http) { BaseUrl = url, RequestPreparer = request => request.Headers.Authorization = bearer };
-        var body = new Wire.SessionIdRequest { Session_id = ConstantEndpoint.SessionId };
+        var body = new Wire.SessionIdRequest { SessionId = ConstantEndpoint.SessionId };
         var raw = new FloorSession.RawPost(http, new Uri(url + "/v1/streaming/keep_alive"), $$"""{"session_id":"{{ConstantEndpoint.SessionId}}"}""");
         var rawTask = new FloorSession.RawPost(http, new Uri(url + "/v1/streaming/task"), $$"""{"session_id":"{{ConstantEndpoint.SessionId}}","text":"Hi.","task_type":"repeat","task_mode":"async"}""");
-        var taskBody = new Wire.TaskRequest { Session_id = ConstantEndpoint.SessionId, Text = "Hi.", Task_type = Wire.TaskType.Repeat, Task_mode = Wire.TaskMode.Async };
+        var taskBody = new Wire.TaskRequest { SessionId = ConstantEndpoint.SessionId, Text = "Hi.", TaskType = Wire.TaskType.Repeat, TaskMode = Wire.TaskMode.Async };
         using var lifetime = new CancellationTokenSource();
         using var shipped = Rest(http, url, null);
         using var untimed = Rest(http, url, new KonProRetryOptions { Enabled = false, AttemptTimeout = Timeout.InfiniteTimeSpan, TotalTimeout = Timeout.InfiniteTimeSpan });

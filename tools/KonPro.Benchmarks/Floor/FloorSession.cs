@@ -17,8 +17,8 @@ internal sealed class FloorSession : IAsyncDisposable
     private static readonly TimeSpan AttemptTimeout = new KonProRetryOptions().AttemptTimeout;
 
     private readonly ConstantEndpoint _endpoint;
-    private readonly Wire.SessionIdRequest _keepAliveBody = new() { Session_id = ConstantEndpoint.SessionId };
-    private readonly Wire.TaskRequest _taskBody = new() { Session_id = ConstantEndpoint.SessionId, Text = "Hi.", Task_type = Wire.TaskType.Repeat, Task_mode = Wire.TaskMode.Async };
+    private readonly Wire.SessionIdRequest _keepAliveBody = new() { SessionId = ConstantEndpoint.SessionId };
+    private readonly Wire.TaskRequest _taskBody = new() { SessionId = ConstantEndpoint.SessionId, Text = "Hi.", TaskType = Wire.TaskType.Repeat, TaskMode = Wire.TaskMode.Async };
     private readonly SpeakRequest _speak = new() { Text = "Hi.", TaskType = TaskType.Repeat, TaskMode = TaskMode.Async };
 
     private FloorSession(ConstantEndpoint endpoint, HttpClient http, StreamingAvatar avatar, StreamingAvatar bare, Wire.KonProApiClient generated)

@@ -25,7 +25,7 @@ internal static class RestOverhead
             BaseUrl = session.Server.Url,
             RequestPreparer = request => request.Headers.Authorization = bearer,
         };
-        var keepAliveBody = new KonPro.Streaming.Api.SessionIdRequest { Session_id = session.SessionId };
+        var keepAliveBody = new KonPro.Streaming.Api.SessionIdRequest { SessionId = session.SessionId };
 
         var lines = new List<QuickLine>();
         lines.AddRange(await CompareAsync("rest-keep-alive", () => session.Avatar.KeepAliveAsync(), rawKeepAlive.SendAsync));

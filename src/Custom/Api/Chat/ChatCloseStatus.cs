@@ -7,8 +7,10 @@ namespace KonPro.Streaming.Api;
 /// while the session lives. The SDK's one reconnect rule is its WebSocket core's (<c>ReconnectingWebSocket.MayReconnect</c>),
 /// which takes the chat socket's final statuses from <c>ChatSocketCloseStatus.IsRetryable</c>, held to this document by the
 /// protocol agreement tests.
+/// Internal: the SDK's and the fake's shared plumbing (ADR 0006); users see a close as the SDK's <c>StreamDisconnected</c>
+/// (<c>CloseStatus</c>, <c>DisconnectReason</c>).
 /// </summary>
-public static class ChatCloseStatus
+internal static class ChatCloseStatus
 {
     /// <summary><c>stop</c> was called: 1000, reason <see cref="SessionStoppedReason"/>.</summary>
     public const int SessionStopped = 1000;

@@ -1,7 +1,10 @@
 namespace KonPro.Streaming.Api;
 
-/// <summary>The fields of the chat socket's events (snake_case JSON), as <c>openapi/konpro-chat.asyncapi.yaml</c> names them.</summary>
-public static class ChatEventFields
+/// <summary>
+/// The fields of the chat socket's events (snake_case JSON), as <c>openapi/konpro-chat.asyncapi.yaml</c> names them.
+/// Internal: the SDK's and the fake's shared plumbing (ADR 0006); users read the fields from the SDK's typed events.
+/// </summary>
+internal static class ChatEventFields
 {
     /// <summary>The session the event belongs to (any event may carry it).</summary>
     public const string SessionId = "session_id";

@@ -4,8 +4,9 @@ namespace KonPro.Streaming.Api;
 /// The chat WebSocket's address, query parameters and message envelope, as <c>openapi/konpro-chat.asyncapi.yaml</c>
 /// describes them. The SDK and the fake server both use these names, and a test holds them, the document, the SDK
 /// and the fake in agreement.
+/// Internal: the SDK's and the fake's shared plumbing (ADR 0006); users reach the chat socket through the SDK.
 /// </summary>
-public static class ChatProtocol
+internal static class ChatProtocol
 {
     /// <summary>The chat socket's path below the API's base URL: <c>/v1/ws/streaming.chat</c>.</summary>
     public const string Path = "/v1/ws/streaming.chat";

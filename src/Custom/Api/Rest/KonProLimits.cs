@@ -3,8 +3,10 @@ namespace KonPro.Streaming.Api;
 /// <summary>
 /// The validation ranges of <c>openapi/konpro-streaming.yaml</c> that clients check before a call and servers
 /// enforce. A test holds these values and the spec's <c>minimum</c>, <c>maximum</c> and <c>maxLength</c> in agreement.
+/// Internal: the SDK's and the fake's shared plumbing (ADR 0006); users meet the limits as the SDK's validation errors and
+/// the spec's <c>minimum</c>/<c>maximum</c>.
 /// </summary>
-public static class KonProLimits
+internal static class KonProLimits
 {
     /// <summary>The most characters a task's <c>text</c> may have: 1,000.</summary>
     public const int MaxTaskTextLength = 1000;

@@ -3,8 +3,10 @@ namespace KonPro.Streaming.Api;
 /// <summary>
 /// The operation ids of <c>openapi/konpro-streaming.yaml</c>, one per REST operation, as the spec spells them. A test
 /// holds this list and the spec in agreement.
+/// Internal: the SDK's and the fake's shared plumbing (ADR 0006); users call the operations by the client's methods and
+/// name them in the fake's journal with <c>KonProOperationIds</c>.
 /// </summary>
-public static class KonProOperations
+internal static class KonProOperations
 {
     /// <summary><c>POST /v1/streaming/create_token</c>.</summary>
     public const string CreateToken = "createToken";
