@@ -295,7 +295,7 @@ public partial class StreamingAvatar : IAsyncDisposable
     public virtual Task<SpeakHandle> SpeakAsync(SpeakRequest request, CancellationToken cancellationToken = default)
     {
         RequestValidation.Validate(request);
-        return Engine.Commands.SpeakAsync(request, cancellationToken);
+        return Engine.SpeakCommands.SpeakAsync(request, cancellationToken);
     }
 
     /// <summary>Interrupts what the avatar is saying (<c>interrupt</c>); every pending <see cref="SpeakHandle"/> completes as <see cref="SpeakOutcome.Interrupted"/>.</summary>
@@ -303,7 +303,7 @@ public partial class StreamingAvatar : IAsyncDisposable
     /// <returns>A task that completes when the server accepted the interrupt.</returns>
     /// <exception cref="InvalidOperationException">The session is not started.</exception>
     /// <exception cref="KonProApiException">The server refused.</exception>
-    public virtual Task InterruptAsync(CancellationToken cancellationToken = default) => Engine.Commands.InterruptAsync(cancellationToken);
+    public virtual Task InterruptAsync(CancellationToken cancellationToken = default) => Engine.SpeakCommands.InterruptAsync(cancellationToken);
 
     /// <summary>Puts the avatar in listening mode (<c>start_listening</c>).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace KonPro.Streaming;
@@ -13,8 +12,10 @@ namespace KonPro.Streaming;
 /// when it fails in a way worth retrying does the call enter the Polly retry pipeline, which replays that failure as
 /// its own first attempt (the same back-off, <c>Retry-After</c>, logging and counting as if Polly had run it) and
 /// makes the next ones. One pipeline for the calls that are safe to repeat, one for the others, which are retried
-/// only when their request was never sent. Each is built once per client, by the first call that fails in a way worth
-/// retrying (a session whose calls all succeed builds none); every wait runs on the client's <see cref="TimeProvider"/>.
+/// only when their request was never sent. Each is built once per process for a clock and settings
+/// (<see cref="RetryPipelines"/>), by the first call of any client that fails in a way worth retrying (a process whose
+/// calls all succeed builds none), and shared by the clients configured alike; every wait runs on the client's
+/// <see cref="TimeProvider"/>. The options are read once, when the client is created.
 /// </summary>
 internal sealed class KonProResilience
 {
@@ -25,36 +26,42 @@ internal sealed class KonProResilience
         "ListSessions", "ListSessionHistory", "ListAvatars", "ListKnowledgeBases",
     ], StringComparer.Ordinal);
 
-    private readonly KonProRetryOptions _options;
+    private readonly RetrySettings _repeatableSettings;
+    private readonly RetrySettings _onceSettings;
+    private readonly TimeSpan _attemptTimeout;
+    private readonly TimeSpan _totalTimeout;
     private readonly ILogger _logger;
     private readonly KonProTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly TimeoutSources _sources;
     private readonly TimeSpan _firstAttemptTimeout;
-    private readonly bool _retries;
     private ResiliencePipeline? _repeatable;
     private ResiliencePipeline? _once;
 
     public KonProResilience(KonProRetryOptions? options, TimeProvider time, ILogger logger, KonProTelemetry telemetry)
     {
-        _options = options ?? new KonProRetryOptions();
-        _options.Validate();
+        options ??= new KonProRetryOptions();
+        options.Validate();
+        // A snapshot: the pipelines are shared by value, so a later change to the options object must not reach this client halfway.
+        _repeatableSettings = RetrySettings.Of(options, repeatable: true);
+        _onceSettings = RetrySettings.Of(options, repeatable: false);
+        _attemptTimeout = options.AttemptTimeout;
+        _totalTimeout = options.TotalTimeout;
         _logger = logger;
         _telemetry = telemetry;
         _time = time;
         _sources = new TimeoutSources(time);
-        _retries = _options.Enabled && _options.MaxRetries > 0;
         // The first attempt starts with the call, so the shorter of the two timeouts is the one that can end it.
-        _firstAttemptTimeout = Shorter(_options.AttemptTimeout, _options.TotalTimeout);
+        _firstAttemptTimeout = Shorter(_attemptTimeout, _totalTimeout);
     }
 
-    /// <summary>The pipeline of the calls that are safe to repeat (built by the first call that needs it).</summary>
-    public ResiliencePipeline Repeatable => _repeatable ?? Publish(ref _repeatable, Build(_time, repeatable: true));
+    /// <summary>The pipeline of the calls that are safe to repeat (the process's, taken by the first call that needs it).</summary>
+    public ResiliencePipeline Repeatable => _repeatable ?? Publish(ref _repeatable, RetryPipelines.Get(_time, _repeatableSettings));
 
-    /// <summary>The pipeline of the calls retried only when nothing was sent (built by the first call that needs it).</summary>
-    public ResiliencePipeline Once => _once ?? Publish(ref _once, Build(_time, repeatable: false));
+    /// <summary>The pipeline of the calls retried only when nothing was sent (the process's, taken by the first call that needs it).</summary>
+    public ResiliencePipeline Once => _once ?? Publish(ref _once, RetryPipelines.Get(_time, _onceSettings));
 
-    /// <summary>How many pipelines were built so far (0 while every call succeeded at its first attempt).</summary>
+    /// <summary>How many pipelines this client has taken so far (0 while every call succeeded at its first attempt).</summary>
     internal int PipelinesBuilt => (Volatile.Read(ref _repeatable) is null ? 0 : 1) + (Volatile.Read(ref _once) is null ? 0 : 1);
 
     public static bool IsSafeToRepeat(string operation) => SafeToRepeat.Contains(operation);
@@ -95,9 +102,9 @@ internal sealed class KonProResilience
         if (failure is OperationCanceledException cancelled && attempt.Source is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested && !alsoCancelledBy.IsCancellationRequested)
         {
             // The timer fired: the attempt's own timeout, or the call's when that one is shorter.
-            var timeout = _firstAttemptTimeout == _options.AttemptTimeout ? _options.AttemptTimeout : _options.TotalTimeout;
+            var timeout = _firstAttemptTimeout == _attemptTimeout ? _attemptTimeout : _totalTimeout;
             failure = new TimeoutRejectedException($"The attempt timed out after {timeout.TotalSeconds:0.###} s.", timeout, cancelled);
-            return timeout == _options.AttemptTimeout && WorthRetrying(failure, operation);
+            return timeout == _attemptTimeout && WorthRetrying(failure, operation);
         }
 
         return WorthRetrying(failure, operation);
@@ -120,8 +127,11 @@ internal sealed class KonProResilience
     internal static bool NeverSent(Exception exception) =>
         exception is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError };
 
-    /// <summary>Whether a failure may pass on a later attempt, for a call that may (or may not) be repeated.</summary>
-    internal bool IsTransient(Exception? exception, bool repeatable) => exception switch
+    /// <summary>
+    /// Whether a failure may pass on a later attempt, for a call that may (or may not) be repeated, when the SDK waits
+    /// for a <c>Retry-After</c> of at most <paramref name="maxRetryAfter"/>.
+    /// </summary>
+    internal static bool IsTransient(Exception? exception, bool repeatable, TimeSpan maxRetryAfter) => exception switch
     {
         null or OperationCanceledException => false,
         _ when NeverSent(exception) => true,
@@ -129,8 +139,8 @@ internal sealed class KonProResilience
         HttpRequestException => true,
         TimeoutRejectedException => true,
         KonProApiException { Status: 408 } => true,
-        KonProApiException { Status: 429 } api => api.IsRetryable && (api.RetryAfter is null || api.RetryAfter <= _options.MaxRetryAfter),
-        KonProApiException { Status: >= 500 } api => api.RetryAfter is null || api.RetryAfter <= _options.MaxRetryAfter,
+        KonProApiException { Status: 429 } api => api.IsRetryable && (api.RetryAfter is null || api.RetryAfter <= maxRetryAfter),
+        KonProApiException { Status: >= 500 } api => api.RetryAfter is null || api.RetryAfter <= maxRetryAfter,
         _ => false,
     };
 
@@ -139,7 +149,22 @@ internal sealed class KonProResilience
     private static TimeSpan Shorter(TimeSpan first, TimeSpan second) =>
         first == Timeout.InfiniteTimeSpan ? second : second == Timeout.InfiniteTimeSpan ? first : first < second ? first : second;
 
-    private bool WorthRetrying(Exception exception, string operation) => _retries && IsTransient(exception, IsSafeToRepeat(operation));
+    private bool WorthRetrying(Exception exception, string operation)
+    {
+        var settings = IsSafeToRepeat(operation) ? _repeatableSettings : _onceSettings;
+        return settings.MaxRetries > 0 && IsTransient(exception, settings.Repeatable, settings.MaxRetryAfter);
+    }
+
+    /// <summary>Logs and counts a retry of this client's call (the shared pipeline's retry callback calls it).</summary>
+    internal void ReportRetry(string operation, int nextAttempt, TimeSpan delay, Exception? failure)
+    {
+        var reason = Describe(failure);
+        Log.RetryingCall(_logger, operation, nextAttempt, delay.TotalMilliseconds, reason);
+        _telemetry.Retries.Add(
+            1,
+            new KeyValuePair<string, object?>("konpro.operation", operation),
+            new KeyValuePair<string, object?>("konpro.retry.reason", reason));
+    }
 
     /// <summary>
     /// The rest of a call whose first attempt failed with <paramref name="failure"/> (see <see cref="ShouldRetry"/>): the
@@ -157,7 +182,7 @@ internal sealed class KonProResilience
         CancellationToken cancellationToken,
         CancellationToken alsoCancelledBy)
     {
-        var total = _options.TotalTimeout;
+        var total = _totalTimeout;
         var remaining = total == Timeout.InfiniteTimeSpan ? total : total - _time.GetElapsedTime(started);
         if (remaining != Timeout.InfiniteTimeSpan && remaining <= TimeSpan.Zero)
         {
@@ -168,6 +193,7 @@ internal sealed class KonProResilience
         using var fromCaller = cancellationToken.UnsafeRegister(CancelSource, deadline);
         using var fromOwner = alsoCancelledBy.UnsafeRegister(CancelSource, deadline);
         var context = ResilienceContextPool.Shared.Get(operation, deadline.Token);
+        context.Properties.Set(RetryPipelines.ClientKey, this);
         var replay = new Replay<TArgs, T>(attempt, args, failure);
         try
         {
@@ -194,44 +220,6 @@ internal sealed class KonProResilience
     // Two racing first uses may both build one; the first published is the one every call uses.
     private static ResiliencePipeline Publish(ref ResiliencePipeline? field, ResiliencePipeline built) =>
         Interlocked.CompareExchange(ref field, built, null) ?? built;
-
-    private ResiliencePipeline Build(TimeProvider time, bool repeatable)
-    {
-        // The total timeout is the deadline of RetryAsync, which began with the first attempt, outside the pipeline.
-        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
-        if (_retries)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = _options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = _options.BaseDelay,
-                MaxDelay = _options.MaxDelay,
-                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome.Exception, repeatable)),
-                // The server's Retry-After, when it gave one (IsTransient already refused waits above the cap).
-                DelayGenerator = static args => ValueTask.FromResult(args.Outcome.Exception is KonProApiException { RetryAfter: { } wait } ? wait : (TimeSpan?)null),
-                OnRetry = args =>
-                {
-                    var operation = args.Context.OperationKey ?? "call";
-                    var reason = Describe(args.Outcome.Exception);
-                    Log.RetryingCall(_logger, operation, args.AttemptNumber + 2, args.RetryDelay.TotalMilliseconds, reason);
-                    _telemetry.Retries.Add(
-                        1,
-                        new KeyValuePair<string, object?>("konpro.operation", operation),
-                        new KeyValuePair<string, object?>("konpro.retry.reason", reason));
-                    return default;
-                },
-            });
-        }
-
-        if (_options.AttemptTimeout != Timeout.InfiniteTimeSpan)
-        {
-            builder.AddTimeout(_options.AttemptTimeout);
-        }
-
-        return builder.Build();
-    }
 
     /// <summary>The attempts of a call inside the retry pipeline: the first one's failure again, then new attempts.</summary>
     private sealed class Replay<TArgs, T>(Func<TArgs, CancellationToken, ValueTask<T>> attempt, TArgs args, Exception first)

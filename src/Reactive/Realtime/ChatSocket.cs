@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
-using System.Text;
 using KonPro.Streaming.Events;
 using Microsoft.Extensions.Logging;
 
@@ -13,13 +12,12 @@ namespace KonPro.Streaming.Realtime;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Observable contract.</b> <see cref="Events"/>, <see cref="Diagnostics"/> and <see cref="Status"/> are hot.
-/// One receive loop per socket calls <c>OnNext</c> of <see cref="Events"/> and <see cref="Diagnostics"/>, so
-/// calls are never concurrent; they run on the loop's thread-pool thread, so a slow observer delays the next
-/// message. <see cref="Status"/> replays the latest status to new subscribers. Nothing calls
-/// <c>OnError</c>: a malformed or oversized message is a <see cref="Diagnostics"/> value, a drop is a
-/// <see cref="ChatSocketStatus.Reconnecting"/> or <see cref="ChatSocketStatus.Closed"/> value. All three
-/// complete when the socket closes for good (after <see cref="ChatSocketStatus.Closed"/>) or is disposed.
+/// <b>Observable contract.</b> <see cref="Events"/> and <see cref="Status"/> are hot.
+/// One receive loop per socket calls <c>OnNext</c> of <see cref="Events"/>, so calls are never concurrent; they run
+/// on the loop's thread-pool thread, so a slow observer delays the next message. <see cref="Status"/> replays the
+/// latest status to new subscribers. Nothing calls <c>OnError</c>: a malformed, oversized or binary message is
+/// logged and skipped, a drop is a <see cref="ChatSocketStatus.Reconnecting"/> or <see cref="ChatSocketStatus.Closed"/>
+/// value. Both complete when the socket closes for good (after <see cref="ChatSocketStatus.Closed"/>) or is disposed.
 /// No observer runs under a lock of the socket: statuses are queued in order under it and delivered after it is
 /// released, one at a time, so an observer may block, or dispose the socket from any thread, without a deadlock.
 /// </para>
@@ -36,13 +34,10 @@ namespace KonPro.Streaming.Realtime;
 /// </remarks>
 internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
 {
-    private const int PreviewChars = 256;
-
     private readonly ChatSocketOptions _options;
     private readonly ILogger _logger;
     private readonly string _redactedUri;
     private readonly Subject<StreamingEvent> _events = new();
-    private readonly Subject<ChatSocketDiagnostic> _diagnostics = new();
     private readonly ReconnectingWebSocket _core;
     private readonly IObservable<ChatSocketStatus> _status;
     private readonly FrameEncoder _encoder = new();
@@ -84,9 +79,6 @@ internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
 
     /// <summary>The server's events, in arrival order. Hot; completes when the socket closes for good or is disposed.</summary>
     internal IObservable<StreamingEvent> Events => _events.AsObservable();
-
-    /// <summary>Messages that could not become events (malformed, oversized, binary). Hot; completes with <see cref="Events"/>.</summary>
-    internal IObservable<ChatSocketDiagnostic> Diagnostics => _diagnostics.AsObservable();
 
     /// <summary>
     /// The socket's status: <see cref="ChatSocketStatus.Connecting"/>, <see cref="ChatSocketStatus.Open"/>,
@@ -172,14 +164,11 @@ internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
         if (type == WebSocketMessageType.Binary)
         {
             Log.UnexpectedBinary(_logger, message.Length);
-            Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.UnexpectedBinary, message.Length, null));
             return;
         }
 
         Dispatch(message);
     }
-
-    void IWebSocketProtocol.OnOversized(long length) => Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.Oversized, length, null));
 
     bool IWebSocketProtocol.IsFinal(int closeStatus) => !ChatSocketCloseStatus.IsRetryable(ChatSocketCloseStatus.ToReason(closeStatus));
 
@@ -210,7 +199,6 @@ internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
         var status = (ChatSocketStatus.Closed)ToChatStatus(closed);
         Log.Closed(_logger, status.Reason, status.CloseStatus, status.Description);
         _events.OnCompleted();
-        _diagnostics.OnCompleted();
     }
 
     // The core's status in the chat's words: why a connection ended, from its close status (the chat protocol's).
@@ -270,10 +258,9 @@ internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
 
         if (clientEventName is not null)
         {
-            // Named like an event only the SDK raises: not that event, never delivered; logged, counted and reported.
+            // Named like an event only the SDK raises: not that event, never delivered; logged and counted.
             Log.RefusedClientEventName(_logger, clientEventName, "chat");
             KonProTelemetry.CountRefused(_options.RefusedMessages, "chat", clientEventName);
-            Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.ClientEventName, message.Length, clientEventName));
             return;
         }
 
@@ -286,28 +273,13 @@ internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // An observer's (or the ingest step's) failure must not end the receive loop (and with it every other
-                // observer's stream): it is logged and reported, and the loop goes on.
+                // observer's stream): it is logged, and the loop goes on.
                 Log.ObserverFailed(_logger, evt.Name, ex);
-                Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.Malformed, message.Length, null));
             }
 
             return;
         }
 
         Log.Malformed(_logger, message.Length);
-        string? preview;
-        try
-        {
-            var text = Encoding.UTF8.GetString(message[..Math.Min(message.Length, PreviewChars * 4)]);
-            preview = text.Length > PreviewChars ? text[..PreviewChars] : text;
-        }
-        catch (ArgumentException)
-        {
-            preview = null;
-        }
-
-        Report(new ChatSocketDiagnostic(ChatSocketDiagnosticKind.Malformed, message.Length, preview));
     }
-
-    private void Report(ChatSocketDiagnostic diagnostic) => _diagnostics.OnNext(diagnostic);
 }

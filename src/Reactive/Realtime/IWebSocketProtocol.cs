@@ -14,10 +14,6 @@ internal interface IWebSocketProtocol
     /// <param name="type">Text or binary.</param>
     void OnMessage(ReadOnlySpan<byte> message, WebSocketMessageType type);
 
-    /// <summary>A message larger than the limit arrived and was discarded (the core has logged it). Called from the receive loop.</summary>
-    /// <param name="length">Its length in bytes.</param>
-    void OnOversized(long length);
-
     /// <summary>Whether the server's close status ends the socket for good (the protocol document's final statuses).</summary>
     /// <param name="closeStatus">The status.</param>
     /// <returns><see langword="true"/> when no reconnect may follow.</returns>

@@ -57,7 +57,6 @@ internal sealed partial class ReconnectingWebSocket
                 if (oversized)
                 {
                     Log.Oversized(_logger, _options.Name, max, total);
-                    _protocol.OnOversized(total);
                 }
                 else
                 {

@@ -353,11 +353,6 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable, IWebSocketProtocol
         }
     }
 
-    void IWebSocketProtocol.OnOversized(long length)
-    {
-        // Logged by the core; no event of this protocol is that large.
-    }
-
     bool IWebSocketProtocol.IsFinal(int closeStatus) => RealtimeProtocol.IsFinal(closeStatus);
 
     Task IWebSocketProtocol.SendKeepAliveAsync(CancellationToken cancellationToken) => KeepAliveAsync(cancellationToken);

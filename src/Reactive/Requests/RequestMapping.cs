@@ -2,7 +2,7 @@ using Wire = KonPro.Streaming.Api;
 
 namespace KonPro.Streaming;
 
-/// <summary>Maps the friendly request types onto the generated wire DTOs.</summary>
+/// <summary>Maps the friendly request types onto the generated wire DTOs (a speak request's mapping is speaking's: <see cref="Speaking.SpeakMapping"/>).</summary>
 internal static class RequestMapping
 {
     /// <summary>The <c>source</c> every session created by this SDK declares.</summary>
@@ -36,14 +36,6 @@ internal static class RequestMapping
 #pragma warning restore CS0612, CS0618
         return wire;
     }
-
-    public static Wire.TaskRequest ToWire(string sessionId, SpeakRequest request) => new()
-    {
-        SessionId = sessionId,
-        Text = request.Text,
-        TaskType = request.TaskType == TaskType.Talk ? Wire.TaskType.Talk : Wire.TaskType.Repeat,
-        TaskMode = request.TaskMode == TaskMode.Async ? Wire.TaskMode.Async : Wire.TaskMode.Sync,
-    };
 
     private static Wire.VoiceSetting ToWire(VoiceSetting voice) => new()
     {

@@ -1,20 +1,16 @@
-using KonPro.Streaming.Speaking;
 using KonPro.Streaming.Voice;
 
 namespace KonPro.Streaming.Session;
 
 /// <summary>
 /// What the calls that drive a started session (<see cref="SessionCommands"/>) read of it: its state, the session and
-/// the request it was started with, the speak handles' tracker and voice chat. <see cref="SessionEngine"/> provides it;
+/// the request it was started with, and voice chat (speaking has its own context, <see cref="Speaking.ISpeakingContext"/>). <see cref="SessionEngine"/> provides it;
 /// the commands see nothing else of the engine (not its lifecycle, its close path or its transports' wiring).
 /// </summary>
 internal interface ISessionContext
 {
     /// <summary>The session's state.</summary>
     SessionStateMachine State { get; }
-
-    /// <summary>The progress of the session's tasks, for speak handles.</summary>
-    SpeakTracker Speaks { get; }
 
     /// <summary>The session's voice chat.</summary>
     VoiceChat Voice { get; }

@@ -5,74 +5,33 @@ using KonPro.Streaming.Voice;
 namespace KonPro.Streaming.Session;
 
 /// <summary>
-/// The calls that drive a started session: speak and interrupt (with their speak handles), listening, keep-alive,
-/// typed messages, voice chat and push-to-talk. Each checks the session's state first, with a clear message. They see
-/// the session through a narrow <see cref="ISessionContext"/>, not the engine that owns them.
+/// The calls that drive a started session, but for speaking (<see cref="Speaking.SpeakCommands"/>): listening,
+/// keep-alive, typed messages, voice chat and push-to-talk. Each checks the session's state first, with a clear
+/// message. They see the session through a narrow <see cref="ISessionContext"/>, not the engine that owns them.
 /// </summary>
 internal sealed class SessionCommands
 {
     private readonly ISessionContext _context;
-    private readonly KonProRestClient _rest;
+    private readonly SessionCalls _calls;
     private readonly SessionTransports _transports;
-    private readonly TimeProvider _time;
-    private readonly KonProTelemetry _telemetry;
     private readonly CancellationToken _lifetime;
-    private SessionIdRequest? _sessionBody;
 
-    public SessionCommands(ISessionContext context, KonProRestClient rest, SessionTransports transports, TimeProvider time, KonProTelemetry telemetry, CancellationToken lifetime)
+    public SessionCommands(ISessionContext context, SessionCalls calls, SessionTransports transports, CancellationToken lifetime)
     {
         _context = context;
-        _rest = rest;
+        _calls = calls;
         _transports = transports;
-        _time = time;
-        _telemetry = telemetry;
         _lifetime = lifetime;
     }
 
-    public async Task<SpeakHandle> SpeakAsync(SpeakRequest request, CancellationToken cancellationToken)
-    {
-        var sessionId = _context.RequireStarted(nameof(StreamingAvatar.SpeakAsync));
-        var body = RequestMapping.ToWire(sessionId, request);
-        var sentAt = _time.GetUtcNow();
-        var response = await _rest.CallAsync("SendTask", body, static (api, body, ct) => api.SendTaskAsync(body, ct), static r => (r.Code, r.Message), cancellationToken, sessionId, alsoCancelledBy: _lifetime).ConfigureAwait(false);
-        var taskId = response.Data.TaskId;
-        var planned = response.Data.DurationMs > 0 ? response.Data.DurationMs : (long?)null;
-        var progress = _context.Speaks.Track(taskId);
-        progress.PlannedDurationMs = planned;
-        if (_context.State.Current == SessionState.Closed)
-        {
-            progress.MarkEnded(SpeakOutcome.SessionClosed, durationMs: null);
-        }
-
-        progress.RecordLatencyOnStart(_telemetry.SpeakLatency, sentAt);
-        return new SpeakHandle(taskId, planned, progress);
-    }
-
-    public async Task InterruptAsync(CancellationToken cancellationToken)
-    {
-        var sessionId = _context.RequireStarted(nameof(StreamingAvatar.InterruptAsync));
-        _context.Speaks.SetInterruptRequested(true);
-        try
-        {
-            await SessionCallAsync("InterruptTask", sessionId, (api, body, ct) => api.InterruptTaskAsync(body, ct), cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            _context.Speaks.SetInterruptRequested(false);
-            throw;
-        }
-
-        _context.Speaks.EndAll(SpeakOutcome.Interrupted);
-    }
-
     public Task StartListeningAsync(CancellationToken cancellationToken) =>
-        SessionCallAsync("StartListening", _context.RequireStarted(nameof(StreamingAvatar.StartListeningAsync)), (api, body, ct) => api.StartListeningAsync(body, ct), cancellationToken);
+        _calls.SessionCallAsync("StartListening", _context.RequireStarted(nameof(StreamingAvatar.StartListeningAsync)), (api, body, ct) => api.StartListeningAsync(body, ct), cancellationToken);
 
     public Task StopListeningAsync(CancellationToken cancellationToken) =>
-        SessionCallAsync("StopListening", _context.RequireStarted(nameof(StreamingAvatar.StopListeningAsync)), (api, body, ct) => api.StopListeningAsync(body, ct), cancellationToken);
+        _calls.SessionCallAsync("StopListening", _context.RequireStarted(nameof(StreamingAvatar.StopListeningAsync)), (api, body, ct) => api.StopListeningAsync(body, ct), cancellationToken);
 
     public Task KeepAliveAsync(CancellationToken cancellationToken) =>
-        SessionCallAsync("KeepAlive", _context.RequireStarted(nameof(StreamingAvatar.KeepAliveAsync)), (api, body, ct) => api.KeepAliveAsync(body, ct), cancellationToken);
+        _calls.SessionCallAsync("KeepAlive", _context.RequireStarted(nameof(StreamingAvatar.KeepAliveAsync)), (api, body, ct) => api.KeepAliveAsync(body, ct), cancellationToken);
 
     public async Task SendMessageAsync(string text, CancellationToken cancellationToken)
     {
@@ -105,7 +64,7 @@ internal sealed class SessionCommands
             await _transports.ReopenChatAsync(_context.Session!, _context.Request!, wanted, cancellationToken).ConfigureAwait(false);
         }
 
-        await SessionCallAsync("StartListening", sessionId, (api, body, ct) => api.StartListeningAsync(body, ct), cancellationToken).ConfigureAwait(false);
+        await _calls.SessionCallAsync("StartListening", sessionId, (api, body, ct) => api.StartListeningAsync(body, ct), cancellationToken).ConfigureAwait(false);
         if (_context.State.Current != SessionState.Connected || !_transports.HasChat)
         {
             throw new InvalidOperationException($"Voice chat could not start: the state is {_context.State.Current}.");
@@ -125,7 +84,7 @@ internal sealed class SessionCommands
         var sessionId = _context.State.Current is SessionState.Connected or SessionState.Reconnecting ? _context.Session?.SessionId : null;
         if (stopped && sessionId is not null)
         {
-            await SessionCallAsync("StopListening", sessionId, (api, body, ct) => api.StopListeningAsync(body, ct), cancellationToken).ConfigureAwait(false);
+            await _calls.SessionCallAsync("StopListening", sessionId, (api, body, ct) => api.StopListeningAsync(body, ct), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -150,22 +109,5 @@ internal sealed class SessionCommands
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime);
             await room.PublishAsync(held ? RoomDataMessages.PushToTalkStart : RoomDataMessages.PushToTalkStop, linked.Token).ConfigureAwait(false);
         }
-    }
-
-    // Not async: the REST client's pooled call is the only frame, and the session's lifetime cancels it without a linked source.
-    private Task SessionCallAsync(
-        string operation,
-        string sessionId,
-        Func<IKonProApiClient, SessionIdRequest, CancellationToken, Task<StatusResponse>> call,
-        CancellationToken cancellationToken)
-    {
-        // The body names only the session: one per session, serialized again by every call of the keep-alive family.
-        var body = _sessionBody;
-        if (body is null || !string.Equals(body.SessionId, sessionId, StringComparison.Ordinal))
-        {
-            _sessionBody = body = new SessionIdRequest { SessionId = sessionId };
-        }
-
-        return _rest.CallAsync(operation, body, call, static r => (r.Code, r.Message), cancellationToken, sessionId, alsoCancelledBy: _lifetime).AsTask();
     }
 }

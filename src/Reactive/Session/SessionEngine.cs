@@ -14,9 +14,9 @@ namespace KonPro.Streaming.Session;
 /// One session, behind the <see cref="StreamingAvatar"/> facade: its lifecycle (new, start, stop) and the ONE close
 /// path every disconnect goes through (a stop, a failed start, a dropped socket, a closed room, dispose). It owns
 /// the state machine, the transports, the ingest step, keep-alive and voice chat; the calls that drive a started
-/// session are <see cref="SessionCommands"/>.
+/// session are <see cref="SessionCommands"/> and, for speaking, <see cref="Speaking.SpeakCommands"/>.
 /// </summary>
-internal sealed class SessionEngine : ISessionContext, IAsyncDisposable
+internal sealed class SessionEngine : ISessionContext, ISpeakingContext, IAsyncDisposable
 {
     /// <summary>The facade's full name, the object name of <see cref="ObjectDisposedException"/> (a test holds it to the type's).</summary>
     internal const string StreamingAvatarFullName = "KonPro.Streaming.StreamingAvatar";
@@ -68,7 +68,9 @@ internal sealed class SessionEngine : ISessionContext, IAsyncDisposable
         };
         _keepAlive = new KeepAliveTimer(_scheduler, AutoKeepAliveAsync);
         _voice = new VoiceChat(_transports.SendAudioAsync, _scheduler, logger);
-        Commands = new SessionCommands(this, rest, _transports, _time, telemetry, _lifetime.Token);
+        var calls = new SessionCalls(rest, _lifetime.Token);
+        Commands = new SessionCommands(this, calls, _transports, _lifetime.Token);
+        SpeakCommands = new SpeakCommands(this, calls, _time, telemetry);
     }
 
     public SessionStateMachine State { get; }
@@ -78,7 +80,10 @@ internal sealed class SessionEngine : ISessionContext, IAsyncDisposable
     public VoiceChat Voice => _voice;
 
     /// <inheritdoc />
-    SpeakTracker ISessionContext.Speaks => Ingest.Speaks;
+    SessionState ISpeakingContext.State => State.Current;
+
+    /// <inheritdoc />
+    SpeakTracker ISpeakingContext.Speaks => Ingest.Speaks;
 
     /// <summary>The joined room, if any.</summary>
     public IAvatarRoom? Room => _transports.Room;
@@ -86,8 +91,11 @@ internal sealed class SessionEngine : ISessionContext, IAsyncDisposable
     /// <summary>The clock for timestamps and durations.</summary>
     public TimeProvider Time => _time;
 
-    /// <summary>The calls that drive a started session.</summary>
+    /// <summary>The calls that drive a started session, but for speaking.</summary>
     public SessionCommands Commands { get; }
+
+    /// <summary>The speak and interrupt calls.</summary>
+    public SpeakCommands SpeakCommands { get; }
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 

@@ -75,8 +75,8 @@ public sealed class ReconnectingWebSocketTests : IAsyncLifetime
             (WebSocketMessageType.Text, "first, in three frames"),
             (WebSocketMessageType.Text, new string('y', 1024)),
             (WebSocketMessageType.Binary, "\u0001\u0002\u0003"));
-        _protocol.Oversized.Should().Equal(3000L);
-        _logger.Messages.Should().ContainSingle(m => m.StartsWith("4006 ", StringComparison.Ordinal)).Which.Should().StartWith("4006 Test socket ");
+        _logger.Messages.Should().ContainSingle(m => m.StartsWith("4006 ", StringComparison.Ordinal))
+            .Which.Should().StartWith("4006 Test socket discarded a message of more than 1024 bytes (3000 bytes)");
         core.CurrentStatus.Should().Be(new ReconnectingWebSocketStatus.Open(Reconnected: false));
     }
 
@@ -343,7 +343,6 @@ public sealed class ReconnectingWebSocketTests : IAsyncLifetime
     private sealed class RecordingProtocol : IWebSocketProtocol
     {
         private readonly ConcurrentQueue<(WebSocketMessageType, string)> _messages = new();
-        private readonly ConcurrentQueue<long> _oversized = new();
         private readonly ConcurrentQueue<ReconnectingWebSocketStatus> _statuses = new();
         private readonly ConcurrentQueue<ReconnectingWebSocketStatus.Closed> _closed = new();
         private int _keepAlives;
@@ -357,8 +356,6 @@ public sealed class ReconnectingWebSocketTests : IAsyncLifetime
 
         public IReadOnlyList<(WebSocketMessageType Type, string Text)> Messages => [.. _messages];
 
-        public IReadOnlyList<long> Oversized => [.. _oversized];
-
         public IReadOnlyList<ReconnectingWebSocketStatus> Statuses => [.. _statuses];
 
         public IReadOnlyList<ReconnectingWebSocketStatus.Closed> Closed => [.. _closed];
@@ -370,12 +367,6 @@ public sealed class ReconnectingWebSocketTests : IAsyncLifetime
             var text = Encoding.UTF8.GetString(message);
             _messages.Enqueue((type, text));
             OnEach("message " + text);
-        }
-
-        public void OnOversized(long length)
-        {
-            _oversized.Enqueue(length);
-            OnEach("oversized");
         }
 
         public bool IsFinal(int closeStatus) => Final(closeStatus);

@@ -1,5 +1,4 @@
-using System.Text.Json;
-using Wire = KonPro.Streaming.Api;
+using KonPro.Streaming.Tests.Support;
 
 namespace KonPro.Streaming.Tests.Requests;
 
@@ -35,7 +34,7 @@ public sealed class RequestMappingTests
         };
 #pragma warning restore CS0618
 
-        var json = JsonDocument.Parse(Serialize(RequestMapping.ToWire(request))).RootElement;
+        var json = WireJson.Of(RequestMapping.ToWire(request));
 
         json.GetProperty("avatar_id").GetString().Should().Be("anna");
         json.GetProperty("quality").GetString().Should().Be("high");
@@ -67,40 +66,8 @@ public sealed class RequestMappingTests
     [Fact]
     public void An_empty_request_sends_only_the_source()
     {
-        var json = JsonDocument.Parse(Serialize(RequestMapping.ToWire(new StartAvatarRequest()))).RootElement;
+        var json = WireJson.Of(RequestMapping.ToWire(new StartAvatarRequest()));
 
         json.EnumerateObject().Select(p => p.Name).Should().Equal("source");
-    }
-
-    [Theory]
-    [InlineData(TaskType.Talk, TaskMode.Sync, "talk", "sync")]
-    [InlineData(TaskType.Repeat, TaskMode.Async, "repeat", "async")]
-    public void Speak_always_sends_task_type_and_mode(TaskType type, TaskMode mode, string wireType, string wireMode)
-    {
-        var wire = RequestMapping.ToWire("s-1", new SpeakRequest { Text = "hi", TaskType = type, TaskMode = mode });
-
-        var json = JsonDocument.Parse(Serialize(wire)).RootElement;
-        json.GetProperty("session_id").GetString().Should().Be("s-1");
-        json.GetProperty("text").GetString().Should().Be("hi");
-        json.GetProperty("task_type").GetString().Should().Be(wireType);
-        json.GetProperty("task_mode").GetString().Should().Be(wireMode);
-    }
-
-    [Fact]
-    public void Speak_defaults_are_talk_and_sync()
-    {
-        var request = new SpeakRequest { Text = "x" };
-
-        request.TaskType.Should().Be(TaskType.Talk);
-        request.TaskMode.Should().Be(TaskMode.Sync);
-    }
-
-    private static string Serialize<T>(T value)
-    {
-        // The generated client's own settings (nulls omitted, enum wire names) via a round trip through its serializer hook.
-        var options = new JsonSerializerOptions();
-        typeof(Wire.KonProApiClient).GetMethod("UpdateJsonSerializerSettings", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .Invoke(null, [options]);
-        return JsonSerializer.Serialize(value, options);
     }
 }
