@@ -19,19 +19,11 @@ public sealed class RoomEventThreadTests
     [SkippableFact]
     public async Task Subscribers_of_events_the_room_delivers_never_run_on_the_ffi_dispatcher()
     {
-        RoomNamespace.RequireAddress();
-        await FfiCollection.WaitUntilStoppedAsync();
-        var options = new KonProFakeServerOptions { TimeScale = 0.5, EventDelivery = FakeEventDelivery.RoomOnly };
-        options.Room.Enabled = true;
-        await using var server = await KonProFakeServer.StartAsync(options);
-        using var admin = new KonProAdminClient(server.ApiKey, server.Url);
+        await using var server = await StartRoomOnlyServerAsync();
         var ffi = await FfiClient.AcquireAsync(); // the process's one client: the room below joins on it too
         try
         {
-            await using var avatar = new StreamingAvatar(
-                new StreamingAvatarApiConfig { Token = await admin.CreateTokenAsync(), BasePath = server.Url },
-                httpClient: null,
-                new StreamingAvatarOptions { RoomConnector = new LiveKitRoomConnector() });
+            await using var avatar = await NewAvatarAsync(server, new LiveKitRoomConnector());
             var delivered = 0;
             var onDispatcher = 0;
             using var watching = avatar.Events.Subscribe(e =>
@@ -63,22 +55,14 @@ public sealed class RoomEventThreadTests
     [SkippableFact]
     public async Task Subscribers_of_the_rooms_own_streams_never_run_on_the_ffi_dispatcher()
     {
-        RoomNamespace.RequireAddress();
-        await FfiCollection.WaitUntilStoppedAsync();
-        var options = new KonProFakeServerOptions { TimeScale = 0.5, EventDelivery = FakeEventDelivery.RoomOnly };
-        options.Room.Enabled = true;
-        await using var server = await KonProFakeServer.StartAsync(options);
-        using var admin = new KonProAdminClient(server.ApiKey, server.Url);
+        await using var server = await StartRoomOnlyServerAsync();
         var ffi = await FfiClient.AcquireAsync(); // the process's one client: the room below joins on it too
         try
         {
             // Subscribed to every stream of the room as soon as it is joined, before its tracks and events arrive.
             var recorder = new DeliveryRecorder(ffi);
             var connector = new SubscribingConnector(new LiveKitRoomConnector(), recorder);
-            await using (var avatar = new StreamingAvatar(
-                new StreamingAvatarApiConfig { Token = await admin.CreateTokenAsync(), BasePath = server.Url },
-                httpClient: null,
-                new StreamingAvatarOptions { RoomConnector = connector }))
+            await using (var avatar = await NewAvatarAsync(server, connector))
             {
                 await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
                 var task = await avatar.SpeakAsync(new SpeakRequest { Text = "Off the dispatcher, every stream.", TaskType = TaskType.Repeat, TaskMode = TaskMode.Async });
@@ -98,6 +82,25 @@ public sealed class RoomEventThreadTests
         {
             ffi.Release();
         }
+    }
+
+    // The fake sends the avatar's events on the room's data channel only: every one of them is room-delivered.
+    private static async Task<KonProFakeServer> StartRoomOnlyServerAsync()
+    {
+        RoomNamespace.RequireAddress();
+        await FfiCollection.WaitUntilStoppedAsync();
+        var options = new KonProFakeServerOptions { TimeScale = 0.5, EventDelivery = FakeEventDelivery.RoomOnly };
+        options.Room.Enabled = true;
+        return await KonProFakeServer.StartAsync(options);
+    }
+
+    private static async Task<StreamingAvatar> NewAvatarAsync(KonProFakeServer server, IAvatarRoomConnector connector)
+    {
+        using var admin = new KonProAdminClient(server.ApiKey, server.Url);
+        return new StreamingAvatar(
+            new StreamingAvatarApiConfig { Token = await admin.CreateTokenAsync(), BasePath = server.Url },
+            httpClient: null,
+            new StreamingAvatarOptions { RoomConnector = connector });
     }
 
     /// <summary>Counts each delivery of each stream, and the ones that ran on the FFI dispatcher.</summary>
