@@ -40,4 +40,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "{Identity} publishes video: it is the avatar; only its data (and the server's) is read as the avatar's events")]
     public static partial void AvatarParticipant(ILogger logger, string identity);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "A subscriber of the room's streams threw while handling {Kind}; it was skipped")]
+    public static partial void RoomSubscriberThrew(ILogger logger, Exception exception, string kind);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Warning, Message = "The room's subscribers fall behind: {Dropped} data messages dropped so far, the oldest first ({Capacity} may wait)")]
+    public static partial void RoomDataDropped(ILogger logger, long dropped, int capacity);
+
+    [LoggerMessage(EventId = 19, Level = LogLevel.Warning, Message = "The subscribers of the avatar's {Kind} fall behind: {Dropped} frames dropped so far, the oldest first (counted in IAvatarRoom.Statistics)")]
+    public static partial void MediaDropped(ILogger logger, string kind, long dropped);
 }

@@ -6,11 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace KonPro.Streaming.LiveKit.Media;
 
 /// <summary>
-/// Hands media frames from the FFI dispatcher to subscribers without letting a slow subscriber hold up the room.
+/// Hands media frames from the FFI dispatcher to subscribers without letting a slow subscriber hold up the room: no
+/// subscriber runs on the dispatcher.
 /// <list type="bullet">
 /// <item>The dispatcher copies each frame into a pooled buffer and <see cref="Post"/>s it; it never waits.</item>
 /// <item>A bounded queue of <c>capacity</c> frames sits between them; when it is full the oldest frame is dropped
-/// (its buffer returned to the pool) and counted in <see cref="Dropped"/>.</item>
+/// (its buffer returned to the pool), counted in <see cref="Dropped"/> and logged (the first drop, then every power of
+/// two). Audio is treated like video: audio that waits longer than the queue holds is too late to play, and waiting for
+/// the subscriber would stall the dispatcher of every room.</item>
 /// <item>One loop delivers the frames in order, so <c>OnNext</c> is never concurrent; the buffer goes back to the
 /// pool when <c>OnNext</c> returns (subscribers borrow it).</item>
 /// </list>
@@ -24,15 +27,20 @@ internal sealed class MediaPump<TFrame, TSample> : IObservable<TFrame>
     private long _delivered;
     private long _dropped;
 
-    public MediaPump(int capacity, ILogger logger)
+    public MediaPump(int capacity, ILogger logger, string kind = "media")
     {
         _logger = logger;
         _queue = Channel.CreateBounded<(TFrame Frame, TSample[] Buffer)>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
             dropped =>
             {
-                Interlocked.Increment(ref _dropped);
+                var count = Interlocked.Increment(ref _dropped);
                 ArrayPool<TSample>.Shared.Return(dropped.Buffer);
+                if ((count & (count - 1)) == 0)
+                {
+                    // The first drop and then every power of two: never silent, never a flood.
+                    Log.MediaDropped(_logger, kind, count);
+                }
             });
         _loop = Task.Run(DeliverAsync);
     }

@@ -18,7 +18,8 @@ namespace KonPro.Streaming.LiveKit.Native;
 /// queues them, never blocks, never calls back into the FFI.</item>
 /// <item>One managed dispatcher reads that queue in order and hands each event to whoever waits for it: a request's
 /// continuation by <c>async_id</c>, or the room or stream it belongs to by handle. Handlers run on the dispatcher and
-/// must be quick (media is copied and queued onwards, see <c>MediaPump</c>).</item>
+/// must be quick: they copy what they need and queue it onwards (the room's events to <c>RoomEventQueue</c>, media to
+/// <c>MediaPump</c>), so no subscriber of a room runs here.</item>
 /// <item>Every handle is owned by an <see cref="FfiHandle"/> and dropped once; <see cref="LiveHandles"/> counts them.</item>
 /// <item>Leases: the server is initialized by the first <see cref="AcquireAsync"/>. When the last lease is released it
 /// stays up, idle, for the idle timeout the release names (timed on the release's scheduler), so that a room joined

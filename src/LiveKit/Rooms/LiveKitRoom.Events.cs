@@ -5,7 +5,8 @@ using KonPro.Streaming.Rooms;
 
 namespace KonPro.Streaming.LiveKit;
 
-// The FFI events of the room, its streams and frames. All run on the FFI client's dispatcher, one at a time.
+// The FFI events of the room, its streams and frames. All run on the FFI client's dispatcher, one at a time; they only
+// copy what they need and queue it (RoomEventQueue, MediaPump): no subscriber of the room runs here.
 internal sealed partial class LiveKitRoom
 {
     private void OnConnected(FfiEvent evt, string url, string token, TaskCompletionSource joined)
@@ -98,7 +99,7 @@ internal sealed partial class LiveKitRoom
                 break;
             case RoomEvent.MessageOneofCase.ConnectionQualityChanged
                 when roomEvent.ConnectionQualityChanged.ParticipantIdentity == _localIdentity:
-                _quality.OnNext(LiveKitReasons.Map(roomEvent.ConnectionQualityChanged.Quality));
+                _events.PostQuality(LiveKitReasons.Map(roomEvent.ConnectionQualityChanged.Quality));
                 break;
             case RoomEvent.MessageOneofCase.Disconnected:
                 OnClosedByRoom(roomEvent.Disconnected.Reason);
@@ -151,10 +152,11 @@ internal sealed partial class LiveKitRoom
         }
 
         Log.TrackSubscribed(_logger, kind.ToString(), sid, subscribed.ParticipantIdentity);
-        _tracks.OnNext(new AvatarRoomTrack(subscribed.ParticipantIdentity, sid, kind, Subscribed: true));
+        _events.PostTrack(new AvatarRoomTrack(subscribed.ParticipantIdentity, sid, kind, Subscribed: true));
         if (ready)
         {
-            _mediaReady.TrySetResult();
+            // Behind the track changes, as before: whoever awaits it has seen them.
+            _events.PostReady(_mediaReady);
         }
     }
 
@@ -214,7 +216,7 @@ internal sealed partial class LiveKitRoom
         track?.Dispose();
         if (track is not null)
         {
-            _tracks.OnNext(new AvatarRoomTrack(unsubscribed.ParticipantIdentity, unsubscribed.TrackSid, kind, Subscribed: false));
+            _events.PostTrack(new AvatarRoomTrack(unsubscribed.ParticipantIdentity, unsubscribed.TrackSid, kind, Subscribed: false));
         }
     }
 
@@ -238,7 +240,7 @@ internal sealed partial class LiveKitRoom
 
         var bytes = new ReadOnlySpan<byte>((void*)info.DataPtr, (int)info.DataLen).ToArray();
         var sender = _avatar.Classify(senderIdentity);
-        _data.OnNext(new AvatarRoomDataMessage(bytes, sender, string.IsNullOrEmpty(senderIdentity) ? null : senderIdentity, user.HasTopic ? user.Topic : null));
+        _events.PostData(new AvatarRoomDataMessage(bytes, sender, string.IsNullOrEmpty(senderIdentity) ? null : senderIdentity, user.HasTopic ? user.Topic : null));
     }
 
     private void OnClosedByRoom(Proto.DisconnectReason reason)
@@ -253,8 +255,9 @@ internal sealed partial class LiveKitRoom
             _disconnection = LiveKitReasons.Map(reason);
         }
 
-        // The session learns of it through the data stream's completion (then it stops and disposes this room).
-        _data.OnCompleted();
+        // The session learns of it through the data stream's completion (then it stops and disposes this room), queued
+        // behind the messages before it.
+        _events.PostDataEnd();
     }
 
     private unsafe void OnVideoEvent(FfiEvent evt)

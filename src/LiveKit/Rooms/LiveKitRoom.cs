@@ -1,4 +1,3 @@
-using System.Reactive.Subjects;
 using System.Runtime.InteropServices;
 using System.Text;
 using KonPro.Streaming.LiveKit.Media;
@@ -12,7 +11,9 @@ namespace KonPro.Streaming.LiveKit;
 
 /// <summary>
 /// A joined LiveKit room on the FFI. Room, stream and frame events arrive on the FFI client's dispatcher (one thread at a
-/// time); media goes on through <see cref="MediaPump{TFrame,TSample}"/>s. Every handle it receives is owned once and
+/// time), which only copies and queues them: the room's events go on to their subscribers through a
+/// <see cref="RoomEventQueue"/>, media through <see cref="MediaPump{TFrame,TSample}"/>s, each on a loop of its own, so no
+/// subscriber of the room runs on the dispatcher or holds it up. Every handle it receives is owned once and
 /// dropped when no longer needed or on <see cref="DisposeAsync"/>, which leaves the room, completes every stream and
 /// releases the FFI lease (the server then stays up for <see cref="LiveKitRoomOptions.FfiServerIdleTimeout"/>).
 /// </summary>
@@ -25,10 +26,8 @@ internal sealed partial class LiveKitRoom : IAvatarRoom
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _mediaReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly BufferedSubject<AvatarRoomDataMessage> _data = new();
+    private readonly RoomEventQueue _events;
     private readonly AvatarParticipant _avatar;
-    private readonly ReplaySubject<AvatarRoomTrack> _tracks = new();
-    private readonly BehaviorSubject<ConnectionQuality> _quality = new(KonPro.Streaming.ConnectionQuality.Unknown);
     private readonly MediaPump<AvatarVideoFrame, byte> _video;
     private readonly MediaPump<AvatarAudioFrame, short> _audio;
     private readonly Dictionary<string, FfiHandle> _remoteTracks = new(StringComparer.Ordinal);
@@ -50,12 +49,13 @@ internal sealed partial class LiveKitRoom : IAvatarRoom
         _options = options;
         _logger = logger;
         _avatar = new AvatarParticipant(options.AvatarIdentity);
-        _video = new MediaPump<AvatarVideoFrame, byte>(options.VideoQueueFrames, logger);
-        _audio = new MediaPump<AvatarAudioFrame, short>(options.AudioQueueFrames, logger);
+        _events = new RoomEventQueue(logger);
+        _video = new MediaPump<AvatarVideoFrame, byte>(options.VideoQueueFrames, logger, "video");
+        _audio = new MediaPump<AvatarAudioFrame, short>(options.AudioQueueFrames, logger, "audio");
     }
 
     /// <inheritdoc />
-    public IObservable<AvatarRoomDataMessage> DataMessages => _data;
+    public IObservable<AvatarRoomDataMessage> DataMessages => _events.DataMessages;
 
     /// <summary>The avatar's participant identity, once known (see <see cref="AvatarParticipant"/>).</summary>
     internal string? AvatarIdentity => _avatar.Identity;
@@ -70,13 +70,16 @@ internal sealed partial class LiveKitRoom : IAvatarRoom
     public IObservable<AvatarAudioFrame> AudioFrames => _audio;
 
     /// <inheritdoc />
-    public IObservable<AvatarRoomTrack> Tracks => _tracks;
+    public IObservable<AvatarRoomTrack> Tracks => _events.Tracks;
 
     /// <inheritdoc />
-    public IObservable<ConnectionQuality> ConnectionQuality => _quality;
+    public IObservable<ConnectionQuality> ConnectionQuality => _events.ConnectionQuality;
 
     /// <inheritdoc />
     public AvatarRoomStatistics Statistics => new(_video.Delivered, _video.Dropped, _audio.Delivered, _audio.Dropped);
+
+    /// <summary>Data messages dropped because the room's subscribers fell too far behind (see <see cref="RoomEventQueue"/>).</summary>
+    internal long DroppedDataMessages => _events.DroppedDataMessages;
 
     /// <inheritdoc />
     public AvatarRoomDisconnect? Disconnection
@@ -278,20 +281,13 @@ internal sealed partial class LiveKitRoom : IAvatarRoom
         _mediaReady.TrySetCanceled();
         await _video.CompleteAsync().ConfigureAwait(false);
         await _audio.CompleteAsync().ConfigureAwait(false);
-        CompleteSubjects();
+        await _events.CompleteAsync().ConfigureAwait(false);
         if (Disconnection is { } disconnection)
         {
             Log.RoomLeft(_logger, disconnection.Reason, disconnection.RawReason);
         }
 
         _ffi.Release(_options.FfiServerIdleTimeout, _options.SchedulerOrDefault);
-    }
-
-    private void CompleteSubjects()
-    {
-        _data.OnCompleted();
-        _tracks.OnCompleted();
-        _quality.OnCompleted();
     }
 
     private ulong RequireOpen(string operation)

@@ -62,6 +62,12 @@ internal sealed class SessionChatSockets(FakeSession session) : ISessionEventSin
     }
 
     /// <inheritdoc />
+    public void OnStarted()
+    {
+        // The chat socket has no message for the start; its clients learn of it from the REST answer.
+    }
+
+    /// <inheritdoc />
     public void OnClosed(int status, string reason)
     {
         ChatConnection[] sockets;

@@ -218,32 +218,29 @@ internal sealed class RealtimeAudioConnection : IAsyncDisposable
         await SendAgentStateAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Follows the session's phase as its outbox reports it (<see cref="RealtimeSessionPhase"/>): once it starts, the
+    /// client hears it is connected and playback begins; once it closes, what plays is interrupted and the socket closes
+    /// with the session's status. A start and a close that come together are both told, in that order.
+    /// </summary>
     private async Task WatchSessionAsync(CancellationToken cancellationToken)
     {
-        var connected = false;
-        while (!cancellationToken.IsCancellationRequested)
+        var phase = RealtimeSessionPhase.Of(_session);
+        await Task.WhenAny(phase.Started, phase.Closed).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (phase.Started.IsCompleted)
         {
-            if (_session.Phase == SessionPhase.Closed)
-            {
-                if (_player.IsBusy)
-                {
-                    await InterruptAsync().ConfigureAwait(false);
-                }
-
-                Close(_session.CloseStatus ?? ChatCloseStatus.SessionStopped, _session.CloseReason ?? ChatCloseStatus.SessionStoppedReason);
-                return;
-            }
-
-            if (!connected && _session.Phase == SessionPhase.Started)
-            {
-                connected = true;
-                await SendAsync(_events.SessionState(RealtimeStates.Connected)).ConfigureAwait(false);
-                await SendAgentStateAsync().ConfigureAwait(false);
-                _player.Connect();
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
+            await SendAsync(_events.SessionState(RealtimeStates.Connected)).ConfigureAwait(false);
+            await SendAgentStateAsync().ConfigureAwait(false);
+            _player.Connect();
         }
+
+        var (status, reason) = await phase.Closed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_player.IsBusy)
+        {
+            await InterruptAsync().ConfigureAwait(false);
+        }
+
+        Close(status, reason);
     }
 
     private Task SendAgentStateAsync() => SendAsync(_events.AgentState(_player.AgentState));

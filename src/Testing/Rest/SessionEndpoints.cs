@@ -128,7 +128,6 @@ internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avat
         }
 
         session.Touch();
-        session.Find<Room.SessionRoom>()?.StartAvatar();
         return Task.FromResult(Ok());
     }
 

@@ -7,7 +7,7 @@ namespace KonPro.Streaming.Testing.Room;
 /// <summary>
 /// One session's room: the channel that carries the session's events to the room's data channel (as JSON with
 /// <c>type</c>, when the delivery says so), rendered once from the typed event, and keeps the avatar's video and audio
-/// in step with its speech. The session's close closes the room.
+/// in step with its speech. The session's start shows the avatar; its close closes the room.
 /// </summary>
 internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, FakeEventDelivery delivery) : ISessionEventSink
 {
@@ -17,7 +17,8 @@ internal sealed class SessionRoom(FakeLiveKitProcess process, string sessionId, 
 
     public string SessionId { get; } = sessionId;
 
-    public void StartAvatar() => process.Post(Command("start_avatar"));
+    /// <summary>The session started: the avatar appears in the room.</summary>
+    public void OnStarted() => process.Post(Command("start_avatar"));
 
     /// <summary>Follows the avatar's speech on video and audio, and sends the event on the data channel when the delivery says so.</summary>
     public void OnEvent(in SessionEvent sessionEvent)

@@ -261,6 +261,9 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
     /// <returns>The snapshot, or null.</returns>
     public FakeSessionSnapshot? GetSession(string sessionId) => _core.Store.Find(sessionId)?.Snapshot();
 
+    /// <summary>What the server shares between its parts (its sessions and their one close path), for the fake's own tests.</summary>
+    internal FakeServerCore Core => _core;
+
     /// <summary>
     /// Queues what the next user utterance heard on a chat socket is transcribed as (first in, first out). Without a
     /// transcript an utterance reads <c>[speech 1.2 s]</c>, naming its length.

@@ -88,8 +88,10 @@ internal sealed class FakeSession
     /// <summary>The state word of <c>SESSION_STATE_INVALID</c> messages.</summary>
     public string StateWord => WireNames.Of(Status);
 
+    /// <summary>Marks the session started and tells every channel subscribed to it; false when it was not new.</summary>
     public bool TryStart()
     {
+        ISessionEventSink[] sinks;
         lock (_gate)
         {
             if (Phase != SessionPhase.New)
@@ -98,8 +100,15 @@ internal sealed class FakeSession
             }
 
             Phase = SessionPhase.Started;
-            return true;
+            sinks = _sinks;
         }
+
+        foreach (var sink in sinks)
+        {
+            sink.OnStarted();
+        }
+
+        return true;
     }
 
     /// <summary>Marks the session closed and tells every channel subscribed to it; false when it already was.</summary>
@@ -199,7 +208,9 @@ internal sealed class FakeSession
     /// <summary>
     /// The subscribed channel of type <typeparamref name="T"/>, subscribing the one <paramref name="create"/> makes when
     /// there is none. <paramref name="first"/> puts it before the others, so that it hears of events and of the close
-    /// first (the speaker: the avatar's last events still reach the chat sockets before they close).
+    /// first (the speaker: the avatar's last events still reach the chat sockets before they close). <paramref name="create"/>
+    /// runs under the lock that moves the phase, so a channel that reads <see cref="Phase"/> there either sees a start or
+    /// close that came before, or hears of it afterwards; never both, never neither.
     /// </summary>
     public T GetOrSubscribe<T>(Func<FakeSession, T> create, bool first = false)
         where T : class, ISessionEventSink

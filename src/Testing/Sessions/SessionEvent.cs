@@ -57,13 +57,16 @@ internal readonly record struct SessionEvent(SessionEventKind Kind, string? Task
 }
 
 /// <summary>
-/// A channel that carries a session's events to its clients (the chat sockets, the room): it renders each event once,
-/// and hears of the session's close.
+/// A channel that carries a session's events to its clients (the chat sockets, the room, the realtime sockets): it
+/// renders each event once, and hears of the session's start and close.
 /// </summary>
 internal interface ISessionEventSink
 {
     /// <summary>An event the session wrote to its outbox; called in the order the session wrote them.</summary>
     void OnEvent(in SessionEvent sessionEvent);
+
+    /// <summary>The session started (once, before any close).</summary>
+    void OnStarted();
 
     /// <summary>The session closed with this status and reason (once).</summary>
     void OnClosed(int status, string reason);

@@ -52,6 +52,12 @@ internal sealed class AvatarSpeaker : ISessionEventSink, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public void OnStarted()
+    {
+        // The speaker speaks what it is given; the start changes nothing for it.
+    }
+
+    /// <inheritdoc />
     public void OnClosed(int status, string reason) => Interrupt();
 
     /// <summary>Stops the current speech within one chunk and drops every queued task.</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using KonPro.Streaming.Api;
 using KonPro.Streaming.Testing.Tests.Support;
 
 namespace KonPro.Streaming.Testing.Tests.Realtime;
@@ -173,6 +174,44 @@ public sealed class RealtimeAudioSocketTests
         await client.NextAsync("session.state_updated", m => State(m) == "closed");
         (await client.Closed.WaitAsync(Patience)).Should().Be(1000);
         client.Seen.Should().NotContain(m => Type(m) == "error");
+    }
+
+    [Fact]
+    public async Task The_socket_follows_the_session_phase_as_the_session_reports_it_a_start_and_a_close_in_a_row_are_both_told_in_order()
+    {
+        await using var server = await Servers.StartAsync();
+        using var api = new ApiClient(server);
+        var (_, sessionId, endpoint) = await NewSessionAsync(api, start: false);
+        await using var client = await RealtimeClient.ConnectAsync(endpoint);
+        await client.NextAsync("session.state_updated", m => State(m) == "connecting");
+        var session = server.Core.Store.Find(sessionId)!;
+
+        // Started and closed back to back on this thread: a watcher that samples the phase sees only the close and never
+        // says "connected"; one that is told of each change tells both, in the order they happened.
+        session.TryStart().Should().BeTrue();
+        server.Core.Close(session, ChatCloseStatus.DurationLimit, ChatCloseStatus.DurationLimitReason);
+
+        (await client.Closed.WaitAsync(Patience)).Should().Be(ChatCloseStatus.DurationLimit);
+        client.Seen.Where(m => Type(m) is "session.state_updated" or "agent.state").Select(m => $"{Type(m)} {State(m)}").Should().Equal(
+            "session.state_updated connecting",
+            "session.state_updated connected",
+            "agent.state idle",
+            "session.state_updated closing",
+            "session.state_updated closed");
+    }
+
+    [Fact]
+    public async Task A_client_that_connects_after_the_close_is_closed_with_the_session_status_without_being_told_it_is_connected()
+    {
+        await using var server = await Servers.StartAsync();
+        using var api = new ApiClient(server);
+        var (token, sessionId, endpoint) = await NewSessionAsync(api, start: true);
+        await api.PostAsync("/v1/streaming/stop", new { session_id = sessionId }, Credential.Bearer(token));
+
+        await using var client = await RealtimeClient.ConnectAsync(endpoint);
+
+        (await client.Closed.WaitAsync(Patience)).Should().Be(ChatCloseStatus.SessionStopped);
+        client.Seen.Select(State).Should().Equal("connecting", "closing", "closed");
     }
 
     private static async Task<(string Token, string SessionId, string Endpoint)> NewSessionAsync(ApiClient api, bool start)

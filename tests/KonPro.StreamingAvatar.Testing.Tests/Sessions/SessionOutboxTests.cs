@@ -43,6 +43,22 @@ public sealed class SessionOutboxTests
     }
 
     [Fact]
+    public async Task The_start_reaches_each_subscribed_channel_once_before_the_close()
+    {
+        var session = Support.Sessions.New();
+        var heard = new List<string>();
+        session.GetOrSubscribe(_ => new Recorder("chat", heard));
+        session.GetOrSubscribe(_ => new OtherRecorder("room", heard));
+
+        session.TryStart().Should().BeTrue();
+        session.TryStart().Should().BeFalse();
+        session.TryClose(1000, "session_stopped").Should().BeTrue();
+
+        heard.Should().Equal("chat started", "room started", "chat closed 1000 session_stopped", "room closed 1000 session_stopped");
+        await session.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_channel_is_subscribed_once_and_found_by_its_type()
     {
         var session = Support.Sessions.New();
@@ -97,6 +113,8 @@ public sealed class SessionOutboxTests
         public void OnEvent(in SessionEvent sessionEvent) =>
             heard.Add($"{name} {sessionEvent.Name} {sessionEvent.TaskId}{(sessionEvent.Message is null ? string.Empty : " " + sessionEvent.Message)}");
 
+        public void OnStarted() => heard.Add($"{name} started");
+
         public void OnClosed(int status, string reason) => heard.Add($"{name} closed {status} {reason}");
     }
 
@@ -107,6 +125,10 @@ public sealed class SessionOutboxTests
         public int Count { get; private set; }
 
         public void OnEvent(in SessionEvent sessionEvent) => Count++;
+
+        public void OnStarted()
+        {
+        }
 
         public void OnClosed(int status, string reason)
         {
