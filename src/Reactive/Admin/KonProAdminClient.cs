@@ -161,7 +161,7 @@ public class KonProAdminClient : IDisposable
             a.NormalPreview,
             a.DefaultVoice,
             a.IsPublic ?? false,
-            a.Status == AvatarStatus.ACTIVE,
+            a.Status == AvatarStatus.Active,
             a.CreatedAt is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null))];
     }
 

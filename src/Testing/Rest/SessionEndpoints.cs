@@ -77,7 +77,7 @@ internal sealed class SessionEndpoints(FakeServerCore core, AvatarBehaviour avat
         }
 
         var avatar = core.Catalog.FindAvatar(avatarId) ?? throw RestError.NotFound($"avatar not found: {avatarId}");
-        if (avatar.Status != AvatarStatus.ACTIVE)
+        if (avatar.Status != AvatarStatus.Active)
         {
             throw RestError.Validation("avatar_id", "is not active");
         }

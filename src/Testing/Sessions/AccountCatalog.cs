@@ -156,9 +156,9 @@ internal sealed class AccountCatalog
         const long seeded = Seeded;
         if (!withoutDefaultAvatars)
         {
-            _avatars.Add(new Avatar { AvatarId = "default", PoseName = "Default Avatar", NormalPreview = "https://files.konpro.ai/avatars/default.webp", DefaultVoice = "en-US-1", IsPublic = true, Status = AvatarStatus.ACTIVE, CreatedAt = seeded });
-            _avatars.Add(new Avatar { AvatarId = "anna-office", PoseName = "Anna in the office", NormalPreview = "https://files.konpro.ai/avatars/anna-office.webp", DefaultVoice = "en-US-2", IsPublic = true, Status = AvatarStatus.ACTIVE, CreatedAt = seeded });
-            _avatars.Add(new Avatar { AvatarId = "retired-bob", PoseName = "Bob (retired)", NormalPreview = "https://files.konpro.ai/avatars/retired-bob.webp", DefaultVoice = "en-US-3", IsPublic = false, Status = AvatarStatus.INACTIVE, CreatedAt = seeded });
+            _avatars.Add(new Avatar { AvatarId = "default", PoseName = "Default Avatar", NormalPreview = "https://files.konpro.ai/avatars/default.webp", DefaultVoice = "en-US-1", IsPublic = true, Status = AvatarStatus.Active, CreatedAt = seeded });
+            _avatars.Add(new Avatar { AvatarId = "anna-office", PoseName = "Anna in the office", NormalPreview = "https://files.konpro.ai/avatars/anna-office.webp", DefaultVoice = "en-US-2", IsPublic = true, Status = AvatarStatus.Active, CreatedAt = seeded });
+            _avatars.Add(new Avatar { AvatarId = "retired-bob", PoseName = "Bob (retired)", NormalPreview = "https://files.konpro.ai/avatars/retired-bob.webp", DefaultVoice = "en-US-3", IsPublic = false, Status = AvatarStatus.Inactive, CreatedAt = seeded });
         }
 
         _knowledgeBases.Add(new KnowledgeBase { Id = "kb-support", Name = "Support", Description = "Product support answers", Opening = "Hi! How can I help you today?", Prompt = "You are a friendly support agent.", CreatedAt = seeded, UpdatedAt = seeded, DocumentCount = 3 });

@@ -40,7 +40,7 @@ internal static class AvatarsFile
             }
 
             var copy = entry.DeepClone().AsObject();
-            copy["status"] ??= nameof(AvatarStatus.ACTIVE);
+            copy["status"] ??= "ACTIVE"; // the wire value of AvatarStatus.Active
             try
             {
                 avatars.Add(copy.Deserialize<Avatar>(json)!);

@@ -49,7 +49,9 @@ public sealed class ApiNamingTests
 
         void CheckPascal(string name, string id)
         {
-            if (name.Contains('_', StringComparison.Ordinal) || !char.IsUpper(name[0]))
+            // A name in capitals is an acronym only up to two letters (IO) or with digits (H264, VP8); ACTIVE is a word.
+            var shouted = name.Length > 2 && name.All(char.IsUpper);
+            if (name.Contains('_', StringComparison.Ordinal) || !char.IsUpper(name[0]) || shouted)
             {
                 wrong.Add(id);
             }

@@ -47,7 +47,7 @@ public sealed class GeneratedClientTests
         task.Data.TaskId.Should().NotBeNullOrEmpty();
         task.Data.DurationMs.Should().BeGreaterThan(0);
         active.Data.Sessions.Should().ContainSingle(s => s.SessionId == sessionId && s.Status == SessionStatus.Connecting);
-        avatars.Data.Should().Contain(a => a.AvatarId == "default" && a.Status == AvatarStatus.ACTIVE);
+        avatars.Data.Should().Contain(a => a.AvatarId == "default" && a.Status == AvatarStatus.Active);
         kbs.Data.KnowledgeBases.Should().Contain(k => k.Name == "Generated 2");
         stopped.Data.Status.Should().Be("success");
         history.Data.Should().ContainSingle(h => h.SessionId == sessionId && h.Status == SessionStatus.Closed);

@@ -79,7 +79,7 @@ public sealed class AvatarCatalogTests
         await using var server = await Servers.StartAsync(o =>
         {
             o.ReplaceDefaultAvatars = true;
-            o.Avatars.Add(new Avatar { AvatarId = "only-one", Status = AvatarStatus.ACTIVE });
+            o.Avatars.Add(new Avatar { AvatarId = "only-one", Status = AvatarStatus.Active });
         });
         using var api = new ApiClient(server);
 
