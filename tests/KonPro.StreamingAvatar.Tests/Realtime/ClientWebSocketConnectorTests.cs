@@ -58,7 +58,7 @@ public sealed class ClientWebSocketConnectorTests
         await stop.CancelAsync();
         foreach (var probe in sockets)
         {
-            await probe.Receive!.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await probe.Receive!.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
             probe.Socket!.Dispose();
         }
     }
