@@ -27,7 +27,7 @@ internal static class ContractRoutes
             .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
             .ToDictionary(n => n[ResourcePrefix.Length..], n => n, StringComparer.Ordinal);
 
-        server.Given(Request.Create().Add(RoutePathMatcher.Pattern(@"^/openapi/[^/]*$")).UsingGet())
+        RestRoutes.Given(server, RoutePathMatcher.Pattern(@"^/openapi/[^/]*$"), r => r.UsingGet())
             .RespondWith(Response.Create().WithCallback((IRequestMessage request) => Answer(assembly, files, pipeline, request.Path[Prefix.Length..])));
     }
 

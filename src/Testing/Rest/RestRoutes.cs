@@ -29,12 +29,13 @@ internal static class RestRoutes
         Get(server, pipeline, KonProOperationIds.ListKnowledgeBases, account.ListKnowledgeBasesAsync, "/v1/streaming/knowledge_base/list");
         Post(server, pipeline, KonProOperationIds.CreateKnowledgeBase, Access.ApiKeyOnly, account.CreateKnowledgeBaseAsync, "/v1/streaming/knowledge_base/create");
 
-        server.Given(Request.Create().Add(RoutePathMatcher.Pattern(@"^/v1/streaming/knowledge_base/[^/]+/update$")).UsingPost())
+        Given(server, RoutePathMatcher.Pattern(@"^/v1/streaming/knowledge_base/[^/]+/update$"), r => r.UsingPost())
             .RespondWith(Respond(pipeline, KonProOperationIds.UpdateKnowledgeBase, Access.ApiKeyOnly, account.UpdateKnowledgeBaseAsync));
-        server.Given(Request.Create().Add(RoutePathMatcher.Pattern(@"^/v1/streaming/knowledge_base/[^/]+$")).UsingDelete())
+        Given(server, RoutePathMatcher.Pattern(@"^/v1/streaming/knowledge_base/[^/]+$"), r => r.UsingDelete())
             .RespondWith(Respond(pipeline, KonProOperationIds.DeleteKnowledgeBase, Access.ApiKeyOnly, account.DeleteKnowledgeBaseAsync));
 
-        // Any other path or method under the API answers in KonPro's error envelope rather than WireMock's own 404.
+        // Any other path or method under the API answers in KonPro's error envelope rather than WireMock's own 404. It
+        // is never gated (RouteGate): it matches every API request, so every request has its full match as before.
         server.Given(Request.Create().Add(RoutePathMatcher.Pattern(@"^/v[0-9]+/")).UsingAnyMethod())
             .AtPriority(UnknownRoutePriority)
             .RespondWith(Respond(pipeline, UnknownOperation, Access.ApiKeyOrSessionToken, call =>
@@ -48,10 +49,14 @@ internal static class RestRoutes
     private const int UnknownRoutePriority = 1_000_000;
 
     private static void Post(WireMockServer server, RestPipeline pipeline, string operationId, Access access, Func<RestCall, Task<object>> endpoint, params string[] paths) =>
-        server.Given(Request.Create().Add(RoutePathMatcher.Exact(paths)).UsingPost()).RespondWith(Respond(pipeline, operationId, access, endpoint));
+        Given(server, RoutePathMatcher.Exact(paths), r => r.UsingPost()).RespondWith(Respond(pipeline, operationId, access, endpoint));
 
     private static void Get(WireMockServer server, RestPipeline pipeline, string operationId, Func<RestCall, Task<object>> endpoint, params string[] paths) =>
-        server.Given(Request.Create().Add(RoutePathMatcher.Exact(paths)).UsingGet()).RespondWith(Respond(pipeline, operationId, Access.ApiKeyOnly, endpoint));
+        Given(server, RoutePathMatcher.Exact(paths), r => r.UsingGet()).RespondWith(Respond(pipeline, operationId, Access.ApiKeyOnly, endpoint));
+
+    /// <summary>A route's mapping: its path matcher, then the method, valid only for requests on its own paths (<see cref="RouteGate"/>).</summary>
+    internal static IRespondWithAProvider Given(WireMockServer server, RoutePathMatcher path, Func<IRequestBuilder, IRequestBuilder> method) =>
+        server.Given(method(Request.Create().Add(path))).WithTimeSettings(RouteGate.Window(path));
 
     private static IResponseBuilder Respond(RestPipeline pipeline, string operationId, Access access, Func<RestCall, Task<object>> endpoint) =>
         Response.Create().WithCallback((IRequestMessage request) => pipeline.HandleAsync(operationId, access, request, endpoint));

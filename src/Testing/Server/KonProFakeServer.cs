@@ -165,6 +165,8 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
                 {
                     AdminRequestGate.Install((IApplicationBuilder)app);
                 }
+
+                RouteGate.Install((IApplicationBuilder)app);
             },
         };
         recording?.Configure(settings);
