@@ -120,9 +120,18 @@ public sealed class RoomEventQueueTests
         var seen = new List<string>();
         var tracksCompleted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task? completing = null;
+        using var allQueued = new ManualResetEventSlim();
         using var data = queue.DataMessages.Subscribe(m =>
         {
             var text = Encoding.UTF8.GetString(m.Payload.Span);
+            if (text == "hold")
+            {
+                // Holds the loop until every message below is queued, so "queued before the end" is queued before
+                // the handler of "dispose" completes the queue, however the threads are scheduled.
+                allQueued.Wait(Bound);
+                return;
+            }
+
             if (text == "bad")
             {
                 throw new InvalidOperationException("subscriber bug");
@@ -137,10 +146,12 @@ public sealed class RoomEventQueueTests
         });
         using var tracks = queue.Tracks.Subscribe(_ => { }, () => tracksCompleted.TrySetResult());
 
+        queue.PostData(Message("hold"));
         queue.PostData(Message("bad"));
         queue.PostData(Message("good"));
         queue.PostData(Message("dispose"));
         queue.PostData(Message("queued before the end"));
+        allQueued.Set();
 
         await tracksCompleted.Task.WaitAsync(Bound);
         completing!.IsCompleted.Should().BeTrue();
