@@ -78,9 +78,6 @@ internal sealed partial class LiveKitRoom : IAvatarRoom
     /// <inheritdoc />
     public AvatarRoomStatistics Statistics => new(_video.Delivered, _video.Dropped, _audio.Delivered, _audio.Dropped);
 
-    /// <summary>Data messages dropped because the room's subscribers fell too far behind (see <see cref="RoomEventQueue"/>).</summary>
-    internal long DroppedDataMessages => _events.DroppedDataMessages;
-
     /// <inheritdoc />
     public AvatarRoomDisconnect? Disconnection
     {
