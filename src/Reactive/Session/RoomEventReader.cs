@@ -13,9 +13,11 @@ namespace KonPro.Streaming.Session;
 /// participant's data (<see cref="EventIngest.ParticipantData"/>), never read as an event.
 /// </summary>
 /// <remarks>
-/// The room's thread is the connector's (LiveKit's: the FFI client's dispatcher, which must stay quick). Because it only
-/// queues, no subscriber of the session's streams runs on it, and a subscriber that blocks holds up this loop, not the
-/// room. The end of the room is queued behind the messages before it, so it is seen after them.
+/// The room's thread is the connector's, a thread the SDK does not own (LiveKit's room delivers from an event loop of its
+/// own, which drops the oldest data messages once 1,024 wait). Because this reader only queues on it, no subscriber of the
+/// session's streams runs there, and a subscriber that blocks holds up this loop, not the room's, so the room never drops
+/// an event for a slow subscriber of the session. The end of the room is queued behind the messages before it, so it is
+/// seen after them.
 /// </remarks>
 internal sealed class RoomEventReader : IDisposable
 {
