@@ -48,16 +48,64 @@ internal static class RestFloor
     /// (<see cref="PairWarmUp"/> by default), medians of <see cref="Iterations"/> pairs. No other client runs between
     /// them, as in the shuffled six-way run.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="warmUp"/> = <see cref="UntilJitQuiet"/> the pairs run in blocks of
+    /// <see cref="JitQuietBlock"/> until a second of them passes in which the JIT compiled nothing (at most
+    /// <see cref="JitQuietLimit"/>), the same for both sides, and the number of pairs that took is printed.
+    /// </remarks>
     public static async Task<IReadOnlyList<QuickLine>> RunPairsAsync(int warmUp = PairWarmUp)
     {
         await using var floor = await FloorSession.StartAsync();
         var lines = new List<QuickLine>();
-        lines.AddRange(await RestOverhead.CompareAsync("floor-pairs-keep-alive-sdk", floor.SdkKeepAliveAsync, floor.RawKeepAlive.SendAsync, warmUp, Iterations));
-        lines.AddRange(await RestOverhead.CompareAsync("floor-pairs-speak-sdk", floor.SdkSpeakAsync, floor.RawSpeak.SendAsync, warmUp, Iterations));
+        lines.AddRange(await PairsAsync("floor-pairs-keep-alive-sdk", floor.SdkKeepAliveAsync, floor.RawKeepAlive.SendAsync, warmUp));
+        lines.AddRange(await PairsAsync("floor-pairs-speak-sdk", floor.SdkSpeakAsync, floor.RawSpeak.SendAsync, warmUp));
         return lines;
     }
 
+    private static async Task<IEnumerable<QuickLine>> PairsAsync(string name, Func<Task> sdk, Func<Task> raw, int warmUp)
+    {
+        if (warmUp != UntilJitQuiet)
+        {
+            return await RestOverhead.CompareAsync(name, sdk, raw, warmUp, Iterations);
+        }
+
+        // Quiet means a whole JitQuietSpan of pairs with nothing compiled: the runtime waits (100 ms by default) for a
+        // lull in new code before it promotes hot methods, so one short block without compilation proves nothing.
+        var pairs = 0;
+        var clock = Stopwatch.StartNew();
+        var quietSince = clock.Elapsed;
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (clock.Elapsed < JitQuietLimit && clock.Elapsed - quietSince < JitQuietSpan)
+        {
+            for (var i = 0; i < JitQuietBlock; i++)
+            {
+                await sdk();
+                await raw();
+            }
+
+            pairs += JitQuietBlock;
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != compiled)
+            {
+                compiled = now;
+                quietSince = clock.Elapsed;
+            }
+        }
+
+        var warm = new QuickLine($"{name}-warm-up-until-jit-quiet", pairs, "pairs", clock.Elapsed.TotalMilliseconds, "ms", Informational: true);
+        return (await RestOverhead.CompareAsync(name, sdk, raw, warmUp: 0, Iterations)).Prepend(warm);
+    }
+
     internal const int PairWarmUp = 500;
+
+    /// <summary>The <c>--warm-up</c> value that means "until the JIT is quiet" (<c>--warm-up jit-quiet</c>).</summary>
+    internal const int UntilJitQuiet = -1;
+
+    private const int JitQuietBlock = 100;
+
+    private static readonly TimeSpan JitQuietSpan = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan JitQuietLimit = TimeSpan.FromSeconds(60);
 
     internal static async Task<IEnumerable<QuickLine>> CompareAsync(string name, Func<Task> raw, params (string Name, Func<Task> Call)[] clients)
     {
@@ -76,6 +124,8 @@ internal static class RestFloor
         // line (the raw POST its near-twin, the SDK the raw POST), so every line now meets the same mix of predecessors.
         var order = Enumerable.Range(0, calls.Length).ToArray();
         var random = new Random(13);
+        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime();
         for (var i = 0; i < Iterations; i++)
         {
             random.Shuffle(order);
@@ -85,6 +135,7 @@ internal static class RestFloor
             }
         }
 
+        var jit = QuickLine.JitWhileMeasured(name, System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods, System.Runtime.JitInfo.GetCompilationTime() - jitTime);
         var rawMedian = Measure.Percentile(times[^1], 50);
         var rawBytes = (double)bytes[^1] / Iterations;
         var lines = new List<QuickLine>();
@@ -94,6 +145,7 @@ internal static class RestFloor
             lines.Add(new QuickLine($"{name}-{clients[k].Name}-alloc", (double)bytes[k] / Iterations, "B/call", rawBytes, "B/call"));
         }
 
+        lines.Add(jit);
         return lines;
     }
 
