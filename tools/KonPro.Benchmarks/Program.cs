@@ -14,8 +14,9 @@ internal static class Program
               every benchmark once, one line each: name: value unit (baseline value unit, ratio R)
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --full
               the BenchmarkDotNet suite (the report in docs/benchmarks.md), then the load runs
-          dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor
-              only the REST calls against the constant-envelope Kestrel endpoint (SDK, generated client, raw POST)
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor [--warm-up jit-quiet]
+              only the REST calls against the constant-envelope Kestrel endpoint (SDK, generated client, raw POST);
+              jit-quiet: after the first pass, every client in turn until a second passes with nothing JIT-compiled
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor --pairs [--warm-up N|jit-quiet]
               the same endpoint, the SDK and the raw POST alone in alternating pairs (N warm-up pairs, 500 by default,
               or until a second of pairs passes with nothing JIT-compiled; 3,000 pairs measured); every setup also
@@ -73,7 +74,7 @@ internal static class Program
             var warmUp = warmUpAt > 0 && warmUpAt + 1 < args.Length
                 ? args[warmUpAt + 1] == "jit-quiet" ? Quick.RestFloor.UntilJitQuiet : int.Parse(args[warmUpAt + 1], System.Globalization.CultureInfo.InvariantCulture)
                 : Quick.RestFloor.PairWarmUp;
-            foreach (var line in args.Contains("--pairs") ? await Quick.RestFloor.RunPairsAsync(warmUp) : await Quick.RestFloor.RunAsync())
+            foreach (var line in args.Contains("--pairs") ? await Quick.RestFloor.RunPairsAsync(warmUp) : await Quick.RestFloor.RunAsync(warmUp == Quick.RestFloor.UntilJitQuiet))
             {
                 Console.WriteLine(line);
             }
