@@ -12,7 +12,7 @@ internal sealed record QuickLine(string Name, double Value, string Unit, double 
     public double Ratio => Baseline == 0 ? (Value == 0 ? 1 : double.PositiveInfinity) : Value / Baseline;
 
     public override string ToString() => Informational
-        ? string.Create(CultureInfo.InvariantCulture, $"{Name}: {Format(Value)} {Unit} ({Format(Baseline)} {BaselineUnit})")
+        ? string.Create(CultureInfo.InvariantCulture, $"{Name}: {FormatCount(Value)} {Unit} ({Format(Baseline)} {BaselineUnit})")
         : string.Create(
             CultureInfo.InvariantCulture,
             $"{Name}: {Format(Value)} {Unit} (baseline {Format(Baseline)} {BaselineUnit}, ratio {FormatRatio()})");
@@ -29,9 +29,11 @@ internal sealed record QuickLine(string Name, double Value, string Unit, double 
     private string FormatRatio() =>
         Math.Abs(Baseline) < 0.05 ? "n/a" : Ratio.ToString("0.00", CultureInfo.InvariantCulture);
 
+    // A count (methods, rounds) prints as a whole number.
+    private static string FormatCount(double value) => value == Math.Floor(value) ? value.ToString("N0", CultureInfo.InvariantCulture) : Format(value);
+
     private static string Format(double value) => value switch
     {
-        >= 10 and < 1000 when value == Math.Floor(value) => value.ToString("0", CultureInfo.InvariantCulture),
         >= 1000 => value.ToString("N0", CultureInfo.InvariantCulture),
         >= 10 => value.ToString("0.0", CultureInfo.InvariantCulture),
         _ => Math.Round(value, 1).ToString("0.#", CultureInfo.InvariantCulture),
