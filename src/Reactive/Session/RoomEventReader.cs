@@ -28,10 +28,13 @@ internal sealed class RoomEventReader : IDisposable
     private readonly ILogger _logger;
     private readonly System.Diagnostics.Metrics.Counter<long>? _refused;
     private readonly Action<Exception?> _onEnded;
+    private readonly Action<bool>? _onAvatarMedia;
     private readonly IDisposable _subscriptions;
+    private readonly HashSet<string> _avatarTracks = new(StringComparer.Ordinal); // only the loop reads and writes it
     private bool _ended; // only the loop reads and writes it
+    private bool _muted; // only the loop reads and writes it
 
-    private RoomEventReader(IAvatarRoom room, string? sessionId, EventIngest ingest, TimeProvider time, ILogger logger, System.Diagnostics.Metrics.Counter<long>? refused, Action<Exception?> onEnded)
+    private RoomEventReader(IAvatarRoom room, string? sessionId, EventIngest ingest, TimeProvider time, ILogger logger, System.Diagnostics.Metrics.Counter<long>? refused, Action<Exception?> onEnded, Action<bool>? onAvatarMedia)
     {
         _ingest = ingest;
         _sessionId = sessionId;
@@ -39,13 +42,17 @@ internal sealed class RoomEventReader : IDisposable
         _logger = logger;
         _refused = refused;
         _onEnded = onEnded;
+        _onAvatarMedia = onAvatarMedia;
         Loop = Task.Run(ReadAsync);
         var data = room.DataMessages.Subscribe(
             message => _queue.Writer.TryWrite(Item.Data(message, _time.GetUtcNow())),
             error => _queue.Writer.TryWrite(Item.Ended(error)),
             () => _queue.Writer.TryWrite(Item.Ended(null)));
         var quality = room.ConnectionQuality.Subscribe(q => _queue.Writer.TryWrite(Item.Quality(q, _time.GetUtcNow())));
-        _subscriptions = new System.Reactive.Disposables.CompositeDisposable(data, quality);
+        var tracks = onAvatarMedia is null
+            ? System.Reactive.Disposables.Disposable.Empty
+            : room.Tracks.Subscribe(track => _queue.Writer.TryWrite(Item.TrackChanged(track)), static _ => { });
+        _subscriptions = new System.Reactive.Disposables.CompositeDisposable(data, quality, tracks);
     }
 
     /// <summary>The reader's loop: it ends once the reader is disposed and what was queued before is handled.</summary>
@@ -54,16 +61,36 @@ internal sealed class RoomEventReader : IDisposable
     /// <summary>
     /// Subscribes to <paramref name="room"/>'s data messages and connection quality and starts the loop that hands them
     /// to <paramref name="ingest"/>; <paramref name="onEnded"/> runs on that loop when the room's data stream ends (with
-    /// its error, if any).
+    /// its error, if any). <paramref name="onAvatarMedia"/>, when given, runs on that loop when the avatar's tracks are all
+    /// gone (false: each one subscribed has been unsubscribed, as when the avatar leaves the room) and when one is subscribed
+    /// again after that (true); being on the loop, it comes after every data message the room delivered before the change.
     /// </summary>
-    public static RoomEventReader Start(IAvatarRoom room, string? sessionId, EventIngest ingest, TimeProvider time, ILogger logger, System.Diagnostics.Metrics.Counter<long>? refused, Action<Exception?> onEnded) =>
-        new(room, sessionId, ingest, time, logger, refused, onEnded);
+    public static RoomEventReader Start(
+        IAvatarRoom room,
+        string? sessionId,
+        EventIngest ingest,
+        TimeProvider time,
+        ILogger logger,
+        System.Diagnostics.Metrics.Counter<long>? refused,
+        Action<Exception?> onEnded,
+        Action<bool>? onAvatarMedia = null) =>
+        new(room, sessionId, ingest, time, logger, refused, onEnded, onAvatarMedia);
 
     /// <summary>Stops listening to the room; what was queued before is still handled (the ingest step drops it once the session is closed).</summary>
     public void Dispose()
     {
         _subscriptions.Dispose();
         _queue.Writer.TryComplete();
+    }
+
+    /// <summary>
+    /// From the moment the loop reaches this request, it hands nothing more to the ingest step (what was queued before is
+    /// handed on first) but still reports the room's end; completes once the loop is there (or at once when disposed).
+    /// </summary>
+    public Task StopIngestingAsync()
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _queue.Writer.TryWrite(Item.Mute(reached)) ? reached.Task : Task.CompletedTask;
     }
 
     private async Task ReadAsync()
@@ -76,6 +103,11 @@ internal sealed class RoomEventReader : IDisposable
 
     private void Handle(Item item)
     {
+        if (_muted && item.Kind is ItemKind.Data or ItemKind.Quality)
+        {
+            return;
+        }
+
         switch (item.Kind)
         {
             case ItemKind.Data:
@@ -84,10 +116,33 @@ internal sealed class RoomEventReader : IDisposable
             case ItemKind.Quality:
                 _ingest.Ingest(new ConnectionQualityChanged { SessionId = _sessionId, ReceivedAt = item.At, Quality = item.ConnectionQuality }, EventChannel.Client);
                 break;
+            case ItemKind.Track:
+                OnTrack(item.Track!);
+                break;
+            case ItemKind.Mute:
+                _muted = true;
+                item.Reached!.TrySetResult();
+                break;
             case ItemKind.Ended when !_ended:
                 _ended = true;
                 _onEnded(item.Error);
                 break;
+        }
+    }
+
+    // The avatar's media is there while one of its tracks is subscribed; the change either way is reported once.
+    private void OnTrack(AvatarRoomTrack track)
+    {
+        if (track.Subscribed)
+        {
+            if (_avatarTracks.Add(track.TrackSid) && _avatarTracks.Count == 1)
+            {
+                _onAvatarMedia!(true);
+            }
+        }
+        else if (_avatarTracks.Remove(track.TrackSid) && _avatarTracks.Count == 0)
+        {
+            _onAvatarMedia!(false);
         }
     }
 
@@ -128,14 +183,20 @@ internal sealed class RoomEventReader : IDisposable
     {
         Data,
         Quality,
+        Track,
+        Mute,
         Ended,
     }
 
-    private readonly record struct Item(ItemKind Kind, AvatarRoomDataMessage? Message, ConnectionQuality ConnectionQuality, DateTimeOffset At, Exception? Error)
+    private readonly record struct Item(ItemKind Kind, AvatarRoomDataMessage? Message, ConnectionQuality ConnectionQuality, DateTimeOffset At, Exception? Error, AvatarRoomTrack? Track = null, TaskCompletionSource? Reached = null)
     {
         public static Item Data(AvatarRoomDataMessage message, DateTimeOffset at) => new(ItemKind.Data, message, default, at, null);
 
         public static Item Quality(ConnectionQuality quality, DateTimeOffset at) => new(ItemKind.Quality, null, quality, at, null);
+
+        public static Item TrackChanged(AvatarRoomTrack track) => new(ItemKind.Track, null, default, default, null, track);
+
+        public static Item Mute(TaskCompletionSource reached) => new(ItemKind.Mute, null, default, default, null, Reached: reached);
 
         public static Item Ended(Exception? error) => new(ItemKind.Ended, null, default, default, error);
     }

@@ -287,10 +287,10 @@ internal sealed class SessionEngine : ISessionContext, ISpeakingContext, IAsyncD
     /// The one close path: every disconnect (a stop, a failed start, a dropped socket, a closed room, dispose) goes
     /// through it, with its reason and whether to call <c>stop</c> on the server. The first call does the work; later
     /// calls share it. Stops voice chat and keep-alive, then calls <c>stop</c> (bounded) and meanwhile closes the chat
-    /// socket and the room (which the server's stop ends; see <see cref="SessionTransports.CloseAsync"/>), and once all
-    /// three have finished closes this side (state Closed, handles
-    /// ended, <c>stream_disconnected</c>, streams completed). A failed server stop is rethrown only to a client stop
-    /// (the caller asked for it); the local side is closed anyway.
+    /// socket and the room (which the server's stop ends; see <see cref="SessionTransports.Close"/>). Once the stop has
+    /// finished and neither transport delivers anything more, it closes this side (state Closed, handles ended,
+    /// <c>stream_disconnected</c>, streams completed); it ends once the transports are released too. A failed server stop
+    /// is rethrown only to a client stop (the caller asked for it); the local side is closed anyway.
     /// </summary>
     private Task CloseAsync(DisconnectReason reason, bool callServer, int? closeStatus = null, string? description = null)
     {
@@ -317,7 +317,11 @@ internal sealed class SessionEngine : ISessionContext, ISpeakingContext, IAsyncD
         // the room ends by the server's stop (or is left at once when there is none). Each part catches its own
         // failure, so one failing does not keep the others from finishing; the stop goes out first.
         var stopped = callServer && sessionId is not null ? TryStopOnServerAsync(sessionId) : Task.FromResult<Exception?>(null);
-        await _transports.CloseAsync(AcceptedAsync(stopped, callServer && sessionId is not null)).ConfigureAwait(false);
+        var closing = _transports.Close(AcceptedAsync(stopped, callServer && sessionId is not null));
+
+        // stream_disconnected once nothing more can arrive (the chat socket closed, the room's stream over); after an
+        // accepted stop the room may still be closing its connections, and the close ends once it has been released.
+        await closing.Delivered.ConfigureAwait(false);
         var failure = await stopped.ConfigureAwait(false);
         var final = State.Close(reason);
         if (Session is not null)
@@ -333,6 +337,7 @@ internal sealed class SessionEngine : ISessionContext, ISpeakingContext, IAsyncD
         }
 
         Ingest.Complete(sessionId, Session is not null, final, closeStatus, description);
+        await closing.Closed.ConfigureAwait(false);
         if (failure is not null && reason == DisconnectReason.ClientStop)
         {
             throw failure;

@@ -36,7 +36,8 @@ internal sealed class SessionTransports
     private CancellationTokenSource? _joinCancel;
     private bool _closed;
     private TaskCompletionSource? _roomEnded;
-    private IDisposable? _roomSubscription;
+    private TaskCompletionSource? _avatarGone;
+    private RoomEventReader? _roomSubscription;
     private PushAudioSource? _roomMicrophoneFeed;
     private IAsyncDisposable? _roomMicrophone;
     private bool _silencePrompt;
@@ -255,6 +256,7 @@ internal sealed class SessionTransports
             {
                 _room = room;
                 _roomEnded = ended;
+                _avatarGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
         }
 
@@ -265,11 +267,19 @@ internal sealed class SessionTransports
         }
 
         // Parsed beside the subscription, on the reader's own loop: the room's thread only queues (RoomEventReader).
-        var subscription = RoomEventReader.Start(room, session.SessionId, _ingest, _time, _logger, Telemetry?.RefusedMessages, error =>
-        {
-            ended.TrySetResult();
-            _onRoomClosed(error);
-        });
+        var subscription = RoomEventReader.Start(
+            room,
+            session.SessionId,
+            _ingest,
+            _time,
+            _logger,
+            Telemetry?.RefusedMessages,
+            error =>
+            {
+                ended.TrySetResult();
+                _onRoomClosed(error);
+            },
+            OnAvatarMedia);
         bool keep;
         lock (_gate)
         {
@@ -287,6 +297,22 @@ internal sealed class SessionTransports
         }
 
         return room;
+    }
+
+    // On the room reader's loop, after the data messages the room delivered before the change (RoomEventReader).
+    private void OnAvatarMedia(bool present)
+    {
+        lock (_gate)
+        {
+            if (!present)
+            {
+                _avatarGone?.TrySetResult();
+            }
+            else if (_avatarGone is { Task.IsCompleted: true })
+            {
+                _avatarGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
     }
 
     /// <summary>Replaces the chat socket with one opened with another silence-prompt setting.</summary>
@@ -402,13 +428,19 @@ internal sealed class SessionTransports
     /// sooner than a leave of the client's own that races it; so the room is left once it has ended, or at once when
     /// the stop fails, or <see cref="ServerRoomCloseWait"/> after an accepted stop if the room has not ended by then.
     /// </param>
-    public async Task CloseAsync(Task<bool> serverStop)
+    /// <returns>
+    /// <see cref="TransportsClosing.Delivered"/> once neither transport delivers anything more to the session (the chat
+    /// socket closed; the room ended or left, or, after an accepted stop, the avatar's tracks all gone: the stream is
+    /// over); <see cref="TransportsClosing.Closed"/> once both are closed and released.
+    /// </returns>
+    public TransportsClosing Close(Task<bool> serverStop)
     {
         ChatSocket? chat;
         IAvatarRoom? room;
         Task roomEnded;
+        Task avatarGone;
         IDisposable? subscriptions;
-        IDisposable? roomSubscription;
+        RoomEventReader? roomSubscription;
         Task<IAvatarRoom>? joining;
         CancellationTokenSource? joinCancel;
         lock (_gate)
@@ -422,6 +454,7 @@ internal sealed class SessionTransports
             chat = _chat;
             room = _room;
             roomEnded = _roomEnded?.Task ?? Task.CompletedTask;
+            avatarGone = _avatarGone?.Task ?? Task.Delay(Timeout.Infinite, CancellationToken.None); // kept: the room reader still reports the avatar's departure
             subscriptions = _chatSubscriptions;
             roomSubscription = _roomSubscription;
             _chat = null;
@@ -431,10 +464,13 @@ internal sealed class SessionTransports
             _roomSubscription = null;
         }
 
-        await Task.WhenAll(
-            CloseChatAsync(chat, subscriptions),
-            CloseRoomAsync(room, roomSubscription, roomEnded, serverStop),
-            EndJoinAsync(joining, joinCancel, stillJoining: room is null)).ConfigureAwait(false);
+        var roomDelivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var chatClosed = CloseChatAsync(chat, subscriptions);
+        var roomClosed = CloseRoomAsync(room, roomSubscription, roomEnded, avatarGone, serverStop, roomDelivered);
+        var joinEnded = EndJoinAsync(joining, joinCancel, stillJoining: room is null);
+        return new TransportsClosing(
+            Task.WhenAll(chatClosed, roomDelivered.Task, joinEnded),
+            Task.WhenAll(chatClosed, roomClosed, joinEnded));
     }
 
     // A join still under way is cancelled (a room it gets from here on is left by the join itself) and waited for; its
@@ -477,30 +513,49 @@ internal sealed class SessionTransports
         }
     }
 
-    private async Task CloseRoomAsync(IAvatarRoom? room, IDisposable? roomSubscription, Task roomEnded, Task<bool> serverStop)
+    private async Task CloseRoomAsync(IAvatarRoom? room, RoomEventReader? roomSubscription, Task roomEnded, Task avatarGone, Task<bool> serverStop, TaskCompletionSource delivered)
     {
-        if (room is null)
-        {
-            roomSubscription?.Dispose();
-            return;
-        }
-
-        if (await Task.WhenAny(roomEnded, serverStop).ConfigureAwait(false) == serverStop && await serverStop.ConfigureAwait(false))
-        {
-            await roomEnded.WaitAsync(ServerRoomCloseWait, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        roomSubscription?.Dispose();
-
         try
         {
-            await room.DisposeAsync().ConfigureAwait(false);
-        }
+            if (room is null)
+            {
+                roomSubscription?.Dispose();
+                return;
+            }
+
+            if (await Task.WhenAny(roomEnded, serverStop).ConfigureAwait(false) == serverStop && await serverStop.ConfigureAwait(false))
+            {
+                using var wait = new CancellationTokenSource(ServerRoomCloseWait, _time);
+                await ((Task)Task.WhenAny(roomEnded, avatarGone)).WaitAsync(wait.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (!roomEnded.IsCompleted && avatarGone.IsCompleted && roomSubscription is not null)
+                {
+                    // The avatar has left: its media is gone and every message the room delivered before was read, so the
+                    // session's stream is over. LiveKit's core reports the room's own end only once it has closed its peer
+                    // connections (5-14 ms later on the fake, docs/benchmarks.md); the room is left after that, as before.
+                    // Nothing the room delivers from here on reaches the session, which now ends: no event after its
+                    // stream_disconnected.
+                    await roomSubscription.StopIngestingAsync().ConfigureAwait(false);
+                    delivered.TrySetResult();
+                    await roomEnded.WaitAsync(wait.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+            }
+
+            roomSubscription?.Dispose();
+
+            try
+            {
+                await room.DisposeAsync().ConfigureAwait(false);
+            }
 #pragma warning disable CA1031 // a room that fails to leave is not the caller's problem
-        catch (Exception exception)
+            catch (Exception exception)
 #pragma warning restore CA1031
+            {
+                Log.RoomFailed(_logger, exception.GetType().Name);
+            }
+        }
+        finally
         {
-            Log.RoomFailed(_logger, exception.GetType().Name);
+            delivered.TrySetResult();
         }
     }
 
@@ -559,3 +614,8 @@ internal sealed class SessionTransports
         return (chat, new System.Reactive.Disposables.CompositeDisposable(events, status));
     }
 }
+
+/// <summary>The transports' close under way (<see cref="SessionTransports.Close"/>).</summary>
+/// <param name="Delivered">Completes once neither transport delivers anything more to the session.</param>
+/// <param name="Closed">Completes once both transports are closed and released.</param>
+internal readonly record struct TransportsClosing(Task Delivered, Task Closed);

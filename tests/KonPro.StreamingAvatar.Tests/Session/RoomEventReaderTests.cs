@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
 using System.Reactive.Linq;
+using KonPro.Streaming.Events;
+using KonPro.Streaming.Session;
+using Microsoft.Extensions.Logging.Abstractions;
 using KonPro.Streaming.Tests.Support;
 
 namespace KonPro.Streaming.Tests.Session;
@@ -62,6 +66,47 @@ public sealed class RoomEventReaderTests
         var names = events.Items.Select(e => e.Name).ToList();
         names.Should().Contain("room_last_word");
         names.IndexOf("room_last_word").Should().BeLessThan(names.IndexOf(StreamingEvents.StreamDisconnected));
+    }
+
+    [Fact]
+    public async Task The_avatars_media_going_and_coming_back_is_reported_once_each_way_on_the_loop_after_the_messages_before_it()
+    {
+        var room = new InMemoryRoom();
+        var ingest = new EventIngest(TimeProvider.System, NullLogger.Instance);
+        using var events = new EventRecorder<StreamingEvent>(ingest.Events.AsObservable());
+        var changes = new ConcurrentQueue<(bool Present, string[] Seen)>();
+        using var reader = RoomEventReader.Start(
+            room, "session", ingest, TimeProvider.System, NullLogger.Instance, refused: null, onEnded: _ => { },
+            onAvatarMedia: present => changes.Enqueue((present, [.. events.Items.Select(e => e.Name)])));
+
+        room.SubscribeAvatarTracks();
+        room.Send("""{"type":"room_before_departure"}""");
+        room.AvatarLeaves();
+        room.SubscribeAvatarTracks();
+        room.AvatarLeaves();
+        await Wait.UntilAsync(() => changes.Count == 4);
+
+        changes.Select(c => c.Present).Should().Equal([true, false, true, false], "two tracks come and go together: one report each way");
+        changes.ElementAt(1).Seen.Should().Equal(["room_before_departure"], "the departure is reported after what the room delivered before it");
+    }
+
+    [Fact]
+    public async Task Once_the_reader_stops_ingesting_what_was_queued_before_is_still_delivered_and_the_rooms_end_still_reported()
+    {
+        var room = new InMemoryRoom();
+        var ingest = new EventIngest(TimeProvider.System, NullLogger.Instance);
+        using var events = new EventRecorder<StreamingEvent>(ingest.Events.AsObservable());
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var reader = RoomEventReader.Start(room, "session", ingest, TimeProvider.System, NullLogger.Instance, refused: null, onEnded: _ => ended.TrySetResult());
+
+        room.Send("""{"type":"room_queued_before"}""");
+        await reader.StopIngestingAsync().WaitAsync(FakeServerScope.Patience);
+        room.Send("""{"type":"room_after_stop"}""");
+        room.SetQuality(ConnectionQuality.Bad);
+        room.End();
+        await ended.Task.WaitAsync(FakeServerScope.Patience);
+
+        events.Items.Select(e => e.Name).Should().Equal(["room_queued_before"], "nothing the room delivers after the stop reaches the session");
     }
 
     private static async Task<(StreamingAvatar Avatar, InMemoryRoomConnector Connector)> StartWithRoomAsync(FakeServerScope scope)

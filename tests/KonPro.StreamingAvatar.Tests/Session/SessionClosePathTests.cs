@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using KonPro.Streaming.Testing;
 using KonPro.Streaming.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -96,6 +97,48 @@ public sealed class SessionClosePathTests
 
         connector.Room.Disposed.Should().BeTrue("the room never ended on its own, so the close left it once its wait for the server was over");
         events.Items.OfType<StreamDisconnected>().Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task After_an_accepted_stop_stream_disconnected_follows_the_avatar_leaving_the_room_without_waiting_for_the_rooms_own_end()
+    {
+        // The fake answers stop only when its (virtual) clock moves: the avatar leaves while the stop is unanswered.
+        var serverTime = new FakeTimeProvider(new DateTimeOffset(2026, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        await using var scope = await FakeServerScope.StartAsync(o => o.TimeProvider = serverTime);
+        var connector = new InMemoryRoomConnector();
+        connector.Room.SetMediaReady();
+        connector.Room.SubscribeAvatarTracks();
+        var avatar = await scope.CreateAvatarAsync(new StreamingAvatarOptions { RoomConnector = connector });
+        using var events = new EventRecorder<StreamingEvent>(avatar.Events);
+        var roomLeftAtDisconnect = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var probe = avatar.Events.OfType<StreamDisconnected>().Subscribe(_ => roomLeftAtDisconnect.TrySetResult(connector.Room.Disposed));
+        var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
+        await scope.WaitForSocketAsync(session.SessionId);
+        scope.Server.Faults.AddLatency(TimeSpan.FromMinutes(1), session.SessionId);
+
+        var stop = avatar.StopAvatarAsync();
+        await scope.WaitForSocketAsync(session.SessionId, count: 0);
+        connector.Room.Send("""{"type":"room_before_departure"}""");
+        connector.Room.AvatarLeaves();
+        connector.Room.Send("""{"type":"room_after_departure_before_answer"}""");
+        await events.WaitForAsync<UnknownStreamingEvent>(e => e.Name == "room_after_departure_before_answer");
+        events.Items.OfType<StreamDisconnected>().Should().BeEmpty("until the server accepts stop, the session waits for the room");
+
+        serverTime.Advance(TimeSpan.FromMinutes(1));
+
+        (await roomLeftAtDisconnect.Task.WaitAsync(FakeServerScope.Patience)).Should().BeFalse(
+            "once the server accepted stop and the avatar has left, the stream is over: the room's own end (and the leave after it) is not waited for");
+        stop.IsCompleted.Should().BeFalse("the close itself ends once the room is released, after the room's own end");
+        connector.Room.Send("""{"type":"room_after_stream_disconnected"}""");
+        connector.Room.End(); // LiveKit's ROOM_DELETED, which the core reports once it has closed its connections
+        await stop.WaitAsync(FakeServerScope.Patience);
+        connector.Room.Disposed.Should().BeTrue();
+        await events.WaitForCompletionAsync();
+        events.Items.Select(e => e.Name).Should().EndWith(
+            ["room_before_departure", "room_after_departure_before_answer", StreamingEvents.StreamDisconnected],
+            "what the room delivered before comes first, in order, and nothing after stream_disconnected");
+        events.Items.OfType<StreamDisconnected>().Should().ContainSingle().Which.Reason.Should().Be(DisconnectReason.ClientStop);
+        avatar.CurrentState.Should().Be(SessionState.Closed);
     }
 
     [Fact]

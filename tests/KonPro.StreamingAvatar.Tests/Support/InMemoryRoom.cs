@@ -22,6 +22,7 @@ internal sealed class InMemoryRoom : IAvatarRoom
     private readonly Subject<AvatarRoomDataMessage> _data = new();
     private readonly TaskCompletionSource _media = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Subject<ConnectionQuality> _quality = new();
+    private readonly ReplaySubject<AvatarRoomTrack> _tracks = new();
 
     public List<string> Published { get; } = [];
 
@@ -32,6 +33,22 @@ internal sealed class InMemoryRoom : IAvatarRoom
     public Task MediaReady => _media.Task;
 
     public IObservable<ConnectionQuality> ConnectionQuality => _quality;
+
+    public IObservable<AvatarRoomTrack> Tracks => _tracks;
+
+    /// <summary>The avatar's video and audio tracks are subscribed (as when it joins and publishes them).</summary>
+    public void SubscribeAvatarTracks()
+    {
+        _tracks.OnNext(new AvatarRoomTrack("avatar", "TR_video", AvatarTrackKind.Video, Subscribed: true));
+        _tracks.OnNext(new AvatarRoomTrack("avatar", "TR_audio", AvatarTrackKind.Audio, Subscribed: true));
+    }
+
+    /// <summary>The avatar leaves the room: its tracks are unsubscribed (the room itself has not ended yet).</summary>
+    public void AvatarLeaves()
+    {
+        _tracks.OnNext(new AvatarRoomTrack("avatar", "TR_video", AvatarTrackKind.Video, Subscribed: false));
+        _tracks.OnNext(new AvatarRoomTrack("avatar", "TR_audio", AvatarTrackKind.Audio, Subscribed: false));
+    }
 
     public void SetMediaReady() => _media.TrySetResult();
 
