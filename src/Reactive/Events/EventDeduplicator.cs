@@ -12,7 +12,9 @@ namespace KonPro.Streaming.Events;
 /// ring starts with room for <see cref="InitialCapacity"/> events and doubles when a burst fills it, up to
 /// <see cref="MaxCapacity"/>: a session keeps one, and one sized for the worst burst (48 B an event, 24.6 KB for 512) was
 /// the largest share of an idle session's memory.
-/// Times come from the session's <see cref="TimeProvider"/> (the clock of every timestamp in the SDK).
+/// Times come from the session's <see cref="TimeProvider"/> (the clock of every timestamp in the SDK): the monotonic
+/// timestamp each event was stamped with on arrival (<see cref="StreamingEvent.TryGetArrival"/>), read once per message
+/// by its connection, and the provider's own for events built any other way.
 /// Not thread-safe and takes no lock of its own: <see cref="EventIngest"/> calls it under its gate, the one lock of
 /// an event's way to the subscribers.
 /// </remarks>
@@ -50,7 +52,8 @@ internal sealed class EventDeduplicator
         }
 
         var key = EventKey.Of(evt);
-        var now = _time.GetTimestamp();
+        // An event stamped by its connection's ReceiveClock carries its arrival's timestamp: no clock read here (ADR 0019).
+        var now = evt.TryGetArrival(_time, out var arrived) ? arrived : _time.GetTimestamp();
         _channelsSeen |= 1 << (int)channel;
         ExpireOlderThanWindow(now);
 
