@@ -82,11 +82,19 @@ internal sealed class ReceiveClock
 /// </summary>
 internal sealed class ClockAnchor
 {
+    private readonly bool _ticksAreTimestamps;
+    private readonly double _ticksPerTimestamp;
+    private readonly double _timestampsPerTick;
+
     internal ClockAnchor(TimeProvider time, long timestamp, long utcTicks)
     {
         Time = time;
         Timestamp = timestamp;
         UtcTicks = utcTicks;
+        var frequency = time.TimestampFrequency;
+        _ticksAreTimestamps = frequency == TimeSpan.TicksPerSecond;
+        _ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / frequency;
+        _timestampsPerTick = (double)frequency / TimeSpan.TicksPerSecond;
     }
 
     /// <summary>The provider both readings came from.</summary>
@@ -102,20 +110,14 @@ internal sealed class ClockAnchor
     internal long UtcTicksAt(long timestamp)
     {
         var elapsed = timestamp - Timestamp;
-        var frequency = Time.TimestampFrequency;
-        return elapsed == 0 ? UtcTicks
-            : frequency == TimeSpan.TicksPerSecond ? UtcTicks + elapsed
-            : UtcTicks + (long)((double)elapsed * TimeSpan.TicksPerSecond / frequency);
+        return _ticksAreTimestamps ? UtcTicks + elapsed : UtcTicks + (long)(elapsed * _ticksPerTimestamp);
     }
 
     /// <summary>The monotonic timestamp of <paramref name="utcTicks"/> (a value of <see cref="UtcTicksAt"/>), to the tick.</summary>
     internal long TimestampAt(long utcTicks)
     {
         var elapsed = utcTicks - UtcTicks;
-        var frequency = Time.TimestampFrequency;
-        return elapsed == 0 ? Timestamp
-            : frequency == TimeSpan.TicksPerSecond ? Timestamp + elapsed
-            : Timestamp + (long)((double)elapsed * frequency / TimeSpan.TicksPerSecond);
+        return _ticksAreTimestamps ? Timestamp + elapsed : Timestamp + (long)(elapsed * _timestampsPerTick);
     }
 }
 
