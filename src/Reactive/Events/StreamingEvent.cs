@@ -41,6 +41,11 @@ public abstract record StreamingEvent
     }
 
     /// <summary>When the SDK received the event (from the client's <see cref="TimeProvider"/>).</summary>
+    /// <remarks>
+    /// For a received message and the system clock, derived from the monotonic clock read on arrival and a wall-clock
+    /// reading taken at most a second earlier: it may differ from <see cref="TimeProvider.GetUtcNow"/> at that moment
+    /// by the wall clock's drift over that second. Any other <see cref="TimeProvider"/> is asked for its wall clock.
+    /// </remarks>
     public DateTimeOffset ReceivedAt
     {
         get => _context.ToDateTimeOffset(_receivedAtUtcTicks);
