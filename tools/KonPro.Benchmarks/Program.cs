@@ -14,11 +14,16 @@ internal static class Program
               every benchmark once, one line each: name: value unit (baseline value unit, ratio R)
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --full
               the BenchmarkDotNet suite (the report in docs/benchmarks.md), then the load runs
-          dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor
-              only the REST calls against the constant-envelope Kestrel endpoint (SDK, generated client, raw POST)
-          dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor --pairs [--warm-up N]
-              the same endpoint, the SDK and the raw POST alone in alternating pairs (N warm-up pairs, 500 by default;
-              3,000 pairs measured)
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor [--warm-up jit-quiet]
+              only the REST calls against the constant-envelope Kestrel endpoint (SDK, generated client, raw POST);
+              jit-quiet: after the first pass, every client in turn until a second passes with nothing JIT-compiled
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor --pairs [--warm-up N|jit-quiet]
+              the same endpoint, the SDK and the raw POST alone in alternating pairs (N warm-up pairs, 500 by default,
+              or until a second of pairs passes with nothing JIT-compiled; 3,000 pairs measured); every setup also
+              prints what the JIT compiled while it measured
+          dotnet run -c Release --project tools/KonPro.Benchmarks -- --rest-floor-probes setups [--pairs|--same-kind] [--warm-up N]
+              either setup with each call's process CPU time, thread-pool work items, lock contentions and collections,
+              and what the JIT compiled while it measured (--same-kind: pairs of near-identical calls)
           dotnet run -c Release --project tools/KonPro.Benchmarks -- --event-pipeline [rounds]
               only the event path: the raw reader pass, the parser alone and the pipeline to 1 and 10 subscribers,
               interleaved for the given rounds (default 5), medians
@@ -67,9 +72,9 @@ internal static class Program
         {
             var warmUpAt = Array.IndexOf(args, "--warm-up");
             var warmUp = warmUpAt > 0 && warmUpAt + 1 < args.Length
-                ? int.Parse(args[warmUpAt + 1], System.Globalization.CultureInfo.InvariantCulture)
+                ? args[warmUpAt + 1] == "jit-quiet" ? Quick.RestFloor.UntilJitQuiet : int.Parse(args[warmUpAt + 1], System.Globalization.CultureInfo.InvariantCulture)
                 : Quick.RestFloor.PairWarmUp;
-            foreach (var line in args.Contains("--pairs") ? await Quick.RestFloor.RunPairsAsync(warmUp) : await Quick.RestFloor.RunAsync())
+            foreach (var line in args.Contains("--pairs") ? await Quick.RestFloor.RunPairsAsync(warmUp) : await Quick.RestFloor.RunAsync(warmUp == Quick.RestFloor.UntilJitQuiet))
             {
                 Console.WriteLine(line);
             }
@@ -90,6 +95,19 @@ internal static class Program
 
         if (args[0] == "--rest-floor-probes")
         {
+            if (args.Contains("setups"))
+            {
+                var at = Array.IndexOf(args, "--warm-up");
+                var n = at > 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : args.Contains("--pairs") ? Quick.RestFloor.PairWarmUp : 1000;
+                var mode = args.Contains("--pairs") ? "pairs" : args.Contains("--same-kind") ? "same-kind" : "six";
+                foreach (var line in await Floor.SetupProbes.RunAsync(mode, n))
+                {
+                    Console.WriteLine(line);
+                }
+
+                return 0;
+            }
+
             if (args.Contains("alloc"))
             {
                 foreach (var line in await Floor.FloorProbes.AllocationsAsync())

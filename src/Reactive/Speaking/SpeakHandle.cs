@@ -75,19 +75,38 @@ public sealed class SpeakHandle
         Completed.WaitAsync(timeout, _progress.TimeProvider, cancellationToken);
 
     /// <inheritdoc />
-    public override string ToString() => $"SpeakHandle {{ TaskId = {TaskId}, Status = {(Completed.IsCompleted ? Completed.Result.Outcome.ToString() : Started.IsCompleted ? "Speaking" : "Queued")} }}";
+    public override string ToString() => $"SpeakHandle {{ TaskId = {TaskId}, Status = {(_progress.IsDone ? _progress.Outcome.ToString() : _progress.HasStarted ? "Speaking" : "Queued")} }}";
 }
 
-/// <summary>The progress of one task, fed by events, whether or not a handle exists yet.</summary>
+/// <summary>
+/// The progress of one task, fed by events, whether or not a handle exists yet. Its two task sources are made only when
+/// someone asks for <see cref="Started"/> or <see cref="Completed"/> (a caller that never looks at the handle, or a task
+/// nobody awaits, costs this one object), and they are then set from what the task's events already said.
+/// </summary>
+/// <remarks>
+/// The task's course is one state, moved forward by compare-and-swap (pending, started, ended without starting, ended
+/// after starting), so a task source made while an event arrives reads the same course as the event's writer: the start
+/// counts only when it came before the end, as it does with sources made up front.
+/// </remarks>
 internal sealed class SpeakProgress
 {
-    private readonly TaskCompletionSource<AvatarStartTalking> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<SpeakResult> _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private const int Pending = 0;
+    private const int StartedState = 1;
+    private const int EndedUnstarted = 2;
+    private const int EndedStarted = 3;
+
+    private int _state;
+    private AvatarStartTalking? _startedEvent;
+    private SpeakOutcome _outcome;
+    private long? _durationMs;
+    private TaskCompletionSource<AvatarStartTalking>? _started;
+    private TaskCompletionSource<SpeakResult>? _completed;
     private IDisposable? _outcomeDeadline;
     private int _outcomeDeadlineArmed;
     private Histogram<double>? _latency;
     private DateTimeOffset _sentAt;
     private int _latencyRecorded;
+    private int _ending;
 
     public SpeakProgress(string taskId, TimeProvider timeProvider)
     {
@@ -99,11 +118,49 @@ internal sealed class SpeakProgress
 
     public TimeProvider TimeProvider { get; }
 
-    public Task<AvatarStartTalking> Started => _started.Task;
+    /// <summary>Completes at the task's start; cancelled when it ended without starting. Made on first use.</summary>
+    public Task<AvatarStartTalking> Started
+    {
+        get
+        {
+            var source = Volatile.Read(ref _started) ?? Made(ref _started);
+            // A full fence in Made (or in the writer that made it), then the state read once: see the remarks.
+            switch (Volatile.Read(ref _state))
+            {
+                case StartedState or EndedStarted:
+                    source.TrySetResult(_startedEvent!);
+                    break;
+                case EndedUnstarted:
+                    source.TrySetCanceled();
+                    break;
+            }
 
-    public Task<SpeakResult> Completed => _completed.Task;
+            return source.Task;
+        }
+    }
 
-    public bool IsDone => _completed.Task.IsCompleted;
+    /// <summary>Completes with the task's end. Made on first use.</summary>
+    public Task<SpeakResult> Completed
+    {
+        get
+        {
+            var source = Volatile.Read(ref _completed) ?? Made(ref _completed);
+            if (!source.Task.IsCompleted && Volatile.Read(ref _state) >= EndedUnstarted)
+            {
+                source.TrySetResult(new SpeakResult(TaskId, _outcome, _durationMs));
+            }
+
+            return source.Task;
+        }
+    }
+
+    public bool IsDone => Volatile.Read(ref _state) >= EndedUnstarted;
+
+    /// <summary>Whether the task has started (and has not ended without starting).</summary>
+    public bool HasStarted => Volatile.Read(ref _state) is StartedState or EndedStarted;
+
+    /// <summary>The task's outcome once <see cref="IsDone"/>.</summary>
+    public SpeakOutcome Outcome => _outcome;
 
     /// <summary>How long the server planned the speech to last, when it said.</summary>
     public long? PlannedDurationMs { get; set; }
@@ -113,9 +170,22 @@ internal sealed class SpeakProgress
 
     public void MarkStarted(AvatarStartTalking evt)
     {
-        if (_started.TrySetResult(evt) && Volatile.Read(ref _latency) is not null)
+        // The event is written before the state that publishes it; only the first start of a pending task counts.
+        if (Volatile.Read(ref _state) != Pending)
         {
-            RecordLatency(evt);
+            return;
+        }
+
+        Interlocked.CompareExchange(ref _startedEvent, evt, null);
+        if (Interlocked.CompareExchange(ref _state, StartedState, Pending) != Pending)
+        {
+            return;
+        }
+
+        Volatile.Read(ref _started)?.TrySetResult(_startedEvent!);
+        if (Volatile.Read(ref _latency) is not null)
+        {
+            RecordLatency(_startedEvent!);
         }
     }
 
@@ -128,9 +198,9 @@ internal sealed class SpeakProgress
         _sentAt = sentAt;
         // A full fence, so that this and MarkStarted cannot both miss the other.
         Interlocked.Exchange(ref _latency, latency);
-        if (_started.Task.IsCompletedSuccessfully)
+        if (HasStarted)
         {
-            RecordLatency(_started.Task.Result);
+            RecordLatency(_startedEvent!);
         }
     }
 
@@ -172,10 +242,36 @@ internal sealed class SpeakProgress
             outcome = SpeakOutcome.Interrupted;
         }
 
-        if (_completed.TrySetResult(new SpeakResult(TaskId, outcome, durationMs)))
+        // The first end counts: one caller wins the right to write the outcome, writes it, and only then publishes it
+        // by moving the state on (a start may move it meanwhile, from pending only, so the loop turns at most twice).
+        if (IsDone || Interlocked.CompareExchange(ref _ending, 1, 0) != 0)
         {
-            _started.TrySetCanceled();
-            Interlocked.Exchange(ref _outcomeDeadline, null)?.Dispose();
+            return;
         }
+
+        _outcome = outcome;
+        _durationMs = durationMs;
+        int state, ended;
+        do
+        {
+            state = Volatile.Read(ref _state);
+            ended = state == Pending ? EndedUnstarted : EndedStarted;
+        }
+        while (Interlocked.CompareExchange(ref _state, ended, state) != state);
+
+        if (ended == EndedUnstarted)
+        {
+            Volatile.Read(ref _started)?.TrySetCanceled();
+        }
+
+        Volatile.Read(ref _completed)?.TrySetResult(new SpeakResult(TaskId, outcome, durationMs));
+        Interlocked.Exchange(ref _outcomeDeadline, null)?.Dispose();
+    }
+
+    // Makes the task source a reader asked for, or takes the one another reader made first (a full fence either way).
+    private static TaskCompletionSource<T> Made<T>(ref TaskCompletionSource<T>? field)
+    {
+        var made = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return Interlocked.CompareExchange(ref field, made, null) ?? made;
     }
 }

@@ -20,7 +20,11 @@ internal sealed class ConstantEndpoint : IAsyncDisposable
     public const string SessionId = "floor-session";
 
     private static readonly byte[] Status = Encoding.UTF8.GetBytes("""{"code":100,"message":"success","data":{"status":"ok"}}""");
-    private static readonly byte[] Task = Encoding.UTF8.GetBytes("""{"code":100,"message":"success","data":{"task_id":"floor-task","duration_ms":1200}}""");
+    // Each task gets its own id, as the real server's do (a fixed-width counter patched into the constant answer): with one id
+    // for every task the SDK would find the first task's progress on every call and skip the tracking a real task costs.
+    private static readonly byte[] Task = Encoding.UTF8.GetBytes("""{"code":100,"message":"success","data":{"task_id":"floor-task-00000000","duration_ms":1200}}""");
+    private static readonly int TaskCounterAt = Array.IndexOf(Task, (byte)'0', Encoding.UTF8.GetByteCount("""{"code":100,"message":"success","data":{"task_id":"floor-task-"""));
+    private static long _tasks;
     private static readonly byte[] New = Encoding.UTF8.GetBytes(
         $$$"""{"code":100,"message":"success","data":{"session_id":"{{{SessionId}}}","access_token":"floor-room-token","url":"wss://room.invalid","livekit_agent_token":"floor-agent-token","is_paid":false,"session_duration_limit":86400,"realtime_endpoint":null,"sdp":null,"ice_servers":null,"ice_servers2":null}}""");
 
@@ -73,12 +77,29 @@ internal sealed class ConstantEndpoint : IAsyncDisposable
         }
 
         var path = context.Request.Path.Value ?? string.Empty;
-        var body = path.EndsWith("/task", StringComparison.Ordinal) ? Task
+        var isTask = path.EndsWith("/task", StringComparison.Ordinal);
+        var body = isTask ? Task
             : path.EndsWith("/new", StringComparison.Ordinal) ? New
             : Status;
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = body.Length;
+        if (isTask)
+        {
+            // The answer written straight into the response's buffer, its counter patched in: nothing allocated per task.
+            var span = context.Response.BodyWriter.GetSpan(body.Length);
+            body.CopyTo(span);
+            var id = (ulong)Interlocked.Increment(ref _tasks);
+            for (var i = TaskCounterAt + 7; i >= TaskCounterAt; i--, id /= 10)
+            {
+                span[i] = (byte)('0' + (int)(id % 10));
+            }
+
+            context.Response.BodyWriter.Advance(body.Length);
+            await context.Response.BodyWriter.FlushAsync();
+            return;
+        }
+
         await context.Response.Body.WriteAsync(body);
     }
 }

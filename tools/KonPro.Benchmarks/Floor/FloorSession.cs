@@ -64,11 +64,13 @@ internal sealed class FloorSession : IAsyncDisposable
 
     public Task SdkKeepAliveAsync() => Avatar.KeepAliveAsync();
 
-    public async Task SdkSpeakAsync() => await Avatar.SpeakAsync(_speak).ConfigureAwait(false);
+    // The call's own task (a Task<SpeakHandle> is a Task): an async wrapper here would charge the SDK's side with a state
+    // machine and an await that the raw POST's side does not pay.
+    public Task SdkSpeakAsync() => Avatar.SpeakAsync(_speak);
 
     public Task SdkKeepAliveWithoutResilienceAsync() => AvatarWithoutResilience.KeepAliveAsync();
 
-    public async Task SdkSpeakWithoutResilienceAsync() => await AvatarWithoutResilience.SpeakAsync(_speak).ConfigureAwait(false);
+    public Task SdkSpeakWithoutResilienceAsync() => AvatarWithoutResilience.SpeakAsync(_speak);
 
     public Task GeneratedKeepAliveAsync() => Generated.KeepAliveAsync(_keepAliveBody);
 

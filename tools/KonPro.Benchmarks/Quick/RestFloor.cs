@@ -13,12 +13,58 @@ internal static class RestFloor
     private const int WarmUp = 1000;
     private const int Iterations = 3000;
 
-    public static async Task<IReadOnlyList<QuickLine>> RunAsync()
+    public static async Task<IReadOnlyList<QuickLine>> RunAsync(bool untilJitQuiet = false)
     {
         await using var floor = await FloorSession.StartAsync();
         // A first pass warms everything up (JIT tiers, the connection pool); the second pass is the one reported.
         await MeasureAsync(floor);
-        return await MeasureAsync(floor);
+        if (!untilJitQuiet)
+        {
+            return await MeasureAsync(floor);
+        }
+
+        // Then, asked for, every client in turn until a second passes with nothing compiled (as the pairs' jit-quiet).
+        Func<Task>[] all =
+        [
+            floor.SdkKeepAliveAsync, floor.SdkKeepAliveWithoutResilienceAsync, floor.GeneratedKeepAliveAsync,
+            floor.RawKeepAlive.SendLikeGeneratedAsync, floor.RawKeepAlive.SendWithTimeoutTokenAsync, floor.RawKeepAlive.SendAsync,
+            floor.SdkSpeakAsync, floor.SdkSpeakWithoutResilienceAsync, floor.GeneratedSendTaskAsync,
+            floor.RawSpeak.SendLikeGeneratedAsync, floor.RawSpeak.SendWithTimeoutTokenAsync, floor.RawSpeak.SendAsync,
+        ];
+        var (rounds, took) = await WarmUntilJitQuietAsync(all);
+        var warm = new QuickLine("floor-warm-up-until-jit-quiet", rounds, "rounds of 12 calls", took.TotalMilliseconds, "ms", Informational: true);
+        return [warm, .. await MeasureAsync(floor)];
+    }
+
+    // Runs the calls in rounds until a whole JitQuietSpan passes with nothing compiled (at most JitQuietLimit): the
+    // runtime waits (100 ms by default) for a lull in new code before it promotes hot methods, so one short block without
+    // compilation proves nothing.
+    private static async Task<(int Rounds, TimeSpan Took)> WarmUntilJitQuietAsync(IReadOnlyList<Func<Task>> calls)
+    {
+        var rounds = 0;
+        var clock = Stopwatch.StartNew();
+        var quietSince = clock.Elapsed;
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (clock.Elapsed < JitQuietLimit && clock.Elapsed - quietSince < JitQuietSpan)
+        {
+            for (var i = 0; i < JitQuietBlock; i++)
+            {
+                foreach (var call in calls)
+                {
+                    await call();
+                }
+            }
+
+            rounds += JitQuietBlock;
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != compiled)
+            {
+                compiled = now;
+                quietSince = clock.Elapsed;
+            }
+        }
+
+        return (rounds, clock.Elapsed);
     }
 
     private static async Task<IReadOnlyList<QuickLine>> MeasureAsync(FloorSession floor)
@@ -48,16 +94,42 @@ internal static class RestFloor
     /// (<see cref="PairWarmUp"/> by default), medians of <see cref="Iterations"/> pairs. No other client runs between
     /// them, as in the shuffled six-way run.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="warmUp"/> = <see cref="UntilJitQuiet"/> the pairs run in blocks of
+    /// <see cref="JitQuietBlock"/> until a second of them passes in which the JIT compiled nothing (at most
+    /// <see cref="JitQuietLimit"/>), the same for both sides, and the number of pairs that took is printed.
+    /// </remarks>
     public static async Task<IReadOnlyList<QuickLine>> RunPairsAsync(int warmUp = PairWarmUp)
     {
         await using var floor = await FloorSession.StartAsync();
         var lines = new List<QuickLine>();
-        lines.AddRange(await RestOverhead.CompareAsync("floor-pairs-keep-alive-sdk", floor.SdkKeepAliveAsync, floor.RawKeepAlive.SendAsync, warmUp, Iterations));
-        lines.AddRange(await RestOverhead.CompareAsync("floor-pairs-speak-sdk", floor.SdkSpeakAsync, floor.RawSpeak.SendAsync, warmUp, Iterations));
+        lines.AddRange(await PairsAsync("floor-pairs-keep-alive-sdk", floor.SdkKeepAliveAsync, floor.RawKeepAlive.SendAsync, warmUp));
+        lines.AddRange(await PairsAsync("floor-pairs-speak-sdk", floor.SdkSpeakAsync, floor.RawSpeak.SendAsync, warmUp));
         return lines;
     }
 
+    private static async Task<IEnumerable<QuickLine>> PairsAsync(string name, Func<Task> sdk, Func<Task> raw, int warmUp)
+    {
+        if (warmUp != UntilJitQuiet)
+        {
+            return await RestOverhead.CompareAsync(name, sdk, raw, warmUp, Iterations);
+        }
+
+        var (pairs, took) = await WarmUntilJitQuietAsync([sdk, raw]);
+        var warm = new QuickLine($"{name}-warm-up-until-jit-quiet", pairs, "pairs", took.TotalMilliseconds, "ms", Informational: true);
+        return (await RestOverhead.CompareAsync(name, sdk, raw, warmUp: 0, Iterations)).Prepend(warm);
+    }
+
     internal const int PairWarmUp = 500;
+
+    /// <summary>The <c>--warm-up</c> value that means "until the JIT is quiet" (<c>--warm-up jit-quiet</c>).</summary>
+    internal const int UntilJitQuiet = -1;
+
+    private const int JitQuietBlock = 100;
+
+    private static readonly TimeSpan JitQuietSpan = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan JitQuietLimit = TimeSpan.FromSeconds(60);
 
     internal static async Task<IEnumerable<QuickLine>> CompareAsync(string name, Func<Task> raw, params (string Name, Func<Task> Call)[] clients)
     {
@@ -76,6 +148,8 @@ internal static class RestFloor
         // line (the raw POST its near-twin, the SDK the raw POST), so every line now meets the same mix of predecessors.
         var order = Enumerable.Range(0, calls.Length).ToArray();
         var random = new Random(13);
+        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime();
         for (var i = 0; i < Iterations; i++)
         {
             random.Shuffle(order);
@@ -85,6 +159,7 @@ internal static class RestFloor
             }
         }
 
+        var jit = QuickLine.JitWhileMeasured(name, System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods, System.Runtime.JitInfo.GetCompilationTime() - jitTime);
         var rawMedian = Measure.Percentile(times[^1], 50);
         var rawBytes = (double)bytes[^1] / Iterations;
         var lines = new List<QuickLine>();
@@ -94,6 +169,7 @@ internal static class RestFloor
             lines.Add(new QuickLine($"{name}-{clients[k].Name}-alloc", (double)bytes[k] / Iterations, "B/call", rawBytes, "B/call"));
         }
 
+        lines.Add(jit);
         return lines;
     }
 

@@ -49,6 +49,8 @@ internal static class RestOverhead
         var sdkTimes = new List<double>(iterations);
         var rawTimes = new List<double>(iterations);
         long sdkBytes = 0, rawBytes = 0;
+        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime();
         for (var i = 0; i < iterations; i++)
         {
             // Alternate which goes first so that neither always meets a warmer connection pool.
@@ -64,6 +66,7 @@ internal static class RestOverhead
             }
         }
 
+        var jit = QuickLine.JitWhileMeasured(name, System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods, System.Runtime.JitInfo.GetCompilationTime() - jitTime);
         var sdkMedian = Measure.Percentile(sdkTimes, 50);
         var rawMedian = Measure.Percentile(rawTimes, 50);
         return
@@ -71,6 +74,7 @@ internal static class RestOverhead
             new QuickLine(name, sdkMedian, "us/call", rawMedian, "us/call"),
             // Process-wide bytes per call: the in-process fake's share is the same on both sides.
             new QuickLine($"{name}-alloc", (double)sdkBytes / iterations, "B/call", (double)rawBytes / iterations, "B/call"),
+            jit,
         ];
     }
 
