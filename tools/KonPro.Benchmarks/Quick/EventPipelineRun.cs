@@ -65,12 +65,7 @@ internal static class EventPipelineRun
             using var pipeline = new Micro.EventPipelineBenchmarks.Pipeline(1);
             var name = mix.ToString().ToLowerInvariant();
             mixes.Add(new QuickLine($"event-pipeline-1-alloc-{name}", AllocationPerEvent(pipeline, mixRounds), "B/event", 0, "B/event"));
-            mixes.Add(new QuickLine(
-                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"event-text-{name} ({total:N0} texts of {textBytes:0.0} UTF-8 B on average)"),
-                100.0 * distinct / total,
-                "% distinct",
-                0,
-                "-"));
+            mixes.Add(new QuickLine($"event-text-{name}", distinct, $"distinct texts of {total:N0}", textBytes, "UTF-8 B a text on average", Informational: true));
         }
 
         var rawRate = Median(raw, r => r.PerSecond);
