@@ -12,7 +12,9 @@ namespace KonPro.Streaming.Events;
 /// ring starts with room for <see cref="InitialCapacity"/> events and doubles when a burst fills it, up to
 /// <see cref="MaxCapacity"/>: a session keeps one, and one sized for the worst burst (48 B an event, 24.6 KB for 512) was
 /// the largest share of an idle session's memory.
-/// Times come from the session's <see cref="TimeProvider"/> (the clock of every timestamp in the SDK).
+/// Times come from the session's <see cref="TimeProvider"/> (the clock of every timestamp in the SDK): the monotonic
+/// timestamp each event was stamped with on arrival (<see cref="StreamingEvent.TryGetArrival"/>), read once per message
+/// by its connection, and the provider's own for events built any other way.
 /// Not thread-safe and takes no lock of its own: <see cref="EventIngest"/> calls it under its gate, the one lock of
 /// an event's way to the subscribers.
 /// </remarks>
@@ -21,19 +23,24 @@ internal sealed class EventDeduplicator
     /// <summary>How far apart the two channels' copies of one event may arrive.</summary>
     internal static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
 
-    /// <summary>The ring's first size.</summary>
+    /// <summary>The ring's first size (a power of two, as <see cref="MaxCapacity"/>: the ring doubles from one to the other).</summary>
     internal const int InitialCapacity = 8;
 
     /// <summary>The most events the ring remembers; beyond it the oldest is forgotten, window or not.</summary>
     internal const int MaxCapacity = 512;
 
     private readonly TimeProvider _time;
-    private Recent[] _recent = new Recent[InitialCapacity];
+    private readonly long _windowInTimestampUnits;
+    private Recent[] _recent = new Recent[InitialCapacity]; // a power of two long: indexes wrap with a mask
     private int _recentStart;
     private int _recentCount;
     private int _channelsSeen;
 
-    public EventDeduplicator(TimeProvider time) => _time = time;
+    public EventDeduplicator(TimeProvider time)
+    {
+        _time = time;
+        _windowInTimestampUnits = (long)(Window.TotalSeconds * time.TimestampFrequency);
+    }
 
     /// <summary>How many events the ring has room for now (it grows with the bursts it sees).</summary>
     internal int Capacity => _recent.Length;
@@ -50,7 +57,8 @@ internal sealed class EventDeduplicator
         }
 
         var key = EventKey.Of(evt);
-        var now = _time.GetTimestamp();
+        // An event stamped by its connection's ReceiveClock carries its arrival's timestamp: no clock read here (ADR 0019).
+        var now = evt.TryGetArrival(_time, out var arrived) ? arrived : _time.GetTimestamp();
         _channelsSeen |= 1 << (int)channel;
         ExpireOlderThanWindow(now);
 
@@ -66,10 +74,12 @@ internal sealed class EventDeduplicator
 
     private void ExpireOlderThanWindow(long now)
     {
-        while (_recentCount > 0 && _time.GetElapsedTime(_recent[_recentStart].At, now) > Window)
+        // The window in the provider's timestamp units: what GetElapsedTime(At, now) > Window says, without its
+        // division on every event.
+        while (_recentCount > 0 && now - _recent[_recentStart].At > _windowInTimestampUnits)
         {
             _recent[_recentStart] = default;
-            _recentStart = (_recentStart + 1) % _recent.Length;
+            _recentStart = (_recentStart + 1) & (_recent.Length - 1);
             _recentCount--;
         }
     }
@@ -78,7 +88,7 @@ internal sealed class EventDeduplicator
     {
         for (var i = 0; i < _recentCount; i++)
         {
-            ref var entry = ref _recent[(_recentStart + i) % _recent.Length];
+            ref var entry = ref _recent[(_recentStart + i) & (_recent.Length - 1)];
             if (!entry.Consumed && entry.Channel != channel && entry.Key == key)
             {
                 entry = entry with { Consumed = true };
@@ -99,12 +109,12 @@ internal sealed class EventDeduplicator
             }
             else
             {
-                _recentStart = (_recentStart + 1) % _recent.Length;
+                _recentStart = (_recentStart + 1) & (_recent.Length - 1);
                 _recentCount--;
             }
         }
 
-        _recent[(_recentStart + _recentCount) % _recent.Length] = entry;
+        _recent[(_recentStart + _recentCount) & (_recent.Length - 1)] = entry;
         _recentCount++;
     }
 

@@ -57,6 +57,72 @@ internal sealed class EventHub<T>
     }
 
     /// <summary>
+    /// Publishes <paramref name="value"/> in the caller's order (taken under the caller's lock, as <see cref="Enqueue"/>
+    /// is), without the queue when it can: when no thread is delivering and nothing waits, the caller becomes the
+    /// deliverer (<see cref="PublishResult.Claimed"/>) and must call <see cref="DeliverClaimed"/> (outside its lock) with the
+    /// same value; a value published by another thread meanwhile is queued behind it and delivered by that call, so the
+    /// order stays the order of the calls. Otherwise the value is queued (<see cref="PublishResult.Queued"/>: call
+    /// <see cref="Drain"/>), or the hub has completed (<see cref="PublishResult.Completed"/>: nothing happened). For
+    /// hubs that do not replay.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <param name="afterDelivery">Runs with the value on the delivering thread once every observer has it, before the next value.</param>
+    /// <returns>What the caller must do next.</returns>
+    public PublishResult Publish(T value, Action<T>? afterDelivery = null)
+    {
+        if (_replayLatest)
+        {
+            return Enqueue(value, afterDelivery) ? PublishResult.Queued : PublishResult.Completed;
+        }
+
+        if (_completed)
+        {
+            return PublishResult.Completed;
+        }
+
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            if (Volatile.Read(ref _pending) is not { IsEmpty: false })
+            {
+                return PublishResult.Claimed;
+            }
+
+            // Values wait (a drainer let go of the flag and is about to look again): this one goes behind them, and
+            // this caller, holding the flag, delivers them all.
+            Queue.Enqueue(new Pending(value, null, afterDelivery));
+            return PublishResult.QueuedAndClaimed;
+        }
+
+        Queue.Enqueue(new Pending(value, null, afterDelivery));
+        return PublishResult.Queued;
+    }
+
+    /// <summary>
+    /// Delivers the value <see cref="Publish"/> claimed delivery of (<paramref name="claimed"/> is
+    /// <see cref="PublishResult.Claimed"/>: <paramref name="value"/> first; <see cref="PublishResult.QueuedAndClaimed"/>:
+    /// it is in the queue), then whatever was queued behind it, and lets go of the draining flag as <see cref="Drain"/> does.
+    /// </summary>
+    /// <param name="claimed">What <see cref="Publish"/> returned.</param>
+    /// <param name="value">The value published.</param>
+    /// <param name="afterDelivery">The same callback as given to <see cref="Publish"/>.</param>
+    public void DeliverClaimed(PublishResult claimed, T value, Action<T>? afterDelivery)
+    {
+        switch (claimed)
+        {
+            case PublishResult.Claimed:
+                Run(new Pending(value, null, afterDelivery));
+                DrainHeld();
+                break;
+            case PublishResult.QueuedAndClaimed:
+                DrainHeld();
+                break;
+            case PublishResult.Queued:
+                Drain();
+                break;
+        }
+    }
+
+    /// <summary>
     /// Queues <paramref name="value"/> without delivering it; call <see cref="Drain"/> (outside any lock) to deliver.
     /// Callers that publish from several threads keep their order under a lock of their own.
     /// </summary>
@@ -261,7 +327,16 @@ internal sealed class EventHub<T>
     /// </summary>
     public void Drain()
     {
-        while (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            DrainHeld();
+        }
+    }
+
+    // Drains while this thread holds the draining flag; lets go of it and looks once more (see Drain).
+    private void DrainHeld()
+    {
+        do
         {
             var queue = Volatile.Read(ref _pending);
             while (queue is not null && queue.TryDequeue(out var next))
@@ -277,6 +352,7 @@ internal sealed class EventHub<T>
                 return;
             }
         }
+        while (Interlocked.CompareExchange(ref _draining, 1, 0) == 0);
     }
 
     private void Run(Pending next)
@@ -348,4 +424,20 @@ internal sealed class EventHub<T>
             }
         }
     }
+}
+
+/// <summary>What <see cref="EventHub{T}.Publish"/> did, and so what its caller does next.</summary>
+internal enum PublishResult
+{
+    /// <summary>The hub has completed: nothing was published.</summary>
+    Completed,
+
+    /// <summary>Queued behind another thread's delivery: call <see cref="EventHub{T}.Drain"/>.</summary>
+    Queued,
+
+    /// <summary>Not queued: this caller delivers it, with <see cref="EventHub{T}.DeliverClaimed"/>.</summary>
+    Claimed,
+
+    /// <summary>Queued behind values that wait, and this caller delivers them all, with <see cref="EventHub{T}.DeliverClaimed"/>.</summary>
+    QueuedAndClaimed,
 }

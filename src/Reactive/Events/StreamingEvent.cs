@@ -23,17 +23,75 @@ public abstract record StreamingEvent
     /// <summary>The event's wire name, one of <see cref="StreamingEvents"/> (or any name, for unknown events).</summary>
     public abstract string Name { get; }
 
+    // The session id, the extra fields and ReceivedAt's offset live in one context shared by the events of a
+    // connection, the instant as UTC ticks: 24 bytes where the three properties' own fields took 32 (EventContext).
+    // The records' equality compares these fields: EventContext's equality is the session id's and the dictionary's,
+    // and the ticks are the instant, which is what DateTimeOffset's equality compares.
+    private EventContext _context = EventContext.None;
+    private long _receivedAtUtcTicks;
+
     /// <summary>The task the event belongs to, when it has one.</summary>
     public string? TaskId { get; init; }
 
     /// <summary>The session the event belongs to.</summary>
-    public string? SessionId { get; init; }
+    public string? SessionId
+    {
+        get => _context.SessionId;
+        init => _context = _context.WithSessionId(value);
+    }
 
     /// <summary>When the SDK received the event (from the client's <see cref="TimeProvider"/>).</summary>
-    public DateTimeOffset ReceivedAt { get; init; }
+    /// <remarks>
+    /// For a received message and the system clock, derived from the monotonic clock read on arrival and a wall-clock
+    /// reading taken at most a second earlier: it may differ from <see cref="TimeProvider.GetUtcNow"/> at that moment
+    /// by the wall clock's drift over that second. Any other <see cref="TimeProvider"/> is asked for its wall clock.
+    /// </remarks>
+    public DateTimeOffset ReceivedAt
+    {
+        get => _context.ToDateTimeOffset(_receivedAtUtcTicks);
+        init
+        {
+            _receivedAtUtcTicks = value.UtcTicks;
+            _context = _context.WithTimeSetDirectly(value.Offset);
+        }
+    }
 
     /// <summary>Fields of the wire message that this record does not model, by name.</summary>
-    public IReadOnlyDictionary<string, JsonElement> ExtraFields { get; init; } = NoExtraFields;
+    public IReadOnlyDictionary<string, JsonElement> ExtraFields
+    {
+        get => _context.ExtraFields;
+        init => _context = _context.WithExtraFields(value);
+    }
+
+    /// <summary>The shared context (session id, extra fields, offset, clock anchor); the parser sets it whole.</summary>
+    internal EventContext Context
+    {
+        get => _context;
+        init => _context = value;
+    }
+
+    /// <summary><see cref="ReceivedAt"/> in UTC ticks; set with <see cref="Context"/>, whose anchor it was derived from.</summary>
+    internal long ReceivedAtUtcTicks
+    {
+        get => _receivedAtUtcTicks;
+        init => _receivedAtUtcTicks = value;
+    }
+
+    /// <summary>
+    /// The monotonic timestamp (of <paramref name="time"/>) at which the event arrived, when its time was stamped by a
+    /// <see cref="ReceiveClock"/> of that provider; <see langword="false"/> for events built any other way.
+    /// </summary>
+    internal bool TryGetArrival(TimeProvider time, out long timestamp)
+    {
+        if (_context.Anchor is { } anchor && ReferenceEquals(anchor.Time, time))
+        {
+            timestamp = anchor.TimestampAt(_receivedAtUtcTicks);
+            return true;
+        }
+
+        timestamp = 0;
+        return false;
+    }
 }
 
 /// <summary>The avatar began speaking a task (<c>avatar_start_talking</c>).</summary>

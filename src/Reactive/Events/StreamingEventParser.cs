@@ -114,6 +114,37 @@ internal static class StreamingEventParser
         DateTimeOffset receivedAt,
         StreamingEventParserCache? cache,
         out StreamingEvent? evt,
+        out string? clientEventName) =>
+        Parse(utf8Json, nameProperty, sessionId, receivedAt.UtcTicks, receivedAt.Offset, anchor: null, cache, out evt, out clientEventName);
+
+    /// <summary>Parses one message stamped by a <see cref="ReceiveClock"/> and says what it was.</summary>
+    /// <param name="utf8Json">The whole message.</param>
+    /// <param name="nameProperty"><c>event_type</c> on the chat socket, <c>type</c> on the LiveKit data channel.</param>
+    /// <param name="sessionId">The session the message came from (used when the message does not name one).</param>
+    /// <param name="received">When the message arrived: the event keeps its anchor, so the deduplicator reads no clock.</param>
+    /// <param name="cache">A per-connection cache of the last task id and the shared context, or <see langword="null"/>.</param>
+    /// <param name="evt">The event, for <see cref="WireParseResult.Event"/>; otherwise <see langword="null"/>.</param>
+    /// <param name="clientEventName">The refused name, for <see cref="WireParseResult.ClientEventName"/>.</param>
+    /// <returns>What the message was. Never throws for any input.</returns>
+    internal static WireParseResult Parse(
+        ReadOnlySpan<byte> utf8Json,
+        string nameProperty,
+        string? sessionId,
+        ReceiveStamp received,
+        StreamingEventParserCache? cache,
+        out StreamingEvent? evt,
+        out string? clientEventName) =>
+        Parse(utf8Json, nameProperty, sessionId, received.UtcTicks, TimeSpan.Zero, received.Anchor, cache, out evt, out clientEventName);
+
+    private static WireParseResult Parse(
+        ReadOnlySpan<byte> utf8Json,
+        string nameProperty,
+        string? sessionId,
+        long receivedAtUtcTicks,
+        TimeSpan offset,
+        ClockAnchor? anchor,
+        StreamingEventParserCache? cache,
+        out StreamingEvent? evt,
         out string? clientEventName)
     {
         ArgumentNullException.ThrowIfNull(nameProperty);
@@ -155,7 +186,11 @@ internal static class StreamingEventParser
                 return WireParseResult.ClientEventName;
             }
 
-            evt = Build(utf8Json, ref fields, sessionId, receivedAt);
+            var sid = fields.SessionId ?? sessionId;
+            var context = fields.Extra is { } extra ? new EventContext(sid, extra, offset, anchor)
+                : cache is not null ? cache.Context(sid, offset, anchor)
+                : new EventContext(sid, StreamingEvent.NoExtraFields, offset, anchor);
+            evt = Build(utf8Json, ref fields, context, receivedAtUtcTicks);
             return WireParseResult.Event;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
@@ -409,54 +444,53 @@ internal static class StreamingEventParser
         _ => true,
     };
 
-    private static StreamingEvent Build(ReadOnlySpan<byte> utf8Json, ref Fields fields, string? sessionId, DateTimeOffset receivedAt)
+    private static StreamingEvent Build(ReadOnlySpan<byte> utf8Json, ref Fields fields, EventContext context, long receivedAtUtcTicks)
     {
         var taskId = fields.TaskId;
-        var sid = fields.SessionId ?? sessionId;
-        var extras = fields.Extra ?? StreamingEvent.NoExtraFields;
 
-        // Every record is built with one object initializer: one allocation, no `with` copy.
+        // Every record is built with one object initializer: one allocation (the context is the connection's, shared),
+        // no `with` copy.
         return fields.Kind switch
         {
             Kind.AvatarStartTalking => new AvatarStartTalking
             {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
+                TaskId = taskId, Context = context, ReceivedAtUtcTicks = receivedAtUtcTicks,
             },
             Kind.AvatarTalkingMessage => new AvatarTalkingMessage
             {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, Message = fields.Message ?? string.Empty,
+                TaskId = taskId, Context = context, ReceivedAtUtcTicks = receivedAtUtcTicks, Message = fields.Message ?? string.Empty,
             },
             Kind.AvatarEndMessage => new AvatarEndMessage
             {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
+                TaskId = taskId, Context = context, ReceivedAtUtcTicks = receivedAtUtcTicks,
             },
             Kind.AvatarStopTalking => new AvatarStopTalking
             {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, DurationMs = fields.DurationMs,
+                TaskId = taskId, Context = context, ReceivedAtUtcTicks = receivedAtUtcTicks, DurationMs = fields.DurationMs,
             },
             Kind.UserStart => new UserStart
             {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
+                TaskId = taskId, Context = context, ReceivedAtUtcTicks = receivedAtUtcTicks,
             },
             Kind.UserStop => new UserStop
             {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
+                TaskId = taskId, Context = context, ReceivedAtUtcTicks = receivedAtUtcTicks,
             },
             Kind.UserTalkingMessage => new UserTalkingMessage
             {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, Message = fields.Message ?? string.Empty,
+                TaskId = taskId, Context = context, ReceivedAtUtcTicks = receivedAtUtcTicks, Message = fields.Message ?? string.Empty,
             },
             Kind.UserEndMessage => new UserEndMessage
             {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
+                TaskId = taskId, Context = context, ReceivedAtUtcTicks = receivedAtUtcTicks,
             },
             Kind.UserSilence => new UserSilence
             {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras, SilenceTimes = fields.SilenceTimes, CountDown = fields.CountDown,
+                TaskId = taskId, Context = context, ReceivedAtUtcTicks = receivedAtUtcTicks, SilenceTimes = fields.SilenceTimes, CountDown = fields.CountDown,
             },
             _ => new UnknownStreamingEvent(fields.KindName!, Encoding.UTF8.GetString(utf8Json))
             {
-                TaskId = taskId, SessionId = sid, ReceivedAt = receivedAt, ExtraFields = extras,
+                TaskId = taskId, Context = context, ReceivedAtUtcTicks = receivedAtUtcTicks,
             },
         };
     }
@@ -650,6 +684,7 @@ internal sealed class StreamingEventParserCache
     private int _lastTaskIdLength;
     private string? _sessionId;
     private byte[] _sessionIdUtf8 = [];
+    private EventContext? _context;
 
     /// <summary>The task id of the last event that had one.</summary>
     internal string? LastTaskId { get; private set; }
@@ -674,6 +709,22 @@ internal sealed class StreamingEventParserCache
         }
 
         _lastTaskIdLength = Encoding.UTF8.GetBytes(taskId, _lastTaskIdUtf8);
+    }
+
+    /// <summary>
+    /// The context the connection's events share (no extra fields): the one made for the last event, while its session
+    /// id (the same instance), offset and clock anchor stay the same, so an event costs no context of its own.
+    /// </summary>
+    internal EventContext Context(string? sessionId, TimeSpan offset, ClockAnchor? anchor)
+    {
+        var context = _context;
+        if (context is null || !ReferenceEquals(context.SessionId, sessionId) || context.Offset != offset || !ReferenceEquals(context.Anchor, anchor))
+        {
+            context = new EventContext(sessionId, StreamingEvent.NoExtraFields, offset, anchor);
+            _context = context;
+        }
+
+        return context;
     }
 
     /// <summary>The UTF-8 bytes of <paramref name="sessionId"/>, encoded once per session id.</summary>

@@ -42,6 +42,7 @@ internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
     private readonly IObservable<ChatSocketStatus> _status;
     private readonly FrameEncoder _encoder = new();
     private readonly StreamingEventParserCache _parserCache = new();
+    private readonly ReceiveClock _clock;
     private long _droppedSinceOpen;
 
     /// <summary>Creates a chat socket; nothing happens on the network until <see cref="ConnectAsync"/>.</summary>
@@ -53,6 +54,7 @@ internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _clock = new ReceiveClock(options.TimeProvider);
         _logger = options.Logger;
         _redactedUri = options.RedactedUri();
         _core = new ReconnectingWebSocket(
@@ -159,7 +161,7 @@ internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
     /// <returns>Completes when the socket is closed.</returns>
     public ValueTask DisposeAsync() => _core.DisposeAsync();
 
-    void IWebSocketProtocol.OnMessage(ReadOnlySpan<byte> message, WebSocketMessageType type)
+    void IWebSocketProtocol.OnMessage(ReadOnlySpan<byte> message, WebSocketMessageType type, long receivedTimestamp)
     {
         if (type == WebSocketMessageType.Binary)
         {
@@ -167,7 +169,7 @@ internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
             return;
         }
 
-        Dispatch(message);
+        Dispatch(message, receivedTimestamp);
     }
 
     bool IWebSocketProtocol.IsFinal(int closeStatus) => !ChatSocketCloseStatus.IsRetryable(ChatSocketCloseStatus.ToReason(closeStatus));
@@ -230,7 +232,7 @@ internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
         }
     }
 
-    private void Dispatch(ReadOnlySpan<byte> message)
+    private void Dispatch(ReadOnlySpan<byte> message, long receivedTimestamp)
     {
         StreamingEvent? evt;
         string? clientEventName;
@@ -240,7 +242,7 @@ internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
                     message,
                     StreamingEventParser.ChatSocketNameProperty,
                     _options.SessionId,
-                    _options.TimeProvider.GetUtcNow(),
+                    _clock.At(receivedTimestamp),
                     _parserCache,
                     out evt,
                     out clientEventName) != WireParseResult.Event)

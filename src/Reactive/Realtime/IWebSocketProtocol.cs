@@ -12,7 +12,8 @@ internal interface IWebSocketProtocol
     /// <summary>A whole message arrived (never more than the options' <c>MaxMessageBytes</c>). Called from the one receive loop, never concurrently.</summary>
     /// <param name="message">The message's bytes; valid only during the call.</param>
     /// <param name="type">Text or binary.</param>
-    void OnMessage(ReadOnlySpan<byte> message, WebSocketMessageType type);
+    /// <param name="receivedTimestamp">When its last frame arrived (<see cref="TimeProvider.GetTimestamp"/> of the options' provider, read once by the core).</param>
+    void OnMessage(ReadOnlySpan<byte> message, WebSocketMessageType type, long receivedTimestamp);
 
     /// <summary>Whether the server's close status ends the socket for good (the protocol document's final statuses).</summary>
     /// <param name="closeStatus">The status.</param>

@@ -36,7 +36,7 @@ internal sealed partial class ReconnectingWebSocket
                 // Past the limit, the rest of the message is read over the buffer's start and dropped.
                 var target = oversized ? holder.Buffer.AsMemory() : holder.Buffer.AsMemory(count);
                 var result = await socket.ReceiveAsync(target, token).ConfigureAwait(false);
-                Heard();
+                var heardAt = HeardAt();
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return ((int?)socket.CloseStatus ?? (int)WebSocketCloseStatus.Empty, socket.CloseStatusDescription);
@@ -60,7 +60,7 @@ internal sealed partial class ReconnectingWebSocket
                 }
                 else
                 {
-                    _protocol.OnMessage(holder.Buffer.AsSpan(0, count), result.MessageType);
+                    _protocol.OnMessage(holder.Buffer.AsSpan(0, count), result.MessageType, heardAt);
                 }
 
                 count = 0;

@@ -9,8 +9,16 @@ namespace KonPro.Streaming.Realtime;
 /// </summary>
 internal sealed partial class ReconnectingWebSocket
 {
-    // Something arrived from the server (a message, a frame of one, a pong): the silence watchdog counts from now.
-    private void Heard() => Volatile.Write(ref _lastHeard, _options.TimeProvider.GetTimestamp());
+    // Something arrived from the server (a message, a frame of one, a pong): the silence watchdog counts from now. The
+    // timestamp is also the arrival time the protocol stamps a whole message with (one clock read per message, ADR 0019).
+    private void Heard() => HeardAt();
+
+    private long HeardAt()
+    {
+        var now = _options.TimeProvider.GetTimestamp();
+        Volatile.Write(ref _lastHeard, now);
+        return now;
+    }
 
     // Drops the connection as a network loss once the server has not been heard from for the silence timeout: the
     // timer is due at the last byte's time plus the timeout, and moves on when something arrived meanwhile. A live

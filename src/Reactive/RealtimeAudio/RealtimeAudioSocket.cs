@@ -345,7 +345,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable, IWebSocketProtocol
 
     private string NextId(string kind) => $"{kind}_{_idPrefix}_{Interlocked.Increment(ref _ids)}";
 
-    void IWebSocketProtocol.OnMessage(ReadOnlySpan<byte> message, WebSocketMessageType type)
+    void IWebSocketProtocol.OnMessage(ReadOnlySpan<byte> message, WebSocketMessageType type, long receivedTimestamp)
     {
         if (type == WebSocketMessageType.Text)
         {

@@ -13,7 +13,8 @@ namespace KonPro.Streaming.Events;
 /// The chat socket's loop and the room reader's loop may call it at once: one gate keeps the derived state and the
 /// published order the same, and delivery happens outside it (the hubs serialize it). That gate is the only lock an
 /// event takes on its way to the subscribers (the deduplicator has none of its own; the hub's queue is lock-free), save
-/// the speak tracker's for a task's start and stop.
+/// the speak tracker's for a task's start and stop. When no other thread is delivering, the event does not go through
+/// the hub's queue at all: the ingesting thread claims delivery under the gate and delivers it after.
 /// </summary>
 internal sealed class EventIngest
 {
@@ -72,6 +73,7 @@ internal sealed class EventIngest
         var avatarChanged = false;
         var userChanged = false;
         Action<StreamingEvent>? afterDelivery = null;
+        PublishResult published;
 
         // The one lock of an event's way to its subscribers: the deduplicator, the talking flags and the order in
         // which events enter the hub's queue are kept under it; the hub's queue itself takes no lock.
@@ -107,7 +109,9 @@ internal sealed class EventIngest
                 avatarChanged = AvatarTalking.EnqueueIfChanged(_avatarTalkingTracker.Apply(evt));
             }
 
-            if (!Events.Enqueue(evt, afterDelivery) && afterDelivery is not null)
+            // Without the hub's queue when no other thread delivers (Publish): the order is still this gate's.
+            published = Events.Publish(evt, afterDelivery);
+            if (published == PublishResult.Completed && afterDelivery is not null)
             {
                 // The stream has completed (the session closed): no delivery to wait for.
                 afterDelivery(evt);
@@ -125,7 +129,7 @@ internal sealed class EventIngest
             UserTalking.Drain();
         }
 
-        Events.Drain();
+        Events.DeliverClaimed(published, evt, afterDelivery);
     }
 
     // Runs on the delivering thread once every subscriber has the start or stop (see Ingest).

@@ -24,7 +24,8 @@ internal sealed class RoomEventReader : IDisposable
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly EventIngest _ingest;
     private readonly string? _sessionId;
-    private readonly TimeProvider _time;
+    private readonly ReceiveClock _clock;
+    private readonly StreamingEventParserCache _parserCache = new(); // only the loop parses
     private readonly ILogger _logger;
     private readonly System.Diagnostics.Metrics.Counter<long>? _refused;
     private readonly Action<Exception?> _onEnded;
@@ -38,17 +39,17 @@ internal sealed class RoomEventReader : IDisposable
     {
         _ingest = ingest;
         _sessionId = sessionId;
-        _time = time;
+        _clock = new ReceiveClock(time);
         _logger = logger;
         _refused = refused;
         _onEnded = onEnded;
         _onAvatarMedia = onAvatarMedia;
         Loop = Task.Run(ReadAsync);
         var data = room.DataMessages.Subscribe(
-            message => _queue.Writer.TryWrite(Item.Data(message, _time.GetUtcNow())),
+            message => _queue.Writer.TryWrite(Item.Data(message, _clock.Now())),
             error => _queue.Writer.TryWrite(Item.Ended(error)),
             () => _queue.Writer.TryWrite(Item.Ended(null)));
-        var quality = room.ConnectionQuality.Subscribe(q => _queue.Writer.TryWrite(Item.Quality(q, _time.GetUtcNow())));
+        var quality = room.ConnectionQuality.Subscribe(q => _queue.Writer.TryWrite(Item.Quality(q, _clock.Now())));
         var tracks = onAvatarMedia is null
             ? System.Reactive.Disposables.Disposable.Empty
             : room.Tracks.Subscribe(track => _queue.Writer.TryWrite(Item.TrackChanged(track)), static _ => { });
@@ -114,7 +115,7 @@ internal sealed class RoomEventReader : IDisposable
                 Read(item.Message!, item.At);
                 break;
             case ItemKind.Quality:
-                _ingest.Ingest(new ConnectionQualityChanged { SessionId = _sessionId, ReceivedAt = item.At, Quality = item.ConnectionQuality }, EventChannel.Client);
+                _ingest.Ingest(new ConnectionQualityChanged { SessionId = _sessionId, ReceivedAt = item.At.UtcDateTime, Quality = item.ConnectionQuality }, EventChannel.Client);
                 break;
             case ItemKind.Track:
                 OnTrack(item.Track!);
@@ -146,12 +147,12 @@ internal sealed class RoomEventReader : IDisposable
         }
     }
 
-    private void Read(AvatarRoomDataMessage data, DateTimeOffset receivedAt)
+    private void Read(AvatarRoomDataMessage data, ReceiveStamp receivedAt)
     {
         if (data.Sender is not (AvatarRoomDataSender.Avatar or AvatarRoomDataSender.Server))
         {
             Log.ParticipantData(_logger, data.ParticipantIdentity ?? string.Empty, data.Topic, data.Payload.Length);
-            _ingest.ParticipantData.OnNext(data with { SessionId = _sessionId, ReceivedAt = receivedAt });
+            _ingest.ParticipantData.OnNext(data with { SessionId = _sessionId, ReceivedAt = receivedAt.UtcDateTime });
             return;
         }
 
@@ -162,9 +163,9 @@ internal sealed class RoomEventReader : IDisposable
     }
 
     // The parser never throws (StreamingEventParser.Parse; fuzzed), so a message is an event, refused or malformed.
-    private StreamingEvent? Parse(ReadOnlySpan<byte> message, DateTimeOffset receivedAt)
+    private StreamingEvent? Parse(ReadOnlySpan<byte> message, ReceiveStamp receivedAt)
     {
-        switch (StreamingEventParser.Parse(message, StreamingEventParser.DataChannelNameProperty, _sessionId, receivedAt, cache: null, out var evt, out var clientEventName))
+        switch (StreamingEventParser.Parse(message, StreamingEventParser.DataChannelNameProperty, _sessionId, receivedAt, _parserCache, out var evt, out var clientEventName))
         {
             case WireParseResult.Event:
                 return evt;
@@ -188,11 +189,11 @@ internal sealed class RoomEventReader : IDisposable
         Ended,
     }
 
-    private readonly record struct Item(ItemKind Kind, AvatarRoomDataMessage? Message, ConnectionQuality ConnectionQuality, DateTimeOffset At, Exception? Error, AvatarRoomTrack? Track = null, TaskCompletionSource? Reached = null)
+    private readonly record struct Item(ItemKind Kind, AvatarRoomDataMessage? Message, ConnectionQuality ConnectionQuality, ReceiveStamp At, Exception? Error, AvatarRoomTrack? Track = null, TaskCompletionSource? Reached = null)
     {
-        public static Item Data(AvatarRoomDataMessage message, DateTimeOffset at) => new(ItemKind.Data, message, default, at, null);
+        public static Item Data(AvatarRoomDataMessage message, ReceiveStamp at) => new(ItemKind.Data, message, default, at, null);
 
-        public static Item Quality(ConnectionQuality quality, DateTimeOffset at) => new(ItemKind.Quality, null, quality, at, null);
+        public static Item Quality(ConnectionQuality quality, ReceiveStamp at) => new(ItemKind.Quality, null, quality, at, null);
 
         public static Item TrackChanged(AvatarRoomTrack track) => new(ItemKind.Track, null, default, default, null, track);
 

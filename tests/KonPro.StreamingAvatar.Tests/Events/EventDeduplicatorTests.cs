@@ -57,6 +57,23 @@ public sealed class EventDeduplicatorTests
         dedup.ShouldDeliver(evt, EventChannel.Room).Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData(1_000_000_000L)] // Stopwatch's frequency on Linux
+    [InlineData(TimeSpan.TicksPerSecond)]
+    public void The_window_ends_exactly_five_seconds_after_the_first_copy_whatever_the_timestamp_frequency(long frequency)
+    {
+        foreach (var (after, twin) in new[] { (EventDeduplicator.Window, true), (EventDeduplicator.Window + TimeSpan.FromTicks(1), false) })
+        {
+            var time = new ManualTime(frequency);
+            var dedup = new EventDeduplicator(time);
+            var evt = new AvatarTalkingMessage { TaskId = "t", Message = "hi" };
+
+            dedup.ShouldDeliver(evt, EventChannel.ChatSocket).Should().BeTrue();
+            time.Advance(after);
+            dedup.ShouldDeliver(evt, EventChannel.Room).Should().Be(!twin, $"{after} after the first copy");
+        }
+    }
+
     [Fact]
     public void Different_unknown_events_of_the_same_length_are_all_delivered()
     {
@@ -194,14 +211,14 @@ public sealed class EventDeduplicatorTests
         dedup.ShouldDeliver(new AvatarStartTalking { TaskId = "t2" }, EventChannel.Room).Should().BeTrue();
     }
 
-    private sealed class ManualTime : TimeProvider
+    private sealed class ManualTime(long frequency = TimeSpan.TicksPerSecond) : TimeProvider
     {
-        private long _ticks;
+        private long _timestamp;
 
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long TimestampFrequency => frequency;
 
-        public override long GetTimestamp() => _ticks;
+        public override long GetTimestamp() => _timestamp;
 
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+        public void Advance(TimeSpan by) => _timestamp += (long)(by.Ticks * ((double)frequency / TimeSpan.TicksPerSecond));
     }
 }

@@ -196,4 +196,101 @@ public sealed class EventHubTests
         count.Should().Be(20_000, "no value is left in the queue when a drainer finishes as another thread queues");
         outOfOrder.Should().Be(0);
     }
+
+    [Fact]
+    public void A_value_published_while_no_one_delivers_is_handed_over_without_the_queue()
+    {
+        var hub = new EventHub<int>(replayLatest: false, (_, _) => { });
+        var afters = new List<int>();
+
+        for (var i = 0; i < 3; i++)
+        {
+            var published = hub.Publish(i, afters.Add);
+            published.Should().Be(PublishResult.Claimed);
+            hub.DeliverClaimed(published, i, afters.Add);
+        }
+
+        hub.HasQueue.Should().BeFalse("no value waited, so none was queued");
+        afters.Should().Equal(0, 1, 2);
+        hub.OnCompleted();
+        hub.Publish(3).Should().Be(PublishResult.Completed);
+    }
+
+    [Fact]
+    public async Task Values_published_under_the_callers_lock_are_delivered_in_that_locks_order_claimed_or_queued()
+    {
+        var hub = new EventHub<int>(replayLatest: false, (_, _) => { });
+        var gate = new object();
+        var next = 0;
+        var last = -1;
+        var outOfOrder = 0;
+        var count = 0;
+        var concurrent = 0;
+        var overlapped = 0;
+        hub.AsObservable().Subscribe(Observer.Create<int>(v =>
+        {
+            if (Interlocked.Increment(ref concurrent) > 1)
+            {
+                overlapped++;
+            }
+
+            if (v != last + 1)
+            {
+                outOfOrder++;
+            }
+
+            last = v;
+            count++;
+            if (v % 1000 == 0)
+            {
+                Thread.Yield(); // a slow delivery now and then, so that others queue behind the one delivering
+            }
+
+            Interlocked.Decrement(ref concurrent);
+        }));
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 5000; i++)
+            {
+                int value;
+                PublishResult published;
+                lock (gate)
+                {
+                    value = next++;
+                    published = hub.Publish(value);
+                }
+
+                hub.DeliverClaimed(published, value, null);
+            }
+        })));
+
+        count.Should().Be(20_000);
+        outOfOrder.Should().Be(0, "each value was published after the one before it, under the lock");
+        overlapped.Should().Be(0);
+    }
+
+    [Fact]
+    public void A_value_published_from_inside_a_claimed_delivery_comes_after_it()
+    {
+        var hub = new EventHub<int>(replayLatest: false, (_, _) => { });
+        var seen = new List<string>();
+        hub.AsObservable().Subscribe(Observer.Create<int>(v =>
+        {
+            seen.Add("start " + v);
+            if (v == 1)
+            {
+                var inner = hub.Publish(2);
+                inner.Should().Be(PublishResult.Queued, "this thread is delivering");
+                hub.DeliverClaimed(inner, 2, null);
+            }
+
+            seen.Add("end " + v);
+        }));
+
+        var published = hub.Publish(1);
+        hub.DeliverClaimed(published, 1, null);
+
+        seen.Should().Equal("start 1", "end 1", "start 2", "end 2");
+    }
 }

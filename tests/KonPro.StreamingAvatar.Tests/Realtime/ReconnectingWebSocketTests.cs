@@ -362,7 +362,7 @@ public sealed class ReconnectingWebSocketTests : IAsyncLifetime
 
         public int KeepAlivesAsked => Volatile.Read(ref _keepAlives);
 
-        public void OnMessage(ReadOnlySpan<byte> message, WebSocketMessageType type)
+        public void OnMessage(ReadOnlySpan<byte> message, WebSocketMessageType type, long receivedTimestamp)
         {
             var text = Encoding.UTF8.GetString(message);
             _messages.Enqueue((type, text));

@@ -240,4 +240,17 @@ public sealed class EventIngestTests
         new AvatarStopTalking { TaskId = taskId, DurationMs = 900 },
         new UserStart(),
     ];
+
+    [Fact]
+    public void An_event_ingested_while_no_one_delivers_does_not_go_through_the_hubs_queue()
+    {
+        var ingest = new EventIngest(TimeProvider.System, NullLogger.Instance);
+
+        for (var i = 0; i < 10; i++)
+        {
+            ingest.Ingest(new AvatarTalkingMessage { TaskId = "t1", Message = "word " + i }, EventChannel.ChatSocket);
+        }
+
+        ingest.Events.HasQueue.Should().BeFalse("the ingesting thread delivered each event itself, in the gate's order");
+    }
 }

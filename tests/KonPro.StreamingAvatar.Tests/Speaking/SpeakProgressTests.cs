@@ -62,7 +62,7 @@ public sealed class SpeakProgressTests
         // The start reached the handle's progress before the stop reached any subscriber; the stop reaches it once it has
         // reached them all, so its end is awaited (it may be a moment behind this subscriber).
         handle.Started.IsCompletedSuccessfully.Should().BeTrue("the start came before the end, before anyone asked");
-        handle.Started.Result.Should().BeSameAs(events.Items.OfType<AvatarStartTalking>().Single(e => e.TaskId == handle.TaskId));
+        (await handle.Started).Should().BeSameAs(events.Items.OfType<AvatarStartTalking>().Single(e => e.TaskId == handle.TaskId));
         (await handle.Completed.WaitAsync(FakeServerScope.Patience))
             .Should().Be(new SpeakResult(handle.TaskId, SpeakOutcome.Completed, ((AvatarStopTalking)stop).DurationMs));
     }
@@ -155,7 +155,7 @@ public sealed class SpeakProgressTests
         {
             var progress = progresses[i];
             read[i].Completed.IsCompletedSuccessfully.Should().BeTrue("task {0}'s end was delivered", i);
-            read[i].Completed.Result.Should().Be(new SpeakResult(progress.TaskId, SpeakOutcome.Completed, 900));
+            (await read[i].Completed).Should().Be(new SpeakResult(progress.TaskId, SpeakOutcome.Completed, 900));
             read[i].Started.IsCompleted.Should().BeTrue("task {0} ended, so its start is decided", i);
             read[i].Started.IsCompletedSuccessfully.Should().Be(progress.HasStarted, "task {0}'s start counts only if it came first", i);
             progress.Started.Should().BeSameAs(read[i].Started);

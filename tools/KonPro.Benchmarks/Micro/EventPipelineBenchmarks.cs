@@ -46,6 +46,7 @@ public class EventPipelineBenchmarks
     {
         private readonly EventIngest _ingest = new(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         private readonly StreamingEventParserCache _cache = new();
+        private readonly ReceiveClock _clock = new(TimeProvider.System);
         private readonly List<IDisposable> _subscriptions = [];
         private long _seen;
 
@@ -66,10 +67,11 @@ public class EventPipelineBenchmarks
         {
             foreach (var message in messages)
             {
-                if (StreamingEventParser.TryParse(
-                    message, StreamingEventParser.ChatSocketNameProperty, EventMessages.SessionId, DateTimeOffset.UtcNow, _cache, out var evt))
+                // Stamped as the chat socket stamps a message: one monotonic clock read (ADR 0019).
+                if (StreamingEventParser.Parse(
+                    message, StreamingEventParser.ChatSocketNameProperty, EventMessages.SessionId, _clock.Now(), _cache, out var evt, out _) == WireParseResult.Event)
                 {
-                    _ingest.Ingest(evt, EventChannel.ChatSocket);
+                    _ingest.Ingest(evt!, EventChannel.ChatSocket);
                 }
             }
 

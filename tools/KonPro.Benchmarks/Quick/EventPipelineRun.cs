@@ -1,12 +1,15 @@
 using KonPro.Benchmarks.Micro;
 using KonPro.Streaming;
+using KonPro.Streaming.Events;
 
 namespace KonPro.Benchmarks.Quick;
 
 /// <summary>
 /// Benchmark 2 on its own (<c>--event-pipeline [rounds]</c>): the raw reader pass, the parser alone and the whole
 /// pipeline to 1 and to 10 subscribers, interleaved round by round (1 s slices each), so that a busy machine slows
-/// the baseline and the SDK alike; each line is the median of the rounds.
+/// the baseline and the SDK alike; each line is the median of the rounds. The messages are
+/// <see cref="TextMix.Speech"/>; the allocation per event of the pipeline is also given for <see cref="TextMix.Unique"/>
+/// (no text repeats) and <see cref="TextMix.Demo"/> (the earlier mix, every text repeated), each from one pass of its own.
 /// </summary>
 internal static class EventPipelineRun
 {
@@ -14,11 +17,12 @@ internal static class EventPipelineRun
 
     public static IEnumerable<QuickLine> Run(int rounds)
     {
-        var messages = EventMessages.Rounds(4096);
+        var messages = EventMessages.Rounds(4096, TextMix.Speech);
         const int perOperation = 64;
         var batch = EventMessages.PerRound * perOperation;
         var next = 0;
         var cache = new StreamingEventParserCache();
+        var clock = new ReceiveClock(TimeProvider.System);
         using var one = new Micro.EventPipelineBenchmarks.Pipeline(1);
         using var ten = new Micro.EventPipelineBenchmarks.Pipeline(10);
         long dispatched = 0;
@@ -32,7 +36,7 @@ internal static class EventPipelineRun
             raw.Add(Measure.Throughput(
                 () => { for (var i = 0; i < perOperation; i++) { QuickSuite.RawPass(messages[next++ % messages.Length]); } }, batch, Slice));
             parse.Add(Measure.Throughput(
-                () => { for (var i = 0; i < perOperation; i++) { ParseOnly(messages[next++ % messages.Length], cache); } }, batch, Slice));
+                () => { for (var i = 0; i < perOperation; i++) { ParseOnly(messages[next++ % messages.Length], cache, clock); } }, batch, Slice));
             sdk1.Add(Measure.Throughput(
                 () =>
                 {
@@ -53,6 +57,17 @@ internal static class EventPipelineRun
             throw new InvalidOperationException($"The pipeline delivered {one.Seen} events; expected {dispatched}.");
         }
 
+        var mixes = new List<QuickLine>();
+        foreach (var mix in new[] { TextMix.Speech, TextMix.Unique, TextMix.Demo })
+        {
+            var mixRounds = EventMessages.Rounds(4096, mix);
+            var (textBytes, distinct, total) = EventMessages.TextStatistics(mixRounds);
+            using var pipeline = new Micro.EventPipelineBenchmarks.Pipeline(1);
+            var name = mix.ToString().ToLowerInvariant();
+            mixes.Add(new QuickLine($"event-pipeline-1-alloc-{name}", AllocationPerEvent(pipeline, mixRounds), "B/event", 0, "B/event"));
+            mixes.Add(new QuickLine($"event-text-{name}", distinct, $"distinct texts of {total:N0}", textBytes, "UTF-8 B a text on average", Informational: true));
+        }
+
         var rawRate = Median(raw, r => r.PerSecond);
         var rawBytes = Median(raw, r => r.Bytes);
         yield return new QuickLine("event-parse", Median(parse, r => r.PerSecond), "events/s", rawRate, "events/s");
@@ -61,15 +76,38 @@ internal static class EventPipelineRun
         yield return new QuickLine("event-pipeline-1-alloc", Median(sdk1, r => r.Bytes), "B/event", rawBytes, "B/event");
         yield return new QuickLine("event-pipeline-10", Median(sdk10, r => r.PerSecond), "events/s", rawRate, "events/s");
         yield return new QuickLine("event-pipeline-10-alloc", Median(sdk10, r => r.Bytes), "B/event", rawBytes, "B/event");
+        foreach (var line in mixes)
+        {
+            yield return line;
+        }
     }
 
-    private static int ParseOnly(byte[][] messages, StreamingEventParserCache cache)
+    // One pass over every round after a warm-up pass (new task ids on the second pass too: the rounds' ids come again,
+    // as a long session's would not, which costs nothing more than new ones).
+    private static double AllocationPerEvent(Micro.EventPipelineBenchmarks.Pipeline pipeline, byte[][][] rounds)
+    {
+        foreach (var round in rounds)
+        {
+            pipeline.Dispatch(round);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var round in rounds)
+        {
+            pipeline.Dispatch(round);
+        }
+
+        return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / (rounds.Length * EventMessages.PerRound);
+    }
+
+    private static int ParseOnly(byte[][] messages, StreamingEventParserCache cache, ReceiveClock clock)
     {
         var parsed = 0;
         foreach (var message in messages)
         {
-            if (StreamingEventParser.TryParse(
-                message, StreamingEventParser.ChatSocketNameProperty, EventMessages.SessionId, DateTimeOffset.UtcNow, cache, out _))
+            // Stamped as the chat socket stamps a message: one monotonic clock read.
+            if (StreamingEventParser.Parse(
+                message, StreamingEventParser.ChatSocketNameProperty, EventMessages.SessionId, clock.Now(), cache, out _, out _) == WireParseResult.Event)
             {
                 parsed++;
             }
