@@ -454,7 +454,9 @@ internal sealed class SessionTransports
             chat = _chat;
             room = _room;
             roomEnded = _roomEnded?.Task ?? Task.CompletedTask;
-            avatarGone = _avatarGone?.Task ?? Task.Delay(Timeout.Infinite, CancellationToken.None); // kept: the room reader still reports the avatar's departure
+            // Set with the room (read below only when there is one) and kept after this: the room reader still reports the
+            // avatar's departure through it while the close waits.
+            avatarGone = _avatarGone?.Task ?? Task.CompletedTask;
             subscriptions = _chatSubscriptions;
             roomSubscription = _roomSubscription;
             _chat = null;
