@@ -28,7 +28,7 @@ internal static class AdminRequestGate
     private static readonly AsyncLocal<bool> InAdminRequest = new();
 
     /// <summary>The window of the admin mappings: open only while a request under <see cref="AdminPath"/> is matched.</summary>
-    public static ITimeSettings Window { get; } = new AdminRequestWindow();
+    public static ITimeSettings Window { get; } = new RequestWindow(static () => InAdminRequest.Value, "The admin mappings'");
 
     /// <summary>Whether the request being served is under <see cref="AdminPath"/>.</summary>
     public static bool IsAdminRequest => InAdminRequest.Value;
@@ -79,30 +79,5 @@ internal static class AdminRequestGate
         // Set inside this method, the flag flows into WireMock's middleware below and is gone when the method returns.
         InAdminRequest.Value = true;
         await next(context).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Open (no start, no end) while an admin request is matched; otherwise it starts at <see cref="DateTime.MaxValue"/>,
-    /// so WireMock finds the mapping not yet valid and passes it over.
-    /// </summary>
-    private sealed class AdminRequestWindow : ITimeSettings
-    {
-        public DateTime? Start
-        {
-            get => InAdminRequest.Value ? null : DateTime.MaxValue;
-            set => throw new NotSupportedException("The admin mappings' window is fixed.");
-        }
-
-        public DateTime? End
-        {
-            get => null;
-            set => throw new NotSupportedException("The admin mappings' window is fixed.");
-        }
-
-        public int? TTL
-        {
-            get => null;
-            set => throw new NotSupportedException("The admin mappings' window is fixed.");
-        }
     }
 }

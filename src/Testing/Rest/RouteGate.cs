@@ -26,7 +26,8 @@ internal static class RouteGate
         context.Request.Path.Value is { } path && IsGateable(path) ? ServeAsync(context, next, path) : next(context));
 
     /// <summary>The validity window of a route's mapping: open unless an API request with another path is being matched.</summary>
-    public static ITimeSettings Window(RoutePathMatcher route) => new RouteWindow(route);
+    public static ITimeSettings Window(RoutePathMatcher route) =>
+        new RequestWindow(() => ServedPath.Value is not { } path || route.Matches(path), "A route's");
 
     /// <summary>
     /// Whether <paramref name="path"/> is under <c>/v&lt;digits&gt;/</c> and made of characters that WireMock's own
@@ -81,30 +82,5 @@ internal static class RouteGate
         // Set inside this method, the path flows into WireMock's middleware below and is gone when the method returns.
         ServedPath.Value = path;
         await next(context).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Open (no start, no end) unless an API request whose path is not the route's is being matched; then it starts at
-    /// <see cref="DateTime.MaxValue"/>, so WireMock finds the mapping not yet valid and passes it over.
-    /// </summary>
-    private sealed class RouteWindow(RoutePathMatcher route) : ITimeSettings
-    {
-        public DateTime? Start
-        {
-            get => ServedPath.Value is { } path && !route.Matches(path) ? DateTime.MaxValue : null;
-            set => throw new NotSupportedException("A route's window is fixed.");
-        }
-
-        public DateTime? End
-        {
-            get => null;
-            set => throw new NotSupportedException("A route's window is fixed.");
-        }
-
-        public int? TTL
-        {
-            get => null;
-            set => throw new NotSupportedException("A route's window is fixed.");
-        }
     }
 }
