@@ -43,7 +43,7 @@ public sealed class RealtimeVoiceConversationTests
         var avatar = await loop.StartAvatarAsync();
         var socket = loop.Own(await RealtimeAudioSocket.OpenAsync(avatar));
         // The first sentence lasts 15 s (30 s of audio at time scale 0.5), so the barge-in lands inside it even on a loaded
-        // machine (at 5 s, one run of ten saw the second sentence start before the interrupt got through).
+        // machine.
         var voice = new RealtimeVoice(socket, (text, ct) => Speech(text, [], ct, msPerWord: 3000), sampleRate: 16_000);
         var model = new ScriptedChatClient(TimeProvider.System);
         model.Enqueue(Step.Say("One two three four five six seven eight nine ten. "), Step.Say("Eleven twelve. "), Step.Hang());
@@ -71,6 +71,61 @@ public sealed class RealtimeVoiceConversationTests
         turns.OfType<AssistantTurn>().Should().AllSatisfy(t => t.Error.Should().BeNull("cutting one utterance short must not break the socket the next answer uses"));
         await Loopback.UntilAsync(() => conversation.History.Count == 4);
         conversation.History.Select(m => m.Text).Should().Equal("Count for me.", "One two three four five six seven eight nine ten.", "enough", "Okay.");
+    }
+
+    [Fact]
+    public async Task Audio_a_text_to_speech_makes_after_the_barge_in_is_never_spoken()
+    {
+        await using var loop = await Loopback.StartAsync(timeScale: 0.5);
+        var avatar = await loop.StartAvatarAsync();
+        var socket = loop.Own(await RealtimeAudioSocket.OpenAsync(avatar));
+        using var started = new Recorder<RealtimeSpeakStarted>(socket.Events.OfType<RealtimeSpeakStarted>());
+        var secondSentence = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var interrupted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cuts = socket.Events.OfType<RealtimeSpeakInterrupted>().Subscribe(_ => interrupted.TrySetResult());
+        // The second sentence's speech is made only once the avatar was interrupted, and handed over whatever its token
+        // says (a text-to-speech that does not watch it): its audio must not reach the avatar.
+        var voice = new RealtimeVoice(
+            socket,
+            (text, ct) => text.StartsWith("Eleven", StringComparison.Ordinal) ? Late(text, secondSentence, interrupted.Task) : Speech(text, [], ct, msPerWord: 3000),
+            sampleRate: 16_000);
+        var model = new ScriptedChatClient(TimeProvider.System);
+        model.Enqueue(Step.Say("One two three four five six seven eight nine ten. "), Step.Say("Eleven twelve. "), Step.Hang());
+        model.Enqueue(Step.Say("Okay."));
+        var conversation = loop.Own(new AvatarConversation(avatar, model, new AvatarConversationOptions { RealtimeVoice = voice }));
+        var microphone = loop.Own(new PushAudioSource());
+        await avatar.StartVoiceChatAsync(new StartVoiceChatRequest { AudioSource = microphone });
+        await avatar.StopListeningAsync();
+
+        var answer = conversation.SendAsync("Count for me.");
+        await started.WaitForAsync(s => s.Count == 1);
+        await secondSentence.Task.WaitAsync(Loopback.Patience);
+        loop.Server.EnqueueTranscript("enough");
+        microphone.Push(AudioClips.SpeechLike(TimeSpan.FromMilliseconds(600)));
+        microphone.Push(AudioClips.Silence(TimeSpan.FromMilliseconds(1500)));
+        var cut = await answer.WaitAsync(Loopback.Patience);
+        await Loopback.UntilAsync(() => conversation.History.Count == 4);
+
+        cut.Interrupted.Should().BeTrue();
+        cut.Error.Should().BeNull();
+        cut.SpokenPieces.Should().Equal("One two three four five six seven eight nine ten.");
+        conversation.History.Select(m => m.Text).Should().Equal("Count for me.", "One two three four five six seven eight nine ten.", "enough", "Okay.");
+        started.Items.Should().HaveCount(2, "the first sentence, then the next answer (which has ended); never the second sentence");
+    }
+
+    /// <summary>A text-to-speech that starts making its audio when <paramref name="go"/> completes and does not watch its token.</summary>
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Late(string text, TaskCompletionSource entered, Task go)
+    {
+        entered.TrySetResult();
+        await go.ConfigureAwait(false);
+        var samples = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length * 100 * 16;
+        var pcm = new byte[samples * 2];
+        for (var i = 0; i < samples; i++)
+        {
+            BinaryPrimitives.WriteInt16LittleEndian(pcm.AsSpan(i * 2), (short)(Math.Sin(i * 0.07) * 5000));
+        }
+
+        yield return pcm;
     }
 
     /// <summary>A stand-in text-to-speech: a tone of a set length per word, at 16 kHz, in two chunks.</summary>

@@ -178,7 +178,7 @@ internal sealed partial class ReconnectingWebSocket : IAsyncDisposable
     internal void StopReconnecting() => Volatile.Write(ref _reconnectsStopped, 1);
 
     /// <summary>Sends one whole message on the current connection, through the one send lock.</summary>
-    /// <param name="encode">Writes the message, under the lock.</param>
+    /// <param name="encode">Writes the message, under the lock; an empty message is not sent (the encoder declined).</param>
     /// <param name="state">What <paramref name="encode"/> encodes.</param>
     /// <param name="type">Text or binary.</param>
     /// <param name="cancellationToken">Cancels waiting for the lock and a send not yet begun.</param>

@@ -34,7 +34,9 @@ internal sealed class WebSocketLink
     /// one current when the call began). Returns <see langword="false"/>, having sent nothing, when it is not open.
     /// </summary>
     /// <param name="current">Reads the current socket.</param>
-    /// <param name="encode">Writes the message, under the lock (an encoder that reuses its buffer is safe there).</param>
+    /// <param name="encode">Writes the message, under the lock (an encoder that reuses its buffer is safe there). An empty
+    /// message is not sent: the encoder decided, in the order the lock gives the sends, that nothing goes out (the
+    /// call still returns <see langword="true"/>).</param>
     /// <param name="state">What <paramref name="encode"/> encodes.</param>
     /// <param name="type">Text or binary.</param>
     /// <param name="cancellationToken">Cancels waiting for the lock and a send not yet begun. A message being written goes
@@ -52,8 +54,14 @@ internal sealed class WebSocketLink
                 return false;
             }
 
-            var message = encode(state);
+            // Checked before the encoder runs: what it decides (under the lock) and the send go together.
             cancellationToken.ThrowIfCancellationRequested();
+            var message = encode(state);
+            if (message.IsEmpty)
+            {
+                return true;
+            }
+
             await socket.SendAsync(message, type, endOfMessage: true, _lifetime).ConfigureAwait(false);
             return true;
         }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -265,11 +266,40 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable, IWebSocketProtocol
         return utterance;
     }
 
-    /// <summary>Interrupts the avatar (<c>agent.interrupt</c>): the utterance it speaks and those queued end as interrupted.</summary>
-    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <summary>
+    /// Interrupts the avatar (<c>agent.interrupt</c>): the utterance it speaks and those queued end as interrupted.
+    /// Every utterance begun before the interrupt is cut, whether or not its audio had reached the server: what is
+    /// appended to it afterwards is dropped and its end is not sent, so nothing begun before an interrupt is spoken
+    /// after it. One of which no audio had gone out ends at once, as interrupted after 0 ms.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the send (while it waits for another message to go out).</param>
     /// <returns>A task that completes when the message was sent.</returns>
     /// <exception cref="InvalidOperationException">The socket is not open.</exception>
-    public Task InterruptAsync(CancellationToken cancellationToken = default) => SendControlAsync(RealtimeMessageTypes.Interrupt, NextId("evt"), cancellationToken);
+    public async Task InterruptAsync(CancellationToken cancellationToken = default)
+    {
+        var unheard = new List<RealtimeUtterance>();
+        try
+        {
+            // The utterances are cut under the send lock, in the order the messages go out: an append that takes the
+            // lock after the interrupt finds its utterance cut, one that took it before went out ahead of the interrupt.
+            await SendAsync(
+                static s =>
+                {
+                    s.Socket.CutUtterances(s.Unheard);
+                    return s.Message;
+                },
+                (Socket: this, Unheard: unheard, Message: ControlMessage(RealtimeMessageTypes.Interrupt, NextId("evt"))),
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The server never heard of these: no event will end them.
+            foreach (var utterance in unheard)
+            {
+                utterance.MarkEnded(SpeakOutcome.Interrupted, 0);
+            }
+        }
+    }
 
     /// <summary>Puts the avatar in listening mode (<c>agent.start_listening</c>).</summary>
     /// <param name="cancellationToken">Cancels the send.</param>
@@ -296,22 +326,42 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable, IWebSocketProtocol
     /// <inheritdoc />
     public override string ToString() => $"RealtimeAudioSocket {{ Endpoint = {_redacted}, State = {CurrentState} }}";
 
-    internal Task SendSpeakAsync(string eventId, ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
+    /// <summary>Sends one piece of an utterance's audio, unless an interrupt cut the utterance first; returns whether it went out.</summary>
+    internal async Task<bool> SendSpeakAsync(RealtimeUtterance utterance, ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
     {
         var json = new ArrayBufferWriter<byte>(audio.Length * 4 / 3 + 96);
         using (var writer = new Utf8JsonWriter(json))
         {
             writer.WriteStartObject();
             writer.WriteString(RealtimeProtocol.TypeProperty, RealtimeMessageTypes.Speak);
-            writer.WriteString(RealtimeProtocol.EventIdProperty, eventId);
+            writer.WriteString(RealtimeProtocol.EventIdProperty, utterance.EventId);
             writer.WriteBase64String(RealtimeProtocol.AudioProperty, audio.Span);
             writer.WriteEndObject();
         }
 
-        return SendAsync(json.WrittenMemory, cancellationToken);
+        var sent = new StrongBox<bool>();
+        await SendAsync(
+            static s =>
+            {
+                s.Sent.Value = s.Utterance.TryClaimSend();
+                return s.Sent.Value ? s.Message : ReadOnlyMemory<byte>.Empty;
+            },
+            (Utterance: utterance, Message: json.WrittenMemory, Sent: sent),
+            cancellationToken).ConfigureAwait(false);
+        return sent.Value;
     }
 
-    internal Task SendControlAsync(string type, string eventId, CancellationToken cancellationToken)
+    /// <summary>Sends an utterance's end, unless an interrupt cut it first.</summary>
+    internal Task SendSpeakEndAsync(RealtimeUtterance utterance, CancellationToken cancellationToken) =>
+        SendAsync(
+            static s => s.Utterance.IsCut ? ReadOnlyMemory<byte>.Empty : s.Message,
+            (Utterance: utterance, Message: ControlMessage(RealtimeMessageTypes.SpeakEnd, utterance.EventId)),
+            cancellationToken);
+
+    internal Task SendControlAsync(string type, string eventId, CancellationToken cancellationToken) =>
+        SendAsync(static message => message, ControlMessage(type, eventId), cancellationToken);
+
+    private static ReadOnlyMemory<byte> ControlMessage(string type, string eventId)
     {
         var json = new ArrayBufferWriter<byte>(96);
         using (var writer = new Utf8JsonWriter(json))
@@ -322,10 +372,30 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable, IWebSocketProtocol
             writer.WriteEndObject();
         }
 
-        return SendAsync(json.WrittenMemory, cancellationToken);
+        return json.WrittenMemory;
     }
 
-    private async Task SendAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
+    /// <summary>Cuts every utterance begun so far (under the send lock); those none of whose audio went out are forgotten and given back.</summary>
+    private void CutUtterances(List<RealtimeUtterance> unheard)
+    {
+        lock (_gate)
+        {
+            foreach (var utterance in _utterances.Values)
+            {
+                if (!utterance.Cut())
+                {
+                    unheard.Add(utterance);
+                }
+            }
+
+            foreach (var utterance in unheard)
+            {
+                _utterances.Remove(utterance.EventId);
+            }
+        }
+    }
+
+    private async Task SendAsync<TState>(Func<TState, ReadOnlyMemory<byte>> encode, TState state, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_core.IsDisposed, this);
         switch (_core.CurrentStatus)
@@ -337,7 +407,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable, IWebSocketProtocol
         }
 
         // On the connection current once the send lock is taken (a reconnect may have replaced this one meanwhile).
-        if (!await _core.TrySendAsync(static message => message, utf8, WebSocketMessageType.Text, cancellationToken).ConfigureAwait(false))
+        if (!await _core.TrySendAsync(encode, state, WebSocketMessageType.Text, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException("The realtime audio socket is not open.");
         }

@@ -15,6 +15,10 @@ public sealed record RealtimeSpeakResult(string EventId, SpeakOutcome Outcome, l
 /// </summary>
 public sealed class RealtimeUtterance
 {
+    private const int WireNothing = 0;
+    private const int WireAudio = 1;
+    private const int WireCut = 2;
+
     private readonly RealtimeAudioSocket _socket;
     private readonly PcmResampler? _resampler;
     private readonly int _sampleRate;
@@ -22,6 +26,8 @@ public sealed class RealtimeUtterance
     private readonly TaskCompletionSource<RealtimeSpeakResult> _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeProvider _time;
     private int _messages;
+    // What the server has of it: nothing yet, some audio, or cut by an interrupt (changed under the socket's send lock).
+    private int _wire;
 
     internal RealtimeUtterance(RealtimeAudioSocket socket, string eventId, int sampleRate, TimeProvider time)
     {
@@ -51,8 +57,11 @@ public sealed class RealtimeUtterance
     /// <param name="pcm16">Whole 16-bit samples.</param>
     /// <param name="cancellationToken">Cancels the send.</param>
     /// <returns>A task that completes when the audio was sent.</returns>
+    /// <remarks>Once an interrupt has cut the utterance (<see cref="RealtimeAudioSocket.InterruptAsync"/>), its audio is
+    /// dropped: the avatar never says it, and <see cref="Completed"/> says <see cref="SpeakOutcome.Interrupted"/>.</remarks>
     /// <exception cref="ArgumentException">The audio has an odd number of bytes (nothing was sent).</exception>
     /// <exception cref="InvalidOperationException">The utterance was ended, or the socket is not open.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (the audio was not taken).</exception>
     public async Task AppendAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken = default)
     {
         if (pcm16.Length % 2 != 0)
@@ -65,13 +74,21 @@ public sealed class RealtimeUtterance
             throw new InvalidOperationException($"The utterance {EventId} was ended; begin a new one.");
         }
 
+        // Before the resampler takes the audio: a cancelled append leaves nothing of it behind to be flushed later.
+        cancellationToken.ThrowIfCancellationRequested();
+        if (IsCut)
+        {
+            return;
+        }
+
         var audio = _resampler is null ? pcm16 : _resampler.Process(pcm16.Span);
         await SendAudioAsync(audio, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Ends the utterance (<c>agent.speak_end</c>): the avatar finishes speaking what was sent.</summary>
     /// <param name="cancellationToken">Cancels the send.</param>
-    /// <returns>A task that completes when the end was sent (not when the avatar finished: see <see cref="Completed"/>).</returns>
+    /// <returns>A task that completes when the end was sent (not when the avatar finished: see <see cref="Completed"/>).
+    /// Nothing is sent for an utterance an interrupt cut.</returns>
     /// <exception cref="InvalidOperationException">The socket is not open.</exception>
     public async Task EndAsync(CancellationToken cancellationToken = default)
     {
@@ -81,6 +98,11 @@ public sealed class RealtimeUtterance
         }
 
         IsEnded = true;
+        if (IsCut)
+        {
+            return;
+        }
+
         if (_resampler is not null)
         {
             // The resampler's low-pass looks a few samples ahead: the end of the audio is sent now.
@@ -93,7 +115,7 @@ public sealed class RealtimeUtterance
             return;
         }
 
-        await _socket.SendControlAsync(Api.RealtimeMessageTypes.SpeakEnd, EventId, cancellationToken).ConfigureAwait(false);
+        await _socket.SendSpeakEndAsync(this, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for the utterance to end, for at most <paramref name="timeout"/>.</summary>
@@ -107,7 +129,16 @@ public sealed class RealtimeUtterance
     /// <inheritdoc />
     public override string ToString() => $"RealtimeUtterance {{ EventId = {EventId}, SampleRate = {_sampleRate}, Status = {(Completed.IsCompleted ? Completed.Result.Outcome.ToString() : Started.IsCompletedSuccessfully ? "Speaking" : "Queued")} }}";
 
+    /// <summary>Whether an interrupt cut it.</summary>
+    internal bool IsCut => Volatile.Read(ref _wire) == WireCut;
+
     internal void MarkStarted() => _started.TrySetResult();
+
+    /// <summary>Under the send lock, before a piece of its audio goes out: false (send nothing) once it was cut.</summary>
+    internal bool TryClaimSend() => Interlocked.CompareExchange(ref _wire, WireAudio, WireNothing) != WireCut;
+
+    /// <summary>Under the send lock, as an interrupt goes out: cuts it; returns whether any of its audio had gone out.</summary>
+    internal bool Cut() => Interlocked.Exchange(ref _wire, WireCut) == WireAudio;
 
     private async Task SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
     {
@@ -115,7 +146,11 @@ public sealed class RealtimeUtterance
         for (var offset = 0; offset < audio.Length; offset += max)
         {
             var piece = audio.Slice(offset, Math.Min(max, audio.Length - offset));
-            await _socket.SendSpeakAsync(EventId, piece, cancellationToken).ConfigureAwait(false);
+            if (!await _socket.SendSpeakAsync(this, piece, cancellationToken).ConfigureAwait(false))
+            {
+                return; // cut by an interrupt: the rest is dropped
+            }
+
             Interlocked.Increment(ref _messages);
         }
     }

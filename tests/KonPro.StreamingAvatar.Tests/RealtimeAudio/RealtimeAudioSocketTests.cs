@@ -94,6 +94,80 @@ public sealed class RealtimeAudioSocketTests
     }
 
     [Fact]
+    public async Task Nothing_begun_before_an_interrupt_is_spoken_after_it()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 0.5; o.SessionDurationLimit = TimeSpan.FromHours(1); });
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        var sent = new List<string>();
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector(sent, []) });
+        using var events = new EventRecorder<RealtimeAudioEvent>(socket.Events);
+        var first = socket.BeginUtterance();
+        await first.AppendAsync(Pcm24k(TimeSpan.FromSeconds(20)));
+        var second = socket.BeginUtterance();
+        // Audio handed over with a cancelled token is refused whole: the resampler keeps none of it to flush at the end.
+        var third = socket.BeginUtterance(16_000);
+        using (var cancelled = new CancellationTokenSource())
+        {
+            await cancelled.CancelAsync();
+            await FluentActions.Awaiting(() => third.AppendAsync(AudioClips.Tone(TimeSpan.FromSeconds(1)), cancelled.Token)).Should().ThrowAsync<OperationCanceledException>();
+        }
+
+        await first.Started.WaitAsync(FakeServerScope.Patience);
+
+        await socket.InterruptAsync();
+        await second.AppendAsync(Pcm24k(TimeSpan.FromSeconds(1)));
+        await second.EndAsync();
+        await third.EndAsync();
+        await first.EndAsync();
+        var after = await socket.SpeakAsync(Pcm24k(TimeSpan.FromMilliseconds(500)));
+
+        (await after.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Completed, "an interrupt cuts what was begun before it, not what comes after");
+        (await first.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Interrupted);
+        (await second.WaitForCompletionAsync(FakeServerScope.Patience)).Should().Be(new RealtimeSpeakResult(second.EventId, SpeakOutcome.Interrupted, 0));
+        (await third.WaitForCompletionAsync(FakeServerScope.Patience)).Should().Be(new RealtimeSpeakResult(third.EventId, SpeakOutcome.Interrupted, 0));
+        second.Started.IsCanceled.Should().BeTrue();
+        third.Started.IsCanceled.Should().BeTrue();
+        events.Items.OfType<RealtimeSpeakStarted>().Select(e => e.EventId).Should().Equal(first.EventId, after.EventId);
+        var sentFor = Messages(sent).Where(m => m.TryGetProperty("event_id", out var id) && id.GetString() is { } v && (v == second.EventId || v == third.EventId)).ToList();
+        sentFor.Should().BeEmpty("the audio and the ends of utterances an interrupt cut never go out");
+        Messages(sent).Where(m => m.TryGetProperty("event_id", out var id) && id.GetString() == first.EventId).Select(Type).Should().NotContain("agent.speak_end");
+    }
+
+    [Fact]
+    public async Task An_append_that_reaches_the_send_lock_after_an_interrupt_is_dropped_there()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 0.5; o.SessionDurationLimit = TimeSpan.FromHours(1); });
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        var sent = new List<string>();
+        var opened = new List<RecordingWebSocket>();
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar, new RealtimeAudioSocketOptions { Connector = RecordingWebSocket.Connector(sent, opened) });
+        using var events = new EventRecorder<RealtimeAudioEvent>(socket.Events);
+        var first = await socket.SpeakAsync(Pcm24k(TimeSpan.FromSeconds(20)));
+        await first.Started.WaitAsync(FakeServerScope.Patience);
+        var second = socket.BeginUtterance();
+
+        // A keep-alive holds the send lock; the interrupt queues for it, then an append of the second utterance does,
+        // having already passed every check made before the lock.
+        var hold = opened.Single().HoldNextSend(m => m.Contains("\"session.keep_alive\"", StringComparison.Ordinal));
+        var keepAlive = socket.KeepAliveAsync();
+        await hold.Reached.Task.WaitAsync(FakeServerScope.Patience);
+        var interrupt = socket.InterruptAsync();
+        var append = second.AppendAsync(Pcm24k(TimeSpan.FromSeconds(1)));
+        append.IsCompleted.Should().BeFalse("the append waits for the send lock behind the interrupt");
+        hold.Release();
+        await Task.WhenAll(keepAlive, interrupt, append).WaitAsync(FakeServerScope.Patience);
+        await second.EndAsync();
+
+        (await first.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Interrupted);
+        (await second.WaitForCompletionAsync(FakeServerScope.Patience)).Should().Be(new RealtimeSpeakResult(second.EventId, SpeakOutcome.Interrupted, 0));
+        Messages(sent).Where(m => m.TryGetProperty("event_id", out var id) && id.GetString() == second.EventId).Should().BeEmpty();
+        Messages(sent).Select(Type).Should().ContainInOrder("session.keep_alive", "agent.interrupt");
+        events.Items.OfType<RealtimeSpeakStarted>().Select(e => e.EventId).Should().Equal(first.EventId);
+    }
+
+    [Fact]
     public async Task A_refused_message_arrives_as_data_and_the_socket_stays_open()
     {
         await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));

@@ -4,9 +4,11 @@ using KonPro.Streaming.Realtime;
 
 namespace KonPro.Streaming.Tests.Realtime.Audio;
 
-/// <summary>A real client WebSocket that also records the text messages sent through it, and can be cut abruptly.</summary>
+/// <summary>A real client WebSocket that also records the text messages sent through it, can hold one back, and can be cut abruptly.</summary>
 internal sealed class RecordingWebSocket(WebSocket inner, List<string> sent) : WebSocket
 {
+    private Hold? _hold;
+
     public override WebSocketCloseStatus? CloseStatus => inner.CloseStatus;
 
     public override string? CloseStatusDescription => inner.CloseStatusDescription;
@@ -56,10 +58,38 @@ internal sealed class RecordingWebSocket(WebSocket inner, List<string> sent) : W
         return inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
     }
 
-    public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
+    public override async ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
     {
+        if (messageType == WebSocketMessageType.Text && Volatile.Read(ref _hold) is { } hold && hold.Matches(Encoding.UTF8.GetString(buffer.Span))
+            && Interlocked.CompareExchange(ref _hold, null, hold) == hold)
+        {
+            // The SDK holds its send lock meanwhile: whatever it sends next waits behind this message.
+            hold.Reached.TrySetResult();
+            await hold.Released.Task.ConfigureAwait(false);
+        }
+
         Record(buffer.Span, messageType);
-        return inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
+        await inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Holds the next text message that matches until <see cref="Hold.Release"/> (recorded when it goes on).</summary>
+    public Hold HoldNextSend(Func<string, bool> matches)
+    {
+        var hold = new Hold(matches);
+        Volatile.Write(ref _hold, hold);
+        return hold;
+    }
+
+    internal sealed class Hold(Func<string, bool> matches)
+    {
+        public Func<string, bool> Matches { get; } = matches;
+
+        /// <summary>Completes when the held message reached the socket.</summary>
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => Released.TrySetResult();
     }
 
     private void Record(ReadOnlySpan<byte> buffer, WebSocketMessageType type)
