@@ -45,22 +45,14 @@ public sealed class RealtimeVoiceConversationTests
         // The first sentence lasts 15 s (30 s of audio at time scale 0.5), so the barge-in lands inside it even on a loaded
         // machine.
         var voice = new RealtimeVoice(socket, (text, ct) => Speech(text, [], ct, msPerWord: 3000), sampleRate: 16_000);
-        var model = new ScriptedChatClient(TimeProvider.System);
-        model.Enqueue(Step.Say("One two three four five six seven eight nine ten. "), Step.Say("Eleven twelve. "), Step.Hang());
-        model.Enqueue(Step.Say("Okay."));
-        var conversation = loop.Own(new AvatarConversation(avatar, model, new AvatarConversationOptions { RealtimeVoice = voice }));
-        var microphone = loop.Own(new PushAudioSource());
-        await avatar.StartVoiceChatAsync(new StartVoiceChatRequest { AudioSource = microphone });
-        await avatar.StopListeningAsync();
+        var (model, conversation, microphone) = await CountingConversationAsync(loop, avatar, voice);
         using var started = new Recorder<RealtimeSpeakStarted>(socket.Events.OfType<RealtimeSpeakStarted>());
 
         var turns = new System.Collections.Concurrent.ConcurrentQueue<ConversationTurn>();
         using var recorded = conversation.Turns.Subscribe(turns.Enqueue);
         var answer = conversation.SendAsync("Count for me.");
         await started.WaitForAsync(s => s.Count == 1);
-        loop.Server.EnqueueTranscript("enough");
-        microphone.Push(AudioClips.SpeechLike(TimeSpan.FromMilliseconds(600)));
-        microphone.Push(AudioClips.Silence(TimeSpan.FromMilliseconds(1500)));
+        SayEnough(loop, microphone);
         var cut = await answer.WaitAsync(Loopback.Patience);
 
         await model.Cancelled.WaitAsync(Loopback.Patience);
@@ -89,20 +81,12 @@ public sealed class RealtimeVoiceConversationTests
             socket,
             (text, ct) => text.StartsWith("Eleven", StringComparison.Ordinal) ? Late(text, secondSentence, interrupted.Task) : Speech(text, [], ct, msPerWord: 3000),
             sampleRate: 16_000);
-        var model = new ScriptedChatClient(TimeProvider.System);
-        model.Enqueue(Step.Say("One two three four five six seven eight nine ten. "), Step.Say("Eleven twelve. "), Step.Hang());
-        model.Enqueue(Step.Say("Okay."));
-        var conversation = loop.Own(new AvatarConversation(avatar, model, new AvatarConversationOptions { RealtimeVoice = voice }));
-        var microphone = loop.Own(new PushAudioSource());
-        await avatar.StartVoiceChatAsync(new StartVoiceChatRequest { AudioSource = microphone });
-        await avatar.StopListeningAsync();
+        var (_, conversation, microphone) = await CountingConversationAsync(loop, avatar, voice);
 
         var answer = conversation.SendAsync("Count for me.");
         await started.WaitForAsync(s => s.Count == 1);
         await secondSentence.Task.WaitAsync(Loopback.Patience);
-        loop.Server.EnqueueTranscript("enough");
-        microphone.Push(AudioClips.SpeechLike(TimeSpan.FromMilliseconds(600)));
-        microphone.Push(AudioClips.Silence(TimeSpan.FromMilliseconds(1500)));
+        SayEnough(loop, microphone);
         var cut = await answer.WaitAsync(Loopback.Patience);
         await Loopback.UntilAsync(() => conversation.History.Count == 4);
 
@@ -113,19 +97,33 @@ public sealed class RealtimeVoiceConversationTests
         started.Items.Should().HaveCount(2, "the first sentence, then the next answer (which has ended); never the second sentence");
     }
 
+    /// <summary>A conversation whose model counts to ten, then to twelve, then hangs; then says "Okay."; the user's microphone is on, not listened to.</summary>
+    private static async Task<(ScriptedChatClient Model, AvatarConversation Conversation, PushAudioSource Microphone)> CountingConversationAsync(Loopback loop, StreamingAvatar avatar, RealtimeVoice voice)
+    {
+        var model = new ScriptedChatClient(TimeProvider.System);
+        model.Enqueue(Step.Say("One two three four five six seven eight nine ten. "), Step.Say("Eleven twelve. "), Step.Hang());
+        model.Enqueue(Step.Say("Okay."));
+        var conversation = loop.Own(new AvatarConversation(avatar, model, new AvatarConversationOptions { RealtimeVoice = voice }));
+        var microphone = loop.Own(new PushAudioSource());
+        await avatar.StartVoiceChatAsync(new StartVoiceChatRequest { AudioSource = microphone });
+        await avatar.StopListeningAsync();
+        return (model, conversation, microphone);
+    }
+
+    /// <summary>The user says "enough" into the microphone (the fake transcribes it so).</summary>
+    private static void SayEnough(Loopback loop, PushAudioSource microphone)
+    {
+        loop.Server.EnqueueTranscript("enough");
+        microphone.Push(AudioClips.SpeechLike(TimeSpan.FromMilliseconds(600)));
+        microphone.Push(AudioClips.Silence(TimeSpan.FromMilliseconds(1500)));
+    }
+
     /// <summary>A text-to-speech that starts making its audio when <paramref name="go"/> completes and does not watch its token.</summary>
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Late(string text, TaskCompletionSource entered, Task go)
     {
         entered.TrySetResult();
         await go.ConfigureAwait(false);
-        var samples = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length * 100 * 16;
-        var pcm = new byte[samples * 2];
-        for (var i = 0; i < samples; i++)
-        {
-            BinaryPrimitives.WriteInt16LittleEndian(pcm.AsSpan(i * 2), (short)(Math.Sin(i * 0.07) * 5000));
-        }
-
-        yield return pcm;
+        yield return Tone(text, msPerWord: 100);
     }
 
     /// <summary>A stand-in text-to-speech: a tone of a set length per word, at 16 kHz, in two chunks.</summary>
@@ -136,17 +134,23 @@ public sealed class RealtimeVoiceConversationTests
             log.Add(text);
         }
 
-        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-        var samples = words * msPerWord * 16;
+        var pcm = Tone(text, msPerWord);
+        await Task.Yield();
+        cancellationToken.ThrowIfCancellationRequested();
+        yield return pcm.AsMemory(0, pcm.Length / 2 / 2 * 2);
+        yield return pcm.AsMemory(pcm.Length / 2 / 2 * 2);
+    }
+
+    /// <summary>A tone of <paramref name="msPerWord"/> a word of the text, PCM16 mono at 16 kHz.</summary>
+    private static byte[] Tone(string text, int msPerWord)
+    {
+        var samples = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length * msPerWord * 16;
         var pcm = new byte[samples * 2];
         for (var i = 0; i < samples; i++)
         {
             BinaryPrimitives.WriteInt16LittleEndian(pcm.AsSpan(i * 2), (short)(Math.Sin(i * 0.07) * 5000));
         }
 
-        await Task.Yield();
-        cancellationToken.ThrowIfCancellationRequested();
-        yield return pcm.AsMemory(0, pcm.Length / 2 / 2 * 2);
-        yield return pcm.AsMemory(pcm.Length / 2 / 2 * 2);
+        return pcm;
     }
 }
