@@ -54,9 +54,6 @@ internal sealed class FfiClient
     private readonly ILogger _logger;
     private readonly Task _dispatcher;
     private int _dispatcherThreadId;
-    private FfiHandle? _runtimeHolder;
-    // Set when the server stops being current (before its shutdown runs): a room left from then on is dropped at once.
-    private volatile bool _shuttingDown;
 
     private FfiClient(ILogger logger)
     {
@@ -274,7 +271,6 @@ internal sealed class FfiClient
     private static void BeginShutdown()
     {
         var client = s_current!;
-        client._shuttingDown = true;
         s_current = null;
         s_idleGeneration++;
         s_lastShutdown = Task.Run(client.ShutdownAsync);
@@ -450,45 +446,8 @@ internal sealed class FfiClient
         }
     }
 
-    /// <summary>
-    /// Keeps a room that has been left, so that LiveKit's core keeps its WebRTC runtime (the peer connection factory:
-    /// libwebrtc's threads, codec factories and audio module) for the next join. The core builds that runtime at a join
-    /// that finds no room object holding it and drops it with the last one, which cost every back-to-back session a
-    /// rebuild. One room is held, the one before is dropped; the server's shutdown (after its idle timeout) drops it.
-    /// </summary>
-    /// <param name="leftRoom">The handle of a room that has been left; owned from now on.</param>
-    public void HoldRuntime(FfiHandle leftRoom)
-    {
-        ArgumentNullException.ThrowIfNull(leftRoom);
-        FfiHandle? drop;
-        lock (_routeGate)
-        {
-            if (_shuttingDown)
-            {
-                drop = leftRoom;
-            }
-            else
-            {
-                drop = _runtimeHolder;
-                _runtimeHolder = leftRoom;
-            }
-        }
-
-        drop?.Dispose();
-    }
-
     private async Task ShutdownAsync()
     {
-        FfiHandle? holder;
-        lock (_routeGate)
-        {
-            holder = _runtimeHolder;
-            _runtimeHolder = null;
-        }
-
-        // Dropped while the server is still up (the runtime goes with it).
-        holder?.Dispose();
-
         // Blocks until the server stopped; this runs on the thread pool, never on an FFI callback thread.
         NativeMethods.Dispose();
         _events.Writer.TryComplete();

@@ -15,8 +15,7 @@ namespace KonPro.Streaming.LiveKit;
 /// <see cref="RoomEventQueue"/>, media through <see cref="MediaPump{TFrame,TSample}"/>s, each on a loop of its own, so no
 /// subscriber of the room runs on the dispatcher or holds it up. Every handle it receives is owned once and
 /// dropped when no longer needed or on <see cref="DisposeAsync"/>, which leaves the room, completes every stream and
-/// releases the FFI lease (the server then stays up for <see cref="LiveKitRoomOptions.FfiServerIdleTimeout"/>, holding
-/// the room left, and with it the core's WebRTC runtime, for the next join).
+/// releases the FFI lease (the server then stays up for <see cref="LiveKitRoomOptions.FfiServerIdleTimeout"/>).
 /// </summary>
 internal sealed partial class LiveKitRoom : IAvatarRoom
 {
@@ -266,7 +265,7 @@ internal sealed partial class LiveKitRoom : IAvatarRoom
                 _ffi.Unroute(_audioStream.Id);
             }
 
-            handles = [.. new[] { _videoStream, _audioStream }.OfType<FfiHandle>(), .. _remoteTracks.Values, .. new[] { _localParticipant }.OfType<FfiHandle>()];
+            handles = [.. new[] { _videoStream, _audioStream }.OfType<FfiHandle>(), .. _remoteTracks.Values, .. new[] { _localParticipant, _room }.OfType<FfiHandle>()];
             _videoStream = _audioStream = _localParticipant = _room = null;
             _remoteTracks.Clear();
         }
@@ -274,13 +273,6 @@ internal sealed partial class LiveKitRoom : IAvatarRoom
         foreach (var handle in handles)
         {
             handle.Dispose();
-        }
-
-        if (room is not null)
-        {
-            // The room, left, stays with the FFI server while it is up: it holds the core's WebRTC runtime for the next
-            // join (FfiClient.HoldRuntime).
-            _ffi.HoldRuntime(room);
         }
 
         _mediaReady.TrySetCanceled();

@@ -35,8 +35,7 @@ public sealed class LiveKitRoomOptions
 
     /// <summary>
     /// How long LiveKit's client core (the process's one FFI server, shared by every room) stays up after the last room
-    /// closes, so that a session started meanwhile joins its room without starting the core again, nor its WebRTC
-    /// runtime (the peer connection factory, which the last room left is kept to hold). Default 5 s.
+    /// closes, so that a session started meanwhile joins its room without starting the core again. Default 5 s.
     /// <see cref="TimeSpan.Zero"/> shuts the core down as soon as the last room closes;
     /// <see cref="Timeout.InfiniteTimeSpan"/> keeps it until the process exits. An idle core is shut down when the process
     /// exits whatever this says. When rooms of connectors with different settings close, the last room's connector

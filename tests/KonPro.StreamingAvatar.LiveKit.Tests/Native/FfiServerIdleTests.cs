@@ -159,41 +159,6 @@ public sealed class FfiServerIdleTests
     }
 
     [Fact]
-    public async Task A_left_room_is_held_for_the_next_join_replaced_by_the_next_one_and_dropped_when_the_server_shuts_down()
-    {
-        await FfiCollection.WaitUntilStoppedAsync();
-        var scheduler = new HistoricalScheduler();
-        var handles = FfiClient.LiveHandles;
-        var client = await FfiClient.AcquireAsync();
-        // Any handle of the server stands in for a left room here (the room tests hold real ones).
-        var first = client.Own(client.Request(FfiClientTests.NewAudioSource()).NewAudioSource.Source.Handle);
-        var second = client.Own(client.Request(FfiClientTests.NewAudioSource()).NewAudioSource.Source.Handle);
-
-        client.HoldRuntime(first);
-        first.IsClosed.Should().BeFalse("a left room is held while the server is up");
-        client.HoldRuntime(second);
-        first.IsClosed.Should().BeTrue("one room is held: the one before is dropped");
-        client.Release(Idle, scheduler);
-        scheduler.AdvanceBy(Idle - TimeSpan.FromMilliseconds(1));
-        second.IsClosed.Should().BeFalse("the server is idle, not shut down: the next join finds the runtime");
-        FfiClient.LiveHandles.Should().Be(handles + 1);
-
-        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(1));
-        await FfiClient.WhenShutDownAsync().WaitAsync(Bound);
-        second.IsClosed.Should().BeTrue("the shutdown drops what it held");
-        FfiClient.LiveHandles.Should().Be(handles);
-
-        // A room left while its server is already shutting down is dropped at once.
-        var late = await FfiClient.AcquireAsync();
-        var left = late.Own(late.Request(FfiClientTests.NewAudioSource()).NewAudioSource.Source.Handle);
-        late.Release();
-        late.HoldRuntime(left);
-        left.IsClosed.Should().BeTrue();
-        await FfiClient.WhenShutDownAsync().WaitAsync(Bound);
-        FfiClient.LiveHandles.Should().Be(handles);
-    }
-
-    [Fact]
     public async Task Leases_taken_and_released_from_many_threads_around_short_idle_timeouts_always_get_a_working_server()
     {
         // Real time on purpose: 1 ms idle timeouts fire on the thread pool while other threads take and release leases,
