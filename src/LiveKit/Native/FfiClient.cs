@@ -31,6 +31,9 @@ internal sealed class FfiClient
 {
     private const string SdkName = "konpro-dotnet";
 
+    // What LiveKit's core runs at every join to learn the distribution, where it is installed.
+    private const string OsProbe = "lsb_release";
+
     private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(5);
 
     private static readonly Lock LeaseGate = new();
@@ -42,6 +45,7 @@ internal sealed class FfiClient
     private static long s_idleGeneration;
     private static IDisposable? s_idleTimer;
     private static bool s_exitHooked;
+    private static int s_osProbeReported;
 
     private readonly Channel<byte[]> _events = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _routeGate = new();
@@ -433,6 +437,13 @@ internal sealed class FfiClient
         }
 
         Log.FfiInitialized(_logger, SdkName + " " + LiveKitPlatform.NativeVersion, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (Interlocked.Exchange(ref s_osProbeReported, 1) == 0
+            && LiveKitPlatform.FindOnPath(OsProbe, Environment.GetEnvironmentVariable("PATH")) is { } probe)
+        {
+            // The core (livekit-api's signal client, through the os_info crate) spawns `lsb_release -a` for every join's
+            // URL; the SDK cannot stop it, so it says so once a process.
+            Log.OsProbeAtEveryJoin(_logger, probe);
+        }
     }
 
     private async Task ShutdownAsync()

@@ -35,6 +35,36 @@ public static class LiveKitPlatform
         $"The LiveKit room connector needs LiveKit's native client core, which this package ships for {string.Join(", ", SupportedRuntimes)} (glibc) only; " +
         $"this process runs on {runtimeIdentifier}. Without a room connector the SDK runs on the chat socket alone (events, messages and voice chat work; there is no video).");
 
+    /// <summary>
+    /// The first executable file named <paramref name="name"/> in the directories of <paramref name="path"/> (a
+    /// <c>PATH</c>: directories separated by ':'), as a process spawned by name would find it; null when there is none.
+    /// </summary>
+    internal static string? FindOnPath(string name, string? path)
+    {
+        if (string.IsNullOrEmpty(path) || !OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        foreach (var directory in path.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(directory, name);
+            try
+            {
+                if (File.Exists(candidate) && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+                {
+                    return candidate;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // An unreadable directory is skipped, as a spawn would skip it.
+            }
+        }
+
+        return null;
+    }
+
     // musl-based distributions (Alpine) cannot load a glibc build.
     private static bool IsGlibc() => OperatingSystem.IsLinux() && !RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.OrdinalIgnoreCase);
 }

@@ -14,6 +14,32 @@ public sealed class LiveKitPlatformTests
         LiveKitPlatform.IsSupportedPlatform(architecture, linux, glibc).Should().Be(supported);
 
     [Fact]
+    public void The_os_probe_the_core_runs_at_every_join_is_found_on_the_path_as_a_spawn_would_find_it()
+    {
+        var root = Directory.CreateTempSubdirectory("konpro-path-");
+        try
+        {
+            var notExecutable = Directory.CreateDirectory(Path.Combine(root.FullName, "a")).FullName;
+            var executable = Directory.CreateDirectory(Path.Combine(root.FullName, "b")).FullName;
+            var later = Directory.CreateDirectory(Path.Combine(root.FullName, "c")).FullName;
+            File.WriteAllText(Path.Combine(notExecutable, "probe"), "");
+            File.WriteAllText(Path.Combine(executable, "probe"), "");
+            File.SetUnixFileMode(Path.Combine(executable, "probe"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            File.WriteAllText(Path.Combine(later, "probe"), "");
+            File.SetUnixFileMode(Path.Combine(later, "probe"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            var missing = Path.Combine(root.FullName, "missing");
+
+            LiveKitPlatform.FindOnPath("probe", $"{missing}::{notExecutable}:{executable}:{later}").Should().Be(Path.Combine(executable, "probe"), "the first executable one wins");
+            LiveKitPlatform.FindOnPath("probe", $"{missing}:{notExecutable}").Should().BeNull();
+            LiveKitPlatform.FindOnPath("probe", null).Should().BeNull();
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_unsupported_platform_error_names_the_platform_the_supported_ones_and_the_fallback()
     {
         var error = LiveKitPlatform.Unsupported("osx-arm64");
