@@ -225,7 +225,7 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable, IWebSocketProtocol
     /// <param name="source">The source (the SDK's sources give 16 kHz PCM16 mono); not disposed.</param>
     /// <param name="sampleRate">The source's rate (default 16 kHz; resampled to 24 kHz).</param>
     /// <param name="cancellationToken">Cancels reading and sending.</param>
-    /// <returns>The utterance, once it was ended.</returns>
+    /// <returns>The utterance, once it was ended (or, when an interrupt cut it, once reading stopped).</returns>
     /// <exception cref="ArgumentOutOfRangeException">The sample rate is out of range.</exception>
     public async Task<RealtimeUtterance> SpeakAsync(IAudioSource source, int sampleRate = ChatProtocol.AudioSampleRate, CancellationToken cancellationToken = default)
     {
@@ -253,6 +253,10 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable, IWebSocketProtocol
                 buffer.Clear();
                 buffer.Write(left);
                 sent = true;
+                if (utterance.IsCut)
+                {
+                    break; // an interrupt cut it: the rest of the source would be dropped anyway
+                }
             }
         }
 

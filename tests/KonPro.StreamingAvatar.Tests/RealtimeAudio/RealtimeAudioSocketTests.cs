@@ -168,6 +168,28 @@ public sealed class RealtimeAudioSocketTests
     }
 
     [Fact]
+    public async Task Speaking_a_live_source_stops_reading_it_once_an_interrupt_cut_the_utterance()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 0.5; o.SessionDurationLimit = TimeSpan.FromHours(1); });
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar);
+        using var events = new EventRecorder<RealtimeAudioEvent>(socket.Events);
+        await using var microphone = new PushAudioSource();
+        microphone.Push(AudioClips.Tone(TimeSpan.FromSeconds(1)));
+
+        var speaking = socket.SpeakAsync(microphone);
+        await events.WaitForAsync<RealtimeSpeakStarted>();
+        await socket.InterruptAsync();
+        microphone.Push(AudioClips.Tone(TimeSpan.FromSeconds(1)));
+
+        // The source never ends: without the stop, the call would read it forever.
+        var utterance = await speaking.WaitAsync(FakeServerScope.Patience);
+        (await utterance.WaitForCompletionAsync(FakeServerScope.Patience)).Outcome.Should().Be(SpeakOutcome.Interrupted);
+        utterance.IsEnded.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task A_refused_message_arrives_as_data_and_the_socket_stays_open()
     {
         await using var scope = await FakeServerScope.StartAsync(o => o.SessionDurationLimit = TimeSpan.FromHours(1));
