@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
@@ -35,6 +36,7 @@ internal static partial class StreamingEventParser
     /// <paramref name="cache"/> as the pass expects them (the cache at most remembers a task id the pass remembers too).
     /// The message's UTF-8 has been checked.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool TryReadEnvelope(
         ReadOnlySpan<byte> json,
         NameProperty name,
@@ -115,13 +117,7 @@ internal static partial class StreamingEventParser
                 return false; // also the empty object, which names no event
             }
 
-            var keyEnd = EndOfRawString(json, i + 1, ref nonAscii);
-            if (keyEnd < 0)
-            {
-                return false;
-            }
-
-            var field = FieldOfKey(json[(i + 1)..keyEnd], nameUtf8);
+            var field = KeyAt(json, i + 1, nameUtf8, out var keyLength);
             var bit = 1 << (int)field;
             if (field == Field.Other || (seen & bit) != 0)
             {
@@ -129,7 +125,7 @@ internal static partial class StreamingEventParser
             }
 
             seen |= bit;
-            i = SkipWhitespace(json, keyEnd + 1);
+            i = SkipWhitespace(json, i + keyLength + 2);
             if (i >= json.Length || json[i] != (byte)':')
             {
                 return false;
@@ -312,8 +308,12 @@ internal static partial class StreamingEventParser
 
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 
-    // JSON's whitespace: space, tab, line feed, carriage return.
-    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    // JSON's whitespace: space, tab, line feed, carriage return. Compact JSON has none: one look.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i) =>
+        (uint)i < (uint)json.Length && json[i] > (byte)' ' ? i : SkipSomeWhitespace(json, i);
+
+    private static int SkipSomeWhitespace(ReadOnlySpan<byte> json, int i)
     {
         while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
         {
@@ -323,24 +323,49 @@ internal static partial class StreamingEventParser
         return i;
     }
 
-    // A key's raw bytes (no escapes) against the name property and the modeled fields: by length, then the bytes.
-    private static Field FieldOfKey(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nameUtf8)
+    // The key whose bytes start at `at` (after its opening quote): the name property or a modeled field, matched with
+    // its closing quote (so a key with an escape, a longer key or an unterminated one is Other, and goes to the pass), by
+    // its first byte, then constant compares the JIT unrolls.
+    private static Field KeyAt(ReadOnlySpan<byte> json, int at, ReadOnlySpan<byte> nameUtf8, out int length)
     {
-        if (key.SequenceEqual(nameUtf8))
+        var key = json[at..];
+        var field = key.IsEmpty ? Field.Other : key[0] switch
         {
-            return Field.Name;
-        }
-
-        return key.Length switch
-        {
-            7 when key.SequenceEqual("task_id"u8) => Field.TaskId,
-            7 when key.SequenceEqual("message"u8) => Field.Message,
-            10 when key.SequenceEqual("session_id"u8) => Field.SessionId,
-            10 when key.SequenceEqual("count_down"u8) => Field.CountDown,
-            11 when key.SequenceEqual("duration_ms"u8) => Field.DurationMs,
-            13 when key.SequenceEqual("silence_times"u8) => Field.SilenceTimes,
+            (byte)'e' when key.StartsWith("event_type\""u8) => Field.Name,
+            (byte)'t' when key.StartsWith("task_id\""u8) => Field.TaskId,
+            (byte)'t' when key.StartsWith("type\""u8) => Field.Name,
+            (byte)'s' when key.StartsWith("session_id\""u8) => Field.SessionId,
+            (byte)'m' when key.StartsWith("message\""u8) => Field.Message,
+            (byte)'d' when key.StartsWith("duration_ms\""u8) => Field.DurationMs,
+            (byte)'s' when key.StartsWith("silence_times\""u8) => Field.SilenceTimes,
+            (byte)'c' when key.StartsWith("count_down\""u8) => Field.CountDown,
             _ => Field.Other,
         };
+
+        length = field switch
+        {
+            Field.Name => key[0] == (byte)'e' ? 10 : 4,
+            Field.TaskId or Field.Message => 7,
+            Field.SessionId or Field.CountDown => 10,
+            Field.DurationMs => 11,
+            Field.SilenceTimes => 13,
+            _ => 0,
+        };
+
+        if (field == Field.Name && !key[..length].SequenceEqual(nameUtf8))
+        {
+            // The other channel's name property: on this channel, a field the event does not model.
+            field = Field.Other;
+        }
+
+        if (field == Field.Other && key.Length > nameUtf8.Length && key.StartsWith(nameUtf8) && key[nameUtf8.Length] == (byte)'"')
+        {
+            // A name property other than the two channels' (the parser takes any).
+            field = Field.Name;
+            length = nameUtf8.Length;
+        }
+
+        return field;
     }
 
     // An event name's raw bytes (no escapes), as KindOf reads the reader's token.
@@ -443,6 +468,7 @@ internal static partial class StreamingEventParser
     // Where one value is in the message: its raw bytes (a string's without the quotes).
     private readonly record struct Slot(Token Type, int Start, int Length)
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public ReadOnlySpan<byte> Of(ReadOnlySpan<byte> json) => json.Slice(Start, Length);
     }
 
@@ -458,6 +484,7 @@ internal static partial class StreamingEventParser
         public Slot CountDown;
 
         [System.Diagnostics.CodeAnalysis.UnscopedRef]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public ref Slot Of(Field field)
         {
             switch (field)
