@@ -33,8 +33,8 @@ internal static partial class StreamingEventParser
     /// <summary>
     /// Reads a message the envelope scanner understands into <paramref name="fields"/> (then the caller builds the
     /// event); <see langword="false"/> sends it to the reader's pass, with <paramref name="fields"/> and
-    /// <paramref name="cache"/> as the pass expects them (the cache at most remembers a task id the pass remembers too).
-    /// The message's UTF-8 has been checked.
+    /// <paramref name="cache"/> as the pass expects them (untouched: nothing is made or remembered before every check
+    /// has passed). Checks the message's UTF-8 itself, when a string holds a byte from 0x80 up.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool TryReadEnvelope(

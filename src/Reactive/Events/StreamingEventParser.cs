@@ -9,7 +9,8 @@ namespace KonPro.Streaming;
 
 /// <summary>
 /// Parses one wire message (a UTF-8 JSON object) into a typed <see cref="StreamingEvent"/> without
-/// reflection and without a serializer: one <see cref="Utf8JsonReader"/> pass checks the whole message and reads the
+/// reflection and without a serializer: the common message is read by the envelope scanner (StreamingEventParser.Envelope.cs,
+/// ADR 0020), and any other by one <see cref="Utf8JsonReader"/> pass that checks the whole message and reads the
 /// fields of its event as it goes (the names compared as UTF-8, never transcoded). Unknown names become <see cref="UnknownStreamingEvent"/>;
 /// the names of the events only the SDK raises (<c>stream_ready</c>, <c>stream_disconnected</c>,
 /// <c>connection_quality_changed</c>, <c>stream_reconnected</c>) are refused (<see cref="WireParseResult.ClientEventName"/>): such a message is
