@@ -45,8 +45,20 @@ internal sealed class EventHub<T>
     /// <summary>Whether the hub has made its queue (it does with the first value or work queued).</summary>
     internal bool HasQueue => Volatile.Read(ref _pending) is not null;
 
+    // How many values and works wait in the queue: raised after each enqueue, lowered after each dequeue (by the
+    // drainer only). Looking at it is one read where asking the queue whether it is empty walks its segment; the hot
+    // path looks twice an event (Publish, then the drainer after letting go of the flag). A value enqueued but not yet
+    // counted is found as before: its publisher then tries for the flag, and whoever holds it looks again after letting go.
+    private int _queued;
+
     private ConcurrentQueue<Pending> Queue =>
         Volatile.Read(ref _pending) ?? Interlocked.CompareExchange(ref _pending, new ConcurrentQueue<Pending>(), null) ?? _pending;
+
+    private void Push(Pending pending)
+    {
+        Queue.Enqueue(pending);
+        Interlocked.Increment(ref _queued);
+    }
 
     public IObservable<T> AsObservable() => new HubObservable(this);
 
@@ -82,18 +94,18 @@ internal sealed class EventHub<T>
 
         if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
-            if (Volatile.Read(ref _pending) is not { IsEmpty: false })
+            if (Volatile.Read(ref _queued) == 0)
             {
                 return PublishResult.Claimed;
             }
 
             // Values wait (a drainer let go of the flag and is about to look again): this one goes behind them, and
             // this caller, holding the flag, delivers them all.
-            Queue.Enqueue(new Pending(value, null, afterDelivery));
+            Push(new Pending(value, null, afterDelivery));
             return PublishResult.QueuedAndClaimed;
         }
 
-        Queue.Enqueue(new Pending(value, null, afterDelivery));
+        Push(new Pending(value, null, afterDelivery));
         return PublishResult.Queued;
     }
 
@@ -139,7 +151,7 @@ internal sealed class EventHub<T>
             }
 
             // Racing OnCompleted, a value may land behind the completion: it then reaches no observer (they are gone).
-            Queue.Enqueue(new Pending(value, null, afterDelivery));
+            Push(new Pending(value, null, afterDelivery));
             return true;
         }
 
@@ -152,7 +164,7 @@ internal sealed class EventHub<T>
 
             _latest = value;
             _hasLatest = true;
-            Queue.Enqueue(new Pending(value, null, afterDelivery));
+            Push(new Pending(value, null, afterDelivery));
             return true;
         }
     }
@@ -171,7 +183,7 @@ internal sealed class EventHub<T>
                 return false;
             }
 
-            Queue.Enqueue(new Pending(default!, work, null));
+            Push(new Pending(default!, work, null));
             return true;
         }
     }
@@ -200,7 +212,7 @@ internal sealed class EventHub<T>
                 _hasLatest = true;
             }
 
-            Queue.Enqueue(new Pending(value, null, null));
+            Push(new Pending(value, null, null));
             return true;
         }
     }
@@ -215,7 +227,7 @@ internal sealed class EventHub<T>
             }
 
             _completed = true;
-            Queue.Enqueue(new Pending(default!, () =>
+            Push(new Pending(default!, () =>
             {
                 IObserver<T>[] observers;
                 lock (_gate)
@@ -250,7 +262,7 @@ internal sealed class EventHub<T>
         var subscription = new Subscription(this, observer);
         lock (_gate)
         {
-            Queue.Enqueue(new Pending(default!, () =>
+            Push(new Pending(default!, () =>
             {
                 if (subscription.IsDisposed)
                 {
@@ -338,16 +350,16 @@ internal sealed class EventHub<T>
     {
         do
         {
-            var queue = Volatile.Read(ref _pending);
-            while (queue is not null && queue.TryDequeue(out var next))
+            while (Volatile.Read(ref _queued) != 0 && Volatile.Read(ref _pending)!.TryDequeue(out var next))
             {
+                Interlocked.Decrement(ref _queued);
                 Run(next);
             }
 
             // A full fence: the look below cannot move ahead of the release, so a publisher that found the flag set
-            // has queued its value where this look sees it.
+            // has queued and counted its value where this look sees it.
             Interlocked.Exchange(ref _draining, 0);
-            if (Volatile.Read(ref _pending) is not { IsEmpty: false })
+            if (Volatile.Read(ref _queued) == 0)
             {
                 return;
             }

@@ -9,7 +9,8 @@ namespace KonPro.Streaming;
 
 /// <summary>
 /// Parses one wire message (a UTF-8 JSON object) into a typed <see cref="StreamingEvent"/> without
-/// reflection and without a serializer: one <see cref="Utf8JsonReader"/> pass checks the whole message and reads the
+/// reflection and without a serializer: the common message is read by the envelope scanner (StreamingEventParser.Envelope.cs,
+/// ADR 0020), and any other by one <see cref="Utf8JsonReader"/> pass that checks the whole message and reads the
 /// fields of its event as it goes (the names compared as UTF-8, never transcoded). Unknown names become <see cref="UnknownStreamingEvent"/>;
 /// the names of the events only the SDK raises (<c>stream_ready</c>, <c>stream_disconnected</c>,
 /// <c>connection_quality_changed</c>, <c>stream_reconnected</c>) are refused (<see cref="WireParseResult.ClientEventName"/>): such a message is
@@ -23,7 +24,7 @@ namespace KonPro.Streaming;
 /// A typical event costs the record plus its message string; a <see cref="StreamingEventParserCache"/>
 /// (one per socket) lets consecutive events of the same task share one task id string.
 /// </remarks>
-internal static class StreamingEventParser
+internal static partial class StreamingEventParser
 {
     /// <summary>The name property on the chat socket.</summary>
     internal const string ChatSocketNameProperty = Api.ChatProtocol.EventNameProperty;
@@ -115,7 +116,7 @@ internal static class StreamingEventParser
         StreamingEventParserCache? cache,
         out StreamingEvent? evt,
         out string? clientEventName) =>
-        Parse(utf8Json, nameProperty, sessionId, receivedAt.UtcTicks, receivedAt.Offset, anchor: null, cache, out evt, out clientEventName);
+        Parse(utf8Json, nameProperty, sessionId, receivedAt.UtcTicks, receivedAt.Offset, anchor: null, cache, envelope: true, out evt, out clientEventName);
 
     /// <summary>Parses one message stamped by a <see cref="ReceiveClock"/> and says what it was.</summary>
     /// <param name="utf8Json">The whole message.</param>
@@ -134,7 +135,22 @@ internal static class StreamingEventParser
         StreamingEventParserCache? cache,
         out StreamingEvent? evt,
         out string? clientEventName) =>
-        Parse(utf8Json, nameProperty, sessionId, received.UtcTicks, TimeSpan.Zero, received.Anchor, cache, out evt, out clientEventName);
+        Parse(utf8Json, nameProperty, sessionId, received.UtcTicks, TimeSpan.Zero, received.Anchor, cache, envelope: true, out evt, out clientEventName);
+
+    /// <summary>
+    /// <see cref="Parse(ReadOnlySpan{byte}, string, string?, DateTimeOffset, StreamingEventParserCache?, out StreamingEvent?, out string?)"/>
+    /// without the envelope scanner: every message through the <see cref="Utf8JsonReader"/> pass. What the scanner's
+    /// results are held to (the tests compare the two on the same inputs).
+    /// </summary>
+    internal static WireParseResult ParseWithReader(
+        ReadOnlySpan<byte> utf8Json,
+        string nameProperty,
+        string? sessionId,
+        DateTimeOffset receivedAt,
+        StreamingEventParserCache? cache,
+        out StreamingEvent? evt,
+        out string? clientEventName) =>
+        Parse(utf8Json, nameProperty, sessionId, receivedAt.UtcTicks, receivedAt.Offset, anchor: null, cache, envelope: false, out evt, out clientEventName);
 
     private static WireParseResult Parse(
         ReadOnlySpan<byte> utf8Json,
@@ -144,6 +160,7 @@ internal static class StreamingEventParser
         TimeSpan offset,
         ClockAnchor? anchor,
         StreamingEventParserCache? cache,
+        bool envelope,
         out StreamingEvent? evt,
         out string? clientEventName)
     {
@@ -152,6 +169,15 @@ internal static class StreamingEventParser
         clientEventName = null;
         try
         {
+            var name = new NameProperty(nameProperty);
+            var fields = default(Fields);
+            if (envelope && TryReadEnvelope(utf8Json, name, sessionId, cache, ref fields))
+            {
+                // The common message, read without the reader, its UTF-8 checked (see StreamingEventParser.Envelope.cs).
+                evt = Build(utf8Json, ref fields, ContextOf(ref fields, sessionId, offset, anchor, cache), receivedAtUtcTicks);
+                return WireParseResult.Event;
+            }
+
             // One vectorized pass over the whole message: outside strings the reader accepts ASCII only, so this is
             // the UTF-8 check of every string, at a fraction of the cost of checking each one.
             if (!Utf8.IsValid(utf8Json))
@@ -159,8 +185,6 @@ internal static class StreamingEventParser
                 return WireParseResult.Malformed;
             }
 
-            var name = new NameProperty(nameProperty);
-            var fields = default(Fields);
             var read = ReadFields(utf8Json, name, sessionId, cache, ref fields);
             if (read == ReadResult.KindLate)
             {
@@ -186,11 +210,7 @@ internal static class StreamingEventParser
                 return WireParseResult.ClientEventName;
             }
 
-            var sid = fields.SessionId ?? sessionId;
-            var context = fields.Extra is { } extra ? new EventContext(sid, extra, offset, anchor)
-                : cache is not null ? cache.Context(sid, offset, anchor)
-                : new EventContext(sid, StreamingEvent.NoExtraFields, offset, anchor);
-            evt = Build(utf8Json, ref fields, context, receivedAtUtcTicks);
+            evt = Build(utf8Json, ref fields, ContextOf(ref fields, sessionId, offset, anchor, cache), receivedAtUtcTicks);
             return WireParseResult.Event;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
@@ -202,6 +222,14 @@ internal static class StreamingEventParser
             clientEventName = null;
             return WireParseResult.Malformed;
         }
+    }
+
+    private static EventContext ContextOf(ref Fields fields, string? sessionId, TimeSpan offset, ClockAnchor? anchor, StreamingEventParserCache? cache)
+    {
+        var sid = fields.SessionId ?? sessionId;
+        return fields.Extra is { } extra ? new EventContext(sid, extra, offset, anchor)
+            : cache is not null ? cache.Context(sid, offset, anchor)
+            : new EventContext(sid, StreamingEvent.NoExtraFields, offset, anchor);
     }
 
     // The one pass: validates the whole document (JSON syntax to its end, the escapes of every string; the UTF-8 was
@@ -709,6 +737,19 @@ internal sealed class StreamingEventParserCache
         }
 
         _lastTaskIdLength = Encoding.UTF8.GetBytes(taskId, _lastTaskIdUtf8);
+    }
+
+    /// <summary>Remembers <paramref name="taskId"/>, whose UTF-8 bytes the caller has (<paramref name="utf8"/>), as the last task id.</summary>
+    internal void Remember(string taskId, ReadOnlySpan<byte> utf8)
+    {
+        LastTaskId = taskId;
+        if (utf8.Length > _lastTaskIdUtf8.Length)
+        {
+            _lastTaskIdUtf8 = new byte[utf8.Length];
+        }
+
+        utf8.CopyTo(_lastTaskIdUtf8);
+        _lastTaskIdLength = utf8.Length;
     }
 
     /// <summary>

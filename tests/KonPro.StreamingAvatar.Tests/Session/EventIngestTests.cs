@@ -253,4 +253,59 @@ public sealed class EventIngestTests
 
         ingest.Events.HasQueue.Should().BeFalse("the ingesting thread delivered each event itself, in the gate's order");
     }
+
+    [Fact]
+    public void Both_channels_ingesting_at_once_deliver_every_event_once_one_at_a_time()
+    {
+        // The chat socket's loop and the room reader's ingest the same events at once (each its copy), batch by batch so
+        // that every copy's twin is still in the deduplicator's ring; the gate must keep the ring, the flags and the
+        // hub's order whole: each event reaches the subscriber exactly once, and never two at a time.
+        const int Batches = 1000;
+        const int PerBatch = 64;
+        var ingest = new EventIngest(TimeProvider.System, NullLogger.Instance);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        int inside = 0, overlaps = 0;
+        using var subscription = ingest.Events.AsObservable().Subscribe(evt =>
+        {
+            if (Interlocked.Increment(ref inside) > 1)
+            {
+                Interlocked.Increment(ref overlaps);
+            }
+
+            var key = evt is AvatarTalkingMessage m ? m.Message : evt.Name;
+            seen[key] = seen.GetValueOrDefault(key) + 1;
+            Interlocked.Decrement(ref inside);
+        });
+        using var barrier = new Barrier(2);
+
+        void Channel(EventChannel channel)
+        {
+            for (var batch = 0; batch < Batches; batch++)
+            {
+                for (var i = 0; i < PerBatch; i++)
+                {
+                    var n = (batch * PerBatch) + i;
+                    StreamingEvent evt = (n % 16) switch
+                    {
+                        0 => new AvatarStartTalking { TaskId = "t" + (n / 16) },
+                        15 => new AvatarStopTalking { TaskId = "t" + (n / 16), DurationMs = n },
+                        _ => new AvatarTalkingMessage { TaskId = "t" + (n / 16), Message = "word " + n },
+                    };
+                    ingest.Ingest(evt, channel);
+                }
+
+                barrier.SignalAndWait(TestTimeouts.Wait);
+            }
+        }
+
+        var chat = Task.Factory.StartNew(() => Channel(EventChannel.ChatSocket), TaskCreationOptions.LongRunning);
+        var room = Task.Factory.StartNew(() => Channel(EventChannel.Room), TaskCreationOptions.LongRunning);
+        Task.WaitAll([chat, room], TestTimeouts.Wait).Should().BeTrue();
+
+        overlaps.Should().Be(0, "the hub delivers one event at a time");
+        seen.Where(s => s.Key.StartsWith("word ", StringComparison.Ordinal)).Should().HaveCount(Batches * PerBatch * 14 / 16)
+            .And.OnlyContain(s => s.Value == 1, "each copy pairs with its twin once");
+        seen[StreamingEvents.AvatarStartTalking].Should().Be(Batches * PerBatch / 16);
+        seen[StreamingEvents.AvatarStopTalking].Should().Be(Batches * PerBatch / 16);
+    }
 }

@@ -6,7 +6,7 @@ namespace KonPro.Benchmarks.Quick;
 
 /// <summary>
 /// Benchmark 2 on its own (<c>--event-pipeline [rounds]</c>): the raw reader pass, the parser alone and the whole
-/// pipeline to 1 and to 10 subscribers, interleaved round by round (1 s slices each), so that a busy machine slows
+/// pipeline to 1 and to 10 subscribers, and the ingest step alone (events parsed beforehand) to 1, interleaved round by round (1 s slices each), so that a busy machine slows
 /// the baseline and the SDK alike; each line is the median of the rounds. The messages are
 /// <see cref="TextMix.Speech"/>; the allocation per event of the pipeline is also given for <see cref="TextMix.Unique"/>
 /// (no text repeats) and <see cref="TextMix.Demo"/> (the earlier mix, every text repeated), each from one pass of its own.
@@ -30,6 +30,9 @@ internal static class EventPipelineRun
         var parse = new List<(double PerSecond, double Bytes)>();
         var sdk1 = new List<(double PerSecond, double Bytes)>();
         var sdk10 = new List<(double PerSecond, double Bytes)>();
+        var ingestOnly = new List<(double PerSecond, double Bytes)>();
+        using var parsed = new Micro.EventPipelineBenchmarks.Pipeline(1);
+        var events = PreParsed(messages.Take(256));
 
         for (var round = 0; round < rounds; round++)
         {
@@ -50,6 +53,8 @@ internal static class EventPipelineRun
                 Slice));
             sdk10.Add(Measure.Throughput(
                 () => { for (var i = 0; i < perOperation; i++) { ten.Dispatch(messages[next++ % messages.Length]); } }, batch, Slice));
+            ingestOnly.Add(Measure.Throughput(
+                () => { for (var i = 0; i < perOperation; i++) { parsed.Ingest(events[next++ % events.Length]); } }, batch, Slice));
         }
 
         if (one.Seen != dispatched)
@@ -76,6 +81,7 @@ internal static class EventPipelineRun
         yield return new QuickLine("event-pipeline-1-alloc", Median(sdk1, r => r.Bytes), "B/event", rawBytes, "B/event");
         yield return new QuickLine("event-pipeline-10", Median(sdk10, r => r.PerSecond), "events/s", rawRate, "events/s");
         yield return new QuickLine("event-pipeline-10-alloc", Median(sdk10, r => r.Bytes), "B/event", rawBytes, "B/event");
+        yield return new QuickLine("event-ingest-1", Median(ingestOnly, r => r.PerSecond), "events/s", rawRate, "events/s");
         foreach (var line in mixes)
         {
             yield return line;
@@ -98,6 +104,16 @@ internal static class EventPipelineRun
         }
 
         return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / (rounds.Length * EventMessages.PerRound);
+    }
+
+    // The mix's events, parsed once: what the ingest step and the hub take in, to time them without the parser.
+    private static StreamingEvent[][] PreParsed(IEnumerable<byte[][]> rounds)
+    {
+        var cache = new StreamingEventParserCache();
+        var clock = new ReceiveClock(TimeProvider.System);
+        return rounds.Select(round => round.Select(message =>
+            StreamingEventParser.Parse(message, StreamingEventParser.ChatSocketNameProperty, EventMessages.SessionId, clock.Now(), cache, out var evt, out _) == WireParseResult.Event
+                ? evt! : throw new InvalidOperationException("The mix has a message the parser refuses.")).ToArray()).ToArray();
     }
 
     private static int ParseOnly(byte[][] messages, StreamingEventParserCache cache, ReceiveClock clock)
