@@ -8,7 +8,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "LiveKit FFI initialized ({Version}) in {ElapsedMs} ms")]
     public static partial void FfiInitialized(ILogger logger, string version, double elapsedMs);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "{Path} is on the PATH: LiveKit's core runs it at every room join (and rejoin) to report the operating system, which adds its run time to each join (85-98 ms on a 2-core machine); a host without it does not pay this (README, LiveKit)")]
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "{Path} is on the PATH: LiveKit's core runs it at every room join (and rejoin) to report the operating system, which adds its run time to each join (72-98 ms on a 2-core machine); a host without it does not pay this (README, LiveKit)")]
     public static partial void OsProbeAtEveryJoin(ILogger logger, string path);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "LiveKit FFI disposed")]

@@ -31,9 +31,6 @@ internal sealed class FfiClient
 {
     private const string SdkName = "konpro-dotnet";
 
-    // What LiveKit's core runs at every join to learn the distribution, where it is installed.
-    private const string OsProbe = "lsb_release";
-
     private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(5);
 
     private static readonly Lock LeaseGate = new();
@@ -438,7 +435,7 @@ internal sealed class FfiClient
 
         Log.FfiInitialized(_logger, SdkName + " " + LiveKitPlatform.NativeVersion, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (Interlocked.Exchange(ref s_osProbeReported, 1) == 0
-            && LiveKitPlatform.FindOnPath(OsProbe, Environment.GetEnvironmentVariable("PATH")) is { } probe)
+            && LiveKitPlatform.FindOnPath(LiveKitPlatform.OsProbe, Environment.GetEnvironmentVariable("PATH")) is { } probe)
         {
             // The core (livekit-api's signal client, through the os_info crate) spawns `lsb_release -a` for every join's
             // URL; the SDK cannot stop it, so it says so once a process.

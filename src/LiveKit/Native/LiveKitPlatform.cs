@@ -35,6 +35,9 @@ public static class LiveKitPlatform
         $"The LiveKit room connector needs LiveKit's native client core, which this package ships for {string.Join(", ", SupportedRuntimes)} (glibc) only; " +
         $"this process runs on {runtimeIdentifier}. Without a room connector the SDK runs on the chat socket alone (events, messages and voice chat work; there is no video).");
 
+    /// <summary>What LiveKit's core runs at every join, where it is installed, to learn the distribution (<c>lsb_release -a</c>).</summary>
+    internal const string OsProbe = "lsb_release";
+
     /// <summary>
     /// The first executable file named <paramref name="name"/> in the directories of <paramref name="path"/> (a
     /// <c>PATH</c>: directories separated by ':'), as a process spawned by name would find it; null when there is none.

@@ -92,7 +92,7 @@ internal static partial class StreamingEventParser
         fields.SilenceTimes = silenceTimes;
         fields.CountDown = countDown;
         fields.TaskId = scan.TaskId.Type == Token.None ? null : TaskIdOf(scan.TaskId, json, cache);
-        fields.SessionId = scan.SessionId.Type == Token.String ? SessionIdOf(scan.SessionId.Of(json), sessionId, cache) : null;
+        fields.SessionId = scan.SessionId.Type == Token.String ? SessionIdOfRaw(scan.SessionId.Of(json), sessionId, cache) : null;
         fields.Message = scan.Message.Type == Token.String ? Encoding.UTF8.GetString(scan.Message.Of(json)) : null;
         return true;
     }
@@ -368,7 +368,8 @@ internal static partial class StreamingEventParser
         return field;
     }
 
-    // An event name's raw bytes (no escapes), as KindOf reads the reader's token.
+    // An event name's raw bytes (no escapes): the one table of the names the parser knows (KindOf reads the reader's
+    // token through it).
     private static Kind KindOfName(ReadOnlySpan<byte> name) => name.Length switch
     {
         9 when name.SequenceEqual("user_stop"u8) => Kind.UserStop,
@@ -413,48 +414,9 @@ internal static partial class StreamingEventParser
         return false;
     }
 
-    // As TryReadTaskId: a string or the number's own text, compared with the cached id's bytes before a string is
-    // made; null for null.
-    private static string? TaskIdOf(Slot slot, ReadOnlySpan<byte> json, StreamingEventParserCache? cache)
-    {
-        if (slot.Type == Token.Null)
-        {
-            return null;
-        }
-
-        var raw = slot.Of(json);
-        if (cache?.LastTaskId is { } last && raw.SequenceEqual(cache.LastTaskIdUtf8))
-        {
-            return last;
-        }
-
-        var taskId = Encoding.UTF8.GetString(raw);
-        cache?.Remember(taskId, raw);
-        return taskId;
-    }
-
-    // As TryReadSessionId: the connection's own session id when the bytes are its bytes.
-    private static string SessionIdOf(ReadOnlySpan<byte> raw, string? known, StreamingEventParserCache? cache)
-    {
-        if (known is null)
-        {
-            return Encoding.UTF8.GetString(raw);
-        }
-
-        if (cache is not null)
-        {
-            return raw.SequenceEqual(cache.SessionIdUtf8(known)) ? known : Encoding.UTF8.GetString(raw);
-        }
-
-        if (Ascii.Equals(raw, known))
-        {
-            return known;
-        }
-
-        // Without a cache, and not the same ASCII: the same text (ValueTextEquals) still means the known instance.
-        var text = Encoding.UTF8.GetString(raw);
-        return string.Equals(text, known, StringComparison.Ordinal) ? known : text;
-    }
+    // As TryReadTaskId: a raw string or the number's own text; null for null.
+    private static string? TaskIdOf(Slot slot, ReadOnlySpan<byte> json, StreamingEventParserCache? cache) =>
+        slot.Type == Token.Null ? null : TaskIdOfRaw(slot.Of(json), cache);
 
     private enum Token : byte
     {

@@ -444,23 +444,26 @@ internal static partial class StreamingEventParser
         return value;
     }
 
+    // Six bytes for each byte of "connection_quality_changed" (26), the longest name KindOfName knows, all escaped.
+    private const int MaxEscapedNameLength = 6 * 26;
+
     private static Kind KindOf(ref Utf8JsonReader reader)
     {
-        // u8 literals: compared against the raw bytes, no string is created for known names.
-        if (reader.ValueTextEquals("avatar_talking_message"u8)) return Kind.AvatarTalkingMessage;
-        if (reader.ValueTextEquals("user_talking_message"u8)) return Kind.UserTalkingMessage;
-        if (reader.ValueTextEquals("avatar_start_talking"u8)) return Kind.AvatarStartTalking;
-        if (reader.ValueTextEquals("avatar_stop_talking"u8)) return Kind.AvatarStopTalking;
-        if (reader.ValueTextEquals("avatar_end_message"u8)) return Kind.AvatarEndMessage;
-        if (reader.ValueTextEquals("user_end_message"u8)) return Kind.UserEndMessage;
-        if (reader.ValueTextEquals("user_start"u8)) return Kind.UserStart;
-        if (reader.ValueTextEquals("user_stop"u8)) return Kind.UserStop;
-        if (reader.ValueTextEquals("user_silence"u8)) return Kind.UserSilence;
-        if (reader.ValueTextEquals("stream_ready"u8)) return Kind.ClientEvent;
-        if (reader.ValueTextEquals("stream_disconnected"u8)) return Kind.ClientEvent;
-        if (reader.ValueTextEquals("connection_quality_changed"u8)) return Kind.ClientEvent;
-        if (reader.ValueTextEquals("stream_reconnected"u8)) return Kind.ClientEvent;
-        return Kind.Unknown;
+        // The name's raw bytes go through the one table of names (KindOfName); no string is created for a known name.
+        if (!reader.ValueIsEscaped)
+        {
+            return KindOfName(reader.ValueSpan); // the reader runs over one span, never a sequence
+        }
+
+        // An escaped name (rare): unescaped first. An escape stands for at least one byte in six, so a value longer than
+        // six times the longest known name cannot be one.
+        if (reader.ValueSpan.Length > MaxEscapedNameLength)
+        {
+            return Kind.Unknown;
+        }
+
+        Span<byte> unescaped = stackalloc byte[MaxEscapedNameLength];
+        return KindOfName(unescaped[..reader.CopyString(unescaped)]);
     }
 
     // Whether the event of this kind models the (kind-dependent) field; otherwise it is one of the extra fields.
@@ -594,46 +597,81 @@ internal static partial class StreamingEventParser
             case JsonTokenType.Null:
                 taskId = null;
                 return true;
-            case JsonTokenType.String:
-                // Compared with the cached id's UTF-8 bytes: nothing is transcoded for the many events of one task.
+            case JsonTokenType.String when reader.ValueIsEscaped:
+                // Compared with the cached id's UTF-8 bytes as text: the escapes are undone by the comparison.
                 if (cache?.LastTaskId is { } last && reader.ValueTextEquals(cache.LastTaskIdUtf8))
                 {
                     taskId = last;
                     return true;
                 }
 
-                taskId = reader.GetString();
-                break;
-            case JsonTokenType.Number:
-                // The number's own text, so 42 and "42" name the same task.
-                var raw = reader.ValueSpan; // the reader runs over one span, never a sequence
-                if (cache?.LastTaskId is { } lastNumber && raw.SequenceEqual(cache.LastTaskIdUtf8))
-                {
-                    taskId = lastNumber;
-                    return true;
-                }
-
-                taskId = Encoding.UTF8.GetString(raw);
-                break;
+                taskId = reader.GetString()!;
+                cache?.Remember(taskId);
+                return true;
+            case JsonTokenType.String or JsonTokenType.Number:
+                // A raw string's bytes, or the number's own text (so 42 and "42" name the same task). The reader runs
+                // over one span, never a sequence.
+                taskId = TaskIdOfRaw(reader.ValueSpan, cache);
+                return true;
             default:
                 taskId = null;
                 return false;
         }
+    }
 
-        cache?.Remember(taskId!);
-        return true;
+    // A task id's raw bytes (a string without escapes, or a number's text): the cached instance when they are its bytes,
+    // so nothing is transcoded for the many events of one task.
+    private static string TaskIdOfRaw(ReadOnlySpan<byte> raw, StreamingEventParserCache? cache)
+    {
+        if (cache?.LastTaskId is { } last && raw.SequenceEqual(cache.LastTaskIdUtf8))
+        {
+            return last;
+        }
+
+        var taskId = Encoding.UTF8.GetString(raw);
+        cache?.Remember(taskId, raw);
+        return taskId;
     }
 
     private static bool TryReadSessionId(ref Utf8JsonReader reader, string? known, StreamingEventParserCache? cache, out string? sessionId)
     {
-        if (reader.TokenType == JsonTokenType.String && known is not null
-            && (cache is null ? reader.ValueTextEquals(known) : reader.ValueTextEquals(cache.SessionIdUtf8(known))))
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+        {
+            sessionId = SessionIdOfRaw(reader.ValueSpan, known, cache);
+            return true;
+        }
+
+        if (reader.TokenType == JsonTokenType.String && known is not null && reader.ValueTextEquals(known))
         {
             sessionId = known;
             return true;
         }
 
         return TryReadString(ref reader, out sessionId);
+    }
+
+    // A session id's raw bytes (a string without escapes): the connection's own session id instance when they are its
+    // bytes.
+    private static string SessionIdOfRaw(ReadOnlySpan<byte> raw, string? known, StreamingEventParserCache? cache)
+    {
+        if (known is null)
+        {
+            return Encoding.UTF8.GetString(raw);
+        }
+
+        if (cache is not null)
+        {
+            return raw.SequenceEqual(cache.SessionIdUtf8(known)) ? known : Encoding.UTF8.GetString(raw);
+        }
+
+        if (Ascii.Equals(raw, known))
+        {
+            return known;
+        }
+
+        // Without a cache, and not the same ASCII: the same text still means the known instance.
+        var text = Encoding.UTF8.GetString(raw);
+        return string.Equals(text, known, StringComparison.Ordinal) ? known : text;
     }
 
     private static bool TryReadString(ref Utf8JsonReader reader, out string? value)
@@ -721,15 +759,9 @@ internal sealed class StreamingEventParserCache
     internal ReadOnlySpan<byte> LastTaskIdUtf8 => _lastTaskIdUtf8.AsSpan(0, _lastTaskIdLength);
 
     /// <summary>Remembers <paramref name="taskId"/> as the last task id; its bytes go in a buffer reused from task to task.</summary>
-    internal void Remember(string? taskId)
+    internal void Remember(string taskId)
     {
         LastTaskId = taskId;
-        _lastTaskIdLength = 0;
-        if (taskId is null)
-        {
-            return;
-        }
-
         var length = Encoding.UTF8.GetByteCount(taskId);
         if (length > _lastTaskIdUtf8.Length)
         {

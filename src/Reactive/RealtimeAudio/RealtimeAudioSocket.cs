@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -330,8 +329,8 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable, IWebSocketProtocol
     /// <inheritdoc />
     public override string ToString() => $"RealtimeAudioSocket {{ Endpoint = {_redacted}, State = {CurrentState} }}";
 
-    /// <summary>Sends one piece of an utterance's audio, unless an interrupt cut the utterance first; returns whether it went out.</summary>
-    internal async Task<bool> SendSpeakAsync(RealtimeUtterance utterance, ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
+    /// <summary>Sends one piece of an utterance's audio, unless an interrupt cut the utterance first.</summary>
+    internal Task SendSpeakAsync(RealtimeUtterance utterance, ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
     {
         var json = new ArrayBufferWriter<byte>(audio.Length * 4 / 3 + 96);
         using (var writer = new Utf8JsonWriter(json))
@@ -343,16 +342,10 @@ public sealed class RealtimeAudioSocket : IAsyncDisposable, IWebSocketProtocol
             writer.WriteEndObject();
         }
 
-        var sent = new StrongBox<bool>();
-        await SendAsync(
-            static s =>
-            {
-                s.Sent.Value = s.Utterance.TryClaimSend();
-                return s.Sent.Value ? s.Message : ReadOnlyMemory<byte>.Empty;
-            },
-            (Utterance: utterance, Message: json.WrittenMemory, Sent: sent),
-            cancellationToken).ConfigureAwait(false);
-        return sent.Value;
+        return SendAsync(
+            static s => s.Utterance.TryClaimSend() ? s.Message : ReadOnlyMemory<byte>.Empty,
+            (Utterance: utterance, Message: json.WrittenMemory),
+            cancellationToken);
     }
 
     /// <summary>Sends an utterance's end, unless an interrupt cut it first.</summary>

@@ -25,7 +25,6 @@ public sealed class RealtimeUtterance
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<RealtimeSpeakResult> _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeProvider _time;
-    private int _messages;
     // What the server has of it: nothing yet, some audio, or cut by an interrupt (changed under the socket's send lock).
     private int _wire;
 
@@ -109,7 +108,7 @@ public sealed class RealtimeUtterance
             await SendAudioAsync(_resampler.Flush(), cancellationToken).ConfigureAwait(false);
         }
 
-        if (Volatile.Read(ref _messages) == 0)
+        if (Volatile.Read(ref _wire) == WireNothing)
         {
             MarkEnded(SpeakOutcome.Completed, 0); // nothing to say
             return;
@@ -146,12 +145,11 @@ public sealed class RealtimeUtterance
         for (var offset = 0; offset < audio.Length; offset += max)
         {
             var piece = audio.Slice(offset, Math.Min(max, audio.Length - offset));
-            if (!await _socket.SendSpeakAsync(this, piece, cancellationToken).ConfigureAwait(false))
+            await _socket.SendSpeakAsync(this, piece, cancellationToken).ConfigureAwait(false);
+            if (IsCut)
             {
-                return; // cut by an interrupt: the rest is dropped
+                return; // an interrupt cut it: the rest would be dropped
             }
-
-            Interlocked.Increment(ref _messages);
         }
     }
 

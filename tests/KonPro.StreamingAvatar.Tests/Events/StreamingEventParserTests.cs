@@ -186,7 +186,19 @@ public sealed class StreamingEventParserTests
     public void Escaped_event_names_are_recognised()
     {
         Parse("""{"event_type":"user\u005fstart"}""").Should().BeOfType<UserStart>();
+        Parse($$"""{"event_type":"{{EscapeEvery("avatar_talking_message")}}","message":"hi"}""").Should().BeOfType<AvatarTalkingMessage>();
+
+        // The longest name the parser knows, every byte escaped: still that name (refused: only the SDK raises it).
+        var result = StreamingEventParser.Parse(Encoding.UTF8.GetBytes($$"""{"event_type":"{{EscapeEvery("connection_quality_changed")}}"}"""), "event_type", "s-1", At, null, out _, out var refused);
+        result.Should().Be(WireParseResult.ClientEventName);
+        refused.Should().Be("connection_quality_changed");
+
+        // One byte longer than any known name can be when escaped: an unknown event, its name kept.
+        Parse($$"""{"event_type":"{{EscapeEvery("connection_quality_changed")}}\u0078"}""").Should().BeOfType<UnknownStreamingEvent>()
+            .Which.Name.Should().Be("connection_quality_changedx");
     }
+
+    private static string EscapeEvery(string name) => string.Concat(name.Select(c => $"\\u{(int)c:x4}"));
 
     [Theory]
     [InlineData("")]

@@ -451,7 +451,7 @@ internal static class VersusOfficialRunner
     // that the official SDK (livekit-client) does not pay. Timed the way the core runs it (output captured), 5 times.
     private static async Task<string> OsProbeAsync()
     {
-        if (LiveKitPlatform.FindOnPath("lsb_release", Environment.GetEnvironmentVariable("PATH")) is not { } probe)
+        if (LiveKitPlatform.FindOnPath(LiveKitPlatform.OsProbe, Environment.GetEnvironmentVariable("PATH")) is not { } probe)
         {
             return "os probe: no lsb_release on the PATH (LiveKit's core reads /etc/os-release instead, no process)";
         }
