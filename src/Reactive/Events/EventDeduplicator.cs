@@ -10,8 +10,8 @@ namespace KonPro.Streaming.Events;
 /// <remarks>
 /// Costs no allocation per event in steady state: keys are value structs and the recent events live in a ring. The
 /// ring starts with room for <see cref="InitialCapacity"/> events and doubles when a burst fills it, up to
-/// <see cref="MaxCapacity"/>: a session keeps one, and one sized for the worst burst (48 B an event, 24.6 KB for 512) was
-/// the largest share of an idle session's memory.
+/// <see cref="MaxCapacity"/>: a session keeps one, and one sized for the worst burst (then 48 B an event, 24.6 KB for 512;
+/// now 24 B, 12.3 KB) was the largest share of an idle session's memory.
 /// Times come from the session's <see cref="TimeProvider"/> (the clock of every timestamp in the SDK): the monotonic
 /// timestamp each event was stamped with on arrival (<see cref="StreamingEvent.TryGetArrival"/>), read once per message
 /// by its connection, and the provider's own for events built any other way.
@@ -56,19 +56,18 @@ internal sealed class EventDeduplicator
             return true;
         }
 
-        var key = EventKey.Of(evt);
         // An event stamped by its connection's ReceiveClock carries its arrival's timestamp: no clock read here (ADR 0019).
         var now = evt.TryGetArrival(_time, out var arrived) ? arrived : _time.GetTimestamp();
         _channelsSeen |= 1 << (int)channel;
         ExpireOlderThanWindow(now);
 
-        // Only when two channels deliver can an event have a twin to consume.
-        if ((_channelsSeen & (_channelsSeen - 1)) != 0 && ConsumeTwin(key, channel))
+        // Only when two channels deliver can an event have a twin to consume; until then no key is made at all.
+        if ((_channelsSeen & (_channelsSeen - 1)) != 0 && ConsumeTwin(evt, channel))
         {
             return false;
         }
 
-        Remember(new Recent(key, channel, now, Consumed: false));
+        Remember(new Recent(evt, channel, now, Consumed: false));
         return true;
     }
 
@@ -84,12 +83,15 @@ internal sealed class EventDeduplicator
         }
     }
 
-    private bool ConsumeTwin(EventKey key, EventChannel channel)
+    private bool ConsumeTwin(StreamingEvent evt, EventChannel channel)
     {
+        var key = EventKey.Of(evt);
+        var type = evt.GetType();
         for (var i = 0; i < _recentCount; i++)
         {
             ref var entry = ref _recent[(_recentStart + i) & (_recent.Length - 1)];
-            if (!entry.Consumed && entry.Channel != channel && entry.Key == key)
+            // Twins are of one record type (the name decides the type, and the key holds the name): a cheap look first.
+            if (!entry.Consumed && entry.Channel != channel && entry.Event.GetType() == type && EventKey.Of(entry.Event) == key)
             {
                 entry = entry with { Consumed = true };
                 return true;
@@ -148,5 +150,9 @@ internal sealed class EventDeduplicator
         };
     }
 
-    private readonly record struct Recent(EventKey Key, EventChannel Channel, long At, bool Consumed);
+    // The event itself rather than its key: one reference written into the ring per event where the key was three (each
+    // a write barrier, and a card for the collector to scan), 24 B a slot where the key's entry was 48, and no key made
+    // for a session whose events come on one channel only (ConsumeTwin makes them). The event keeps alive only what its
+    // key did besides itself (its strings; the context is the connection's), for the window or the ring's length.
+    private readonly record struct Recent(StreamingEvent Event, EventChannel Channel, long At, bool Consumed);
 }

@@ -12,11 +12,16 @@ namespace KonPro.Streaming.Events;
 /// <remarks>
 /// A value's way through takes no lock: the queue is a <see cref="ConcurrentQueue{T}"/> and one flag, set and cleared
 /// with interlocked operations, says who drains it. The gate guards only what changes rarely (the observers, the
-/// latest value of a replaying hub, completion).
+/// latest value of a replaying hub, completion), and a replaying hub's values.
 /// </remarks>
 internal sealed class EventHub<T>
 {
-    private readonly Lock _gate = new();
+    // A SpinLock without owner tracking rather than a Lock: what it guards is a few reads and writes, a push onto the
+    // queue, or a copy of the observers' array, and nothing under it calls out (observers, works and the error callback
+    // all run outside it), so no thread ever enters it twice. The talking flags' hubs take it for every event that
+    // changes a flag; uncontended it enters and leaves in about half a Lock's time, without the Lock's thread-static
+    // read of the owner (docs/benchmarks.md, issue 22 item 5, fourth pass). A mutable struct: never copied, never readonly.
+    private SpinLock _gate = new(enableThreadOwnerTracking: false);
     // Values travel without a closure (Work is null; After, when set, runs once every observer has the value);
     // subscriptions and completion carry their work.
     // Made with the first value or work queued: a hub that never carries one (a chat-only session's room data, the
@@ -155,7 +160,7 @@ internal sealed class EventHub<T>
             return true;
         }
 
-        lock (_gate)
+        using (new Held(ref _gate))
         {
             if (_completed)
             {
@@ -176,7 +181,7 @@ internal sealed class EventHub<T>
     /// <returns><see langword="false"/> when the hub has completed: nothing was queued and the caller runs the work itself.</returns>
     public bool EnqueueAfterDelivery(Action work)
     {
-        lock (_gate)
+        using (new Held(ref _gate))
         {
             if (_completed)
             {
@@ -196,10 +201,58 @@ internal sealed class EventHub<T>
         return changed;
     }
 
+    /// <summary>
+    /// Publishes <paramref name="value"/> only when it differs from the latest one, as <see cref="Publish"/> does: in the
+    /// caller's order (taken under the caller's lock), and without the queue when no thread is delivering and nothing
+    /// waits (<see cref="PublishResult.Claimed"/>: the caller delivers it with <see cref="DeliverClaimed"/>, outside its
+    /// lock). For replaying hubs too: the value becomes the latest here, so a subscription served after it replays it (or
+    /// a later one), as when it goes through the queue.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <returns>What the caller must do next; <see cref="PublishResult.Unchanged"/> or <see cref="PublishResult.Completed"/>: nothing.</returns>
+    public PublishResult PublishIfChanged(T value)
+    {
+        using (new Held(ref _gate))
+        {
+            if (_completed)
+            {
+                return PublishResult.Completed;
+            }
+
+            if (_hasLatest && EqualityComparer<T>.Default.Equals(_latest, value))
+            {
+                return PublishResult.Unchanged;
+            }
+
+            if (_replayLatest)
+            {
+                _latest = value;
+                _hasLatest = true;
+            }
+
+            // As Publish: whoever sets the flag delivers. Everything that queues work for this hub (a subscription, the
+            // completion, another value) counts it under this gate or under the caller's lock before trying for the flag,
+            // so a count of zero here means nothing is owed a place ahead of this value.
+            if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+            {
+                if (Volatile.Read(ref _queued) == 0)
+                {
+                    return PublishResult.Claimed;
+                }
+
+                Push(new Pending(value, null, null));
+                return PublishResult.QueuedAndClaimed;
+            }
+
+            Push(new Pending(value, null, null));
+            return PublishResult.Queued;
+        }
+    }
+
     /// <summary>Queues <paramref name="value"/> only when it differs from the latest one; call <see cref="Drain"/> to deliver.</summary>
     public bool EnqueueIfChanged(T value)
     {
-        lock (_gate)
+        using (new Held(ref _gate))
         {
             if (_completed || (_hasLatest && EqualityComparer<T>.Default.Equals(_latest, value)))
             {
@@ -219,7 +272,7 @@ internal sealed class EventHub<T>
 
     public void OnCompleted()
     {
-        lock (_gate)
+        using (new Held(ref _gate))
         {
             if (_completed)
             {
@@ -230,7 +283,7 @@ internal sealed class EventHub<T>
             Push(new Pending(default!, () =>
             {
                 IObserver<T>[] observers;
-                lock (_gate)
+                using (new Held(ref _gate))
                 {
                     observers = _observers;
                     _observers = [];
@@ -260,7 +313,7 @@ internal sealed class EventHub<T>
     {
         ArgumentNullException.ThrowIfNull(observer);
         var subscription = new Subscription(this, observer);
-        lock (_gate)
+        using (new Held(ref _gate))
         {
             Push(new Pending(default!, () =>
             {
@@ -272,7 +325,7 @@ internal sealed class EventHub<T>
                 bool completed;
                 bool hasLatest;
                 T latest;
-                lock (_gate)
+                using (new Held(ref _gate))
                 {
                     // Completion was delivered before this subscription was served: replay, then complete.
                     completed = _completionDelivered;
@@ -403,7 +456,7 @@ internal sealed class EventHub<T>
 
     private void Unsubscribe(IObserver<T> observer)
     {
-        lock (_gate)
+        using (new Held(ref _gate))
         {
             var index = Array.IndexOf(_observers, observer);
             if (index >= 0)
@@ -416,6 +469,29 @@ internal sealed class EventHub<T>
     }
 
     private readonly record struct Pending(T Value, Action? Work, Action<T>? After);
+
+    // The gate, held for a using block.
+    private ref struct Held
+    {
+        private readonly ref SpinLock _gate;
+        private readonly bool _taken;
+
+        public Held(ref SpinLock gate)
+        {
+            _gate = ref gate;
+            var taken = false;
+            gate.Enter(ref taken);
+            _taken = taken;
+        }
+
+        public readonly void Dispose()
+        {
+            if (_taken)
+            {
+                _gate.Exit(useMemoryBarrier: false);
+            }
+        }
+    }
 
     private sealed class HubObservable(EventHub<T> hub) : IObservable<T>
     {
@@ -443,6 +519,12 @@ internal enum PublishResult
 {
     /// <summary>The hub has completed: nothing was published.</summary>
     Completed,
+
+    /// <summary>
+    /// Nothing was published: the value is the latest one (<see cref="EventHub{T}.PublishIfChanged"/>). Also what a caller
+    /// that published nothing keeps: <see cref="EventHub{T}.DeliverClaimed"/> does nothing with it.
+    /// </summary>
+    Unchanged,
 
     /// <summary>Queued behind another thread's delivery: call <see cref="EventHub{T}.Drain"/>.</summary>
     Queued,

@@ -13,8 +13,9 @@ namespace KonPro.Streaming.Events;
 /// The chat socket's loop and the room reader's loop may call it at once: one gate keeps the derived state and the
 /// published order the same, and delivery happens outside it (the hubs serialize it). That gate is the only lock an
 /// event takes on its way to the subscribers (the deduplicator has none of its own; the hub's queue is lock-free), save
-/// the speak tracker's for a task's start and stop. When no other thread is delivering, the event does not go through
-/// the hub's queue at all: the ingesting thread claims delivery under the gate and delivers it after.
+/// a flag's hub gate for an event that changes the flag and the speak tracker's for a task's start and stop. When no
+/// other thread is delivering, neither the event nor a flag it changes goes through a hub's queue: the ingesting thread
+/// claims delivery under the gate and delivers after it.
 /// </summary>
 internal sealed class EventIngest
 {
@@ -84,8 +85,11 @@ internal sealed class EventIngest
     /// <summary>Takes in one event from a channel (see the class summary).</summary>
     public void Ingest(StreamingEvent evt, EventChannel channel)
     {
-        var avatarChanged = false;
-        var userChanged = false;
+        // Unchanged: no flag published, and DeliverClaimed does nothing for it.
+        var avatarPublished = PublishResult.Unchanged;
+        var userPublished = PublishResult.Unchanged;
+        var avatarTalking = false;
+        var userTalking = false;
         Action<StreamingEvent>? afterDelivery = null;
         PublishResult published;
 
@@ -114,15 +118,19 @@ internal sealed class EventIngest
                     break;
             }
 
-            if (UserTalkingRule.After(evt) is { } userTalking)
+            // A flag that changes is published as the event is: under this gate, so in this gate's order, and delivered
+            // by this thread after it when no other thread is delivering that flag (PublishIfChanged).
+            if (UserTalkingRule.After(evt) is { } userAfter)
             {
-                userChanged = UserTalking.EnqueueIfChanged(userTalking);
+                userTalking = userAfter;
+                userPublished = UserTalking.PublishIfChanged(userAfter);
             }
 
             // Only these events can change whether the avatar talks (AvatarTalkingTracker): the others skip the flag's hub.
             if (evt is AvatarStartTalking or AvatarStopTalking or StreamDisconnected)
             {
-                avatarChanged = AvatarTalking.EnqueueIfChanged(_avatarTalkingTracker.Apply(evt));
+                avatarTalking = _avatarTalkingTracker.Apply(evt);
+                avatarPublished = AvatarTalking.PublishIfChanged(avatarTalking);
             }
 
             // Without the hub's queue when no other thread delivers (Publish): the order is still this gate's.
@@ -144,16 +152,8 @@ internal sealed class EventIngest
         }
 
         // Flags first (a subscriber of an event sees the flags it implies), then the event.
-        if (avatarChanged)
-        {
-            AvatarTalking.Drain();
-        }
-
-        if (userChanged)
-        {
-            UserTalking.Drain();
-        }
-
+        AvatarTalking.DeliverClaimed(avatarPublished, avatarTalking, afterDelivery: null);
+        UserTalking.DeliverClaimed(userPublished, userTalking, afterDelivery: null);
         Events.DeliverClaimed(published, evt, afterDelivery);
     }
 

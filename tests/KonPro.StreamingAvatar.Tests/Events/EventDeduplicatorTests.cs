@@ -211,6 +211,42 @@ public sealed class EventDeduplicatorTests
         dedup.ShouldDeliver(new AvatarStartTalking { TaskId = "t2" }, EventChannel.Room).Should().BeTrue();
     }
 
+    [Fact]
+    public void Events_of_a_session_that_had_one_channel_pair_with_their_copies_once_the_second_channel_delivers()
+    {
+        // The ring keeps a one-channel session's events without their keys; the keys are made when the other channel's
+        // copies come, and every kind of payload still decides (copies with another payload, or another type, pass).
+        var time = new ManualTime();
+        var dedup = new EventDeduplicator(time);
+        StreamingEvent[] events =
+        [
+            new AvatarStartTalking { TaskId = "t1" },
+            new AvatarTalkingMessage { TaskId = "t1", Message = "Hello" },
+            new UserTalkingMessage { TaskId = "t1", Message = "Hello" },
+            new AvatarStopTalking { TaskId = "t1", DurationMs = 5 },
+            new UserSilence { SilenceTimes = 2, CountDown = 3 },
+            new ConnectionQualityChanged { Quality = ConnectionQuality.Good },
+            new UnknownStreamingEvent("avatar_mood", """{"event_type":"avatar_mood","mood":"calm"}"""),
+        ];
+        foreach (var evt in events)
+        {
+            dedup.ShouldDeliver(evt, EventChannel.ChatSocket).Should().BeTrue();
+        }
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        dedup.ShouldDeliver(new AvatarStopTalking { TaskId = "t1", DurationMs = 6 }, EventChannel.Room).Should().BeTrue("another duration");
+        dedup.ShouldDeliver(new UserSilence { SilenceTimes = 2, CountDown = 4 }, EventChannel.Room).Should().BeTrue("another count-down");
+        dedup.ShouldDeliver(new AvatarEndMessage { TaskId = "t1" }, EventChannel.Room).Should().BeTrue("another event");
+        dedup.ShouldDeliver(new UnknownStreamingEvent("avatar_mood", """{"event_type":"avatar_mood","mood":"glad"}"""), EventChannel.Room)
+            .Should().BeTrue("another raw message");
+        foreach (var evt in Enumerable.Reverse(events))
+        {
+            dedup.ShouldDeliver(evt with { ReceivedAt = DateTimeOffset.UtcNow }, EventChannel.Room).Should().BeFalse(evt.Name + " has its twin");
+        }
+
+        dedup.ShouldDeliver(events[1], EventChannel.Room).Should().BeTrue("each twin pairs once");
+    }
+
     private sealed class ManualTime(long frequency = TimeSpan.TicksPerSecond) : TimeProvider
     {
         private long _timestamp;

@@ -293,4 +293,111 @@ public sealed class EventHubTests
 
         seen.Should().Equal("start 1", "end 1", "start 2", "end 2");
     }
+
+    [Fact]
+    public void A_changed_value_published_while_no_one_delivers_is_handed_over_without_the_queue_and_replayed_later()
+    {
+        var hub = new EventHub<bool>(replayLatest: true, (_, _) => { }, hasInitial: true, false);
+
+        var published = hub.PublishIfChanged(true);
+        published.Should().Be(PublishResult.Claimed);
+        hub.DeliverClaimed(published, true, null);
+        hub.PublishIfChanged(true).Should().Be(PublishResult.Unchanged, "the value is the latest already");
+        hub.HasQueue.Should().BeFalse("no value waited, so none was queued");
+
+        var seen = new List<bool>();
+        hub.AsObservable().Subscribe(Observer.Create<bool>(seen.Add));
+        published = hub.PublishIfChanged(false);
+        published.Should().Be(PublishResult.Claimed, "the subscription was served; nothing waits");
+        hub.DeliverClaimed(published, false, null);
+        hub.OnCompleted();
+
+        seen.Should().Equal(true, false);
+        hub.PublishIfChanged(true).Should().Be(PublishResult.Completed);
+    }
+
+    [Fact]
+    public void A_changed_value_published_while_another_thread_delivers_is_queued_behind_and_delivered_by_it()
+    {
+        var hub = new EventHub<int>(replayLatest: true, (_, _) => { }, hasInitial: true, 0);
+        var seen = new List<int>();
+        hub.AsObservable().Subscribe(Observer.Create<int>(v =>
+        {
+            seen.Add(v);
+            if (v == 1)
+            {
+                // Published from inside the delivery of 1, as another thread would while this one delivers.
+                var inner = hub.PublishIfChanged(2);
+                inner.Should().Be(PublishResult.Queued, "this thread holds the delivery");
+                hub.DeliverClaimed(inner, 2, null);
+                seen.Add(-1);
+            }
+        }));
+
+        var published = hub.PublishIfChanged(1);
+        published.Should().Be(PublishResult.Claimed);
+        hub.DeliverClaimed(published, 1, null);
+
+        seen.Should().Equal(0, 1, -1, 2);
+        var late = new List<int>();
+        hub.AsObservable().Subscribe(Observer.Create<int>(late.Add));
+        late.Should().Equal(2);
+    }
+
+    [Fact]
+    public async Task Changed_values_published_under_the_callers_lock_are_delivered_in_that_locks_order_claimed_or_queued()
+    {
+        var hub = new EventHub<int>(replayLatest: true, (_, _) => { }, hasInitial: true, -1);
+        var gate = new object();
+        var next = 0;
+        var last = -2;
+        var outOfOrder = 0;
+        var count = 0;
+        var concurrent = 0;
+        var overlapped = 0;
+        hub.AsObservable().Subscribe(Observer.Create<int>(v =>
+        {
+            if (Interlocked.Increment(ref concurrent) > 1)
+            {
+                overlapped++;
+            }
+
+            if (v != last + 1)
+            {
+                outOfOrder++;
+            }
+
+            last = v;
+            count++;
+            if (v % 1000 == 0)
+            {
+                Thread.Yield(); // a slow delivery now and then, so that others queue behind the one delivering
+            }
+
+            Interlocked.Decrement(ref concurrent);
+        }));
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 5000; i++)
+            {
+                int value;
+                PublishResult published;
+                lock (gate)
+                {
+                    value = next++;
+                    published = hub.PublishIfChanged(value);
+                }
+
+                hub.DeliverClaimed(published, value, null);
+            }
+        })));
+
+        count.Should().Be(20_001, "the replayed initial value and every value published");
+        outOfOrder.Should().Be(0, "each value was published after the one before it, under the lock");
+        overlapped.Should().Be(0);
+        var late = new List<int>();
+        hub.AsObservable().Subscribe(Observer.Create<int>(late.Add));
+        late.Should().Equal(19_999);
+    }
 }

@@ -255,7 +255,25 @@ public sealed class EventIngestTests
     }
 
     [Fact]
-    public void Both_channels_ingesting_at_once_deliver_every_event_once_one_at_a_time()
+    public void A_flag_changed_while_no_one_delivers_does_not_go_through_its_hubs_queue()
+    {
+        var ingest = new EventIngest(TimeProvider.System, NullLogger.Instance);
+
+        IngestAll(ingest, [Turn("t1"), Turn("t2")]);
+        ingest.Ingest(new AvatarStartTalking { TaskId = "t3" }, EventChannel.ChatSocket);
+
+        ingest.AvatarTalking.HasQueue.Should().BeFalse("the ingesting thread delivered each change itself, in the gate's order");
+        ingest.UserTalking.HasQueue.Should().BeFalse();
+        var avatar = new List<bool>();
+        var user = new List<bool>();
+        ingest.AvatarTalking.AsObservable().Subscribe(Observer.Create<bool>(avatar.Add));
+        ingest.UserTalking.AsObservable().Subscribe(Observer.Create<bool>(user.Add));
+        avatar.Should().ContainSingle().Which.Should().BeTrue("a later subscriber gets the latest change: t3 started");
+        user.Should().ContainSingle().Which.Should().BeTrue("the last turn's user_start");
+    }
+
+    [Fact]
+    public async Task Both_channels_ingesting_at_once_deliver_every_event_once_one_at_a_time()
     {
         // The chat socket's loop and the room reader's ingest the same events at once (each its copy), batch by batch so
         // that every copy's twin is still in the deduplicator's ring; the gate must keep the ring, the flags and the
@@ -275,6 +293,20 @@ public sealed class EventIngestTests
             var key = evt is AvatarTalkingMessage m ? m.Message : evt.Name;
             seen[key] = seen.GetValueOrDefault(key) + 1;
             Interlocked.Decrement(ref inside);
+        });
+        // The avatar's flag goes true at each start and false at each stop, once each (a copy changes nothing), one
+        // change at a time and in the gate's order: any reordering would show two equal values in a row.
+        var flags = new List<bool>();
+        int flagInside = 0, flagOverlaps = 0;
+        using var flagSubscription = ingest.AvatarTalking.AsObservable().Subscribe(value =>
+        {
+            if (Interlocked.Increment(ref flagInside) > 1)
+            {
+                Interlocked.Increment(ref flagOverlaps);
+            }
+
+            flags.Add(value);
+            Interlocked.Decrement(ref flagInside);
         });
         using var barrier = new Barrier(2);
 
@@ -300,12 +332,15 @@ public sealed class EventIngestTests
 
         var chat = Task.Factory.StartNew(() => Channel(EventChannel.ChatSocket), TaskCreationOptions.LongRunning);
         var room = Task.Factory.StartNew(() => Channel(EventChannel.Room), TaskCreationOptions.LongRunning);
-        Task.WaitAll([chat, room], TestTimeouts.Wait).Should().BeTrue();
+        await Task.WhenAll(chat, room).WaitAsync(TestTimeouts.Wait);
 
         overlaps.Should().Be(0, "the hub delivers one event at a time");
         seen.Where(s => s.Key.StartsWith("word ", StringComparison.Ordinal)).Should().HaveCount(Batches * PerBatch * 14 / 16)
             .And.OnlyContain(s => s.Value == 1, "each copy pairs with its twin once");
         seen[StreamingEvents.AvatarStartTalking].Should().Be(Batches * PerBatch / 16);
         seen[StreamingEvents.AvatarStopTalking].Should().Be(Batches * PerBatch / 16);
+        flagOverlaps.Should().Be(0);
+        flags.Should().HaveCount(1 + (Batches * PerBatch / 8), "the replayed false, then a change at every start and stop");
+        flags.Select((value, i) => value == (i % 2 == 1)).Should().AllSatisfy(alternates => alternates.Should().BeTrue());
     }
 }
