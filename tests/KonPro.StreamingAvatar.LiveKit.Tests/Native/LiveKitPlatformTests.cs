@@ -1,5 +1,6 @@
 using KonPro.Streaming.TestSupport;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 
 namespace KonPro.Streaming.LiveKit.Tests.Native;
 
@@ -13,7 +14,9 @@ public sealed class LiveKitPlatformTests
     public void Only_glibc_linux_x64_has_the_native_library(Architecture architecture, bool linux, bool glibc, bool supported) =>
         LiveKitPlatform.IsSupportedPlatform(architecture, linux, glibc).Should().Be(supported);
 
+    // The probe is looked up as LiveKit's Linux core spawns it: executable bits, which Windows does not have.
     [Fact]
+    [UnsupportedOSPlatform("windows")]
     public void The_os_probe_the_core_runs_at_every_join_is_found_on_the_path_as_a_spawn_would_find_it()
     {
         var root = Directory.CreateTempSubdirectory("konpro-path-");
