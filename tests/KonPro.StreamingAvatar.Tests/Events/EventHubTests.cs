@@ -220,50 +220,7 @@ public sealed class EventHubTests
     public async Task Values_published_under_the_callers_lock_are_delivered_in_that_locks_order_claimed_or_queued()
     {
         var hub = new EventHub<int>(replayLatest: false, (_, _) => { });
-        var gate = new object();
-        var next = 0;
-        var last = -1;
-        var outOfOrder = 0;
-        var count = 0;
-        var concurrent = 0;
-        var overlapped = 0;
-        hub.AsObservable().Subscribe(Observer.Create<int>(v =>
-        {
-            if (Interlocked.Increment(ref concurrent) > 1)
-            {
-                overlapped++;
-            }
-
-            if (v != last + 1)
-            {
-                outOfOrder++;
-            }
-
-            last = v;
-            count++;
-            if (v % 1000 == 0)
-            {
-                Thread.Yield(); // a slow delivery now and then, so that others queue behind the one delivering
-            }
-
-            Interlocked.Decrement(ref concurrent);
-        }));
-
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
-        {
-            for (var i = 0; i < 5000; i++)
-            {
-                int value;
-                PublishResult published;
-                lock (gate)
-                {
-                    value = next++;
-                    published = hub.Publish(value);
-                }
-
-                hub.DeliverClaimed(published, value, null);
-            }
-        })));
+        var (count, outOfOrder, overlapped) = await PublishFromFourThreadsUnderOneLockAsync(hub, first: 0, static (hub, value) => hub.Publish(value));
 
         count.Should().Be(20_000);
         outOfOrder.Should().Be(0, "each value was published after the one before it, under the lock");
@@ -348,9 +305,24 @@ public sealed class EventHubTests
     public async Task Changed_values_published_under_the_callers_lock_are_delivered_in_that_locks_order_claimed_or_queued()
     {
         var hub = new EventHub<int>(replayLatest: true, (_, _) => { }, hasInitial: true, -1);
+        var (count, outOfOrder, overlapped) = await PublishFromFourThreadsUnderOneLockAsync(hub, first: -1, static (hub, value) => hub.PublishIfChanged(value));
+
+        count.Should().Be(20_001, "the replayed initial value and every value published");
+        outOfOrder.Should().Be(0, "each value was published after the one before it, under the lock");
+        overlapped.Should().Be(0);
+        var late = new List<int>();
+        hub.AsObservable().Subscribe(Observer.Create<int>(late.Add));
+        late.Should().Equal(19_999);
+    }
+
+    // Four threads publish 0..19,999 under one lock of theirs and deliver after it; the subscriber counts the values, the
+    // ones out of order (after the first it is handed) and the deliveries that overlapped.
+    private static async Task<(int Count, int OutOfOrder, int Overlapped)> PublishFromFourThreadsUnderOneLockAsync(
+        EventHub<int> hub, int first, Func<EventHub<int>, int, PublishResult> publish)
+    {
         var gate = new object();
         var next = 0;
-        var last = -2;
+        var last = first - 1;
         var outOfOrder = 0;
         var count = 0;
         var concurrent = 0;
@@ -386,18 +358,13 @@ public sealed class EventHubTests
                 lock (gate)
                 {
                     value = next++;
-                    published = hub.PublishIfChanged(value);
+                    published = publish(hub, value);
                 }
 
                 hub.DeliverClaimed(published, value, null);
             }
         })));
 
-        count.Should().Be(20_001, "the replayed initial value and every value published");
-        outOfOrder.Should().Be(0, "each value was published after the one before it, under the lock");
-        overlapped.Should().Be(0);
-        var late = new List<int>();
-        hub.AsObservable().Subscribe(Observer.Create<int>(late.Add));
-        late.Should().Equal(19_999);
+        return (count, outOfOrder, overlapped);
     }
 }
