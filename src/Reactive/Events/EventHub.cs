@@ -97,6 +97,14 @@ internal sealed class EventHub<T>
             return PublishResult.Completed;
         }
 
+        return ClaimOrQueue(value, afterDelivery);
+    }
+
+    // Whoever sets the draining flag delivers: with nothing queued the caller delivers the value itself (Claimed).
+    // Otherwise values wait (a drainer let go of the flag and is about to look again): this one goes behind them, and
+    // this caller, holding the flag, delivers them all (QueuedAndClaimed); or another thread is delivering (Queued).
+    private PublishResult ClaimOrQueue(T value, Action<T>? afterDelivery)
+    {
         if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
             if (Volatile.Read(ref _queued) == 0)
@@ -104,8 +112,6 @@ internal sealed class EventHub<T>
                 return PublishResult.Claimed;
             }
 
-            // Values wait (a drainer let go of the flag and is about to look again): this one goes behind them, and
-            // this caller, holding the flag, delivers them all.
             Push(new Pending(value, null, afterDelivery));
             return PublishResult.QueuedAndClaimed;
         }
@@ -230,22 +236,10 @@ internal sealed class EventHub<T>
                 _hasLatest = true;
             }
 
-            // As Publish: whoever sets the flag delivers. Everything that queues work for this hub (a subscription, the
-            // completion, another value) counts it under this gate or under the caller's lock before trying for the flag,
-            // so a count of zero here means nothing is owed a place ahead of this value.
-            if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
-            {
-                if (Volatile.Read(ref _queued) == 0)
-                {
-                    return PublishResult.Claimed;
-                }
-
-                Push(new Pending(value, null, null));
-                return PublishResult.QueuedAndClaimed;
-            }
-
-            Push(new Pending(value, null, null));
-            return PublishResult.Queued;
+            // As Publish. Everything that queues work for this hub (a subscription, the completion, another value)
+            // counts it under this gate or under the caller's lock before trying for the flag, so a count of zero here
+            // means nothing is owed a place ahead of this value.
+            return ClaimOrQueue(value, afterDelivery: null);
         }
     }
 
