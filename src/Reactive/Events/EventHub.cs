@@ -35,7 +35,13 @@ internal sealed class EventHub<T>
     private volatile bool _completed;
     private bool _hasLatest;
     private bool _completionDelivered;
+    // The latest value published (what a change is judged against) and the latest delivered (what a subscription is
+    // replayed when it is served). They differ while a value waits in the queue: a subscription served ahead of it
+    // replays the one before and then gets it once, as every other observer does. Only the thread holding the draining
+    // flag writes the delivered value and serves subscriptions, so it needs no gate.
     private T _latest = default!;
+    private bool _hasDelivered;
+    private T _delivered = default!;
 
     public EventHub(bool replayLatest, Action<Exception, T?> onObserverError, bool hasInitial = false, T initial = default!)
     {
@@ -43,6 +49,8 @@ internal sealed class EventHub<T>
         _onObserverError = onObserverError;
         _hasLatest = hasInitial;
         _latest = initial;
+        _hasDelivered = hasInitial;
+        _delivered = initial;
     }
 
     public bool IsCompleted => _completed;
@@ -323,8 +331,8 @@ internal sealed class EventHub<T>
                 {
                     // Completion was delivered before this subscription was served: replay, then complete.
                     completed = _completionDelivered;
-                    hasLatest = _replayLatest && _hasLatest;
-                    latest = _latest;
+                    hasLatest = _replayLatest && _hasDelivered;
+                    latest = _delivered;
                     if (!completed)
                     {
                         _observers = [.. _observers, observer];
@@ -430,6 +438,12 @@ internal sealed class EventHub<T>
             }
 
             return;
+        }
+
+        if (_replayLatest)
+        {
+            _delivered = next.Value;
+            _hasDelivered = true;
         }
 
         Deliver(next.Value);

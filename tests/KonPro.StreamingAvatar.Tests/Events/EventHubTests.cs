@@ -367,4 +367,32 @@ public sealed class EventHubTests
 
         return (count, outOfOrder, overlapped);
     }
+
+    [Fact]
+    public async Task A_subscriber_served_behind_a_delivery_replays_the_value_delivered_before_it_and_gets_each_later_value_once()
+    {
+        var hub = new EventHub<int>(replayLatest: true, (_, _) => { }, hasInitial: true, 0);
+        using var inFirstDelivery = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        hub.AsObservable().Subscribe(Observer.Create<int>(v =>
+        {
+            if (v == 1)
+            {
+                inFirstDelivery.Set();
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+        }));
+
+        // One thread delivers 1 and is held inside it; meanwhile a subscriber arrives and 2 is published behind it.
+        var delivering = Task.Run(() => hub.DeliverClaimed(hub.PublishIfChanged(1), 1, null));
+        inFirstDelivery.Wait(TimeSpan.FromSeconds(30)).Should().BeTrue();
+        var late = new List<int>();
+        hub.AsObservable().Subscribe(Observer.Create<int>(late.Add));
+        hub.DeliverClaimed(hub.PublishIfChanged(2), 2, null);
+        late.Should().BeEmpty("the subscription waits behind the delivery in progress");
+        release.Set();
+        await delivering;
+
+        late.Should().Equal([1, 2], "its replay is the value delivered before it was served, and 2 reaches it once");
+    }
 }
