@@ -174,7 +174,7 @@ internal sealed class EventHub<T>
             return true;
         }
 
-        using (new Held(ref _gate))
+        using (new SpinLockHeld(ref _gate))
         {
             if (_completed)
             {
@@ -195,7 +195,7 @@ internal sealed class EventHub<T>
     /// <returns><see langword="false"/> when the hub has completed: nothing was queued and the caller runs the work itself.</returns>
     public bool EnqueueAfterDelivery(Action work)
     {
-        using (new Held(ref _gate))
+        using (new SpinLockHeld(ref _gate))
         {
             if (_completed)
             {
@@ -226,7 +226,7 @@ internal sealed class EventHub<T>
     /// <returns>What the caller must do next; <see cref="PublishResult.Unchanged"/> or <see cref="PublishResult.Completed"/>: nothing.</returns>
     public PublishResult PublishIfChanged(T value)
     {
-        using (new Held(ref _gate))
+        using (new SpinLockHeld(ref _gate))
         {
             if (_completed)
             {
@@ -254,7 +254,7 @@ internal sealed class EventHub<T>
     /// <summary>Queues <paramref name="value"/> only when it differs from the latest one; call <see cref="Drain"/> to deliver.</summary>
     public bool EnqueueIfChanged(T value)
     {
-        using (new Held(ref _gate))
+        using (new SpinLockHeld(ref _gate))
         {
             if (_completed || (_hasLatest && EqualityComparer<T>.Default.Equals(_latest, value)))
             {
@@ -274,7 +274,7 @@ internal sealed class EventHub<T>
 
     public void OnCompleted()
     {
-        using (new Held(ref _gate))
+        using (new SpinLockHeld(ref _gate))
         {
             if (_completed)
             {
@@ -285,7 +285,7 @@ internal sealed class EventHub<T>
             Push(new Pending(default!, () =>
             {
                 IObserver<T>[] observers;
-                using (new Held(ref _gate))
+                using (new SpinLockHeld(ref _gate))
                 {
                     observers = _observers;
                     _observers = [];
@@ -315,7 +315,7 @@ internal sealed class EventHub<T>
     {
         ArgumentNullException.ThrowIfNull(observer);
         var subscription = new Subscription(this, observer);
-        using (new Held(ref _gate))
+        using (new SpinLockHeld(ref _gate))
         {
             Push(new Pending(default!, () =>
             {
@@ -327,7 +327,7 @@ internal sealed class EventHub<T>
                 bool completed;
                 bool hasLatest;
                 T latest;
-                using (new Held(ref _gate))
+                using (new SpinLockHeld(ref _gate))
                 {
                     // Completion was delivered before this subscription was served: replay, then complete.
                     completed = _completionDelivered;
@@ -464,7 +464,7 @@ internal sealed class EventHub<T>
 
     private void Unsubscribe(IObserver<T> observer)
     {
-        using (new Held(ref _gate))
+        using (new SpinLockHeld(ref _gate))
         {
             var index = Array.IndexOf(_observers, observer);
             if (index >= 0)
@@ -477,29 +477,6 @@ internal sealed class EventHub<T>
     }
 
     private readonly record struct Pending(T Value, Action? Work, Action<T>? After);
-
-    // The gate, held for a using block.
-    private ref struct Held
-    {
-        private readonly ref SpinLock _gate;
-        private readonly bool _taken;
-
-        public Held(ref SpinLock gate)
-        {
-            _gate = ref gate;
-            var taken = false;
-            gate.Enter(ref taken);
-            _taken = taken;
-        }
-
-        public readonly void Dispose()
-        {
-            if (_taken)
-            {
-                _gate.Exit(useMemoryBarrier: false);
-            }
-        }
-    }
 
     private sealed class HubObservable(EventHub<T> hub) : IObservable<T>
     {

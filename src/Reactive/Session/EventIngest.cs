@@ -66,18 +66,9 @@ internal sealed class EventIngest
     {
         get
         {
-            var taken = false;
-            try
+            using (new SpinLockHeld(ref _gate))
             {
-                _gate.Enter(ref taken);
                 return _connectionQuality;
-            }
-            finally
-            {
-                if (taken)
-                {
-                    _gate.Exit(useMemoryBarrier: false);
-                }
             }
         }
     }
@@ -95,10 +86,8 @@ internal sealed class EventIngest
 
         // The one lock of an event's way to its subscribers: the deduplicator, the talking flags and the order in
         // which events enter the hub's queue are kept under it; the hub's queue itself takes no lock.
-        var taken = false;
-        try
+        using (new SpinLockHeld(ref _gate))
         {
-            _gate.Enter(ref taken);
             if (!_dedup.ShouldDeliver(evt, channel))
             {
                 return;
@@ -135,13 +124,6 @@ internal sealed class EventIngest
 
             // Without the hub's queue when no other thread delivers (Publish): the order is still this gate's.
             published = Events.Publish(evt, afterDelivery);
-        }
-        finally
-        {
-            if (taken)
-            {
-                _gate.Exit(useMemoryBarrier: false);
-            }
         }
 
         if (published == PublishResult.Completed)
