@@ -136,8 +136,11 @@ public sealed class RealtimeUtterance
     /// <summary>Under the send lock, before a piece of its audio goes out: false (send nothing) once it was cut.</summary>
     internal bool TryClaimSend() => Interlocked.CompareExchange(ref _wire, WireAudio, WireNothing) != WireCut;
 
-    /// <summary>Under the send lock, as an interrupt goes out: cuts it; returns whether any of its audio had gone out.</summary>
-    internal bool Cut() => Interlocked.Exchange(ref _wire, WireCut) == WireAudio;
+    /// <summary>
+    /// Under the send lock, as an interrupt goes out: cuts it; returns whether the server has heard of it (some of its
+    /// audio went out, or an earlier interrupt found it had: one that found nothing forgot it, so it is not cut twice).
+    /// </summary>
+    internal bool Cut() => Interlocked.Exchange(ref _wire, WireCut) != WireNothing;
 
     private async Task SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
     {

@@ -135,6 +135,28 @@ public sealed class RealtimeAudioSocketTests
     }
 
     [Fact]
+    public async Task A_second_interrupt_leaves_an_utterance_the_server_heard_to_the_servers_own_end()
+    {
+        await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 0.5; o.SessionDurationLimit = TimeSpan.FromHours(1); });
+        var avatar = await scope.CreateAvatarAsync();
+        await avatar.CreateStartAvatarAsync(new StartAvatarRequest { ActivityIdleTimeout = 3600 });
+        await using var socket = await RealtimeAudioSocket.OpenAsync(avatar);
+        using var events = new EventRecorder<RealtimeAudioEvent>(socket.Events);
+        var first = await socket.SpeakAsync(Pcm24k(TimeSpan.FromSeconds(20)));
+        await first.Started.WaitAsync(FakeServerScope.Patience);
+        await Task.Delay(TimeSpan.FromMilliseconds(300)); // only so that the server's duration is not 0 too
+
+        // The first interrupt cuts it; the second finds it cut but still waiting for the server's end, which it must
+        // not pre-empt with an end of its own (as it does for utterances the server never heard of).
+        await socket.InterruptAsync();
+        await socket.InterruptAsync();
+
+        var result = await first.WaitForCompletionAsync(FakeServerScope.Patience);
+        var ended = await events.WaitForAsync<RealtimeSpeakInterrupted>(e => e.EventId == first.EventId);
+        result.Should().Be(new RealtimeSpeakResult(first.EventId, SpeakOutcome.Interrupted, ended.DurationMs), "the server's end, not a second interrupt's, says how long it spoke");
+    }
+
+    [Fact]
     public async Task An_append_that_reaches_the_send_lock_after_an_interrupt_is_dropped_there()
     {
         await using var scope = await FakeServerScope.StartAsync(o => { o.TimeScale = 0.5; o.SessionDurationLimit = TimeSpan.FromHours(1); });
