@@ -33,8 +33,21 @@ internal sealed class RealtimeSocketScenario : IAsyncDisposable
 
     public RealtimeAudioSocket Socket { get; }
 
-    /// <summary>Every WebSocket the socket opened, in order (the first, then one per reconnect); needs <c>record: true</c>.</summary>
-    public List<RecordingWebSocket> Opened => _opened ?? throw NotRecorded();
+    /// <summary>
+    /// Every WebSocket the socket opened so far, in order (the first, then one per reconnect); needs <c>record: true</c>.
+    /// A copy taken under the connector's lock, as a reconnect adds to the list on another thread.
+    /// </summary>
+    public IReadOnlyList<RecordingWebSocket> Opened
+    {
+        get
+        {
+            var opened = _opened ?? throw NotRecorded();
+            lock (opened)
+            {
+                return [.. opened];
+            }
+        }
+    }
 
     /// <param name="fake">Changes to the fake's options (its time scale, say).</param>
     /// <param name="socket">Changes to the socket's options (a scheduler, a reconnect policy, a logger factory).</param>
