@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using KonPro.Streaming.Api;
 using KonPro.Streaming.Testing.Tests.Support;
 
@@ -11,19 +8,15 @@ namespace KonPro.Streaming.Testing.Tests.Realtime;
 
 public sealed class RealtimeAudioSocketTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
     [Fact]
     public async Task Each_session_gets_its_own_endpoint_and_the_url_alone_lets_a_client_in()
     {
-        await using var server = await Servers.StartAsync();
-        using var api = new ApiClient(server);
-        var (_, _, first) = await NewSessionAsync(api, start: true);
-        var (_, _, second) = await NewSessionAsync(api, start: true);
+        await using var rt = await RealtimeSessionScenario.StartAsync(connect: false);
+        var (_, _, second) = await rt.NewSessionAsync();
 
-        first.Should().NotBe(second);
-        first.Should().StartWith(server.Url.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.realtime/");
-        await using var client = await RealtimeClient.ConnectAsync(first);
+        rt.Endpoint.Should().NotBe(second);
+        rt.Endpoint.Should().StartWith(rt.Server.Url.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.realtime/");
+        var client = await rt.ConnectAsync();
         (await client.NextAsync("session.state_updated"))["state"]!.GetValue<string>().Should().Be("connecting");
         (await client.NextAsync("session.state_updated"))["state"]!.GetValue<string>().Should().Be("connected");
     }
@@ -35,7 +28,7 @@ public sealed class RealtimeAudioSocketTests
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(new Uri(server.Url.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/ws/streaming.realtime/not-a-secret"), CancellationToken.None);
 
-        var result = await socket.ReceiveAsync(new byte[1024], CancellationToken.None).WaitAsync(Patience);
+        var result = await socket.ReceiveAsync(new byte[1024], CancellationToken.None).WaitAsync(RealtimeClient.Patience);
 
         result.MessageType.Should().Be(WebSocketMessageType.Close);
         ((int)socket.CloseStatus!).Should().Be(4401);
@@ -45,85 +38,70 @@ public sealed class RealtimeAudioSocketTests
     [Fact]
     public async Task An_utterance_is_spoken_for_as_long_as_its_audio_with_its_event_id()
     {
-        await using var server = await Servers.StartAsync(o => o.TimeScale = 0.1);
-        using var api = new ApiClient(server);
-        var (_, _, endpoint) = await NewSessionAsync(api, start: true);
-        await using var client = await RealtimeClient.ConnectAsync(endpoint);
-        await client.NextAsync("session.state_updated", m => State(m) == "connected");
+        await using var rt = await RealtimeSessionScenario.StartAsync(o => o.TimeScale = 0.1);
 
-        await client.SendAsync(new { type = "agent.speak", event_id = "utt-1", audio = Pcm(TimeSpan.FromMilliseconds(400)) });
-        await client.SendAsync(new { type = "agent.speak", event_id = "utt-1", audio = Pcm(TimeSpan.FromMilliseconds(1000)) });
-        await client.SendAsync(new { type = "agent.speak_end", event_id = "utt-1" });
+        await rt.Client.SendAsync(new { type = "agent.speak", event_id = "utt-1", audio = Pcm(TimeSpan.FromMilliseconds(400)) });
+        await rt.Client.SendAsync(new { type = "agent.speak", event_id = "utt-1", audio = Pcm(TimeSpan.FromMilliseconds(1000)) });
+        await rt.Client.SendAsync(new { type = "agent.speak_end", event_id = "utt-1" });
 
-        (await client.NextAsync("agent.speak_started"))["event_id"]!.GetValue<string>().Should().Be("utt-1");
-        var ended = await client.NextAsync("agent.speak_ended");
+        (await rt.Client.NextAsync("agent.speak_started"))["event_id"]!.GetValue<string>().Should().Be("utt-1");
+        var ended = await rt.Client.NextAsync("agent.speak_ended");
         ended["event_id"]!.GetValue<string>().Should().Be("utt-1");
         ended["duration_ms"]!.GetValue<long>().Should().Be(1400);
-        client.Seen.Where(m => Type(m) == "agent.state").Select(State).Should().ContainInOrder("idle", "speaking", "idle");
+        rt.Client.Seen.Where(m => Type(m) == "agent.state").Select(State).Should().ContainInOrder("idle", "speaking", "idle");
     }
 
     [Fact]
     public async Task Audio_sent_before_the_session_is_connected_is_buffered_and_spoken_once_it_is()
     {
-        await using var server = await Servers.StartAsync();
-        using var api = new ApiClient(server);
-        var (token, sessionId, endpoint) = await NewSessionAsync(api, start: false);
-        await using var client = await RealtimeClient.ConnectAsync(endpoint);
+        await using var rt = await RealtimeSessionScenario.StartAsync(start: false);
 
-        await client.SendAsync(new { type = "agent.audio_buffer_append", audio = Pcm(TimeSpan.FromMilliseconds(500)) });
-        await client.SendAsync(new { type = "agent.audio_buffer_commit" });
-        (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
+        await rt.Client.SendAsync(new { type = "agent.audio_buffer_append", audio = Pcm(TimeSpan.FromMilliseconds(500)) });
+        await rt.Client.SendAsync(new { type = "agent.audio_buffer_commit" });
+        (await rt.Api.PostAsync("/v1/streaming/start", new { session_id = rt.SessionId }, Credential.Bearer(rt.Token))).Status.Should().Be(HttpStatusCode.OK);
 
-        await client.NextAsync("session.state_updated", m => State(m) == "connected");
-        var ended = await client.NextAsync("agent.speak_ended");
+        await rt.Client.NextAsync("session.state_updated", m => State(m) == "connected");
+        var ended = await rt.Client.NextAsync("agent.speak_ended");
         ended["duration_ms"]!.GetValue<long>().Should().Be(500);
-        var seen = client.Seen;
+        var seen = rt.Client.Seen;
         seen.FindIndex(m => State(m) == "connected").Should().BeLessThan(seen.FindIndex(m => Type(m) == "agent.speak_started"), "the buffered audio is spoken only once the session is connected");
     }
 
     [Fact]
     public async Task An_interrupt_cuts_the_utterance_short_and_drops_the_queued_ones()
     {
-        await using var server = await Servers.StartAsync(o => o.TimeScale = 0.5);
-        using var api = new ApiClient(server);
-        var (_, _, endpoint) = await NewSessionAsync(api, start: true);
-        await using var client = await RealtimeClient.ConnectAsync(endpoint);
-        await client.NextAsync("session.state_updated", m => State(m) == "connected");
+        await using var rt = await RealtimeSessionScenario.StartAsync(o => o.TimeScale = 0.5);
 
-        await client.SendAsync(new { type = "agent.speak", event_id = "long", audio = Pcm(TimeSpan.FromSeconds(10)) });
-        await client.SendAsync(new { type = "agent.speak_end", event_id = "long" });
-        await client.SendAsync(new { type = "agent.speak", event_id = "queued", audio = Pcm(TimeSpan.FromSeconds(1)) });
-        await client.NextAsync("agent.speak_started");
-        await client.SendAsync(new { type = "agent.interrupt", event_id = "stop-1" });
+        await rt.Client.SendAsync(new { type = "agent.speak", event_id = "long", audio = Pcm(TimeSpan.FromSeconds(10)) });
+        await rt.Client.SendAsync(new { type = "agent.speak_end", event_id = "long" });
+        await rt.Client.SendAsync(new { type = "agent.speak", event_id = "queued", audio = Pcm(TimeSpan.FromSeconds(1)) });
+        await rt.Client.NextAsync("agent.speak_started");
+        await rt.Client.SendAsync(new { type = "agent.interrupt", event_id = "stop-1" });
 
-        var cut = await client.NextAsync("agent.speak_interrupted", m => Id(m) == "long");
+        var cut = await rt.Client.NextAsync("agent.speak_interrupted", m => Id(m) == "long");
         cut["duration_ms"]!.GetValue<long>().Should().BeLessThan(10_000);
-        (await client.NextAsync("agent.speak_interrupted", m => Id(m) == "queued"))["duration_ms"]!.GetValue<long>().Should().Be(0);
+        (await rt.Client.NextAsync("agent.speak_interrupted", m => Id(m) == "queued"))["duration_ms"]!.GetValue<long>().Should().Be(0);
 
         // An utterance sent now plays after anything still queued: its end proves the cut ones would have ended by then.
-        await client.SendAsync(new { type = "agent.speak", event_id = "proof", audio = Pcm(TimeSpan.FromMilliseconds(100)) });
-        await client.SendAsync(new { type = "agent.speak_end", event_id = "proof" });
-        await client.NextAsync("agent.speak_ended", m => Id(m) == "proof");
-        client.Seen.Should().NotContain(m => Type(m) == "agent.speak_ended" && Id(m) != "proof");
+        await rt.Client.SendAsync(new { type = "agent.speak", event_id = "proof", audio = Pcm(TimeSpan.FromMilliseconds(100)) });
+        await rt.Client.SendAsync(new { type = "agent.speak_end", event_id = "proof" });
+        await rt.Client.NextAsync("agent.speak_ended", m => Id(m) == "proof");
+        rt.Client.Seen.Should().NotContain(m => Type(m) == "agent.speak_ended" && Id(m) != "proof");
     }
 
     [Fact]
     public async Task The_alpha_buffer_clear_interrupts_like_agent_interrupt()
     {
-        await using var server = await Servers.StartAsync(o => o.TimeScale = 0.5);
-        using var api = new ApiClient(server);
-        var (_, _, endpoint) = await NewSessionAsync(api, start: true);
-        await using var client = await RealtimeClient.ConnectAsync(endpoint);
-        await client.NextAsync("session.state_updated", m => State(m) == "connected");
+        await using var rt = await RealtimeSessionScenario.StartAsync(o => o.TimeScale = 0.5);
 
-        await client.SendAsync(new { type = "agent.audio_buffer_append", audio = Pcm(TimeSpan.FromSeconds(10)) });
-        var started = await client.NextAsync("agent.speak_started");
-        await client.SendAsync(new { type = "agent.audio_buffer_clear" });
+        await rt.Client.SendAsync(new { type = "agent.audio_buffer_append", audio = Pcm(TimeSpan.FromSeconds(10)) });
+        var started = await rt.Client.NextAsync("agent.speak_started");
+        await rt.Client.SendAsync(new { type = "agent.audio_buffer_clear" });
 
-        var cut = await client.NextAsync("agent.speak_interrupted");
+        var cut = await rt.Client.NextAsync("agent.speak_interrupted");
         cut["event_id"]!.GetValue<string>().Should().Be(Id(started));
         cut["duration_ms"]!.GetValue<long>().Should().BeLessThan(10_000);
-        await client.NextAsync("agent.state", m => State(m) == "idle");
+        await rt.Client.NextAsync("agent.state", m => State(m) == "idle");
     }
 
     [Theory]
@@ -137,62 +115,51 @@ public sealed class RealtimeAudioSocketTests
     [InlineData("{\"type\":\"agent.speak_end\",\"event_id\":\"never-sent\"}", "unknown_event_id")]
     public async Task A_bad_message_gets_an_error_naming_the_problem_and_the_socket_stays_open(string message, string code)
     {
-        await using var server = await Servers.StartAsync();
-        using var api = new ApiClient(server);
-        var (_, _, endpoint) = await NewSessionAsync(api, start: true);
-        await using var client = await RealtimeClient.ConnectAsync(endpoint);
-        await client.NextAsync("session.state_updated", m => State(m) == "connected");
+        await using var rt = await RealtimeSessionScenario.StartAsync();
 
-        await client.SendRawAsync(message);
+        await rt.Client.SendRawAsync(message);
 
-        var error = (await client.NextAsync("error"))["error"]!;
+        var error = (await rt.Client.NextAsync("error"))["error"]!;
         error["code"]!.GetValue<string>().Should().Be(code);
         error["message"]!.GetValue<string>().Should().NotBeNullOrEmpty();
-        await client.SendAsync(new { type = "agent.speak", event_id = "after", audio = Pcm(TimeSpan.FromMilliseconds(100)) });
-        await client.SendAsync(new { type = "agent.speak_end", event_id = "after" });
-        (await client.NextAsync("agent.speak_ended"))["event_id"]!.GetValue<string>().Should().Be("after");
+        await rt.Client.SendAsync(new { type = "agent.speak", event_id = "after", audio = Pcm(TimeSpan.FromMilliseconds(100)) });
+        await rt.Client.SendAsync(new { type = "agent.speak_end", event_id = "after" });
+        (await rt.Client.NextAsync("agent.speak_ended"))["event_id"]!.GetValue<string>().Should().Be("after");
     }
 
     [Fact]
     public async Task Listening_and_keep_alive_are_accepted_and_stopping_the_session_closes_the_socket()
     {
-        await using var server = await Servers.StartAsync();
-        using var api = new ApiClient(server);
-        var (token, sessionId, endpoint) = await NewSessionAsync(api, start: true);
-        await using var client = await RealtimeClient.ConnectAsync(endpoint);
-        await client.NextAsync("session.state_updated", m => State(m) == "connected");
+        await using var rt = await RealtimeSessionScenario.StartAsync();
 
-        await client.SendAsync(new { type = "agent.start_listening", event_id = "l1" });
-        await client.NextAsync("agent.state", m => State(m) == "listening");
-        server.GetSession(sessionId)!.IsListening.Should().BeTrue();
-        await client.SendAsync(new { type = "session.keep_alive", event_id = "k1" });
-        await client.SendAsync(new { type = "agent.stop_listening", event_id = "l2" });
-        await client.NextAsync("agent.state", m => State(m) == "idle");
-        await api.PostAsync("/v1/streaming/stop", new { session_id = sessionId }, Credential.Bearer(token));
+        await rt.Client.SendAsync(new { type = "agent.start_listening", event_id = "l1" });
+        await rt.Client.NextAsync("agent.state", m => State(m) == "listening");
+        rt.Server.GetSession(rt.SessionId)!.IsListening.Should().BeTrue();
+        await rt.Client.SendAsync(new { type = "session.keep_alive", event_id = "k1" });
+        await rt.Client.SendAsync(new { type = "agent.stop_listening", event_id = "l2" });
+        await rt.Client.NextAsync("agent.state", m => State(m) == "idle");
+        await rt.Api.PostAsync("/v1/streaming/stop", new { session_id = rt.SessionId }, Credential.Bearer(rt.Token));
 
-        await client.NextAsync("session.state_updated", m => State(m) == "closing");
-        await client.NextAsync("session.state_updated", m => State(m) == "closed");
-        (await client.Closed.WaitAsync(Patience)).Should().Be(1000);
-        client.Seen.Should().NotContain(m => Type(m) == "error");
+        await rt.Client.NextAsync("session.state_updated", m => State(m) == "closing");
+        await rt.Client.NextAsync("session.state_updated", m => State(m) == "closed");
+        (await rt.Client.Closed.WaitAsync(RealtimeClient.Patience)).Should().Be(1000);
+        rt.Client.Seen.Should().NotContain(m => Type(m) == "error");
     }
 
     [Fact]
     public async Task The_socket_follows_the_session_phase_as_the_session_reports_it_a_start_and_a_close_in_a_row_are_both_told_in_order()
     {
-        await using var server = await Servers.StartAsync();
-        using var api = new ApiClient(server);
-        var (_, sessionId, endpoint) = await NewSessionAsync(api, start: false);
-        await using var client = await RealtimeClient.ConnectAsync(endpoint);
-        await client.NextAsync("session.state_updated", m => State(m) == "connecting");
-        var session = server.Core.Store.Find(sessionId)!;
+        await using var rt = await RealtimeSessionScenario.StartAsync(start: false);
+        await rt.Client.NextAsync("session.state_updated", m => State(m) == "connecting");
+        var session = rt.Server.Core.Store.Find(rt.SessionId)!;
 
         // Started and closed back to back on this thread: a watcher that samples the phase sees only the close and never
         // says "connected"; one that is told of each change tells both, in the order they happened.
         session.TryStart().Should().BeTrue();
-        server.Core.Close(session, ChatCloseStatus.DurationLimit, ChatCloseStatus.DurationLimitReason);
+        rt.Server.Core.Close(session, ChatCloseStatus.DurationLimit, ChatCloseStatus.DurationLimitReason);
 
-        (await client.Closed.WaitAsync(Patience)).Should().Be(ChatCloseStatus.DurationLimit);
-        client.Seen.Where(m => Type(m) is "session.state_updated" or "agent.state").Select(m => $"{Type(m)} {State(m)}").Should().Equal(
+        (await rt.Client.Closed.WaitAsync(RealtimeClient.Patience)).Should().Be(ChatCloseStatus.DurationLimit);
+        rt.Client.Seen.Where(m => Type(m) is "session.state_updated" or "agent.state").Select(m => $"{Type(m)} {State(m)}").Should().Equal(
             "session.state_updated connecting",
             "session.state_updated connected",
             "agent.state idle",
@@ -203,29 +170,13 @@ public sealed class RealtimeAudioSocketTests
     [Fact]
     public async Task A_client_that_connects_after_the_close_is_closed_with_the_session_status_without_being_told_it_is_connected()
     {
-        await using var server = await Servers.StartAsync();
-        using var api = new ApiClient(server);
-        var (token, sessionId, endpoint) = await NewSessionAsync(api, start: true);
-        await api.PostAsync("/v1/streaming/stop", new { session_id = sessionId }, Credential.Bearer(token));
+        await using var rt = await RealtimeSessionScenario.StartAsync(connect: false);
+        await rt.Api.PostAsync("/v1/streaming/stop", new { session_id = rt.SessionId }, Credential.Bearer(rt.Token));
 
-        await using var client = await RealtimeClient.ConnectAsync(endpoint);
+        var client = await rt.ConnectAsync();
 
-        (await client.Closed.WaitAsync(Patience)).Should().Be(ChatCloseStatus.SessionStopped);
+        (await client.Closed.WaitAsync(RealtimeClient.Patience)).Should().Be(ChatCloseStatus.SessionStopped);
         client.Seen.Select(State).Should().Equal("connecting", "closing", "closed");
-    }
-
-    private static async Task<(string Token, string SessionId, string Endpoint)> NewSessionAsync(ApiClient api, bool start)
-    {
-        var token = await api.CreateTokenAsync();
-        var created = await api.PostAsync("/v1/streaming/new", new { activity_idle_timeout = 3600 }, Credential.Bearer(token));
-        var data = created.Body.GetProperty("data");
-        var sessionId = data.GetProperty("session_id").GetString()!;
-        if (start)
-        {
-            (await api.PostAsync("/v1/streaming/start", new { session_id = sessionId }, Credential.Bearer(token))).Status.Should().Be(HttpStatusCode.OK);
-        }
-
-        return (token, sessionId, data.GetProperty("realtime_endpoint").GetString()!);
     }
 
     private static string Pcm(TimeSpan duration)
@@ -245,108 +196,4 @@ public sealed class RealtimeAudioSocketTests
     private static string? State(JsonNode m) => m["state"]?.GetValue<string>();
 
     private static string? Id(JsonNode m) => m["event_id"]?.GetValue<string>();
-
-    /// <summary>A raw client of the realtime socket: sends JSON text, records every message it receives.</summary>
-    private sealed class RealtimeClient : IAsyncDisposable
-    {
-        private readonly ClientWebSocket _socket;
-        private readonly Channel<JsonNode> _incoming = Channel.CreateUnbounded<JsonNode>();
-        private readonly TaskCompletionSource<int> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly Task _receive;
-
-        private RealtimeClient(ClientWebSocket socket)
-        {
-            _socket = socket;
-            _receive = ReceiveAsync();
-        }
-
-        private readonly List<JsonNode> _seen = [];
-
-        public List<JsonNode> Seen
-        {
-            get
-            {
-                lock (_seen)
-                {
-                    return [.. _seen];
-                }
-            }
-        }
-
-        public Task<int> Closed => _closed.Task;
-
-        public static async Task<RealtimeClient> ConnectAsync(string endpoint)
-        {
-            var socket = new ClientWebSocket();
-            await socket.ConnectAsync(new Uri(endpoint), CancellationToken.None);
-            return new RealtimeClient(socket);
-        }
-
-        public Task SendAsync(object message) => SendRawAsync(JsonSerializer.Serialize(message));
-
-        public Task SendRawAsync(string text) =>
-            _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
-
-        /// <summary>The next message of a type (matching a condition), skipping others; all are kept in <see cref="Seen"/>.</summary>
-        public async Task<JsonNode> NextAsync(string type, Func<JsonNode, bool>? match = null)
-        {
-            using var timeout = new CancellationTokenSource(Patience);
-            while (true)
-            {
-                var message = await _incoming.Reader.ReadAsync(timeout.Token);
-                if (Type(message) == type && (match is null || match(message)))
-                {
-                    return message;
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_socket.State == WebSocketState.Open)
-            {
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
-            }
-
-            await _receive;
-            _socket.Dispose();
-        }
-
-        private async Task ReceiveAsync()
-        {
-            var buffer = new byte[64 * 1024];
-            try
-            {
-                while (true)
-                {
-                    using var text = new MemoryStream();
-                    WebSocketReceiveResult result;
-                    do
-                    {
-                        result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
-                        text.Write(buffer, 0, result.Count);
-                    }
-                    while (!result.EndOfMessage);
-
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        _closed.TrySetResult((int)_socket.CloseStatus!);
-                        return;
-                    }
-
-                    var node = JsonNode.Parse(text.ToArray())!;
-                    lock (_seen)
-                    {
-                        _seen.Add(node);
-                    }
-
-                    await _incoming.Writer.WriteAsync(node);
-                }
-            }
-            catch (WebSocketException)
-            {
-                _closed.TrySetResult(-1);
-            }
-        }
-    }
 }
