@@ -43,6 +43,26 @@ public class GeneratedClientTests
         client.BaseUrl.Should().Be("http://127.0.0.1:5080/");
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", "http://127.0.0.1:5080/")]
+    [InlineData("http://127.0.0.1:5080/konpro/", "http://127.0.0.1:5080/konpro/")]
+    public void The_base_url_is_the_http_clients_base_address_when_it_has_one(string baseAddress, string expected)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(baseAddress) };
+
+        var client = new KonProApiClient(http);
+
+        client.BaseUrl.Should().Be(expected, "a base address given to the HttpClient is where the calls were meant to go");
+    }
+
+    [Fact]
+    public void A_null_http_client_is_refused_at_construction()
+    {
+        var act = () => new KonProApiClient(null!);
+
+        act.Should().Throw<ArgumentNullException>().WithParameterName("httpClient");
+    }
+
     [Fact]
     public void The_exception_for_non_success_answers_exposes_status_headers_and_body()
     {

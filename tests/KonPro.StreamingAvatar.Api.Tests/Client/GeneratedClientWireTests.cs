@@ -49,6 +49,20 @@ public sealed class GeneratedClientWireTests : IDisposable
         sent.GetProperty("voice").TryGetProperty("voice_id", out _).Should().BeFalse();
     }
 
+    [Fact]
+    public async Task A_client_made_with_an_http_client_that_has_a_base_address_calls_that_address()
+    {
+        _server.Given(Request.Create().WithPath("/v1/streaming/keep_alive").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"code":100,"message":"success","data":{"status":"success"}}"""));
+        using var http = new HttpClient { BaseAddress = new Uri(_server.Url!) };
+
+        var response = await new KonProApiClient(http).KeepAliveAsync(new SessionIdRequest { SessionId = "s-1" });
+
+        response.Code.Should().Be(100);
+        _server.LogEntries.Should().ContainSingle(e => e.RequestMessage!.Path == "/v1/streaming/keep_alive");
+    }
+
     [Theory]
     [InlineData("100", 100)]
     [InlineData("\"SUCCESS\"", 100)]
