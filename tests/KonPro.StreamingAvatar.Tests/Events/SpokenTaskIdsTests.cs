@@ -126,7 +126,7 @@ public sealed class SpokenTaskIdsTests
     }
 
     [Fact]
-    public void Speaks_while_events_are_parsed_never_give_an_event_a_wrong_id()
+    public async Task Speaks_while_events_are_parsed_never_give_an_event_a_wrong_id()
     {
         // Task ids of one length, so that every lookup compares the bytes of every slot; the writers register the ids
         // of the events (new strings each time) and ids no event has, as concurrent speak calls do.
@@ -173,7 +173,7 @@ public sealed class SpokenTaskIdsTests
             done.Cancel();
         }
 
-        Task.WaitAll(writers);
+        await Task.WhenAll(writers);
         wrong.Should().BeEmpty();
 
         // And once the speaks are over, a new task among the registered ones gets its registered string.
