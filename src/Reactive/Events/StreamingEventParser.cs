@@ -605,7 +605,7 @@ internal static partial class StreamingEventParser
                     return true;
                 }
 
-                taskId = reader.GetString()!;
+                taskId = SpokenOfEscaped(ref reader, cache) ?? reader.GetString()!;
                 cache?.Remember(taskId);
                 return true;
             case JsonTokenType.String or JsonTokenType.Number:
@@ -628,9 +628,25 @@ internal static partial class StreamingEventParser
             return last;
         }
 
-        var taskId = Encoding.UTF8.GetString(raw);
+        // A new task: the id a speak call of this client got for it, when it is one (SpokenTaskIds), else a new string.
+        var taskId = cache?.Spoken?.Find(raw) ?? Encoding.UTF8.GetString(raw);
         cache?.Remember(taskId, raw);
         return taskId;
+    }
+
+    // Task ids are short; an escaped one longer than this (rare twice over) is not looked up among the spoken ids.
+    private const int MaxEscapedTaskIdLength = 256;
+
+    // An escaped task id (rare): the spoken id whose text it is once unescaped, or null.
+    private static string? SpokenOfEscaped(ref Utf8JsonReader reader, StreamingEventParserCache? cache)
+    {
+        if (cache?.Spoken is not { } spoken || reader.ValueSpan.Length > MaxEscapedTaskIdLength)
+        {
+            return null;
+        }
+
+        Span<byte> unescaped = stackalloc byte[MaxEscapedTaskIdLength];
+        return spoken.Find(unescaped[..reader.CopyString(unescaped)]);
     }
 
     private static bool TryReadSessionId(ref Utf8JsonReader reader, string? known, StreamingEventParserCache? cache, out string? sessionId)
@@ -741,8 +757,9 @@ internal enum WireParseResult
 
 /// <summary>
 /// Per-connection memory of the parser (the last task id, and the session id, with their UTF-8 bytes), so that the
-/// many events of one task share one string and neither id is transcoded to be compared. Not thread-safe: one per
-/// receive loop.
+/// many events of one task share one string and neither id is transcoded to be compared; and, when the session gives
+/// it, the ids its speak calls got (<see cref="SpokenTaskIds"/>), so that a task this client started has that very
+/// string as its events' id. Not thread-safe: one per receive loop (the spoken ids are the one shared part, made for it).
 /// </summary>
 internal sealed class StreamingEventParserCache
 {
@@ -751,6 +768,17 @@ internal sealed class StreamingEventParserCache
     private string? _sessionId;
     private byte[] _sessionIdUtf8 = [];
     private EventContext? _context;
+
+    /// <summary>A cache of a connection whose events reuse no spoken task id (tests, benchmarks, a parser on its own).</summary>
+    internal StreamingEventParserCache()
+    {
+    }
+
+    /// <summary>A cache whose new task ids are first looked up among <paramref name="spoken"/> (the session's speak calls' ids).</summary>
+    internal StreamingEventParserCache(SpokenTaskIds? spoken) => Spoken = spoken;
+
+    /// <summary>The ids of the tasks the session's speak calls started, shared with the session's other channel; or <see langword="null"/>.</summary>
+    internal SpokenTaskIds? Spoken { get; }
 
     /// <summary>The task id of the last event that had one.</summary>
     internal string? LastTaskId { get; private set; }

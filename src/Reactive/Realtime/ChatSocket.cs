@@ -41,7 +41,7 @@ internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
     private readonly ReconnectingWebSocket _core;
     private readonly IObservable<ChatSocketStatus> _status;
     private readonly FrameEncoder _encoder = new();
-    private readonly StreamingEventParserCache _parserCache = new();
+    private readonly StreamingEventParserCache _parserCache;
     private readonly ReceiveClock _clock;
     private long _droppedSinceOpen;
 
@@ -55,6 +55,7 @@ internal sealed class ChatSocket : IAsyncDisposable, IWebSocketProtocol
         options.Validate();
         _options = options;
         _clock = new ReceiveClock(options.TimeProvider);
+        _parserCache = new StreamingEventParserCache(options.SpokenTaskIds);
         _logger = options.Logger;
         _redactedUri = options.RedactedUri();
         _core = new ReconnectingWebSocket(

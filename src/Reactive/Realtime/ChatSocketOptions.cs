@@ -54,6 +54,9 @@ internal sealed record ChatSocketOptions
     /// <summary>The largest message kept; larger ones are discarded and reported (default 1 MiB).</summary>
     public int MaxMessageBytes { get; init; } = DefaultMaxMessageBytes;
 
+    /// <summary>The ids of the tasks the session's speak calls started, which this socket's events of those tasks reuse; none when <see langword="null"/>.</summary>
+    public SpokenTaskIds? SpokenTaskIds { get; init; }
+
     /// <summary>The default <see cref="SilenceTimeout"/>.</summary>
     internal static readonly TimeSpan DefaultSilenceTimeout = TimeSpan.FromSeconds(30);
 

@@ -25,7 +25,7 @@ internal sealed class RoomEventReader : IDisposable
     private readonly EventIngest _ingest;
     private readonly string? _sessionId;
     private readonly ReceiveClock _clock;
-    private readonly StreamingEventParserCache _parserCache = new(); // only the loop parses
+    private readonly StreamingEventParserCache _parserCache; // only the loop parses
     private readonly ILogger _logger;
     private readonly System.Diagnostics.Metrics.Counter<long>? _refused;
     private readonly Action<Exception?> _onEnded;
@@ -39,6 +39,9 @@ internal sealed class RoomEventReader : IDisposable
     {
         _ingest = ingest;
         _sessionId = sessionId;
+
+        // The session's spoken task ids, shared with the chat socket's parser (ChatSocketOptions.SpokenTaskIds).
+        _parserCache = new StreamingEventParserCache(ingest.Speaks.Spoken);
         _clock = new ReceiveClock(time);
         _logger = logger;
         _refused = refused;

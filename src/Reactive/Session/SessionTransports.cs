@@ -602,6 +602,9 @@ internal sealed class SessionTransports
                 ActivitySource = Telemetry?.ActivitySource,
                 DroppedAudioFrames = Telemetry?.DroppedAudioFrames,
                 RefusedMessages = Telemetry?.RefusedMessages,
+
+                // The room's reader shares them (RoomEventReader): a task's events reuse its id on either channel.
+                SpokenTaskIds = _ingest.Speaks.Spoken,
             },
             _connector);
         var events = chat.Events.Subscribe(evt => _ingest.Ingest(evt, EventChannel.ChatSocket));

@@ -27,6 +27,9 @@ internal sealed class SpeakCommands
         var sentAt = _time.GetUtcNow();
         var response = await _calls.CallAsync("SendTask", sessionId, body, static (api, body, ct) => api.SendTaskAsync(body, ct), static r => (r.Code, r.Message), cancellationToken).ConfigureAwait(false);
         var taskId = response.Data.TaskId;
+
+        // Before anything else: the task's events parsed from now on carry this string (SpokenTaskIds).
+        _context.Speaks.Spoken.Add(taskId);
         var planned = response.Data.DurationMs > 0 ? response.Data.DurationMs : (long?)null;
         var progress = _context.Speaks.Track(taskId);
         progress.PlannedDurationMs = planned;

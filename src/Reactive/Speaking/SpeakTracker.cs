@@ -20,6 +20,12 @@ internal sealed class SpeakTracker
 
     public SpeakTracker(TimeProvider time) => _time = time;
 
+    /// <summary>
+    /// The ids the session's speak calls got, which the parsers of the session's channels give the events of those tasks
+    /// (the same string, not a copy made from the wire).
+    /// </summary>
+    public SpokenTaskIds Spoken { get; } = new();
+
     /// <summary>The progress of <paramref name="taskId"/>, made now (as far as its events have gone) if it is new.</summary>
     public SpeakProgress Track(string taskId)
     {

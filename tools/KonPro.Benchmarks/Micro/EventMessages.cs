@@ -63,6 +63,12 @@ internal static class EventMessages
         return Enumerable.Range(0, rounds).Select(round => Build(round, mix, random, ref capital)).ToArray();
     }
 
+    /// <summary>
+    /// The id of the avatar's task in each of <paramref name="rounds"/> rounds (the one a speak call would have started; the
+    /// user's turn is never one), each a string of its own, as a speak call's REST answer gives it.
+    /// </summary>
+    public static string[] AvatarTaskIds(int rounds) => [.. Enumerable.Range(0, rounds).Select(AvatarTaskId)];
+
     /// <summary>The average UTF-8 length of the talking messages' texts, and how many of them are distinct.</summary>
     public static (double AverageBytes, int Distinct, int Total) TextStatistics(byte[][][] rounds)
     {
@@ -116,11 +122,13 @@ internal static class EventMessages
         messages.Add($$"""{"event_type":"user_talking_message","task_id":"task-70a1b2c3","message":"{{user}}","session_id":"{{session}}"}""");
         messages.Add($$"""{"event_type":"user_end_message","task_id":"task-70a1b2c3","session_id":"{{session}}"}""");
         return messages
-            .Select(m => m.Replace("task-6f1c2d3e", $"task-a{round:x6}", StringComparison.Ordinal)
+            .Select(m => m.Replace("task-6f1c2d3e", AvatarTaskId(round), StringComparison.Ordinal)
                 .Replace("task-70a1b2c3", $"task-u{round:x6}", StringComparison.Ordinal))
             .Select(Encoding.UTF8.GetBytes)
             .ToArray();
     }
+
+    private static string AvatarTaskId(int round) => $"task-a{round:x6}";
 
     // Words by Zipf's law; a chunk may end a clause (a comma, 10 %) or a sentence (a full stop, 12 %).
     private static string Chunk(Random random, int words, ref bool capital)

@@ -38,20 +38,21 @@ public class EventPipelineBenchmarks
     public long ParseAndDispatch() => _pipeline!.Dispatch(_rounds[_next++ % _rounds.Length]);
 
     /// <summary>
-    /// The SDK's receive path without a socket: the chat socket's parse (with its per-connection cache), then
-    /// the ingest step every event goes through (dedupe, state, the <c>Events</c> hub that <c>StreamingAvatar.Events</c>
-    /// exposes) to the subscribers.
+    /// The SDK's receive path without a socket: the chat socket's parse (with its per-connection cache, which looks a new
+    /// task's id up among the session's spoken ones, as a session's socket does), then the ingest step every event goes
+    /// through (dedupe, state, the <c>Events</c> hub that <c>StreamingAvatar.Events</c> exposes) to the subscribers.
     /// </summary>
     internal sealed class Pipeline : IDisposable
     {
         private readonly EventIngest _ingest = new(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        private readonly StreamingEventParserCache _cache = new();
+        private readonly StreamingEventParserCache _cache;
         private readonly ReceiveClock _clock = new(TimeProvider.System);
         private readonly List<IDisposable> _subscriptions = [];
         private long _seen;
 
         public Pipeline(int subscribers)
         {
+            _cache = new StreamingEventParserCache(_ingest.Speaks.Spoken);
             for (var i = 0; i < subscribers; i++)
             {
                 _subscriptions.Add(_ingest.Events.AsObservable().Subscribe(_ => _seen++));
@@ -63,8 +64,19 @@ public class EventPipelineBenchmarks
         /// <summary>Events delivered so far, summed over subscribers.</summary>
         public long Seen => _seen;
 
-        public long Dispatch(byte[][] messages)
+        public long Dispatch(byte[][] messages) => Dispatch(messages, spokenTaskId: null);
+
+        /// <summary>
+        /// Parses and ingests a round; <paramref name="spokenTaskId"/>, when given, is first registered as a speak call
+        /// registers the id its REST answer gave (the string made before, as the answer's deserializer made it).
+        /// </summary>
+        public long Dispatch(byte[][] messages, string? spokenTaskId)
         {
+            if (spokenTaskId is not null)
+            {
+                _ingest.Speaks.Spoken.Add(spokenTaskId);
+            }
+
             foreach (var message in messages)
             {
                 // Stamped as the chat socket stamps a message: one monotonic clock read (ADR 0019).

@@ -10,6 +10,9 @@ namespace KonPro.Benchmarks.Quick;
 /// the baseline and the SDK alike; each line is the median of the rounds. The messages are
 /// <see cref="TextMix.Speech"/>; the allocation per event of the pipeline is also given for <see cref="TextMix.Unique"/>
 /// (no text repeats) and <see cref="TextMix.Demo"/> (the earlier mix, every text repeated), each from one pass of its own.
+/// The pipeline's lines are for tasks nobody here started (the parser's cache has the session's spoken ids, none of
+/// them the events'); the <c>-spoken</c> lines register each round's avatar task id first, as a speak call registers
+/// the id its REST answer gave, so that task's events reuse that string (the user's turn is never a spoken task).
 /// </summary>
 internal static class EventPipelineRun
 {
@@ -29,6 +32,10 @@ internal static class EventPipelineRun
         var raw = new List<(double PerSecond, double Bytes)>();
         var parse = new List<(double PerSecond, double Bytes)>();
         var sdk1 = new List<(double PerSecond, double Bytes)>();
+        var sdk1Spoken = new List<(double PerSecond, double Bytes)>();
+        using var spoken = new Micro.EventPipelineBenchmarks.Pipeline(1);
+        var spokenIds = EventMessages.AvatarTaskIds(messages.Length);
+        long dispatchedSpoken = 0;
         var sdk10 = new List<(double PerSecond, double Bytes)>();
         var ingestOnly = new List<(double PerSecond, double Bytes)>();
         using var parsed = new Micro.EventPipelineBenchmarks.Pipeline(1);
@@ -51,6 +58,18 @@ internal static class EventPipelineRun
                 },
                 batch,
                 Slice));
+            sdk1Spoken.Add(Measure.Throughput(
+                () =>
+                {
+                    for (var i = 0; i < perOperation; i++)
+                    {
+                        var at = next++ % messages.Length;
+                        spoken.Dispatch(messages[at], spokenIds[at]);
+                        dispatchedSpoken += EventMessages.PerRound;
+                    }
+                },
+                batch,
+                Slice));
             sdk10.Add(Measure.Throughput(
                 () => { for (var i = 0; i < perOperation; i++) { ten.Dispatch(messages[next++ % messages.Length]); } }, batch, Slice));
             ingestOnly.Add(Measure.Throughput(
@@ -62,6 +81,11 @@ internal static class EventPipelineRun
             throw new InvalidOperationException($"The pipeline delivered {one.Seen} events; expected {dispatched}.");
         }
 
+        if (spoken.Seen != dispatchedSpoken)
+        {
+            throw new InvalidOperationException($"The spoken pipeline delivered {spoken.Seen} events; expected {dispatchedSpoken}.");
+        }
+
         var mixes = new List<QuickLine>();
         foreach (var mix in new[] { TextMix.Speech, TextMix.Unique, TextMix.Demo })
         {
@@ -69,7 +93,10 @@ internal static class EventPipelineRun
             var (textBytes, distinct, total) = EventMessages.TextStatistics(mixRounds);
             using var pipeline = new Micro.EventPipelineBenchmarks.Pipeline(1);
             var name = mix.ToString().ToLowerInvariant();
-            mixes.Add(new QuickLine($"event-pipeline-1-alloc-{name}", AllocationPerEvent(pipeline, mixRounds), "B/event", 0, "B/event"));
+            mixes.Add(new QuickLine($"event-pipeline-1-alloc-{name}", AllocationPerEvent(pipeline, mixRounds, spokenIds: null), "B/event", 0, "B/event"));
+            using var spokenPipeline = new Micro.EventPipelineBenchmarks.Pipeline(1);
+            mixes.Add(new QuickLine(
+                $"event-pipeline-1-alloc-{name}-spoken", AllocationPerEvent(spokenPipeline, mixRounds, EventMessages.AvatarTaskIds(mixRounds.Length)), "B/event", 0, "B/event"));
             mixes.Add(new QuickLine($"event-text-{name}", distinct, $"distinct texts of {total:N0}", textBytes, "UTF-8 B a text on average", Informational: true));
         }
 
@@ -79,6 +106,8 @@ internal static class EventPipelineRun
         yield return new QuickLine("event-parse-alloc", Median(parse, r => r.Bytes), "B/event", rawBytes, "B/event");
         yield return new QuickLine("event-pipeline-1", Median(sdk1, r => r.PerSecond), "events/s", rawRate, "events/s");
         yield return new QuickLine("event-pipeline-1-alloc", Median(sdk1, r => r.Bytes), "B/event", rawBytes, "B/event");
+        yield return new QuickLine("event-pipeline-1-spoken", Median(sdk1Spoken, r => r.PerSecond), "events/s", rawRate, "events/s");
+        yield return new QuickLine("event-pipeline-1-spoken-alloc", Median(sdk1Spoken, r => r.Bytes), "B/event", rawBytes, "B/event");
         yield return new QuickLine("event-pipeline-10", Median(sdk10, r => r.PerSecond), "events/s", rawRate, "events/s");
         yield return new QuickLine("event-pipeline-10-alloc", Median(sdk10, r => r.Bytes), "B/event", rawBytes, "B/event");
         yield return new QuickLine("event-ingest-1", Median(ingestOnly, r => r.PerSecond), "events/s", rawRate, "events/s");
@@ -89,18 +118,19 @@ internal static class EventPipelineRun
     }
 
     // One pass over every round after a warm-up pass (new task ids on the second pass too: the rounds' ids come again,
-    // as a long session's would not, which costs nothing more than new ones).
-    private static double AllocationPerEvent(Micro.EventPipelineBenchmarks.Pipeline pipeline, byte[][][] rounds)
+    // as a long session's would not, which costs nothing more than new ones). With spokenIds, each round's avatar task id
+    // is registered before its events, as a speak call's REST answer registers it (the strings made beforehand).
+    private static double AllocationPerEvent(Micro.EventPipelineBenchmarks.Pipeline pipeline, byte[][][] rounds, string[]? spokenIds)
     {
-        foreach (var round in rounds)
+        for (var i = 0; i < rounds.Length; i++)
         {
-            pipeline.Dispatch(round);
+            pipeline.Dispatch(rounds[i], spokenIds?[i]);
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
-        foreach (var round in rounds)
+        for (var i = 0; i < rounds.Length; i++)
         {
-            pipeline.Dispatch(round);
+            pipeline.Dispatch(rounds[i], spokenIds?[i]);
         }
 
         return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / (rounds.Length * EventMessages.PerRound);
