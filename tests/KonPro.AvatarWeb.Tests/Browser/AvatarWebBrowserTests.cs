@@ -39,6 +39,7 @@ public sealed class AvatarWebBrowserTests : IDisposable
         await page.WaitForFunctionAsync("document.querySelector('#avatar-video').videoWidth > 0 && !document.querySelector('#avatar-video').paused", null, new() { Timeout = Ms(Patience) });
         // The first decoded frames may still be blank: wait for the avatar's own (its text on its idle colour).
         await page.WaitForFunctionAsync("(() => { const f = window.__frame(); return f.distinct > 8 && f.blue > f.green; })()", null, new() { Timeout = Ms(Patience) });
+        browser.ConsoleErrors.Should().BeEmpty("the page loads and starts a session without an error in its console");
         var idle = await FrameAsync(page);
         idle.Width.Should().Be(320);
         idle.Distinct.Should().BeGreaterThan(8, "the avatar's frame is not one flat colour");
@@ -139,6 +140,7 @@ internal sealed class BrowserSession : IAsyncDisposable
     private readonly IBrowser _browser;
     private readonly ConcurrentQueue<string> _sent = new();
     private readonly ConcurrentQueue<string> _received = new();
+    private readonly ConcurrentQueue<string> _consoleErrors = new();
 
     private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page)
     {
@@ -148,6 +150,9 @@ internal sealed class BrowserSession : IAsyncDisposable
     }
 
     public IPage Page { get; }
+
+    /// <summary>The errors the page's console showed (failed loads included).</summary>
+    public IReadOnlyCollection<string> ConsoleErrors => _consoleErrors;
 
     public static async Task<BrowserSession> LaunchAsync(AvatarWebApp app, string scratch)
     {
@@ -170,7 +175,14 @@ internal sealed class BrowserSession : IAsyncDisposable
         await context.GrantPermissionsAsync(["microphone", "camera"]);
         var page = await context.NewPageAsync();
         var session = new BrowserSession(playwright, browser, page);
-        page.Console += (_, message) => Console.Error.WriteLine($"[page {message.Type}] {message.Text}");
+        page.Console += (_, message) =>
+        {
+            Console.Error.WriteLine($"[page {message.Type}] {message.Text}");
+            if (message.Type == "error")
+            {
+                session._consoleErrors.Enqueue(message.Text);
+            }
+        };
         page.Request += (_, request) =>
             session._sent.Enqueue($"{request.Method} {request.Url} {string.Join(' ', request.Headers.Select(h => h.Key + ": " + h.Value))} {request.PostData}");
         page.WebSocket += (_, socket) => session._sent.Enqueue("WS " + socket.Url);
