@@ -41,7 +41,7 @@ async function start() {
     if (track.kind === Track.Kind.Video) track.attach(ui.video);
     if (track.kind === Track.Kind.Audio) track.attach(ui.audio);
   });
-  room.on(RoomEvent.Disconnected, () => end('room closed'));
+  room.on(RoomEvent.Disconnected, () => end(session?.stopping ? 'stopped' : 'room closed'));
   session = { id, room, events: listen(id) };
   await room.connect(credentials.url, credentials.token);
   setState(ui.sessionState, 'live', 'live');
@@ -92,8 +92,14 @@ function end(reason) {
 
 async function stop() {
   if (!session) return;
+  // The room closes while the server stops the session, before the answer: that is the stop, not a room that failed.
+  session.stopping = true;
   const { id } = session;
-  await fetch(`/api/sessions/${id}`, { method: 'DELETE' });
+  try {
+    await fetch(`/api/sessions/${id}`, { method: 'DELETE' });
+  } catch {
+    // The server is gone: the page ends its side all the same (the server ends a session whose page went away).
+  }
   end('stopped');
 }
 

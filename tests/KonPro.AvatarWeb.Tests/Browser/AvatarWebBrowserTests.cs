@@ -80,6 +80,7 @@ public sealed class AvatarWebBrowserTests : IDisposable
         session.EndReason.Should().Be("stopped");
         await app.WaitForAsync(() => Stops(app.Fake, session.SessionId) == 1, "stop on the fake");
         await page.WaitForSelectorAsync("#session-state[data-state='ended']", new() { Timeout = Ms(Patience) });
+        (await page.TextContentAsync("#session-state")).Should().Be("ended: stopped", "the room closing under the stop is the stop");
 
         // Nothing the page sent or received carries the API key or a session token; it got the user's room token only.
         browser.AssertNoSecrets(app.Fake, SessionEndpointsTestsSecrets(app.Fake));
