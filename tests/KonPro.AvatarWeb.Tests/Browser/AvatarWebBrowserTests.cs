@@ -4,6 +4,8 @@ using KonPro.AvatarWeb.Sessions;
 using KonPro.AvatarWeb.Tests.Support;
 using KonPro.Streaming.Testing;
 using KonPro.Streaming.TestSupport;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace KonPro.AvatarWeb.Tests.Browser;
@@ -107,6 +109,27 @@ public sealed class AvatarWebBrowserTests : IDisposable
             "the browser to leave the room");
     }
 
+    [SkippableFact]
+    public async Task When_the_server_goes_away_the_page_says_so_and_ends_its_session()
+    {
+        RoomNamespace.RequireAddressAndBrowser();
+        await using var app = new AvatarWebApp(Settings(pageGone: "00:00:30"), realTime: true);
+        await using var browser = await BrowserSession.LaunchAsync(app, _scratch.FullName);
+        var page = browser.Page;
+        await page.ClickAsync("#start");
+        await page.WaitForFunctionAsync("document.querySelector('#session-state').dataset.state === 'live'", null, new() { Timeout = Ms(Patience) });
+
+        // The server's sockets go at once, as in a crash or a cut network: the event stream is cut and every new
+        // connection refused, while the room and the service go on.
+        await app.Services.GetRequiredService<IServer>().StopAsync(new CancellationToken(canceled: true));
+
+        await page.WaitForSelectorAsync("#session-state[data-state='reconnecting']", new() { Timeout = Ms(Patience) });
+        await page.WaitForSelectorAsync("#session-state[data-state='ended']", new() { Timeout = Ms(Patience) });
+        (await page.TextContentAsync("#session-state")).Should().Be("ended: the server is unreachable");
+        (await page.IsDisabledAsync("#send")).Should().BeTrue("nothing can be sent to a server that is gone");
+        (await page.IsEnabledAsync("#start")).Should().BeTrue();
+    }
+
     public void Dispose() => _scratch.Delete(recursive: true);
 
     private static Dictionary<string, string?> Settings(string pageGone) => new()
@@ -201,8 +224,8 @@ internal sealed class BrowserSession : IAsyncDisposable
                 }
             }
         };
-        // Every Server-Sent Event the page receives, kept for the secrets check; and the video's current frame read back
-        // through a canvas (size, mean colour, how many colours).
+        // Every Server-Sent Event the page receives (not the stream's open and error, which carry no data), kept for the
+        // secrets check; and the video's current frame read back through a canvas (size, mean colour, how many colours).
         await page.AddInitScriptAsync("""
             window.__frame = () => {
               const v = document.querySelector('#avatar-video');
@@ -219,7 +242,7 @@ internal sealed class BrowserSession : IAsyncDisposable
             window.__sse = [];
             const add = EventSource.prototype.addEventListener;
             EventSource.prototype.addEventListener = function (type, listener, options) {
-              return add.call(this, type, (e) => { window.__sse.push(e.data); listener(e); }, options);
+              return add.call(this, type, (e) => { if (e.data !== undefined) window.__sse.push(e.data); listener(e); }, options);
             };
             """);
         await page.GotoAsync("/");
