@@ -99,7 +99,7 @@ public static class AvatarApi
                 }
                 catch (OperationCanceledException)
                 {
-                    yield break; // the page left or the server is stopping
+                    break; // the page left or the server is stopping
                 }
 
                 var item = events.Current;
@@ -109,6 +109,14 @@ public static class AvatarApi
         finally
         {
             await events.DisposeAsync().ConfigureAwait(false);
+        }
+
+        // The streams close as the server starts stopping, before its sessions end (and publish why): say it here, or the
+        // page would take the closed stream for a dropped connection and retry a server that is going away. No id: it
+        // is not one of the session's events.
+        if (stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            yield return new SseItem<PageEvent>(new PageEvent(0, "ended") { Reason = "server_shutdown" }, "ended");
         }
     }
 }

@@ -11,7 +11,10 @@ const ui = {
   turns: $('turns'), latency: $('latency'),
 };
 
-let session = null; // { id, room: Room, events: EventSource }
+let session = null; // { id, room: Room, events: EventSource, stopping, lost }
+// How long the page keeps retrying a server it cannot reach before it says the session is over. The server ends a session
+// whose page has had no event stream for AvatarWeb:PageGone (10 s by default), so after this long it is gone anyway.
+const SERVER_GRACE_MS = 15000;
 // For end-to-end tests and the console: the app's id of the running session.
 window.__sessionId = () => session?.id ?? null;
 
@@ -41,7 +44,7 @@ async function start() {
     if (track.kind === Track.Kind.Video) track.attach(ui.video);
     if (track.kind === Track.Kind.Audio) track.attach(ui.audio);
   });
-  room.on(RoomEvent.Disconnected, () => end('room closed'));
+  room.on(RoomEvent.Disconnected, () => end(session?.stopping ? 'stopped' : 'room closed'));
   session = { id, room, events: listen(id) };
   await room.connect(credentials.url, credentials.token);
   setState(ui.sessionState, 'live', 'live');
@@ -77,13 +80,36 @@ function listen(id) {
     setState(ui.quality, state, `quality: ${state.toLowerCase()}`);
   });
   events.addEventListener('ended', (e) => end(JSON.parse(e.data).reason));
+  // The server went away (stopped, crashed, or the network between). EventSource retries by itself: say so while it does,
+  // and give up after SERVER_GRACE_MS. A server that answers but no longer knows the session (it restarted) closes the
+  // EventSource for good.
+  events.addEventListener('open', () => serverBack(events));
+  events.addEventListener('error', () => {
+    if (session?.events !== events) return;
+    if (events.readyState === EventSource.CLOSED) end('the server no longer knows this session');
+    else serverLost();
+  });
   return events;
+}
+
+function serverLost() {
+  if (!session || session.lost) return;
+  session.lost = setTimeout(() => end('the server is unreachable'), SERVER_GRACE_MS);
+  setState(ui.sessionState, 'reconnecting', 'server unreachable, retrying…');
+}
+
+function serverBack(events) {
+  if (session?.events !== events || !session.lost) return;
+  clearTimeout(session.lost);
+  session.lost = null;
+  setState(ui.sessionState, 'live', 'live');
 }
 
 function end(reason) {
   if (!session) return;
-  const { room, events } = session;
+  const { room, events, lost } = session;
   session = null;
+  clearTimeout(lost);
   events.close();
   room.disconnect();
   setState(ui.sessionState, 'ended', `ended: ${reason}`);
@@ -92,8 +118,14 @@ function end(reason) {
 
 async function stop() {
   if (!session) return;
+  // The room closes while the server stops the session, before the answer: that is the stop, not a room that failed.
+  session.stopping = true;
   const { id } = session;
-  await fetch(`/api/sessions/${id}`, { method: 'DELETE' });
+  try {
+    await fetch(`/api/sessions/${id}`, { method: 'DELETE' });
+  } catch {
+    // The server is gone: the page ends its side all the same (the server ends a session whose page went away).
+  }
   end('stopped');
 }
 
@@ -117,9 +149,17 @@ ui.form.addEventListener('submit', async (e) => {
   const text = ui.message.value.trim();
   if (!session || !text) return;
   ui.message.value = '';
-  await fetch(`/api/sessions/${session.id}/messages`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }),
-  });
+  let response;
+  try {
+    response = await fetch(`/api/sessions/${session.id}/messages`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }),
+    });
+  } catch {
+    ui.message.value = text; // not sent: keep it to send again
+    serverLost();
+    return;
+  }
+  if (response.status === 404) end('the server no longer knows this session');
 });
 // Closing the tab ends the session at once (the server also notices the event stream is gone).
 window.addEventListener('pagehide', () => {

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using KonPro.AvatarWeb.Tests.Support;
 using KonPro.Streaming.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using static KonPro.AvatarWeb.Tests.Api.SessionEndpointsTests;
 
 namespace KonPro.AvatarWeb.Tests.Api;
@@ -105,6 +107,21 @@ public sealed class SessionLifetimeTests
 
         sessions.Should().OnlyContain(s => s.EndReason == "server_shutdown");
         sessions.Should().OnlyContain(s => StopsOf(fake, s.SessionId) == 1);
+    }
+
+    [Fact]
+    public async Task At_server_shutdown_an_open_event_stream_tells_the_page_before_it_closes()
+    {
+        await using var app = new AvatarWebApp();
+        using var client = app.CreateClient();
+        var id = await StartAsync(client);
+        await using var events = await SseStream.OpenAsync(client, $"/api/sessions/{id}/events");
+
+        app.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        // The streams close as the server starts stopping, before the sessions end: the page hears why from the stream.
+        (await events.WaitForAsync(e => e.Type == "ended", "ended at shutdown")).Text("reason").Should().Be("server_shutdown");
+        await app.WaitForAsync(() => events.Ended, "the event stream to close");
     }
 
     [Fact]

@@ -4,6 +4,8 @@ using KonPro.AvatarWeb.Sessions;
 using KonPro.AvatarWeb.Tests.Support;
 using KonPro.Streaming.Testing;
 using KonPro.Streaming.TestSupport;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace KonPro.AvatarWeb.Tests.Browser;
@@ -39,6 +41,7 @@ public sealed class AvatarWebBrowserTests : IDisposable
         await page.WaitForFunctionAsync("document.querySelector('#avatar-video').videoWidth > 0 && !document.querySelector('#avatar-video').paused", null, new() { Timeout = Ms(Patience) });
         // The first decoded frames may still be blank: wait for the avatar's own (its text on its idle colour).
         await page.WaitForFunctionAsync("(() => { const f = window.__frame(); return f.distinct > 8 && f.blue > f.green; })()", null, new() { Timeout = Ms(Patience) });
+        browser.ConsoleErrors.Should().BeEmpty("the page loads and starts a session without an error in its console");
         var idle = await FrameAsync(page);
         idle.Width.Should().Be(320);
         idle.Distinct.Should().BeGreaterThan(8, "the avatar's frame is not one flat colour");
@@ -79,6 +82,7 @@ public sealed class AvatarWebBrowserTests : IDisposable
         session.EndReason.Should().Be("stopped");
         await app.WaitForAsync(() => Stops(app.Fake, session.SessionId) == 1, "stop on the fake");
         await page.WaitForSelectorAsync("#session-state[data-state='ended']", new() { Timeout = Ms(Patience) });
+        (await page.TextContentAsync("#session-state")).Should().Be("ended: stopped", "the room closing under the stop is the stop");
 
         // Nothing the page sent or received carries the API key or a session token; it got the user's room token only.
         browser.AssertNoSecrets(app.Fake, SessionEndpointsTestsSecrets(app.Fake));
@@ -103,6 +107,27 @@ public sealed class AvatarWebBrowserTests : IDisposable
         await app.WaitForAsync(
             () => app.Fake.Journal.RoomActivity.Any(r => r.SessionId == session.SessionId && r.Identity == "client" && r.Kind == RoomActivityKind.ParticipantLeft),
             "the browser to leave the room");
+    }
+
+    [SkippableFact]
+    public async Task When_the_server_goes_away_the_page_says_so_and_ends_its_session()
+    {
+        RoomNamespace.RequireAddressAndBrowser();
+        await using var app = new AvatarWebApp(Settings(pageGone: "00:00:30"), realTime: true);
+        await using var browser = await BrowserSession.LaunchAsync(app, _scratch.FullName);
+        var page = browser.Page;
+        await page.ClickAsync("#start");
+        await page.WaitForFunctionAsync("document.querySelector('#session-state').dataset.state === 'live'", null, new() { Timeout = Ms(Patience) });
+
+        // The server's sockets go at once, as in a crash or a cut network: the event stream is cut and every new
+        // connection refused, while the room and the service go on.
+        await app.Services.GetRequiredService<IServer>().StopAsync(new CancellationToken(canceled: true));
+
+        await page.WaitForSelectorAsync("#session-state[data-state='reconnecting']", new() { Timeout = Ms(Patience) });
+        await page.WaitForSelectorAsync("#session-state[data-state='ended']", new() { Timeout = Ms(Patience) });
+        (await page.TextContentAsync("#session-state")).Should().Be("ended: the server is unreachable");
+        (await page.IsDisabledAsync("#send")).Should().BeTrue("nothing can be sent to a server that is gone");
+        (await page.IsEnabledAsync("#start")).Should().BeTrue();
     }
 
     public void Dispose() => _scratch.Delete(recursive: true);
@@ -139,6 +164,7 @@ internal sealed class BrowserSession : IAsyncDisposable
     private readonly IBrowser _browser;
     private readonly ConcurrentQueue<string> _sent = new();
     private readonly ConcurrentQueue<string> _received = new();
+    private readonly ConcurrentQueue<string> _consoleErrors = new();
 
     private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page)
     {
@@ -148,6 +174,9 @@ internal sealed class BrowserSession : IAsyncDisposable
     }
 
     public IPage Page { get; }
+
+    /// <summary>The errors the page's console showed (failed loads included).</summary>
+    public IReadOnlyCollection<string> ConsoleErrors => _consoleErrors;
 
     public static async Task<BrowserSession> LaunchAsync(AvatarWebApp app, string scratch)
     {
@@ -170,7 +199,14 @@ internal sealed class BrowserSession : IAsyncDisposable
         await context.GrantPermissionsAsync(["microphone", "camera"]);
         var page = await context.NewPageAsync();
         var session = new BrowserSession(playwright, browser, page);
-        page.Console += (_, message) => Console.Error.WriteLine($"[page {message.Type}] {message.Text}");
+        page.Console += (_, message) =>
+        {
+            Console.Error.WriteLine($"[page {message.Type}] {message.Text}");
+            if (message.Type == "error")
+            {
+                session._consoleErrors.Enqueue(message.Text);
+            }
+        };
         page.Request += (_, request) =>
             session._sent.Enqueue($"{request.Method} {request.Url} {string.Join(' ', request.Headers.Select(h => h.Key + ": " + h.Value))} {request.PostData}");
         page.WebSocket += (_, socket) => session._sent.Enqueue("WS " + socket.Url);
@@ -188,8 +224,8 @@ internal sealed class BrowserSession : IAsyncDisposable
                 }
             }
         };
-        // Every Server-Sent Event the page receives, kept for the secrets check; and the video's current frame read back
-        // through a canvas (size, mean colour, how many colours).
+        // Every Server-Sent Event the page receives (not the stream's open and error, which carry no data), kept for the
+        // secrets check; and the video's current frame read back through a canvas (size, mean colour, how many colours).
         await page.AddInitScriptAsync("""
             window.__frame = () => {
               const v = document.querySelector('#avatar-video');
@@ -206,7 +242,7 @@ internal sealed class BrowserSession : IAsyncDisposable
             window.__sse = [];
             const add = EventSource.prototype.addEventListener;
             EventSource.prototype.addEventListener = function (type, listener, options) {
-              return add.call(this, type, (e) => { window.__sse.push(e.data); listener(e); }, options);
+              return add.call(this, type, (e) => { if (e.data !== undefined) window.__sse.push(e.data); listener(e); }, options);
             };
             """);
         await page.GotoAsync("/");
