@@ -18,9 +18,11 @@ const out = (message) => process.stdout.write(JSON.stringify({ at: Date.now(), .
 const room = new Room();
 // The fake's avatar video is dark (luma about 40) while idle and bright (about 110) while talking.
 const video = { frames: 0, first: 0, last: 0, width: 0, height: 0, talkingFrames: 0, idleFrames: 0 };
-// Loud frames (RMS above 2000) count their samples and zero crossings, so a test can tell the tone
-// from other audio by its dominant frequency: crossings / 2 / (loudSamples / sampleRate).
-const audio = { frames: 0, samples: 0, sampleRate: 0, channels: 0, peak: 0, loudFrames: 0, loudSamples: 0, loudCrossings: 0 };
+// Loud frames (RMS above 2000) count their samples and zero crossings, and each one's own frequency
+// (its crossings / 2 / its duration, to 10 Hz) is counted in loudFrameHz, so a test can tell the tone
+// from other audio by the median frame's frequency: a frame the media pump filled only in part (a gap
+// under load) is one frame off the median, where it would pull a frequency taken over all samples down.
+const audio = { frames: 0, samples: 0, sampleRate: 0, channels: 0, peak: 0, loudFrames: 0, loudSamples: 0, loudCrossings: 0, loudFrameHz: {} };
 let tone = null;
 let amplitude = 6000;
 let finished = false;
@@ -60,7 +62,11 @@ async function consumeAudio(track) {
     if (frame.channels === 1 && frame.data.length > 0 && Math.sqrt(energy / frame.data.length) > 2000) {
       audio.loudFrames++;
       audio.loudSamples += frame.data.length;
-      for (let i = 1; i < frame.data.length; i++) if ((frame.data[i - 1] < 0) !== (frame.data[i] < 0)) audio.loudCrossings++;
+      let crossings = 0;
+      for (let i = 1; i < frame.data.length; i++) if ((frame.data[i - 1] < 0) !== (frame.data[i] < 0)) crossings++;
+      audio.loudCrossings += crossings;
+      const hz = Math.round(crossings / 2 / (frame.data.length / frame.sampleRate) / 10) * 10;
+      audio.loudFrameHz[hz] = (audio.loudFrameHz[hz] ?? 0) + 1;
     }
   }
 }
