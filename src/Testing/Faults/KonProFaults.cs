@@ -5,8 +5,8 @@ namespace KonPro.Streaming.Testing;
 
 /// <summary>
 /// Faults a test switches on for the whole server (no session id) or for one session: REST latency and
-/// canned errors, and chat socket trouble (abrupt or chosen closes, malformed, unknown, duplicated, oversized
-/// or split events, refused sockets). Thread-safe.
+/// canned errors, chat socket trouble (abrupt or chosen closes, malformed, unknown, duplicated, oversized
+/// or split events, refused sockets) and the connection quality the LiveKit rooms report. Thread-safe.
 /// </summary>
 /// <remarks>
 /// The switches are data that the REST pipeline and the chat socket read (<see cref="LatencyFor"/>,
@@ -25,6 +25,7 @@ public sealed class KonProFaults
     private bool _stringSuccessCodes;
 
     private readonly Func<string?, IEnumerable<IChatFaultTarget>> _sockets;
+    private IRoomFaultTarget? _rooms;
 
     /// <param name="sockets">The open chat sockets of one session (or of every session, for null).</param>
     internal KonProFaults(Func<string?, IEnumerable<IChatFaultTarget>> sockets)
@@ -140,6 +141,31 @@ public sealed class KonProFaults
     public int SendOversizedEvent(string? sessionId, int size = 1 << 20) =>
         ForEachSocket(sessionId, c => c.SendRaw(OversizedEvent(c.SessionId ?? string.Empty, size)));
 
+    /// <summary>
+    /// Makes the LiveKit room of a session (or of every session) report this connection quality to the clients joined to
+    /// it, as a LiveKit server's <c>connectionQuality</c> signalling update about each client's own connection: at once,
+    /// and to a client that joins that room later once it is connected. Until then a room reports
+    /// <see cref="RoomConnectionQuality.Excellent"/> to each client once it is connected, as a LiveKit server does for a
+    /// fresh connection. The SDK raises <c>ConnectionQualityChanged</c> from it.
+    /// </summary>
+    /// <param name="quality">The quality the room reports.</param>
+    /// <param name="sessionId">The session, or null for every session's room.</param>
+    /// <param name="cancellationToken">Cancels the wait for the room program's answer.</param>
+    /// <returns>How many connected clients it reached (0 for a session without a room).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="quality"/> is not a defined value.</exception>
+    /// <exception cref="InvalidOperationException">The server runs no LiveKit rooms (<see cref="KonProFakeRoomOptions.Enabled"/> is false).</exception>
+    public Task<int> SetConnectionQualityAsync(RoomConnectionQuality quality, string? sessionId = null, CancellationToken cancellationToken = default)
+    {
+        if (!Enum.IsDefined(quality))
+        {
+            throw new ArgumentOutOfRangeException(nameof(quality), quality, "Not a connection quality.");
+        }
+
+        var rooms = Volatile.Read(ref _rooms) ?? throw new InvalidOperationException(
+            "The fake server runs no LiveKit rooms: set KonProFakeServerOptions.Room.Enabled to report a connection quality.");
+        return rooms.SetConnectionQualityAsync(quality, sessionId, cancellationToken);
+    }
+
     /// <summary>Turns every fault off.</summary>
     public void Reset()
     {
@@ -153,6 +179,9 @@ public sealed class KonProFaults
             _chat = new ChatFaultSettings(false, 0, false);
         }
     }
+
+    /// <summary>The server's LiveKit rooms, once they have started (the faults are made before them).</summary>
+    internal void AttachRooms(IRoomFaultTarget rooms) => Volatile.Write(ref _rooms, rooms);
 
     internal TimeSpan LatencyFor(string? sessionId)
     {
@@ -268,4 +297,11 @@ internal interface IChatFaultTarget
 
     /// <summary>Sends a text message as given.</summary>
     void SendRaw(string text);
+}
+
+/// <summary>The LiveKit rooms as the faults act on them (the server's room host implements it).</summary>
+internal interface IRoomFaultTarget
+{
+    /// <summary>Makes one session's room (or every room, for null) report a connection quality; returns how many clients it reached.</summary>
+    Task<int> SetConnectionQualityAsync(RoomConnectionQuality quality, string? sessionId, CancellationToken cancellationToken);
 }

@@ -15,7 +15,7 @@ internal sealed record RoomGrant(string Url, string AccessToken, string AgentTok
 /// The fake server's LiveKit-compatible rooms: one room program (a Node child process) for the server, one room per
 /// session, tokens signed with a secret of this server's own, and what clients do in the rooms recorded in the journal.
 /// </summary>
-internal sealed class FakeRoomHost : IAsyncDisposable
+internal sealed class FakeRoomHost : IRoomFaultTarget, IAsyncDisposable
 {
     private const string Issuer = "konpro-fake";
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(6);
@@ -80,6 +80,30 @@ internal sealed class FakeRoomHost : IAsyncDisposable
             $"{_scheme}://{HostFor(request)}:{Port}",
             LiveKitAccessToken.Create(Issuer, secret, "client", session.Id, now, TokenLifetime),
             LiveKitAccessToken.Create(Issuer, secret, "agent", session.Id, now, TokenLifetime));
+    }
+
+    /// <inheritdoc />
+    public async Task<int> SetConnectionQualityAsync(RoomConnectionQuality quality, string? sessionId, CancellationToken cancellationToken)
+    {
+        var command = new JsonObject
+        {
+            ["cmd"] = "connection_quality",
+            ["quality"] = quality switch
+            {
+                RoomConnectionQuality.Excellent => "excellent",
+                RoomConnectionQuality.Good => "good",
+                RoomConnectionQuality.Poor => "poor",
+                RoomConnectionQuality.Lost => "lost",
+                _ => throw new ArgumentOutOfRangeException(nameof(quality), quality, "Not a connection quality."),
+            },
+        };
+        if (sessionId is not null)
+        {
+            command["session"] = sessionId;
+        }
+
+        var answer = await Process.SendAsync(command, cancellationToken).ConfigureAwait(false);
+        return answer.GetProperty("delivered_to").GetInt32();
     }
 
     private string HostFor(IRequestMessage request)

@@ -193,6 +193,11 @@ public sealed partial class KonProFakeServer : IAsyncDisposable
                 : [u])];
             core.BaseUrl = boundUrls[0];
             rooms = options.Room.Enabled ? await Room.FakeRoomHost.StartAsync(options, core.Journal, core.Logger, new Room.RoomTurns(core, avatar), tls, cancellationToken).ConfigureAwait(false) : null;
+            if (rooms is not null)
+            {
+                core.Faults.AttachRooms(rooms);
+            }
+
             logBound?.Attach(wireMock);
             if (options.StartAdminInterface)
             {

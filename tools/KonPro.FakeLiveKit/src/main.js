@@ -12,7 +12,7 @@ import { createServer as createTlsServer } from 'node:https';
 import { createInterface } from 'node:readline';
 import { WebSocketServer } from 'ws';
 import { applyCors, parseOrigins } from './cors.js';
-import { ClientParticipant, Room, serverVersion } from './room.js';
+import { ClientParticipant, connectionQualities, Room, serverVersion } from './room.js';
 import { peekClaims, TokenError, verifyToken } from './token.js';
 
 function parseArgs(argv) {
@@ -73,6 +73,13 @@ const commands = {
   },
   emit(command) {
     return { delivered_to: roomOf(command).emit(command.event) };
+  },
+  connection_quality(command) {
+    // One session's room, or every room when the command names no session; a session without a room reaches no one.
+    const quality = String(command.quality ?? '');
+    if (!Object.hasOwn(connectionQualities, quality)) throw new Error(`connection_quality needs quality: one of ${Object.keys(connectionQualities).join(', ')}`);
+    const targets = command.session == null ? [...rooms.values()] : [rooms.get(String(command.session))].filter(Boolean);
+    return { delivered_to: targets.reduce((sum, room) => sum + room.setConnectionQuality(quality), 0) };
   },
   talking(command) {
     roomOf(command).setTalking(command.words ?? null);

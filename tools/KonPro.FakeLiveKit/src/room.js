@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import wrtc from '@roamhq/wrtc';
 import {
-  DataPacket, DataPacket_Kind, DisconnectReason, JoinResponse, LeaveRequest, LeaveRequest_Action,
+  ConnectionQuality, ConnectionQualityInfo, ConnectionQualityUpdate, DataPacket, DataPacket_Kind, DisconnectReason, JoinResponse, LeaveRequest, LeaveRequest_Action,
   ParticipantInfo, ParticipantInfo_State, ParticipantPermission, ParticipantUpdate, Pong, Room as RoomInfo,
   ServerInfo, SessionDescription, SignalRequest, SignalResponse, SignalTarget, TrackInfo, TrackPublishedResponse,
   TrackSource, TrackType, UserPacket,
@@ -14,6 +14,14 @@ const { RTCPeerConnection, MediaStream, nonstandard } = wrtc;
 const { RTCAudioSink } = nonstandard;
 
 export const serverVersion = '1.9.0';
+
+/** The qualities the control channel names, as LiveKit's wire values, with the score a LiveKit server reports beside each (1 to 5). */
+export const connectionQualities = {
+  excellent: { quality: ConnectionQuality.EXCELLENT, score: 4.5 },
+  good: { quality: ConnectionQuality.GOOD, score: 3.8 },
+  poor: { quality: ConnectionQuality.POOR, score: 2.5 },
+  lost: { quality: ConnectionQuality.LOST, score: 0 },
+};
 
 export function newSid(prefix) {
   return prefix + randomBytes(6).toString('hex');
@@ -35,6 +43,7 @@ export class Room {
     this.clients = new Set();
     this.closed = false;
     this.avatar = null;
+    this.quality = connectionQualities.excellent; // what a LiveKit server reports for a fresh connection
   }
 
   info() {
@@ -115,6 +124,21 @@ export class Room {
     return sent;
   }
 
+  /**
+   * Sets the connection quality the room reports to its clients (`excellent`, `good`, `poor` or `lost`): every client
+   * gets a `connectionQuality` update about itself now, and a client that joins later gets this one once it is
+   * connected. Returns how many clients it reached.
+   */
+  setConnectionQuality(name) {
+    const quality = Object.hasOwn(connectionQualities, name) ? connectionQualities[name] : null;
+    if (!quality) throw new Error(`connection_quality needs quality: one of ${Object.keys(connectionQualities).join(', ')}`);
+    if (this.closed) return 0;
+    this.quality = quality;
+    let sent = 0;
+    for (const client of this.clients) if (client.sendQuality()) sent++;
+    return sent;
+  }
+
   setTalking(words) {
     this.avatar?.media.setTalking(words);
   }
@@ -160,6 +184,7 @@ export class ClientParticipant {
     this.pendingCandidates = { [SignalTarget.SUBSCRIBER]: [], [SignalTarget.PUBLISHER]: [] };
     this.sinks = [];
     this.gone = false;
+    this.connected = false;
   }
 
   report(message) {
@@ -167,9 +192,24 @@ export class ClientParticipant {
   }
 
   send(message) {
-    if (this.socket.readyState !== 1) return;
+    if (this.socket.readyState !== 1) return false;
     if (process.env.KONPRO_FAKE_LIVEKIT_TRACE) this.log(`signal out: ${message.case}`);
     this.socket.send(new SignalResponse({ message }).toBinary());
+    return true;
+  }
+
+  /**
+   * Tells the client the room's connection quality for its own connection, as a LiveKit server's `connectionQuality`
+   * update does; only once its subscriber transport is connected (a client that is still joining ignores it).
+   * Returns whether it went out.
+   */
+  sendQuality() {
+    if (this.gone || !this.connected) return false;
+    const { quality, score } = this.room.quality;
+    const update = new ConnectionQualityUpdate({ updates: [new ConnectionQualityInfo({ participantSid: this.sid, quality, score })] });
+    const sent = this.send({ case: 'connectionQuality', value: update });
+    if (sent) this.report({ type: 'connection_quality_sent', quality: ConnectionQuality[quality].toLowerCase() });
+    return sent;
   }
 
   info(state = ParticipantInfo_State.JOINED, withTracks = true) {
@@ -202,6 +242,12 @@ export class ClientParticipant {
     const sub = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.subscriber = sub;
     sub.onicecandidate = (e) => this.trickle(e.candidate, SignalTarget.SUBSCRIBER);
+    sub.oniceconnectionstatechange = () => {
+      // Connected: a LiveKit server reports the fresh connection's quality (excellent, unless the test set another).
+      if (this.connected || !['connected', 'completed'].includes(sub.iceConnectionState)) return;
+      this.connected = true;
+      this.sendQuality();
+    };
     this.reliable = sub.createDataChannel('_reliable', { ordered: true });
     this.lossy = sub.createDataChannel('_lossy', { ordered: false, maxRetransmits: 0 });
     this.reliable.binaryType = 'arraybuffer';
