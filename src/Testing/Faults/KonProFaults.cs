@@ -166,7 +166,11 @@ public sealed class KonProFaults
         return rooms.SetConnectionQualityAsync(quality, sessionId, cancellationToken);
     }
 
-    /// <summary>Turns every fault off.</summary>
+    /// <summary>
+    /// Turns every fault off: the REST and chat socket switches. The connection quality the rooms report is the rooms'
+    /// state, not a switch, and stays as <see cref="SetConnectionQualityAsync"/> last set it (set
+    /// <see cref="RoomConnectionQuality.Excellent"/> to report a fresh connection's again).
+    /// </summary>
     public void Reset()
     {
         lock (_gate)
