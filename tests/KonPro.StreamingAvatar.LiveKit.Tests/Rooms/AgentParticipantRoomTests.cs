@@ -21,10 +21,7 @@ public sealed class AgentParticipantRoomTests
         RoomNamespace.RequireAddress();
         await FfiCollection.WaitUntilStoppedAsync();
         await using var fake = await FakeSession.StartAsync(FakeEventDelivery.RoomOnly);
-        await using var agent = new StreamingAvatar(
-            new StreamingAvatarApiConfig { Token = fake.Token, BasePath = fake.Server.Url },
-            httpClient: null,
-            new StreamingAvatarOptions { RoomConnector = new LiveKitRoomConnector(), RoomRole = RoomParticipantRole.Agent });
+        await using var agent = fake.NewRoomAvatar(RoomParticipantRole.Agent);
         var events = new ConcurrentQueue<StreamingEvent>();
         using var recording = agent.Events.Subscribe(events.Enqueue);
 

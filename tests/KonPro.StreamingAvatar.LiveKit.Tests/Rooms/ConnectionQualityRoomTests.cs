@@ -23,7 +23,7 @@ public sealed class ConnectionQualityRoomTests
         RoomNamespace.RequireAddress();
         await FfiCollection.WaitUntilStoppedAsync();
         await using var fake = await FakeSession.StartAsync(FakeEventDelivery.ChatOnly);
-        await using var avatar = NewAvatar(fake);
+        await using var avatar = fake.NewRoomAvatar();
         var qualities = new ConcurrentQueue<ConnectionQuality>();
         using var recording = avatar.ConnectionQualityChanged.Subscribe(e => qualities.Enqueue(e.Quality));
         await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
@@ -47,7 +47,7 @@ public sealed class ConnectionQualityRoomTests
         RoomNamespace.RequireAddress();
         await FfiCollection.WaitUntilStoppedAsync();
         await using var fake = await FakeSession.StartAsync(FakeEventDelivery.ChatOnly);
-        await using var avatar = NewAvatar(fake);
+        await using var avatar = fake.NewRoomAvatar();
         var qualities = new ConcurrentQueue<ConnectionQuality>();
         using var recording = avatar.ConnectionQualityChanged.Subscribe(e => qualities.Enqueue(e.Quality));
         await avatar.CreateStartAvatarAsync(new StartAvatarRequest());
@@ -83,11 +83,6 @@ public sealed class ConnectionQualityRoomTests
         using var document = JsonDocument.Parse(text);
         return document.RootElement.GetProperty("data").GetProperty("session_id").GetString()!;
     }
-
-    private static StreamingAvatar NewAvatar(FakeSession fake) => new(
-        new StreamingAvatarApiConfig { Token = fake.Token, BasePath = fake.Server.Url },
-        httpClient: null,
-        new StreamingAvatarOptions { RoomConnector = new LiveKitRoomConnector() });
 
     /// <summary>The qualities the SDK raised, without the room's <see cref="ConnectionQuality.Unknown"/> before its first update.</summary>
     private static List<ConnectionQuality> Known(ConcurrentQueue<ConnectionQuality> qualities) =>

@@ -33,6 +33,12 @@ internal sealed class FakeSession : IAsyncDisposable
         return new FakeSession(server, await admin.CreateTokenAsync());
     }
 
+    /// <summary>A facade on this server's session token that joins the room with LiveKit's core, as the user (or as <paramref name="role"/>).</summary>
+    public StreamingAvatar NewRoomAvatar(RoomParticipantRole role = RoomParticipantRole.User) => new(
+        new StreamingAvatarApiConfig { Token = Token, BasePath = Server.Url },
+        httpClient: null,
+        new StreamingAvatarOptions { RoomConnector = new LiveKitRoomConnector(), RoomRole = role });
+
     public async Task<(string SessionId, string Url, string AccessToken)> NewAsync()
     {
         var data = await PostAsync("/v1/streaming/new", new { activity_idle_timeout = 3600 });

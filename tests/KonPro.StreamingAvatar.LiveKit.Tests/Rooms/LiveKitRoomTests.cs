@@ -28,10 +28,7 @@ public sealed class LiveKitRoomTests
         await FfiCollection.WaitUntilStoppedAsync();
         var handlesBefore = FfiClient.LiveHandles;
         await using var fake = await FakeSession.StartAsync(FakeEventDelivery.RoomOnly);
-        var avatar = new StreamingAvatar(
-            new StreamingAvatarApiConfig { Token = fake.Token, BasePath = fake.Server.Url },
-            httpClient: null,
-            new StreamingAvatarOptions { RoomConnector = new LiveKitRoomConnector() });
+        var avatar = fake.NewRoomAvatar();
         var events = new ConcurrentQueue<StreamingEvent>();
         using var recording = avatar.Events.Subscribe(events.Enqueue);
 
@@ -180,10 +177,7 @@ public sealed class LiveKitRoomTests
     {
         RoomNamespace.RequireAddress();
         await using var fake = await FakeSession.StartAsync(FakeEventDelivery.RoomOnly);
-        await using var avatar = new StreamingAvatar(
-            new StreamingAvatarApiConfig { Token = fake.Token, BasePath = fake.Server.Url },
-            httpClient: null,
-            new StreamingAvatarOptions { RoomConnector = new LiveKitRoomConnector() });
+        await using var avatar = fake.NewRoomAvatar();
         var session = await avatar.CreateStartAvatarAsync(new StartAvatarRequest { VoiceChatTransport = VoiceChatTransport.LiveKit, EnablePushToTalk = true });
         var voice = new PushAudioSource();
 

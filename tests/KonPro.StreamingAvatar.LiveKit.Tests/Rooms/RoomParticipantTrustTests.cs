@@ -22,10 +22,7 @@ public sealed class RoomParticipantTrustTests
         RoomNamespace.RequireAddress();
         await FfiCollection.WaitUntilStoppedAsync();
         await using var fake = await FakeSession.StartAsync(FakeEventDelivery.RoomOnly);
-        await using var avatar = new StreamingAvatar(
-            new StreamingAvatarApiConfig { Token = fake.Token, BasePath = fake.Server.Url },
-            httpClient: null,
-            new StreamingAvatarOptions { RoomConnector = new LiveKitRoomConnector() });
+        await using var avatar = fake.NewRoomAvatar();
         var events = new ConcurrentQueue<StreamingEvent>();
         var foreign = new ConcurrentQueue<(AvatarRoomDataMessage Message, bool AvatarTalking)>();
         var talking = false;
